@@ -1,0 +1,82 @@
+#!/usr/bin/env bash
+# idbridge's test command: installs what a fresh Debian machine lacks, then
+# runs every check CI runs. Usage (from anywhere): scripts/test-all.sh
+#
+# Installs when missing: the wasm32-unknown-unknown target, rustfmt and
+# clippy, wasm-bindgen-cli at the version Cargo.lock pins, Node.js, and
+# Debian's chromium + chromium-driver (needs root, as CI and the dev
+# machines run). Then: formatting, clippy -D warnings (native, all feature
+# sets that matter, and wasm32), every native test (the public suites in
+# ../shared/vectors included when present), vector reproducibility, the
+# vectors through the CLI, and the WASM tests in Node and headless Chromium.
+set -euo pipefail
+
+cd "$(dirname "$0")/.."
+export PATH="$HOME/.cargo/bin:$PATH"
+export CARGO_TERM_COLOR="${CARGO_TERM_COLOR:-never}"
+started=$(date +%s)
+step() { printf '\n==> [%ss] %s\n' "$(( $(date +%s) - started ))" "$*"; }
+
+# ---------------------------------------------------------------- installs
+step "prerequisites"
+if ! rustup target list --installed | grep -qx wasm32-unknown-unknown; then
+  rustup target add wasm32-unknown-unknown
+fi
+for component in rustfmt clippy; do
+  rustup component list --installed | grep -q "^$component" || rustup component add "$component"
+done
+
+# wasm-bindgen-cli must match the wasm-bindgen crate exactly (Cargo.lock).
+wb_version=$(awk '/^name = "wasm-bindgen"$/ { getline; gsub(/version = |"/, ""); print; exit }' Cargo.lock)
+if [ -z "$wb_version" ]; then echo "cannot find wasm-bindgen in Cargo.lock" >&2; exit 1; fi
+if [ "$(wasm-bindgen --version 2>/dev/null | awk '{print $2}')" != "$wb_version" ]; then
+  step "installing wasm-bindgen-cli $wb_version (about 3.5 minutes)"
+  # Not --locked: the CLI's own lock file names a yanked crate.
+  cargo install wasm-bindgen-cli --version "$wb_version" --force
+fi
+
+apt_missing=()
+command -v node >/dev/null 2>&1 || apt_missing+=(nodejs)
+[ -x /usr/bin/chromium ] || apt_missing+=(chromium)
+[ -x /usr/bin/chromedriver ] || apt_missing+=(chromium-driver)
+if [ ${#apt_missing[@]} -gt 0 ]; then
+  step "installing ${apt_missing[*]} from Debian"
+  export DEBIAN_FRONTEND=noninteractive
+  apt-get update -qq
+  apt-get install -y -qq "${apt_missing[@]}" >/dev/null
+fi
+
+# ------------------------------------------------------------------ checks
+step "cargo fmt --check"
+cargo fmt --all --check
+cargo fmt --manifest-path fuzz/Cargo.toml --all --check
+
+step "clippy, native, all features (aws-lc-rs + ring + vectors)"
+cargo clippy --workspace --all-targets --all-features --locked -- -D warnings
+step "clippy, native, RustCrypto only"
+cargo clippy -p idbridge --all-targets --no-default-features --features vectors --locked -- -D warnings
+step "clippy, wasm32"
+cargo clippy -p idbridge -p idbridge-wasm --lib --tests --target wasm32-unknown-unknown --locked -- -D warnings
+step "fuzz targets compile"
+cargo check --manifest-path fuzz/Cargo.toml --bins
+
+step "native tests (every backend; ../shared/vectors when present)"
+cargo test --workspace --all-features --locked
+
+step "the vector generator reproduces test-vectors/ byte for byte"
+regen=$(mktemp -d)
+trap 'rm -rf "$regen"' EXIT
+cargo run --quiet --release --locked -p idbridge-vectorgen -- vectors test-vectors/keys "$regen"
+diff -r test-vectors/signature "$regen"
+
+step "vectors through the CLI (the README's main command)"
+cargo run --release -p idbridge-cli -- vectors test-vectors
+
+export CARGO_TARGET_WASM32_UNKNOWN_UNKNOWN_RUNNER=wasm-bindgen-test-runner
+step "WASM tests in Node"
+cargo test -p idbridge-wasm --target wasm32-unknown-unknown --locked
+step "WASM tests in headless Chromium"
+WASM_BINDGEN_USE_BROWSER=1 CHROMEDRIVER=/usr/bin/chromedriver \
+  cargo test -p idbridge-wasm --target wasm32-unknown-unknown --locked
+
+step "all checks passed"

@@ -1,0 +1,133 @@
+//! Signature verification: one entry point, an allow-list, interchangeable backends.
+//!
+//! [`verify_signature`] takes the algorithm (the caller's choice, never the
+//! input's), a public key as SPKI DER, the message and the signature. Policy
+//! and encoding rules run once, in shared code ([`SignatureCheck::new`]);
+//! a [`Backend`] only does the arithmetic. So every backend gives the same
+//! answer and the same error code for the same input, which the test suite
+//! checks by running every vector through every compiled-in backend.
+//!
+//! Backends:
+//! - [`RustCrypto`]: pure Rust, complete, used on wasm32;
+//! - [`AwsLc`] (feature `aws-lc-rs`, on by default, native only): the
+//!   fastest here, and the default where compiled in;
+//! - [`Ring`] (feature `ring`, native only): ring, with RustCrypto for the
+//!   combinations ring lacks (P-521, ECDSA with SHA-512).
+//!
+//! Error codes, in the order they are checked: `crypto.algorithm.forbidden`
+//! → `crypto.key.malformed` → `crypto.key.unsupported` → `crypto.key.mismatch`
+//! → `crypto.signature.malformed` → `crypto.signature.invalid`.
+//!
+//! ```
+//! use idbridge::crypto::{self, Algorithm, AllowList};
+//! # let spki = include_bytes!("../../test-vectors/keys/p256.spki.der");
+//! let err = crypto::verify_signature(
+//!     crypto::default_backend(),
+//!     AllowList::all(),
+//!     Algorithm::ECDSA_P256_SHA256_RAW,
+//!     spki,
+//!     b"message",
+//!     &[1u8; 64],
+//! )
+//! .unwrap_err();
+//! assert_eq!(err.code(), "crypto.signature.invalid");
+//! ```
+
+mod algorithm;
+mod check;
+mod encoding;
+mod key;
+mod rustcrypto;
+
+#[cfg(all(feature = "aws-lc-rs", not(target_arch = "wasm32")))]
+mod aws_lc;
+#[cfg(all(feature = "ring", not(target_arch = "wasm32")))]
+mod ring;
+
+pub use algorithm::{Algorithm, AllowList, Curve, EcdsaEncoding, HashAlg};
+#[cfg(all(feature = "aws-lc-rs", not(target_arch = "wasm32")))]
+pub use aws_lc::AwsLc;
+pub use check::{AsyncBackend, Backend, Pending, Rejected, SignatureCheck};
+pub use key::{PublicKey, RSA_MAX_BITS, RSA_MIN_BITS};
+#[cfg(all(feature = "ring", not(target_arch = "wasm32")))]
+pub use ring::Ring;
+pub use rustcrypto::RustCrypto;
+
+use crate::error::{Error, ErrorCode, Result};
+
+/// Verifies one signature: the single entry point of this module.
+///
+/// The checks run in this order, each with its own code:
+/// `allowed` holds `algorithm` (`crypto.algorithm.forbidden`); the key
+/// parses (`crypto.key.malformed`), is within policy
+/// (`crypto.key.unsupported`) and fits the algorithm (`crypto.key.mismatch`);
+/// the signature is well encoded (`crypto.signature.malformed`); the
+/// arithmetic holds (`crypto.signature.invalid`).
+pub fn verify_signature(
+    backend: &dyn Backend,
+    allowed: AllowList,
+    algorithm: Algorithm,
+    spki_der: &[u8],
+    message: &[u8],
+    signature: &[u8],
+) -> Result<()> {
+    allowed.check(algorithm)?;
+    let key = PublicKey::from_spki_der(spki_der)?;
+    verify_with_key(backend, allowed, algorithm, &key, message, signature)
+}
+
+/// As [`verify_signature`], with a key parsed beforehand (trust material is
+/// parsed once, when it is loaded).
+pub fn verify_with_key(
+    backend: &dyn Backend,
+    allowed: AllowList,
+    algorithm: Algorithm,
+    key: &PublicKey,
+    message: &[u8],
+    signature: &[u8],
+) -> Result<()> {
+    let check = SignatureCheck::new(
+        allowed,
+        algorithm,
+        key,
+        message,
+        signature,
+        Error::new(
+            ErrorCode::CryptoSignatureInvalid,
+            "the signature does not verify",
+        ),
+    )?;
+    match backend.verify(&check) {
+        Ok(()) => Ok(()),
+        Err(Rejected) => Err(check.failure().clone()),
+    }
+}
+
+/// The backend used when the caller does not choose: AWS-LC where compiled
+/// in (native with the default `aws-lc-rs` feature), else RustCrypto.
+pub fn default_backend() -> &'static dyn Backend {
+    #[cfg(all(feature = "aws-lc-rs", not(target_arch = "wasm32")))]
+    {
+        &AwsLc
+    }
+    #[cfg(not(all(feature = "aws-lc-rs", not(target_arch = "wasm32"))))]
+    {
+        &RustCrypto
+    }
+}
+
+/// Every backend compiled into this build, RustCrypto first.
+pub fn backends() -> &'static [&'static dyn Backend] {
+    &[
+        &RustCrypto,
+        #[cfg(all(feature = "aws-lc-rs", not(target_arch = "wasm32")))]
+        &AwsLc,
+        #[cfg(all(feature = "ring", not(target_arch = "wasm32")))]
+        &Ring,
+    ]
+}
+
+/// The backend named `name` (`"rustcrypto"`, `"aws-lc-rs"`, `"ring"`), if compiled in.
+pub fn backend_by_name(name: &str) -> Option<&'static dyn Backend> {
+    backends().iter().copied().find(|b| b.name() == name)
+}

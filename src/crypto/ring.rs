@@ -1,0 +1,53 @@
+//! The ring backend: native only. ring has no P-521 and pairs ECDSA only
+//! with SHA-256 and SHA-384, so those checks run on [`RustCrypto`]
+//! (stated in [`Ring`]'s name so reports never hide it).
+
+use super::algorithm::{Algorithm, Curve, HashAlg};
+use super::check::{Backend, Rejected, SignatureCheck};
+use super::rustcrypto::RustCrypto;
+use ring::signature::{self as sig, RsaPublicKeyComponents, UnparsedPublicKey};
+
+/// ring, with RustCrypto for P-521 and for ECDSA with SHA-512.
+#[derive(Clone, Copy, Debug, Default)]
+pub struct Ring;
+
+impl Backend for Ring {
+    fn name(&self) -> &'static str {
+        "ring"
+    }
+
+    fn verify(&self, check: &SignatureCheck) -> Result<(), Rejected> {
+        let msg = check.message();
+        match check.algorithm() {
+            Algorithm::RsaPkcs1v15(_) | Algorithm::RsaPss(_) => {
+                let params: &sig::RsaParameters = match check.algorithm() {
+                    Algorithm::RsaPkcs1v15(HashAlg::Sha256) => &sig::RSA_PKCS1_2048_8192_SHA256,
+                    Algorithm::RsaPkcs1v15(HashAlg::Sha384) => &sig::RSA_PKCS1_2048_8192_SHA384,
+                    Algorithm::RsaPkcs1v15(HashAlg::Sha512) => &sig::RSA_PKCS1_2048_8192_SHA512,
+                    Algorithm::RsaPss(HashAlg::Sha256) => &sig::RSA_PSS_2048_8192_SHA256,
+                    Algorithm::RsaPss(HashAlg::Sha384) => &sig::RSA_PSS_2048_8192_SHA384,
+                    Algorithm::RsaPss(HashAlg::Sha512) => &sig::RSA_PSS_2048_8192_SHA512,
+                    Algorithm::Ecdsa { .. } => return Err(Rejected),
+                };
+                let (n, e) = check.key().rsa_components().ok_or(Rejected)?;
+                RsaPublicKeyComponents { n, e }
+                    .verify(params, msg, check.signature())
+                    .map_err(|_| Rejected)
+            }
+            Algorithm::Ecdsa { curve, hash, .. } => {
+                let alg: &sig::EcdsaVerificationAlgorithm = match (curve, hash) {
+                    (Curve::P256, HashAlg::Sha256) => &sig::ECDSA_P256_SHA256_ASN1,
+                    (Curve::P256, HashAlg::Sha384) => &sig::ECDSA_P256_SHA384_ASN1,
+                    (Curve::P384, HashAlg::Sha256) => &sig::ECDSA_P384_SHA256_ASN1,
+                    (Curve::P384, HashAlg::Sha384) => &sig::ECDSA_P384_SHA384_ASN1,
+                    _ => return RustCrypto.verify(check),
+                };
+                let (_, point) = check.key().ec_point().ok_or(Rejected)?;
+                let der = check.signature_der().ok_or(Rejected)?;
+                UnparsedPublicKey::new(alg, point)
+                    .verify(msg, &der)
+                    .map_err(|_| Rejected)
+            }
+        }
+    }
+}

@@ -1,0 +1,324 @@
+//! Errors and their stable codes: the one place every code is defined.
+//!
+//! Each [`ErrorCode`] maps to exactly one dotted, lower-case string
+//! (`<area>.<what>[.<how>]`) fixed by the test-vector contract
+//! (`VECTORS.md`, "Error codes"). A published code is never reused for
+//! another meaning; new codes are only ever added.
+//!
+//! An [`Error`] carries its code and a short, static description of the
+//! check that failed. The description is meant for an operator's log; it
+//! never contains key material, signature bytes or values that would help an
+//! attacker probe a signature.
+
+use core::fmt;
+
+macro_rules! error_codes {
+    ($( $(#[$doc:meta])* $variant:ident => $code:literal, )+) => {
+        /// The stable code of a failed check.
+        ///
+        /// `code.as_str()` is what crosses every boundary: the CLI prints it,
+        /// the WASM package sets it as `error.code`, and test vectors name it
+        /// in `expectedError`.
+        #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+        #[non_exhaustive]
+        pub enum ErrorCode {
+            $( $(#[$doc])* $variant, )+
+        }
+
+        impl ErrorCode {
+            /// Every code, in definition order.
+            pub const ALL: &'static [ErrorCode] = &[ $( ErrorCode::$variant, )+ ];
+
+            /// The stable dotted string, e.g. `"saml.audience.mismatch"`.
+            pub const fn as_str(self) -> &'static str {
+                match self {
+                    $( ErrorCode::$variant => $code, )+
+                }
+            }
+
+            /// The code named by `s`, if any (exact, case-sensitive match).
+            pub fn from_code(s: &str) -> Option<ErrorCode> {
+                match s {
+                    $( $code => Some(ErrorCode::$variant), )+
+                    _ => None,
+                }
+            }
+        }
+    };
+}
+
+error_codes! {
+    // --- input -----------------------------------------------------------
+    /// The input is larger than the configured limit.
+    InputTooLarge => "input.too_large",
+    /// Bad base64, or bytes that are not UTF-8 where text is required.
+    InputEncoding => "input.encoding",
+    /// Malformed JSON (including duplicate keys and excessive nesting).
+    InputJson => "input.json",
+
+    // --- xml -------------------------------------------------------------
+    /// The XML is not well formed.
+    XmlMalformed => "xml.malformed",
+    /// The XML carries a DOCTYPE (any DTD is refused).
+    XmlDtdForbidden => "xml.dtd.forbidden",
+    /// The XML exceeds a node, depth, attribute or namespace limit.
+    XmlLimitsExceeded => "xml.limits.exceeded",
+
+    // --- xmldsig ---------------------------------------------------------
+    /// A required signature is absent.
+    XmldsigSignatureMissing => "xmldsig.signature.missing",
+    /// The signature value does not verify.
+    XmldsigSignatureInvalid => "xmldsig.signature.invalid",
+    /// A reference's digest does not match the referenced content.
+    XmldsigDigestMismatch => "xmldsig.digest.mismatch",
+    /// The reference is not exactly one URI to the enclosing, uniquely identified element.
+    XmldsigReferenceInvalid => "xmldsig.reference.invalid",
+    /// A signature or digest algorithm outside the allow-list.
+    XmldsigAlgorithmForbidden => "xmldsig.algorithm.forbidden",
+    /// A transform outside enveloped-signature followed by exclusive c14n.
+    XmldsigTransformForbidden => "xmldsig.transform.forbidden",
+    /// The signing key is not in the trusted metadata.
+    XmldsigKeyUntrusted => "xmldsig.key.untrusted",
+
+    // --- saml ------------------------------------------------------------
+    /// A required SAML element or attribute is missing, duplicated, empty or malformed.
+    SamlStructureInvalid => "saml.structure.invalid",
+    /// The SAML Version is not 2.0.
+    SamlVersionInvalid => "saml.version.invalid",
+    /// The Response's Status is not success.
+    SamlStatusFailure => "saml.status.failure",
+    /// The Issuer is not the expected IdP, or its Format is wrong.
+    SamlIssuerInvalid => "saml.issuer.invalid",
+    /// Destination is not the ACS URL.
+    SamlDestinationMismatch => "saml.destination.mismatch",
+    /// InResponseTo is not the request ID.
+    SamlInResponseToMismatch => "saml.in_response_to.mismatch",
+    /// IssueInstant is malformed or outside the window.
+    SamlTimeInvalid => "saml.time.invalid",
+    /// NotOnOrAfter has passed.
+    SamlTimeExpired => "saml.time.expired",
+    /// NotBefore is still in the future.
+    SamlTimeNotYetValid => "saml.time.not_yet_valid",
+    /// The audience is not this service provider.
+    SamlAudienceMismatch => "saml.audience.mismatch",
+    /// SubjectConfirmationData Recipient is not the ACS URL.
+    SamlRecipientMismatch => "saml.recipient.mismatch",
+    /// NameID format or qualifiers are wrong.
+    SamlSubjectInvalid => "saml.subject.invalid",
+    /// The authentication level is lower than requested.
+    SamlAuthnContextInsufficient => "saml.authn_context.insufficient",
+    /// The AuthnContextClassRef is not a known level.
+    SamlAuthnContextInvalid => "saml.authn_context.invalid",
+    /// An attribute is malformed.
+    SamlAttributeInvalid => "saml.attribute.invalid",
+
+    // --- x509 ------------------------------------------------------------
+    /// The certificate does not parse.
+    X509CertMalformed => "x509.cert.malformed",
+    /// The certificate's notAfter has passed.
+    X509CertExpired => "x509.cert.expired",
+    /// The certificate's notBefore is still in the future.
+    X509CertNotYetValid => "x509.cert.not_yet_valid",
+    /// No path to a trusted anchor.
+    X509ChainUntrusted => "x509.chain.untrusted",
+    /// A required key usage or extended key usage is missing.
+    X509PurposeMissing => "x509.purpose.missing",
+    /// The key usage or extended key usage is for another purpose.
+    X509PurposeWrong => "x509.purpose.wrong",
+    /// The certificate carries a disallowed policy.
+    X509PolicyDisallowed => "x509.policy.disallowed",
+
+    // --- webeid ----------------------------------------------------------
+    /// The Web eID token is structurally malformed.
+    WebeidTokenMalformed => "webeid.token.malformed",
+    /// The token's format is not `web-eid:1` or `web-eid:1.N`.
+    WebeidFormatUnsupported => "webeid.format.unsupported",
+    /// The token's algorithm is not supported.
+    WebeidAlgorithmUnsupported => "webeid.algorithm.unsupported",
+    /// The token's signature over origin and nonce does not verify.
+    WebeidSignatureInvalid => "webeid.signature.invalid",
+
+    // --- ocsp ------------------------------------------------------------
+    /// The OCSP response does not parse.
+    OcspResponseMalformed => "ocsp.response.malformed",
+    /// The OCSP responseStatus is not successful.
+    OcspStatusError => "ocsp.status.error",
+    /// The OCSP CertID does not match the certificate.
+    OcspCertIdMismatch => "ocsp.cert_id.mismatch",
+    /// The OCSP response does not hold exactly one SingleResponse.
+    OcspResponsesCount => "ocsp.responses.count",
+    /// The OCSP response's signature does not verify.
+    OcspSignatureInvalid => "ocsp.signature.invalid",
+    /// The OCSP responder is not authorized.
+    OcspResponderUntrusted => "ocsp.responder.untrusted",
+    /// thisUpdate/nextUpdate are outside the allowed window.
+    OcspTimeInvalid => "ocsp.time.invalid",
+    /// The OCSP nonce does not match the request.
+    OcspNonceMismatch => "ocsp.nonce.mismatch",
+    /// The certificate is revoked.
+    OcspCertRevoked => "ocsp.cert.revoked",
+    /// The responder does not know the certificate.
+    OcspCertUnknown => "ocsp.cert.unknown",
+
+    // --- crypto (added with the crypto module) -----------------------------
+    /// The algorithm is unknown or not on the caller's allow-list.
+    CryptoAlgorithmForbidden => "crypto.algorithm.forbidden",
+    /// The public key (SPKI) does not parse, or its point is not on the curve.
+    CryptoKeyMalformed => "crypto.key.malformed",
+    /// The key parses but is outside policy (RSA size or exponent, curve).
+    CryptoKeyUnsupported => "crypto.key.unsupported",
+    /// The key's type or curve does not match the algorithm.
+    CryptoKeyMismatch => "crypto.key.mismatch",
+    /// The signature's encoding is wrong (length, DER, r/s range, RSA value).
+    CryptoSignatureMalformed => "crypto.signature.malformed",
+    /// The signature is well formed but does not verify.
+    CryptoSignatureInvalid => "crypto.signature.invalid",
+    /// More signature checks than the limit allows.
+    CryptoChecksExceeded => "crypto.checks.exceeded",
+
+    // --- vectors (the runner's own failures) --------------------------------
+    /// A vector file breaks the format contract.
+    VectorsMalformed => "vectors.malformed",
+    /// A vector file names a kind this build does not implement.
+    VectorsKindUnsupported => "vectors.kind.unsupported",
+}
+
+impl ErrorCode {
+    /// The area of the code: the part before the first dot.
+    pub fn area(self) -> &'static str {
+        let s = self.as_str();
+        match s.split_once('.') {
+            Some((area, _)) => area,
+            None => s,
+        }
+    }
+}
+
+impl fmt::Display for ErrorCode {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+/// A failed check: its stable [`ErrorCode`] and a short description.
+///
+/// ```
+/// use idbridge::{Error, ErrorCode};
+/// let e = Error::new(ErrorCode::CryptoSignatureInvalid, "the signature does not verify");
+/// assert_eq!(e.code(), "crypto.signature.invalid");
+/// assert_eq!(e.to_string(), "crypto.signature.invalid: the signature does not verify");
+/// ```
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Error {
+    kind: ErrorCode,
+    reason: Reason,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+enum Reason {
+    Static(&'static str),
+    Owned(String),
+}
+
+impl Error {
+    /// An error with a fixed description of the failed check.
+    pub const fn new(kind: ErrorCode, reason: &'static str) -> Self {
+        Error {
+            kind,
+            reason: Reason::Static(reason),
+        }
+    }
+
+    /// An error whose description names non-secret details (a path, a limit).
+    pub fn with_detail(kind: ErrorCode, reason: impl Into<String>) -> Self {
+        Error {
+            kind,
+            reason: Reason::Owned(reason.into()),
+        }
+    }
+
+    /// The stable code as a string, e.g. `"webeid.signature.invalid"`.
+    pub fn code(&self) -> &'static str {
+        self.kind.as_str()
+    }
+
+    /// The stable code as an enum.
+    pub fn kind(&self) -> ErrorCode {
+        self.kind
+    }
+
+    /// The one-line description of the failed check, without the code.
+    pub fn reason(&self) -> &str {
+        match &self.reason {
+            Reason::Static(s) => s,
+            Reason::Owned(s) => s,
+        }
+    }
+}
+
+impl fmt::Display for Error {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}: {}", self.kind.as_str(), self.reason())
+    }
+}
+
+impl std::error::Error for Error {}
+
+/// Shorthand for results of this crate.
+pub type Result<T, E = Error> = core::result::Result<T, E>;
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::collections::HashSet;
+
+    #[test]
+    fn codes_are_unique_dotted_lower_case_and_round_trip() {
+        let mut seen = HashSet::new();
+        for &c in ErrorCode::ALL {
+            let s = c.as_str();
+            assert!(seen.insert(s), "duplicate code {s}");
+            assert!(s.contains('.'), "{s} has no area");
+            assert!(
+                s.chars().all(|ch| ch.is_ascii_lowercase()
+                    || ch.is_ascii_digit()
+                    || ch == '.'
+                    || ch == '_'),
+                "{s} is not lower-case dotted"
+            );
+            assert_eq!(ErrorCode::from_code(s), Some(c));
+        }
+        assert_eq!(ErrorCode::from_code("SAML.audience.mismatch"), None);
+    }
+
+    #[test]
+    fn every_code_fixed_by_the_contract_is_defined() {
+        // The table of VECTORS.md, "Error codes", verbatim.
+        let fixed = "input.too_large input.encoding input.json xml.malformed xml.dtd.forbidden \
+            xml.limits.exceeded xmldsig.signature.missing xmldsig.signature.invalid \
+            xmldsig.digest.mismatch xmldsig.reference.invalid xmldsig.algorithm.forbidden \
+            xmldsig.transform.forbidden xmldsig.key.untrusted saml.structure.invalid \
+            saml.version.invalid saml.status.failure saml.issuer.invalid saml.destination.mismatch \
+            saml.in_response_to.mismatch saml.time.invalid saml.time.expired \
+            saml.time.not_yet_valid saml.audience.mismatch saml.recipient.mismatch \
+            saml.subject.invalid saml.authn_context.insufficient saml.authn_context.invalid \
+            saml.attribute.invalid x509.cert.malformed x509.cert.expired x509.cert.not_yet_valid \
+            x509.chain.untrusted x509.purpose.missing x509.purpose.wrong x509.policy.disallowed \
+            webeid.token.malformed webeid.format.unsupported webeid.algorithm.unsupported \
+            webeid.signature.invalid ocsp.response.malformed ocsp.status.error \
+            ocsp.cert_id.mismatch ocsp.responses.count ocsp.signature.invalid \
+            ocsp.responder.untrusted ocsp.time.invalid ocsp.nonce.mismatch ocsp.cert.revoked \
+            ocsp.cert.unknown";
+        for code in fixed.split_whitespace() {
+            assert!(ErrorCode::from_code(code).is_some(), "{code} missing");
+        }
+    }
+
+    #[test]
+    fn display_and_area() {
+        let e = Error::with_detail(ErrorCode::InputTooLarge, "10001 bytes > 10000");
+        assert_eq!(e.to_string(), "input.too_large: 10001 bytes > 10000");
+        assert_eq!(e.kind().area(), "input");
+        assert_eq!(e.reason(), "10001 bytes > 10000");
+    }
+}

@@ -1,0 +1,51 @@
+//! # idbridge
+//!
+//! Strict, sans-IO verification of signed identity assertions: Italy's SPID
+//! and CIE ID (SAML 2.0), Estonia's and its neighbours' ID cards through Web
+//! eID, and, later, the EU wallets (SD-JWT VC). Whatever goes in, one
+//! verified, uniform [`VerifiedIdentity`] comes out.
+//!
+//! The principles every module follows:
+//!
+//! - **Sans-IO, no hidden clock.** Inputs are bytes, time is an argument
+//!   ([`UnixTime`]), trust material is an explicit value. Nothing here reads
+//!   a file, the network or a clock.
+//! - **Verify, then read.** Values are read only from bytes that a verified
+//!   signature covers; only a successful verification constructs a
+//!   `Verified*` value ([`crypto::Pending`] releases its value only after
+//!   every signature check passes).
+//! - **The caller's policy picks the algorithm** ([`crypto::AllowList`]).
+//! - **Bounded work** ([`Limits`]), **stable error codes** ([`ErrorCode`]),
+//!   **no panics** (`unsafe` is forbidden; `unwrap`, `expect`, `panic!` and
+//!   unchecked indexing are denied outside tests).
+//!
+//! Verifying one signature:
+//!
+//! ```
+//! use idbridge::crypto::{self, Algorithm, AllowList};
+//! # let spki = include_bytes!("../test-vectors/keys/rsa2048.spki.der");
+//! let result = crypto::verify_signature(
+//!     crypto::default_backend(),
+//!     AllowList::none().with(Algorithm::RSA_PSS_SHA256),
+//!     Algorithm::RSA_PKCS1V15_SHA256, // not on the caller's list
+//!     spki,
+//!     b"message",
+//!     &[0u8; 256],
+//! );
+//! assert_eq!(result.unwrap_err().code(), "crypto.algorithm.forbidden");
+//! ```
+#![forbid(unsafe_code)]
+#![warn(missing_docs)]
+
+pub mod crypto;
+mod error;
+mod identity;
+mod limits;
+mod time;
+#[cfg(feature = "vectors")]
+pub mod vectors;
+
+pub use error::{Error, ErrorCode, Result};
+pub use identity::{Loa, System, VerifiedIdentity};
+pub use limits::Limits;
+pub use time::{ClockSkew, UnixTime};

@@ -1,0 +1,130 @@
+//! Explicit bounds on attacker-driven work.
+//!
+//! Every input a verifier accepts is bounded before it is parsed: bytes,
+//! XML nodes, depth, attributes and namespaces, JSON nesting, certificate
+//! chain length and the number of signature checks one verification may ask
+//! for. The defaults are safe for real traffic; a caller can only make them
+//! stricter (`tighten_*` keeps the smaller of the current and the new
+//! value), never looser, so no configuration mistake can open a hole.
+
+/// The bounds a verification runs under.
+///
+/// ```
+/// use idbridge::Limits;
+/// let limits = Limits::default().tighten_max_input_bytes(64 * 1024);
+/// assert_eq!(limits.max_input_bytes(), 64 * 1024);
+/// // Tightening never loosens:
+/// let limits = limits.tighten_max_input_bytes(usize::MAX);
+/// assert_eq!(limits.max_input_bytes(), 64 * 1024);
+/// ```
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Limits {
+    max_input_bytes: usize,
+    max_token_bytes: usize,
+    min_token_bytes: usize,
+    max_json_depth: usize,
+    max_xml_nodes: usize,
+    max_xml_depth: usize,
+    max_xml_attributes: usize,
+    max_xml_namespaces: usize,
+    max_chain_len: usize,
+    max_signature_checks: usize,
+}
+
+impl Default for Limits {
+    fn default() -> Self {
+        Limits::DEFAULT
+    }
+}
+
+macro_rules! limit_accessors {
+    ($( $(#[$doc:meta])* $field:ident, $tighten:ident; )+) => {
+        impl Limits {
+            $(
+                $(#[$doc])*
+                pub const fn $field(&self) -> usize {
+                    self.$field
+                }
+
+                /// Lowers this limit to `value` (a larger value changes nothing).
+                #[must_use]
+                pub const fn $tighten(mut self, value: usize) -> Self {
+                    if value < self.$field {
+                        self.$field = value;
+                    }
+                    self
+                }
+            )+
+        }
+    };
+}
+
+impl Limits {
+    /// The defaults: 5 MiB of input (a SAML POST body), Web eID tokens of
+    /// 100 to 10,000 bytes, JSON nested at most 32 deep, 100,000 XML nodes,
+    /// XML 64 deep with 64 attributes and 32 namespace declarations on an
+    /// element, chains of at most 8 certificates, 16 signature checks.
+    pub const DEFAULT: Limits = Limits {
+        max_input_bytes: 5 * 1024 * 1024,
+        max_token_bytes: 10_000,
+        min_token_bytes: 100,
+        max_json_depth: 32,
+        max_xml_nodes: 100_000,
+        max_xml_depth: 64,
+        max_xml_attributes: 64,
+        max_xml_namespaces: 32,
+        max_chain_len: 8,
+        max_signature_checks: 16,
+    };
+
+    /// The smallest Web eID token accepted, in bytes (the reference validator's bound).
+    pub const fn min_token_bytes(&self) -> usize {
+        self.min_token_bytes
+    }
+}
+
+limit_accessors! {
+    /// The largest raw input (before any decoding), in bytes.
+    max_input_bytes, tighten_max_input_bytes;
+    /// The largest Web eID token, in bytes.
+    max_token_bytes, tighten_max_token_bytes;
+    /// The deepest JSON nesting accepted.
+    max_json_depth, tighten_max_json_depth;
+    /// The most XML nodes (elements, text, comments...) in one document.
+    max_xml_nodes, tighten_max_xml_nodes;
+    /// The deepest XML element nesting.
+    max_xml_depth, tighten_max_xml_depth;
+    /// The most attributes on one XML element.
+    max_xml_attributes, tighten_max_xml_attributes;
+    /// The most namespace declarations on one XML element.
+    max_xml_namespaces, tighten_max_xml_namespaces;
+    /// The longest certificate chain, end entity and anchor included.
+    max_chain_len, tighten_max_chain_len;
+    /// The most signature checks one verification may collect.
+    max_signature_checks, tighten_max_signature_checks;
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn tightening_only_lowers() {
+        let l = Limits::default()
+            .tighten_max_xml_depth(10)
+            .tighten_max_xml_depth(1000)
+            .tighten_max_signature_checks(2);
+        assert_eq!(l.max_xml_depth(), 10);
+        assert_eq!(l.max_signature_checks(), 2);
+        assert_eq!(l.max_chain_len(), Limits::DEFAULT.max_chain_len());
+    }
+
+    #[test]
+    fn defaults_are_bounded() {
+        let l = Limits::default();
+        assert!(l.max_input_bytes() <= 5 * 1024 * 1024);
+        assert_eq!(l.max_token_bytes(), 10_000);
+        assert_eq!(l.min_token_bytes(), 100);
+        assert!(l.max_signature_checks() > 0);
+    }
+}

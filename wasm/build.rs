@@ -1,0 +1,56 @@
+//! Embeds the repository's test vectors for the WASM tests (which cannot
+//! read files in a browser): writes `$OUT_DIR/embedded_vectors.rs`, a list
+//! of (name, bytes) pairs. The library itself embeds nothing.
+
+use std::fmt::Write as _;
+use std::path::{Path, PathBuf};
+
+fn walk(dir: &Path, out: &mut Vec<PathBuf>) {
+    let Ok(entries) = std::fs::read_dir(dir) else {
+        return;
+    };
+    for entry in entries.flatten() {
+        let path = entry.path();
+        if path.is_dir() {
+            // The generator's sources and the schema are not vector inputs.
+            if !matches!(
+                path.file_name().and_then(|n| n.to_str()),
+                Some("generator" | "schema")
+            ) {
+                walk(&path, out);
+            }
+        } else if path.extension().is_none_or(|e| e != "md") {
+            out.push(path);
+        }
+    }
+}
+
+fn main() {
+    let manifest = PathBuf::from(std::env::var("CARGO_MANIFEST_DIR").unwrap_or_default());
+    let root = manifest.join("..").join("test-vectors");
+    println!("cargo:rerun-if-changed={}", root.display());
+    let mut files = Vec::new();
+    walk(&root, &mut files);
+    files.sort();
+    let mut code = String::from(
+        "/// (name relative to test-vectors/, bytes)\npub const EMBEDDED: &[(&str, &[u8])] = &[\n",
+    );
+    for f in &files {
+        let rel = f
+            .strip_prefix(&root)
+            .unwrap_or(f)
+            .to_string_lossy()
+            .replace('\\', "/");
+        let _ = writeln!(
+            code,
+            "    ({rel:?}, include_bytes!({:?})),",
+            f.display().to_string()
+        );
+    }
+    code.push_str("];\n");
+    let out =
+        PathBuf::from(std::env::var("OUT_DIR").unwrap_or_default()).join("embedded_vectors.rs");
+    if let Err(e) = std::fs::write(&out, code) {
+        println!("cargo:warning=cannot write {}: {e}", out.display());
+    }
+}

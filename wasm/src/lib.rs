@@ -1,0 +1,161 @@
+//! WebAssembly bindings of idbridge: the same checks, in a browser or Node.
+//!
+//! Every function throws a JavaScript `Error` on failure whose `code`
+//! property is the stable error code (`"crypto.signature.invalid"`...) and
+//! whose `name` is `"IdbridgeError"`. Nothing here reads a clock: time is a
+//! parameter wherever a check needs it.
+//!
+//! ```js
+//! import init, { verifySignature } from "idbridge";
+//! try {
+//!   verifySignature("ecdsa-p256-sha256-raw", spkiDer, message, signature);
+//! } catch (e) {
+//!   console.log(e.code); // e.g. "crypto.signature.invalid"
+//! }
+//! ```
+
+use idbridge::crypto::{self, Algorithm, AllowList};
+use idbridge::vectors::{MemoryFiles, Runner, Summary};
+use wasm_bindgen::prelude::*;
+
+/// An `Error` carrying the stable code of `e`.
+fn to_js(e: &idbridge::Error) -> JsValue {
+    js_error(e.code(), &e.to_string())
+}
+
+fn js_error(code: &str, message: &str) -> JsValue {
+    let err = js_sys::Error::new(message);
+    err.set_name("IdbridgeError");
+    // Setting a property on a fresh Error object cannot fail.
+    let _ = js_sys::Reflect::set(&err, &JsValue::from_str("code"), &JsValue::from_str(code));
+    err.into()
+}
+
+/// Verifies one signature.
+///
+/// `algorithm` is an idbridge algorithm id (`"rsa-pss-sha256"`,
+/// `"ecdsa-p384-sha384-raw"`...; see `algorithms()`); `spkiDer` the public
+/// key as DER SubjectPublicKeyInfo; `allowed`, when given, the caller's
+/// allow-list of ids (default: every supported algorithm). Returns nothing
+/// on success, throws on failure.
+#[wasm_bindgen(js_name = verifySignature)]
+pub fn verify_signature(
+    algorithm: &str,
+    spki_der: &[u8],
+    message: &[u8],
+    signature: &[u8],
+    allowed: Option<Vec<String>>,
+) -> Result<(), JsValue> {
+    let allowed = match allowed {
+        None => AllowList::all(),
+        Some(ids) => ids
+            .iter()
+            .filter_map(|id| Algorithm::from_id(id).ok())
+            .fold(AllowList::none(), AllowList::with),
+    };
+    let algorithm = Algorithm::from_id(algorithm).map_err(|e| to_js(&e))?;
+    crypto::verify_signature(
+        crypto::default_backend(),
+        allowed,
+        algorithm,
+        spki_der,
+        message,
+        signature,
+    )
+    .map_err(|e| to_js(&e))
+}
+
+/// The supported signature algorithm ids.
+#[wasm_bindgen]
+pub fn algorithms() -> Vec<String> {
+    Algorithm::ALL.iter().map(|a| a.id().to_string()).collect()
+}
+
+/// Every stable error code this build can return.
+#[wasm_bindgen(js_name = errorCodes)]
+pub fn error_codes() -> Vec<String> {
+    idbridge::ErrorCode::ALL
+        .iter()
+        .map(|c| c.as_str().to_string())
+        .collect()
+}
+
+/// The package version.
+#[wasm_bindgen]
+pub fn version() -> String {
+    env!("CARGO_PKG_VERSION").to_string()
+}
+
+/// The result of `runVectors`.
+#[wasm_bindgen]
+#[derive(Debug)]
+pub struct VectorsReport {
+    passed: usize,
+    failed: usize,
+    lines: Vec<String>,
+}
+
+#[wasm_bindgen]
+impl VectorsReport {
+    /// Cases that passed.
+    #[wasm_bindgen(getter)]
+    pub fn passed(&self) -> usize {
+        self.passed
+    }
+
+    /// Cases that failed, plus malformed vector files.
+    #[wasm_bindgen(getter)]
+    pub fn failed(&self) -> usize {
+        self.failed
+    }
+
+    /// One line per case, then the closing line `vectors: N passed, M failed`.
+    #[wasm_bindgen(getter)]
+    pub fn lines(&self) -> Vec<String> {
+        self.lines.clone()
+    }
+}
+
+/// Runs test vectors held in memory.
+///
+/// `files` maps `/`-separated names to contents (`Uint8Array` or string):
+/// the vector files and every file they name, with the same relative layout
+/// as on disk. `paths` names the vector files to run, in order.
+#[wasm_bindgen(js_name = runVectors)]
+pub fn run_vectors(files: &js_sys::Object, paths: Vec<String>) -> Result<VectorsReport, JsValue> {
+    let mut memory = MemoryFiles::new();
+    for entry in js_sys::Object::entries(files).iter() {
+        let pair = js_sys::Array::from(&entry);
+        let name = pair
+            .get(0)
+            .as_string()
+            .ok_or_else(|| js_error("input.encoding", "file names must be strings"))?;
+        let value = pair.get(1);
+        let bytes = if let Some(text) = value.as_string() {
+            text.into_bytes()
+        } else if value.is_instance_of::<js_sys::Uint8Array>() {
+            js_sys::Uint8Array::new(&value).to_vec()
+        } else {
+            return Err(js_error(
+                "input.encoding",
+                "file contents must be strings or Uint8Arrays",
+            ));
+        };
+        memory.insert(&name, bytes);
+    }
+    Ok(run_in_memory(&memory, &paths))
+}
+
+/// The runner over an in-memory file set (shared with the tests).
+pub fn run_in_memory(files: &MemoryFiles, paths: &[String]) -> VectorsReport {
+    let runner = Runner::new(files);
+    let reports: Vec<_> = paths.iter().map(|p| runner.run_file(p)).collect();
+    let summary = Summary::of(&reports);
+    let mut lines: Vec<String> = reports.iter().flat_map(|r| r.lines()).collect();
+    lines.push(summary.closing_line());
+    VectorsReport {
+        passed: summary.passed,
+        failed: summary.failed,
+        lines,
+    }
+}

@@ -1,0 +1,136 @@
+//! The WASM package's tests: run in Node and in headless Chromium by the
+//! test command (`wasm-bindgen-test-runner`), and natively by `cargo test`.
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::panic,
+    clippy::indexing_slicing
+)]
+
+use idbridge::vectors::MemoryFiles;
+use wasm_bindgen_test::*;
+
+include!(concat!(env!("OUT_DIR"), "/embedded_vectors.rs"));
+
+fn embedded() -> (MemoryFiles, Vec<String>) {
+    let mut files = MemoryFiles::new();
+    let mut vector_files = Vec::new();
+    for (name, bytes) in EMBEDDED {
+        files.insert(name, bytes.to_vec());
+        if name.ends_with(".json") && idbridge::vectors::is_vector_file(bytes) {
+            vector_files.push(name.to_string());
+        }
+    }
+    (files, vector_files)
+}
+
+#[wasm_bindgen_test]
+#[cfg_attr(not(target_arch = "wasm32"), test)]
+fn every_repository_vector_passes() {
+    let (files, paths) = embedded();
+    assert!(!paths.is_empty(), "no vector files embedded");
+    let report = idbridge_wasm::run_in_memory(&files, &paths);
+    let failures: Vec<_> = report
+        .lines()
+        .into_iter()
+        .filter(|l| l.starts_with("FAIL"))
+        .collect();
+    assert!(failures.is_empty(), "{failures:#?}");
+    assert_eq!(report.failed(), 0);
+    assert!(report.passed() >= 60, "only {} cases", report.passed());
+}
+
+#[wasm_bindgen_test]
+#[cfg_attr(not(target_arch = "wasm32"), test)]
+fn a_malformed_vector_file_is_a_failure() {
+    let mut files = MemoryFiles::new();
+    files.insert(
+        "x/typo.json",
+        br#"{"schema":"idbridge-vectors/1","kind":"signature","numberOfTests":0,"testGroups":[],"tpyo":1}"#.to_vec(),
+    );
+    let report = idbridge_wasm::run_in_memory(&files, &["x/typo.json".to_string()]);
+    assert_eq!(report.failed(), 1);
+    assert!(
+        report.lines()[0].starts_with("FAIL x/typo.json: malformed vector file"),
+        "{:?}",
+        report.lines()
+    );
+}
+
+#[wasm_bindgen_test]
+#[cfg_attr(not(target_arch = "wasm32"), test)]
+fn algorithms_and_codes_are_listed() {
+    assert_eq!(idbridge_wasm::algorithms().len(), 24);
+    assert!(idbridge_wasm::error_codes()
+        .iter()
+        .any(|c| c == "crypto.signature.invalid"));
+}
+
+#[cfg(target_arch = "wasm32")]
+mod js {
+    use super::*;
+    use wasm_bindgen::{JsCast, JsValue};
+
+    fn key(name: &str) -> &'static [u8] {
+        EMBEDDED
+            .iter()
+            .find(|(n, _)| *n == name)
+            .map(|(_, b)| *b)
+            .unwrap()
+    }
+
+    fn code_of(err: JsValue) -> String {
+        assert!(err.is_instance_of::<js_sys::Error>());
+        let e = js_sys::Error::from(err.clone());
+        assert_eq!(String::from(e.name()), "IdbridgeError");
+        js_sys::Reflect::get(&err, &JsValue::from_str("code"))
+            .unwrap()
+            .as_string()
+            .unwrap()
+    }
+
+    #[wasm_bindgen_test]
+    fn errors_reach_js_with_their_code() {
+        let spki = key("keys/p256.spki.der");
+        let err =
+            idbridge_wasm::verify_signature("ecdsa-p256-sha256-raw", spki, b"m", &[1u8; 64], None)
+                .unwrap_err();
+        assert_eq!(code_of(err), "crypto.signature.invalid");
+        let err =
+            idbridge_wasm::verify_signature("ecdsa-p256-sha256-raw", spki, b"m", &[0u8; 64], None)
+                .unwrap_err();
+        assert_eq!(code_of(err), "crypto.signature.malformed");
+        let err = idbridge_wasm::verify_signature("hmac-sha256", spki, b"m", &[1u8; 64], None)
+            .unwrap_err();
+        assert_eq!(code_of(err), "crypto.algorithm.forbidden");
+        let err = idbridge_wasm::verify_signature(
+            "ecdsa-p256-sha256-raw",
+            spki,
+            b"m",
+            &[1u8; 64],
+            Some(vec!["rsa-pss-sha256".into()]),
+        )
+        .unwrap_err();
+        assert_eq!(code_of(err), "crypto.algorithm.forbidden");
+    }
+
+    #[wasm_bindgen_test]
+    fn run_vectors_takes_a_js_object() {
+        let obj = js_sys::Object::new();
+        js_sys::Reflect::set(
+            &obj,
+            &"a/bad.json".into(),
+            &"{\"schema\":\"idbridge-vectors/1\"}".into(),
+        )
+        .unwrap();
+        let report = idbridge_wasm::run_vectors(&obj, vec!["a/bad.json".into()]).unwrap();
+        assert_eq!(report.failed(), 1);
+        assert_eq!(
+            report.lines().last().unwrap(),
+            "vectors: 0 passed, 1 failed"
+        );
+        js_sys::Reflect::set(&obj, &"a/num.json".into(), &JsValue::from_f64(1.0)).unwrap();
+        let err = idbridge_wasm::run_vectors(&obj, vec![]).unwrap_err();
+        assert_eq!(code_of(err), "input.encoding");
+    }
+}
