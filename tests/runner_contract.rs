@@ -195,3 +195,18 @@ fn walking_a_folder_finds_vector_files_and_reports_broken_ones() {
         );
     }
 }
+
+#[test]
+fn every_error_code_is_documented_in_test_vectors_readme() {
+    let readme = std::fs::read_to_string(
+        Path::new(env!("CARGO_MANIFEST_DIR")).join("test-vectors/README.md"),
+    )
+    .unwrap();
+    for code in idbridge::ErrorCode::ALL {
+        assert!(
+            readme.contains(&format!("| `{}` |", code.as_str())),
+            "{} is not listed",
+            code.as_str()
+        );
+    }
+}

@@ -978,7 +978,7 @@ fn keys_file(keys: &Loaded) -> FileSpec {
         origin: "RFC 5280 §4.1.2.7; RFC 3279 §2.3.1; RFC 5480 §2; SEC 1 §2.3.3, §3.2.2; idbridge key policy; crafted keys in ../keys",
         what: "trust keys: outside policy (RSA 1024/8200 bits, e = 1, even e, secp256k1), malformed (not on curve, compressed, garbage, trailing byte), type/curve mismatch, PEM keys",
         header: vec![
-            "Public-key checks of the signature kind: each case has exactly one thing wrong with the key (or none, for the PEM controls); the signatures are otherwise fine".to_string(),
+            "Public-key checks of the signature kind: in each invalid case the key is the one thing wrong (the signature is genuine, or at least well-formed, for the algorithm named); the PEM groups are controls (valid, plus one tampered message)".to_string(),
             "Check order: crypto.key.malformed (does not parse) before crypto.key.unsupported (parses, outside policy) before crypto.key.mismatch (wrong type or curve for the algorithm)".to_string(),
             "Crafted keys are described in ../keys/README.md".to_string(),
         ],

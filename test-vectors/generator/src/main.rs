@@ -68,11 +68,18 @@ const KEYS_REL: &str = "../keys";
 fn vectors(keys_dir: &Path, out_dir: &Path) {
     std::fs::create_dir_all(out_dir).expect("create output dir");
     let keys = keys::Loaded::load(keys_dir);
+    // Render (and so check) every file before writing any.
+    let rendered: Vec<_> = cases::all_files(&keys)
+        .into_iter()
+        .map(|spec| {
+            let (text, stats) = out::render(&spec, &keys, KEYS_REL);
+            (spec, text, stats)
+        })
+        .collect();
     let mut index = Vec::new();
     let mut total = 0;
     let mut total_valid = 0;
-    for spec in cases::all_files(&keys) {
-        let (text, stats) = out::render(&spec, &keys, KEYS_REL);
+    for (spec, text, stats) in rendered {
         std::fs::write(out_dir.join(spec.name), &text).expect("write vector file");
         println!("wrote {} ({} cases)", spec.name, stats.total);
         total += stats.total;
