@@ -137,6 +137,9 @@ error_codes! {
     WebeidAlgorithmUnsupported => "webeid.algorithm.unsupported",
     /// The token's signature over origin and nonce does not verify.
     WebeidSignatureInvalid => "webeid.signature.invalid",
+    /// A web-eid:1.1 signing certificate does not belong with the
+    /// authentication certificate (subject, issuer key, key usage, chain).
+    WebeidSigningCertificateInvalid => "webeid.signing_certificate.invalid",
 
     // --- ocsp ------------------------------------------------------------
     /// The OCSP response does not parse.
@@ -175,6 +178,11 @@ error_codes! {
     CryptoSignatureInvalid => "crypto.signature.invalid",
     /// More signature checks than the limit allows.
     CryptoChecksExceeded => "crypto.checks.exceeded",
+
+    // --- config (the caller's own settings) ----------------------------------
+    /// The caller's expectations or trust material are unusable (an empty
+    /// nonce, an origin that is not `https://host[:port]`, no anchors...).
+    ConfigInvalid => "config.invalid",
 
     // --- vectors (the runner's own failures) --------------------------------
     /// A vector file breaks the format contract.

@@ -37,11 +37,18 @@
 #![forbid(unsafe_code)]
 #![warn(missing_docs)]
 
+pub mod anchors;
 pub mod crypto;
 mod error;
 mod identity;
+mod json;
 mod limits;
+pub mod ocsp;
+mod pem;
 mod time;
+mod trust;
+pub mod webeid;
+mod x509;
 #[cfg(feature = "vectors")]
 pub mod vectors;
 
@@ -49,3 +56,5 @@ pub use error::{Error, ErrorCode, Result};
 pub use identity::{Loa, System, VerifiedIdentity};
 pub use limits::Limits;
 pub use time::{ClockSkew, UnixTime};
+pub use trust::{Trust, TrustBuilder};
+pub use x509::Quirks;

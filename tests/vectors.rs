@@ -19,7 +19,6 @@ use std::path::Path;
 /// implemented fails there, naming the kind.
 const NOT_YET_IMPLEMENTED: &[&str] = &[
     "spid",   // kind spid-saml: the SPID/CIE issue
-    "webeid", // kind webeid: the Web eID issue
 ];
 
 fn run(dir: &Path) -> (Vec<FileReport>, Summary) {

@@ -44,6 +44,44 @@ idbridge vectors --backend rustcrypto ../shared/vectors")]
         #[arg(required = true, value_name = "PATH")]
         paths: Vec<String>,
     },
+    /// Verify one assertion and print the identity as JSON (or the error code and reason).
+    #[command(subcommand)]
+    Verify(Verify),
+}
+
+#[derive(Subcommand, Debug)]
+enum Verify {
+    /// Verify a Web eID authentication token (web-eid:1.0 or 1.1).
+    ///
+    /// Prints the verified identity as JSON and exits 0, or prints
+    /// `error: <code>: <reason>` and exits 1.
+    #[command(after_help = "Examples:\n  \
+idbridge verify webeid --token token.json --origin https://rp.example.org --nonce \"$NONCE\"\n  \
+idbridge verify webeid --token t.json --origin https://ria.ee --nonce N --anchors test --now 2023-09-01T10:00:00Z\n  \
+idbridge verify webeid --token t.json --origin https://ria.ee --nonce N --anchors ca.cer --ocsp resp.der")]
+    Webeid {
+        /// The token file, exactly as the browser posted it.
+        #[arg(long, value_name = "FILE")]
+        token: String,
+        /// The site's origin, https://host[:port].
+        #[arg(long, value_name = "URL")]
+        origin: String,
+        /// The challenge nonce exactly as issued.
+        #[arg(long, value_name = "STR")]
+        nonce: String,
+        /// The verification time, RFC 3339 (default: this machine's clock).
+        #[arg(long, value_name = "T")]
+        now: Option<String>,
+        /// A DER OCSP response for the user certificate (default: no revocation check).
+        #[arg(long, value_name = "FILE")]
+        ocsp: Option<String>,
+        /// Pin this designated OCSP responder certificate (default: the issuing CA or its delegate).
+        #[arg(long, value_name = "FILE", requires = "ocsp")]
+        ocsp_responder: Option<String>,
+        /// Trusted issuing CAs: `embedded` (production Estonian CAs), `test` (Estonian TEST CAs), or certificate files.
+        #[arg(long, value_name = "embedded|test|FILE", num_args = 1.., default_value = "embedded")]
+        anchors: Vec<String>,
+    },
 }
 
 fn main() -> ExitCode {
@@ -54,7 +92,77 @@ fn main() -> ExitCode {
             backends,
             paths,
         } => run_vectors(json, &backends, &paths),
+        Command::Verify(Verify::Webeid {
+            token,
+            origin,
+            nonce,
+            now,
+            ocsp,
+            ocsp_responder,
+            anchors,
+        }) => match verify_webeid(&token, &origin, &nonce, now.as_deref(), ocsp.as_deref(), ocsp_responder.as_deref(), &anchors) {
+            Ok(json) => {
+                println!("{json}");
+                ExitCode::SUCCESS
+            }
+            Err(e) => {
+                println!("error: {e}");
+                ExitCode::from(1)
+            }
+        },
     }
+}
+
+fn read(path: &str) -> Result<Vec<u8>, idbridge::Error> {
+    std::fs::read(path).map_err(|e| {
+        idbridge::Error::with_detail(idbridge::ErrorCode::ConfigInvalid, format!("cannot read {path}: {e}"))
+    })
+}
+
+fn verify_webeid(
+    token: &str,
+    origin: &str,
+    nonce: &str,
+    now: Option<&str>,
+    ocsp: Option<&str>,
+    responder: Option<&str>,
+    anchors: &[String],
+) -> Result<String, idbridge::Error> {
+    use idbridge::{webeid, Trust, UnixTime};
+    let mut builder = Trust::builder();
+    for a in anchors {
+        builder = match a.as_str() {
+            "embedded" => builder.webeid_anchors(idbridge::anchors::ESTONIA)?,
+            "test" => builder.webeid_anchors(idbridge::anchors::ESTONIA_TEST)?,
+            file => builder.webeid_anchor(&read(file)?)?,
+        };
+    }
+    let trust = builder.build()?;
+    let now = match now {
+        Some(t) => UnixTime::parse_rfc3339(t)?,
+        // The CLI, unlike the library, may read the clock: it is the caller.
+        None => UnixTime::from_unix_seconds(
+            std::time::SystemTime::now()
+                .duration_since(std::time::UNIX_EPOCH)
+                .map(|d| i64::try_from(d.as_secs()).unwrap_or(i64::MAX))
+                .unwrap_or(0),
+        ),
+    };
+    let token = read(token)?;
+    let response = ocsp.map(read).transpose()?;
+    let responder = responder.map(read).transpose()?;
+    let mut expectations = webeid::Expectations::new(origin, nonce);
+    if let Some(response) = &response {
+        expectations.ocsp = webeid::Ocsp::Response {
+            response,
+            responder: responder.as_deref(),
+            request_nonce: None,
+        };
+    }
+    let verified = webeid::verify_token(&trust, &token, &expectations, now)?;
+    serde_json::to_string_pretty(&verified.identity).map_err(|e| {
+        idbridge::Error::with_detail(idbridge::ErrorCode::ConfigInvalid, e.to_string())
+    })
 }
 
 fn run_vectors(json: bool, backend_names: &[String], paths: &[String]) -> ExitCode {

@@ -114,7 +114,8 @@ impl Kind {
     ) -> Result<Outcome, String> {
         match self {
             Kind::Signature => super::signature::run(job, backend),
-            Kind::Webeid | Kind::SpidSaml | Kind::CieSaml | Kind::Xmldsig => {
+            Kind::Webeid => super::webeid::run(job, backend),
+            Kind::SpidSaml | Kind::CieSaml | Kind::Xmldsig => {
                 Ok(Err(crate::Error::with_detail(
                     crate::ErrorCode::VectorsKindUnsupported,
                     format!("kind {:?} is not implemented in this build", self.name()),

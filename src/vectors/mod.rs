@@ -33,6 +33,7 @@ mod format;
 mod fs;
 mod kinds;
 mod signature;
+mod webeid;
 
 pub use format::Expected;
 #[cfg(not(target_arch = "wasm32"))]

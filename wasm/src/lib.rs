@@ -17,6 +17,7 @@
 use idbridge::crypto::{self, Algorithm, AllowList};
 use idbridge::vectors::{MemoryFiles, Runner, Summary};
 use wasm_bindgen::prelude::*;
+use wasm_bindgen::JsCast;
 
 /// An `Error` carrying the stable code of `e`.
 fn to_js(e: &idbridge::Error) -> JsValue {
@@ -158,4 +159,140 @@ pub fn run_in_memory(files: &MemoryFiles, paths: &[String]) -> VectorsReport {
         failed: summary.failed,
         lines,
     }
+}
+
+#[wasm_bindgen(typescript_custom_section)]
+const TS_TYPES: &'static str = r#"
+/** The uniform verified identity (VECTORS.md "Identity fields"). */
+export interface VerifiedIdentity {
+  system: "spid" | "cie" | "webeid";
+  issuer?: string;
+  subject_id?: string;
+  given_name?: string;
+  family_name?: string;
+  birth_date?: string;
+  level?: string;
+  loa?: "low" | "substantial" | "high";
+  authn_instant?: string;
+  attributes?: Record<string, string>;
+}
+
+/** Options of verifyWebEidToken. */
+export interface WebEidOptions {
+  /** The site's origin, exactly https://host[:port]. */
+  origin: string;
+  /** The challenge nonce exactly as issued. */
+  nonce: string;
+  /** The verification time: a Date or an RFC 3339 string (never an implicit clock). */
+  now: Date | string;
+  /** "embedded" (production Estonian CAs), "test" (Estonian TEST CAs), or CA certificates (DER bytes or PEM text). Default "embedded". */
+  anchors?: "embedded" | "test" | Array<Uint8Array | string>;
+  /** An OCSP response the server fetched, and optionally a pinned designated responder certificate. */
+  ocsp?: { response: Uint8Array; responder?: Uint8Array | string };
+}
+"#;
+
+fn get(obj: &JsValue, key: &str) -> JsValue {
+    js_sys::Reflect::get(obj, &JsValue::from_str(key)).unwrap_or(JsValue::UNDEFINED)
+}
+
+fn bytes_of(v: &JsValue, what: &str) -> Result<Vec<u8>, JsValue> {
+    if let Some(s) = v.as_string() {
+        Ok(s.into_bytes())
+    } else if v.is_instance_of::<js_sys::Uint8Array>() {
+        Ok(js_sys::Uint8Array::new(v).to_vec())
+    } else {
+        Err(js_error(
+            "config.invalid",
+            &format!("{what} must be a Uint8Array or a string"),
+        ))
+    }
+}
+
+/// `now` as a `Date` or an RFC 3339 string.
+fn time_of(v: &JsValue) -> Result<idbridge::UnixTime, JsValue> {
+    if let Some(s) = v.as_string() {
+        return idbridge::UnixTime::parse_rfc3339(&s).map_err(|e| to_js(&e));
+    }
+    if v.is_instance_of::<js_sys::Date>() {
+        let ms = js_sys::Date::from(v.clone()).get_time();
+        if ms.is_finite() {
+            return Ok(idbridge::UnixTime::from_unix_seconds((ms / 1000.0).floor() as i64));
+        }
+    }
+    Err(js_error(
+        "config.invalid",
+        "now must be a Date or an RFC 3339 string",
+    ))
+}
+
+/// Verifies a Web eID authentication token (web-eid:1.0 or 1.1) and returns
+/// the verified identity; throws an `Error` with `.code` otherwise.
+#[wasm_bindgen(js_name = verifyWebEidToken, unchecked_return_type = "VerifiedIdentity")]
+pub fn verify_webeid_token(
+    #[wasm_bindgen(unchecked_param_type = "Uint8Array | string")] token: JsValue,
+    #[wasm_bindgen(unchecked_param_type = "WebEidOptions")] options: JsValue,
+) -> Result<JsValue, JsValue> {
+    use idbridge::{webeid, Trust};
+    let token = bytes_of(&token, "token")?;
+    let origin = get(&options, "origin")
+        .as_string()
+        .ok_or_else(|| js_error("config.invalid", "options.origin must be a string"))?;
+    let nonce = get(&options, "nonce")
+        .as_string()
+        .ok_or_else(|| js_error("config.invalid", "options.nonce must be a string"))?;
+    let now = time_of(&get(&options, "now"))?;
+    let anchors = get(&options, "anchors");
+    let mut builder = Trust::builder();
+    if anchors.is_undefined() || anchors.as_string().as_deref() == Some("embedded") {
+        builder = builder
+            .webeid_anchors(idbridge::anchors::ESTONIA)
+            .map_err(|e| to_js(&e))?;
+    } else if anchors.as_string().as_deref() == Some("test") {
+        builder = builder
+            .webeid_anchors(idbridge::anchors::ESTONIA_TEST)
+            .map_err(|e| to_js(&e))?;
+    } else if js_sys::Array::is_array(&anchors) {
+        for a in js_sys::Array::from(&anchors).iter() {
+            builder = builder
+                .webeid_anchor(&bytes_of(&a, "an anchor")?)
+                .map_err(|e| to_js(&e))?;
+        }
+    } else {
+        return Err(js_error(
+            "config.invalid",
+            "options.anchors must be \"embedded\", \"test\" or an array of certificates",
+        ));
+    }
+    let trust = builder.build().map_err(|e| to_js(&e))?;
+    let ocsp = get(&options, "ocsp");
+    let (response, responder) = if ocsp.is_undefined() || ocsp.is_null() {
+        (None, None)
+    } else {
+        let r = bytes_of(&get(&ocsp, "response"), "options.ocsp.response")?;
+        let p = get(&ocsp, "responder");
+        let p = if p.is_undefined() {
+            None
+        } else {
+            Some(bytes_of(&p, "options.ocsp.responder")?)
+        };
+        (Some(r), p)
+    };
+    let mut expectations = webeid::Expectations::new(&origin, &nonce);
+    if let Some(response) = &response {
+        expectations.ocsp = webeid::Ocsp::Response {
+            response,
+            responder: responder.as_deref(),
+            request_nonce: None,
+        };
+    }
+    let verified =
+        webeid::verify_token(&trust, &token, &expectations, now).map_err(|e| to_js(&e))?;
+    identity_to_js(&verified.identity)
+}
+
+fn identity_to_js(identity: &idbridge::VerifiedIdentity) -> Result<JsValue, JsValue> {
+    let json = serde_json::to_string(identity)
+        .map_err(|e| js_error("config.invalid", &e.to_string()))?;
+    js_sys::JSON::parse(&json)
 }

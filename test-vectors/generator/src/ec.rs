@@ -76,6 +76,13 @@ macro_rules! curve_ops {
                 )
             }
 
+            /// The uncompressed public point of the private scalar `d`
+            /// (field-length big-endian bytes, in [1, n - 1]).
+            pub fn public_point(d: &[u8]) -> Vec<u8> {
+                let sk = SecretKey::from_bytes(&fb(d)).expect("private scalar in range");
+                sk.public_key().to_encoded_point(false).as_bytes().to_vec()
+            }
+
             pub fn point_valid(point: &[u8]) -> bool {
                 PublicKey::from_sec1_bytes(point).is_ok()
             }
@@ -193,6 +200,15 @@ impl Curve {
             Curve::P256 => p256_ops::load(pem),
             Curve::P384 => p384_ops::load(pem),
             Curve::P521 => p521_ops::load(pem),
+        }
+    }
+
+    /// The uncompressed public point (0x04 || X || Y) of the private scalar `d`.
+    pub fn public_point(self, d: &[u8]) -> Vec<u8> {
+        match self {
+            Curve::P256 => p256_ops::public_point(d),
+            Curve::P384 => p384_ops::public_point(d),
+            Curve::P521 => p521_ops::public_point(d),
         }
     }
 

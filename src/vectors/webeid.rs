@@ -1,0 +1,75 @@
+//! The `webeid` kind: one Web eID authentication token per case.
+//!
+//! trust: `anchors` (certificate files, PEM or DER). context: `origin`,
+//! `nonce`, `now`, `ocsp` (`"off"` or `{ "response": file, "responder": file }`).
+//! input: the token exactly as the browser posts it.
+
+use super::kinds::Job;
+use super::Outcome;
+use crate::crypto::Backend;
+use crate::webeid::{self, Expectations, Ocsp};
+use crate::{Trust, UnixTime};
+use serde_json::Value;
+
+fn string<'v>(job: &'v Job<'_>, key: &str) -> Result<&'v str, String> {
+    job.context
+        .get(key)
+        .and_then(Value::as_str)
+        .ok_or_else(|| format!("context.{key} must be a string"))
+}
+
+pub(crate) fn run(job: &Job<'_>, backend: &'static dyn Backend) -> Result<Outcome, String> {
+    let anchors = job
+        .trust
+        .get("anchors")
+        .and_then(Value::as_array)
+        .ok_or("trust.anchors must be a list of files")?;
+    let mut builder = Trust::builder();
+    for a in anchors {
+        let path = a.as_str().ok_or("trust.anchors must list file names")?;
+        let bytes = job.read_relative(path)?;
+        builder = match builder.webeid_anchor(&bytes) {
+            Ok(b) => b,
+            Err(e) => return Ok(Err(e)),
+        };
+    }
+    let trust = match builder.build() {
+        Ok(t) => t,
+        Err(e) => return Ok(Err(e)),
+    };
+    let origin = string(job, "origin")?;
+    let nonce = string(job, "nonce")?;
+    let now = UnixTime::parse_rfc3339(string(job, "now")?).map_err(|e| e.to_string())?;
+    let (response, responder);
+    let ocsp = match job.context.get("ocsp") {
+        None => Ocsp::Off,
+        Some(Value::String(s)) if s == "off" => Ocsp::Off,
+        Some(Value::Object(o)) => {
+            for key in o.keys() {
+                if key != "response" && key != "responder" {
+                    return Err(format!("unknown context.ocsp key {key:?}"));
+                }
+            }
+            let file = o
+                .get("response")
+                .and_then(Value::as_str)
+                .ok_or("context.ocsp.response must be a file name")?;
+            response = job.read_relative(file)?;
+            responder = match o.get("responder") {
+                None => None,
+                Some(Value::String(f)) => Some(job.read_relative(f)?),
+                Some(_) => return Err("context.ocsp.responder must be a file name".into()),
+            };
+            Ocsp::Response {
+                response: &response,
+                responder: responder.as_deref(),
+                request_nonce: None,
+            }
+        }
+        Some(_) => return Err("context.ocsp must be \"off\" or an object".into()),
+    };
+    let mut expectations = Expectations::new(origin, nonce);
+    expectations.ocsp = ocsp;
+    Ok(webeid::verify_token_with(backend, &trust, job.input, &expectations, now)
+        .map(|v| Some(v.identity)))
+}

@@ -1,0 +1,9 @@
+//! X.509: reading certificates, mapping their signature algorithms, and
+//! path validation through `rustls-webpki` with our own signature
+//! algorithms (P-521, and the named NULL-parameters tolerance).
+
+pub(crate) mod cert;
+pub(crate) mod path;
+pub(crate) mod sigalg;
+
+pub use sigalg::Quirks;
