@@ -134,7 +134,10 @@ mod tests {
         assert!(parse(br#"{"a":1,"b":[1,{"c":null}]}"#, 8).is_ok());
         let dup = parse(br#"{"a":1,"a":1}"#, 8).unwrap_err();
         assert_eq!(dup.code(), "input.json");
-        assert_eq!(parse(br#"{"x":{"a":1,"a":2}}"#, 8).unwrap_err().code(), "input.json");
+        assert_eq!(
+            parse(br#"{"x":{"a":1,"a":2}}"#, 8).unwrap_err().code(),
+            "input.json"
+        );
         assert_eq!(parse(b"[[[[1]]]]", 3).unwrap_err().code(), "input.json");
         assert!(parse(b"[[[1]]]", 3).is_ok());
         assert_eq!(parse(b"{} {}", 8).unwrap_err().code(), "input.json");

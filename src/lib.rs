@@ -47,10 +47,10 @@ pub mod ocsp;
 mod pem;
 mod time;
 mod trust;
-pub mod webeid;
-mod x509;
 #[cfg(feature = "vectors")]
 pub mod vectors;
+pub mod webeid;
+mod x509;
 
 pub use error::{Error, ErrorCode, Result};
 pub use identity::{Loa, System, VerifiedIdentity};

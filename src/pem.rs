@@ -13,9 +13,14 @@ pub(crate) fn decode_certificate(bytes: &[u8]) -> Result<Vec<u8>> {
     let Some(start) = text.find("-----BEGIN CERTIFICATE-----") else {
         return Ok(bytes.to_vec());
     };
-    let body = text.get(start + "-----BEGIN CERTIFICATE-----".len()..).unwrap_or("");
+    let body = text
+        .get(start + "-----BEGIN CERTIFICATE-----".len()..)
+        .unwrap_or("");
     let end = body.find("-----END CERTIFICATE-----").ok_or_else(|| {
-        Error::new(ErrorCode::X509CertMalformed, "a PEM block without its END line")
+        Error::new(
+            ErrorCode::X509CertMalformed,
+            "a PEM block without its END line",
+        )
     })?;
     let b64: String = body
         .get(..end)

@@ -18,7 +18,7 @@ use std::path::Path;
 /// other folder of `../shared/vectors/` runs, and a kind that is not
 /// implemented fails there, naming the kind.
 const NOT_YET_IMPLEMENTED: &[&str] = &[
-    "spid",   // kind spid-saml: the SPID/CIE issue
+    "spid", // kind spid-saml: the SPID/CIE issue
 ];
 
 fn run(dir: &Path) -> (Vec<FileReport>, Summary) {

@@ -5,6 +5,10 @@
 use std::fmt::Write as _;
 use std::path::{Path, PathBuf};
 
+/// Public suites (beside the repository, in ../shared) whose kind is
+/// implemented: embedded when present, so the browser runs them too.
+const SHARED_SUITES: &[&str] = &["webeid"];
+
 fn walk(dir: &Path, out: &mut Vec<PathBuf>) {
     let Ok(entries) = std::fs::read_dir(dir) else {
         return;
@@ -38,6 +42,30 @@ fn main() {
     for f in &files {
         let rel = f
             .strip_prefix(&root)
+            .unwrap_or(f)
+            .to_string_lossy()
+            .replace('\\', "/");
+        let _ = writeln!(
+            code,
+            "    ({rel:?}, include_bytes!({:?})),",
+            f.display().to_string()
+        );
+    }
+    code.push_str("];\n");
+    // ../shared: the vectors and data of the implemented public suites.
+    let shared = manifest.join("..").join("..").join("shared");
+    println!("cargo:rerun-if-changed={}", shared.display());
+    let mut shared_files = Vec::new();
+    for suite in SHARED_SUITES {
+        for part in ["vectors", "data"] {
+            walk(&shared.join(part).join(suite), &mut shared_files);
+        }
+    }
+    shared_files.sort();
+    code.push_str("/// (name relative to ../shared/, bytes); empty when ../shared is absent\npub const SHARED: &[(&str, &[u8])] = &[\n");
+    for f in &shared_files {
+        let rel = f
+            .strip_prefix(&shared)
             .unwrap_or(f)
             .to_string_lossy()
             .replace('\\', "/");

@@ -100,7 +100,15 @@ fn main() -> ExitCode {
             ocsp,
             ocsp_responder,
             anchors,
-        }) => match verify_webeid(&token, &origin, &nonce, now.as_deref(), ocsp.as_deref(), ocsp_responder.as_deref(), &anchors) {
+        }) => match verify_webeid(
+            &token,
+            &origin,
+            &nonce,
+            now.as_deref(),
+            ocsp.as_deref(),
+            ocsp_responder.as_deref(),
+            &anchors,
+        ) {
             Ok(json) => {
                 println!("{json}");
                 ExitCode::SUCCESS
@@ -115,7 +123,10 @@ fn main() -> ExitCode {
 
 fn read(path: &str) -> Result<Vec<u8>, idbridge::Error> {
     std::fs::read(path).map_err(|e| {
-        idbridge::Error::with_detail(idbridge::ErrorCode::ConfigInvalid, format!("cannot read {path}: {e}"))
+        idbridge::Error::with_detail(
+            idbridge::ErrorCode::ConfigInvalid,
+            format!("cannot read {path}: {e}"),
+        )
     })
 }
 

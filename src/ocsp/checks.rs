@@ -67,7 +67,11 @@ fn unix_secs(t: &OcspGeneralizedTime) -> i64 {
 }
 
 /// thisUpdate and nextUpdate are within the policy's window around `now`.
-pub(crate) fn check_times(single: &SingleResponse, now: UnixTime, policy: &OcspPolicy) -> Result<()> {
+pub(crate) fn check_times(
+    single: &SingleResponse,
+    now: UnixTime,
+    policy: &OcspPolicy,
+) -> Result<()> {
     let invalid = |reason: &'static str| Error::new(ErrorCode::OcspTimeInvalid, reason);
     let now = now.as_secs();
     let skew = i64::from(policy.allowed_skew_secs);
@@ -96,7 +100,9 @@ pub(crate) fn check_times(single: &SingleResponse, now: UnixTime, policy: &OcspP
             return Err(invalid("the OCSP response's nextUpdate is in the past"));
         }
         if next_update < this_update {
-            return Err(invalid("the OCSP response's nextUpdate is before thisUpdate"));
+            return Err(invalid(
+                "the OCSP response's nextUpdate is before thisUpdate",
+            ));
         }
     }
     Ok(())
@@ -128,8 +134,7 @@ pub(crate) fn check_status(single: &SingleResponse) -> Result<()> {
 
 /// The response echoes the request's nonce.
 pub(crate) fn check_nonce(data: &ResponseData, request_nonce: &[u8]) -> Result<()> {
-    let mismatch =
-        |reason: &'static str| Error::new(ErrorCode::OcspNonceMismatch, reason);
+    let mismatch = |reason: &'static str| Error::new(ErrorCode::OcspNonceMismatch, reason);
     let mut nonces = data
         .response_extensions
         .iter()
@@ -154,7 +159,8 @@ pub(crate) fn check_nonce(data: &ResponseData, request_nonce: &[u8]) -> Result<(
     // The extnValue holds OCTET STRING { nonce } as we send it; some
     // responders echo the bare nonce bytes, which we also accept.
     let value = ext.extn_value.as_bytes();
-    let wrapped = nonce_value(request_nonce).map_err(|_| mismatch("the request nonce cannot be encoded"))?;
+    let wrapped =
+        nonce_value(request_nonce).map_err(|_| mismatch("the request nonce cannot be encoded"))?;
     if value == wrapped.as_slice() || value == request_nonce {
         Ok(())
     } else {

@@ -65,7 +65,11 @@ pub(crate) fn nonce_value(nonce: &[u8]) -> Result<Vec<u8>> {
 /// let err = idbridge::ocsp::build_request(b"junk", b"junk", None).unwrap_err();
 /// assert_eq!(err.code(), "x509.cert.malformed");
 /// ```
-pub fn build_request(subject_der: &[u8], issuer_der: &[u8], nonce: Option<&[u8]>) -> Result<Vec<u8>> {
+pub fn build_request(
+    subject_der: &[u8],
+    issuer_der: &[u8],
+    nonce: Option<&[u8]>,
+) -> Result<Vec<u8>> {
     let subject = Certificate::from_der(subject_der)?;
     let issuer = Certificate::from_der(issuer_der)?;
     let request_extensions = match nonce {

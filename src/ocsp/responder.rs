@@ -47,7 +47,10 @@ impl Signer<'_> {
 
 /// Picks the signer: certs[0] when the response carries certificates, else
 /// the issuing CA when the ResponderID names it.
-pub(crate) fn signer<'a>(response: &UnverifiedBasic, issuer: &'a Certificate) -> Result<Signer<'a>> {
+pub(crate) fn signer<'a>(
+    response: &UnverifiedBasic,
+    issuer: &'a Certificate,
+) -> Result<Signer<'a>> {
     // RFC 6960 §4.2.1: "The responder MAY include certificates in the certs
     // field of BasicOCSPResponse that help the OCSP client verify the
     // responder's signature." As the Web eID reference does, the first one
@@ -69,9 +72,7 @@ pub(crate) fn signer<'a>(response: &UnverifiedBasic, issuer: &'a Certificate) ->
     // hash of responder's public key (excluding the tag and length fields)".
     // Without certificates, only the issuing CA itself can be the signer.
     let names_issuer = match &response.basic.tbs_response_data.responder_id {
-        ResponderId::ByName(name) => name
-            .to_der()
-            .is_ok_and(|d| d == issuer.subject_der),
+        ResponderId::ByName(name) => name.to_der().is_ok_and(|d| d == issuer.subject_der),
         ResponderId::ByKey(hash) => {
             hash.as_bytes() == sha1::Sha1::digest(&issuer.public_key_bits).to_vec()
         }
@@ -106,8 +107,13 @@ pub(crate) fn verify_signature(
     };
     // RFC 6960 §4.2.1: "The value for signature SHALL be computed on the hash
     // of the DER encoding of ResponseData."
-    let alg = algorithm_for(&alg_id.oid.to_string(), params.as_deref(), &signer.key, quirks)
-        .map_err(|_| invalid_signature("the response's signature algorithm is not supported"))?;
+    let alg = algorithm_for(
+        &alg_id.oid.to_string(),
+        params.as_deref(),
+        &signer.key,
+        quirks,
+    )
+    .map_err(|_| invalid_signature("the response's signature algorithm is not supported"))?;
     let signature = response
         .basic
         .signature

@@ -84,7 +84,9 @@ pub(crate) fn decode(der: &[u8]) -> Result<UnverifiedBasic> {
     // OCSP clients SHALL be capable of receiving and processing responses of
     // the id-pkix-ocsp-basic response type." It is the only one we read.
     if bytes.response_type != ID_PKIX_OCSP_BASIC {
-        return Err(malformed("the OCSP response type is not id-pkix-ocsp-basic"));
+        return Err(malformed(
+            "the OCSP response type is not id-pkix-ocsp-basic",
+        ));
     }
     let inner = bytes.response.as_bytes();
     let basic = BasicOcspResponse::from_der(inner)

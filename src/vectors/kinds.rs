@@ -115,12 +115,10 @@ impl Kind {
         match self {
             Kind::Signature => super::signature::run(job, backend),
             Kind::Webeid => super::webeid::run(job, backend),
-            Kind::SpidSaml | Kind::CieSaml | Kind::Xmldsig => {
-                Ok(Err(crate::Error::with_detail(
-                    crate::ErrorCode::VectorsKindUnsupported,
-                    format!("kind {:?} is not implemented in this build", self.name()),
-                )))
-            }
+            Kind::SpidSaml | Kind::CieSaml | Kind::Xmldsig => Ok(Err(crate::Error::with_detail(
+                crate::ErrorCode::VectorsKindUnsupported,
+                format!("kind {:?} is not implemented in this build", self.name()),
+            ))),
         }
     }
 }

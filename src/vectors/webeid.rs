@@ -70,6 +70,8 @@ pub(crate) fn run(job: &Job<'_>, backend: &'static dyn Backend) -> Result<Outcom
     };
     let mut expectations = Expectations::new(origin, nonce);
     expectations.ocsp = ocsp;
-    Ok(webeid::verify_token_with(backend, &trust, job.input, &expectations, now)
-        .map(|v| Some(v.identity)))
+    Ok(
+        webeid::verify_token_with(backend, &trust, job.input, &expectations, now)
+            .map(|v| Some(v.identity)),
+    )
 }

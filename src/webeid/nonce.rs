@@ -45,7 +45,9 @@ impl Nonce {
                 "a nonce needs at least 32 random bytes",
             ));
         }
-        Ok(Nonce(base64::engine::general_purpose::STANDARD.encode(random)))
+        Ok(Nonce(
+            base64::engine::general_purpose::STANDARD.encode(random),
+        ))
     }
 
     /// The nonce as sent to the browser and passed to the verifier.

@@ -118,16 +118,18 @@ fn check_origin(origin: &str) -> Result<()> {
         _ => (authority, None),
     };
     let host_ok = if let Some(v6) = host.strip_prefix('[').and_then(|h| h.strip_suffix(']')) {
-        !v6.is_empty() && v6.chars().all(|c| c.is_ascii_hexdigit() || c == ':' || c == '.')
+        !v6.is_empty()
+            && v6
+                .chars()
+                .all(|c| c.is_ascii_hexdigit() || c == ':' || c == '.')
     } else {
         !host.is_empty()
             && host
                 .chars()
                 .all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '.')
     };
-    let port_ok = port.is_none_or(|p| {
-        !p.is_empty() && p.len() <= 5 && p.bytes().all(|b| b.is_ascii_digit())
-    });
+    let port_ok =
+        port.is_none_or(|p| !p.is_empty() && p.len() <= 5 && p.bytes().all(|b| b.is_ascii_digit()));
     if host_ok && port_ok {
         Ok(())
     } else {
@@ -403,7 +405,11 @@ fn prepare(
 }
 
 /// The certificate that issued `leaf` on the verified path.
-fn issuer_of<'c>(leaf: &Certificate, intermediates: &'c [Vec<u8>], anchor: &'c Anchor) -> &'c Certificate {
+fn issuer_of<'c>(
+    leaf: &Certificate,
+    intermediates: &'c [Vec<u8>],
+    anchor: &'c Anchor,
+) -> &'c Certificate {
     let _ = (leaf, intermediates);
     // Paths from a token are leaf → anchor in every deployed hierarchy
     // (the anchors are issuing CAs); a token intermediate that issued the
@@ -453,7 +459,9 @@ fn finish(
         identity.attributes.insert("country".into(), c.to_string());
     }
     if let Some(cn) = leaf.subject_attr(attr::COMMON_NAME) {
-        identity.attributes.insert("common_name".into(), cn.to_string());
+        identity
+            .attributes
+            .insert("common_name".into(), cn.to_string());
     }
     Ok(VerifiedToken {
         identity,
@@ -477,7 +485,11 @@ fn check_signing_certificates(
     let entries = match &after.signing {
         None if !after.intermediates.is_empty() => return Ok(()),
         Some(e) if !e.is_empty() => e,
-        _ => return Err(malformed("unverifiedSigningCertificates is missing or empty")),
+        _ => {
+            return Err(malformed(
+                "unverifiedSigningCertificates is missing or empty",
+            ))
+        }
     };
     for entry in entries {
         let cert_b64 = match entry.certificate.as_deref() {
@@ -486,7 +498,11 @@ fn check_signing_certificates(
         };
         let algs = match &entry.supported_algorithms {
             Some(a) if !a.is_empty() => a,
-            _ => return Err(malformed("supportedSignatureAlgorithms is missing or empty")),
+            _ => {
+                return Err(malformed(
+                    "supportedSignatureAlgorithms is missing or empty",
+                ))
+            }
         };
         for a in algs {
             let ok = a
@@ -500,7 +516,9 @@ fn check_signing_certificates(
                     .as_deref()
                     .is_some_and(|v| PADDING_SCHEMES.contains(&v));
             if !ok {
-                return Err(malformed("a supported signature algorithm is not recognised"));
+                return Err(malformed(
+                    "a supported signature algorithm is not recognised",
+                ));
             }
         }
         let own_intermediates = match &entry.intermediates {
@@ -592,7 +610,11 @@ mod tests {
             "https://ria ee",
             "ria.ee",
         ] {
-            assert_eq!(check_origin(bad).unwrap_err().code(), "config.invalid", "{bad}");
+            assert_eq!(
+                check_origin(bad).unwrap_err().code(),
+                "config.invalid",
+                "{bad}"
+            );
         }
     }
 

@@ -70,8 +70,8 @@ fn oid_string(oid: &Oid<'_>) -> String {
 impl Certificate {
     /// Decodes exactly one DER certificate (trailing bytes are an error).
     pub(crate) fn from_der(der: &[u8]) -> Result<Certificate> {
-        let (rest, cert) = X509Certificate::from_der(der)
-            .map_err(|_| malformed("not a DER X.509 certificate"))?;
+        let (rest, cert) =
+            X509Certificate::from_der(der).map_err(|_| malformed("not a DER X.509 certificate"))?;
         if !rest.is_empty() {
             return Err(malformed("bytes after the certificate"));
         }

@@ -10,7 +10,9 @@
 
 use super::cert::Certificate;
 use super::sigalg::Quirks;
-use crate::crypto::{self, Algorithm, AllowList, Backend, Curve, EcdsaEncoding, HashAlg, PublicKey};
+use crate::crypto::{
+    self, Algorithm, AllowList, Backend, Curve, EcdsaEncoding, HashAlg, PublicKey,
+};
 use crate::error::{Error, ErrorCode, Result};
 use rustls_pki_types::{
     alg_id, AlgorithmIdentifier, CertificateDer, InvalidSignature, SignatureVerificationAlgorithm,
@@ -116,8 +118,15 @@ impl SignatureVerificationAlgorithm for WebpkiAlg<'_> {
     ) -> core::result::Result<(), InvalidSignature> {
         let key = PublicKey::from_spki_der(&spki_der(self.public_key_alg.as_ref(), public_key))
             .map_err(|_| InvalidSignature)?;
-        crypto::verify_with_key(self.backend, AllowList::all(), self.alg, &key, message, signature)
-            .map_err(|_| InvalidSignature)
+        crypto::verify_with_key(
+            self.backend,
+            AllowList::all(),
+            self.alg,
+            &key,
+            message,
+            signature,
+        )
+        .map_err(|_| InvalidSignature)
     }
 
     fn public_key_alg_id(&self) -> AlgorithmIdentifier {
@@ -176,9 +185,21 @@ fn algorithms(backend: &dyn Backend, quirks: Quirks) -> Vec<WebpkiAlg<'_>> {
         }
     }
     for (hash, pkcs1, pss) in [
-        (HashAlg::Sha256, alg_id::RSA_PKCS1_SHA256, alg_id::RSA_PSS_SHA256),
-        (HashAlg::Sha384, alg_id::RSA_PKCS1_SHA384, alg_id::RSA_PSS_SHA384),
-        (HashAlg::Sha512, alg_id::RSA_PKCS1_SHA512, alg_id::RSA_PSS_SHA512),
+        (
+            HashAlg::Sha256,
+            alg_id::RSA_PKCS1_SHA256,
+            alg_id::RSA_PSS_SHA256,
+        ),
+        (
+            HashAlg::Sha384,
+            alg_id::RSA_PKCS1_SHA384,
+            alg_id::RSA_PSS_SHA384,
+        ),
+        (
+            HashAlg::Sha512,
+            alg_id::RSA_PKCS1_SHA512,
+            alg_id::RSA_PSS_SHA512,
+        ),
     ] {
         out.push(WebpkiAlg {
             backend,

@@ -217,7 +217,9 @@ fn time_of(v: &JsValue) -> Result<idbridge::UnixTime, JsValue> {
     if v.is_instance_of::<js_sys::Date>() {
         let ms = js_sys::Date::from(v.clone()).get_time();
         if ms.is_finite() {
-            return Ok(idbridge::UnixTime::from_unix_seconds((ms / 1000.0).floor() as i64));
+            return Ok(idbridge::UnixTime::from_unix_seconds(
+                (ms / 1000.0).floor() as i64
+            ));
         }
     }
     Err(js_error(
@@ -292,7 +294,7 @@ pub fn verify_webeid_token(
 }
 
 fn identity_to_js(identity: &idbridge::VerifiedIdentity) -> Result<JsValue, JsValue> {
-    let json = serde_json::to_string(identity)
-        .map_err(|e| js_error("config.invalid", &e.to_string()))?;
+    let json =
+        serde_json::to_string(identity).map_err(|e| js_error("config.invalid", &e.to_string()))?;
     js_sys::JSON::parse(&json)
 }

@@ -42,6 +42,35 @@ fn every_repository_vector_passes() {
 
 #[wasm_bindgen_test]
 #[cfg_attr(not(target_arch = "wasm32"), test)]
+fn public_suites_pass_when_present() {
+    let mut files = MemoryFiles::new();
+    let mut paths = Vec::new();
+    for (name, bytes) in SHARED {
+        files.insert(name, bytes.to_vec());
+        if name.starts_with("vectors/")
+            && name.ends_with(".json")
+            && idbridge::vectors::is_vector_file(bytes)
+        {
+            paths.push(name.to_string());
+        }
+    }
+    if paths.is_empty() {
+        // CI has ../shared; elsewhere it may be missing.
+        println!("SKIPPED: ../shared/vectors was not present at build time");
+        return;
+    }
+    let report = idbridge_wasm::run_in_memory(&files, &paths);
+    let failures: Vec<_> = report
+        .lines()
+        .into_iter()
+        .filter(|l| l.starts_with("FAIL"))
+        .collect();
+    assert!(failures.is_empty(), "{failures:#?}");
+    assert!(report.passed() >= 110, "only {} cases", report.passed());
+}
+
+#[wasm_bindgen_test]
+#[cfg_attr(not(target_arch = "wasm32"), test)]
 fn a_malformed_vector_file_is_a_failure() {
     let mut files = MemoryFiles::new();
     files.insert(
@@ -112,6 +141,65 @@ mod js {
         )
         .unwrap_err();
         assert_eq!(code_of(err), "crypto.algorithm.forbidden");
+    }
+
+    fn shared(name: &str) -> Option<&'static [u8]> {
+        SHARED.iter().find(|(n, _)| *n == name).map(|(_, b)| *b)
+    }
+
+    #[wasm_bindgen_test]
+    fn verify_webeid_token_from_js() {
+        let (Some(token), Some(anchor)) = (
+            shared("data/webeid/java/tokens/AbstractTestWithValidator__VALID_AUTH_TOKEN.json"),
+            shared("data/webeid/java/TEST_of_ESTEID2018.cer"),
+        ) else {
+            return; // ../shared absent at build time
+        };
+        let options = js_sys::Object::new();
+        let set = |k: &str, v: &JsValue| js_sys::Reflect::set(&options, &k.into(), v).unwrap();
+        set("origin", &"https://ria.ee".into());
+        set(
+            "nonce",
+            &"12345678123456781234567812345678912356789123".into(),
+        );
+        set(
+            "now",
+            &js_sys::Date::new(&JsValue::from_f64(1_693_562_400_000.0)).into(),
+        );
+        let anchors = js_sys::Array::of1(&js_sys::Uint8Array::from(anchor).into());
+        set("anchors", &anchors.into());
+        let token_js: JsValue = js_sys::Uint8Array::from(token).into();
+        let identity =
+            idbridge_wasm::verify_webeid_token(token_js.clone(), options.clone().into()).unwrap();
+        let get = |k: &str| {
+            js_sys::Reflect::get(&identity, &k.into())
+                .unwrap()
+                .as_string()
+        };
+        assert_eq!(get("subject_id").as_deref(), Some("PNOEE-38001085718"));
+        assert_eq!(get("system").as_deref(), Some("webeid"));
+        assert_eq!(get("loa").as_deref(), Some("high"));
+        // A wrong origin fails with the stable code.
+        set("origin", &"https://evil.example".into());
+        let err = idbridge_wasm::verify_webeid_token(token_js.clone(), options.clone().into())
+            .unwrap_err();
+        assert_eq!(code_of(err), "webeid.signature.invalid");
+        // The embedded production anchors do not trust a TEST card.
+        set("origin", &"https://ria.ee".into());
+        set("anchors", &"embedded".into());
+        let err = idbridge_wasm::verify_webeid_token(token_js.clone(), options.clone().into())
+            .unwrap_err();
+        assert_eq!(code_of(err), "x509.chain.untrusted");
+        // The embedded TEST anchors do; `now` as an RFC 3339 string.
+        set("anchors", &"test".into());
+        set("now", &"2023-09-01T10:00:00Z".into());
+        assert!(
+            idbridge_wasm::verify_webeid_token(token_js.clone(), options.clone().into()).is_ok()
+        );
+        // Time is never implicit.
+        set("now", &JsValue::UNDEFINED);
+        let err = idbridge_wasm::verify_webeid_token(token_js, options.into()).unwrap_err();
+        assert_eq!(code_of(err), "config.invalid");
     }
 
     #[wasm_bindgen_test]

@@ -1,0 +1,232 @@
+//! Web eID through the public API: embedded anchors, expectations, and the
+//! genuine TEST-card token (from ../shared, when present) mutated one field
+//! at a time. The full suites run as vectors (tests/vectors.rs).
+#![cfg(not(target_arch = "wasm32"))]
+
+use idbridge::webeid::{self, Expectations, Nonce, Ocsp};
+use idbridge::{anchors, crypto, Trust, UnixTime};
+use std::path::PathBuf;
+
+const ORIGIN: &str = "https://ria.ee";
+const NONCE: &str = "12345678123456781234567812345678912356789123";
+
+fn shared(rel: &str) -> Option<Vec<u8>> {
+    let p = PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+        .join("../shared/data/webeid")
+        .join(rel);
+    match std::fs::read(&p) {
+        Ok(b) => Some(b),
+        Err(_) => {
+            println!(
+                "SKIPPED: {} is not here (../shared sits beside the repository in CI)",
+                p.display()
+            );
+            None
+        }
+    }
+}
+
+fn at(t: &str) -> UnixTime {
+    UnixTime::parse_rfc3339(t).unwrap()
+}
+
+#[test]
+fn embedded_anchors_match_their_fingerprints_and_dates() {
+    let now = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .unwrap()
+        .as_secs() as i64;
+    for a in anchors::ESTONIA.iter().chain(anchors::ESTONIA_TEST) {
+        let der = a.der().unwrap_or_else(|e| panic!("{}: {e}", a.name));
+        assert!(!der.is_empty());
+        let not_after = at(a.not_after).as_secs();
+        assert!(at(a.not_before).as_secs() < not_after);
+        // A test, unlike the library, may read the clock: fail well before
+        // an embedded anchor expires, so it is replaced in time.
+        assert!(
+            not_after - now > 180 * 86_400,
+            "{} expires within 180 days ({})",
+            a.name,
+            a.not_after
+        );
+        // The recorded dates are the certificate's own.
+        let trust = Trust::builder()
+            .webeid_anchor(&der)
+            .unwrap()
+            .build()
+            .unwrap();
+        assert_eq!(trust.webeid_anchor_count(), 1);
+        assert!(a.pem.contains(&a.not_after[..4]));
+    }
+    let t = Trust::builder()
+        .webeid_anchors(anchors::ESTONIA)
+        .unwrap()
+        .build()
+        .unwrap();
+    assert_eq!(t.webeid_anchor_count(), 2);
+}
+
+#[test]
+fn a_tampered_embedded_anchor_is_refused() {
+    let mut bad = anchors::ESTEID2018;
+    bad.sha256 = "00";
+    assert_eq!(bad.der().unwrap_err().code(), "config.invalid");
+}
+
+#[test]
+fn nonces_need_32_random_bytes() {
+    assert_eq!(
+        Nonce::from_random_bytes(&[1; 32]).unwrap().as_str().len(),
+        44
+    );
+    assert_eq!(
+        Nonce::from_random_bytes(&[1; 64]).unwrap().as_str().len(),
+        88
+    );
+    assert_eq!(
+        Nonce::from_random_bytes(&[1; 31]).unwrap_err().code(),
+        "config.invalid"
+    );
+}
+
+#[test]
+fn unusable_expectations_are_refused_before_the_token_is_read() {
+    let trust = Trust::builder()
+        .webeid_anchors(anchors::ESTONIA_TEST)
+        .unwrap()
+        .build()
+        .unwrap();
+    let now = at("2023-09-01T10:00:00Z");
+    for (origin, nonce) in [
+        ("http://ria.ee", NONCE),
+        ("https://ria.ee/", NONCE),
+        (ORIGIN, ""),
+    ] {
+        let e = webeid::verify_token(
+            &trust,
+            b"not even json",
+            &Expectations::new(origin, nonce),
+            now,
+        )
+        .unwrap_err();
+        assert_eq!(e.code(), "config.invalid", "{origin} {nonce}");
+    }
+    let empty = Trust::builder().build().unwrap();
+    let e =
+        webeid::verify_token(&empty, b"{}", &Expectations::new(ORIGIN, NONCE), now).unwrap_err();
+    assert_eq!(e.code(), "config.invalid");
+}
+
+/// The genuine TEST-card token, one field changed at a time.
+#[test]
+fn genuine_token_mutated_one_field_at_a_time() {
+    let (Some(token), Some(anchor)) = (
+        shared("java/tokens/AbstractTestWithValidator__VALID_AUTH_TOKEN.json"),
+        shared("java/TEST_of_ESTEID2018.cer"),
+    ) else {
+        return;
+    };
+    let trust = Trust::builder()
+        .webeid_anchor(&anchor)
+        .unwrap()
+        .build()
+        .unwrap();
+    let now = at("2023-09-01T10:00:00Z");
+    let exp = Expectations::new(ORIGIN, NONCE);
+    for backend in crypto::backends() {
+        let v = webeid::verify_token_with(*backend, &trust, &token, &exp, now).unwrap();
+        assert_eq!(v.identity.subject_id.as_deref(), Some("PNOEE-38001085718"));
+        assert_eq!(v.identity.given_name.as_deref(), Some("JAAK-KRISTJAN"));
+        assert_eq!(v.identity.family_name.as_deref(), Some("JÕEORG"));
+        assert_eq!(
+            v.identity.attributes.get("country").map(String::as_str),
+            Some("EE")
+        );
+        assert_eq!(v.identity.issuer.as_deref(), Some("TEST of ESTEID2018"));
+        assert_eq!(v.version, webeid::Version::V1_0);
+        assert!(!v.certificate.is_empty());
+    }
+    let text = String::from_utf8(token.clone()).unwrap();
+    let json: serde_json::Value = serde_json::from_str(&text).unwrap();
+    let with = |field: &str, value: serde_json::Value| {
+        let mut j = json.clone();
+        j[field] = value;
+        serde_json::to_vec(&j).unwrap()
+    };
+    let cases: Vec<(Vec<u8>, &str)> = vec![
+        (
+            with("format", "web-eid:10".into()),
+            "webeid.format.unsupported",
+        ),
+        (
+            with("format", serde_json::Value::Null),
+            "webeid.token.malformed",
+        ),
+        (
+            with("algorithm", "ES512".into()),
+            "webeid.signature.invalid",
+        ),
+        (
+            with("algorithm", "HS256".into()),
+            "webeid.algorithm.unsupported",
+        ),
+        (with("signature", "!!".into()), "webeid.signature.invalid"),
+        (
+            with("unverifiedCertificate", "AAAA".into()),
+            "x509.cert.malformed",
+        ),
+        (
+            text.replacen('{', "{\"format\":\"web-eid:1\",", 1)
+                .into_bytes(),
+            "input.json",
+        ),
+    ];
+    for (bytes, code) in cases {
+        let e = webeid::verify_token(&trust, &bytes, &exp, now).unwrap_err();
+        assert_eq!(e.code(), code, "{}", String::from_utf8_lossy(&bytes));
+    }
+    // The production anchors do not trust a TEST card.
+    let prod = Trust::builder()
+        .webeid_anchors(anchors::ESTONIA)
+        .unwrap()
+        .build()
+        .unwrap();
+    assert_eq!(
+        webeid::verify_token(&prod, &token, &exp, now)
+            .unwrap_err()
+            .code(),
+        "x509.chain.untrusted"
+    );
+    // A caller's allow-list without ES384 refuses the token's algorithm.
+    let mut strict = Expectations::new(ORIGIN, NONCE);
+    strict.allowed = crypto::AllowList::none().with(crypto::Algorithm::ECDSA_P256_SHA256_RAW);
+    assert_eq!(
+        webeid::verify_token(&trust, &token, &strict, now)
+            .unwrap_err()
+            .code(),
+        "webeid.algorithm.unsupported"
+    );
+    // Disallowing the card's own policy refuses it.
+    let mut policy = Expectations::new(ORIGIN, NONCE);
+    let own = ["1.3.6.1.4.1.51361.1.2.1"];
+    policy.disallowed_policies = &own;
+    assert_eq!(
+        webeid::verify_token(&trust, &token, &policy, now)
+            .unwrap_err()
+            .code(),
+        "x509.policy.disallowed"
+    );
+    // A garbage OCSP response is never ignored.
+    let mut ocsp = Expectations::new(ORIGIN, NONCE);
+    ocsp.ocsp = Ocsp::Response {
+        response: b"junk",
+        responder: None,
+        request_nonce: None,
+    };
+    assert_eq!(
+        webeid::verify_token(&trust, &token, &ocsp, now)
+            .unwrap_err()
+            .code(),
+        "ocsp.response.malformed"
+    );
+}
