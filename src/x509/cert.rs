@@ -6,7 +6,6 @@
 //! constraints), §4.2.1.1 (authority key identifier).
 
 use crate::error::{Error, ErrorCode, Result};
-use x509_parser::asn1_rs::ToDer;
 use x509_parser::der_parser::oid::Oid;
 use x509_parser::extensions::ParsedExtension;
 use x509_parser::prelude::{FromDer, X509Certificate};
@@ -15,7 +14,6 @@ use x509_parser::prelude::{FromDer, X509Certificate};
 pub(crate) mod ku {
     pub const DIGITAL_SIGNATURE: u16 = 1 << 0;
     pub const NON_REPUDIATION: u16 = 1 << 1;
-    pub const KEY_CERT_SIGN: u16 = 1 << 5;
 }
 
 /// id-kp-clientAuth.
@@ -34,11 +32,6 @@ pub(crate) struct Attribute {
 #[derive(Clone, Debug)]
 pub(crate) struct Certificate {
     pub der: Vec<u8>,
-    pub tbs: Vec<u8>,
-    /// signatureAlgorithm: OID (dotted) and raw DER of the parameters, if any.
-    pub sig_alg_oid: String,
-    pub sig_alg_params: Option<Vec<u8>>,
-    pub signature: Vec<u8>,
     pub serial: Vec<u8>,
     pub issuer_der: Vec<u8>,
     pub subject_der: Vec<u8>,
@@ -55,7 +48,6 @@ pub(crate) struct Certificate {
     pub ext_key_usage: Option<Vec<String>>,
     /// `None` when the extension is absent.
     pub policies: Option<Vec<String>>,
-    pub is_ca: Option<bool>,
     pub authority_key_id: Option<Vec<u8>>,
 }
 
@@ -83,7 +75,6 @@ impl Certificate {
         let mut key_usage = None;
         let mut ext_key_usage = None;
         let mut policies = None;
-        let mut is_ca = None;
         let mut authority_key_id = None;
         let mut seen = std::collections::HashSet::new();
         for ext in tbs.extensions() {
@@ -123,7 +114,6 @@ impl Certificate {
                 ParsedExtension::CertificatePolicies(p) => {
                     policies = Some(p.iter().map(|pi| oid_string(&pi.policy_id)).collect());
                 }
-                ParsedExtension::BasicConstraints(bc) => is_ca = Some(bc.ca),
                 ParsedExtension::AuthorityKeyIdentifier(aki) => {
                     authority_key_id = aki.key_identifier.as_ref().map(|k| k.0.to_vec());
                 }
@@ -143,14 +133,6 @@ impl Certificate {
         };
         Ok(Certificate {
             der: der.to_vec(),
-            tbs: tbs.as_ref().to_vec(),
-            sig_alg_oid: oid_string(&cert.signature_algorithm.algorithm),
-            sig_alg_params: cert
-                .signature_algorithm
-                .parameters
-                .as_ref()
-                .map(|p| p.to_der_vec().unwrap_or_default()),
-            signature: cert.signature_value.data.to_vec(),
             serial: tbs.raw_serial().to_vec(),
             issuer_der: tbs.issuer.as_raw().to_vec(),
             subject_der: tbs.subject.as_raw().to_vec(),
@@ -163,7 +145,6 @@ impl Certificate {
             key_usage,
             ext_key_usage,
             policies,
-            is_ca,
             authority_key_id,
         })
     }
@@ -201,13 +182,6 @@ impl Certificate {
             ));
         }
         Ok(())
-    }
-
-    /// Whether the extended key usage, if present, lists `oid`.
-    pub(crate) fn has_eku(&self, oid: &str) -> bool {
-        self.ext_key_usage
-            .as_ref()
-            .is_some_and(|ekus| ekus.iter().any(|e| e == oid))
     }
 }
 
