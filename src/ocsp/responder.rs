@@ -186,7 +186,10 @@ pub(crate) fn authorize(
             .map_err(|e| {
                 Error::with_detail(
                     ErrorCode::OcspResponderUntrusted,
-                    format!("the OCSP responder is not authorized by the issuing CA ({e})"),
+                    format!(
+                        "the OCSP responder is not authorized by the issuing CA ({})",
+                        e.code()
+                    ),
                 )
             })
         }
