@@ -18,6 +18,8 @@ pub enum System {
     Cie,
     /// Web eID authentication tokens (Estonian, Finnish, Belgian, Latvian ID cards...).
     Webeid,
+    /// A bare XML signature (the `xmldsig` vector kind: what was signed, no person).
+    Xmldsig,
 }
 
 /// eIDAS level of assurance.
