@@ -66,8 +66,10 @@ cargo test --workspace --all-features --locked
 step "the vector generator reproduces test-vectors/ byte for byte"
 regen=$(mktemp -d)
 trap 'rm -rf "$regen"' EXIT
-cargo run --quiet --release --locked -p idbridge-vectorgen -- vectors test-vectors/keys "$regen"
-diff -r test-vectors/signature "$regen"
+cargo run --quiet --release --locked -p idbridge-vectorgen -- vectors test-vectors/keys "$regen/signature"
+diff -r test-vectors/signature "$regen/signature"
+cargo run --quiet --release --locked -p idbridge-vectorgen -- webeid "$regen/webeid"
+diff -r test-vectors/webeid "$regen/webeid"
 
 step "vectors through the CLI (the README's main command)"
 cargo run --release -p idbridge-cli -- vectors test-vectors

@@ -51,6 +51,7 @@ mod trust;
 pub mod vectors;
 pub mod webeid;
 mod x509;
+mod xml;
 
 pub use error::{Error, ErrorCode, Result};
 pub use identity::{Loa, System, VerifiedIdentity};

@@ -62,6 +62,13 @@ fn oid_string(oid: &Oid<'_>) -> String {
 impl Certificate {
     /// Decodes exactly one DER certificate (trailing bytes are an error).
     pub(crate) fn from_der(der: &[u8]) -> Result<Certificate> {
+        // RFC 5280 §4.1: certificates are DER. x509-parser reads BER too,
+        // so the strict `der` decoder of x509-cert vets the encoding first
+        // (definite minimal lengths, canonical times, no trailing bytes).
+        // Extension values stay opaque to it, which keeps the named
+        // tolerances (explicit cA=FALSE) where the reference keeps them.
+        <x509_cert::Certificate as der::Decode>::from_der(der)
+            .map_err(|_| malformed("not a DER X.509 certificate"))?;
         let (rest, cert) =
             X509Certificate::from_der(der).map_err(|_| malformed("not a DER X.509 certificate"))?;
         if !rest.is_empty() {

@@ -3,6 +3,7 @@
 //! ```text
 //! idbridge-vectorgen keys <DIR>                  # derive every test key from its fixed seed
 //! idbridge-vectorgen vectors <KEYS_DIR> <OUT_DIR> # write the vector files from the committed keys
+//! idbridge-vectorgen webeid <OUT_DIR> [KEYS_DIR]   # the Web eID test PKI and vectors (src/webeid/)
 //! ```
 //!
 //! The vector files name their keys as `../keys/<file>` (the layout of
@@ -31,13 +32,15 @@ mod model;
 mod notes;
 mod out;
 mod rsa_ops;
+mod webeid;
 
 use std::path::Path;
 use std::process::ExitCode;
 
 const USAGE: &str = "usage:
   idbridge-vectorgen keys <DIR>
-  idbridge-vectorgen vectors <KEYS_DIR> <OUT_DIR>";
+  idbridge-vectorgen vectors <KEYS_DIR> <OUT_DIR>
+  idbridge-vectorgen webeid <OUT_DIR> [KEYS_DIR]   (KEYS_DIR defaults to test-vectors/keys)";
 
 fn main() -> ExitCode {
     let args: Vec<String> = std::env::args().skip(1).collect();
@@ -50,6 +53,8 @@ fn main() -> ExitCode {
     {
         ["keys", dir] => keys::run(Path::new(dir)),
         ["vectors", keys_dir, out_dir] => vectors(Path::new(keys_dir), Path::new(out_dir)),
+        ["webeid", out_dir] => webeid::run(Path::new(out_dir), Path::new(DEFAULT_KEYS)),
+        ["webeid", out_dir, keys_dir] => webeid::run(Path::new(out_dir), Path::new(keys_dir)),
         _ => {
             eprintln!("{USAGE}");
             return ExitCode::from(2);
@@ -64,6 +69,9 @@ fn main() -> ExitCode {
 /// is, so that a copy written elsewhere (CI regenerates into a temporary
 /// folder and diffs) is byte-for-byte the committed one.
 const KEYS_REL: &str = "../keys";
+
+/// The committed test keys, wherever the command is run from.
+const DEFAULT_KEYS: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/../keys");
 
 fn vectors(keys_dir: &Path, out_dir: &Path) {
     std::fs::create_dir_all(out_dir).expect("create output dir");

@@ -278,13 +278,6 @@ impl Key {
         }
     }
 
-    pub fn describe(&self) -> String {
-        match self {
-            Key::Ec(k) => k.curve.name().to_string(),
-            Key::Rsa(k) => format!("RSA-{}", k.n().bits()),
-        }
-    }
-
     /// A signature value for a certificate or OCSP response: DER
     /// Ecdsa-Sig-Value (RFC 6979 nonce) or RSASSA-PKCS1-v1_5.
     pub fn sign(&self, alg: SigAlg, data: &[u8]) -> Vec<u8> {

@@ -11,7 +11,7 @@ use std::fmt;
 
 use base64::Engine;
 use der::asn1::{BitString, ObjectIdentifier};
-use der::{Decode, Encode};
+use der::{Decode, Encode, Tagged};
 use rsa::traits::PublicKeyParts;
 use rsa::{BigUint, RsaPublicKey};
 use serde::de::{self, Deserialize, Deserializer, MapAccess, SeqAccess, Visitor};
@@ -251,7 +251,9 @@ pub fn parse_pk(spki_der: &[u8]) -> Option<Pk> {
     } else if info.algorithm.oid == OID_EC_PUBLIC_KEY {
         let curve_oid: ObjectIdentifier = info.algorithm.parameters?.decode_as().ok()?;
         let curve = Curve::from_oid(&curve_oid)?;
-        curve.point_valid(bits).then(|| Pk::Ec(curve, bits.to_vec()))
+        curve
+            .point_valid(bits)
+            .then(|| Pk::Ec(curve, bits.to_vec()))
     } else {
         None
     }
@@ -278,7 +280,9 @@ pub struct Cert {
 fn alg_parts(a: &spki::AlgorithmIdentifierOwned) -> (ObjectIdentifier, Option<Vec<u8>>) {
     (
         a.oid,
-        a.parameters.as_ref().map(|p| p.to_der().expect("re-encode")),
+        a.parameters
+            .as_ref()
+            .map(|p| p.to_der().expect("re-encode")),
     )
 }
 
@@ -348,7 +352,10 @@ impl Cert {
         let v = self.ext(OID_KU)?;
         let bs = BitString::from_der(v).ok()?;
         let raw = bs.raw_bytes();
-        Some(raw.get(bit / 8).is_some_and(|b| b & (0x80 >> (bit % 8)) != 0))
+        Some(
+            raw.get(bit / 8)
+                .is_some_and(|b| b & (0x80 >> (bit % 8)) != 0),
+        )
     }
 
     fn eku(&self) -> Option<Vec<String>> {
@@ -394,8 +401,7 @@ impl Cert {
 
     /// Is this certificate signed by the key in `issuer_spki`?
     pub fn signed_by(&self, issuer_spki: &[u8]) -> bool {
-        self.sig_alg_consistent
-            && verify_signed(&self.tbs, &self.sig_alg, &self.sig, issuer_spki)
+        self.sig_alg_consistent && verify_signed(&self.tbs, &self.sig_alg, &self.sig, issuer_spki)
     }
 }
 
@@ -466,9 +472,11 @@ fn ocsp(
     if rb.response_type.to_string() != OID_OCSP_BASIC {
         return Err(OCSP_MALFORMED);
     }
-    let basic =
-        BasicOcspResponse::from_der(rb.response.as_bytes()).map_err(|_| OCSP_MALFORMED)?;
-    let tbs = basic.tbs_response_data.to_der().map_err(|_| OCSP_MALFORMED)?;
+    let basic = BasicOcspResponse::from_der(rb.response.as_bytes()).map_err(|_| OCSP_MALFORMED)?;
+    let tbs = basic
+        .tbs_response_data
+        .to_der()
+        .map_err(|_| OCSP_MALFORMED)?;
     // O3
     let singles = &basic.tbs_response_data.responses;
     if singles.len() != 1 {
@@ -578,8 +586,7 @@ fn token_signature(leaf: &Cert, alg: Jwa, sig_b64: &str, ctx: &Ctx) -> Result<()
             k.n().bits() >= 2048 && verify_pkcs1(&k, alg.hash(), &data, &sig)
         }
         (Family::Pss, Pk::Rsa(k)) => {
-            k.n().bits() >= 2048
-                && verify_pss_salt(&k, alg.hash(), alg.hash().len(), &data, &sig)
+            k.n().bits() >= 2048 && verify_pss_salt(&k, alg.hash(), alg.hash().len(), &data, &sig)
         }
         _ => false,
     };
@@ -632,9 +639,7 @@ fn signing_shape(entries: &[J]) -> Result<(), Code> {
         match e.get("supportedSignatureAlgorithms") {
             Some(J::Arr(a)) if !a.is_empty() => {
                 for x in a {
-                    let ok = |k: &str, set: &[&str]| {
-                        matches!(x.get(k), Some(J::Str(s)) if set.contains(&s.as_str()))
-                    };
+                    let ok = |k: &str, set: &[&str]| matches!(x.get(k), Some(J::Str(s)) if set.contains(&s.as_str()));
                     if !(ok("cryptoAlgorithm", &CRYPTO)
                         && ok("hashFunction", &HASHES)
                         && ok("paddingScheme", &PADDING))
@@ -670,9 +675,7 @@ fn signing_certs(
         let Some(J::Str(s)) = e.get("certificate") else {
             return Err(MALFORMED);
         };
-        let c = b64_decode(s)
-            .and_then(|d| Cert::parse(&d))
-            .ok_or(SIGNING)?;
+        let c = b64_decode(s).and_then(|d| Cert::parse(&d)).ok_or(SIGNING)?;
         if c.subject_set() != leaf.subject_set() {
             return Err(SIGNING);
         }
@@ -756,8 +759,7 @@ pub fn verify(token: &[u8], anchors_der: &[Vec<u8>], ctx: &Ctx) -> Result<Identi
     // S11
     if let Some(v) = leaf.ext(OID_POLICIES) {
         let p = CertificatePolicies::from_der(v).expect("policies parse");
-        if p
-            .0
+        if p.0
             .iter()
             .any(|pi| DISALLOWED.contains(&pi.policy_identifier.to_string().as_str()))
         {

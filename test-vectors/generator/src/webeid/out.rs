@@ -9,7 +9,7 @@ use serde::Serialize;
 use super::build::rfc3339;
 use super::model::{self, Code, Ctx};
 use super::notes::note;
-use super::pki::{Person, Pki};
+use super::pki::Person;
 
 /// Every file under the output folder except the vector files and READMEs:
 /// `pki/...`, `tokens/...`, `ocsp/...`, by relative path.
@@ -30,8 +30,7 @@ impl Store {
             );
         } else {
             self.index.insert(path.to_string(), self.files.len());
-            self.files
-                .push((path.to_string(), bytes, what.to_string()));
+            self.files.push((path.to_string(), bytes, what.to_string()));
         }
         path.to_string()
     }
@@ -266,7 +265,7 @@ fn cert_der(store: &Store, path: &str) -> Vec<u8> {
 
 /// Check every case against the reference model and render the file.
 /// Valid cases must yield `person`'s identity.
-pub fn render(spec: &FileSpec, store: &Store, person: &Person, _pki: &Pki) -> (String, Stats) {
+pub fn render(spec: &FileSpec, store: &Store, person: &Person) -> (String, Stats) {
     let mut stats = Stats::default();
     let mut used = BTreeSet::new();
     let mut groups = Vec::new();
@@ -324,16 +323,14 @@ pub fn render(spec: &FileSpec, store: &Store, person: &Person, _pki: &Pki) -> (S
                 Some(code) => *stats.by_code.entry(code).or_default() += 1,
             }
             let o = &c.over;
-            let context = (o.origin.is_some()
-                || o.nonce.is_some()
-                || o.now.is_some()
-                || o.ocsp.is_some())
-            .then(|| ContextJson {
-                origin: o.origin.clone(),
-                nonce: o.nonce.clone(),
-                now: o.now.map(rfc3339),
-                ocsp: o.ocsp.as_ref().map(ocsp_json),
-            });
+            let context =
+                (o.origin.is_some() || o.nonce.is_some() || o.now.is_some() || o.ocsp.is_some())
+                    .then(|| ContextJson {
+                        origin: o.origin.clone(),
+                        nonce: o.nonce.clone(),
+                        now: o.now.map(rfc3339),
+                        ocsp: o.ocsp.as_ref().map(ocsp_json),
+                    });
             tests.push(TestJson {
                 tc_id,
                 comment: c.comment.clone(),

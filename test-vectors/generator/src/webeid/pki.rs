@@ -70,7 +70,8 @@ impl Person {
 }
 
 /// Policy OIDs.
-pub const POLICY_MAIN: &str = "2.999.1.1.1";
+/// Under the documentation enterprise number 32473 (RFC 5612).
+pub const POLICY_MAIN: &str = "1.3.6.1.4.1.32473.1.1.1";
 pub const POLICY_NCP_PLUS: &str = "0.4.0.2042.1.2";
 pub const DISALLOWED: [&str; 4] = [
     "1.3.6.1.4.1.10015.1.3",
@@ -308,10 +309,7 @@ fn ca_spec(label: &str, cn: &str, key: &Key, issuer: Option<&Ca>, to: i64) -> Sp
         None => (name_der.clone(), key.default_alg(), key.ski()),
     };
     let mut exts = vec![
-        (
-            OID_BC,
-            bc_ca(if issuer.is_some() { Some(0) } else { None }),
-        ),
+        (OID_BC, bc_ca(if issuer.is_some() { Some(0) } else { None })),
         (OID_KU, ku(&[KU_KEY_CERT_SIGN, KU_CRL_SIGN])),
         (OID_SKI, ski(&key.ski())),
     ];
@@ -446,7 +444,7 @@ impl Pki {
         self.add(
             "root.cer",
             root.cert.clone(),
-            "root CA \"idbridge TEST Root CA 2026\": P-521, self-signed ecdsa-with-SHA512, 2026-01-01 to 2046-01-01; not an anchor in any case except the one that trusts it alone",
+            "root CA \"idbridge TEST Root CA 2026\": P-521, self-signed ecdsa-with-SHA512, 2026-01-01 to 2046-01-01; configured as an anchor only in the chain cases that list it",
         );
         self.add(
             "esteid2026.cer",
@@ -544,7 +542,7 @@ impl Pki {
             ("auth-policy-1.3.1.cer", Spec { exts: main("x", self).exts.set(OID_POLICIES, policies(&[DISALLOWED[1]])), ..main("auth-policy-1.3.1", self) }, "main variant with policy 1.3.6.1.4.1.10015.1.3.1 (disallowed)"),
             ("auth-policy-1.3.2.cer", Spec { exts: main("x", self).exts.set(OID_POLICIES, policies(&[DISALLOWED[2]])), ..main("auth-policy-1.3.2", self) }, "main variant with policy 1.3.6.1.4.1.10015.1.3.2 (disallowed)"),
             ("auth-policy-1.3.3.cer", Spec { exts: main("x", self).exts.set(OID_POLICIES, policies(&[DISALLOWED[3]])), ..main("auth-policy-1.3.3", self) }, "main variant with policy 1.3.6.1.4.1.10015.1.3.3 (disallowed)"),
-            ("auth-policy-second.cer", Spec { exts: main("x", self).exts.set(OID_POLICIES, policies(&[POLICY_MAIN, DISALLOWED[1]])), ..main("auth-policy-second", self) }, "main variant with policies 2.999.1.1.1 and then 1.3.6.1.4.1.10015.1.3.1 (disallowed, second)"),
+            ("auth-policy-second.cer", Spec { exts: main("x", self).exts.set(OID_POLICIES, policies(&[POLICY_MAIN, DISALLOWED[1]])), ..main("auth-policy-second", self) }, "main variant with policies 1.3.6.1.4.1.32473.1.1.1 and then 1.3.6.1.4.1.10015.1.3.1 (disallowed, second)"),
             ("auth-policy-near-miss.cer", Spec { exts: main("x", self).exts.set(OID_POLICIES, policies(&["1.3.6.1.4.1.10015.1", "1.3.6.1.4.1.10015.1.3.4", "1.3.6.1.4.1.10015.1.30"])), ..main("auth-policy-near-miss", self) }, "main variant with policies 1.3.6.1.4.1.10015.1, ...1.3.4 and ...1.30: prefixes and extensions of the disallowed OIDs, not equal to any"),
             ("auth-no-ku-policy-1.3.cer", Spec { exts: main("x", self).exts.drop(OID_KU).set(OID_POLICIES, policies(&[DISALLOWED[0]])), ..main("auth-no-ku-policy-1.3", self) }, "main variant without keyUsage AND with the disallowed policy 1.3.6.1.4.1.10015.1.3 (check order)"),
             ("auth-bc-empty.cer", Spec { exts: main("x", self).exts.set(OID_BC, bc_end_entity(false)), ..main("auth-bc-empty", self) }, "main variant with a critical BasicConstraints 30 00 (cA absent = FALSE)"),
@@ -650,11 +648,7 @@ impl Pki {
         ];
         for (file, spec, signer, what) in responders {
             let alg = spec.alg.name();
-            self.add(
-                file,
-                spec.issue(&signer),
-                &format!("{what}; signed {alg}"),
-            );
+            self.add(file, spec.issue(&signer), &format!("{what}; signed {alg}"));
         }
     }
 }

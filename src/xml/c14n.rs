@@ -1,0 +1,689 @@
+//! Exclusive XML Canonicalization 1.0 (W3C Recommendation 18 July 2002,
+//! `http://www.w3.org/2001/10/xml-exc-c14n#` and its `#WithComments`
+//! variant), with the `InclusiveNamespaces PrefixList`; the rules it shares
+//! with Canonical XML 1.0 (W3C Recommendation 15 March 2001, §2) are quoted
+//! where they are applied.
+//!
+//! The input is a subtree of a roxmltree document (an element and
+//! everything under it, minus an optional excluded node: the
+//! enveloped-signature transform's `Signature`), or a whole document. The
+//! walk is iterative (an explicit stack), and output is streamed into a
+//! [`Sink`], so the canonical bytes can go straight into a digest.
+//!
+//! What roxmltree normalizes, and what this module adds, is tabled in the
+//! parent module's documentation.
+
+use crate::{Error, ErrorCode, Result};
+use roxmltree::{Node, NodeId, NodeType};
+
+/// Where canonical bytes go: a `Vec<u8>`, or a hasher (so the bytes stream
+/// straight into the digest).
+pub(crate) trait Sink {
+    /// Appends `bytes`.
+    fn write(&mut self, bytes: &[u8]);
+}
+
+impl Sink for Vec<u8> {
+    fn write(&mut self, bytes: &[u8]) {
+        self.extend_from_slice(bytes);
+    }
+}
+
+macro_rules! digest_sinks {
+    ($($hasher:ty),+ $(,)?) => {
+        $(
+            impl Sink for $hasher {
+                fn write(&mut self, bytes: &[u8]) {
+                    sha2::Digest::update(self, bytes);
+                }
+            }
+        )+
+    };
+}
+
+digest_sinks!(sha1::Sha1, sha2::Sha224, sha2::Sha256, sha2::Sha384, sha2::Sha512);
+
+/// The canonicalization's parameters.
+#[derive(Clone, Copy, Debug, Default)]
+pub(crate) struct Options<'a> {
+    /// Exclusive XML Canonicalization 1.0 "WithComments" variant.
+    pub with_comments: bool,
+    /// InclusiveNamespaces PrefixList (prefixes treated as in inclusive
+    /// c14n; "#default" for the default namespace).
+    pub inclusive_prefixes: &'a [&'a str],
+    /// A node (and its subtree) left out of the output: the
+    /// enveloped-signature transform passes the Signature element here.
+    pub exclude: Option<NodeId>,
+}
+
+/// The namespace bound to the `xml` prefix (Namespaces in XML 1.0 §3).
+const XML_NAMESPACE: &str = "http://www.w3.org/XML/1998/namespace";
+
+/// Writes the Exclusive XML Canonicalization 1.0 of the subtree rooted at
+/// `apex` into `out`.
+///
+/// `apex` is an element (its document subset is the element, its
+/// descendants, their attributes and the namespace nodes in scope, so a
+/// prefix declared on an ancestor and used by the apex is rendered on the
+/// apex) or the document's root node (the whole document). Iterative
+/// (explicit stack), no recursion.
+///
+/// On error, `out` may hold part of the output: discard it (any
+/// canonicalization error is fatal, DESIGN principle 4).
+pub(crate) fn canonicalize(
+    apex: Node<'_, '_>,
+    options: &Options<'_>,
+    out: &mut dyn Sink,
+) -> Result<()> {
+    let mut writer = Writer::new(out);
+    let mut canon = Canonicalizer::new(options);
+    let result = if options.exclude == Some(apex.id()) {
+        Ok(())
+    } else {
+        match apex.node_type() {
+            NodeType::Element => canon.subtree(apex, &mut writer),
+            NodeType::Root => canon.document(apex, &mut writer),
+            _ => Err(Error::new(
+                ErrorCode::XmlMalformed,
+                "canonicalization starts at an element or a document",
+            )),
+        }
+    };
+    writer.flush();
+    result
+}
+
+/// Convenience: the canonical bytes in a Vec.
+pub(crate) fn to_vec(apex: Node<'_, '_>, options: &Options<'_>) -> Result<Vec<u8>> {
+    let mut out = Vec::new();
+    canonicalize(apex, options, &mut out)?;
+    Ok(out)
+}
+
+/// Buffers small writes so that a hasher sees few, large updates.
+struct Writer<'s> {
+    buffer: Vec<u8>,
+    sink: &'s mut dyn Sink,
+}
+
+const BUFFER: usize = 8 * 1024;
+
+impl<'s> Writer<'s> {
+    fn new(sink: &'s mut dyn Sink) -> Self {
+        Writer {
+            buffer: Vec::with_capacity(BUFFER),
+            sink,
+        }
+    }
+
+    fn push(&mut self, bytes: &[u8]) {
+        if bytes.len() >= BUFFER {
+            self.flush();
+            self.sink.write(bytes);
+            return;
+        }
+        self.buffer.extend_from_slice(bytes);
+        if self.buffer.len() >= BUFFER {
+            self.flush();
+        }
+    }
+
+    fn flush(&mut self) {
+        if !self.buffer.is_empty() {
+            self.sink.write(&self.buffer);
+            self.buffer.clear();
+        }
+    }
+
+    /// C14N 1.0 §2.3, text nodes: "all ampersands are replaced by `&amp;`,
+    /// all open angle brackets (<) are replaced by `&lt;`, all closing angle
+    /// brackets (>) are replaced by `&gt;`, and all #xD characters are
+    /// replaced by `&#xD;`."
+    fn text(&mut self, s: &str) {
+        self.escaped(s, |b| match b {
+            b'&' => Some(b"&amp;"),
+            b'<' => Some(b"&lt;"),
+            b'>' => Some(b"&gt;"),
+            b'\r' => Some(b"&#xD;"),
+            _ => None,
+        });
+    }
+
+    /// C14N 1.0 §2.3, attribute nodes: "replacing all ampersands (&) with
+    /// `&amp;`, all open angle brackets (<) with `&lt;`, all quotation mark
+    /// characters with `&quot;`, and the whitespace characters #x9, #xA, and
+    /// #xD, with character references [...] in uppercase hexadecimal with
+    /// no leading zeroes".
+    fn attribute_value(&mut self, s: &str) {
+        self.escaped(s, |b| match b {
+            b'&' => Some(b"&amp;"),
+            b'<' => Some(b"&lt;"),
+            b'"' => Some(b"&quot;"),
+            b'\t' => Some(b"&#x9;"),
+            b'\n' => Some(b"&#xA;"),
+            b'\r' => Some(b"&#xD;"),
+            _ => None,
+        });
+    }
+
+    fn escaped(&mut self, s: &str, escape: impl Fn(u8) -> Option<&'static [u8]>) {
+        let bytes = s.as_bytes();
+        let mut start = 0;
+        for (i, &b) in bytes.iter().enumerate() {
+            if let Some(replacement) = escape(b) {
+                self.push(bytes.get(start..i).unwrap_or_default());
+                self.push(replacement);
+                start = i + 1;
+            }
+        }
+        self.push(bytes.get(start..).unwrap_or_default());
+    }
+
+    /// Comments and processing instructions as the XPath data model has
+    /// them: XML 1.0 §2.11 line-end handling applies to the whole input
+    /// ("\r\n" and a lone "\r" become "\n"), and roxmltree does not apply
+    /// it to these two.
+    fn line_ends_normalized(&mut self, s: &str) {
+        let bytes = s.as_bytes();
+        let mut start = 0;
+        let mut i = 0;
+        while let Some(&b) = bytes.get(i) {
+            if b == b'\r' {
+                self.push(bytes.get(start..i).unwrap_or_default());
+                self.push(b"\n");
+                if bytes.get(i + 1) == Some(&b'\n') {
+                    i += 1;
+                }
+                start = i + 1;
+            }
+            i += 1;
+        }
+        self.push(bytes.get(start..).unwrap_or_default());
+    }
+}
+
+/// An element whose end tag is still to be written.
+struct Open<'a, 'i> {
+    node: Node<'a, 'i>,
+    qname: &'i str,
+    /// `rendered.len()` before this element's namespace declarations.
+    mark: usize,
+}
+
+/// One attribute, ready to sort and write.
+struct Attr<'a, 'i> {
+    namespace: &'a str,
+    local: &'i str,
+    qname: &'i str,
+    value: &'a str,
+}
+
+struct Canonicalizer<'o, 'a, 'i> {
+    options: &'o Options<'o>,
+    /// The namespace declarations written so far by the open elements:
+    /// (prefix, URI), `None` the default namespace, an empty URI
+    /// `xmlns=""`. The nearest one for a prefix is the last one.
+    rendered: Vec<(Option<&'a str>, &'a str)>,
+    /// The current element's declarations to write (reused).
+    declarations: Vec<(Option<&'a str>, &'a str)>,
+    /// The current element's attributes (reused).
+    attributes: Vec<Attr<'a, 'i>>,
+    open: Vec<Open<'a, 'i>>,
+}
+
+impl<'o, 'a, 'i: 'a> Canonicalizer<'o, 'a, 'i> {
+    fn new(options: &'o Options<'o>) -> Self {
+        Canonicalizer {
+            options,
+            rendered: Vec::new(),
+            declarations: Vec::new(),
+            attributes: Vec::new(),
+            open: Vec::new(),
+        }
+    }
+
+    /// C14N 1.0 §2.3: comments and PIs that are children of the root node
+    /// get "a trailing #xA [...] with a lesser document order than the
+    /// document element, and a leading #xA [...] with a greater document
+    /// order than the document element". Text outside the document element
+    /// is not part of the data model.
+    fn document(&mut self, root: Node<'a, 'i>, w: &mut Writer<'_>) -> Result<()> {
+        let mut after_element = false;
+        for child in root.children() {
+            if self.options.exclude == Some(child.id()) {
+                continue;
+            }
+            match child.node_type() {
+                NodeType::Element => {
+                    self.subtree(child, w)?;
+                    after_element = true;
+                }
+                NodeType::Comment | NodeType::PI => {
+                    if child.is_comment() && !self.options.with_comments {
+                        continue;
+                    }
+                    if after_element {
+                        w.push(b"\n");
+                    }
+                    self.leaf(child, w);
+                    if !after_element {
+                        w.push(b"\n");
+                    }
+                }
+                NodeType::Text | NodeType::Root => {}
+            }
+        }
+        Ok(())
+    }
+
+    /// The element `apex` and its subtree, in document order, without
+    /// recursion.
+    fn subtree(&mut self, apex: Node<'a, 'i>, w: &mut Writer<'_>) -> Result<()> {
+        self.start(apex, w)?;
+        let mut next = apex.first_child();
+        loop {
+            let Some(node) = next else {
+                // The innermost open element has no more children.
+                let Some(done) = self.open.pop() else {
+                    return Ok(());
+                };
+                w.push(b"</");
+                w.push(done.qname.as_bytes());
+                w.push(b">");
+                self.rendered.truncate(done.mark);
+                if self.open.is_empty() {
+                    return Ok(());
+                }
+                next = done.node.next_sibling();
+                continue;
+            };
+            if self.options.exclude == Some(node.id()) {
+                next = node.next_sibling();
+                continue;
+            }
+            match node.node_type() {
+                NodeType::Element => {
+                    self.start(node, w)?;
+                    next = node.first_child();
+                }
+                NodeType::Text => {
+                    // Text nodes are written in order, so the two texts
+                    // around a comment are adjacent when comments are left
+                    // out: a comment never splits a value.
+                    w.text(node.text().unwrap_or_default());
+                    next = node.next_sibling();
+                }
+                NodeType::Comment | NodeType::PI => {
+                    if node.is_pi() || self.options.with_comments {
+                        self.leaf(node, w);
+                    }
+                    next = node.next_sibling();
+                }
+                NodeType::Root => {
+                    return Err(Error::new(
+                        ErrorCode::XmlMalformed,
+                        "a document node inside an element",
+                    ))
+                }
+            }
+        }
+    }
+
+    /// C14N 1.0 §2.3: a comment is "the opening comment symbol (<!--), the
+    /// string value of the node, and the closing comment symbol (-->)"; a
+    /// PI is "(<?), the PI target name of the node, a leading space and the
+    /// string value if it is not empty, and the closing PI symbol (?>)".
+    fn leaf(&mut self, node: Node<'a, 'i>, w: &mut Writer<'_>) {
+        if let Some(pi) = node.pi() {
+            w.push(b"<?");
+            w.push(pi.target.as_bytes());
+            if let Some(value) = pi.value.filter(|v| !v.is_empty()) {
+                w.push(b" ");
+                w.line_ends_normalized(value);
+            }
+            w.push(b"?>");
+        } else if node.is_comment() {
+            w.push(b"<!--");
+            w.line_ends_normalized(node.text().unwrap_or_default());
+            w.push(b"-->");
+        }
+    }
+
+    /// C14N 1.0 §2.3, element nodes: "an open angle bracket (<), the
+    /// element QName, the result of processing the namespace axis, the
+    /// result of processing the attribute axis, a close angle bracket (>)".
+    fn start(&mut self, node: Node<'a, 'i>, w: &mut Writer<'_>) -> Result<()> {
+        check_namespace_uris(node)?;
+        let (qname, prefix) = element_qname(node)?;
+        let namespace = non_empty(node.tag_name().namespace());
+        if prefix.is_some() && namespace.is_none() {
+            return Err(inconsistent());
+        }
+        let mark = self.rendered.len();
+        self.declarations.clear();
+        self.attributes.clear();
+
+        // Exc-C14N §3: "An element E in a document subset visibly utilizes
+        // a namespace declaration, i.e. a namespace prefix P and bound value
+        // V, if E or an attribute node in the node-set whose parent axis
+        // node is E has a qualified name in which P is the prefix. A similar
+        // definition applies for an element E in a document subset that
+        // visibly utilizes the default namespace declaration, which occurs
+        // if E has no prefix." The xml prefix is never declared.
+        if prefix != Some("xml") {
+            self.consider(prefix, namespace.unwrap_or_default());
+        }
+        for attribute in node.attributes() {
+            let (qname, prefix) = attribute_qname(&attribute, node)?;
+            let namespace = attribute.namespace().unwrap_or_default();
+            match prefix {
+                None if namespace.is_empty() => {}
+                Some("xml") if namespace == XML_NAMESPACE => {}
+                Some(p) if !namespace.is_empty() && p != "xml" => {
+                    self.consider(Some(p), namespace)
+                }
+                _ => return Err(inconsistent()),
+            }
+            self.attributes.push(Attr {
+                namespace,
+                local: attribute.name(),
+                qname,
+                value: attribute.value(),
+            });
+        }
+
+        // Exc-C14N §3: prefixes in the InclusiveNamespaces PrefixList are
+        // "treated as in Canonical XML": the namespace node is rendered
+        // unless the nearest output ancestor has the same prefix and value.
+        for &listed in self.options.inclusive_prefixes {
+            if listed == "#default" {
+                match non_empty(node.default_namespace()) {
+                    Some(uri) => self.consider(None, uri),
+                    // No default namespace in scope: maybe xmlns="".
+                    None => self.consider(None, ""),
+                }
+            } else if let Some(namespace) = node
+                .namespaces()
+                .find(|ns| ns.name() == Some(listed) && !ns.uri().is_empty())
+            {
+                // (The xml prefix is never in roxmltree's in-scope list.)
+                self.consider(namespace.name(), namespace.uri());
+            }
+        }
+
+        // C14N 1.0 §2.2: "Namespace nodes [...] are sorted lexicographically
+        // by local name (the default namespace node, if one exists, has no
+        // local name and is therefore lexicographically least)."
+        // "Lexicographic comparison [...] is based on the UCS codepoint
+        // values, which is equivalent to lexicographic ordering based on
+        // UTF-8": byte order.
+        self.declarations.sort_unstable_by(|a, b| a.0.cmp(&b.0));
+        // "Attribute nodes [...] are sorted lexicographically with namespace
+        // URI as the primary key and local name as the secondary key (an
+        // empty namespace URI is lexicographically least)."
+        self.attributes
+            .sort_unstable_by(|a, b| (a.namespace, a.local).cmp(&(b.namespace, b.local)));
+
+        w.push(b"<");
+        w.push(qname.as_bytes());
+        for &(prefix, uri) in &self.declarations {
+            match prefix {
+                None => w.push(b" xmlns=\""),
+                Some(p) => {
+                    w.push(b" xmlns:");
+                    w.push(p.as_bytes());
+                    w.push(b"=\"");
+                }
+            }
+            w.attribute_value(uri);
+            w.push(b"\"");
+        }
+        for attribute in &self.attributes {
+            w.push(b" ");
+            w.push(attribute.qname.as_bytes());
+            w.push(b"=\"");
+            w.attribute_value(attribute.value);
+            w.push(b"\"");
+        }
+        w.push(b">");
+        self.open.push(Open { node, qname, mark });
+        Ok(())
+    }
+
+    /// Renders the namespace (`prefix`, `uri`) on the current element unless
+    /// an output ancestor already rendered that prefix with that URI
+    /// (Exc-C14N §3, condition 3: "the prefix has not yet been rendered by
+    /// any output ancestor, or the nearest output ancestor of its parent
+    /// element that visibly utilizes the namespace prefix does not have a
+    /// namespace node in the node-set with the same namespace prefix and
+    /// value"). An empty `uri` (only for the default namespace: the
+    /// element has none) renders `xmlns=""` only when an output ancestor
+    /// rendered a non-empty default namespace (C14N 1.0 §2.3's rule for
+    /// `xmlns=""`, restricted as Exc-C14N restricts every namespace node).
+    fn consider(&mut self, prefix: Option<&'a str>, uri: &'a str) {
+        if self.declarations.iter().any(|(p, _)| *p == prefix) {
+            return;
+        }
+        let nearest = self
+            .rendered
+            .iter()
+            .rev()
+            .find(|(p, _)| *p == prefix)
+            .map(|(_, u)| *u);
+        let render = if uri.is_empty() {
+            nearest.is_some_and(|u| !u.is_empty())
+        } else {
+            nearest != Some(uri)
+        };
+        if render {
+            self.declarations.push((prefix, uri));
+            self.rendered.push((prefix, uri));
+        }
+    }
+}
+
+fn inconsistent() -> Error {
+    Error::new(
+        ErrorCode::XmlMalformed,
+        "a qualified name does not match its namespace",
+    )
+}
+
+fn non_empty(s: Option<&str>) -> Option<&str> {
+    s.filter(|s| !s.is_empty())
+}
+
+/// Splits a qualified name into its prefix, checking it ends with `local`.
+fn split_qname<'i>(qname: &'i str, local: &str) -> Result<Option<&'i str>> {
+    match qname.strip_suffix(local) {
+        Some("") if !local.is_empty() => Ok(None),
+        Some(prefix_colon) => match prefix_colon.strip_suffix(':') {
+            Some(prefix) if !prefix.is_empty() && !local.is_empty() => Ok(Some(prefix)),
+            _ => Err(inconsistent()),
+        },
+        None => Err(inconsistent()),
+    }
+}
+
+/// The element's qualified name as written, and its prefix. roxmltree keeps
+/// only the namespace URI and the local name; the name is read back from the
+/// start tag's span (names contain no references, so the source is the
+/// value) and checked against the local name.
+fn element_qname<'a, 'i>(node: Node<'a, 'i>) -> Result<(&'i str, Option<&'i str>)> {
+    let source = node.document().input_text();
+    let after_lt = source
+        .get(node.range().start..)
+        .and_then(|s| s.strip_prefix('<'))
+        .ok_or_else(inconsistent)?;
+    let len = after_lt
+        .find(|c: char| matches!(c, ' ' | '\t' | '\n' | '\r' | '/' | '>'))
+        .ok_or_else(inconsistent)?;
+    let qname = after_lt.get(..len).ok_or_else(inconsistent)?;
+    let prefix = split_qname(qname, node.tag_name().name())?;
+    Ok((qname, prefix))
+}
+
+/// The attribute's qualified name as written, and its prefix (see
+/// [`element_qname`]).
+fn attribute_qname<'a, 'i>(
+    attribute: &roxmltree::Attribute<'a, 'i>,
+    node: Node<'a, 'i>,
+) -> Result<(&'i str, Option<&'i str>)> {
+    let qname = node
+        .document()
+        .input_text()
+        .get(attribute.range_qname())
+        .ok_or_else(inconsistent)?;
+    let prefix = split_qname(qname, attribute.name())?;
+    Ok((qname, prefix))
+}
+
+/// C14N 1.0 §2.1: "implementations of XML canonicalization MUST report an
+/// operation failure on documents containing relative namespace URIs." A
+/// URI is absolute when it starts with a scheme (RFC 3986 §3.1: `ALPHA *(
+/// ALPHA / DIGIT / "+" / "-" / "." ) ":"`). Every namespace in scope of
+/// every output element is checked.
+fn check_namespace_uris(node: Node<'_, '_>) -> Result<()> {
+    for namespace in node.namespaces() {
+        let uri = namespace.uri();
+        if !uri.is_empty() && !has_scheme(uri) {
+            return Err(Error::new(
+                ErrorCode::XmlMalformed,
+                "a relative namespace URI cannot be canonicalized",
+            ));
+        }
+    }
+    Ok(())
+}
+
+fn has_scheme(uri: &str) -> bool {
+    let mut bytes = uri.bytes();
+    if !bytes.next().is_some_and(|b| b.is_ascii_alphabetic()) {
+        return false;
+    }
+    for b in bytes {
+        match b {
+            b':' => return true,
+            b if b.is_ascii_alphanumeric() || matches!(b, b'+' | b'-' | b'.') => {}
+            _ => return false,
+        }
+    }
+    false
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::Limits;
+
+    fn c14n_with(xml: &str, apex_tag: &str, options: &Options<'_>) -> String {
+        let doc = crate::xml::parse::parse(xml, &Limits::default()).unwrap();
+        let apex = if apex_tag.is_empty() {
+            doc.root()
+        } else {
+            doc.descendants()
+                .find(|n| n.is_element() && n.tag_name().name() == apex_tag)
+                .unwrap()
+        };
+        String::from_utf8(to_vec(apex, options).unwrap()).unwrap()
+    }
+
+    fn c14n(xml: &str, apex_tag: &str) -> String {
+        c14n_with(xml, apex_tag, &Options::default())
+    }
+
+    #[test]
+    fn empty_elements_attributes_and_escaping() {
+        assert_eq!(
+            c14n("<a z='1' b='&#9;&#xA;&#xD;&quot;&lt;>&amp;'\n/>", "a"),
+            "<a b=\"&#x9;&#xA;&#xD;&quot;&lt;>&amp;\" z=\"1\"></a>"
+        );
+        assert_eq!(
+            c14n("<a>&lt;&gt;&amp;\"'&#13;<![CDATA[<&>]]></a>", "a"),
+            "<a>&lt;&gt;&amp;\"'&#xD;&lt;&amp;&gt;</a>"
+        );
+    }
+
+    #[test]
+    fn namespaces_exclusive_rendering() {
+        let xml = "<r xmlns:p='urn:p' xmlns:q='urn:q' xmlns='urn:d'>\
+                   <p:a q:x='1' y='2'><b/><p:c xmlns:p='urn:p2'/></p:a></r>";
+        assert_eq!(
+            c14n(xml, "a"),
+            "<p:a xmlns:p=\"urn:p\" xmlns:q=\"urn:q\" y=\"2\" q:x=\"1\">\
+             <b xmlns=\"urn:d\"></b><p:c xmlns:p=\"urn:p2\"></p:c></p:a>"
+        );
+        let listed = Options {
+            inclusive_prefixes: &["#default", "q"],
+            ..Options::default()
+        };
+        assert_eq!(
+            c14n_with("<r xmlns:q='urn:q' xmlns='urn:d'><x:a xmlns:x='urn:x'/></r>", "a", &listed),
+            "<x:a xmlns=\"urn:d\" xmlns:q=\"urn:q\" xmlns:x=\"urn:x\"></x:a>"
+        );
+    }
+
+    #[test]
+    fn default_namespace_undeclaration() {
+        assert_eq!(
+            c14n("<a xmlns='urn:d'><b xmlns=''><c/></b></a>", "a"),
+            "<a xmlns=\"urn:d\"><b xmlns=\"\"><c></c></b></a>"
+        );
+        // Nothing rendered a default namespace: no xmlns="".
+        assert_eq!(
+            c14n("<a xmlns='urn:d'><p:b xmlns:p='urn:p'><c xmlns=''/></p:b></a>", "b"),
+            "<p:b xmlns:p=\"urn:p\"><c></c></p:b>"
+        );
+    }
+
+    #[test]
+    fn attributes_sorted_by_namespace_uri_then_local_name() {
+        assert_eq!(
+            c14n("<a xmlns:z='urn:a' xmlns:b='urn:z' b:x='1' z:y='2' c='3' xml:lang='it'/>", "a"),
+            "<a xmlns:b=\"urn:z\" xmlns:z=\"urn:a\" c=\"3\" xml:lang=\"it\" z:y=\"2\" b:x=\"1\"></a>"
+        );
+    }
+
+    #[test]
+    fn comments_pis_and_exclusion() {
+        let xml = "<?xml version='1.0'?>\r\n<!--a\r\nb--><?p  x\ry ?><a>va<!--c-->lue<?q?><s/></a><!--z-->";
+        assert_eq!(c14n(xml, ""), "<?p x\ny ?>\n<a>value<?q?><s></s></a>");
+        let with = Options {
+            with_comments: true,
+            ..Options::default()
+        };
+        assert_eq!(
+            c14n_with(xml, "", &with),
+            "<!--a\nb-->\n<?p x\ny ?>\n<a>va<!--c-->lue<?q?><s></s></a>\n<!--z-->"
+        );
+        let doc = crate::xml::parse::parse(xml, &Limits::default()).unwrap();
+        let s = doc.descendants().find(|n| n.has_tag_name("s")).unwrap();
+        let without_s = Options {
+            exclude: Some(s.id()),
+            ..Options::default()
+        };
+        assert_eq!(
+            to_vec(doc.root_element(), &without_s).unwrap(),
+            b"<a>value<?q?></a>"
+        );
+    }
+
+    #[test]
+    fn relative_namespace_uri_fails() {
+        let doc = crate::xml::parse::parse("<a xmlns='d'/>", &Limits::default()).unwrap();
+        let e = to_vec(doc.root_element(), &Options::default()).unwrap_err();
+        assert_eq!(e.code(), "xml.malformed");
+        assert!(has_scheme("urn:x") && has_scheme("DAV:") && !has_scheme("a/b:c"));
+    }
+
+    #[test]
+    fn hasher_sink_matches_vec() {
+        use sha2::Digest;
+        let xml = "<a xmlns='urn:d'>text</a>";
+        let doc = crate::xml::parse::parse(xml, &Limits::default()).unwrap();
+        let mut hasher = sha2::Sha256::new();
+        canonicalize(doc.root_element(), &Options::default(), &mut hasher).unwrap();
+        let bytes = to_vec(doc.root_element(), &Options::default()).unwrap();
+        assert_eq!(hasher.finalize(), sha2::Sha256::digest(&bytes));
+    }
+}

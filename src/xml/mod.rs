@@ -1,0 +1,34 @@
+//! XML: DTD-free, bounded parsing ([`parse`]) and Exclusive XML
+//! Canonicalization 1.0 ([`c14n`]), the ground XML-DSig stands on.
+//!
+//! One parser, end to end (DESIGN principle 4): the tree [`parse::parse`]
+//! returns is the tree that is canonicalized and hashed *and* the tree whose
+//! values are read afterwards. Nothing here re-decodes the source text.
+//!
+//! # What roxmltree normalizes, and what we add on top
+//!
+//! (Checked against roxmltree 0.21.2 and `docs/parsing.md` in its sources;
+//! the unit tests of [`parse`] and [`c14n`] pin each point.)
+//!
+//! | construct | roxmltree gives | c14n needs | so |
+//! |---|---|---|---|
+//! | XML declaration | dropped | dropped | nothing to do |
+//! | DOCTYPE | refused (`DtdDetected`) | no DTD at all | [`parse::parse`] refuses any DOCTYPE itself too, before roxmltree runs, as `xml.dtd.forbidden` |
+//! | `\r\n`, `\r` in text | `\n` (XML 1.0 §2.11) | `\n` | except a bare `\r` right before a reference or a tag, which roxmltree leaves as `\r` (its text buffer converts a pending `\r` only when the next *literal* byte arrives): [`parse::parse`] refuses that rare input rather than canonicalize a wrong value |
+//! | `\r\n`, `\r` in comments and PIs | kept as is | `\n` (the parser's line-end handling applies to the whole entity) | [`c14n`] normalizes them when writing |
+//! | attribute values | normalized (XML 1.0 §3.3.3: literal tab, CR, LF → space; `\r\n` → one space; references expanded, `&#9;` etc. kept as the character) | the normalized value | nothing to do |
+//! | character and predefined entity references | expanded | expanded | nothing to do |
+//! | CDATA sections | merged into the surrounding text node, `\r\n` → `\n` | text | nothing to do |
+//! | comments | separate nodes; the text around one is two text nodes | without comments the two texts are adjacent | [`c14n`] writes text nodes in order |
+//! | namespace declarations | not attributes; `node.namespaces()` is the element's *in-scope* list (own declarations first), without `xml` | in-scope namespace nodes | exclusive c14n needs only the in-scope list, never where a declaration sat |
+//! | `xmlns=""` | an in-scope entry `(None, "")`; the element's namespace is `Some("")` | no default namespace | [`c14n`] reads an empty URI as "none" |
+//! | `xmlns:p=""` | accepted as `(Some("p"), "")` | illegal in Namespaces in XML 1.0 §3 | [`parse::parse`] refuses it as `xml.malformed` |
+//! | prefixes | not exposed (only namespace URI and local name) | the qualified names as written | [`c14n`] reads the qualified name from the source span roxmltree records (`positions` feature) and checks it against the local name and namespace |
+//! | limits | a node limit only, no depth, per-element attribute or namespace limits; duplicate checks are quadratic in the attributes of one tag | [`crate::Limits`] | [`parse::parse`] pre-scans the text (iteratively, in linear time) before roxmltree runs |
+
+// Until `dsig` and the SAML verifier call them, nothing in the library
+// does: remove these two `allow`s once they do.
+#[allow(dead_code)]
+pub(crate) mod c14n;
+#[allow(dead_code)]
+pub(crate) mod parse;
