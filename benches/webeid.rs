@@ -8,7 +8,12 @@
 //! Estonian ID cards).
 //!
 //! `cargo bench --bench webeid`
-#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic, clippy::indexing_slicing)]
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::panic,
+    clippy::indexing_slicing
+)]
 
 use criterion::{criterion_group, criterion_main, Criterion};
 use idbridge::crypto::{self, Algorithm, AllowList, Curve, EcdsaEncoding, HashAlg, PublicKey};
@@ -50,7 +55,12 @@ fn find_input() -> Input {
                 if t["result"] != "valid" || !ocsp_off || t["input"]["file"].is_null() {
                     continue;
                 }
-                let token = std::fs::read(f.parent().unwrap().join(t["input"]["file"].as_str().unwrap())).unwrap();
+                let token = std::fs::read(
+                    f.parent()
+                        .unwrap()
+                        .join(t["input"]["file"].as_str().unwrap()),
+                )
+                .unwrap();
                 let tv: Value = serde_json::from_slice(&token).unwrap();
                 if tv["algorithm"] != "ES384" || tv["format"] != "web-eid:1.0" {
                     continue;
@@ -71,7 +81,10 @@ fn find_input() -> Input {
             }
         }
     }
-    panic!("no valid ES384 web-eid:1.0 case without OCSP in {}", dir.display());
+    panic!(
+        "no valid ES384 web-eid:1.0 case without OCSP in {}",
+        dir.display()
+    );
 }
 
 fn der(pem_or_der: &[u8]) -> Vec<u8> {
@@ -85,7 +98,9 @@ fn der(pem_or_der: &[u8]) -> Vec<u8> {
             .filter(|c| !c.is_whitespace())
             .collect();
         use base64::Engine as _;
-        base64::engine::general_purpose::STANDARD.decode(body).unwrap()
+        base64::engine::general_purpose::STANDARD
+            .decode(body)
+            .unwrap()
     } else {
         pem_or_der.to_vec()
     }
@@ -105,7 +120,9 @@ fn webeid(c: &mut Criterion) {
     let token: Value = serde_json::from_slice(&input.token).unwrap();
     use base64::Engine as _;
     let b64 = base64::engine::general_purpose::STANDARD;
-    let leaf_der = b64.decode(token["unverifiedCertificate"].as_str().unwrap()).unwrap();
+    let leaf_der = b64
+        .decode(token["unverifiedCertificate"].as_str().unwrap())
+        .unwrap();
     let (_, leaf) = X509Certificate::from_der(&leaf_der).unwrap();
     let issuer = input
         .anchors
@@ -134,7 +151,15 @@ fn webeid(c: &mut Criterion) {
 
     for backend in crypto::backends() {
         let floor = || {
-            crypto::verify_with_key(*backend, AllowList::all(), chain_alg, &issuer_key, &tbs, &cert_sig).unwrap();
+            crypto::verify_with_key(
+                *backend,
+                AllowList::all(),
+                chain_alg,
+                &issuer_key,
+                &tbs,
+                &cert_sig,
+            )
+            .unwrap();
             crypto::verify_with_key(
                 *backend,
                 AllowList::all(),
@@ -146,10 +171,14 @@ fn webeid(c: &mut Criterion) {
             .unwrap();
         };
         floor();
-        webeid::verify_token_with(*backend, &trust, &input.token, &expectations, input.now).unwrap();
+        webeid::verify_token_with(*backend, &trust, &input.token, &expectations, input.now)
+            .unwrap();
         let mut group = c.benchmark_group(format!("webeid/{}", backend.name()));
         group.bench_function("verify_token", |b| {
-            b.iter(|| webeid::verify_token_with(*backend, &trust, &input.token, &expectations, input.now).unwrap())
+            b.iter(|| {
+                webeid::verify_token_with(*backend, &trust, &input.token, &expectations, input.now)
+                    .unwrap()
+            })
         });
         group.bench_function("floor", |b| b.iter(floor));
         group.finish();

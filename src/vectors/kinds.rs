@@ -115,7 +115,8 @@ impl Kind {
         match self {
             Kind::Signature => super::signature::run(job, backend),
             Kind::Webeid => super::webeid::run(job, backend),
-            Kind::SpidSaml | Kind::CieSaml | Kind::Xmldsig => Ok(Err(crate::Error::with_detail(
+            Kind::Xmldsig => super::xmldsig::run(job, backend),
+            Kind::SpidSaml | Kind::CieSaml => Ok(Err(crate::Error::with_detail(
                 crate::ErrorCode::VectorsKindUnsupported,
                 format!("kind {:?} is not implemented in this build", self.name()),
             ))),

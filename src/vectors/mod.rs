@@ -34,6 +34,7 @@ mod fs;
 mod kinds;
 mod signature;
 mod webeid;
+mod xmldsig;
 
 pub use format::Expected;
 #[cfg(not(target_arch = "wasm32"))]

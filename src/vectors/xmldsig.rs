@@ -21,7 +21,9 @@ pub(crate) fn run(job: &Job<'_>, backend: &'static dyn Backend) -> Result<Outcom
         .ok_or("trust.certificates must be a list of files")?;
     let mut trusted = Vec::new();
     for f in files {
-        let path = f.as_str().ok_or("trust.certificates must list file names")?;
+        let path = f
+            .as_str()
+            .ok_or("trust.certificates must list file names")?;
         match TrustedKey::from_certificate(&job.read_relative(path)?) {
             Ok(k) => trusted.push(k),
             Err(e) => return Ok(Err(e)),

@@ -41,7 +41,13 @@ macro_rules! digest_sinks {
     };
 }
 
-digest_sinks!(sha1::Sha1, sha2::Sha224, sha2::Sha256, sha2::Sha384, sha2::Sha512);
+digest_sinks!(
+    sha1::Sha1,
+    sha2::Sha224,
+    sha2::Sha256,
+    sha2::Sha384,
+    sha2::Sha512
+);
 
 /// The canonicalization's parameters.
 #[derive(Clone, Copy, Debug, Default)]
@@ -379,9 +385,7 @@ impl<'o, 'a, 'i: 'a> Canonicalizer<'o, 'a, 'i> {
             match prefix {
                 None if namespace.is_empty() => {}
                 Some("xml") if namespace == XML_NAMESPACE => {}
-                Some(p) if !namespace.is_empty() && p != "xml" => {
-                    self.consider(Some(p), namespace)
-                }
+                Some(p) if !namespace.is_empty() && p != "xml" => self.consider(Some(p), namespace),
                 _ => return Err(inconsistent()),
             }
             self.attributes.push(Attr {
@@ -618,7 +622,11 @@ mod tests {
             ..Options::default()
         };
         assert_eq!(
-            c14n_with("<r xmlns:q='urn:q' xmlns='urn:d'><x:a xmlns:x='urn:x'/></r>", "a", &listed),
+            c14n_with(
+                "<r xmlns:q='urn:q' xmlns='urn:d'><x:a xmlns:x='urn:x'/></r>",
+                "a",
+                &listed
+            ),
             "<x:a xmlns=\"urn:d\" xmlns:q=\"urn:q\" xmlns:x=\"urn:x\"></x:a>"
         );
     }
@@ -631,7 +639,10 @@ mod tests {
         );
         // Nothing rendered a default namespace: no xmlns="".
         assert_eq!(
-            c14n("<a xmlns='urn:d'><p:b xmlns:p='urn:p'><c xmlns=''/></p:b></a>", "b"),
+            c14n(
+                "<a xmlns='urn:d'><p:b xmlns:p='urn:p'><c xmlns=''/></p:b></a>",
+                "b"
+            ),
             "<p:b xmlns:p=\"urn:p\"><c></c></p:b>"
         );
     }

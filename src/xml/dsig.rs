@@ -58,7 +58,9 @@ fn invalid(reason: &'static str) -> Error {
 }
 
 fn is_ds(node: Node<'_, '_>, name: &str) -> bool {
-    node.is_element() && node.tag_name().namespace() == Some(DSIG_NS) && node.tag_name().name() == name
+    node.is_element()
+        && node.tag_name().namespace() == Some(DSIG_NS)
+        && node.tag_name().name() == name
 }
 
 /// The element children of `node`; any non-whitespace text, comment or
@@ -220,7 +222,10 @@ pub(crate) fn verify_enveloped<'a, 'i>(
 ) -> Result<VerifiedElement<'a, 'i>> {
     // XML-DSig §3.2 / SAML Core §5.4.1: the signature we verify is the
     // target's own child; signatures elsewhere sign something else.
-    let signatures: Vec<_> = target.children().filter(|c| is_ds(*c, "Signature")).collect();
+    let signatures: Vec<_> = target
+        .children()
+        .filter(|c| is_ds(*c, "Signature"))
+        .collect();
     let signature = match signatures.as_slice() {
         [] => {
             return Err(Error::new(
@@ -237,11 +242,17 @@ pub(crate) fn verify_enveloped<'a, 'i>(
     let (signed_info, signature_value, key_info) = match element_children(signature)?.as_slice() {
         [si, sv] if is_ds(*si, "SignedInfo") && is_ds(*sv, "SignatureValue") => (*si, *sv, None),
         [si, sv, ki]
-            if is_ds(*si, "SignedInfo") && is_ds(*sv, "SignatureValue") && is_ds(*ki, "KeyInfo") =>
+            if is_ds(*si, "SignedInfo")
+                && is_ds(*sv, "SignatureValue")
+                && is_ds(*ki, "KeyInfo") =>
         {
             (*si, *sv, Some(*ki))
         }
-        _ => return Err(invalid("the Signature is not SignedInfo, SignatureValue, KeyInfo?")),
+        _ => {
+            return Err(invalid(
+                "the Signature is not SignedInfo, SignatureValue, KeyInfo?",
+            ))
+        }
     };
 
     // §4.4: SignedInfo = CanonicalizationMethod, SignatureMethod, Reference+.
@@ -254,7 +265,11 @@ pub(crate) fn verify_enveloped<'a, 'i>(
         {
             (*c, *s, refs)
         }
-        _ => return Err(invalid("SignedInfo is not CanonicalizationMethod, SignatureMethod, Reference")),
+        _ => {
+            return Err(invalid(
+                "SignedInfo is not CanonicalizationMethod, SignatureMethod, Reference",
+            ))
+        }
     };
     let si_canon = exc_c14n(
         canon_method,
@@ -277,10 +292,13 @@ pub(crate) fn verify_enveloped<'a, 'i>(
             ))
         }
     };
-    let id = target.attribute("ID").filter(|id| !id.is_empty()).ok_or(Error::new(
-        ErrorCode::XmldsigReferenceInvalid,
-        "the signed element has no ID",
-    ))?;
+    let id = target
+        .attribute("ID")
+        .filter(|id| !id.is_empty())
+        .ok_or(Error::new(
+            ErrorCode::XmldsigReferenceInvalid,
+            "the signed element has no ID",
+        ))?;
     let uri = reference.attribute("URI").unwrap_or("");
     if uri.strip_prefix('#') != Some(id) {
         return Err(Error::new(
@@ -304,13 +322,19 @@ pub(crate) fn verify_enveloped<'a, 'i>(
     let transform_forbidden =
         |why: &'static str| Error::new(ErrorCode::XmldsigTransformForbidden, why);
     let (transforms, dig_method, dig_value) = match element_children(reference)?.as_slice() {
-        [t, m, v] if is_ds(*t, "Transforms") && is_ds(*m, "DigestMethod") && is_ds(*v, "DigestValue") => {
+        [t, m, v]
+            if is_ds(*t, "Transforms") && is_ds(*m, "DigestMethod") && is_ds(*v, "DigestValue") =>
+        {
             (*t, *m, *v)
         }
         [m, v] if is_ds(*m, "DigestMethod") && is_ds(*v, "DigestValue") => {
             return Err(transform_forbidden("the Reference has no transforms"))
         }
-        _ => return Err(invalid("the Reference is not Transforms, DigestMethod, DigestValue")),
+        _ => {
+            return Err(invalid(
+                "the Reference is not Transforms, DigestMethod, DigestValue",
+            ))
+        }
     };
     let ref_canon = match element_children(transforms)?.as_slice() {
         [env, exc]
@@ -344,10 +368,7 @@ pub(crate) fn verify_enveloped<'a, 'i>(
     let mut candidates: Vec<&TrustedKey> = trusted.iter().collect();
     if let Some(ki) = key_info {
         let mut named = Vec::new();
-        for cert in ki
-            .descendants()
-            .filter(|n| is_ds(*n, "X509Certificate"))
-        {
+        for cert in ki.descendants().filter(|n| is_ds(*n, "X509Certificate")) {
             let der = base64_value(cert)?;
             match trusted.iter().find(|t| t.cert_der == der) {
                 Some(t) => named.push(t),

@@ -10,7 +10,11 @@ use base64::Engine as _;
 pub(crate) fn decode(input: &[u8], base64: bool, limits: &crate::Limits) -> Result<String> {
     let max = limits.max_input_bytes();
     // The encoded form is at most 4/3 of the decoded one, plus line breaks.
-    let max_encoded = if base64 { max / 3 * 4 + max / 38 + 4 } else { max };
+    let max_encoded = if base64 {
+        max / 3 * 4 + max / 38 + 4
+    } else {
+        max
+    };
     if input.len() > max_encoded {
         return Err(Error::with_detail(
             ErrorCode::InputTooLarge,
@@ -35,5 +39,6 @@ pub(crate) fn decode(input: &[u8], base64: bool, limits: &crate::Limits) -> Resu
             format!("the input has {} bytes; the limit is {max}", bytes.len()),
         ));
     }
-    String::from_utf8(bytes).map_err(|_| Error::new(ErrorCode::InputEncoding, "the input is not UTF-8"))
+    String::from_utf8(bytes)
+        .map_err(|_| Error::new(ErrorCode::InputEncoding, "the input is not UTF-8"))
 }

@@ -26,9 +26,7 @@
 //! | prefixes | not exposed (only namespace URI and local name) | the qualified names as written | [`c14n`] reads the qualified name from the source span roxmltree records (`positions` feature) and checks it against the local name and namespace |
 //! | limits | a node limit only, no depth, per-element attribute or namespace limits; duplicate checks are quadratic in the attributes of one tag | [`crate::Limits`] | [`parse::parse`] pre-scans the text (iteratively, in linear time) before roxmltree runs |
 
-// Until `dsig` and the SAML verifier call them, nothing in the library
-// does: remove these two `allow`s once they do.
-#[allow(dead_code)]
 pub(crate) mod c14n;
-#[allow(dead_code)]
+pub(crate) mod dsig;
+pub(crate) mod input;
 pub(crate) mod parse;

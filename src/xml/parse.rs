@@ -183,7 +183,9 @@ fn scan_start_tag(text: &str, from: usize, limits: &Limits) -> Result<StartTag> 
             // empty raw value is exactly an empty normalized value: a
             // reference always yields a character.)
             if name != "xmlns" && len == 0 {
-                return Err(malformed("an empty namespace name for a prefix (xmlns:p=\"\")"));
+                return Err(malformed(
+                    "an empty namespace name for a prefix (xmlns:p=\"\")",
+                ));
             }
             declarations += 1;
             if declarations > limits.max_xml_namespaces() {
@@ -267,12 +269,7 @@ fn prescan(text: &str, limits: &Limits) -> Result<()> {
         } else if rest.starts_with(b"<!") {
             return Err(malformed("markup declarations are not allowed"));
         } else if rest.starts_with(b"<?") {
-            skip_past(
-                text,
-                lt + 2,
-                "?>",
-                "an unterminated processing instruction",
-            )?
+            skip_past(text, lt + 2, "?>", "an unterminated processing instruction")?
         } else if rest.starts_with(b"</") {
             let declared = open
                 .pop()
@@ -334,9 +331,15 @@ mod tests {
     #[test]
     fn doctype_is_forbidden() {
         assert_eq!(code("<!DOCTYPE a><a/>"), "xml.dtd.forbidden");
-        assert_eq!(code("<!DOCTYPE a [<!ENTITY e 'x'>]><a>&e;</a>"), "xml.dtd.forbidden");
+        assert_eq!(
+            code("<!DOCTYPE a [<!ENTITY e 'x'>]><a>&e;</a>"),
+            "xml.dtd.forbidden"
+        );
         // Inside a comment or CDATA it is text, not a DOCTYPE.
-        assert_eq!(code("<!--<!DOCTYPE a>--><a><![CDATA[<!DOCTYPE>]]></a>"), "ok");
+        assert_eq!(
+            code("<!--<!DOCTYPE a>--><a><![CDATA[<!DOCTYPE>]]></a>"),
+            "ok"
+        );
     }
 
     #[test]
@@ -357,8 +360,18 @@ mod tests {
     #[test]
     fn prescan_errors_are_malformed() {
         for text in [
-            "<a", "<a b>", "<a b=c/>", "<a b='c/>", "<a/ >", "<!--", "<![CDATA[", "<?pi",
-            "</a>", "<a></a", "<!ELEMENT a>", "< a/>",
+            "<a",
+            "<a b>",
+            "<a b=c/>",
+            "<a b='c/>",
+            "<a/ >",
+            "<!--",
+            "<![CDATA[",
+            "<?pi",
+            "</a>",
+            "<a></a",
+            "<!ELEMENT a>",
+            "< a/>",
         ] {
             assert_eq!(code(text), "xml.malformed", "{text:?}");
         }
