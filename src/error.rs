@@ -111,6 +111,8 @@ error_codes! {
     SamlAuthnContextInvalid => "saml.authn_context.invalid",
     /// An attribute is malformed.
     SamlAttributeInvalid => "saml.attribute.invalid",
+    /// The IdP's metadata is past its `validUntil`.
+    SamlMetadataExpired => "saml.metadata.expired",
 
     // --- x509 ------------------------------------------------------------
     /// The certificate does not parse.

@@ -38,6 +38,7 @@
 #![warn(missing_docs)]
 
 pub mod anchors;
+pub mod cie;
 pub mod crypto;
 mod error;
 mod identity;
@@ -45,19 +46,20 @@ mod json;
 mod limits;
 pub mod ocsp;
 mod pem;
+mod saml;
+pub mod spid;
 mod time;
 mod trust;
 #[cfg(feature = "vectors")]
 pub mod vectors;
 pub mod webeid;
 mod x509;
-// Used by the xmldsig vector kind now, and by the SAML verifier when it lands.
-#[cfg_attr(not(feature = "vectors"), allow(dead_code))]
 mod xml;
 
 pub use error::{Error, ErrorCode, Result};
 pub use identity::{Loa, System, VerifiedIdentity};
 pub use limits::Limits;
+pub use saml::SsoEndpoint;
 pub use time::{ClockSkew, UnixTime};
 pub use trust::{Trust, TrustBuilder};
 pub use x509::Quirks;

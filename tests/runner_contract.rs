@@ -142,16 +142,21 @@ fn wrong_outcomes_fail_and_say_what_came_back() {
 }
 
 #[test]
-fn unimplemented_kinds_fail_naming_the_kind() {
+fn kinds_outside_the_contract_fail_naming_the_kind_and_keys_are_enforced() {
+    // Every kind of the contract is implemented now; a kind this build does
+    // not know is a malformed file that names it, never a silent pass.
     let text = r#"{"schema":"idbridge-vectors/1","kind":"xmldsig","numberOfTests":1,"testGroups":[{"trust":{"certificates":[]},"context":{"now":"2025-01-01T00:00:00Z"},"tests":[{"tcId":7,"input":{"text":"<a/>"},"result":"invalid"}]}]}"#;
+    let unknown = text.replace("\"xmldsig\"", "\"sd-jwt-vc\"");
+    assert!(defect(&unknown).contains("unknown kind \"sd-jwt-vc\""));
+    // An invalid case of an implemented kind runs (and this one fails as expected).
     let report = run_one(text);
-    assert_eq!(report.failed(), 1);
-    assert!(
-        report.lines()[0].contains("vectors.kind.unsupported"),
+    assert_eq!(
+        (report.passed(), report.failed()),
+        (1, 0),
         "{:?}",
         report.lines()
     );
-    // Contract keys are still enforced for kinds not implemented yet.
+    // Contract keys are enforced per kind.
     let bad = text.replace("\"now\"", "\"nwo\"");
     assert!(defect(&bad).contains("unknown context key"));
 }

@@ -59,16 +59,6 @@ impl Kind {
         }
     }
 
-    fn name(self) -> &'static str {
-        match self {
-            Kind::Signature => "signature",
-            Kind::Webeid => "webeid",
-            Kind::SpidSaml => "spid-saml",
-            Kind::CieSaml => "cie-saml",
-            Kind::Xmldsig => "xmldsig",
-        }
-    }
-
     /// The kind's trust and (merged) context keys, per `VECTORS.md`.
     pub(crate) fn check_keys(
         self,
@@ -86,7 +76,11 @@ impl Kind {
                 &["origin", "nonce", "now", "ocsp"],
                 &["origin", "nonce", "now"],
             ),
-            Kind::SpidSaml | Kind::CieSaml => (&["idp_metadata"], SAML_CONTEXT, &["now"]),
+            Kind::SpidSaml | Kind::CieSaml => (
+                &["idp_metadata"],
+                SAML_CONTEXT,
+                &["sp_entity_id", "acs_url", "request_id", "now"],
+            ),
             Kind::Xmldsig => (&["certificates"], &["now", "input_encoding"], &["now"]),
         };
         only_keys("trust", trust, trust_keys)?;
@@ -116,10 +110,8 @@ impl Kind {
             Kind::Signature => super::signature::run(job, backend),
             Kind::Webeid => super::webeid::run(job, backend),
             Kind::Xmldsig => super::xmldsig::run(job, backend),
-            Kind::SpidSaml | Kind::CieSaml => Ok(Err(crate::Error::with_detail(
-                crate::ErrorCode::VectorsKindUnsupported,
-                format!("kind {:?} is not implemented in this build", self.name()),
-            ))),
+            Kind::SpidSaml => super::saml::run(job, backend, false),
+            Kind::CieSaml => super::saml::run(job, backend, true),
         }
     }
 }

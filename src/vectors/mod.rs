@@ -32,6 +32,7 @@ mod format;
 #[cfg(not(target_arch = "wasm32"))]
 mod fs;
 mod kinds;
+mod saml;
 mod signature;
 mod webeid;
 mod xmldsig;

@@ -520,7 +520,7 @@ fn element_qname<'a, 'i>(node: Node<'a, 'i>) -> Result<(&'i str, Option<&'i str>
         .and_then(|s| s.strip_prefix('<'))
         .ok_or_else(inconsistent)?;
     let len = after_lt
-        .find(|c: char| matches!(c, ' ' | '\t' | '\n' | '\r' | '/' | '>'))
+        .find([' ', '\t', '\n', '\r', '/', '>'])
         .ok_or_else(inconsistent)?;
     let qname = after_lt.get(..len).ok_or_else(inconsistent)?;
     let prefix = split_qname(qname, node.tag_name().name())?;

@@ -33,7 +33,10 @@ const ENVELOPED: &str = "http://www.w3.org/2000/09/xmldsig#enveloped-signature";
 pub(crate) struct TrustedKey {
     /// The certificate as given (DER), to recognise it in `KeyInfo`.
     pub cert_der: Vec<u8>,
-    pub key: PublicKey,
+    /// `None` when the certificate's key is outside policy (RSA under 2048
+    /// bits...): the certificate is still recognised in `KeyInfo`, but no
+    /// signature ever verifies with it.
+    pub key: Option<PublicKey>,
 }
 
 impl TrustedKey {
@@ -41,7 +44,11 @@ impl TrustedKey {
     pub(crate) fn from_certificate(cert: &[u8]) -> Result<TrustedKey> {
         let der = crate::pem::decode_certificate(cert)?;
         let parsed = crate::x509::cert::Certificate::from_der(&der)?;
-        let key = PublicKey::from_spki_der(&parsed.spki_der)?;
+        let key = match PublicKey::from_spki_der(&parsed.spki_der) {
+            Ok(k) => Some(k),
+            Err(e) if e.kind() == ErrorCode::CryptoKeyUnsupported => None,
+            Err(e) => return Err(e),
+        };
         Ok(TrustedKey { cert_der: der, key })
     }
 }
@@ -98,6 +105,14 @@ fn base64_value(node: Node<'_, '_>) -> Result<Vec<u8>> {
     base64::engine::general_purpose::STANDARD
         .decode(text)
         .map_err(|_| invalid("a signature value is not base64"))
+}
+
+/// The `ID` attribute: exactly the unqualified name `ID` (SAML Core §1.3.4
+/// IDs); a namespaced `p:ID` is another attribute and identifies nothing.
+pub(crate) fn id_attr<'a>(node: Node<'a, '_>) -> Option<&'a str> {
+    node.attributes()
+        .find(|a| a.namespace().is_none() && a.name() == "ID")
+        .map(|a| a.value())
 }
 
 fn algorithm_attr<'a>(node: Node<'a, '_>) -> Result<&'a str> {
@@ -308,7 +323,7 @@ pub(crate) fn verify_enveloped<'a, 'i>(
     }
     let same_id = doc
         .descendants()
-        .filter(|n| n.is_element() && n.attribute("ID") == Some(id))
+        .filter(|n| n.is_element() && id_attr(*n) == Some(id))
         .count();
     if same_id != 1 {
         return Err(Error::new(
@@ -421,8 +436,11 @@ pub(crate) fn verify_enveloped<'a, 'i>(
     )?;
     let mut verified = false;
     for candidate in candidates {
+        let Some(key) = &candidate.key else {
+            continue; // a key outside policy never verifies
+        };
         let algorithm = if is_ecdsa {
-            match candidate.key.ec_point() {
+            match key.ec_point() {
                 Some((curve, _)) => Algorithm::Ecdsa {
                     curve,
                     hash: sig_hash,
@@ -432,7 +450,7 @@ pub(crate) fn verify_enveloped<'a, 'i>(
                 None => continue,
             }
         } else {
-            if candidate.key.rsa_components().is_none() {
+            if key.rsa_components().is_none() {
                 continue;
             }
             Algorithm::RsaPkcs1v15(sig_hash)
@@ -441,7 +459,7 @@ pub(crate) fn verify_enveloped<'a, 'i>(
             backend,
             AllowList::all(),
             algorithm,
-            &candidate.key,
+            key,
             &signed_bytes,
             &signature_bytes,
         )

@@ -48,7 +48,18 @@ pub(crate) fn parse<'i>(text: &'i str, limits: &Limits) -> Result<roxmltree::Doc
         nodes_limit: u32::try_from(limits.max_xml_nodes().saturating_add(1)).unwrap_or(u32::MAX),
         ..roxmltree::ParsingOptions::default()
     };
-    roxmltree::Document::parse_with_options(text, options).map_err(|e| map_error(&e, limits))
+    let doc = roxmltree::Document::parse_with_options(text, options)
+        .map_err(|e| map_error(&e, limits))?;
+    // XML 1.0 §2.8: an XML declaration roxmltree cannot read as one (no
+    // `version`...) becomes a processing instruction named "xml" instead
+    // of an error; the pre-scan already refused that target anywhere else.
+    if doc.root().children().any(|n| {
+        n.pi()
+            .is_some_and(|pi| pi.target.eq_ignore_ascii_case("xml"))
+    }) {
+        return Err(malformed("a malformed XML declaration"));
+    }
+    Ok(doc)
 }
 
 fn map_error(e: &roxmltree::Error, limits: &Limits) -> Error {
@@ -118,6 +129,7 @@ fn scan_start_tag(text: &str, from: usize, limits: &Limits) -> Result<StartTag> 
         return Err(malformed("a start tag without a name"));
     }
     let (mut attributes, mut declarations) = (0usize, 0usize);
+    let mut default_declared = false;
     loop {
         while at(i).is_some_and(is_space) {
             i += 1;
@@ -178,14 +190,26 @@ fn scan_start_tag(text: &str, from: usize, limits: &Limits) -> Result<StartTag> 
         i = value_start + len + 1;
 
         if name == "xmlns" || name.starts_with("xmlns:") {
-            // Namespaces in XML 1.0 §3: "In a namespace declaration for a
-            // prefix [...], the attribute value MUST NOT be empty." (An
-            // empty raw value is exactly an empty normalized value: a
-            // reference always yields a character.)
-            if name != "xmlns" && len == 0 {
+            if name == "xmlns" {
+                // XML 1.0 §3.1, Unique Att Spec: roxmltree 0.21 accepts a
+                // second xmlns="..." on one tag (it checks only prefixed
+                // declarations for duplicates).
+                if default_declared {
+                    return Err(malformed("a duplicate xmlns attribute"));
+                }
+                default_declared = true;
+            } else if len == 0 {
+                // Namespaces in XML 1.0 §3: "In a namespace declaration for
+                // a prefix [...], the attribute value MUST NOT be empty."
+                // (An empty raw value is exactly an empty normalized value:
+                // a reference always yields a character.)
                 return Err(malformed(
                     "an empty namespace name for a prefix (xmlns:p=\"\")",
                 ));
+            } else if name == "xmlns:xmlns" {
+                // Namespaces in XML 1.0 §3: "The prefix xmlns [...] MUST NOT
+                // be declared." (roxmltree 0.21 accepts it.)
+                return Err(malformed("the xmlns prefix is declared"));
             }
             declarations += 1;
             if declarations > limits.max_xml_namespaces() {
@@ -194,6 +218,14 @@ fn scan_start_tag(text: &str, from: usize, limits: &Limits) -> Result<StartTag> 
                     limits.max_xml_namespaces(),
                 ));
             }
+        } else if name.ends_with(":xmlns") {
+            // Well formed (a prefixed attribute whose local part is
+            // "xmlns"), but roxmltree 0.21 reads it as a default namespace
+            // declaration, which would put the element in another
+            // namespace than every other XML processor sees.
+            return Err(malformed(
+                "an attribute named p:xmlns is not supported (roxmltree misreads it)",
+            ));
         } else {
             attributes += 1;
             if attributes > limits.max_xml_attributes() {
@@ -235,6 +267,43 @@ fn check_character_data(text: &str, from: usize, to: usize) -> Result<()> {
     Ok(())
 }
 
+/// XML 1.0 §2.6: `PI ::= '<?' PITarget (S (Char* - (Char* '?>' Char*)))?
+/// '?>'` and `PITarget ::= Name - (('X' | 'x') ('M' | 'm') ('L' | 'l'))`;
+/// §2.8: the XML declaration only at the very start. roxmltree 0.21 accepts
+/// a target followed by data without the space (`<?xml#x?>`), and a
+/// reserved `xml` target there. Returns whether this is the XML declaration.
+fn check_pi_target(text: &str, lt: usize) -> Result<bool> {
+    let bytes = text.as_bytes();
+    let start = lt + 2;
+    let mut end = start;
+    while let Some(&b) = bytes.get(end) {
+        if is_space(b) || b == b'?' {
+            break;
+        }
+        // ASCII bytes that are no NameChar (non-ASCII is roxmltree's to judge).
+        if b.is_ascii() && !(b.is_ascii_alphanumeric() || matches!(b, b'.' | b'-' | b'_' | b':')) {
+            return Err(malformed("a processing instruction with a bad target"));
+        }
+        end += 1;
+    }
+    let target = text.get(start..end).unwrap_or_default();
+    let after = bytes.get(end).copied();
+    if target.is_empty()
+        || !(after.is_some_and(is_space)
+            || (after == Some(b'?') && bytes.get(end + 1) == Some(&b'>')))
+    {
+        return Err(malformed("a processing instruction with a bad target"));
+    }
+    if target.eq_ignore_ascii_case("xml") {
+        let at_start = lt == 0 || (lt == 3 && text.starts_with('\u{feff}'));
+        if target != "xml" || !at_start {
+            return Err(malformed("an XML declaration that is not at the start"));
+        }
+        return Ok(true);
+    }
+    Ok(false)
+}
+
 /// The pre-scan: one pass, no recursion, no allocation beyond one counter
 /// per open element (at most `max_xml_depth` of them).
 fn prescan(text: &str, limits: &Limits) -> Result<()> {
@@ -249,8 +318,14 @@ fn prescan(text: &str, limits: &Limits) -> Result<()> {
     let copy_budget = limits
         .max_xml_nodes()
         .saturating_mul(limits.max_xml_namespaces());
+    // Elements, comments and processing instructions are nodes for
+    // roxmltree too (texts are counted by roxmltree): stop early.
+    let mut nodes = 0usize;
     let mut pos = 0usize;
     loop {
+        if nodes > limits.max_xml_nodes() {
+            return Err(exceeded("too many XML nodes", limits.max_xml_nodes()));
+        }
         let Some(lt) = text.get(pos..).and_then(|rest| rest.find('<')) else {
             return check_character_data(text, pos, text.len());
         };
@@ -258,6 +333,7 @@ fn prescan(text: &str, limits: &Limits) -> Result<()> {
         check_character_data(text, pos, lt)?;
         let rest = bytes.get(lt..).unwrap_or_default();
         pos = if rest.starts_with(b"<!--") {
+            nodes += 1;
             skip_past(text, lt + 4, "-->", "an unterminated comment")?
         } else if rest.starts_with(b"<![CDATA[") {
             skip_past(text, lt + 9, "]]>", "an unterminated CDATA section")?
@@ -269,6 +345,10 @@ fn prescan(text: &str, limits: &Limits) -> Result<()> {
         } else if rest.starts_with(b"<!") {
             return Err(malformed("markup declarations are not allowed"));
         } else if rest.starts_with(b"<?") {
+            // The XML declaration is no node.
+            if !check_pi_target(text, lt)? {
+                nodes += 1;
+            }
             skip_past(text, lt + 2, "?>", "an unterminated processing instruction")?
         } else if rest.starts_with(b"</") {
             let declared = open
@@ -277,6 +357,7 @@ fn prescan(text: &str, limits: &Limits) -> Result<()> {
             in_scope = in_scope.saturating_sub(declared);
             skip_past(text, lt + 2, ">", "an unterminated end tag")?
         } else {
+            nodes += 1;
             let tag = scan_start_tag(text, lt + 1, limits)?;
             let depth = open.len() + 1;
             if depth > limits.max_xml_depth() {
@@ -355,6 +436,39 @@ mod tests {
         assert_eq!(code("<a>x\r\n&amp;\ry</a>"), "ok");
         // In attribute values roxmltree is right: no refusal.
         assert_eq!(code("<a b='x\r&amp;'/>"), "ok");
+    }
+
+    #[test]
+    fn namespace_declarations_roxmltree_accepts_are_refused() {
+        assert_eq!(
+            code("<a xmlns:x='urn:x' x:xmlns='urn:y'/>"),
+            "xml.malformed"
+        );
+        assert_eq!(code("<a xmlns='urn:x' xmlns='urn:y'/>"), "xml.malformed");
+        assert_eq!(code("<a xmlns:xmlns='urn:x'/>"), "xml.malformed");
+        assert_eq!(code("<a xmlns:x='urn:x' xmlnsx='1' x:xmlnsx='2'/>"), "ok");
+    }
+
+    #[test]
+    fn processing_instruction_targets() {
+        assert_eq!(
+            code("<?xml version='1.0'?><a><?xml-stylesheet x?><?t?></a>"),
+            "ok"
+        );
+        assert_eq!(code("\u{feff}<?xml version='1.0'?><a/>"), "ok");
+        for text in [
+            "<?xml#version='1.0'?><a/>",
+            "<?xml\n re dat?><a/>",
+            "<?xml encoding='UTF-8'?><a/>",
+            " <?xml version='1.0'?><a/>",
+            "<a/><?xml version='1.0'?>",
+            "<a><?XML x?></a>",
+            "<a><?t#x?></a>",
+            "<a><?t?x?></a>",
+            "<a><? t?></a>",
+        ] {
+            assert_eq!(code(text), "xml.malformed", "{text:?}");
+        }
     }
 
     #[test]

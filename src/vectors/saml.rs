@@ -1,0 +1,84 @@
+//! The `spid-saml` and `cie-saml` kinds: one SAML Response per case.
+//!
+//! trust: `idp_metadata` (files: EntityDescriptor or EntitiesDescriptor,
+//! trusted as pinned). context: `sp_entity_id`, `acs_url`, `request_id`,
+//! `min_level`, `comparison`, `request_issue_instant`, `now`,
+//! `clock_skew_seconds`, `input_encoding` (default `base64`).
+
+use super::kinds::Job;
+use super::Outcome;
+use crate::crypto::Backend;
+use crate::saml::{self, Comparison, Expectations, InputEncoding, Level, Profile};
+use crate::{ClockSkew, Trust, UnixTime};
+use serde_json::Value;
+
+fn s<'v>(job: &'v Job<'_>, key: &str) -> Result<Option<&'v str>, String> {
+    match job.context.get(key) {
+        None => Ok(None),
+        Some(Value::String(v)) => Ok(Some(v)),
+        Some(_) => Err(format!("context.{key} must be a string")),
+    }
+}
+
+fn required<'v>(job: &'v Job<'_>, key: &str) -> Result<&'v str, String> {
+    s(job, key)?.ok_or_else(|| format!("context.{key} is required"))
+}
+
+pub(crate) fn run(
+    job: &Job<'_>,
+    backend: &'static dyn Backend,
+    cie: bool,
+) -> Result<Outcome, String> {
+    let files = job
+        .trust
+        .get("idp_metadata")
+        .and_then(Value::as_array)
+        .ok_or("trust.idp_metadata must be a list of files")?;
+    let mut builder = Trust::builder();
+    for f in files {
+        let path = f
+            .as_str()
+            .ok_or("trust.idp_metadata must list file names")?;
+        builder = match builder.pin_saml_idp_metadata(&job.read_relative(path)?) {
+            Ok(b) => b,
+            Err(e) => return Ok(Err(e)),
+        };
+    }
+    let trust = match builder.build() {
+        Ok(t) => t,
+        Err(e) => return Ok(Err(e)),
+    };
+    let mut exp = Expectations::new(
+        required(job, "sp_entity_id")?,
+        required(job, "acs_url")?,
+        required(job, "request_id")?,
+    );
+    if let Some(l) = s(job, "min_level")? {
+        exp.min_level = Level::from_name(l).ok_or_else(|| format!("unknown min_level {l:?}"))?;
+    }
+    if let Some(c) = s(job, "comparison")? {
+        exp.comparison =
+            Comparison::from_name(c).ok_or_else(|| format!("unknown comparison {c:?}"))?;
+    }
+    if let Some(t) = s(job, "request_issue_instant")? {
+        exp.request_issue_instant = Some(UnixTime::parse_rfc3339(t).map_err(|e| e.to_string())?);
+    }
+    match job.context.get("clock_skew_seconds") {
+        None => {}
+        Some(v) => {
+            let secs = v
+                .as_u64()
+                .and_then(|x| u32::try_from(x).ok())
+                .ok_or("context.clock_skew_seconds must be a small non-negative integer")?;
+            exp.clock_skew = ClockSkew::from_secs(secs);
+        }
+    }
+    exp.input = match s(job, "input_encoding")? {
+        None | Some("base64") => InputEncoding::Base64,
+        Some("xml") => InputEncoding::Xml,
+        Some(other) => return Err(format!("unknown input_encoding {other:?}")),
+    };
+    let now = UnixTime::parse_rfc3339(required(job, "now")?).map_err(|e| e.to_string())?;
+    let profile = if cie { Profile::Cie } else { Profile::Spid };
+    Ok(saml::verify_with(backend, &trust, job.input, &exp, profile, now).map(|v| Some(v.identity)))
+}
