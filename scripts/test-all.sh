@@ -76,9 +76,9 @@ cargo run --release -p idbridge-cli -- vectors test-vectors
 
 export CARGO_TARGET_WASM32_UNKNOWN_UNKNOWN_RUNNER=wasm-bindgen-test-runner
 step "WASM tests in Node"
-cargo test -p idbridge-wasm --target wasm32-unknown-unknown --locked
+cargo test --profile wasm-test -p idbridge-wasm --target wasm32-unknown-unknown --locked
 step "WASM tests in headless Chromium"
 WASM_BINDGEN_USE_BROWSER=1 CHROMEDRIVER=/usr/bin/chromedriver \
-  cargo test -p idbridge-wasm --target wasm32-unknown-unknown --locked
+  cargo test --profile wasm-test -p idbridge-wasm --target wasm32-unknown-unknown --locked
 
 step "all checks passed"

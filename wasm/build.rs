@@ -7,7 +7,7 @@ use std::path::{Path, PathBuf};
 
 /// Public suites (beside the repository, in ../shared) whose kind is
 /// implemented: embedded when present, so the browser runs them too.
-const SHARED_SUITES: &[&str] = &["webeid"];
+const SHARED_SUITES: &[&str] = &["webeid", "spid"];
 
 fn walk(dir: &Path, out: &mut Vec<PathBuf>) {
     let Ok(entries) = std::fs::read_dir(dir) else {

@@ -412,7 +412,10 @@ pub(crate) fn verify_enveloped<'a, 'i>(
     c14n::canonicalize(
         target,
         &Options {
-            with_comments: ref_canon.with_comments,
+            // XML-DSig 1.1 §4.4.3.3: a bare-name "#id" Reference yields the
+            // node-set *without comment nodes*, before any transform; so
+            // exc-c14n#WithComments keeps none here (SignedInfo keeps its own).
+            with_comments: false,
             inclusive_prefixes: &ref_canon.prefixes,
             exclude: Some(signature.id()),
         },

@@ -341,17 +341,26 @@ def ecdsa_der_signer(key, sm, data):
     return key.sign(data, ec.ECDSA(h(), deterministic_signing=True))
 
 
-def ecdsa_high_s_signer(key, sm, data):
+EC_ORDER = {
+    256: 0xFFFFFFFF00000000FFFFFFFFFFFFFFFFBCE6FAADA7179E84F3B9CAC2FC632551,
+    384: 0xFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFC7634D81F4372DDF581A0DB248B0A77AECEC196ACCC52973,
+}
+
+
+def ecdsa_twin_signer(key, sm, data):
+    """(r, n - s): the other valid signature with the RFC 6979 signature's r."""
     _, h = SIGNING_SM[sm]
     r, s = decode_dss_signature(key.sign(data, ec.ECDSA(h(), deterministic_signing=True)))
-    order = {
-        256: 0xFFFFFFFF00000000FFFFFFFFFFFFFFFFBCE6FAADA7179E84F3B9CAC2FC632551,
-        384: 0xFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFC7634D81F4372DDF581A0DB248B0A77AECEC196ACCC52973,
-    }[key.curve.key_size]
-    hi = s if s > order // 2 else order - s  # the high-S twin of the RFC 6979 signature
-    raw = ec_raw(key, encode_dss_signature(r, hi))
-    key.public_key().verify(encode_dss_signature(r, hi), data, ec.ECDSA(h()))
-    return raw
+    twin = encode_dss_signature(r, EC_ORDER[key.curve.key_size] - s)
+    key.public_key().verify(twin, data, ec.ECDSA(h()))
+    return ec_raw(key, twin)
+
+
+def s_form(data, curve_bits):
+    """'high' or 'low': the form of s in the (raw r || s) SignatureValue of `data`."""
+    n = (curve_bits + 7) // 8
+    value = base64.b64decode(re.search(rb"SignatureValue>([^<]*)<", data).group(1))
+    return "high" if int.from_bytes(value[n:], "big") > EC_ORDER[curve_bits] // 2 else "low"
 
 
 def digest_of_reference(root, ref):
@@ -375,7 +384,10 @@ def digest_of_reference(root, ref):
     if any(t in (C14N, C14N_WC, C14N11) for t in transforms):
         mode = dict(exclusive=False, with_comments=C14N_WC in transforms)
     elif EXC_WC in transforms:
-        mode = dict(exclusive=True, with_comments=True, prefixes=prefixes)
+        # XML-DSig 1.1 §4.4.3.3: a bare-name '#id' reference yields a node-set
+        # without comments, before any transform: #WithComments keeps none.
+        with_comments = not (uri or "").startswith("#") or (uri or "").startswith("#xpointer")
+        mode = dict(exclusive=True, with_comments=with_comments, prefixes=prefixes)
     elif EXC in transforms:
         mode = dict(exclusive=True, with_comments=False, prefixes=prefixes)
     else:  # no c14n transform: the node-set is serialized with inclusive c14n 1.0
@@ -781,7 +793,8 @@ class Model:
             table = SIGNING_DM if "algorithms" in relax else ALLOWED_DM
             if dm not in table:
                 raise Reject("xmldsig.algorithm.forbidden", f"digest {dm!r}")
-            checks.append((target, rk[2], table[dm], algs[-1] == EXC_WC, prefixes))
+            # '#id' references drop comments before the transforms (§4.4.3.3).
+            checks.append((target, rk[2], table[dm], False, prefixes))
         # 9. plain-text values
         digest_values = [self.base64_text(c[1]) for c in checks]
         signature_value = self.base64_text(sv)
@@ -996,7 +1009,7 @@ NOTES = {
     },
     "WithCommentsSameDocument": {
         "bugType": "EDGE_CASE",
-        "description": "idbridge digests the referenced element exactly as its exc-c14n transform says: with #WithComments, comments inside the element are part of the digest. XML-DSig Core 1.1 §4.4.3.3 says a bare-name '#id' dereference removes comment nodes before the transforms, so a strictly conforming verifier (xmlsec1, Santuario) ignores them: it would accept the comment edited after signing and reject a signature made over comments. idbridge's rule is the stricter one; these cases pin it.",
+        "description": "XML-DSig Core 1.1 §4.4.3.3: a bare-name '#id' Reference yields the element's node-set without comment nodes, before any transform, so exc-c14n#WithComments keeps no comment from it (as xmlsec1 and Santuario do). A comment added inside the signed element after signing does not change the digest; the verifier reads values as the concatenation of text nodes, so the comment cannot truncate one either.",
         "links": [XMLDSIG11 + "#sec-Same-Document", "https://github.com/node-saml/xml-crypto/issues/586"],
     },
     "ParserDifferential": {
@@ -1060,9 +1073,9 @@ NOTES = {
         "description": "An XML-DSig ECDSA SignatureValue is r || s, each the field length (RFC 4051 §3.4.1, XML-DSig 1.1 §6.4.3); a DER SEQUENCE is not accepted.",
         "links": [RFC4051, XMLDSIG11 + "#sec-ECDSA"],
     },
-    "HighS": {
+    "MalleableS": {
         "bugType": "SIGNATURE_MALLEABILITY",
-        "description": "The high-S twin (r, n - s) of a valid ECDSA signature is itself valid; XML-DSig has no low-S rule, so it must verify.",
+        "description": "The twin (r, n - s) of a valid ECDSA signature is itself valid; XML-DSig has no low-S (or high-S) rule, so both must verify.",
         "links": [RFC4051],
     },
     "HashTruncation": {
@@ -1314,7 +1327,7 @@ def cases_valid():
     valid(g, "c14n-with-comments-transform", "the Reference's second transform is exc-c14n#WithComments; the signed element has no comments: valid", sign_t(T_DOC, dict(transforms=(ENV, EXC_WC))))
     valid(g, "c14n-with-comments-both", "WithComments for both SignedInfo and the Reference: valid", sign_t(T_DOC, dict(cm=EXC_WC, transforms=(ENV, EXC_WC))))
     body_c = "  <Name>Alice Example</Name>\n  <!-- reviewed by the registration office -->\n  <Email>alice@example.org</Email>\n"
-    valid(g, "with-comments-comment-signed", "exc-c14n#WithComments transform over an element holding a comment, digested with the comment as the transform says: valid under idbridge's rule (a strictly conforming verifier drops comments for a '#id' reference and would report a digest mismatch)", sign_t(body_doc(body_c), dict(transforms=(ENV, EXC_WC))), flags=["WithCommentsSameDocument"])
+    valid(g, "with-comments-comment-signed", "exc-c14n#WithComments transform over an element holding a comment: the '#id' reference dropped the comment before the transform (XML-DSig 1.1 §4.4.3.3), signer and verifier alike: valid", sign_t(body_doc(body_c), dict(transforms=(ENV, EXC_WC))), flags=["WithCommentsSameDocument"])
 
     g = f.group(src + "; trust given as a DER file", ["rsa2048.der"])
     valid(g, "trust-der", "the trusted certificate is given as DER (certs/rsa2048.der) instead of PEM; KeyInfo holds the same certificate: byte-equal, valid", sign_t(T_DOC, dict(keyinfo=keyinfo_cert("rsa2048"))))
@@ -1331,7 +1344,9 @@ def cases_valid():
     valid(g, "ecdsa-p256-sha256", "ECDSA P-256 ecdsa-sha256, SignatureValue r || s (64 bytes, RFC 6979 deterministic): valid", sign_t(T_DOC, dict(sm=ECDSA_SHA256), key="p256"))
     valid(g, "ecdsa-p256-sha256-keyinfo", "ECDSA P-256 with the trusted certificate in KeyInfo: valid", sign_t(T_DOC, dict(sm=ECDSA_SHA256, keyinfo=keyinfo_cert("p256")), key="p256"))
     valid(g, "ecdsa-p256-sha512", "ECDSA P-256 with ecdsa-sha512 (hash truncated to 256 bits) and a SHA-512 digest: the method needs an EC key, the curve is not tied to the hash; valid", sign_t(T_DOC, dict(sm=ECDSA_SHA512, dm=SHA512), key="p256"), flags=["HashTruncation"])
-    valid(g, "ecdsa-p256-high-s", "ECDSA P-256 with s in its high form (s > n/2: the RFC 6979 signature's s replaced by n - s): still a valid ECDSA signature; XML-DSig has no low-S rule", sign_t(T_DOC, dict(sm=ECDSA_SHA256), key="p256", signer=ecdsa_high_s_signer), flags=["HighS"])
+    base = sign_t(T_DOC, dict(sm=ECDSA_SHA256), key="p256")
+    twin = sign_t(T_DOC, dict(sm=ECDSA_SHA256), key="p256", signer=ecdsa_twin_signer)
+    valid(g, "ecdsa-p256-s-twin", f"ECDSA P-256 over the same SignedInfo as ecdsa-p256-sha256, with s replaced by n - s: this twin is {s_form(twin, 256)}-S, the RFC 6979 original {s_form(base, 256)}-S; both are valid ECDSA signatures, XML-DSig has no low-S or high-S rule", twin, flags=["MalleableS"])
 
     g = f.group(src + "; ECDSA P-384", ["p384"])
     valid(g, "ecdsa-p384-sha384", "ECDSA P-384 ecdsa-sha384 with a SHA-384 digest, r || s of 96 bytes: valid", sign_t(T_DOC, dict(sm=ECDSA_SHA384, dm=SHA384), key="p384"))
@@ -1420,7 +1435,7 @@ def cases_c14n():
     d = s_(sign_t(body_doc(evil_body)))
     valid(g, "comment-inserted-after-signing", "the signed value 'alice@example.org.evil.example' (an address the attacker registered) gets a comment after signing: 'alice@example.org<!---->.evil.example'. The transform is exc-c14n without comments, which drops it, so the digest still matches and the signature is valid; a reader that takes only the first text node would see 'alice@example.org' (CVE-2017-11427 shape): the value must be read as the concatenation of all text nodes", b_(one(d, "alice@example.org.evil.example", "alice@example.org<!---->.evil.example")), flags=["CommentTruncation"])
     d = s_(sign_t(body_doc(evil_body), dict(transforms=(ENV, EXC_WC))))
-    invalid(g, "comment-inserted-after-signing-with-comments", "the same comment inserted after signing, in a document whose transform is exc-c14n#WithComments: the comment is part of the digest under idbridge's rule, so the digest no longer matches", b_(one(d, "alice@example.org.evil.example", "alice@example.org<!---->.evil.example")), code="xmldsig.digest.mismatch", flags=["WithCommentsSameDocument"])
+    valid(g, "comment-inserted-after-signing-with-comments", "the same comment inserted after signing, in a document whose transform is exc-c14n#WithComments: the '#id' reference drops comments before the transform (XML-DSig 1.1 §4.4.3.3), so the digest still matches; the value read is the whole text, comment or not", b_(one(d, "alice@example.org.evil.example", "alice@example.org<!---->.evil.example")), flags=["WithCommentsSameDocument"])
     d = s_(sign_t(T_DOC))
     invalid(g, "pi-inserted-after-signing", "a processing instruction inserted into a signed text value after signing: c14n keeps PIs, so the digest no longer matches", b_(one(d, "<Name>Alice Example</Name>", "<Name>Alice<?x?> Example</Name>")), code="xmldsig.digest.mismatch", flags=["TamperedContent"])
     d = s_(sign_t(body_doc("  <Note><![CDATA[a < b && c > d]]></Note>\n")))
@@ -1435,7 +1450,7 @@ def cases_c14n():
     d = s_(sign_t(body_doc("  <Flag></Flag>\n")))
     valid(g, "empty-element-form-after-signing", "<Flag></Flag> rewritten as <Flag/> after signing: same c14n; valid", b_(one(d, "<Flag></Flag>", "<Flag/>")), flags=["C14nInvariant"])
     d = s_(sign_t(T_DOC))
-    valid(g, "redundant-declaration-after-signing", f"xmlns=\"{DOC_NS}\" (already in scope) added to a signed child after signing: exc-c14n drops it; valid", b_(one(d, "<Name>", f'<Name xmlns="{DOC_NS}">')), flags=["C14nInvariant"])
+    valid(g, "redundant-declaration-after-signing", f"xmlns=\"{DOC_NS}\" (already in scope) added to the signed Email element after signing: exc-c14n drops it; valid", b_(one(d, "<Email>", f'<Email xmlns="{DOC_NS}">')), flags=["C14nInvariant"])
     valid(g, "unused-declaration-after-signing", "an unused xmlns:unused declaration added to the document element after signing: exc-c14n renders only visibly used namespaces, so the digest is unchanged (inclusive c14n would change); valid", b_(one(d, f'<Document xmlns="{DOC_NS}"', f'<Document xmlns="{DOC_NS}" xmlns:unused="urn:idbridge:test:unused"')), flags=["C14nInvariant", "ExclusiveNamespaces"])
     d = s_(sign_t(body_doc("  <Group><x:Code>42</x:Code></Group>\n", f' xmlns:x="{X}"')))
     moved = one(d, f' xmlns:x="{X}"', "")
@@ -2107,7 +2122,7 @@ DISCRIMINATING = [
     ("valid/ds-declared-on-target", "uses inclusive c14n", dict(exclusive=False)),
     ("c14n/ns-declared-on-root-used-deep", "uses inclusive c14n", dict(exclusive=False)),
     ("c14n/prefix-rebound", "uses inclusive c14n", dict(exclusive=False)),
-    ("valid/with-comments-comment-signed", "drops comments despite #WithComments", dict(exclusive=True)),
+    ("valid/with-comments-comment-signed", "keeps comments for a '#id' reference under #WithComments", dict(exclusive=True, with_comments=True)),
     ("c14n/text-comment-signed", "keeps comments without #WithComments", dict(exclusive=True, with_comments=True)),
     ("wrapping/signed-assertion-in-signed-response", "removes every Signature, not only its own", dict(exclusive=True, all_signatures=True)),
 ]
@@ -2392,6 +2407,10 @@ def inputs_readme(stem, index):
 def main(argv):
     started = time.monotonic()
     out = os.path.abspath(argv[1]) if len(argv) > 1 else HERE
+    if os.path.isdir(out) and os.listdir(out) and out != HERE:
+        prev = os.path.join(out, "README.md")
+        if not (os.path.exists(prev) and open(prev, encoding="utf-8").read().startswith("# xmldsig vectors")):
+            raise SystemExit(f"{out} is neither empty nor a previous output of this generator; refusing to write there")
     for want, got, name in [(pinned("lxml"), lxml.__version__, "lxml"), (pinned("cryptography"), cryptography.__version__, "cryptography")]:
         if want and want != got:
             print(f"warning: {name} {got} is installed, requirements.txt pins {want}: the output may differ", file=sys.stderr)

@@ -298,3 +298,133 @@ fn identity_to_js(identity: &idbridge::VerifiedIdentity) -> Result<JsValue, JsVa
         serde_json::to_string(identity).map_err(|e| js_error("config.invalid", &e.to_string()))?;
     js_sys::JSON::parse(&json)
 }
+
+#[wasm_bindgen(typescript_custom_section)]
+const TS_SAML: &'static str = r#"
+/** Options of verifySpidResponse and verifyCieResponse. */
+export interface SamlOptions {
+  /** This service provider's entity ID (the Audience). */
+  spEntityId: string;
+  /** The Assertion Consumer Service URL the Response was posted to. */
+  acsUrl: string;
+  /** The ID of the AuthnRequest this Response answers (from your request store). */
+  requestId: string;
+  /** The verification time: a Date or an RFC 3339 string. */
+  now: Date | string;
+  /** Trusted IdP metadata, pinned as given (EntityDescriptor or EntitiesDescriptor). */
+  metadata?: Array<Uint8Array | string>;
+  /** A signed registry (e.g. AgID's) and the pinned certificate that signs it. */
+  registry?: { xml: Uint8Array | string; signer: Uint8Array | string };
+  /** "SpidL1" | "SpidL2" | "SpidL3" (default "SpidL2"). */
+  minLevel?: "SpidL1" | "SpidL2" | "SpidL3";
+  /** The request's Comparison (default "minimum"). */
+  comparison?: "minimum" | "exact" | "better" | "maximum";
+  /** When the AuthnRequest was sent. */
+  requestIssueInstant?: Date | string;
+  /** Tolerated clock difference in seconds (default 0). */
+  clockSkewSeconds?: number;
+  /** "base64" (the posted SAMLResponse, default) or "xml". */
+  input?: "base64" | "xml";
+}
+
+/** A verified Response: the identity, and what a replay store needs. */
+export interface VerifiedSamlResponse {
+  identity: VerifiedIdentity;
+  responseId: string;
+  responseSigned: boolean;
+  assertionId: string;
+  inResponseTo: string;
+  /** Keep the Assertion ID until then (RFC 3339). */
+  notOnOrAfter: string;
+  sessionIndex?: string;
+  idpEntityId: string;
+}
+"#;
+
+fn verify_saml(response: JsValue, options: JsValue, cie: bool) -> Result<JsValue, JsValue> {
+    use idbridge::spid::{Comparison, Expectations, InputEncoding, Level};
+    let config = |why: &str| js_error("config.invalid", why);
+    let response = bytes_of(&response, "response")?;
+    let string = |key: &str| get(&options, key).as_string();
+    let sp = string("spEntityId").ok_or_else(|| config("options.spEntityId must be a string"))?;
+    let acs = string("acsUrl").ok_or_else(|| config("options.acsUrl must be a string"))?;
+    let req = string("requestId").ok_or_else(|| config("options.requestId must be a string"))?;
+    let now = time_of(&get(&options, "now"))?;
+    let mut builder = idbridge::Trust::builder();
+    let metadata = get(&options, "metadata");
+    if js_sys::Array::is_array(&metadata) {
+        for m in js_sys::Array::from(&metadata).iter() {
+            builder = builder
+                .pin_saml_idp_metadata(&bytes_of(&m, "a metadata document")?)
+                .map_err(|e| to_js(&e))?;
+        }
+    }
+    let registry = get(&options, "registry");
+    if !registry.is_undefined() && !registry.is_null() {
+        let xml = bytes_of(&get(&registry, "xml"), "options.registry.xml")?;
+        let signer = bytes_of(&get(&registry, "signer"), "options.registry.signer")?;
+        builder = builder
+            .saml_registry(&xml, &signer)
+            .map_err(|e| to_js(&e))?;
+    }
+    let trust = builder.build().map_err(|e| to_js(&e))?;
+    let mut exp = Expectations::new(&sp, &acs, &req);
+    if let Some(l) = string("minLevel") {
+        exp.min_level = Level::from_name(&l).ok_or_else(|| config("unknown minLevel"))?;
+    }
+    if let Some(c) = string("comparison") {
+        exp.comparison = Comparison::from_name(&c).ok_or_else(|| config("unknown comparison"))?;
+    }
+    let rii = get(&options, "requestIssueInstant");
+    if !rii.is_undefined() {
+        exp.request_issue_instant = Some(time_of(&rii)?);
+    }
+    if let Some(s) = get(&options, "clockSkewSeconds").as_f64() {
+        if !(0.0..=86_400.0).contains(&s) {
+            return Err(config("clockSkewSeconds must be 0 to 86400"));
+        }
+        exp.clock_skew = idbridge::ClockSkew::from_secs(s as u32);
+    }
+    exp.input = match string("input").as_deref() {
+        None | Some("base64") => InputEncoding::Base64,
+        Some("xml") => InputEncoding::Xml,
+        Some(_) => return Err(config("options.input must be \"base64\" or \"xml\"")),
+    };
+    let v = if cie {
+        idbridge::cie::verify_response(&trust, &response, &exp, now)
+    } else {
+        idbridge::spid::verify_response(&trust, &response, &exp, now)
+    }
+    .map_err(|e| to_js(&e))?;
+    let json = serde_json::json!({
+        "identity": v.identity,
+        "responseId": v.response_id,
+        "responseSigned": v.response_signed,
+        "assertionId": v.assertion_id,
+        "inResponseTo": v.in_response_to,
+        "notOnOrAfter": v.not_on_or_after.to_rfc3339(),
+        "sessionIndex": v.session_index,
+        "idpEntityId": v.idp_entity_id,
+    });
+    js_sys::JSON::parse(&json.to_string())
+}
+
+/// Verifies a SPID SAML Response (HTTP-POST binding); throws an `Error`
+/// with `.code` otherwise.
+#[wasm_bindgen(js_name = verifySpidResponse, unchecked_return_type = "VerifiedSamlResponse")]
+pub fn verify_spid_response(
+    #[wasm_bindgen(unchecked_param_type = "Uint8Array | string")] response: JsValue,
+    #[wasm_bindgen(unchecked_param_type = "SamlOptions")] options: JsValue,
+) -> Result<JsValue, JsValue> {
+    verify_saml(response, options, false)
+}
+
+/// Verifies a CIE ID SAML Response (HTTP-POST binding); throws an `Error`
+/// with `.code` otherwise.
+#[wasm_bindgen(js_name = verifyCieResponse, unchecked_return_type = "VerifiedSamlResponse")]
+pub fn verify_cie_response(
+    #[wasm_bindgen(unchecked_param_type = "Uint8Array | string")] response: JsValue,
+    #[wasm_bindgen(unchecked_param_type = "SamlOptions")] options: JsValue,
+) -> Result<JsValue, JsValue> {
+    verify_saml(response, options, true)
+}

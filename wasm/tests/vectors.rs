@@ -66,7 +66,11 @@ fn public_suites_pass_when_present() {
         .filter(|l| l.starts_with("FAIL"))
         .collect();
     assert!(failures.is_empty(), "{failures:#?}");
-    assert!(report.passed() >= 110, "only {} cases", report.passed());
+    assert!(
+        report.passed() >= 110 + 147,
+        "only {} cases",
+        report.passed()
+    );
 }
 
 #[wasm_bindgen_test]
@@ -200,6 +204,46 @@ mod js {
         set("now", &JsValue::UNDEFINED);
         let err = idbridge_wasm::verify_webeid_token(token_js, options.into()).unwrap_err();
         assert_eq!(code_of(err), "config.invalid");
+    }
+
+    #[wasm_bindgen_test]
+    fn verify_spid_response_from_js() {
+        let (Some(response), Some(metadata)) = (
+            shared("data/spid/ssc_signed/case-1.xml"),
+            shared("vectors/spid/idp-metadata.xml"),
+        ) else {
+            return; // ../shared absent at build time
+        };
+        let options = js_sys::Object::new();
+        let set = |k: &str, v: &JsValue| js_sys::Reflect::set(&options, &k.into(), v).unwrap();
+        set("spEntityId", &"https://sp.example.it".into());
+        set("acsUrl", &"https://sp.example.it/acs".into());
+        set(
+            "requestId",
+            &"_4d38c302617b5bf98951e65b4cf304711e2166df20".into(),
+        );
+        set("now", &"2025-01-01T10:00:30Z".into());
+        set("requestIssueInstant", &"2025-01-01T10:00:00Z".into());
+        set("input", &"xml".into());
+        set(
+            "metadata",
+            &js_sys::Array::of1(&js_sys::Uint8Array::from(metadata).into()).into(),
+        );
+        let r: JsValue = js_sys::Uint8Array::from(response).into();
+        let v = idbridge_wasm::verify_spid_response(r.clone(), options.clone().into()).unwrap();
+        let identity = js_sys::Reflect::get(&v, &"identity".into()).unwrap();
+        let subject = js_sys::Reflect::get(&identity, &"subject_id".into())
+            .unwrap()
+            .as_string();
+        assert_eq!(subject.as_deref(), Some("TINIT-GDASDV00A01H501J"));
+        let aid = js_sys::Reflect::get(&v, &"assertionId".into())
+            .unwrap()
+            .as_string();
+        assert!(aid.is_some_and(|a| !a.is_empty()));
+        // Another SP: the audience check fails with its code.
+        set("spEntityId", &"https://other.example.it".into());
+        let err = idbridge_wasm::verify_spid_response(r, options.into()).unwrap_err();
+        assert_eq!(code_of(err), "saml.audience.mismatch");
     }
 
     #[wasm_bindgen_test]
