@@ -17,6 +17,8 @@
 //! ```
 
 use crate::saml::{self, Profile};
+#[doc(hidden)]
+pub use crate::saml::bare_signature_checks;
 pub use crate::saml::{
     Audit, AuditStep, Comparison, Expectations, InputEncoding, Level, VerifiedResponse,
 };

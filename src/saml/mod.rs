@@ -196,3 +196,35 @@ pub(crate) fn explain(
     );
     (audit, r)
 }
+
+/// The bare signature checks of a Response (the Response's, when signed,
+/// and the Assertion's), for benches that measure a verification beside its
+/// floor. Not a verification: nothing else is checked.
+#[doc(hidden)]
+pub fn bare_signature_checks(
+    trust: &Trust,
+    xml: &str,
+    idp_entity_id: &str,
+) -> Result<Vec<crypto::SignatureCheck>> {
+    let doc = crate::xml::parse::parse(xml, &Limits::default())?;
+    let idp = trust
+        .saml_idps
+        .iter()
+        .find(|i| i.entity_id == idp_entity_id)
+        .ok_or(crate::Error::new(crate::ErrorCode::SamlIssuerInvalid, "unknown IdP"))?;
+    let response = doc.root_element();
+    let mut checks = Vec::new();
+    let is_sig = |n: &roxmltree::Node<'_, '_>| {
+        n.is_element() && n.tag_name().name() == "Signature" && n.tag_name().namespace() == Some(crate::xml::dsig::DSIG_NS)
+    };
+    if response.children().any(|c| is_sig(&c)) {
+        checks.push(crate::xml::dsig::bare_check(response, &idp.signing_keys)?);
+    }
+    if let Some(a) = response
+        .children()
+        .find(|c| c.is_element() && c.tag_name().name() == "Assertion")
+    {
+        checks.push(crate::xml::dsig::bare_check(a, &idp.signing_keys)?);
+    }
+    Ok(checks)
+}

@@ -477,3 +477,60 @@ pub(crate) fn verify_enveloped<'a, 'i>(
     }
     Ok(VerifiedElement { node: target, id })
 }
+
+/// The bare signature check of `target`'s enveloped signature, for
+/// measuring the floor of a verification (the same input's signature
+/// arithmetic alone): the canonical SignedInfo, the SignatureValue, and the
+/// first trusted key of the method's type. No other check is made.
+pub(crate) fn bare_check(
+    target: Node<'_, '_>,
+    trusted: &[TrustedKey],
+) -> Result<crypto::SignatureCheck> {
+    let signature = target
+        .children()
+        .find(|c| is_ds(*c, "Signature"))
+        .ok_or_else(|| invalid("no signature"))?;
+    let kids = element_children(signature)?;
+    let (si, sv) = match kids.as_slice() {
+        [si, sv, ..] => (*si, *sv),
+        _ => return Err(invalid("no SignedInfo")),
+    };
+    let si_kids = element_children(si)?;
+    let (cm, sm) = match si_kids.as_slice() {
+        [cm, sm, ..] => (*cm, *sm),
+        _ => return Err(invalid("no methods")),
+    };
+    let canon = exc_c14n(cm, forbidden("c14n"))?;
+    let (is_ecdsa, hash) =
+        signature_method(algorithm_attr(sm)?).ok_or_else(|| forbidden("signature method"))?;
+    let message = c14n::to_vec(
+        si,
+        &Options {
+            with_comments: canon.with_comments,
+            inclusive_prefixes: &canon.prefixes,
+            exclude: None,
+        },
+    )?;
+    let sig = base64_value(sv)?;
+    for t in trusted {
+        let Some(key) = &t.key else { continue };
+        let alg = match (is_ecdsa, key.ec_point()) {
+            (true, Some((curve, _))) => Algorithm::Ecdsa {
+                curve,
+                hash,
+                encoding: EcdsaEncoding::Raw,
+            },
+            (false, None) => Algorithm::RsaPkcs1v15(hash),
+            _ => continue,
+        };
+        return crypto::SignatureCheck::new(
+            AllowList::all(),
+            alg,
+            key,
+            &message,
+            &sig,
+            invalid("the signature does not verify"),
+        );
+    }
+    Err(invalid("no trusted key of the method's type"))
+}

@@ -154,11 +154,108 @@ def canonicalize(path, apex_xpath, exclude_xpath, ns, with_comments, prefixes):
         return ("error", str(e))
 
 
+class XorShift:
+    """A fixed PRNG (xorshift64*), so that the random corpus is the same on
+    every Python version."""
+
+    def __init__(self, seed):
+        self.state = seed or 1
+
+    def next(self):
+        x = self.state
+        x ^= (x >> 12)
+        x ^= (x << 25) & 0xFFFFFFFFFFFFFFFF
+        x ^= (x >> 27)
+        self.state = x
+        return (x * 0x2545F4914F6CDD1D) & 0xFFFFFFFFFFFFFFFF
+
+    def below(self, n):
+        return self.next() % n
+
+    def pick(self, items):
+        return items[self.below(len(items))]
+
+
+RANDOM_DOCUMENTS = 200
+RANDOM_SEED = 20250101
+
+
+def random_corpus():
+    """Writes corpus/random/r*.xml: small documents that churn namespaces
+    (prefixes rebound, the default namespace set and undeclared, prefixed
+    attributes, xml: attributes), with escapes, comments, PIs and CDATA;
+    each with one random apex and PrefixList. Returns their case specs."""
+    rng = XorShift(RANDOM_SEED)
+    prefixes = ["a", "b", "c", "ds", "xs"]
+    uris = ["urn:x", "urn:y", "urn:z", "http://e.example/a", "http://e.example/b"]
+    texts = ["t", " ", "\t", "\n", "&amp;", "&lt;", "&gt;", "&#13;", "&#x9;", "\"", "'", "\u00e9",
+             "<![CDATA[c<&>]]>", "<!--k-->", "<?p d?>", "\r\n"]
+    values = ["v", " ", "\t", "\n", "&amp;", "&lt;", "&quot;", "&#13;", "&#10;", "&#9;", ">", "'"]
+
+    def run(parts, most):
+        return "".join(rng.pick(parts) for _ in range(rng.below(most + 1)))
+
+    def element(depth, scope):
+        scope = dict(scope)
+        declarations = []
+        for _ in range(rng.pick([0, 1, 1, 2, 3])):
+            prefix = rng.pick(prefixes + [None, None])
+            if any(p == prefix for p, _ in declarations):
+                continue
+            uri = rng.pick(uris + ([""] if prefix is None else []))
+            declarations.append((prefix, uri))
+            scope[prefix] = uri
+        bound = sorted(p for p, u in scope.items() if p is not None)
+        prefix = rng.pick(bound + [None, None, None])
+        name = (prefix + ":" if prefix else "") + rng.pick(["e", "f", "g"])
+        s = "<" + name
+        for p, u in declarations:
+            s += f' xmlns{":" + p if p else ""}="{u}"'
+        seen = set()
+        for _ in range(rng.below(4)):
+            p = rng.pick(bound + [None, None, "xml"])
+            local = rng.pick(["m", "n", "o"] + (["lang"] if p == "xml" else []))
+            key = ("xml" if p == "xml" else scope.get(p, ""), local)
+            if key in seen:
+                continue
+            seen.add(key)
+            s += f' {(p + ":") if p else ""}{local}="{run(values, 4)}"'
+        if depth > 5 or rng.below(100) < 15:
+            return s + "/>"
+        s += ">" + run(texts, 5)
+        for _ in range(rng.below(4)):
+            s += element(depth + 1, scope) + run(texts, 5)
+        return s + "</" + name + ">"
+
+    folder = CORPUS / "random"
+    folder.mkdir(exist_ok=True)
+    for old in folder.glob("*.xml"):
+        old.unlink()
+    inputs = []
+    for i in range(RANDOM_DOCUMENTS):
+        doc = element(0, {})
+        if rng.below(100) < 30:
+            doc = rng.pick(["<!--top-->", "<?pi x?>"]) + "\n" + doc + "\n" + rng.pick(["<!--end-->", "<?q?>", ""])
+        path = folder / f"r{i:03}.xml"
+        path.write_bytes(doc.encode("utf-8"))
+        count = len(elements(etree.parse(str(path))))
+        apex = "/" if rng.below(100) < 10 else f"(//*)[{rng.below(count) + 1}]"
+        listed = []
+        for _ in range(rng.below(4)):
+            p = rng.pick(["a", "b", "c", "ds", "xs", "#default", "zz"])
+            if p not in listed:
+                listed.append(p)
+        inputs.append((path, {"apexes": [apex], "prefix_lists": [listed]}))
+    return inputs
+
+
 def main():
     cases = json.loads((CORPUS / "cases.json").read_text(encoding="utf-8"))["files"]
     unknown = set(cases) - {p.name for p in CORPUS.glob("*.xml")}
     if unknown:
         raise SystemExit(f"cases.json names missing files: {sorted(unknown)}")
+    inputs = [(path, cases.get(path.name, {})) for path in sorted(CORPUS.glob("*.xml"))]
+    inputs += random_corpus()
 
     for folder in (OUT, SPEC):
         folder.mkdir(exist_ok=True)
@@ -168,8 +265,7 @@ def main():
     differences = 0
 
     entries = []
-    for path in sorted(CORPUS.glob("*.xml")):
-        spec = cases.get(path.name, {})
+    for path, spec in inputs:
         ns = spec.get("ns", {})
         apexes = spec.get("apexes", ["/*"])
         prefix_lists = spec.get("prefix_lists", [[]])
@@ -190,7 +286,7 @@ def main():
                     result = canonicalize(path, apex_xpath, exclude_xpath, ns, with_comments, prefixes)
                     entry = {
                         "id": case_id,
-                        "input": f"corpus/{path.name}",
+                        "input": path.relative_to(HERE).as_posix(),
                         "apex_xpath": apex_xpath,
                         # Index among the document's elements in document
                         # order; null: the whole document.
@@ -244,7 +340,7 @@ def main():
     (HERE / "manifest.json").write_text(
         json.dumps(manifest, indent=1, ensure_ascii=False) + "\n", encoding="utf-8"
     )
-    print(f"{len(entries)} cases from {len(list(CORPUS.glob('*.xml')))} inputs; "
+    print(f"{len(entries)} cases from {len(inputs)} inputs; "
           f"{differences} differ from lxml (\"#default\" in the PrefixList)")
 
 

@@ -1,0 +1,118 @@
+//! SPID Response verification beside its floor: the same Response's
+//! signature checks alone (the Response's, when signed, and the
+//! Assertion's), on the same backend, in the same run.
+//!
+//! Input: the first valid case of `test-vectors/spid/` whose Response is
+//! signed as well as its Assertion (two RSA-2048 checks, as SPID IdPs send).
+//!
+//! `cargo bench --bench spid`
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic, clippy::indexing_slicing)]
+
+use criterion::{criterion_group, criterion_main, Criterion};
+use idbridge::spid::{self, Comparison, Expectations, InputEncoding, Level};
+use idbridge::{crypto, Trust, UnixTime};
+use serde_json::Value;
+use std::path::{Path, PathBuf};
+
+struct Input {
+    xml: String,
+    metadata: Vec<Vec<u8>>,
+    ctx: serde_json::Map<String, Value>,
+}
+
+fn find_input() -> Input {
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("test-vectors/spid");
+    let mut files: Vec<PathBuf> = std::fs::read_dir(&dir)
+        .unwrap_or_else(|e| panic!("{}: {e}", dir.display()))
+        .flatten()
+        .map(|e| e.path())
+        .filter(|p| p.extension().is_some_and(|e| e == "json"))
+        .collect();
+    files.sort();
+    for f in files {
+        let v: Value = serde_json::from_slice(&std::fs::read(&f).unwrap()).unwrap();
+        if v["kind"] != "spid-saml" {
+            continue;
+        }
+        for g in v["testGroups"].as_array().unwrap() {
+            for t in g["tests"].as_array().unwrap() {
+                let mut ctx = g["context"].as_object().unwrap().clone();
+                if let Some(o) = t["context"].as_object() {
+                    ctx.extend(o.clone());
+                }
+                if t["result"] != "valid" || t["input"]["file"].is_null() {
+                    continue;
+                }
+                let raw = std::fs::read(f.parent().unwrap().join(t["input"]["file"].as_str().unwrap())).unwrap();
+                let xml = if ctx.get("input_encoding").is_some_and(|e| e == "xml") {
+                    String::from_utf8(raw).unwrap()
+                } else {
+                    use base64::Engine as _;
+                    let compact: Vec<u8> = raw.into_iter().filter(|b| !b.is_ascii_whitespace()).collect();
+                    String::from_utf8(base64::engine::general_purpose::STANDARD.decode(compact).unwrap()).unwrap()
+                };
+                // Both signatures, as most SPID IdPs send them.
+                if xml.matches("SignatureValue>").count() < 4 {
+                    continue;
+                }
+                let metadata = g["trust"]["idp_metadata"]
+                    .as_array()
+                    .unwrap()
+                    .iter()
+                    .map(|m| std::fs::read(f.parent().unwrap().join(m.as_str().unwrap())).unwrap())
+                    .collect();
+                return Input { xml, metadata, ctx };
+            }
+        }
+    }
+    panic!("no valid doubly signed spid-saml case in {}", dir.display());
+}
+
+fn spid(c: &mut Criterion) {
+    let input = find_input();
+    let mut builder = Trust::builder();
+    for m in &input.metadata {
+        builder = builder.pin_saml_idp_metadata(m).unwrap();
+    }
+    let trust = builder.build().unwrap();
+    let s = |k: &str| input.ctx[k].as_str().unwrap();
+    let mut exp = Expectations::new(s("sp_entity_id"), s("acs_url"), s("request_id"));
+    exp.input = InputEncoding::Xml;
+    if let Some(l) = input.ctx.get("min_level").and_then(Value::as_str) {
+        exp.min_level = Level::from_name(l).unwrap();
+    }
+    if let Some(c) = input.ctx.get("comparison").and_then(Value::as_str) {
+        exp.comparison = Comparison::from_name(c).unwrap();
+    }
+    if let Some(t) = input.ctx.get("request_issue_instant").and_then(Value::as_str) {
+        exp.request_issue_instant = Some(UnixTime::parse_rfc3339(t).unwrap());
+    }
+    let now = UnixTime::parse_rfc3339(s("now")).unwrap();
+    let idp = spid::verify_response(&trust, input.xml.as_bytes(), &exp, now).unwrap().idp_entity_id;
+    let checks = spid::bare_signature_checks(&trust, &input.xml, &idp).unwrap();
+    assert_eq!(checks.len(), 2);
+    for backend in crypto::backends() {
+        for check in &checks {
+            assert!(backend.verify(check).is_ok());
+        }
+        let mut group = c.benchmark_group(format!("spid/{}", backend.name()));
+        group.bench_function("verify_response", |b| {
+            b.iter(|| spid::verify_response_with(*backend, &trust, input.xml.as_bytes(), &exp, now).unwrap())
+        });
+        group.bench_function("floor", |b| {
+            b.iter(|| {
+                for check in &checks {
+                    backend.verify(check).unwrap();
+                }
+            })
+        });
+        group.finish();
+    }
+}
+
+criterion_group! {
+    name = benches;
+    config = Criterion::default().sample_size(50).measurement_time(std::time::Duration::from_secs(3));
+    targets = spid
+}
+criterion_main!(benches);
