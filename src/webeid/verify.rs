@@ -324,7 +324,9 @@ fn prepare(
         request_nonce,
     } = exp.ocsp
     {
-        let issuer = issuer_of(&leaf, &intermediates, anchor);
+        // The anchors are issuing CAs: the leaf's issuer is the anchor that
+        // ends its path (a token intermediate would itself chain to it).
+        let issuer = &anchor.cert;
         let pinned;
         let responder = match responder {
             Some(r) => {
@@ -402,20 +404,6 @@ fn prepare(
     );
     pending.push(check)?;
     Ok(pending)
-}
-
-/// The certificate that issued `leaf` on the verified path.
-fn issuer_of<'c>(
-    leaf: &Certificate,
-    intermediates: &'c [Vec<u8>],
-    anchor: &'c Anchor,
-) -> &'c Certificate {
-    let _ = (leaf, intermediates);
-    // Paths from a token are leaf → anchor in every deployed hierarchy
-    // (the anchors are issuing CAs); a token intermediate that issued the
-    // leaf would itself have to chain to the anchor, and OCSP for it is
-    // then the caller's to arrange.
-    &anchor.cert
 }
 
 fn decode_intermediates(list: &[String]) -> Result<Vec<Vec<u8>>> {
