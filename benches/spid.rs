@@ -6,7 +6,12 @@
 //! signed as well as its Assertion (two RSA-2048 checks, as SPID IdPs send).
 //!
 //! `cargo bench --bench spid`
-#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic, clippy::indexing_slicing)]
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::panic,
+    clippy::indexing_slicing
+)]
 
 use criterion::{criterion_group, criterion_main, Criterion};
 use idbridge::spid::{self, Comparison, Expectations, InputEncoding, Level};
@@ -43,13 +48,26 @@ fn find_input() -> Input {
                 if t["result"] != "valid" || t["input"]["file"].is_null() {
                     continue;
                 }
-                let raw = std::fs::read(f.parent().unwrap().join(t["input"]["file"].as_str().unwrap())).unwrap();
+                let raw = std::fs::read(
+                    f.parent()
+                        .unwrap()
+                        .join(t["input"]["file"].as_str().unwrap()),
+                )
+                .unwrap();
                 let xml = if ctx.get("input_encoding").is_some_and(|e| e == "xml") {
                     String::from_utf8(raw).unwrap()
                 } else {
                     use base64::Engine as _;
-                    let compact: Vec<u8> = raw.into_iter().filter(|b| !b.is_ascii_whitespace()).collect();
-                    String::from_utf8(base64::engine::general_purpose::STANDARD.decode(compact).unwrap()).unwrap()
+                    let compact: Vec<u8> = raw
+                        .into_iter()
+                        .filter(|b| !b.is_ascii_whitespace())
+                        .collect();
+                    String::from_utf8(
+                        base64::engine::general_purpose::STANDARD
+                            .decode(compact)
+                            .unwrap(),
+                    )
+                    .unwrap()
                 };
                 // Both signatures, as most SPID IdPs send them.
                 if xml.matches("SignatureValue>").count() < 4 {
@@ -84,11 +102,17 @@ fn spid(c: &mut Criterion) {
     if let Some(c) = input.ctx.get("comparison").and_then(Value::as_str) {
         exp.comparison = Comparison::from_name(c).unwrap();
     }
-    if let Some(t) = input.ctx.get("request_issue_instant").and_then(Value::as_str) {
+    if let Some(t) = input
+        .ctx
+        .get("request_issue_instant")
+        .and_then(Value::as_str)
+    {
         exp.request_issue_instant = Some(UnixTime::parse_rfc3339(t).unwrap());
     }
     let now = UnixTime::parse_rfc3339(s("now")).unwrap();
-    let idp = spid::verify_response(&trust, input.xml.as_bytes(), &exp, now).unwrap().idp_entity_id;
+    let idp = spid::verify_response(&trust, input.xml.as_bytes(), &exp, now)
+        .unwrap()
+        .idp_entity_id;
     let checks = spid::bare_signature_checks(&trust, &input.xml, &idp).unwrap();
     assert_eq!(checks.len(), 2);
     for backend in crypto::backends() {
@@ -97,7 +121,10 @@ fn spid(c: &mut Criterion) {
         }
         let mut group = c.benchmark_group(format!("spid/{}", backend.name()));
         group.bench_function("verify_response", |b| {
-            b.iter(|| spid::verify_response_with(*backend, &trust, input.xml.as_bytes(), &exp, now).unwrap())
+            b.iter(|| {
+                spid::verify_response_with(*backend, &trust, input.xml.as_bytes(), &exp, now)
+                    .unwrap()
+            })
         });
         group.bench_function("floor", |b| {
             b.iter(|| {

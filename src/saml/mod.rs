@@ -211,11 +211,16 @@ pub fn bare_signature_checks(
         .saml_idps
         .iter()
         .find(|i| i.entity_id == idp_entity_id)
-        .ok_or(crate::Error::new(crate::ErrorCode::SamlIssuerInvalid, "unknown IdP"))?;
+        .ok_or(crate::Error::new(
+            crate::ErrorCode::SamlIssuerInvalid,
+            "unknown IdP",
+        ))?;
     let response = doc.root_element();
     let mut checks = Vec::new();
     let is_sig = |n: &roxmltree::Node<'_, '_>| {
-        n.is_element() && n.tag_name().name() == "Signature" && n.tag_name().namespace() == Some(crate::xml::dsig::DSIG_NS)
+        n.is_element()
+            && n.tag_name().name() == "Signature"
+            && n.tag_name().namespace() == Some(crate::xml::dsig::DSIG_NS)
     };
     if response.children().any(|c| is_sig(&c)) {
         checks.push(crate::xml::dsig::bare_check(response, &idp.signing_keys)?);

@@ -7,7 +7,7 @@ use crate::crypto::{self, Algorithm, AllowList, Backend, Pending, PublicKey, Sig
 use crate::error::{Error, ErrorCode, Result};
 use crate::identity::{Loa, System, VerifiedIdentity};
 use crate::x509::cert::{self, attr, Certificate};
-use crate::x509::path::{self, Anchor, Usage};
+use crate::x509::path::{self, Usage};
 use crate::x509::Quirks;
 use crate::{Limits, Trust, UnixTime};
 use base64::Engine as _;

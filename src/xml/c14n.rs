@@ -359,10 +359,12 @@ impl<'o, 'a, 'i: 'a> Canonicalizer<'o, 'a, 'i> {
     /// element QName, the result of processing the namespace axis, the
     /// result of processing the attribute axis, a close angle bracket (>)".
     fn start(&mut self, node: Node<'a, 'i>, w: &mut Writer<'_>) -> Result<()> {
-        check_namespace_uris(node)?;
         let (qname, prefix) = element_qname(node)?;
+        let bound = check_namespace_uris(node, prefix)?;
         let namespace = non_empty(node.tag_name().namespace());
-        if prefix.is_some() && namespace.is_none() {
+        // The prefix as written must be bound, in scope, to the namespace
+        // roxmltree resolved (a cheap guard against any resolution quirk).
+        if non_empty(bound) != namespace || (prefix.is_some() && namespace.is_none()) {
             return Err(inconsistent());
         }
         let mark = self.rendered.len();
@@ -385,7 +387,13 @@ impl<'o, 'a, 'i: 'a> Canonicalizer<'o, 'a, 'i> {
             match prefix {
                 None if namespace.is_empty() => {}
                 Some("xml") if namespace == XML_NAMESPACE => {}
-                Some(p) if !namespace.is_empty() && p != "xml" => self.consider(Some(p), namespace),
+                Some(p)
+                    if !namespace.is_empty()
+                        && p != "xml"
+                        && node.lookup_namespace_uri(Some(p)) == Some(namespace) =>
+                {
+                    self.consider(Some(p), namespace)
+                }
                 _ => return Err(inconsistent()),
             }
             self.attributes.push(Attr {
@@ -546,8 +554,10 @@ fn attribute_qname<'a, 'i>(
 /// operation failure on documents containing relative namespace URIs." A
 /// URI is absolute when it starts with a scheme (RFC 3986 §3.1: `ALPHA *(
 /// ALPHA / DIGIT / "+" / "-" / "." ) ":"`). Every namespace in scope of
-/// every output element is checked.
-fn check_namespace_uris(node: Node<'_, '_>) -> Result<()> {
+/// every output element is checked. In the same pass: the URI bound to
+/// `prefix` (`None`: the default namespace), if any.
+fn check_namespace_uris<'a>(node: Node<'a, '_>, prefix: Option<&str>) -> Result<Option<&'a str>> {
+    let mut bound = None;
     for namespace in node.namespaces() {
         let uri = namespace.uri();
         if !uri.is_empty() && !has_scheme(uri) {
@@ -556,8 +566,11 @@ fn check_namespace_uris(node: Node<'_, '_>) -> Result<()> {
                 "a relative namespace URI cannot be canonicalized",
             ));
         }
+        if bound.is_none() && namespace.name() == prefix {
+            bound = Some(uri);
+        }
     }
-    Ok(())
+    Ok(bound)
 }
 
 fn has_scheme(uri: &str) -> bool {

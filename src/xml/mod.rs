@@ -24,6 +24,7 @@
 //! | `xmlns=""` | an in-scope entry `(None, "")`; the element's namespace is `Some("")` | no default namespace | [`c14n`] reads an empty URI as "none" |
 //! | `xmlns:p=""` | accepted as `(Some("p"), "")` | illegal in Namespaces in XML 1.0 §3 | [`parse::parse`] refuses it as `xml.malformed` |
 //! | `xmlns:xmlns="..."`, two `xmlns="..."` on one tag | accepted | both illegal (Namespaces in XML 1.0 §3; XML 1.0 Unique Att Spec) | [`parse::parse`] refuses them as `xml.malformed` |
+//! | `<?xml#x?>`, `<?t#x?>`, `<?XML x?>` inside the document, an XML declaration without `version` | accepted (a PI named `xml`; a target without the space before its data) | not well formed (XML 1.0 §2.6, §2.8) | [`parse::parse`] refuses them as `xml.malformed` (found by the `xml_c14n` fuzz target: the canonical form did not parse again) |
 //! | an attribute `p:xmlns="u"` | read as a *default namespace declaration* `xmlns="u"` (the element changes namespace) | an ordinary attribute | a parser differential: [`parse::parse`] refuses it as `xml.malformed` |
 //! | prefixes | not exposed (only namespace URI and local name) | the qualified names as written | [`c14n`] reads the qualified name from the source span roxmltree records (`positions` feature) and checks it against the local name and namespace |
 //! | limits | a node limit only, no depth, per-element attribute or namespace limits; duplicate checks are quadratic in the attributes of one tag | [`crate::Limits`] | [`parse::parse`] pre-scans the text (iteratively, in linear time) before roxmltree runs |

@@ -14,9 +14,17 @@
 //!   namespaces whenever it declares one); roxmltree's own node limit then
 //!   bounds the tree.
 //!
+//! - Constructs roxmltree 0.21 accepts though XML 1.0 or Namespaces in XML
+//!   forbid them (`xmlns:xmlns`, two `xmlns` on one tag, a PI target `xml`
+//!   or without the space before its data, a malformed XML declaration), and
+//!   the two well-formed ones it reads differently from every other XML
+//!   processor (an attribute `p:xmlns`; a bare CR before a reference or a
+//!   tag), are `xml.malformed`: the table in the parent module lists them.
+//!
 //! The pre-scan only decides limits and refusals; every value is read from
-//! roxmltree's tree. It never calls well-formed XML malformed: anything it
-//! does not understand is malformed for roxmltree too.
+//! roxmltree's tree. Apart from those two constructs it never calls
+//! well-formed XML malformed: anything it does not understand is malformed
+//! for roxmltree too.
 
 use crate::{Error, ErrorCode, Limits, Result};
 

