@@ -71,6 +71,14 @@ diff -r test-vectors/signature "$regen/signature"
 cargo run --quiet --release --locked -p idbridge-vectorgen -- webeid "$regen/webeid"
 diff -r test-vectors/webeid "$regen/webeid"
 
+step "the Python generators (lxml = libxml2, an independent c14n) reproduce their vectors"
+python3 -m pip install --quiet --disable-pip-version-check -r test-vectors/xmldsig/requirements.txt
+python3 test-vectors/c14n/generate.py >/dev/null
+python3 test-vectors/xmldsig/generate.py >/dev/null
+python3 test-vectors/saml-generator/generate.py >/dev/null
+git diff --exit-code --stat -- test-vectors/c14n test-vectors/xmldsig test-vectors/spid test-vectors/cie
+test -z "$(git status --porcelain -- test-vectors)" || { git status --short -- test-vectors; exit 1; }
+
 step "vectors through the CLI (the README's main command)"
 cargo run --release -p idbridge-cli -- vectors test-vectors
 

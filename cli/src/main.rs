@@ -46,7 +46,7 @@ idbridge vectors --backend rustcrypto ../shared/vectors")]
     },
     /// Verify one assertion and print the identity as JSON (or the error code and reason).
     #[command(subcommand)]
-    Verify(Verify),
+    Verify(Box<Verify>),
 }
 
 /// The arguments shared by `verify spid` and `verify cie`.
@@ -150,9 +150,15 @@ fn main() -> ExitCode {
             backends,
             paths,
         } => run_vectors(json, &backends, &paths),
-        Command::Verify(Verify::Spid(args)) => saml_exit(verify_saml(&args, false)),
-        Command::Verify(Verify::Cie(args)) => saml_exit(verify_saml(&args, true)),
-        Command::Verify(Verify::Webeid {
+        Command::Verify(v) => run_verify(*v),
+    }
+}
+
+fn run_verify(v: Verify) -> ExitCode {
+    match v {
+        Verify::Spid(args) => saml_exit(verify_saml(&args, false)),
+        Verify::Cie(args) => saml_exit(verify_saml(&args, true)),
+        Verify::Webeid {
             token,
             origin,
             nonce,
@@ -160,7 +166,7 @@ fn main() -> ExitCode {
             ocsp,
             ocsp_responder,
             anchors,
-        }) => match verify_webeid(
+        } => match verify_webeid(
             &token,
             &origin,
             &nonce,
