@@ -137,7 +137,7 @@ pub(crate) fn parse(
     let doc = crate::xml::parse::parse(&text, limits)?;
     let root = doc.root_element();
     if let Some(keys) = signer {
-        dsig::verify_enveloped(backend, &doc, root, keys)?;
+        dsig::verify_enveloped(backend, &doc, root, keys, dsig::Policy::SAML)?;
     }
     let mut out = Vec::new();
     let mut stack = vec![(root, None::<Instant>)];
@@ -158,7 +158,13 @@ pub(crate) fn parse(
                 });
                 if signed && signer.is_some() && node != root {
                     // An entry's own signature, made with its own key.
-                    dsig::verify_enveloped(backend, &doc, node, &idp.signing_keys)?;
+                    dsig::verify_enveloped(
+                        backend,
+                        &doc,
+                        node,
+                        &idp.signing_keys,
+                        dsig::Policy::SAML,
+                    )?;
                 }
                 out.push(idp);
             }

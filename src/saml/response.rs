@@ -291,7 +291,16 @@ pub(crate) fn verify(
         audit.check(
             "response signature",
             "SPID rules, Response: the Signature, when present, is verified",
-            || dsig::verify_enveloped(backend, &doc, response, &idp.signing_keys).map(|_| ()),
+            || {
+                dsig::verify_enveloped(
+                    backend,
+                    &doc,
+                    response,
+                    &idp.signing_keys,
+                    dsig::Policy::SAML,
+                )
+                .map(|_| ())
+            },
         )?;
     }
 
@@ -402,7 +411,15 @@ pub(crate) fn verify(
     let verified = audit.check(
         "assertion signature",
         "SPID rules, Assertion: the Assertion is signed by the IdP",
-        || dsig::verify_enveloped(backend, &doc, assertion, &idp.signing_keys),
+        || {
+            dsig::verify_enveloped(
+                backend,
+                &doc,
+                assertion,
+                &idp.signing_keys,
+                dsig::Policy::SAML,
+            )
+        },
     )?;
     // From here on, values are read from the verified Assertion only.
     let a = verified.node;

@@ -42,7 +42,13 @@ fn verify(backend: &dyn Backend, input: &[u8], base64: bool, trusted: &[TrustedK
     let limits = crate::Limits::default();
     let text = crate::xml::input::decode(input, base64, &limits)?;
     let doc = crate::xml::parse::parse(&text, &limits)?;
-    let verified = dsig::verify_enveloped(backend, &doc, doc.root_element(), trusted)?;
+    let verified = dsig::verify_enveloped(
+        backend,
+        &doc,
+        doc.root_element(),
+        trusted,
+        dsig::Policy::XMLDSIG,
+    )?;
     let mut identity = VerifiedIdentity::new(System::Xmldsig);
     identity
         .attributes

@@ -53,6 +53,25 @@ impl TrustedKey {
     }
 }
 
+/// What a profile allows beyond the core rules.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) struct Policy {
+    /// Accept the `#WithComments` variant of exclusive c14n (XML-DSig
+    /// allows it; the SPID and CIE profiles sign without comments only).
+    pub with_comments: bool,
+}
+
+impl Policy {
+    /// Plain XML-DSig (the `xmldsig` vector kind).
+    pub(crate) const XMLDSIG: Policy = Policy {
+        with_comments: true,
+    };
+    /// SPID, CIE ID and their metadata: exclusive c14n without comments.
+    pub(crate) const SAML: Policy = Policy {
+        with_comments: false,
+    };
+}
+
 /// The element a valid signature covers, and its ID.
 #[derive(Clone, Copy, Debug)]
 pub(crate) struct VerifiedElement<'a, 'input> {
@@ -234,6 +253,7 @@ pub(crate) fn verify_enveloped<'a, 'i>(
     doc: &'a roxmltree::Document<'i>,
     target: Node<'a, 'i>,
     trusted: &[TrustedKey],
+    policy: Policy,
 ) -> Result<VerifiedElement<'a, 'i>> {
     // XML-DSig §3.2 / SAML Core §5.4.1: the signature we verify is the
     // target's own child; signatures elsewhere sign something else.
@@ -290,6 +310,11 @@ pub(crate) fn verify_enveloped<'a, 'i>(
         canon_method,
         forbidden("the canonicalization method is not exclusive c14n"),
     )?;
+    if si_canon.with_comments && !policy.with_comments {
+        return Err(forbidden(
+            "this profile canonicalizes SignedInfo without comments",
+        ));
+    }
     let (is_ecdsa, sig_hash) = signature_method(algorithm_attr(sig_method)?)
         .ok_or_else(|| forbidden("the signature method is not on the allow-list"))?;
     if !element_children(sig_method)?.is_empty() {
@@ -358,10 +383,16 @@ pub(crate) fn verify_enveloped<'a, 'i>(
                 && env.attribute("Algorithm") == Some(ENVELOPED)
                 && element_children(*env)?.is_empty() =>
         {
-            exc_c14n(
+            let canon = exc_c14n(
                 *exc,
                 transform_forbidden("the second transform is not exclusive c14n"),
-            )?
+            )?;
+            if canon.with_comments && !policy.with_comments {
+                return Err(transform_forbidden(
+                    "this profile's transform is exclusive c14n without comments",
+                ));
+            }
+            canon
         }
         _ => {
             return Err(transform_forbidden(
