@@ -76,6 +76,7 @@ python3 -m pip install --quiet --disable-pip-version-check -r test-vectors/xmlds
 python3 test-vectors/c14n/generate.py >/dev/null
 python3 test-vectors/xmldsig/generate.py >/dev/null
 python3 test-vectors/saml-generator/generate.py >/dev/null
+python3 test-vectors/saml-generator/sign_registry.py >/dev/null
 git diff --exit-code --stat -- test-vectors/c14n test-vectors/xmldsig test-vectors/spid test-vectors/cie
 test -z "$(git status --porcelain -- test-vectors)" || { git status --short -- test-vectors; exit 1; }
 
