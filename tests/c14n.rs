@@ -636,3 +636,18 @@ fn vector_response_id(path: &Path) -> Option<String> {
     let doc = roxmltree::Document::parse(&text).ok()?;
     doc.root_element().attribute("ID").map(str::to_owned)
 }
+
+/// The same pairs through the library's shared checker (the one the WASM
+/// tests run in Node and Chromium).
+#[test]
+fn shared_pair_checker_agrees() {
+    let dir = vectors_dir();
+    let manifest = dir.join("manifest.json");
+    let r = idbridge::vectors::check_c14n_pairs(
+        &idbridge::vectors::FsFiles,
+        manifest.to_str().unwrap(),
+    )
+    .unwrap();
+    assert!(r.failures.is_empty(), "{:#?}", r.failures);
+    assert_eq!(r.matched + r.both_refused + r.expected_differences, 778);
+}

@@ -28,6 +28,7 @@
 //! assert!(report.lines()[0].starts_with("FAIL v/bad.json: malformed vector file"));
 //! ```
 
+mod c14n_pairs;
 mod format;
 #[cfg(not(target_arch = "wasm32"))]
 mod fs;
@@ -37,6 +38,7 @@ mod signature;
 mod webeid;
 mod xmldsig;
 
+pub use c14n_pairs::{check_c14n_pairs, C14nReport};
 pub use format::Expected;
 #[cfg(not(target_arch = "wasm32"))]
 pub use fs::{collect, FsFiles};

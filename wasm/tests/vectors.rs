@@ -42,6 +42,15 @@ fn every_repository_vector_passes() {
 
 #[wasm_bindgen_test]
 #[cfg_attr(not(target_arch = "wasm32"), test)]
+fn c14n_pairs_match_libxml2() {
+    let (files, _) = embedded();
+    let r = idbridge::vectors::check_c14n_pairs(&files, "c14n/manifest.json").unwrap();
+    assert!(r.failures.is_empty(), "{:#?}", r.failures);
+    assert!(r.matched >= 700, "only {} pairs matched", r.matched);
+}
+
+#[wasm_bindgen_test]
+#[cfg_attr(not(target_arch = "wasm32"), test)]
 fn public_suites_pass_when_present() {
     let mut files = MemoryFiles::new();
     let mut paths = Vec::new();
