@@ -51,7 +51,9 @@ fn sha256_hex(b: &[u8]) -> String {
 pub fn check_c14n_pairs(files: &dyn Files, manifest_path: &str) -> Result<C14nReport, String> {
     let manifest: Value =
         serde_json::from_slice(&files.read(manifest_path)?).map_err(|e| e.to_string())?;
-    let cases = field(&manifest, "cases").as_array().ok_or("manifest: no cases")?;
+    let cases = field(&manifest, "cases")
+        .as_array()
+        .ok_or("manifest: no cases")?;
     if Some(cases.len() as u64) != field(&manifest, "numberOfCases").as_u64() {
         return Err("manifest: numberOfCases does not match".into());
     }
@@ -79,11 +81,11 @@ pub fn check_c14n_pairs(files: &dyn Files, manifest_path: &str) -> Result<C14nRe
             }
         };
         let (Some(apex), exclude) = (
-            element_at(&doc, &field(case, "apex_index")),
+            element_at(&doc, field(case, "apex_index")),
             if field(case, "exclude_index").is_null() {
                 None
             } else {
-                element_at(&doc, &field(case, "exclude_index")).map(|n| n.id())
+                element_at(&doc, field(case, "exclude_index")).map(|n| n.id())
             },
         ) else {
             fail("apex out of range".into());
