@@ -7,6 +7,8 @@
 //! source files (`src/xml/parse.rs`, `src/xml/c14n.rs`, never a copy) as
 //! modules of its own, against the public `Error`, `ErrorCode`, `Limits` and
 //! `Result` they name through `crate::`. Their unit tests run here too.
+// These tests read the file system: native only.
+#![cfg(not(target_arch = "wasm32"))]
 #![allow(
     clippy::unwrap_used,
     clippy::expect_used,
