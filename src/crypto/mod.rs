@@ -39,6 +39,32 @@ mod encoding;
 mod key;
 mod rustcrypto;
 
+/// ring and aws-lc-rs share ring's signature API: the RSA half of both
+/// native backends (parameters by algorithm, key from its components).
+#[cfg(all(
+    any(feature = "aws-lc-rs", feature = "ring"),
+    not(target_arch = "wasm32")
+))]
+macro_rules! ring_api_rsa_verify {
+    ($sig:path, $check:expr) => {{
+        use $sig as sig;
+        let check: &SignatureCheck = $check;
+        let params: &sig::RsaParameters = match check.algorithm() {
+            Algorithm::RsaPkcs1v15(HashAlg::Sha256) => &sig::RSA_PKCS1_2048_8192_SHA256,
+            Algorithm::RsaPkcs1v15(HashAlg::Sha384) => &sig::RSA_PKCS1_2048_8192_SHA384,
+            Algorithm::RsaPkcs1v15(HashAlg::Sha512) => &sig::RSA_PKCS1_2048_8192_SHA512,
+            Algorithm::RsaPss(HashAlg::Sha256) => &sig::RSA_PSS_2048_8192_SHA256,
+            Algorithm::RsaPss(HashAlg::Sha384) => &sig::RSA_PSS_2048_8192_SHA384,
+            Algorithm::RsaPss(HashAlg::Sha512) => &sig::RSA_PSS_2048_8192_SHA512,
+            Algorithm::Ecdsa { .. } => return Err(Rejected),
+        };
+        let (n, e) = check.key().rsa_components().ok_or(Rejected)?;
+        sig::RsaPublicKeyComponents { n, e }
+            .verify(params, check.message(), check.signature())
+            .map_err(|_| Rejected)
+    }};
+}
+
 #[cfg(all(feature = "aws-lc-rs", not(target_arch = "wasm32")))]
 mod aws_lc;
 #[cfg(all(feature = "ring", not(target_arch = "wasm32")))]

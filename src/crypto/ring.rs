@@ -5,7 +5,7 @@
 use super::algorithm::{Algorithm, Curve, HashAlg};
 use super::check::{Backend, Rejected, SignatureCheck};
 use super::rustcrypto::RustCrypto;
-use ring::signature::{self as sig, RsaPublicKeyComponents, UnparsedPublicKey};
+use ring::signature::{self as sig, UnparsedPublicKey};
 
 /// ring, with RustCrypto for P-521 and for ECDSA with SHA-512.
 #[derive(Clone, Copy, Debug, Default)]
@@ -20,19 +20,7 @@ impl Backend for Ring {
         let msg = check.message();
         match check.algorithm() {
             Algorithm::RsaPkcs1v15(_) | Algorithm::RsaPss(_) => {
-                let params: &sig::RsaParameters = match check.algorithm() {
-                    Algorithm::RsaPkcs1v15(HashAlg::Sha256) => &sig::RSA_PKCS1_2048_8192_SHA256,
-                    Algorithm::RsaPkcs1v15(HashAlg::Sha384) => &sig::RSA_PKCS1_2048_8192_SHA384,
-                    Algorithm::RsaPkcs1v15(HashAlg::Sha512) => &sig::RSA_PKCS1_2048_8192_SHA512,
-                    Algorithm::RsaPss(HashAlg::Sha256) => &sig::RSA_PSS_2048_8192_SHA256,
-                    Algorithm::RsaPss(HashAlg::Sha384) => &sig::RSA_PSS_2048_8192_SHA384,
-                    Algorithm::RsaPss(HashAlg::Sha512) => &sig::RSA_PSS_2048_8192_SHA512,
-                    Algorithm::Ecdsa { .. } => return Err(Rejected),
-                };
-                let (n, e) = check.key().rsa_components().ok_or(Rejected)?;
-                RsaPublicKeyComponents { n, e }
-                    .verify(params, msg, check.signature())
-                    .map_err(|_| Rejected)
+                ring_api_rsa_verify!(ring::signature, check)
             }
             Algorithm::Ecdsa { curve, hash, .. } => {
                 let alg: &sig::EcdsaVerificationAlgorithm = match (curve, hash) {
