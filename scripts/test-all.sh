@@ -90,4 +90,24 @@ step "WASM tests in headless Chromium"
 WASM_BINDGEN_USE_BROWSER=1 CHROMEDRIVER=/usr/bin/chromedriver \
   cargo test --profile wasm-test -p idbridge-wasm --target wasm32-unknown-unknown --locked
 
+# A short fuzz smoke: every target from its seeds (libFuzzer needs nightly
+# and cargo-fuzz; the corpus replay in `cargo test` covers stable).
+if rustup toolchain list | grep -q '^nightly'; then
+  command -v cargo-fuzz >/dev/null 2>&1 || { step "installing cargo-fuzz (about a minute)"; cargo install cargo-fuzz --locked; }
+  step "fuzz smoke: each target 20 s from its seeds"
+  fuzz/seed.sh >/dev/null
+  for target in $(sed -n 's/^name = "\(.*\)"$/\1/p' fuzz/Cargo.toml | grep -v '^idbridge-fuzz$'); do
+    dict=""
+    case $target in
+      saml_*|xml_*) dict="-dict=fuzz/dict/xml.dict" ;;
+      webeid_*|vector_*) dict="-dict=fuzz/dict/json.dict" ;;
+    esac
+    (cd fuzz && cargo +nightly fuzz run "$target" -- -max_total_time=20 -rss_limit_mb=4096 $(echo $dict | sed 's|fuzz/||') >/tmp/fuzz-smoke-$target.log 2>&1) \
+      || { tail -40 /tmp/fuzz-smoke-$target.log; echo "fuzz target $target failed"; exit 1; }
+    echo "fuzz $target: $(grep -o '#[0-9]* *DONE.*' /tmp/fuzz-smoke-$target.log | tail -1)"
+  done
+else
+  echo "SKIPPED fuzz smoke: no nightly toolchain on this machine (the corpus replay in cargo test still ran)"
+fi
+
 step "all checks passed"

@@ -41,6 +41,9 @@ pub mod anchors;
 pub mod cie;
 pub mod crypto;
 mod error;
+#[cfg(feature = "vectors")]
+#[doc(hidden)]
+pub mod fuzzing;
 mod identity;
 mod json;
 mod limits;

@@ -1,22 +1,6 @@
-//! An OCSP response checked against a fixed certificate pair: any bytes,
-//! never a panic. The pair is taken from the generated Web eID vectors.
+//! Fuzz target `ocsp_response`: the body is `idbridge::fuzzing::ocsp_response`, shared with the
+//! corpus-replay test that `cargo test` runs on stable (tests/fuzz_replay.rs).
 #![no_main]
-use idbridge::ocsp::{check_response_der, OcspPolicy};
-use idbridge::UnixTime;
 use libfuzzer_sys::fuzz_target;
 
-const SUBJECT: &[u8] = include_bytes!("../../test-vectors/webeid/pki/auth-p384.cer");
-const ISSUER: &[u8] = include_bytes!("../../test-vectors/webeid/pki/esteid2026.cer");
-
-fuzz_target!(|data: &[u8]| {
-    let _ = check_response_der(
-        idbridge::crypto::default_backend(),
-        data,
-        SUBJECT,
-        ISSUER,
-        None,
-        None,
-        UnixTime::from_unix_seconds(1_780_000_000),
-        &OcspPolicy::default(),
-    );
-});
+fuzz_target!(|data: &[u8]| idbridge::fuzzing::ocsp_response(data));

@@ -1,0 +1,207 @@
+//! The bodies of the fuzz targets, shared by `fuzz/` (libFuzzer, nightly)
+//! and the corpus-replay test that runs every seed and crash-regression
+//! input on stable in `cargo test`. Not an API: every function takes
+//! arbitrary bytes, returns nothing, and panics only when an invariant of
+//! idbridge breaks (that is the bug a fuzzer reports).
+#![allow(clippy::panic, clippy::expect_used)] // invariant checks are the point here
+
+use crate::crypto::{self, Algorithm, AllowList};
+use crate::vectors::{MemoryFiles, Runner};
+use crate::xml::c14n::{to_vec, Options};
+use crate::{spid, webeid, Limits, Trust, UnixTime};
+use std::sync::OnceLock;
+
+/// `crypto::PublicKey::from_spki_der`.
+pub fn spki(data: &[u8]) {
+    if let Ok(key) = crypto::PublicKey::from_spki_der(data) {
+        assert!(key.rsa_components().is_some() != key.ec_point().is_some());
+    }
+}
+
+/// `crypto::verify_signature` with a fuzzer-chosen algorithm, key, signature
+/// and message. Layout: `[alg][key_len u16][key][sig_len u16][sig][msg...]`.
+pub fn signature(data: &[u8]) {
+    fn take(buf: &[u8]) -> Option<(usize, &[u8])> {
+        let (len, rest) = buf.split_at_checked(2)?;
+        let len = u16::from_be_bytes([*len.first()?, *len.get(1)?]);
+        Some((usize::from(len), rest))
+    }
+    let parts = (|| {
+        let (&selector, rest) = data.split_first()?;
+        let (key_len, rest) = take(rest)?;
+        let (key, rest) = rest.split_at_checked(key_len)?;
+        let (sig_len, rest) = take(rest)?;
+        let (sig, msg) = rest.split_at_checked(sig_len)?;
+        Some((selector, key, sig, msg))
+    })();
+    let Some((selector, key, sig, msg)) = parts else {
+        return;
+    };
+    let Some(alg) = Algorithm::ALL.get(usize::from(selector) % Algorithm::COUNT) else {
+        return;
+    };
+    let results: Vec<_> = crypto::backends()
+        .iter()
+        .map(|b| {
+            crypto::verify_signature(*b, AllowList::all(), *alg, key, msg, sig)
+                .map_err(|e| e.code())
+        })
+        .collect();
+    assert!(
+        results.windows(2).all(|w| w.first() == w.get(1)),
+        "backends disagree: {results:?}"
+    );
+}
+
+/// The vector runner over an arbitrary vector file.
+pub fn vector_file(data: &[u8]) {
+    let mut files = MemoryFiles::new();
+    files.insert("v/f.json", data.to_vec());
+    files.insert("v/k.der", vec![0x30, 0x00]);
+    let report = Runner::new(&files).run_file("v/f.json");
+    let _ = report.lines();
+}
+
+fn webeid_trust() -> &'static Trust {
+    static T: OnceLock<Trust> = OnceLock::new();
+    T.get_or_init(|| {
+        Trust::builder()
+            .webeid_anchor(include_bytes!("../test-vectors/webeid/pki/esteid2026.cer"))
+            .and_then(|b| b.webeid_anchors(crate::anchors::ESTONIA_TEST))
+            .and_then(|b| b.build())
+            .unwrap_or_default()
+    })
+}
+
+/// `webeid::verify_token` against our test PKI and the Estonian TEST CAs.
+pub fn webeid_token(data: &[u8]) {
+    // The origin, nonce and time of the generated vectors (test-vectors/webeid).
+    let exp = webeid::Expectations::new(
+        "https://rp.idbridge.test",
+        "A+n4OagGZruk8XYEl5FyPtaLI9Q7EilWaobazc04/5w=",
+    );
+    let _ = webeid::verify_token(
+        webeid_trust(),
+        data,
+        &exp,
+        UnixTime::from_unix_seconds(1_788_256_800),
+    );
+}
+
+fn spid_trust() -> &'static Trust {
+    static T: OnceLock<Trust> = OnceLock::new();
+    T.get_or_init(|| {
+        Trust::builder()
+            .pin_saml_idp_metadata(include_bytes!("../test-vectors/spid/metadata/idp.xml"))
+            .and_then(|b| b.build())
+            .unwrap_or_default()
+    })
+}
+
+/// `spid::verify_response` and `cie::verify_response`, raw XML and base64.
+pub fn saml_response(data: &[u8]) {
+    for input in [spid::InputEncoding::Xml, spid::InputEncoding::Base64] {
+        // The context of the generated vectors (test-vectors/spid).
+        let mut exp = spid::Expectations::new(
+            "https://sp.idbridge.test",
+            "https://sp.idbridge.test/acs",
+            "_idbr-spid-req-5f0e8c1a9d3b47e2a6c4",
+        );
+        exp.input = input;
+        exp.request_issue_instant = Some(UnixTime::from_unix_seconds(1_772_359_200));
+        let now = UnixTime::from_unix_seconds(1_772_359_230);
+        let _ = spid::verify_response(spid_trust(), data, &exp, now);
+        let _ = crate::cie::verify_response(spid_trust(), data, &exp, now);
+    }
+}
+
+/// IdP metadata, pinned.
+pub fn saml_metadata(data: &[u8]) {
+    let _ = Trust::builder().pin_saml_idp_metadata(data);
+}
+
+/// An OCSP response for a fixed certificate pair of our test PKI.
+pub fn ocsp_response(data: &[u8]) {
+    let _ = crate::ocsp::check_response_der(
+        crypto::default_backend(),
+        data,
+        include_bytes!("../test-vectors/webeid/pki/auth-p384.cer"),
+        include_bytes!("../test-vectors/webeid/pki/esteid2026.cer"),
+        None,
+        None,
+        UnixTime::from_unix_seconds(1_780_000_000),
+        &crate::ocsp::OcspPolicy::default(),
+    );
+}
+
+/// XML parsing and exclusive c14n; every canonical form must be a fixed
+/// point (canonicalizing it again, re-parsed, gives the same bytes).
+pub fn xml_c14n(data: &[u8]) {
+    const MAX_APEXES: usize = 64;
+    let limits = Limits::default()
+        .tighten_max_input_bytes(256 * 1024)
+        .tighten_max_xml_nodes(20_000);
+    let Ok(text) = std::str::from_utf8(data) else {
+        return;
+    };
+    let Ok(doc) = crate::xml::parse::parse(text, &limits) else {
+        return;
+    };
+    let fixed_point = |canonical: &[u8], options: &Options<'_>, document: bool| {
+        let text = std::str::from_utf8(canonical).expect("canonical output is UTF-8");
+        let doc =
+            crate::xml::parse::parse(text, &Limits::default()).expect("canonical output parses");
+        let apex = if document {
+            doc.root()
+        } else {
+            doc.root_element()
+        };
+        let again = to_vec(apex, options).expect("canonical output canonicalizes");
+        assert_eq!(canonical, &again[..], "not a fixed point");
+    };
+    let lists: [&[&str]; 3] = [&[], &["#default", "a", "xsd"], &["b", "xml", ""]];
+    let elements: Vec<_> = doc.descendants().filter(|n| n.is_element()).collect();
+    for (i, &apex) in elements.iter().take(MAX_APEXES).enumerate() {
+        let options = Options {
+            with_comments: i % 2 == 1,
+            inclusive_prefixes: lists.get(i % lists.len()).copied().unwrap_or(&[]),
+            exclude: None,
+        };
+        if let Ok(canonical) = to_vec(apex, &options) {
+            fixed_point(&canonical, &options, false);
+        }
+        if let Some(child) = apex.first_element_child() {
+            let _ = to_vec(
+                apex,
+                &Options {
+                    exclude: Some(child.id()),
+                    ..options
+                },
+            );
+        }
+    }
+    for with_comments in [false, true] {
+        let options = Options {
+            with_comments,
+            ..Options::default()
+        };
+        if let Ok(canonical) = to_vec(doc.root(), &options) {
+            fixed_point(&canonical, &options, true);
+        }
+    }
+}
+
+/// A target's body.
+pub type Body = fn(&[u8]);
+
+/// Every target, by name (as in `fuzz/Cargo.toml`).
+pub const TARGETS: &[(&str, Body)] = &[
+    ("spki", spki),
+    ("signature", signature),
+    ("vector_file", vector_file),
+    ("webeid_token", webeid_token),
+    ("saml_response", saml_response),
+    ("saml_metadata", saml_metadata),
+    ("ocsp_response", ocsp_response),
+    ("xml_c14n", xml_c14n),
+];
