@@ -77,7 +77,8 @@ python3 test-vectors/c14n/generate.py >/dev/null
 python3 test-vectors/xmldsig/generate.py >/dev/null
 python3 test-vectors/saml-generator/generate.py >/dev/null
 python3 test-vectors/saml-generator/sign_registry.py >/dev/null
-git diff --exit-code --stat -- test-vectors/c14n test-vectors/xmldsig test-vectors/spid test-vectors/cie
+python3 test-vectors/limits/generate.py >/dev/null
+git diff --exit-code --stat -- test-vectors/c14n test-vectors/xmldsig test-vectors/spid test-vectors/cie test-vectors/limits
 test -z "$(git status --porcelain -- test-vectors)" || { git status --short -- test-vectors; exit 1; }
 
 step "vectors through the CLI (the README's main command)"

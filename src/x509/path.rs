@@ -14,11 +14,20 @@ use crate::crypto::{
     self, Algorithm, AllowList, Backend, Curve, EcdsaEncoding, HashAlg, PublicKey,
 };
 use crate::error::{Error, ErrorCode, Result};
+use core::sync::atomic::{AtomicUsize, Ordering};
 use rustls_pki_types::{
     alg_id, AlgorithmIdentifier, CertificateDer, InvalidSignature, SignatureVerificationAlgorithm,
     TrustAnchor,
 };
 use webpki::{EndEntityCert, ExtendedKeyUsageValidator, KeyPurposeIdIter, KeyUsage};
+
+/// The most signatures one path validation verifies (`Limits::DEFAULT`'s
+/// signature checks). webpki's own budget is 100, and each failed
+/// candidate path may cost one: with same-named junk intermediates in a
+/// token that is 100 P-521 verifications. Past this budget every further
+/// signature is refused without arithmetic, so path building ends quickly
+/// and fails closed (`x509.chain.untrusted`).
+const MAX_PATH_SIGNATURES: usize = crate::Limits::DEFAULT.max_signature_checks();
 
 /// A trusted certificate: decoded, and held as a webpki trust anchor.
 #[derive(Clone, Debug)]
@@ -69,6 +78,8 @@ impl ExtendedKeyUsageValidator for AnyEku {
 /// One of our algorithms as webpki sees it.
 struct WebpkiAlg<'b> {
     backend: &'b dyn Backend,
+    /// Signatures this path validation may still verify.
+    budget: &'b AtomicUsize,
     public_key_alg: AlgorithmIdentifier,
     signature_alg: AlgorithmIdentifier,
     alg: Algorithm,
@@ -116,6 +127,9 @@ impl SignatureVerificationAlgorithm for WebpkiAlg<'_> {
         message: &[u8],
         signature: &[u8],
     ) -> core::result::Result<(), InvalidSignature> {
+        self.budget
+            .fetch_update(Ordering::Relaxed, Ordering::Relaxed, |n| n.checked_sub(1))
+            .map_err(|_| InvalidSignature)?;
         let key = PublicKey::from_spki_der(&spki_der(self.public_key_alg.as_ref(), public_key))
             .map_err(|_| InvalidSignature)?;
         crypto::verify_with_key(
@@ -149,7 +163,11 @@ const ECDSA_SHA512_NULL: AlgorithmIdentifier = AlgorithmIdentifier::from_slice(&
     0x06, 0x08, 0x2a, 0x86, 0x48, 0xce, 0x3d, 0x04, 0x03, 0x04, 0x05, 0x00,
 ]);
 
-fn algorithms(backend: &dyn Backend, quirks: Quirks) -> Vec<WebpkiAlg<'_>> {
+fn algorithms<'b>(
+    backend: &'b dyn Backend,
+    budget: &'b AtomicUsize,
+    quirks: Quirks,
+) -> Vec<WebpkiAlg<'b>> {
     let mut out = Vec::new();
     let curves = [
         (Curve::P256, alg_id::ECDSA_P256),
@@ -170,6 +188,7 @@ fn algorithms(backend: &dyn Backend, quirks: Quirks) -> Vec<WebpkiAlg<'_>> {
             };
             out.push(WebpkiAlg {
                 backend,
+                budget,
                 public_key_alg: pk,
                 signature_alg: sig,
                 alg,
@@ -177,6 +196,7 @@ fn algorithms(backend: &dyn Backend, quirks: Quirks) -> Vec<WebpkiAlg<'_>> {
             if quirks.ecdsa_null_params {
                 out.push(WebpkiAlg {
                     backend,
+                    budget,
                     public_key_alg: pk,
                     signature_alg: sig_null,
                     alg,
@@ -203,12 +223,14 @@ fn algorithms(backend: &dyn Backend, quirks: Quirks) -> Vec<WebpkiAlg<'_>> {
     ] {
         out.push(WebpkiAlg {
             backend,
+            budget,
             public_key_alg: alg_id::RSA_ENCRYPTION,
             signature_alg: pkcs1,
             alg: Algorithm::RsaPkcs1v15(hash),
         });
         out.push(WebpkiAlg {
             backend,
+            budget,
             public_key_alg: alg_id::RSA_ENCRYPTION,
             signature_alg: pss,
             alg: Algorithm::RsaPss(hash),
@@ -265,7 +287,8 @@ pub(crate) fn verify_path<'a>(
         .iter()
         .map(|d| CertificateDer::from(d.as_slice()))
         .collect();
-    let algs = algorithms(backend, quirks);
+    let budget = AtomicUsize::new(MAX_PATH_SIGNATURES);
+    let algs = algorithms(backend, &budget, quirks);
     let alg_refs: Vec<&dyn SignatureVerificationAlgorithm> = algs
         .iter()
         .map(|a| a as &dyn SignatureVerificationAlgorithm)
