@@ -16,6 +16,7 @@ seed webeid_token $tv/webeid/tokens/*
 seed saml_response $tv/spid/responses/* $tv/cie/responses/*
 seed saml_metadata $tv/spid/metadata/* $tv/cie/metadata/*
 seed ocsp_response $tv/webeid/ocsp/*
+seed x509_certificate $tv/webeid/pki/*.cer $tv/xmldsig/certs/*.der
 seed xml_c14n $tv/c14n/corpus/*.xml $tv/xmldsig/inputs/*/*.xml
 # signature: layout [alg][key_len u16][key][sig_len u16][sig][msg]; one per key.
 mkdir -p corpus/signature

@@ -105,7 +105,7 @@ if rustup toolchain list | grep -q '^nightly'; then
     esac
     (cd fuzz && cargo +nightly fuzz run "$target" -- -max_total_time=20 -rss_limit_mb=4096 $(echo $dict | sed 's|fuzz/||') >/tmp/fuzz-smoke-$target.log 2>&1) \
       || { tail -40 /tmp/fuzz-smoke-$target.log; echo "fuzz target $target failed"; exit 1; }
-    echo "fuzz $target: $(grep -o '#[0-9]* *DONE.*' /tmp/fuzz-smoke-$target.log | tail -1)"
+    echo "fuzz $target: $(grep DONE /tmp/fuzz-smoke-$target.log | tail -1 | awk '{print $1 " execs, " $3 " " $4}')"
   done
 else
   echo "SKIPPED fuzz smoke: no nightly toolchain on this machine (the corpus replay in cargo test still ran)"

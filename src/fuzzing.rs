@@ -115,6 +115,34 @@ pub fn saml_response(data: &[u8]) {
     }
 }
 
+/// An X.509 certificate: decoding, and path validation to our test PKI's
+/// issuing CA (webpki on idbridge's algorithms, budget and quirks).
+pub fn x509_certificate(data: &[u8]) {
+    use crate::x509::cert::Certificate;
+    use crate::x509::path::{verify_path, Anchor, Usage};
+    static ANCHOR: OnceLock<Option<Anchor>> = OnceLock::new();
+    let anchor = ANCHOR.get_or_init(|| {
+        Anchor::from_der(include_bytes!("../test-vectors/webeid/pki/esteid2026.cer")).ok()
+    });
+    let Ok(cert) = Certificate::from_der(data) else {
+        return;
+    };
+    if let Some(anchor) = anchor {
+        let _ = verify_path(
+            crypto::default_backend(),
+            &cert,
+            &[],
+            core::slice::from_ref(anchor),
+            UnixTime::from_unix_seconds(1_788_256_800),
+            Usage::ClientAuthIfPresent,
+            crate::Quirks {
+                ecdsa_null_params: true,
+            },
+        );
+    }
+    let _ = Anchor::from_der(data);
+}
+
 /// IdP metadata, pinned.
 pub fn saml_metadata(data: &[u8]) {
     let _ = Trust::builder().pin_saml_idp_metadata(data);
@@ -202,6 +230,7 @@ pub const TARGETS: &[(&str, Body)] = &[
     ("webeid_token", webeid_token),
     ("saml_response", saml_response),
     ("saml_metadata", saml_metadata),
+    ("x509_certificate", x509_certificate),
     ("ocsp_response", ocsp_response),
     ("xml_c14n", xml_c14n),
 ];

@@ -34,6 +34,7 @@ fn seeds(target: &str) -> Vec<&'static str> {
         "saml_response" => vec!["test-vectors/spid/responses", "test-vectors/cie/responses"],
         "saml_metadata" => vec!["test-vectors/spid/metadata", "test-vectors/cie/metadata"],
         "ocsp_response" => vec!["test-vectors/webeid/ocsp"],
+        "x509_certificate" => vec!["test-vectors/webeid/pki", "test-vectors/xmldsig/certs"],
         "xml_c14n" => vec!["test-vectors/c14n/corpus", "test-vectors/xmldsig/inputs"],
         _ => vec![],
     }
