@@ -8,7 +8,7 @@ tv=../test-vectors
 seed() { # target, files...
   local t=$1; shift
   mkdir -p "corpus/$t"
-  for f in "$@"; do [ -f "$f" ] && cp "$f" "corpus/$t/$(echo "$f" | tr '/' '_')"; done
+  for f in "$@"; do [ -f "$f" ] && cp "$f" "corpus/$t/$(echo "${f#../}" | tr '/' '_')"; done
 }
 seed spki $tv/keys/*.spki.der
 seed vector_file $tv/signature/*.json $tv/limits/*.json
