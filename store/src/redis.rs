@@ -1,0 +1,295 @@
+//! The Redis single-use store: shared by every instance behind a load
+//! balancer. One round trip per operation: `SET key value NX PXAT ms` to
+//! remember, `GETDEL key` to take (both Redis 6.2 or later).
+
+use crate::clock::UnixMillis;
+use crate::error::{Error, ErrorKind, Result};
+use crate::store::{check_key, Inserted, SingleUseStore};
+use redis::aio::{ConnectionManager, ConnectionManagerConfig};
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::Arc;
+use std::time::Duration;
+
+/// How to reach Redis.
+#[derive(Clone, Debug)]
+#[non_exhaustive]
+pub struct RedisConfig {
+    /// `redis://[user:password@]host:port[/db]` (or `rediss://` is refused:
+    /// this build has no TLS; put Redis on a private network or a local
+    /// TLS tunnel).
+    pub url: String,
+    /// How many multiplexed connections to open and use in turn (each one
+    /// pipelines the commands of many tasks; default 4).
+    pub connections: usize,
+    /// Prepended to every key, to share a Redis with other applications
+    /// (default `idbridge:`).
+    pub key_prefix: String,
+    /// The most one operation may take, connecting included (default 1 s):
+    /// past it the operation fails with `store.unavailable`.
+    pub timeout: Duration,
+}
+
+impl RedisConfig {
+    /// The defaults for `url`.
+    pub fn new(url: impl Into<String>) -> Self {
+        RedisConfig {
+            url: url.into(),
+            connections: 4,
+            key_prefix: "idbridge:".to_owned(),
+            timeout: Duration::from_secs(1),
+        }
+    }
+}
+
+/// A single-use store in Redis.
+///
+/// - **Atomic, one round trip**: [`insert_if_absent`](SingleUseStore::insert_if_absent)
+///   is `SET key value NX PXAT expires_at`; [`take`](SingleUseStore::take) is
+///   `GETDEL key`. Redis runs each command atomically, so of many instances
+///   racing to take one key exactly one gets it.
+/// - **Expiry**: Redis drops a key at `expires_at` by its own clock; the
+///   value also carries `expires_at`, and `take` refuses an entry that has
+///   expired by the caller's `now` even if Redis still holds it (so an
+///   application clock ahead of Redis's never extends a lifetime).
+/// - **Pooling**: [`RedisConfig::connections`] multiplexed connections used
+///   in turn; each reconnects by itself after Redis restarts.
+/// - **Fails closed**: a refused connection, a dropped one, a timeout or an
+///   unexpected reply is an error (`store.unavailable`,
+///   `store.reply.unexpected`), never a "fresh". An operation that timed out
+///   may still have been applied by Redis: a take that failed may have
+///   consumed its key (that login fails and must restart), and an insert
+///   that failed may have remembered it (harmless: it expires).
+/// - **Durability is Redis's**: a Redis restarted without persistence
+///   forgets every key. For issued nonces and request IDs that fails closed
+///   (absent means refused); remembered Assertion IDs are forgotten, which
+///   is why the SPID flow also consumes the request ID (see the crate docs).
+///
+/// ```no_run
+/// use idbridge_store::{RedisConfig, RedisStore};
+/// # async fn f() -> Result<(), idbridge_store::Error> {
+/// let store = RedisStore::connect(RedisConfig::new("redis://127.0.0.1:6379")).await?;
+/// let nonces = idbridge_store::webeid::Challenges::new(store.clone());
+/// # Ok(()) }
+/// ```
+#[derive(Clone)]
+pub struct RedisStore {
+    inner: Arc<Inner>,
+}
+
+struct Inner {
+    connections: Vec<ConnectionManager>,
+    next: AtomicUsize,
+    key_prefix: String,
+    timeout: Duration,
+    url_for_errors: String,
+}
+
+impl core::fmt::Debug for RedisStore {
+    fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
+        f.debug_struct("RedisStore")
+            .field("server", &self.inner.url_for_errors)
+            .field("connections", &self.inner.connections.len())
+            .field("key_prefix", &self.inner.key_prefix)
+            .field("timeout", &self.inner.timeout)
+            .finish()
+    }
+}
+
+/// The URL without any password, for messages.
+fn redact(url: &str) -> String {
+    match (url.find("://"), url.rfind('@')) {
+        (Some(scheme), Some(at)) if at > scheme => {
+            let (head, tail) = url.split_at(scheme + 3);
+            let host = tail.get(at - scheme - 3..).unwrap_or("");
+            format!("{head}***{host}")
+        }
+        _ => url.to_owned(),
+    }
+}
+
+impl RedisStore {
+    /// Opens [`RedisConfig::connections`] connections; fails with
+    /// `store.unavailable` when Redis does not answer within the timeout,
+    /// and with `store.config.invalid` for a bad URL.
+    pub async fn connect(config: RedisConfig) -> Result<Self> {
+        let url_for_errors = redact(&config.url);
+        let client = redis::Client::open(config.url.as_str()).map_err(|e| {
+            Error::with_detail(
+                ErrorKind::Config,
+                format!("Redis URL {url_for_errors}: {e}"),
+            )
+        })?;
+        if config.connections == 0 {
+            return Err(Error::with_detail(
+                ErrorKind::Config,
+                "at least one Redis connection",
+            ));
+        }
+        let manager_config = ConnectionManagerConfig::new()
+            .set_connection_timeout(config.timeout)
+            .set_response_timeout(config.timeout)
+            // Reconnection is attempted again by the next operation; one
+            // operation never waits through a long backoff.
+            .set_number_of_retries(1)
+            .set_max_delay(100);
+        let mut connections = Vec::with_capacity(config.connections);
+        for _ in 0..config.connections {
+            let manager = tokio::time::timeout(
+                config.timeout,
+                ConnectionManager::new_with_config(client.clone(), manager_config.clone()),
+            )
+            .await
+            .map_err(|_| unavailable(&url_for_errors, "connecting timed out"))?
+            .map_err(|e| from_redis(&url_for_errors, &e))?;
+            connections.push(manager);
+        }
+        Ok(RedisStore {
+            inner: Arc::new(Inner {
+                connections,
+                next: AtomicUsize::new(0),
+                key_prefix: config.key_prefix,
+                timeout: config.timeout,
+                url_for_errors,
+            }),
+        })
+    }
+
+    fn connection(&self) -> Result<ConnectionManager> {
+        let n = self.inner.connections.len().max(1);
+        let i = self.inner.next.fetch_add(1, Ordering::Relaxed) % n;
+        self.inner
+            .connections
+            .get(i)
+            .cloned()
+            .ok_or_else(|| Error::with_detail(ErrorKind::Config, "no Redis connection"))
+    }
+
+    fn key(&self, key: &str) -> Result<String> {
+        check_key(key)?;
+        Ok(format!("{}{key}", self.inner.key_prefix))
+    }
+
+    /// Runs one command with the timeout; every failure is an error.
+    async fn run(&self, cmd: redis::Cmd) -> Result<redis::Value> {
+        let mut conn = self.connection()?;
+        match tokio::time::timeout(
+            self.inner.timeout,
+            cmd.query_async::<redis::Value>(&mut conn),
+        )
+        .await
+        {
+            Err(_) => Err(unavailable(
+                &self.inner.url_for_errors,
+                "no answer within the timeout",
+            )),
+            Ok(Err(e)) => Err(from_redis(&self.inner.url_for_errors, &e)),
+            Ok(Ok(v)) => Ok(v),
+        }
+    }
+}
+
+fn unavailable(url: &str, what: &str) -> Error {
+    Error::with_detail(ErrorKind::Unavailable, format!("Redis at {url}: {what}"))
+}
+
+fn from_redis(url: &str, e: &redis::RedisError) -> Error {
+    let kind = match e.kind() {
+        redis::ErrorKind::TypeError => ErrorKind::UnexpectedReply,
+        redis::ErrorKind::InvalidClientConfig => ErrorKind::Config,
+        _ => ErrorKind::Unavailable,
+    };
+    Error::with_detail(kind, format!("Redis at {url}: {e}"))
+}
+
+/// The stored value: `expires_at` (8 bytes, big-endian) then the payload.
+fn encode(value: &[u8], expires_at: UnixMillis) -> Vec<u8> {
+    let mut v = Vec::with_capacity(8 + value.len());
+    v.extend_from_slice(&expires_at.0.to_be_bytes());
+    v.extend_from_slice(value);
+    v
+}
+
+fn decode(stored: &[u8]) -> Option<(UnixMillis, &[u8])> {
+    let (head, payload) = stored.split_first_chunk::<8>()?;
+    Some((UnixMillis(i64::from_be_bytes(*head)), payload))
+}
+
+impl SingleUseStore for RedisStore {
+    async fn insert_if_absent(
+        &self,
+        key: &str,
+        value: &[u8],
+        _now: UnixMillis,
+        expires_at: UnixMillis,
+    ) -> Result<Inserted> {
+        let mut cmd = redis::cmd("SET");
+        cmd.arg(self.key(key)?)
+            .arg(encode(value, expires_at))
+            .arg("NX")
+            .arg("PXAT")
+            // PXAT must be positive; a time before 1970 has expired anyway.
+            .arg(expires_at.0.max(1));
+        match self.run(cmd).await? {
+            redis::Value::Okay => Ok(Inserted::New),
+            redis::Value::Nil => Ok(Inserted::AlreadyPresent),
+            other => Err(Error::with_detail(
+                ErrorKind::UnexpectedReply,
+                format!("SET NX answered {other:?}"),
+            )),
+        }
+    }
+
+    async fn take(&self, key: &str, now: UnixMillis) -> Result<Option<Vec<u8>>> {
+        let mut cmd = redis::cmd("GETDEL");
+        cmd.arg(self.key(key)?);
+        match self.run(cmd).await? {
+            redis::Value::Nil => Ok(None),
+            redis::Value::BulkString(stored) => {
+                let (expires_at, payload) = decode(&stored).ok_or_else(|| {
+                    Error::with_detail(
+                        ErrorKind::UnexpectedReply,
+                        "a stored value without its expiry",
+                    )
+                })?;
+                Ok((expires_at > now).then(|| payload.to_vec()))
+            }
+            other => Err(Error::with_detail(
+                ErrorKind::UnexpectedReply,
+                format!("GETDEL answered {other:?}"),
+            )),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn values_carry_their_expiry() {
+        let v = encode(b"payload", UnixMillis(1_234));
+        assert_eq!(decode(&v), Some((UnixMillis(1_234), &b"payload"[..])));
+        assert_eq!(decode(&v[..7]), None);
+        assert_eq!(
+            decode(&encode(b"", UnixMillis(-5))),
+            Some((UnixMillis(-5), &b""[..]))
+        );
+    }
+
+    #[test]
+    fn passwords_are_not_repeated_in_messages() {
+        assert_eq!(
+            redact("redis://user:secret@10.0.0.1:6379/0"),
+            "redis://***@10.0.0.1:6379/0"
+        );
+        assert_eq!(redact("redis://127.0.0.1:6390"), "redis://127.0.0.1:6390");
+    }
+
+    #[tokio::test]
+    async fn a_bad_url_is_a_configuration_error() {
+        let err = RedisStore::connect(RedisConfig::new("http://nope"))
+            .await
+            .unwrap_err();
+        assert_eq!(err.code(), "store.config.invalid");
+    }
+}
