@@ -39,6 +39,7 @@ apt_missing=()
 command -v node >/dev/null 2>&1 || apt_missing+=(nodejs)
 [ -x /usr/bin/chromium ] || apt_missing+=(chromium)
 [ -x /usr/bin/chromedriver ] || apt_missing+=(chromium-driver)
+command -v redis-server >/dev/null 2>&1 || apt_missing+=(redis-server)
 if [ ${#apt_missing[@]} -gt 0 ]; then
   step "installing ${apt_missing[*]} from Debian"
   export DEBIAN_FRONTEND=noninteractive
@@ -60,12 +61,29 @@ cargo clippy -p idbridge -p idbridge-wasm --lib --tests --target wasm32-unknown-
 step "fuzz targets compile"
 cargo check --manifest-path fuzz/Cargo.toml --bins
 
-step "native tests (every backend; ../shared/vectors when present)"
+# Redis for idbridge-store and the examples: a private server on a free
+# loopback port from 6390, no persistence; REDIS_URL for the tests, which
+# must run (IDBRIDGE_REQUIRE_REDIS=1: a missing server fails, never skips).
+# The restart test starts its own redis-server children.
+cleanup() {
+  [ -n "${redis_dir:-}" ] && [ -f "$redis_dir/pid" ] && kill "$(cat "$redis_dir/pid")" 2>/dev/null
+  rm -rf "${regen:-}" "${redis_dir:-}"
+}
+trap cleanup EXIT
+redis_port=6390
+while (exec 3<>"/dev/tcp/127.0.0.1/$redis_port") 2>/dev/null; do redis_port=$((redis_port + 1)); done
+redis_dir=$(mktemp -d)
+redis-server --port "$redis_port" --bind 127.0.0.1 --save '' --appendonly no --daemonize yes \
+  --dir "$redis_dir" --pidfile "$redis_dir/pid" --logfile "$redis_dir/log"
+for _ in $(seq 50); do redis-cli -p "$redis_port" ping >/dev/null 2>&1 && break; sleep 0.1; done
+redis-cli -p "$redis_port" ping >/dev/null || { cat "$redis_dir/log"; echo "redis-server did not start" >&2; exit 1; }
+export REDIS_URL="redis://127.0.0.1:$redis_port" IDBRIDGE_REQUIRE_REDIS=1
+
+step "native tests (every backend; ../shared/vectors when present; Redis at $REDIS_URL)"
 cargo test --workspace --all-features --locked
 
 step "the vector generator reproduces test-vectors/ byte for byte"
 regen=$(mktemp -d)
-trap 'rm -rf "$regen"' EXIT
 cargo run --quiet --release --locked -p idbridge-vectorgen -- vectors test-vectors/keys "$regen/signature"
 diff -r test-vectors/signature "$regen/signature"
 cargo run --quiet --release --locked -p idbridge-vectorgen -- webeid "$regen/webeid"
