@@ -55,6 +55,7 @@
 #![forbid(unsafe_code)]
 #![warn(missing_docs)]
 
+mod any;
 mod clock;
 mod error;
 mod memory;
@@ -65,6 +66,7 @@ pub mod spid;
 mod store;
 pub mod webeid;
 
+pub use any::AnyStore;
 pub use clock::{Clock, ManualClock, SystemClock, UnixMillis};
 pub use error::{Error, ErrorKind, Result};
 pub use memory::MemoryStore;

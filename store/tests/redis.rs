@@ -309,3 +309,58 @@ async fn a_value_without_its_expiry_is_an_unexpected_reply() {
     let err = store.take("foreign", UnixMillis(0)).await.unwrap_err();
     assert_eq!(err.code(), "store.reply.unexpected");
 }
+
+/// Round trips, counted by Redis itself on a private server: issuing a
+/// nonce is one `SET`, consuming it one `GETDEL`, and nothing else runs.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_login_costs_one_set_and_one_getdel() {
+    let Some(redis) = OwnedRedis::start("a_login_costs_one_set_and_one_getdel") else {
+        return;
+    };
+    let mut config = RedisConfig::new(redis.url());
+    config.connections = 1;
+    let store = RedisStore::connect(config).await.unwrap();
+    let client = redis::Client::open(redis.url().as_str()).unwrap();
+    let mut raw = client.get_multiplexed_async_connection().await.unwrap();
+    let _: () = redis::cmd("CONFIG")
+        .arg("RESETSTAT")
+        .query_async(&mut raw)
+        .await
+        .unwrap();
+
+    let challenges = webeid::Challenges::new(store.clone());
+    let requests = spid::Requests::new(store.clone());
+    let assertions = spid::Assertions::new(store);
+    for _ in 0..10 {
+        let nonce = challenges.issue().await.unwrap();
+        challenges.consume(nonce.as_str()).await.unwrap();
+        let id = requests.issue().await.unwrap();
+        requests.consume(&id).await.unwrap();
+        assertions
+            .first_use_of("https://idp", &id, wall().plus_secs(60).to_unix_time())
+            .await
+            .unwrap();
+    }
+    let stats: String = redis::cmd("INFO")
+        .arg("commandstats")
+        .query_async(&mut raw)
+        .await
+        .unwrap();
+    let calls = |cmd: &str| -> u64 {
+        stats
+            .lines()
+            .find_map(|l| l.strip_prefix(&format!("cmdstat_{cmd}:calls=")))
+            .and_then(|rest| rest.split(',').next())
+            .map_or(0, |n| n.parse().unwrap())
+    };
+    // Web eID: 1 SET + 1 GETDEL; SPID: 2 SET + 1 GETDEL; ten of each.
+    assert_eq!(calls("set"), 30, "{stats}");
+    assert_eq!(calls("getdel"), 20, "{stats}");
+    let others: Vec<&str> = stats
+        .lines()
+        .filter(|l| l.starts_with("cmdstat_"))
+        .filter(|l| !l.starts_with("cmdstat_set:") && !l.starts_with("cmdstat_getdel:"))
+        .filter(|l| !l.starts_with("cmdstat_info:") && !l.starts_with("cmdstat_config|resetstat:"))
+        .collect();
+    assert!(others.is_empty(), "no other command ran: {others:?}");
+}
