@@ -111,7 +111,9 @@ fn algorithms_and_codes_are_listed() {
 #[cfg(target_arch = "wasm32")]
 mod js {
     use super::*;
+    use idbridge_wasm::Trust;
     use wasm_bindgen::{JsCast, JsValue};
+    use wasm_bindgen_futures::JsFuture;
 
     fn key(name: &str) -> &'static [u8] {
         EMBEDDED
@@ -131,29 +133,9 @@ mod js {
             .unwrap()
     }
 
-    #[wasm_bindgen_test]
-    fn errors_reach_js_with_their_code() {
-        let spki = key("keys/p256.spki.der");
-        let err =
-            idbridge_wasm::verify_signature("ecdsa-p256-sha256-raw", spki, b"m", &[1u8; 64], None)
-                .unwrap_err();
-        assert_eq!(code_of(err), "crypto.signature.invalid");
-        let err =
-            idbridge_wasm::verify_signature("ecdsa-p256-sha256-raw", spki, b"m", &[0u8; 64], None)
-                .unwrap_err();
-        assert_eq!(code_of(err), "crypto.signature.malformed");
-        let err = idbridge_wasm::verify_signature("hmac-sha256", spki, b"m", &[1u8; 64], None)
-            .unwrap_err();
-        assert_eq!(code_of(err), "crypto.algorithm.forbidden");
-        let err = idbridge_wasm::verify_signature(
-            "ecdsa-p256-sha256-raw",
-            spki,
-            b"m",
-            &[1u8; 64],
-            Some(vec!["rsa-pss-sha256".into()]),
-        )
-        .unwrap_err();
-        assert_eq!(code_of(err), "crypto.algorithm.forbidden");
+    /// A promise's outcome: its value, or its rejection.
+    async fn settle(p: js_sys::Promise) -> Result<JsValue, JsValue> {
+        JsFuture::from(p).await
     }
 
     fn shared(name: &str) -> Option<&'static [u8]> {
@@ -161,102 +143,350 @@ mod js {
     }
 
     #[wasm_bindgen_test]
-    fn verify_webeid_token_from_js() {
+    fn webcrypto_is_there() {
+        // Node and Chromium (on the runner's 127.0.0.1) both have it: the
+        // asynchronous tests below would otherwise test the fallback only.
+        assert!(idbridge_wasm::webcrypto_available());
+    }
+
+    #[wasm_bindgen_test]
+    async fn signature_errors_reach_js_with_their_code_on_both_paths() {
+        let spki = key("keys/p256.spki.der");
+        type Case<'a> = (&'a str, &'a [u8], Option<Vec<String>>, &'a str);
+        let cases: [Case<'_>; 4] = [
+            (
+                "ecdsa-p256-sha256-raw",
+                &[1u8; 64],
+                None,
+                "crypto.signature.invalid",
+            ),
+            (
+                "ecdsa-p256-sha256-raw",
+                &[0u8; 64],
+                None,
+                "crypto.signature.malformed",
+            ),
+            (
+                "hmac-sha256",
+                &[1u8; 64],
+                None,
+                "crypto.algorithm.forbidden",
+            ),
+            (
+                "ecdsa-p256-sha256-raw",
+                &[1u8; 64],
+                Some(vec!["rsa-pss-sha256".into()]),
+                "crypto.algorithm.forbidden",
+            ),
+        ];
+        for (alg, sig, allowed, code) in cases {
+            let err = idbridge_wasm::verify_signature_sync(alg, spki, b"m", sig, allowed.clone())
+                .unwrap_err();
+            assert_eq!(code_of(err), code, "sync {alg}");
+            let err = settle(idbridge_wasm::verify_signature(
+                alg, spki, b"m", sig, allowed,
+            ))
+            .await
+            .unwrap_err();
+            assert_eq!(code_of(err), code, "webcrypto {alg}");
+        }
+        // An unknown id in the allow-list is a configuration error, not a
+        // silently shorter list.
+        let err = idbridge_wasm::verify_signature_sync(
+            "ecdsa-p256-sha256-raw",
+            spki,
+            b"m",
+            &[1u8; 64],
+            Some(vec!["rsa-pss-sha265".into()]),
+        )
+        .unwrap_err();
+        assert_eq!(code_of(err), "config.invalid");
+    }
+
+    /// A genuine signature verifies on both paths; the same signature with
+    /// one bit flipped fails on both with the same code.
+    #[wasm_bindgen_test]
+    async fn a_tampered_signature_fails_alike_on_both_paths() {
+        use base64::Engine as _;
+        let v: serde_json::Value = serde_json::from_slice(key("signature/ecdsa_raw.json")).unwrap();
+        let alg = "ecdsa-p384-sha384-raw";
+        let group = v["testGroups"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|g| g["context"]["algorithm"] == alg)
+            .unwrap();
+        let spki = key(group["trust"]["public_key"]
+            .as_str()
+            .unwrap()
+            .trim_start_matches("../"));
+        let case = group["tests"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|t| t["result"] == "valid")
+            .unwrap();
+        let msg = base64::engine::general_purpose::STANDARD
+            .decode(case["input"]["base64"].as_str().unwrap())
+            .unwrap();
+        let hex = case["context"]["signature"].as_str().unwrap();
+        let mut sig: Vec<u8> = (0..hex.len())
+            .step_by(2)
+            .map(|i| u8::from_str_radix(&hex[i..i + 2], 16).unwrap())
+            .collect();
+        idbridge_wasm::verify_signature_sync(alg, spki, &msg, &sig, None).unwrap();
+        settle(idbridge_wasm::verify_signature(alg, spki, &msg, &sig, None))
+            .await
+            .unwrap();
+        sig[10] ^= 1;
+        let sync = idbridge_wasm::verify_signature_sync(alg, spki, &msg, &sig, None).unwrap_err();
+        let webcrypto = settle(idbridge_wasm::verify_signature(alg, spki, &msg, &sig, None))
+            .await
+            .unwrap_err();
+        assert_eq!(code_of(sync), "crypto.signature.invalid");
+        assert_eq!(code_of(webcrypto), "crypto.signature.invalid");
+    }
+
+    /// Every repository vector passes on the WebCrypto path too, with the
+    /// very lines of the WASM path, and WebCrypto did the checks.
+    #[wasm_bindgen_test]
+    async fn every_repository_vector_passes_on_webcrypto() {
+        let (files, paths) = embedded();
+        let sync = idbridge_wasm::run_in_memory(&files, &paths);
+        let webcrypto = idbridge_wasm::run_in_memory_async(&files, &paths).await;
+        let failures: Vec<_> = webcrypto
+            .lines()
+            .into_iter()
+            .filter(|l| l.starts_with("FAIL"))
+            .collect();
+        assert!(failures.is_empty(), "{failures:#?}");
+        assert_eq!(webcrypto.lines(), sync.lines());
+        assert!(
+            webcrypto.passed() >= 60,
+            "only {} cases",
+            webcrypto.passed()
+        );
+        assert!(webcrypto.webcrypto_checks() > 100);
+        wasm_bindgen_test::console_log!(
+            "webcrypto path: {} vectors passed; {} checks on WebCrypto, {} in WASM",
+            webcrypto.passed(),
+            webcrypto.webcrypto_checks(),
+            webcrypto.wasm_fallback_checks()
+        );
+    }
+
+    /// The public suites (../shared) on the WebCrypto path.
+    #[wasm_bindgen_test]
+    async fn public_suites_pass_on_webcrypto_when_present() {
+        let mut files = MemoryFiles::new();
+        let mut paths = Vec::new();
+        for (name, bytes) in SHARED {
+            files.insert(name, bytes.to_vec());
+            if name.starts_with("vectors/")
+                && name.ends_with(".json")
+                && idbridge::vectors::is_vector_file(bytes)
+            {
+                paths.push(name.to_string());
+            }
+        }
+        if paths.is_empty() {
+            println!("SKIPPED: ../shared/vectors was not present at build time");
+            return;
+        }
+        let report = idbridge_wasm::run_in_memory_async(&files, &paths).await;
+        let failures: Vec<_> = report
+            .lines()
+            .into_iter()
+            .filter(|l| l.starts_with("FAIL"))
+            .collect();
+        assert!(failures.is_empty(), "{failures:#?}");
+        assert!(
+            report.passed() >= 110 + 147,
+            "only {} cases",
+            report.passed()
+        );
+        assert!(report.webcrypto_checks() > 0);
+        wasm_bindgen_test::console_log!(
+            "webcrypto path: {} public-suite cases passed; {} checks on WebCrypto, {} in WASM",
+            report.passed(),
+            report.webcrypto_checks(),
+            report.wasm_fallback_checks()
+        );
+    }
+
+    fn object(entries: &[(&str, JsValue)]) -> JsValue {
+        let o = js_sys::Object::new();
+        for (k, v) in entries {
+            js_sys::Reflect::set(&o, &(*k).into(), v).unwrap();
+        }
+        o.into()
+    }
+
+    fn set(o: &JsValue, k: &str, v: JsValue) {
+        js_sys::Reflect::set(o, &k.into(), &v).unwrap();
+    }
+
+    fn field(v: &JsValue, k: &str) -> Option<String> {
+        js_sys::Reflect::get(v, &k.into()).unwrap().as_string()
+    }
+
+    /// Runs a Web eID verification on both paths; both must agree.
+    async fn webeid_both(
+        trust: &Trust,
+        token: &JsValue,
+        options: &JsValue,
+    ) -> Result<JsValue, String> {
+        let sync = idbridge_wasm::verify_webeid_token_sync(trust, token.clone(), options.clone());
+        let webcrypto = settle(idbridge_wasm::verify_webeid_token(
+            trust,
+            token.clone(),
+            options.clone(),
+        ))
+        .await;
+        match (sync, webcrypto) {
+            (Ok(a), Ok(b)) => {
+                assert_eq!(
+                    js_sys::JSON::stringify(&a).unwrap(),
+                    js_sys::JSON::stringify(&b).unwrap()
+                );
+                Ok(a)
+            }
+            (Err(a), Err(b)) => {
+                let (a, b) = (code_of(a), code_of(b));
+                assert_eq!(a, b, "the paths disagree");
+                Err(a)
+            }
+            (a, b) => panic!("the paths disagree: {a:?} / {b:?}"),
+        }
+    }
+
+    #[wasm_bindgen_test]
+    async fn verify_webeid_token_from_js() {
         let (Some(token), Some(anchor)) = (
             shared("data/webeid/java/tokens/AbstractTestWithValidator__VALID_AUTH_TOKEN.json"),
             shared("data/webeid/java/TEST_of_ESTEID2018.cer"),
         ) else {
             return; // ../shared absent at build time
         };
-        let options = js_sys::Object::new();
-        let set = |k: &str, v: &JsValue| js_sys::Reflect::set(&options, &k.into(), v).unwrap();
-        set("origin", &"https://ria.ee".into());
-        set(
-            "nonce",
-            &"12345678123456781234567812345678912356789123".into(),
+        let trust = Trust::builder()
+            .webeid_anchor(js_sys::Uint8Array::from(anchor).into())
+            .unwrap()
+            .build()
+            .unwrap();
+        assert_eq!(trust.webeid_anchor_count(), 1);
+        let options = object(&[
+            ("origin", "https://ria.ee".into()),
+            (
+                "nonce",
+                "12345678123456781234567812345678912356789123".into(),
+            ),
+            (
+                "now",
+                js_sys::Date::new(&JsValue::from_f64(1_693_562_400_000.0)).into(),
+            ),
+        ]);
+        let token: JsValue = js_sys::Uint8Array::from(token).into();
+        let identity = webeid_both(&trust, &token, &options).await.unwrap();
+        assert_eq!(
+            field(&identity, "subject_id").as_deref(),
+            Some("PNOEE-38001085718")
         );
-        set(
-            "now",
-            &js_sys::Date::new(&JsValue::from_f64(1_693_562_400_000.0)).into(),
-        );
-        let anchors = js_sys::Array::of1(&js_sys::Uint8Array::from(anchor).into());
-        set("anchors", &anchors.into());
-        let token_js: JsValue = js_sys::Uint8Array::from(token).into();
-        let identity =
-            idbridge_wasm::verify_webeid_token(token_js.clone(), options.clone().into()).unwrap();
-        let get = |k: &str| {
-            js_sys::Reflect::get(&identity, &k.into())
-                .unwrap()
-                .as_string()
-        };
-        assert_eq!(get("subject_id").as_deref(), Some("PNOEE-38001085718"));
-        assert_eq!(get("system").as_deref(), Some("webeid"));
-        assert_eq!(get("loa").as_deref(), Some("high"));
+        assert_eq!(field(&identity, "system").as_deref(), Some("webeid"));
+        assert_eq!(field(&identity, "loa").as_deref(), Some("high"));
         // A wrong origin fails with the stable code.
-        set("origin", &"https://evil.example".into());
-        let err = idbridge_wasm::verify_webeid_token(token_js.clone(), options.clone().into())
-            .unwrap_err();
-        assert_eq!(code_of(err), "webeid.signature.invalid");
-        // The embedded production anchors do not trust a TEST card.
-        set("origin", &"https://ria.ee".into());
-        set("anchors", &"embedded".into());
-        let err = idbridge_wasm::verify_webeid_token(token_js.clone(), options.clone().into())
-            .unwrap_err();
-        assert_eq!(code_of(err), "x509.chain.untrusted");
-        // The embedded TEST anchors do; `now` as an RFC 3339 string.
-        set("anchors", &"test".into());
-        set("now", &"2023-09-01T10:00:00Z".into());
-        assert!(
-            idbridge_wasm::verify_webeid_token(token_js.clone(), options.clone().into()).is_ok()
+        set(&options, "origin", "https://evil.example".into());
+        assert_eq!(
+            webeid_both(&trust, &token, &options).await.unwrap_err(),
+            "webeid.signature.invalid"
         );
+        set(&options, "origin", "https://ria.ee".into());
+        // The embedded production anchors do not trust a TEST card.
+        let production = Trust::from_embedded(None).unwrap();
+        assert_eq!(production.webeid_anchor_count(), 2);
+        assert_eq!(
+            webeid_both(&production, &token, &options)
+                .await
+                .unwrap_err(),
+            "x509.chain.untrusted"
+        );
+        // The embedded TEST anchors do; `now` as an RFC 3339 string.
+        let test = Trust::from_embedded(Some("test".into())).unwrap();
+        set(&options, "now", "2023-09-01T10:00:00Z".into());
+        assert!(webeid_both(&test, &token, &options).await.is_ok());
         // Time is never implicit.
-        set("now", &JsValue::UNDEFINED);
-        let err = idbridge_wasm::verify_webeid_token(token_js, options.into()).unwrap_err();
-        assert_eq!(code_of(err), "config.invalid");
+        set(&options, "now", JsValue::UNDEFINED);
+        assert_eq!(
+            webeid_both(&test, &token, &options).await.unwrap_err(),
+            "config.invalid"
+        );
+        // Trust never comes in the options: an unknown option is refused.
+        set(&options, "now", "2023-09-01T10:00:00Z".into());
+        set(&options, "anchors", "test".into());
+        assert_eq!(
+            webeid_both(&test, &token, &options).await.unwrap_err(),
+            "config.invalid"
+        );
+        assert!(Trust::from_embedded(Some("staging".into())).is_err());
     }
 
     #[wasm_bindgen_test]
-    fn verify_spid_response_from_js() {
+    async fn verify_spid_response_from_js() {
         let (Some(response), Some(metadata)) = (
             shared("data/spid/ssc_signed/case-1.xml"),
             shared("vectors/spid/idp-metadata.xml"),
         ) else {
             return; // ../shared absent at build time
         };
-        let options = js_sys::Object::new();
-        let set = |k: &str, v: &JsValue| js_sys::Reflect::set(&options, &k.into(), v).unwrap();
-        set("spEntityId", &"https://sp.example.it".into());
-        set("acsUrl", &"https://sp.example.it/acs".into());
-        set(
-            "requestId",
-            &"_4d38c302617b5bf98951e65b4cf304711e2166df20".into(),
-        );
-        set("now", &"2025-01-01T10:00:30Z".into());
-        set("requestIssueInstant", &"2025-01-01T10:00:00Z".into());
-        set("input", &"xml".into());
-        set(
-            "metadata",
-            &js_sys::Array::of1(&js_sys::Uint8Array::from(metadata).into()).into(),
-        );
+        let trust = Trust::builder()
+            .pin_saml_idp_metadata(js_sys::Uint8Array::from(metadata).into())
+            .unwrap()
+            .build()
+            .unwrap();
+        assert_eq!(trust.saml_idp_entity_ids().len(), 1);
+        let options = object(&[
+            ("spEntityId", "https://sp.example.it".into()),
+            ("acsUrl", "https://sp.example.it/acs".into()),
+            (
+                "requestId",
+                "_4d38c302617b5bf98951e65b4cf304711e2166df20".into(),
+            ),
+            ("now", "2025-01-01T10:00:30Z".into()),
+            ("requestIssueInstant", "2025-01-01T10:00:00Z".into()),
+            ("input", "xml".into()),
+        ]);
         let r: JsValue = js_sys::Uint8Array::from(response).into();
-        let v = idbridge_wasm::verify_spid_response(r.clone(), options.clone().into()).unwrap();
-        let identity = js_sys::Reflect::get(&v, &"identity".into()).unwrap();
-        let subject = js_sys::Reflect::get(&identity, &"subject_id".into())
-            .unwrap()
-            .as_string();
-        assert_eq!(subject.as_deref(), Some("TINIT-GDASDV00A01H501J"));
-        let aid = js_sys::Reflect::get(&v, &"assertionId".into())
-            .unwrap()
-            .as_string();
-        assert!(aid.is_some_and(|a| !a.is_empty()));
-        // Another SP: the audience check fails with its code.
-        set("spEntityId", &"https://other.example.it".into());
-        let err = idbridge_wasm::verify_spid_response(r, options.into()).unwrap_err();
-        assert_eq!(code_of(err), "saml.audience.mismatch");
+        let sync =
+            idbridge_wasm::verify_spid_response_sync(&trust, r.clone(), options.clone()).unwrap();
+        let webcrypto = settle(idbridge_wasm::verify_spid_response(
+            &trust,
+            r.clone(),
+            options.clone(),
+        ))
+        .await
+        .unwrap();
+        assert_eq!(
+            js_sys::JSON::stringify(&sync).unwrap(),
+            js_sys::JSON::stringify(&webcrypto).unwrap()
+        );
+        let identity = js_sys::Reflect::get(&webcrypto, &"identity".into()).unwrap();
+        assert_eq!(
+            field(&identity, "subject_id").as_deref(),
+            Some("TINIT-GDASDV00A01H501J")
+        );
+        assert!(field(&webcrypto, "assertionId").is_some_and(|a| !a.is_empty()));
+        // Another SP: the audience check fails with its code, on both paths.
+        set(&options, "spEntityId", "https://other.example.it".into());
+        let sync = idbridge_wasm::verify_spid_response_sync(&trust, r.clone(), options.clone())
+            .unwrap_err();
+        let webcrypto = settle(idbridge_wasm::verify_spid_response(&trust, r, options))
+            .await
+            .unwrap_err();
+        assert_eq!(code_of(sync), "saml.audience.mismatch");
+        assert_eq!(code_of(webcrypto), "saml.audience.mismatch");
     }
 
     #[wasm_bindgen_test]
-    fn run_vectors_takes_a_js_object() {
+    async fn run_vectors_takes_a_js_object() {
         let obj = js_sys::Object::new();
         js_sys::Reflect::set(
             &obj,
@@ -264,14 +494,23 @@ mod js {
             &"{\"schema\":\"idbridge-vectors/1\"}".into(),
         )
         .unwrap();
-        let report = idbridge_wasm::run_vectors(&obj, vec!["a/bad.json".into()]).unwrap();
+        let report = idbridge_wasm::run_vectors_sync(&obj, vec!["a/bad.json".into()]).unwrap();
         assert_eq!(report.failed(), 1);
         assert_eq!(
             report.lines().last().unwrap(),
             "vectors: 0 passed, 1 failed"
         );
+        let report = settle(idbridge_wasm::run_vectors(&obj, vec!["a/bad.json".into()]))
+            .await
+            .unwrap();
+        let failed = js_sys::Reflect::get(&report, &"failed".into()).unwrap();
+        assert_eq!(failed.as_f64(), Some(1.0));
         js_sys::Reflect::set(&obj, &"a/num.json".into(), &JsValue::from_f64(1.0)).unwrap();
-        let err = idbridge_wasm::run_vectors(&obj, vec![]).unwrap_err();
+        let err = idbridge_wasm::run_vectors_sync(&obj, vec![]).unwrap_err();
+        assert_eq!(code_of(err), "input.encoding");
+        let err = settle(idbridge_wasm::run_vectors(&obj, vec![]))
+            .await
+            .unwrap_err();
         assert_eq!(code_of(err), "input.encoding");
     }
 }

@@ -1,0 +1,70 @@
+#!/usr/bin/env bash
+# Builds the npm package `idbridge` into wasm/pkg/ and checks its size.
+#
+#   wasm/build-pkg.sh
+#
+# cargo (profile wasm-release, opt-level "z") → wasm-bindgen --target web
+# (the CLI at the Cargo.lock version) → wasm-opt -Oz from the npm package
+# binaryen (Debian's v108 emits broken modules) → package.json with exports
+# for browsers, bundlers and Node, TypeScript declarations, README. Prints
+# the gzipped size of every file and fails past the budget.
+set -euo pipefail
+cd "$(dirname "$0")"
+
+# The enforced budget for the whole package, gzip -9, in KB (1000 bytes).
+# Issue 6 asks for 250 KB; see README.md "Size" for why the package is
+# above it today and what would bring it down.
+budget_kb=${IDBRIDGE_PKG_BUDGET_KB:-440}
+target_kb=250
+
+wb_version=$(awk '/^name = "wasm-bindgen"$/ { getline; gsub(/version = |"/, ""); print; exit }' ../Cargo.lock)
+if [ "$(wasm-bindgen --version 2>/dev/null | awk '{print $2}')" != "$wb_version" ]; then
+  echo "wasm-bindgen-cli $wb_version is required (cargo install wasm-bindgen-cli --version $wb_version)" >&2
+  exit 1
+fi
+if [ ! -x node_modules/.bin/wasm-opt ]; then
+  npm ci --no-audit --no-fund --loglevel=error
+fi
+
+CARGO_PROFILE_WASM_RELEASE_OPT_LEVEL=z \
+  cargo build --profile wasm-release -p idbridge-wasm --target wasm32-unknown-unknown --locked
+rm -rf pkg
+wasm-bindgen --target web --out-dir pkg --out-name idbridge \
+  ../target/wasm32-unknown-unknown/wasm-release/idbridge_wasm.wasm
+node_modules/.bin/wasm-opt -Oz --strip-debug --strip-producers \
+  --enable-bulk-memory --enable-nontrapping-float-to-int --enable-sign-ext \
+  --enable-mutable-globals --enable-reference-types --enable-multivalue \
+  pkg/idbridge_bg.wasm -o pkg/idbridge_bg.opt.wasm
+mv pkg/idbridge_bg.opt.wasm pkg/idbridge_bg.wasm
+rm -f pkg/.gitignore
+
+# The error codes as a TypeScript union, from the build itself.
+node --input-type=module -e '
+  import { readFileSync, appendFileSync } from "node:fs";
+  import { initSync, errorCodes } from "./pkg/idbridge.js";
+  initSync({ module: readFileSync("pkg/idbridge_bg.wasm") });
+  const codes = errorCodes().map((c) => JSON.stringify(c)).join("\n  | ");
+  appendFileSync("pkg/idbridge.d.ts",
+    "\n/** Every stable error code (see errorCodes()). */\nexport type ErrorCode =\n  | " + codes + ";\n");
+'
+cp pkg-template/node.js pkg-template/node.d.ts pkg/
+cp README.md pkg/README.md
+version=$(sed -n 's/^version = "\(.*\)"$/\1/p' ../Cargo.toml | head -1)
+sed "s/@VERSION@/$version/" pkg-template/package.json > pkg/package.json
+
+# Size: every file, gzip -9.
+total=0
+for f in pkg/*; do
+  gz=$(gzip -9c "$f" | wc -c)
+  total=$((total + gz))
+  printf '  %-28s %8d bytes, %7d gzipped\n' "${f#pkg/}" "$(wc -c < "$f")" "$gz"
+done
+printf 'idbridge package: %d bytes gzipped (%d.%d KB); budget %d KB, target %d KB\n' \
+  "$total" $((total / 1000)) $((total % 1000 / 100)) "$budget_kb" "$target_kb"
+if [ "$total" -gt $((budget_kb * 1000)) ]; then
+  echo "FAIL: the package is over its budget of $budget_kb KB gzipped" >&2
+  exit 1
+fi
+if [ "$total" -gt $((target_kb * 1000)) ]; then
+  echo "NOTE: above issue 6's target of $target_kb KB (README.md, Size)"
+fi

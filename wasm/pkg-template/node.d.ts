@@ -1,0 +1,2 @@
+export * from "./idbridge.js";
+export { default } from "./idbridge.js";

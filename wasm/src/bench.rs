@@ -1,0 +1,116 @@
+//! `SignatureChecks`: the signature checks one verification performs, to
+//! time alone. This is the *floor* a verification is measured against (the
+//! browser performance harness, `examples/browser/bench.html`): the same
+//! checks, same keys and messages, without the parsing and the rules.
+
+use crate::js::to_js;
+use crate::trust::Trust;
+use crate::verify::{Call, SamlCall, WebEidCall};
+use crate::webcrypto::WebCrypto;
+use idbridge::crypto::{self, Backend, Rejected, SignatureCheck};
+use js_sys::Promise;
+use std::rc::Rc;
+use std::sync::Mutex;
+use wasm_bindgen::prelude::*;
+use wasm_bindgen_futures::future_to_promise;
+
+/// The WASM backend, remembering every check it is given.
+#[derive(Debug, Default)]
+struct Collector {
+    checks: Mutex<Vec<SignatureCheck>>,
+}
+
+impl Backend for Collector {
+    fn name(&self) -> &'static str {
+        "collector"
+    }
+
+    fn verify(&self, check: &SignatureCheck) -> Result<(), Rejected> {
+        if let Ok(mut checks) = self.checks.lock() {
+            checks.push(check.clone());
+        }
+        crypto::default_backend().verify(check)
+    }
+}
+
+/// The signature checks of one successful verification, to be timed alone
+/// (a benchmarking aid: it verifies nothing about the input by itself).
+#[wasm_bindgen]
+#[derive(Debug)]
+pub struct SignatureChecks {
+    checks: Rc<Vec<SignatureCheck>>,
+    webcrypto: Rc<WebCrypto>,
+}
+
+fn collect(call: &dyn Call, trust: &Trust) -> Result<SignatureChecks, JsValue> {
+    let collector = Collector::default();
+    call.run(&collector, &trust.shared().core)
+        .map_err(|e| to_js(&e))?;
+    let checks = collector.checks.into_inner().unwrap_or_default();
+    Ok(SignatureChecks {
+        checks: Rc::new(checks),
+        webcrypto: Rc::new(WebCrypto::new()),
+    })
+}
+
+#[wasm_bindgen]
+impl SignatureChecks {
+    /// The checks `verifyWebEidTokenSync(trust, token, options)` performs
+    /// (it must succeed; throws its `IdbridgeError` otherwise).
+    #[wasm_bindgen(js_name = ofWebEidToken)]
+    pub fn of_webeid_token(
+        trust: &Trust,
+        #[wasm_bindgen(unchecked_param_type = "Uint8Array | string")] token: JsValue,
+        #[wasm_bindgen(unchecked_param_type = "WebEidOptions")] options: JsValue,
+    ) -> Result<SignatureChecks, JsValue> {
+        collect(&WebEidCall::parse(&token, &options)?, trust)
+    }
+
+    /// The checks `verifySpidResponseSync(trust, response, options)` performs.
+    #[wasm_bindgen(js_name = ofSpidResponse)]
+    pub fn of_spid_response(
+        trust: &Trust,
+        #[wasm_bindgen(unchecked_param_type = "Uint8Array | string")] response: JsValue,
+        #[wasm_bindgen(unchecked_param_type = "SamlOptions")] options: JsValue,
+    ) -> Result<SignatureChecks, JsValue> {
+        collect(&SamlCall::parse(false, &response, &options)?, trust)
+    }
+
+    /// How many checks.
+    #[wasm_bindgen(getter)]
+    pub fn count(&self) -> usize {
+        self.checks.len()
+    }
+
+    /// The checks' algorithm ids, in order.
+    #[wasm_bindgen(getter)]
+    pub fn algorithms(&self) -> Vec<String> {
+        self.checks
+            .iter()
+            .map(|c| c.algorithm().id().to_string())
+            .collect()
+    }
+
+    /// Verifies every check in WASM; whether all hold.
+    #[wasm_bindgen(js_name = verifySync)]
+    pub fn verify_sync(&self) -> bool {
+        self.checks
+            .iter()
+            .all(|c| crypto::default_backend().verify(c).is_ok())
+    }
+
+    /// Verifies every check with WebCrypto, concurrently (keys imported once
+    /// and cached, as a `Trust` does); resolves to whether all hold.
+    #[wasm_bindgen(unchecked_return_type = "Promise<boolean>")]
+    pub fn verify(&self) -> Promise {
+        let checks = Rc::clone(&self.checks);
+        let webcrypto = Rc::clone(&self.webcrypto);
+        future_to_promise(async move {
+            let refs: Vec<&SignatureCheck> = checks.iter().collect();
+            let answers = webcrypto.verify_all(&refs).await;
+            Ok(JsValue::from_bool(
+                answers.len() == refs.len() && answers.iter().all(|a| *a),
+            ))
+        })
+    }
+}

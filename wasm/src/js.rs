@@ -1,0 +1,99 @@
+//! Conversions between JavaScript values and idbridge's inputs and errors.
+
+use js_sys::{Object, Reflect};
+use wasm_bindgen::prelude::*;
+use wasm_bindgen::JsCast;
+
+/// An `Error` named `IdbridgeError` carrying the stable code of `e`.
+pub(crate) fn to_js(e: &idbridge::Error) -> JsValue {
+    js_error(e.code(), &e.to_string())
+}
+
+/// An `Error` named `IdbridgeError` with `.code = code`.
+pub(crate) fn js_error(code: &str, message: &str) -> JsValue {
+    let err = js_sys::Error::new(message);
+    err.set_name("IdbridgeError");
+    // Setting a property on a fresh Error object cannot fail.
+    let _ = Reflect::set(&err, &JsValue::from_str("code"), &JsValue::from_str(code));
+    err.into()
+}
+
+/// `config.invalid` with `why`.
+pub(crate) fn config(why: &str) -> JsValue {
+    js_error("config.invalid", why)
+}
+
+/// `obj[key]`, `undefined` when absent or when `obj` is not an object.
+pub(crate) fn get(obj: &JsValue, key: &str) -> JsValue {
+    if !obj.is_object() {
+        return JsValue::UNDEFINED;
+    }
+    Reflect::get(obj, &JsValue::from_str(key)).unwrap_or(JsValue::UNDEFINED)
+}
+
+/// Whether `v` is `undefined` or `null`.
+pub(crate) fn absent(v: &JsValue) -> bool {
+    v.is_undefined() || v.is_null()
+}
+
+/// Refuses an options object that is not an object or that names an
+/// option this function does not know: a misspelt or misplaced setting
+/// (say, trust anchors in the options) must not be silently ignored.
+pub(crate) fn check_options(options: &JsValue, known: &[&str]) -> Result<(), JsValue> {
+    if !options.is_object() {
+        return Err(config("options must be an object"));
+    }
+    for key in Object::keys(options.unchecked_ref::<Object>()).iter() {
+        let key = key.as_string().unwrap_or_default();
+        if !known.contains(&key.as_str()) {
+            return Err(config(&format!(
+                "unknown option {key:?} (known: {})",
+                known.join(", ")
+            )));
+        }
+    }
+    Ok(())
+}
+
+/// A string option.
+pub(crate) fn string(options: &JsValue, key: &str) -> Result<String, JsValue> {
+    get(options, key)
+        .as_string()
+        .ok_or_else(|| config(&format!("options.{key} must be a string")))
+}
+
+/// Bytes from a `Uint8Array` (copied) or a string (its UTF-8).
+pub(crate) fn bytes_of(v: &JsValue, what: &str) -> Result<Vec<u8>, JsValue> {
+    if let Some(s) = v.as_string() {
+        Ok(s.into_bytes())
+    } else if v.is_instance_of::<js_sys::Uint8Array>() {
+        Ok(js_sys::Uint8Array::new(v).to_vec())
+    } else {
+        Err(config(&format!("{what} must be a Uint8Array or a string")))
+    }
+}
+
+/// `now` as a `Date` or an RFC 3339 string: never an implicit clock.
+pub(crate) fn time_of(v: &JsValue, what: &str) -> Result<idbridge::UnixTime, JsValue> {
+    if let Some(s) = v.as_string() {
+        return idbridge::UnixTime::parse_rfc3339(&s).map_err(|e| to_js(&e));
+    }
+    if v.is_instance_of::<js_sys::Date>() {
+        let ms = js_sys::Date::from(v.clone()).get_time();
+        if ms.is_finite() {
+            return Ok(idbridge::UnixTime::from_unix_seconds(
+                (ms / 1000.0).floor() as i64
+            ));
+        }
+    }
+    Err(config(&format!(
+        "{what} must be a Date or an RFC 3339 string"
+    )))
+}
+
+/// A serializable value as a plain JS object (through JSON: no reference
+/// to WASM memory survives).
+pub(crate) fn to_plain<T: serde::Serialize>(value: &T) -> Result<JsValue, JsValue> {
+    let json = serde_json::to_string(value).map_err(|e| config(&e.to_string()))?;
+    js_sys::JSON::parse(&json)
+}
