@@ -14,6 +14,7 @@
 //! parent module's documentation.
 
 use crate::{Error, ErrorCode, Result};
+use core::cmp::Ordering;
 use roxmltree::{Node, NodeId, NodeType};
 
 /// Where canonical bytes go: a `Vec<u8>`, or a hasher (so the bytes stream
@@ -429,12 +430,24 @@ impl<'o, 'a, 'i: 'a> Canonicalizer<'o, 'a, 'i> {
         // "Lexicographic comparison [...] is based on the UCS codepoint
         // values, which is equivalent to lexicographic ordering based on
         // UTF-8": byte order.
-        self.declarations.sort_unstable_by(|a, b| a.0.cmp(&b.0));
+        if !self
+            .declarations
+            .is_sorted_by(|a, b| lex_opt(a.0, b.0) != Ordering::Greater)
+        {
+            self.declarations.sort_unstable_by(|a, b| lex_opt(a.0, b.0));
+        }
         // "Attribute nodes [...] are sorted lexicographically with namespace
         // URI as the primary key and local name as the secondary key (an
         // empty namespace URI is lexicographically least)."
-        self.attributes
-            .sort_unstable_by(|a, b| (a.namespace, a.local).cmp(&(b.namespace, b.local)));
+        let by_name = |a: &Attr<'_, '_>, b: &Attr<'_, '_>| {
+            lex(a.namespace, b.namespace).then_with(|| lex(a.local, b.local))
+        };
+        if !self
+            .attributes
+            .is_sorted_by(|a, b| by_name(a, b) != Ordering::Greater)
+        {
+            self.attributes.sort_unstable_by(by_name);
+        }
 
         w.push(b"<");
         w.push(qname.as_bytes());
@@ -473,14 +486,14 @@ impl<'o, 'a, 'i: 'a> Canonicalizer<'o, 'a, 'i> {
     /// rendered a non-empty default namespace (C14N 1.0 §2.3's rule for
     /// `xmlns=""`, restricted as Exc-C14N restricts every namespace node).
     fn consider(&mut self, prefix: Option<&'a str>, uri: &'a str) {
-        if self.declarations.iter().any(|(p, _)| *p == prefix) {
+        if self.declarations.iter().any(|(p, _)| same_opt(*p, prefix)) {
             return;
         }
         let nearest = self
             .rendered
             .iter()
             .rev()
-            .find(|(p, _)| *p == prefix)
+            .find(|(p, _)| same_opt(*p, prefix))
             .map(|(_, u)| *u);
         let render = if uri.is_empty() {
             nearest.is_some_and(|u| !u.is_empty())
@@ -492,6 +505,36 @@ impl<'o, 'a, 'i: 'a> Canonicalizer<'o, 'a, 'i> {
             self.rendered.push((prefix, uri));
         }
     }
+}
+
+/// Byte-order comparison of two names (C14N 1.0 §2.2's "lexicographic
+/// [...] based on UTF-8"). Names are short and often the very same slice
+/// (roxmltree shares namespace URIs), so a plain loop with a pointer fast
+/// path beats a `memcmp` call per comparison; the order is `str`'s.
+fn lex(a: &str, b: &str) -> Ordering {
+    if core::ptr::eq(a, b) {
+        return Ordering::Equal;
+    }
+    for (x, y) in a.bytes().zip(b.bytes()) {
+        if x != y {
+            return x.cmp(&y);
+        }
+    }
+    a.len().cmp(&b.len())
+}
+
+/// [`lex`] for prefixes: `None` (the default namespace) is least.
+fn lex_opt(a: Option<&str>, b: Option<&str>) -> Ordering {
+    match (a, b) {
+        (None, None) => Ordering::Equal,
+        (None, Some(_)) => Ordering::Less,
+        (Some(_), None) => Ordering::Greater,
+        (Some(a), Some(b)) => lex(a, b),
+    }
+}
+
+fn same_opt(a: Option<&str>, b: Option<&str>) -> bool {
+    lex_opt(a, b) == Ordering::Equal
 }
 
 fn inconsistent() -> Error {
@@ -566,7 +609,7 @@ fn check_namespace_uris<'a>(node: Node<'a, '_>, prefix: Option<&str>) -> Result<
                 "a relative namespace URI cannot be canonicalized",
             ));
         }
-        if bound.is_none() && namespace.name() == prefix {
+        if bound.is_none() && same_opt(namespace.name(), prefix) {
             bound = Some(uri);
         }
     }
@@ -698,6 +741,33 @@ mod tests {
         let e = to_vec(doc.root_element(), &Options::default()).unwrap_err();
         assert_eq!(e.code(), "xml.malformed");
         assert!(has_scheme("urn:x") && has_scheme("DAV:") && !has_scheme("a/b:c"));
+    }
+
+    #[test]
+    fn lex_is_str_order() {
+        let names = [
+            "",
+            "a",
+            "ab",
+            "b",
+            "B",
+            "xmlns",
+            "ID",
+            "Id",
+            "\u{e9}",
+            "e\u{301}",
+            "\u{10000}",
+            "z\u{ff}",
+        ];
+        for a in names {
+            for b in names {
+                assert_eq!(lex(a, b), a.cmp(b), "{a:?} vs {b:?}");
+                assert_eq!(lex_opt(Some(a), Some(b)), a.cmp(b));
+            }
+            assert_eq!(lex_opt(None, Some(a)), Ordering::Less);
+            assert_eq!(lex_opt(Some(a), None), Ordering::Greater);
+        }
+        assert_eq!(lex_opt(None, None), Ordering::Equal);
     }
 
     #[test]
