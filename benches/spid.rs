@@ -1,11 +1,18 @@
-//! SPID Response verification beside its floor: the same Response's
-//! signature checks alone (the Response's, when signed, and the
-//! Assertion's), on the same backend, in the same run.
+//! SPID and CIE ID Response verification beside two floors, on the same
+//! backend, in the same run:
 //!
-//! Input: the first valid case of `test-vectors/spid/` whose Response is
-//! signed as well as its Assertion (two RSA-2048 checks, as SPID IdPs send).
+//! - `floor`: the same Response's signature checks alone (the Response's,
+//!   when signed, and the Assertion's: RSA over each canonical SignedInfo);
+//! - `floor_digests`: those plus each reference digest over its
+//!   already-canonical content, compared with its DigestValue: the whole
+//!   cryptography of the two XML signatures, with no parsing and no
+//!   canonicalization.
 //!
-//! `cargo bench --bench spid`
+//! Input: the first valid case of `test-vectors/spid/` (`test-vectors/cie/`)
+//! whose Response is signed as well as its Assertion (two RSA-2048 checks,
+//! as the IdPs send).
+//!
+//! `cargo bench --bench spid` (groups `spid/<backend>` and `cie/<backend>`)
 #![allow(
     clippy::unwrap_used,
     clippy::expect_used,
@@ -14,6 +21,7 @@
 )]
 
 use criterion::{criterion_group, criterion_main, Criterion};
+use idbridge::cie;
 use idbridge::spid::{self, Comparison, Expectations, InputEncoding, Level};
 use idbridge::{crypto, Trust, UnixTime};
 use serde_json::Value;
@@ -25,8 +33,8 @@ struct Input {
     ctx: serde_json::Map<String, Value>,
 }
 
-fn find_input() -> Input {
-    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("test-vectors/spid");
+fn find_input(system: &str) -> Input {
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join(format!("test-vectors/{system}"));
     let mut files: Vec<PathBuf> = std::fs::read_dir(&dir)
         .unwrap_or_else(|e| panic!("{}: {e}", dir.display()))
         .flatten()
@@ -36,7 +44,7 @@ fn find_input() -> Input {
     files.sort();
     for f in files {
         let v: Value = serde_json::from_slice(&std::fs::read(&f).unwrap()).unwrap();
-        if v["kind"] != "spid-saml" {
+        if v["kind"] != format!("{system}-saml").as_str() {
             continue;
         }
         for g in v["testGroups"].as_array().unwrap() {
@@ -83,11 +91,14 @@ fn find_input() -> Input {
             }
         }
     }
-    panic!("no valid doubly signed spid-saml case in {}", dir.display());
+    panic!(
+        "no valid doubly signed {system}-saml case in {}",
+        dir.display()
+    );
 }
 
-fn spid(c: &mut Criterion) {
-    let input = find_input();
+fn bench_system(c: &mut Criterion, system: &str) {
+    let input = find_input(system);
     let mut builder = Trust::builder();
     for m in &input.metadata {
         builder = builder.pin_saml_idp_metadata(m).unwrap();
@@ -110,22 +121,32 @@ fn spid(c: &mut Criterion) {
         exp.request_issue_instant = Some(UnixTime::parse_rfc3339(t).unwrap());
     }
     let now = UnixTime::parse_rfc3339(s("now")).unwrap();
-    let idp = spid::verify_response(&trust, input.xml.as_bytes(), &exp, now)
-        .unwrap()
-        .idp_entity_id;
+    let verify = |backend: &dyn crypto::Backend| match system {
+        "spid" => spid::verify_response_with(backend, &trust, input.xml.as_bytes(), &exp, now),
+        _ => cie::verify_response_with(backend, &trust, input.xml.as_bytes(), &exp, now),
+    };
+    let idp = verify(crypto::default_backend()).unwrap().idp_entity_id;
     let checks = spid::bare_signature_checks(&trust, &input.xml, &idp).unwrap();
+    let signatures = spid::bare_signatures(&trust, &input.xml, &idp).unwrap();
     assert_eq!(checks.len(), 2);
+    assert_eq!(signatures.len(), 2);
+    eprintln!(
+        "{system}: {} bytes of XML, canonical signed content {:?} bytes",
+        input.xml.len(),
+        signatures
+            .iter()
+            .map(|s| s.content_len())
+            .collect::<Vec<_>>()
+    );
     for backend in crypto::backends() {
         for check in &checks {
             assert!(backend.verify(check).is_ok());
         }
-        let mut group = c.benchmark_group(format!("spid/{}", backend.name()));
-        group.bench_function("verify_response", |b| {
-            b.iter(|| {
-                spid::verify_response_with(*backend, &trust, input.xml.as_bytes(), &exp, now)
-                    .unwrap()
-            })
-        });
+        for signature in &signatures {
+            signature.verify(*backend).unwrap();
+        }
+        let mut group = c.benchmark_group(format!("{system}/{}", backend.name()));
+        group.bench_function("verify_response", |b| b.iter(|| verify(*backend).unwrap()));
         group.bench_function("floor", |b| {
             b.iter(|| {
                 for check in &checks {
@@ -133,13 +154,28 @@ fn spid(c: &mut Criterion) {
                 }
             })
         });
+        group.bench_function("floor_digests", |b| {
+            b.iter(|| {
+                for signature in &signatures {
+                    signature.verify(*backend).unwrap();
+                }
+            })
+        });
         group.finish();
     }
+}
+
+fn spid(c: &mut Criterion) {
+    bench_system(c, "spid");
+}
+
+fn cie(c: &mut Criterion) {
+    bench_system(c, "cie");
 }
 
 criterion_group! {
     name = benches;
     config = Criterion::default().sample_size(50).measurement_time(std::time::Duration::from_secs(3));
-    targets = spid
+    targets = spid, cie
 }
 criterion_main!(benches);

@@ -47,6 +47,32 @@ idbridge vectors --backend rustcrypto ../shared/vectors")]
     /// Verify one assertion and print the identity as JSON (or the error code and reason).
     #[command(subcommand)]
     Verify(Box<Verify>),
+    /// Measure each verifier beside its floor on built-in inputs (about 15 s).
+    ///
+    /// One row per verifier (spid, cie, webeid): microseconds per full
+    /// verification, microseconds per floor (the same input's signature
+    /// checks alone, recorded during a verification and re-run by
+    /// themselves, on the same backend), and their ratio. SAML rows add a
+    /// second floor with the reference digests. Verification and floor
+    /// batches alternate; each figure is the median of the rounds.
+    #[command(
+        after_help = "Examples:\n  idbridge bench\n  idbridge bench --json --backend all\n  \
+idbridge bench --threads 2"
+    )]
+    Bench {
+        /// Print one JSON object per row: name, us_per_op, floor_us_per_op, ratio (and more keys).
+        #[arg(long)]
+        json: bool,
+        /// The backend: rustcrypto, aws-lc-rs, ring, or all (default: this build's default).
+        #[arg(long, value_name = "NAME")]
+        backend: Option<String>,
+        /// Seconds per verifier and backend.
+        #[arg(long, value_name = "SECS", default_value_t = 4.0)]
+        seconds: f64,
+        /// Also measure throughput with this many threads sharing one Trust, against one thread.
+        #[arg(long, value_name = "N")]
+        threads: Option<usize>,
+    },
 }
 
 /// The arguments shared by `verify spid` and `verify cie`.
@@ -151,6 +177,104 @@ fn main() -> ExitCode {
             paths,
         } => run_vectors(json, &backends, &paths),
         Command::Verify(v) => run_verify(*v),
+        Command::Bench {
+            json,
+            backend,
+            seconds,
+            threads,
+        } => run_bench(json, backend.as_deref(), seconds, threads),
+    }
+}
+
+fn run_bench(json: bool, backend: Option<&str>, seconds: f64, threads: Option<usize>) -> ExitCode {
+    use idbridge::vectors::bench;
+    let backends: Vec<&'static dyn idbridge::crypto::Backend> = match backend {
+        None => vec![idbridge::crypto::default_backend()],
+        Some("all") => idbridge::crypto::backends().to_vec(),
+        Some(name) => match idbridge::crypto::backend_by_name(name) {
+            Some(b) => vec![b],
+            None => {
+                eprintln!("idbridge: unknown backend {name:?}");
+                return ExitCode::from(2);
+            }
+        },
+    };
+    if !(seconds.is_finite() && seconds > 0.0 && seconds <= 600.0) {
+        eprintln!("idbridge: --seconds must be in (0, 600]");
+        return ExitCode::from(2);
+    }
+    let start = std::time::Instant::now();
+    let clock = move || start.elapsed().as_secs_f64();
+    let result = bench::with_workloads(|workloads| -> Result<(), idbridge::Error> {
+        if !json {
+            println!("idbridge bench: {seconds} s per verifier and backend; floor = the same input's signature checks alone");
+            for w in workloads {
+                println!("  {:<7} {}", w.name, w.input);
+            }
+            println!(
+                "{:<7} {:<11} {:>10} {:>12} {:>7} {:>15} {:>7}",
+                "name", "backend", "µs/op", "floor µs/op", "ratio", "+digests µs/op", "ratio"
+            );
+        }
+        for backend in &backends {
+            for w in workloads {
+                let row = bench::measure(w, *backend, &clock, seconds)?;
+                if json {
+                    println!("{}", row.json_line());
+                } else {
+                    let (fd, rd) = match (row.floor_digests_us_per_op, row.ratio_digests()) {
+                        (Some(f), Some(r)) => (format!("{f:.1}"), format!("{r:.2}")),
+                        _ => ("-".into(), "-".into()),
+                    };
+                    println!(
+                        "{:<7} {:<11} {:>10.1} {:>12.1} {:>7.2} {:>15} {:>7}",
+                        row.name,
+                        row.backend,
+                        row.us_per_op,
+                        row.floor_us_per_op,
+                        row.ratio(),
+                        fd,
+                        rd
+                    );
+                }
+            }
+            if let Some(n) = threads {
+                for w in workloads {
+                    let one = bench::throughput(w, *backend, 1, seconds)?;
+                    let many = bench::throughput(w, *backend, n, seconds)?;
+                    if json {
+                        println!(
+                            "{}",
+                            serde_json::json!({
+                                "name": format!("{}-throughput", w.name),
+                                "backend": backend.name(),
+                                "threads": n,
+                                "ops_per_s_1": one.round(),
+                                "ops_per_s_n": many.round(),
+                                "scaling": (many / one * 100.0).round() / 100.0,
+                            })
+                        );
+                    } else {
+                        println!(
+                            "throughput {:<7} {:<11} 1 thread {:>8.0}/s, {n} threads {:>8.0}/s: {:.2}x",
+                            w.name,
+                            backend.name(),
+                            one,
+                            many,
+                            many / one
+                        );
+                    }
+                }
+            }
+        }
+        Ok(())
+    });
+    match result {
+        Ok(Ok(())) => ExitCode::SUCCESS,
+        Ok(Err(e)) | Err(e) => {
+            eprintln!("idbridge: bench: {}: {e}", e.code());
+            ExitCode::from(1)
+        }
     }
 }
 

@@ -122,3 +122,26 @@ fn verify_webeid_prints_the_identity_or_the_code() {
         "{out}"
     );
 }
+
+#[test]
+fn bench_prints_one_json_row_per_verifier() {
+    let (code, out, err) = idbridge(&["bench", "--json", "--seconds", "0.05"]);
+    assert_eq!(code, 0, "{err}");
+    let rows: Vec<serde_json::Value> = out
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap())
+        .collect();
+    let names: Vec<_> = rows.iter().map(|r| r["name"].as_str().unwrap()).collect();
+    assert_eq!(names, ["spid", "cie", "webeid"]);
+    for r in &rows {
+        let us = r["us_per_op"].as_f64().unwrap();
+        let floor = r["floor_us_per_op"].as_f64().unwrap();
+        let ratio = r["ratio"].as_f64().unwrap();
+        assert!(us > 0.0 && floor > 0.0, "{r}");
+        assert!((ratio - us / floor).abs() < 0.02 * ratio + 0.01, "{r}");
+    }
+    let (code, _, err) = idbridge(&["bench", "--backend", "nope"]);
+    assert_eq!(code, 2, "{err}");
+    let (code, _, _) = idbridge(&["bench", "--seconds", "0"]);
+    assert_eq!(code, 2);
+}

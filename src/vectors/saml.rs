@@ -24,11 +24,21 @@ fn required<'v>(job: &'v Job<'_>, key: &str) -> Result<&'v str, String> {
     s(job, key)?.ok_or_else(|| format!("context.{key} is required"))
 }
 
-pub(crate) fn run(
-    job: &Job<'_>,
-    backend: &'static dyn Backend,
+/// A case's trust, expectations, profile and time, ready to verify (also
+/// used by the built-in benchmark).
+pub(crate) struct Prepared<'v> {
+    pub trust: Trust,
+    pub expectations: Expectations<'v>,
+    pub profile: Profile,
+    pub now: UnixTime,
+}
+
+/// Reads the case: `Err` for a malformed vector, `Ok(Err)` when the trust
+/// itself is refused (the case's outcome).
+pub(crate) fn prepare<'v>(
+    job: &'v Job<'_>,
     cie: bool,
-) -> Result<Outcome, String> {
+) -> Result<core::result::Result<Prepared<'v>, crate::Error>, String> {
     let files = job
         .trust
         .get("idp_metadata")
@@ -80,5 +90,30 @@ pub(crate) fn run(
     };
     let now = UnixTime::parse_rfc3339(required(job, "now")?).map_err(|e| e.to_string())?;
     let profile = if cie { Profile::Cie } else { Profile::Spid };
-    Ok(saml::verify_with(backend, &trust, job.input, &exp, profile, now).map(|v| Some(v.identity)))
+    Ok(Ok(Prepared {
+        trust,
+        expectations: exp,
+        profile,
+        now,
+    }))
+}
+
+pub(crate) fn run(
+    job: &Job<'_>,
+    backend: &'static dyn Backend,
+    cie: bool,
+) -> Result<Outcome, String> {
+    let p = match prepare(job, cie)? {
+        Ok(p) => p,
+        Err(e) => return Ok(Err(e)),
+    };
+    Ok(saml::verify_with(
+        backend,
+        &p.trust,
+        job.input,
+        &p.expectations,
+        p.profile,
+        p.now,
+    )
+    .map(|v| Some(v.identity)))
 }

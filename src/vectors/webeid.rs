@@ -18,7 +18,35 @@ fn string<'v>(job: &'v Job<'_>, key: &str) -> Result<&'v str, String> {
         .ok_or_else(|| format!("context.{key} must be a string"))
 }
 
-pub(crate) fn run(job: &Job<'_>, backend: &'static dyn Backend) -> Result<Outcome, String> {
+/// A case's trust, expectations and time, ready to verify (also used by
+/// the built-in benchmark).
+pub(crate) struct Prepared<'v> {
+    pub trust: Trust,
+    origin: &'v str,
+    nonce: &'v str,
+    pub now: UnixTime,
+    ocsp: Option<(Vec<u8>, Option<Vec<u8>>)>,
+}
+
+impl Prepared<'_> {
+    pub(crate) fn expectations(&self) -> Expectations<'_> {
+        let mut expectations = Expectations::new(self.origin, self.nonce);
+        if let Some((response, responder)) = &self.ocsp {
+            expectations.ocsp = Ocsp::Response {
+                response,
+                responder: responder.as_deref(),
+                request_nonce: None,
+            };
+        }
+        expectations
+    }
+}
+
+/// Reads the case: `Err` for a malformed vector, `Ok(Err)` when the trust
+/// itself is refused (the case's outcome).
+pub(crate) fn prepare<'v>(
+    job: &'v Job<'_>,
+) -> Result<core::result::Result<Prepared<'v>, crate::Error>, String> {
     let anchors = job
         .trust
         .get("anchors")
@@ -40,10 +68,9 @@ pub(crate) fn run(job: &Job<'_>, backend: &'static dyn Backend) -> Result<Outcom
     let origin = string(job, "origin")?;
     let nonce = string(job, "nonce")?;
     let now = UnixTime::parse_rfc3339(string(job, "now")?).map_err(|e| e.to_string())?;
-    let (response, responder);
     let ocsp = match job.context.get("ocsp") {
-        None => Ocsp::Off,
-        Some(Value::String(s)) if s == "off" => Ocsp::Off,
+        None => None,
+        Some(Value::String(s)) if s == "off" => None,
         Some(Value::Object(o)) => {
             for key in o.keys() {
                 if key != "response" && key != "responder" {
@@ -54,24 +81,36 @@ pub(crate) fn run(job: &Job<'_>, backend: &'static dyn Backend) -> Result<Outcom
                 .get("response")
                 .and_then(Value::as_str)
                 .ok_or("context.ocsp.response must be a file name")?;
-            response = job.read_relative(file)?;
-            responder = match o.get("responder") {
+            let response = job.read_relative(file)?;
+            let responder = match o.get("responder") {
                 None => None,
                 Some(Value::String(f)) => Some(job.read_relative(f)?),
                 Some(_) => return Err("context.ocsp.responder must be a file name".into()),
             };
-            Ocsp::Response {
-                response: &response,
-                responder: responder.as_deref(),
-                request_nonce: None,
-            }
+            Some((response, responder))
         }
         Some(_) => return Err("context.ocsp must be \"off\" or an object".into()),
     };
-    let mut expectations = Expectations::new(origin, nonce);
-    expectations.ocsp = ocsp;
-    Ok(
-        webeid::verify_token_with(backend, &trust, job.input, &expectations, now)
-            .map(|v| Some(v.identity)),
+    Ok(Ok(Prepared {
+        trust,
+        origin,
+        nonce,
+        now,
+        ocsp,
+    }))
+}
+
+pub(crate) fn run(job: &Job<'_>, backend: &'static dyn Backend) -> Result<Outcome, String> {
+    let prepared = match prepare(job)? {
+        Ok(p) => p,
+        Err(e) => return Ok(Err(e)),
+    };
+    Ok(webeid::verify_token_with(
+        backend,
+        &prepared.trust,
+        job.input,
+        &prepared.expectations(),
+        prepared.now,
     )
+    .map(|v| Some(v.identity)))
 }

@@ -1,0 +1,544 @@
+//! Built-in measurements: each verifier beside its floor, on inputs that
+//! ship inside the library, so anyone can see the figures on their own
+//! machine (`idbridge bench`, and the WASM package's harness).
+//!
+//! A verifier's **floor** is the same input's signature checks alone, on
+//! the same backend: the checks are recorded while the input is verified
+//! once, then re-run by themselves. For SAML a second floor,
+//! `floor_digests`, adds each reference digest over its already-canonical
+//! content: the whole cryptography of an XML signature, with no parsing
+//! and no canonicalization.
+//!
+//! Time comes from the caller (`clock` returns seconds from any origin), so
+//! the same code measures natively and in a browser.
+//!
+//! ```
+//! use idbridge::{crypto, vectors::bench};
+//! let clock = {
+//!     let start = std::time::Instant::now();
+//!     move || start.elapsed().as_secs_f64()
+//! };
+//! bench::with_workloads(|workloads| {
+//!     for w in workloads {
+//!         let row = bench::measure(w, crypto::default_backend(), &clock, 0.05)?;
+//!         assert!(row.floor_us_per_op > 0.0 && row.us_per_op > 0.0);
+//!         println!("{}", row.json_line());
+//!     }
+//!     Ok::<(), idbridge::Error>(())
+//! })??;
+//! # Ok::<(), idbridge::Error>(())
+//! ```
+
+use super::format::{self, VectorFile};
+use super::kinds::Job;
+use super::{sibling, Files, MemoryFiles};
+use crate::crypto::{Backend, Rejected, SignatureCheck};
+use crate::error::{Error, ErrorCode};
+use crate::saml::{self, InputEncoding};
+use crate::{webeid, Result};
+use base64::Engine as _;
+use std::sync::Mutex;
+
+/// The embedded inputs: (path, bytes). The paths are the repository's.
+const EMBEDDED: &[(&str, &[u8])] = &[
+    (
+        "test-vectors/spid/input.json",
+        include_bytes!("../../test-vectors/spid/input.json"),
+    ),
+    (
+        "test-vectors/spid/responses/base64-valid.b64",
+        include_bytes!("../../test-vectors/spid/responses/base64-valid.b64"),
+    ),
+    (
+        "test-vectors/spid/metadata/idp.xml",
+        include_bytes!("../../test-vectors/spid/metadata/idp.xml"),
+    ),
+    (
+        "test-vectors/cie/profile.json",
+        include_bytes!("../../test-vectors/cie/profile.json"),
+    ),
+    (
+        "test-vectors/cie/responses/valid.xml",
+        include_bytes!("../../test-vectors/cie/responses/valid.xml"),
+    ),
+    (
+        "test-vectors/cie/metadata/cie-idp.xml",
+        include_bytes!("../../test-vectors/cie/metadata/cie-idp.xml"),
+    ),
+    (
+        "test-vectors/webeid/certificate.json",
+        include_bytes!("../../test-vectors/webeid/certificate.json"),
+    ),
+    (
+        "test-vectors/webeid/tokens/es384.token",
+        include_bytes!("../../test-vectors/webeid/tokens/es384.token"),
+    ),
+    (
+        "test-vectors/webeid/pki/esteid2026.cer",
+        include_bytes!("../../test-vectors/webeid/pki/esteid2026.cer"),
+    ),
+];
+
+type VerifyFn<'a> = Box<dyn Fn(&dyn Backend) -> Result<()> + Send + Sync + 'a>;
+
+/// One verifier on one built-in input.
+pub struct Workload<'a> {
+    /// `spid`, `cie`, `webeid`.
+    pub name: &'static str,
+    /// What the input is, for reports.
+    pub input: String,
+    verify: VerifyFn<'a>,
+    digests: Option<Vec<saml::BareSignature>>,
+}
+
+impl core::fmt::Debug for Workload<'_> {
+    fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
+        f.debug_struct("Workload")
+            .field("name", &self.name)
+            .field("input", &self.input)
+            .finish_non_exhaustive()
+    }
+}
+
+impl Workload<'_> {
+    /// One full verification.
+    pub fn verify(&self, backend: &dyn Backend) -> Result<()> {
+        (self.verify)(backend)
+    }
+
+    /// The signature checks one verification makes on `backend`, recorded.
+    pub fn floor_checks(&self, backend: &dyn Backend) -> Result<Vec<SignatureCheck>> {
+        let recorder = Recorder {
+            inner: backend,
+            seen: Mutex::new(Vec::new()),
+        };
+        (self.verify)(&recorder)?;
+        let checks = recorder
+            .seen
+            .into_inner()
+            .map_err(|_| Error::new(ErrorCode::ConfigInvalid, "a poisoned recorder"))?;
+        if checks.is_empty() {
+            return Err(Error::new(
+                ErrorCode::ConfigInvalid,
+                "the verification made no signature check",
+            ));
+        }
+        Ok(checks)
+    }
+}
+
+/// A backend that verifies with `inner` and keeps every check it was given.
+struct Recorder<'b> {
+    inner: &'b dyn Backend,
+    seen: Mutex<Vec<SignatureCheck>>,
+}
+
+impl Backend for Recorder<'_> {
+    fn name(&self) -> &'static str {
+        self.inner.name()
+    }
+
+    fn verify(&self, check: &SignatureCheck) -> core::result::Result<(), Rejected> {
+        if let Ok(mut seen) = self.seen.lock() {
+            seen.push(check.clone());
+        }
+        self.inner.verify(check)
+    }
+}
+
+/// A case of an embedded vector file, with its merged context and input.
+struct Case {
+    path: &'static str,
+    file: VectorFile,
+    group: usize,
+    context: serde_json::Map<String, serde_json::Value>,
+    input: Vec<u8>,
+}
+
+fn defect(what: String) -> Error {
+    Error::with_detail(
+        ErrorCode::ConfigInvalid,
+        format!("built-in bench input: {what}"),
+    )
+}
+
+impl Case {
+    fn load(files: &MemoryFiles, path: &'static str, tc_id: u64) -> Result<Case> {
+        let bytes = files.read(path).map_err(defect)?;
+        let text = std::str::from_utf8(&bytes).map_err(|_| defect(format!("{path}: not UTF-8")))?;
+        let file = VectorFile::parse(text).map_err(|e| defect(format!("{path}: {e}")))?;
+        let (group, case) = file
+            .test_groups
+            .iter()
+            .enumerate()
+            .find_map(|(i, g)| g.tests.iter().find(|t| t.tc_id == tc_id).map(|t| (i, t)))
+            .ok_or_else(|| defect(format!("{path}: no tcId {tc_id}")))?;
+        if case.result != super::Expected::Valid {
+            return Err(defect(format!("{path} tcId {tc_id} is not a valid case")));
+        }
+        let rel = case
+            .input
+            .file
+            .as_deref()
+            .ok_or_else(|| defect(format!("{path} tcId {tc_id} has no input file")))?;
+        let input = files.read(&sibling(path, rel)).map_err(defect)?;
+        let context = file
+            .test_groups
+            .get(group)
+            .map(|g| format::merge(&g.context, &case.context))
+            .unwrap_or_default();
+        Ok(Case {
+            path,
+            file,
+            group,
+            context,
+            input,
+        })
+    }
+
+    fn job<'a>(&'a self, files: &'a MemoryFiles, input: &'a [u8]) -> Result<Job<'a>> {
+        let group = self
+            .file
+            .test_groups
+            .get(self.group)
+            .ok_or_else(|| defect("no group".into()))?;
+        Ok(Job {
+            files,
+            vector_path: self.path,
+            trust: &group.trust,
+            context: &self.context,
+            input,
+        })
+    }
+}
+
+/// The SAML input as XML text: the posted base64 decoded once, so the
+/// measurement (like the criterion bench) starts at the XML.
+fn saml_xml(case: &Case) -> Result<String> {
+    let raw = match case.context.get("input_encoding").and_then(|v| v.as_str()) {
+        Some("xml") => case.input.clone(),
+        _ => {
+            let compact: Vec<u8> = case
+                .input
+                .iter()
+                .copied()
+                .filter(|b| !b.is_ascii_whitespace())
+                .collect();
+            base64::engine::general_purpose::STANDARD
+                .decode(compact)
+                .map_err(|_| defect("the SAMLResponse is not base64".into()))?
+        }
+    };
+    String::from_utf8(raw).map_err(|_| defect("the SAML XML is not UTF-8".into()))
+}
+
+fn saml_workload<'a>(
+    name: &'static str,
+    case: &Case,
+    xml: &'a str,
+    p: &'a super::saml::Prepared<'a>,
+) -> Result<Workload<'a>> {
+    let idp = saml::verify_with(
+        crate::crypto::default_backend(),
+        &p.trust,
+        xml.as_bytes(),
+        &p.expectations,
+        p.profile,
+        p.now,
+    )?
+    .idp_entity_id;
+    let digests = saml::bare_signatures(&p.trust, xml, &idp)?;
+    Ok(Workload {
+        name,
+        input: format!(
+            "{} tcId 1: a {}-byte Response, {} signatures",
+            case.path,
+            xml.len(),
+            digests.len()
+        ),
+        verify: Box::new(move |backend: &dyn Backend| {
+            saml::verify_with(
+                backend,
+                &p.trust,
+                xml.as_bytes(),
+                &p.expectations,
+                p.profile,
+                p.now,
+            )
+            .map(|_| ())
+        }),
+        digests: Some(digests),
+    })
+}
+
+/// Builds the workloads (SPID, CIE ID, Web eID) and hands them to `f`.
+/// Trust is built once here, as a service builds it at start-up.
+pub fn with_workloads<R>(f: impl FnOnce(&[Workload<'_>]) -> R) -> Result<R> {
+    let mut files = MemoryFiles::new();
+    for (path, bytes) in EMBEDDED {
+        files.insert(path, bytes.to_vec());
+    }
+    let spid_case = Case::load(&files, "test-vectors/spid/input.json", 1)?;
+    let cie_case = Case::load(&files, "test-vectors/cie/profile.json", 1)?;
+    let webeid_case = Case::load(&files, "test-vectors/webeid/certificate.json", 1)?;
+
+    let spid_xml = saml_xml(&spid_case)?;
+    let cie_xml = saml_xml(&cie_case)?;
+    let spid_job = spid_case.job(&files, spid_xml.as_bytes())?;
+    let cie_job = cie_case.job(&files, cie_xml.as_bytes())?;
+    let webeid_job = webeid_case.job(&files, &webeid_case.input)?;
+
+    let prepared = |job, cie| -> Result<super::saml::Prepared<'_>> {
+        let mut p = super::saml::prepare(job, cie)
+            .map_err(defect)?
+            .map_err(|e| defect(e.to_string()))?;
+        p.expectations.input = InputEncoding::Xml;
+        Ok(p)
+    };
+    let spid = prepared(&spid_job, false)?;
+    let cie = prepared(&cie_job, true)?;
+    let web = super::webeid::prepare(&webeid_job)
+        .map_err(defect)?
+        .map_err(|e| defect(e.to_string()))?;
+    let web_expectations = web.expectations();
+
+    let workloads = vec![
+        saml_workload("spid", &spid_case, &spid_xml, &spid)?,
+        saml_workload("cie", &cie_case, &cie_xml, &cie)?,
+        Workload {
+            name: "webeid",
+            input: format!(
+                "{} tcId 1: a {}-byte ES384 token, P-521 issuing CA",
+                webeid_case.path,
+                webeid_case.input.len()
+            ),
+            verify: Box::new(|backend: &dyn Backend| {
+                webeid::verify_token_with(
+                    backend,
+                    &web.trust,
+                    &webeid_case.input,
+                    &web_expectations,
+                    web.now,
+                )
+                .map(|_| ())
+            }),
+            digests: None,
+        },
+    ];
+    Ok(f(&workloads))
+}
+
+/// One verifier's figures on one backend.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Row {
+    /// `spid`, `cie`, `webeid`.
+    pub name: &'static str,
+    /// The backend's name.
+    pub backend: &'static str,
+    /// Microseconds per full verification (median of the rounds).
+    pub us_per_op: f64,
+    /// Microseconds per floor: the same input's signature checks alone.
+    pub floor_us_per_op: f64,
+    /// SAML only: the floor with the reference digests.
+    pub floor_digests_us_per_op: Option<f64>,
+    /// Rounds measured.
+    pub rounds: usize,
+}
+
+impl Row {
+    /// `us_per_op / floor_us_per_op`.
+    pub fn ratio(&self) -> f64 {
+        self.us_per_op / self.floor_us_per_op
+    }
+
+    /// `us_per_op / floor_digests_us_per_op`, for SAML.
+    pub fn ratio_digests(&self) -> Option<f64> {
+        self.floor_digests_us_per_op.map(|f| self.us_per_op / f)
+    }
+
+    /// One JSON object: `name`, `us_per_op`, `floor_us_per_op`, `ratio`,
+    /// then `backend`, `rounds` and, for SAML, `floor_digests_us_per_op`
+    /// and `ratio_digests`.
+    pub fn json_line(&self) -> String {
+        let round2 = |x: f64| (x * 100.0).round() / 100.0;
+        let mut o = serde_json::Map::new();
+        o.insert("name".into(), self.name.into());
+        o.insert("us_per_op".into(), round2(self.us_per_op).into());
+        o.insert(
+            "floor_us_per_op".into(),
+            round2(self.floor_us_per_op).into(),
+        );
+        o.insert("ratio".into(), round2(self.ratio()).into());
+        o.insert("backend".into(), self.backend.into());
+        o.insert("rounds".into(), self.rounds.into());
+        if let (Some(f), Some(r)) = (self.floor_digests_us_per_op, self.ratio_digests()) {
+            o.insert("floor_digests_us_per_op".into(), round2(f).into());
+            o.insert("ratio_digests".into(), round2(r).into());
+        }
+        serde_json::Value::Object(o).to_string()
+    }
+}
+
+fn median(mut xs: Vec<f64>) -> f64 {
+    xs.sort_by(f64::total_cmp);
+    match xs.len() {
+        0 => f64::NAN,
+        n if n % 2 == 1 => xs.get(n / 2).copied().unwrap_or(f64::NAN),
+        n => {
+            (xs.get(n / 2 - 1).copied().unwrap_or(f64::NAN)
+                + xs.get(n / 2).copied().unwrap_or(f64::NAN))
+                / 2.0
+        }
+    }
+}
+
+/// Times `n` runs of `op`: microseconds per run.
+fn batch(clock: &dyn Fn() -> f64, n: u32, op: &mut dyn FnMut() -> Result<()>) -> Result<f64> {
+    let start = clock();
+    for _ in 0..n {
+        op()?;
+    }
+    Ok((clock() - start) * 1e6 / f64::from(n.max(1)))
+}
+
+/// Measures `w` on `backend` for about `seconds`: rounds of a batch of
+/// verifications, then a batch of floors (and of digest floors), each
+/// batch about 10 ms; the medians of the rounds. Verification and floor
+/// alternate, so a slow moment of the machine weighs on both alike.
+pub fn measure(
+    w: &Workload<'_>,
+    backend: &dyn Backend,
+    clock: &dyn Fn() -> f64,
+    seconds: f64,
+) -> Result<Row> {
+    let checks = w.floor_checks(backend)?;
+    let mut verify = || w.verify(backend);
+    let mut floor = || {
+        for check in &checks {
+            backend.verify(check).map_err(|_| check.failure().clone())?;
+        }
+        Ok(())
+    };
+    let mut digests = || {
+        for s in w.digests.iter().flatten() {
+            s.verify(backend)?;
+        }
+        Ok(())
+    };
+    // Calibrate: iterations per ~10 ms batch.
+    let one = batch(clock, 3, &mut verify)?.max(0.01);
+    let n = ((10_000.0 / one) as u32).clamp(1, 100_000);
+    let one_floor = batch(clock, 3, &mut floor)?.max(0.01);
+    let n_floor = ((10_000.0 / one_floor) as u32).clamp(1, 100_000);
+    let (mut v, mut f, mut d) = (Vec::new(), Vec::new(), Vec::new());
+    let start = clock();
+    while v.len() < 3 || clock() - start < seconds {
+        v.push(batch(clock, n, &mut verify)?);
+        f.push(batch(clock, n_floor, &mut floor)?);
+        if w.digests.is_some() {
+            d.push(batch(clock, n_floor, &mut digests)?);
+        }
+        if v.len() >= 10_000 {
+            break;
+        }
+    }
+    Ok(Row {
+        name: w.name,
+        backend: backend.name(),
+        rounds: v.len(),
+        us_per_op: median(v),
+        floor_us_per_op: median(f),
+        floor_digests_us_per_op: w.digests.as_ref().map(|_| median(d)),
+    })
+}
+
+/// Verifications per second of `w` on `backend` with `threads` threads
+/// sharing one `Trust` (the workload's), each verifying in a loop for about
+/// `seconds`. Native only.
+#[cfg(not(target_arch = "wasm32"))]
+pub fn throughput(
+    w: &Workload<'_>,
+    backend: &dyn Backend,
+    threads: usize,
+    seconds: f64,
+) -> Result<f64> {
+    let start = std::time::Instant::now();
+    let results: Vec<Result<u64>> = std::thread::scope(|scope| {
+        let handles: Vec<_> = (0..threads.max(1))
+            .map(|_| {
+                scope.spawn(|| {
+                    let mut done = 0u64;
+                    while start.elapsed().as_secs_f64() < seconds {
+                        w.verify(backend)?;
+                        done += 1;
+                    }
+                    Ok(done)
+                })
+            })
+            .collect();
+        handles
+            .into_iter()
+            .map(|h| {
+                h.join().unwrap_or_else(|_| {
+                    Err(Error::new(
+                        ErrorCode::ConfigInvalid,
+                        "a bench thread failed",
+                    ))
+                })
+            })
+            .collect()
+    });
+    let elapsed = start.elapsed().as_secs_f64();
+    let mut total = 0u64;
+    for r in results {
+        total += r?;
+    }
+    Ok(total as f64 / elapsed)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_workload_verifies_and_records_its_checks() {
+        with_workloads(|ws| {
+            let names: Vec<_> = ws.iter().map(|w| w.name).collect();
+            assert_eq!(names, ["spid", "cie", "webeid"]);
+            for w in ws {
+                for backend in crate::crypto::backends() {
+                    w.verify(*backend).unwrap();
+                    let checks = w.floor_checks(*backend).unwrap();
+                    // SPID and CIE: the Response's and the Assertion's
+                    // signatures; Web eID: the CA's on the certificate and
+                    // the token's.
+                    assert_eq!(checks.len(), 2, "{}", w.name);
+                    for c in &checks {
+                        backend.verify(c).unwrap();
+                    }
+                }
+            }
+        })
+        .unwrap();
+    }
+
+    #[test]
+    fn measure_reports_positive_figures() {
+        let start = std::time::Instant::now();
+        let clock = move || start.elapsed().as_secs_f64();
+        with_workloads(|ws| {
+            for w in ws {
+                let row = measure(w, crate::crypto::default_backend(), &clock, 0.0).unwrap();
+                assert!(row.rounds >= 3);
+                assert!(row.us_per_op.is_finite() && row.us_per_op > 0.0);
+                assert!(row.floor_us_per_op.is_finite() && row.floor_us_per_op > 0.0);
+                assert_eq!(row.floor_digests_us_per_op.is_some(), w.name != "webeid");
+                let json: serde_json::Value = serde_json::from_str(&row.json_line()).unwrap();
+                for key in ["name", "us_per_op", "floor_us_per_op", "ratio"] {
+                    assert!(json.get(key).is_some(), "{key}");
+                }
+            }
+        })
+        .unwrap();
+    }
+}
