@@ -1,0 +1,285 @@
+//! The ACS end to end over real HTTP: the committed SPID test vectors
+//! (Responses signed by the test IdPs, trusted through the signed test
+//! registry) posted as the IdP's page posts them: valid, replayed,
+//! unsolicited. The clock is the vectors' `now`, so the store is the
+//! in-memory one (Redis would expire keys by its own, real, clock; the
+//! store's Redis tests cover Redis).
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::panic,
+    clippy::indexing_slicing
+)]
+
+use base64::Engine as _;
+use idbridge::{spid, Trust, UnixTime};
+use idbridge_example_spid_acs::{App, ServiceProvider};
+use idbridge_store::spid::{Assertions, Requests};
+use idbridge_store::{ManualClock, MemoryStore, UnixMillis};
+use std::net::SocketAddr;
+use tokio::io::{AsyncReadExt, AsyncWriteExt};
+
+const VECTORS: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/../../test-vectors/spid");
+/// The test vectors' context (every group of test-vectors/spid/*.json).
+const REQUEST_ID: &str = "_idbr-spid-req-5f0e8c1a9d3b47e2a6c4";
+const NOW: &str = "2026-03-01T10:00:30Z";
+
+struct Server {
+    addr: SocketAddr,
+    requests: Requests<MemoryStore, ManualClock>,
+}
+
+fn file(rel: &str) -> Vec<u8> {
+    std::fs::read(format!("{VECTORS}/{rel}")).unwrap()
+}
+
+async fn start() -> Server {
+    let trust = Trust::builder()
+        .saml_registry(
+            &file("metadata/registry-signed.xml"),
+            &file("metadata/registry-signer.pem"),
+        )
+        .unwrap()
+        .build()
+        .unwrap();
+    let clock = ManualClock::new(UnixMillis::from_unix_time(
+        UnixTime::parse_rfc3339(NOW).unwrap(),
+    ));
+    let store = MemoryStore::with_capacity(1_000);
+    let requests = Requests::with_clock(store.clone(), clock.clone());
+    let app = App {
+        sp: ServiceProvider {
+            entity_id: "https://sp.idbridge.test".into(),
+            acs_url: "https://sp.idbridge.test/acs".into(),
+            min_level: spid::Level::L2,
+        },
+        trust,
+        requests: requests.clone(),
+        assertions: Assertions::with_clock(store, clock),
+    };
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let addr = listener.local_addr().unwrap();
+    tokio::spawn(async move { axum::serve(listener, app.router()).await.unwrap() });
+    Server { addr, requests }
+}
+
+impl Server {
+    /// The SP sent the vectors' AuthnRequest (what `GET /login` does with a
+    /// random ID).
+    async fn request_sent(&self) {
+        let until =
+            UnixMillis::from_unix_time(UnixTime::parse_rfc3339(NOW).unwrap()).plus_secs(600);
+        self.requests.remember(REQUEST_ID, until).await.unwrap();
+    }
+}
+
+struct Reply {
+    status: u16,
+    headers: Vec<(String, String)>,
+    body: String,
+}
+
+impl Reply {
+    /// The text of the element with `id`.
+    fn element(&self, id: &str) -> Option<&str> {
+        let start = self.body.find(&format!("id=\"{id}\">"))? + id.len() + 6;
+        let len = self.body[start..].find('<')?;
+        Some(&self.body[start..start + len])
+    }
+
+    fn error(&self) -> Option<&str> {
+        self.element("error")
+    }
+}
+
+fn form_encode(s: &str) -> String {
+    s.bytes()
+        .map(|b| match b {
+            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'.' | b'_' | b'~' => {
+                char::from(b).to_string()
+            }
+            _ => format!("%{b:02X}"),
+        })
+        .collect()
+}
+
+async fn http(
+    addr: SocketAddr,
+    method: &str,
+    path: &str,
+    cookie: Option<&str>,
+    form: Option<&str>,
+) -> Reply {
+    let body = form.unwrap_or("");
+    let mut req = format!(
+        "{method} {path} HTTP/1.1\r\nHost: sp.idbridge.test\r\nConnection: close\r\nContent-Length: {}\r\n",
+        body.len()
+    );
+    if form.is_some() {
+        req.push_str("Content-Type: application/x-www-form-urlencoded\r\n");
+    }
+    if let Some(c) = cookie {
+        req.push_str(&format!("Cookie: {c}\r\n"));
+    }
+    req.push_str("\r\n");
+    req.push_str(body);
+    let mut s = tokio::net::TcpStream::connect(addr).await.unwrap();
+    s.write_all(req.as_bytes()).await.unwrap();
+    let mut raw = Vec::new();
+    s.read_to_end(&mut raw).await.unwrap();
+    let text = String::from_utf8(raw).unwrap();
+    let (head, body) = text.split_once("\r\n\r\n").unwrap();
+    let mut lines = head.lines();
+    let status = lines
+        .next()
+        .unwrap()
+        .split(' ')
+        .nth(1)
+        .unwrap()
+        .parse()
+        .unwrap();
+    let headers = lines
+        .filter_map(|l| l.split_once(':'))
+        .map(|(k, v)| (k.trim().to_ascii_lowercase(), v.trim().to_owned()))
+        .collect();
+    Reply {
+        status,
+        headers,
+        body: body.to_owned(),
+    }
+}
+
+/// POST /acs with the base64 of a committed Response, as the IdP's page does.
+async fn post(srv: &Server, response: &str, cookie: Option<&str>) -> Reply {
+    let b64 =
+        base64::engine::general_purpose::STANDARD.encode(file(&format!("responses/{response}")));
+    let form = format!("SAMLResponse={}&RelayState=ignored", form_encode(&b64));
+    http(srv.addr, "POST", "/acs", cookie, Some(&form)).await
+}
+
+const COOKIE: &str = "spid_request=_idbr-spid-req-5f0e8c1a9d3b47e2a6c4";
+
+#[tokio::test]
+async fn a_valid_response_logs_in_and_shows_the_identity() {
+    let srv = start().await;
+    srv.request_sent().await;
+    let r = post(&srv, "valid.xml", Some(COOKIE)).await;
+    assert_eq!(r.status, 200, "{}", r.body);
+    assert_eq!(r.element("subject_id"), Some("TINIT-BNCGLI85L54H501U"));
+    assert_eq!(r.element("given_name"), Some("Giulia"));
+    assert_eq!(r.element("family_name"), Some("Bianchi"));
+    assert_eq!(r.element("level"), Some("SpidL2"));
+    assert_eq!(r.element("issuer"), Some("https://idp.idbridge.test/spid"));
+    assert_eq!(r.element("email"), Some("giulia.bianchi@example.org"));
+}
+
+#[tokio::test]
+async fn the_second_idp_of_the_registry_is_trusted_too() {
+    let srv = start().await;
+    srv.request_sent().await;
+    let r = post(&srv, "valid-idp2.xml", Some(COOKIE)).await;
+    assert_eq!(r.status, 200, "{}", r.body);
+    assert_eq!(
+        r.element("issuer"),
+        Some("https://id.second-idp.idbridge.test")
+    );
+}
+
+#[tokio::test]
+async fn a_replayed_response_is_refused() {
+    let srv = start().await;
+    srv.request_sent().await;
+    assert_eq!(post(&srv, "valid.xml", Some(COOKIE)).await.status, 200);
+    let again = post(&srv, "valid.xml", Some(COOKIE)).await;
+    assert_eq!(
+        (again.status, again.error()),
+        (403, Some("store.not_issued"))
+    );
+    // Another genuine Response to the same, answered, request: refused too.
+    let other = post(&srv, "valid-no-sessionindex.xml", Some(COOKIE)).await;
+    assert_eq!(
+        (other.status, other.error()),
+        (403, Some("store.not_issued"))
+    );
+}
+
+#[tokio::test]
+async fn a_replayed_assertion_is_refused_even_if_its_request_were_outstanding_again() {
+    let srv = start().await;
+    srv.request_sent().await;
+    assert_eq!(post(&srv, "valid.xml", Some(COOKIE)).await.status, 200);
+    // Suppose the request ID came back (a store restored from a backup):
+    // the Assertion ID is still remembered until its NotOnOrAfter.
+    srv.request_sent().await;
+    let again = post(&srv, "valid.xml", Some(COOKIE)).await;
+    assert_eq!((again.status, again.error()), (403, Some("store.replayed")));
+}
+
+#[tokio::test]
+async fn an_unsolicited_response_is_refused() {
+    let srv = start().await;
+    // No AuthnRequest was sent.
+    let r = post(&srv, "valid.xml", Some(COOKIE)).await;
+    assert_eq!((r.status, r.error()), (403, Some("store.not_issued")));
+    // No request bound to this browser.
+    srv.request_sent().await;
+    let r = post(&srv, "valid.xml", None).await;
+    assert_eq!((r.status, r.error()), (403, Some("store.not_issued")));
+    // A Response to another request, posted with ours: the verifier
+    // refuses it, and our request is spent by the attempt.
+    let r = post(&srv, "response-inresponseto-other.xml", Some(COOKIE)).await;
+    assert_eq!(
+        (r.status, r.error()),
+        (403, Some("saml.in_response_to.mismatch"))
+    );
+    let r = post(&srv, "valid.xml", Some(COOKIE)).await;
+    assert_eq!((r.status, r.error()), (403, Some("store.not_issued")));
+}
+
+#[tokio::test]
+async fn a_tampered_response_is_refused_with_the_verifier_code() {
+    let srv = start().await;
+    srv.request_sent().await;
+    let mut xml = String::from_utf8(file("responses/valid.xml")).unwrap();
+    assert!(xml.contains("Giulia"));
+    xml = xml.replace("Giulia", "Mallory");
+    let b64 = base64::engine::general_purpose::STANDARD.encode(xml);
+    let form = format!("SAMLResponse={}", form_encode(&b64));
+    let r = http(srv.addr, "POST", "/acs", Some(COOKIE), Some(&form)).await;
+    assert_eq!(r.status, 403, "{}", r.body);
+    assert!(
+        r.error().unwrap().starts_with("xmldsig."),
+        "{:?}",
+        r.error()
+    );
+    assert!(!r.body.contains("Mallory"));
+}
+
+#[tokio::test]
+async fn login_issues_a_request_bound_to_the_browser() {
+    let srv = start().await;
+    let r = http(srv.addr, "GET", "/login", None, None).await;
+    assert_eq!(r.status, 200);
+    let id = r.element("request-id").unwrap().to_owned();
+    let cookie = r
+        .headers
+        .iter()
+        .find(|(k, v)| k == "set-cookie" && v.starts_with("spid_request="))
+        .map(|(_, v)| v.clone())
+        .unwrap();
+    assert!(
+        cookie.starts_with(&format!("spid_request={id};")),
+        "{cookie}"
+    );
+    assert!(
+        cookie.contains("HttpOnly")
+            && cookie.contains("Secure")
+            && cookie.contains("SameSite=None")
+    );
+    // The ID is outstanding in the store, once.
+    srv.requests.consume(&id).await.unwrap();
+    assert_eq!(
+        srv.requests.consume(&id).await.unwrap_err().code(),
+        "store.not_issued"
+    );
+}

@@ -1,0 +1,229 @@
+//! A Web eID login server: the smallest complete relying party on idbridge.
+//!
+//! - `GET /challenge` issues a nonce ([`idbridge_store::webeid::Challenges`]),
+//!   returns it as `{"nonce": "..."}` and binds it to the browser with an
+//!   `HttpOnly` cookie;
+//! - `POST /login` takes the token the Web eID extension made (the JSON
+//!   body), consumes the cookie's nonce from the store *before* verifying
+//!   (an attempt spends it), verifies the token with
+//!   [`idbridge::webeid::verify_token`] against the configured anchors, and
+//!   on success sets a session cookie and returns the identity;
+//! - `GET /me` returns the session's identity; `GET /` is a page that does
+//!   the above with `web-eid.js`.
+//!
+//! Errors are JSON `{"error": "<stable code>"}`: 401 for a refused login,
+//! 503 when the store is unavailable (Redis down: the login fails closed).
+//!
+//! The store is any [`SingleUseStore`]: Redis behind a load balancer (every
+//! instance sees every nonce), memory for one process. Sessions here live in
+//! this process's memory: a real deployment keeps them where it keeps its
+//! sessions.
+
+use axum::extract::{DefaultBodyLimit, State};
+use axum::http::{header, HeaderMap, HeaderValue, StatusCode};
+use axum::response::{Html, IntoResponse, Response};
+use axum::routing::{get, post};
+use axum::{Json, Router};
+use idbridge::{webeid, Trust, VerifiedIdentity};
+use idbridge_store::webeid::Challenges;
+use idbridge_store::{Clock, ErrorKind, SingleUseStore};
+use std::collections::HashMap;
+use std::sync::{Arc, Mutex};
+
+/// The nonce cookie (bound to the browser that asked for the challenge).
+pub const NONCE_COOKIE: &str = "webeid_nonce";
+/// The session cookie.
+pub const SESSION_COOKIE: &str = "session";
+
+/// Everything the handlers share.
+pub struct App<S, C> {
+    /// The site's origin, exactly as the browser sends it (`https://host[:port]`).
+    pub origin: String,
+    /// The Web eID anchors (built once).
+    pub trust: Trust,
+    /// Nonces, in the shared store.
+    pub challenges: Challenges<S, C>,
+    /// `web-eid.js`, when the operator supplied it (served at `/web-eid.js`).
+    pub web_eid_js: Option<String>,
+    sessions: Mutex<HashMap<String, VerifiedIdentity>>,
+}
+
+impl<S, C> core::fmt::Debug for App<S, C> {
+    fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
+        f.debug_struct("App")
+            .field("origin", &self.origin)
+            .finish_non_exhaustive()
+    }
+}
+
+impl<S: SingleUseStore + 'static, C: Clock + 'static> App<S, C> {
+    /// The application state.
+    pub fn new(origin: String, trust: Trust, challenges: Challenges<S, C>) -> Self {
+        App {
+            origin,
+            trust,
+            challenges,
+            web_eid_js: None,
+            sessions: Mutex::new(HashMap::new()),
+        }
+    }
+
+    /// The routes.
+    pub fn router(self) -> Router {
+        Router::new()
+            .route("/", get(page))
+            .route("/web-eid.js", get(web_eid_js::<S, C>))
+            .route("/challenge", get(challenge::<S, C>))
+            .route("/login", post(login::<S, C>))
+            .route("/me", get(me::<S, C>))
+            // A token is at most 10,000 bytes (the verifier refuses more).
+            .layer(DefaultBodyLimit::max(16 * 1024))
+            .with_state(Arc::new(self))
+    }
+}
+
+fn error(status: StatusCode, code: &str) -> Response {
+    let mut r = (status, Json(serde_json::json!({ "error": code }))).into_response();
+    no_store(r.headers_mut());
+    r
+}
+
+fn no_store(h: &mut HeaderMap) {
+    h.insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
+}
+
+/// A store failure: the login is refused; "unavailable" is a 503.
+fn store_error(e: &idbridge_store::Error) -> Response {
+    match e.kind() {
+        ErrorKind::NotIssued => error(StatusCode::UNAUTHORIZED, e.code()),
+        _ => {
+            eprintln!("webeid-login: {e}");
+            error(StatusCode::SERVICE_UNAVAILABLE, e.code())
+        }
+    }
+}
+
+/// The value of cookie `name`, if the request carries exactly one.
+pub fn cookie<'a>(headers: &'a HeaderMap, name: &str) -> Option<&'a str> {
+    let mut found = headers
+        .get_all(header::COOKIE)
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .flat_map(|v| v.split(';'))
+        .filter_map(|kv| kv.trim().split_once('='))
+        .filter(|(k, _)| *k == name)
+        .map(|(_, v)| v);
+    let first = found.next()?;
+    // Two cookies of one name (a planted one beside ours): refuse both.
+    found.next().is_none().then_some(first)
+}
+
+/// Appends a Set-Cookie; `false` when the value cannot be a header.
+#[must_use]
+fn set_cookie(h: &mut HeaderMap, name: &str, value: &str, max_age: i64) -> bool {
+    let v = format!("{name}={value}; Path=/; Max-Age={max_age}; HttpOnly; Secure; SameSite=Strict");
+    match HeaderValue::from_str(&v) {
+        Ok(v) => {
+            h.append(header::SET_COOKIE, v);
+            true
+        }
+        Err(_) => false,
+    }
+}
+
+async fn page() -> Html<&'static str> {
+    Html(include_str!("../static/index.html"))
+}
+
+async fn web_eid_js<S, C>(State(app): State<Arc<App<S, C>>>) -> Response {
+    match &app.web_eid_js {
+        Some(js) => (
+            [(header::CONTENT_TYPE, "text/javascript; charset=utf-8")],
+            js.clone(),
+        )
+            .into_response(),
+        None => (
+            StatusCode::NOT_FOUND,
+            "web-eid.js is not configured: start the server with --web-eid-js FILE",
+        )
+            .into_response(),
+    }
+}
+
+async fn challenge<S: SingleUseStore, C: Clock>(State(app): State<Arc<App<S, C>>>) -> Response {
+    let nonce = match app.challenges.issue().await {
+        Ok(n) => n,
+        Err(e) => return store_error(&e),
+    };
+    let mut r = Json(serde_json::json!({ "nonce": nonce.as_str() })).into_response();
+    no_store(r.headers_mut());
+    if !set_cookie(
+        r.headers_mut(),
+        NONCE_COOKIE,
+        nonce.as_str(),
+        idbridge::webeid::NONCE_LIFETIME_SECS,
+    ) {
+        return error(StatusCode::INTERNAL_SERVER_ERROR, "cookie.invalid");
+    }
+    r
+}
+
+async fn login<S: SingleUseStore, C: Clock>(
+    State(app): State<Arc<App<S, C>>>,
+    headers: HeaderMap,
+    token: axum::body::Bytes,
+) -> Response {
+    let Some(posted_nonce) = cookie(&headers, NONCE_COOKIE) else {
+        return error(StatusCode::UNAUTHORIZED, "store.not_issued");
+    };
+    // Web eID: the nonce is single-use: spent by this attempt, whatever
+    // the verification says.
+    let nonce = match app.challenges.consume(posted_nonce).await {
+        Ok(n) => n,
+        Err(e) => return store_error(&e),
+    };
+    let now = app.challenges.clock().now().to_unix_time();
+    let expectations = webeid::Expectations::new(&app.origin, nonce.as_str());
+    let verified = match webeid::verify_token(&app.trust, &token, &expectations, now) {
+        Ok(v) => v,
+        Err(e) => return error(StatusCode::UNAUTHORIZED, e.code()),
+    };
+    let mut id = [0u8; 32];
+    if getrandom::getrandom(&mut id).is_err() {
+        return error(StatusCode::SERVICE_UNAVAILABLE, "store.random.unavailable");
+    }
+    let session: String = id.iter().map(|b| format!("{b:02x}")).collect();
+    app.sessions
+        .lock()
+        .unwrap_or_else(std::sync::PoisonError::into_inner)
+        .insert(session.clone(), verified.identity.clone());
+    let mut r = Json(&verified.identity).into_response();
+    no_store(r.headers_mut());
+    for (name, value, age) in [
+        (SESSION_COOKIE, session.as_str(), 3600),
+        (NONCE_COOKIE, "", 0),
+    ] {
+        if !set_cookie(r.headers_mut(), name, value, age) {
+            return error(StatusCode::INTERNAL_SERVER_ERROR, "cookie.invalid");
+        }
+    }
+    r
+}
+
+async fn me<S, C>(State(app): State<Arc<App<S, C>>>, headers: HeaderMap) -> Response {
+    let identity = cookie(&headers, SESSION_COOKIE).and_then(|s| {
+        app.sessions
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner)
+            .get(s)
+            .cloned()
+    });
+    match identity {
+        Some(i) => {
+            let mut r = Json(i).into_response();
+            no_store(r.headers_mut());
+            r
+        }
+        None => error(StatusCode::UNAUTHORIZED, "session.none"),
+    }
+}
