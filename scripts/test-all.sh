@@ -37,6 +37,7 @@ fi
 
 apt_missing=()
 command -v node >/dev/null 2>&1 || apt_missing+=(nodejs)
+command -v npm >/dev/null 2>&1 || apt_missing+=(npm)
 [ -x /usr/bin/chromium ] || apt_missing+=(chromium)
 [ -x /usr/bin/chromedriver ] || apt_missing+=(chromium-driver)
 command -v redis-server >/dev/null 2>&1 || apt_missing+=(redis-server)
@@ -108,6 +109,14 @@ cargo test --profile wasm-test -p idbridge-wasm --target wasm32-unknown-unknown 
 step "WASM tests in headless Chromium"
 WASM_BINDGEN_USE_BROWSER=1 CHROMEDRIVER=/usr/bin/chromedriver \
   cargo test --profile wasm-test -p idbridge-wasm --target wasm32-unknown-unknown --locked
+
+# The browser package (issue 6): built with its one command, which prints
+# its gzipped size and fails past its budget; then the demo page clicked
+# through in headless Chromium (playwright-core from wasm/package-lock.json).
+step "WASM package: wasm/build-pkg.sh (size budget)"
+wasm/build-pkg.sh
+step "browser demo in headless Chromium (Playwright)"
+node examples/browser/test.mjs target/browser-demo/demo.png
 
 # A short fuzz smoke: every target from its seeds (libFuzzer needs nightly
 # and cargo-fuzz; the corpus replay in `cargo test` covers stable).
