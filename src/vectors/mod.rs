@@ -28,6 +28,7 @@
 //! assert!(report.lines()[0].starts_with("FAIL v/bad.json: malformed vector file"));
 //! ```
 
+#[cfg(feature = "bench")]
 pub mod bench;
 mod c14n_pairs;
 mod format;
