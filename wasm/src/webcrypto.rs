@@ -265,6 +265,12 @@ impl WebCrypto {
     }
 }
 
+impl crate::recording::Oracle for WebCrypto {
+    async fn verify_all(&self, checks: &[&SignatureCheck]) -> Vec<bool> {
+        WebCrypto::verify_all(self, checks).await
+    }
+}
+
 impl idbridge::crypto::AsyncBackend for WebCrypto {
     fn name(&self) -> &'static str {
         "webcrypto"
