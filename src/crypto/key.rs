@@ -33,11 +33,25 @@ const RSA_MAX_EXPONENT: u64 = (1 << 33) - 1;
 /// assert_eq!(key.ec_point().map(|(c, _)| c), Some(Curve::P256));
 /// # Ok::<(), idbridge::Error>(())
 /// ```
-#[derive(Clone, PartialEq, Eq)]
+#[derive(Clone)]
 pub struct PublicKey {
     inner: Inner,
     spki: Vec<u8>,
+    /// The AWS-LC form of the key, built on its first verification and
+    /// shared by clones (a `Trust`'s keys are parsed once per process, not
+    /// once per signature).
+    #[cfg(all(feature = "aws-lc-rs", not(target_arch = "wasm32")))]
+    aws_lc: std::sync::Arc<std::sync::OnceLock<Option<super::aws_lc::Parsed>>>,
 }
+
+/// Equality is the key's: the SPKI it was parsed from.
+impl PartialEq for PublicKey {
+    fn eq(&self, other: &Self) -> bool {
+        self.inner == other.inner && self.spki == other.spki
+    }
+}
+
+impl Eq for PublicKey {}
 
 #[derive(Clone, PartialEq, Eq)]
 enum Inner {
@@ -106,7 +120,15 @@ impl PublicKey {
         Ok(PublicKey {
             inner,
             spki: der.to_vec(),
+            #[cfg(all(feature = "aws-lc-rs", not(target_arch = "wasm32")))]
+            aws_lc: Default::default(),
         })
+    }
+
+    /// The cached AWS-LC form of this key.
+    #[cfg(all(feature = "aws-lc-rs", not(target_arch = "wasm32")))]
+    pub(crate) fn aws_lc_cache(&self) -> &std::sync::OnceLock<Option<super::aws_lc::Parsed>> {
+        &self.aws_lc
     }
 
     /// The SPKI DER this key was parsed from.

@@ -39,12 +39,9 @@ mod encoding;
 mod key;
 mod rustcrypto;
 
-/// ring and aws-lc-rs share ring's signature API: the RSA half of both
-/// native backends (parameters by algorithm, key from its components).
-#[cfg(all(
-    any(feature = "aws-lc-rs", feature = "ring"),
-    not(target_arch = "wasm32")
-))]
+/// ring's RSA verification (parameters by algorithm, key from its
+/// components). (aws-lc-rs shares the API; its backend caches parsed keys.)
+#[cfg(all(feature = "ring", not(target_arch = "wasm32")))]
 macro_rules! ring_api_rsa_verify {
     ($sig:path, $check:expr) => {{
         use $sig as sig;
