@@ -115,6 +115,8 @@ WASM_BINDGEN_USE_BROWSER=1 CHROMEDRIVER=/usr/bin/chromedriver \
 # through in headless Chromium (playwright-core from wasm/package-lock.json).
 step "WASM package: wasm/build-pkg.sh (size budget)"
 wasm/build-pkg.sh
+step "the built package: every vector on both paths, Node and headless Chromium"
+node wasm/test-pkg.mjs
 step "browser demo in headless Chromium (Playwright)"
 node examples/browser/test.mjs target/browser-demo/demo.png
 

@@ -1,0 +1,109 @@
+// Runs every vector through the *built* package (wasm/pkg, after wasm-opt),
+// on both paths (runVectors: WebCrypto; runVectorsSync: pure WASM), in Node
+// and in headless Chromium; both paths must pass every case with the same
+// lines. The public suites in ../shared are included when present.
+//
+//   wasm/build-pkg.sh && node wasm/test-pkg.mjs
+import { createRequire } from "node:module";
+import { readFileSync, readdirSync, statSync, existsSync } from "node:fs";
+import { join, relative, sep } from "node:path";
+import { fileURLToPath } from "node:url";
+import { serve } from "../examples/browser/server.mjs";
+
+const root = fileURLToPath(new URL("../", import.meta.url));
+
+// The same file sets the wasm-bindgen tests embed (wasm/build.rs).
+function walk(dir, out = []) {
+  if (!existsSync(dir)) return out;
+  for (const name of readdirSync(dir)) {
+    const p = join(dir, name);
+    if (statSync(p).isDirectory()) {
+      if (name !== "generator" && name !== "schema") walk(p, out);
+    } else if (!name.endsWith(".md")) out.push(p);
+  }
+  return out;
+}
+const isVector = (bytes) => bytes.subarray(0, 4096).toString("utf8").includes('"idbridge-vectors/');
+function fileSet(base, dirs) {
+  const files = {};
+  for (const d of dirs) for (const p of walk(join(base, d))) files[relative(base, p).split(sep).join("/")] = readFileSync(p);
+  return files;
+}
+const suites = [
+  { name: "test-vectors", base: join(root, "test-vectors"), dirs: ["."], url: "test-vectors/" },
+  { name: "../shared (public suites)", base: join(root, "../shared"),
+    dirs: ["vectors/webeid", "vectors/spid", "data/webeid", "data/spid"] },
+];
+
+let failed = false;
+function judge(where, suite, sync, async) {
+  const same = JSON.stringify(sync.lines) === JSON.stringify(async.lines);
+  const ok = sync.failed === 0 && async.failed === 0 && same && sync.passed > 0 && async.webcryptoChecks > 0;
+  console.log(
+    `${ok ? "ok  " : "FAIL"} ${where}, ${suite}: pure WASM ${sync.passed} passed, ${sync.failed} failed; ` +
+      `WebCrypto ${async.passed} passed, ${async.failed} failed (${async.webcryptoChecks} checks on WebCrypto, ` +
+      `${async.wasmFallbackChecks} in WASM)${same ? "" : "; the paths' lines differ"}`,
+  );
+  if (!ok) {
+    failed = true;
+    for (const l of [...sync.lines, ...async.lines].filter((l) => l.startsWith("FAIL")).slice(0, 20)) console.log("  " + l);
+  }
+}
+
+// Node: the package's Node entry.
+const pkg = await import("./pkg/node.js");
+const sets = suites.map((s) => ({ ...s, files: fileSet(s.base, s.dirs) }))
+  .map((s) => ({ ...s, paths: Object.keys(s.files).filter((n) => n.endsWith(".json") && isVector(s.files[n])).sort() }))
+  .filter((s) => s.paths.length > 0);
+for (const s of sets) {
+  const files = Object.fromEntries(Object.entries(s.files).map(([k, v]) => [k, new Uint8Array(v)]));
+  const sync = pkg.runVectorsSync(files, s.paths);
+  const async = await pkg.runVectors(files, s.paths);
+  judge("Node", s.name, sync, async);
+}
+
+// Headless Chromium: the package's browser module, served from localhost.
+const require = createRequire(new URL("./package.json", import.meta.url));
+const { chromium } = require("playwright-core");
+const { server, url } = await serve(0);
+const browser = await chromium.launch({
+  executablePath: "/usr/bin/chromium",
+  args: ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking"],
+});
+try {
+  const page = await browser.newPage();
+  await page.goto(url + "examples/browser/bench.html?driven");
+  for (const s of sets) {
+    // test-vectors/ is fetched by the page; ../shared is not served: sent.
+    const sent = s.url ? {} : Object.fromEntries(Object.entries(s.files).map(([k, v]) => [k, v.toString("base64")]));
+    const result = await page.evaluate(
+      async ([base, names, sent, paths]) => {
+        const m = await import("/wasm/pkg/idbridge.js");
+        await m.default();
+        const files = {};
+        if (base) {
+          for (let i = 0; i < names.length; i += 64) {
+            await Promise.all(names.slice(i, i + 64).map(async (n) => {
+              const r = await fetch(base + n.split("/").map(encodeURIComponent).join("/"));
+              if (!r.ok) throw new Error(`${n}: ${r.status}`);
+              files[n] = new Uint8Array(await r.arrayBuffer());
+            }));
+          }
+        }
+        for (const [k, v] of Object.entries(sent)) files[k] = Uint8Array.from(atob(v), (c) => c.charCodeAt(0));
+        const plain = (r) => ({ passed: r.passed, failed: r.failed, lines: r.lines,
+          webcryptoChecks: r.webcryptoChecks, wasmFallbackChecks: r.wasmFallbackChecks });
+        return { sync: plain(m.runVectorsSync(files, paths)), async: plain(await m.runVectors(files, paths)) };
+      },
+      [s.url ? "/" + s.url : null, s.url ? Object.keys(s.files) : [], sent, s.paths],
+    );
+    judge("Chromium", s.name, result.sync, result.async);
+  }
+} finally {
+  await browser.close();
+  server.close();
+}
+if (failed) {
+  console.error("the package's vector run failed");
+  process.exit(1);
+}
