@@ -17,7 +17,13 @@ fn required() -> bool {
 
 fn skip(test: &str, why: &str) {
     assert!(!required(), "{test}: {why}, and IDBRIDGE_REQUIRE_REDIS=1");
-    eprintln!("SKIPPED {test}: {why} (set REDIS_URL, or install redis-server)");
+    // Written to stderr directly, past the test harness's capture, so that
+    // a skip is seen in an ordinary `cargo test` run.
+    use std::io::Write;
+    let _ = writeln!(
+        std::io::stderr(),
+        "SKIPPED {test}: {why} (set REDIS_URL, or install redis-server)"
+    );
 }
 
 /// Whether `redis-server` can be run.
