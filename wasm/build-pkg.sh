@@ -22,7 +22,7 @@ if [ "$(wasm-bindgen --version 2>/dev/null | awk '{print $2}')" != "$wb_version"
   echo "wasm-bindgen-cli $wb_version is required (cargo install wasm-bindgen-cli --version $wb_version)" >&2
   exit 1
 fi
-if [ ! -x node_modules/.bin/wasm-opt ]; then
+if [ ! -x node_modules/.bin/wasm-opt ] || [ ! -x node_modules/.bin/tsc ] || [ ! -d node_modules/playwright-core ]; then
   npm ci --no-audit --no-fund --loglevel=error
 fi
 
@@ -38,16 +38,19 @@ node_modules/.bin/wasm-opt -Oz --strip-debug --strip-producers \
 mv pkg/idbridge_bg.opt.wasm pkg/idbridge_bg.wasm
 rm -f pkg/.gitignore
 
-# The error codes as a TypeScript union, from the build itself.
+# The error codes and algorithm ids as TypeScript unions, from the build itself.
 node --input-type=module -e '
   import { readFileSync, appendFileSync } from "node:fs";
-  import { initSync, errorCodes } from "./pkg/idbridge.js";
+  import { initSync, errorCodes, algorithms } from "./pkg/idbridge.js";
   initSync({ module: readFileSync("pkg/idbridge_bg.wasm") });
-  const codes = errorCodes().map((c) => JSON.stringify(c)).join("\n  | ");
+  const union = (xs) => xs.map((x) => JSON.stringify(x)).join("\n  | ");
   appendFileSync("pkg/idbridge.d.ts",
-    "\n/** Every stable error code (see errorCodes()). */\nexport type ErrorCode =\n  | " + codes + ";\n");
+    "\n/** Every stable error code (see errorCodes()). */\nexport type ErrorCode =\n  | " + union(errorCodes()) + ";\n" +
+    "\n/** Every signature algorithm id (see algorithms()). */\nexport type SignatureAlgorithm =\n  | " + union(algorithms()) + ";\n");
 '
 cp pkg-template/node.js pkg-template/node.d.ts pkg/
+# The declarations compile, strictly, and reject wrong uses (types-test.ts).
+node_modules/.bin/tsc -p tsconfig.json
 cp README.md pkg/README.md
 version=$(sed -n 's/^version = "\(.*\)"$/\1/p' ../Cargo.toml | head -1)
 sed "s/@VERSION@/$version/" pkg-template/package.json > pkg/package.json

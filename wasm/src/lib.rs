@@ -53,7 +53,7 @@ use idbridge::crypto::Algorithm;
 use wasm_bindgen::prelude::*;
 
 /// The supported signature algorithm ids.
-#[wasm_bindgen]
+#[wasm_bindgen(unchecked_return_type = "SignatureAlgorithm[]")]
 pub fn algorithms() -> Vec<String> {
     Algorithm::ALL.iter().map(|a| a.id().to_string()).collect()
 }

@@ -60,7 +60,9 @@ impl Trust {
     /// SHA-256 fingerprint. Throws `IdbridgeError` otherwise.
     #[wasm_bindgen(js_name = fromEmbedded)]
     pub fn from_embedded(
-        #[wasm_bindgen(unchecked_param_type = "\"production\" | \"test\"")] set: Option<String>,
+        #[wasm_bindgen(unchecked_optional_param_type = "\"production\" | \"test\"")] set: Option<
+            String,
+        >,
     ) -> Result<Trust, JsValue> {
         let core = idbridge::Trust::builder()
             .webeid_anchors(embedded(set)?)

@@ -452,11 +452,13 @@ thread_local! {
 /// `IdbridgeError` (`crypto.signature.invalid`, `crypto.key.mismatch`…).
 #[wasm_bindgen(js_name = verifySignature, unchecked_return_type = "Promise<void>")]
 pub fn verify_signature(
-    algorithm: &str,
+    #[wasm_bindgen(unchecked_param_type = "SignatureAlgorithm")] algorithm: &str,
     spki_der: &[u8],
     message: &[u8],
     signature: &[u8],
-    allowed: Option<Vec<String>>,
+    #[wasm_bindgen(unchecked_optional_param_type = "SignatureAlgorithm[]")] allowed: Option<
+        Vec<String>,
+    >,
 ) -> Promise {
     let call = SignatureCall::parse(algorithm, spki_der, message, signature, allowed);
     NO_TRUST.with(|t| run_async(call, t))
@@ -466,11 +468,13 @@ pub fn verify_signature(
 /// `IdbridgeError` on failure.
 #[wasm_bindgen(js_name = verifySignatureSync)]
 pub fn verify_signature_sync(
-    algorithm: &str,
+    #[wasm_bindgen(unchecked_param_type = "SignatureAlgorithm")] algorithm: &str,
     spki_der: &[u8],
     message: &[u8],
     signature: &[u8],
-    allowed: Option<Vec<String>>,
+    #[wasm_bindgen(unchecked_optional_param_type = "SignatureAlgorithm[]")] allowed: Option<
+        Vec<String>,
+    >,
 ) -> Result<(), JsValue> {
     let call = SignatureCall::parse(algorithm, spki_der, message, signature, allowed)?;
     call.run(crypto::default_backend(), &idbridge::Trust::default())

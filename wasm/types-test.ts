@@ -1,0 +1,69 @@
+// Type-checked by wasm/build-pkg.sh (tsc --noEmit, strict) against the
+// generated declarations: the options, results and error codes are typed,
+// and wrong uses do not compile (each @ts-expect-error must be an error).
+import init, {
+  Trust,
+  verifyWebEidToken,
+  verifyWebEidTokenSync,
+  verifySpidResponse,
+  verifyCieResponseSync,
+  verifySignature,
+  runVectors,
+  errorCodes,
+  type ErrorCode,
+  type IdbridgeError,
+  type SamlOptions,
+  type VerifiedIdentity,
+  type VerifiedSamlResponse,
+  type WebEidOptions,
+} from "idbridge";
+
+export async function examples(token: string, samlResponse: string, metadata: string): Promise<string> {
+  await init();
+  const estonia: Trust = Trust.fromEmbedded();
+  Trust.fromEmbedded("test");
+  // @ts-expect-error: only "production" or "test"
+  Trust.fromEmbedded("staging");
+  const spid: Trust = Trust.builder().pinSamlIdpMetadata(metadata).build();
+
+  const web: WebEidOptions = { origin: "https://example.ee", nonce: "n", now: new Date() };
+  const id: VerifiedIdentity = await verifyWebEidToken(estonia, token, web);
+  const same: VerifiedIdentity = verifyWebEidTokenSync(estonia, token, { ...web, now: "2026-11-26T12:00:00Z" });
+  // @ts-expect-error: now is required (no implicit clock)
+  const noNow: WebEidOptions = { origin: "https://example.ee", nonce: "n" };
+  // @ts-expect-error: trust is not an option
+  await verifyWebEidToken(estonia, token, { ...web, anchors: "test" });
+
+  const opts: SamlOptions = {
+    spEntityId: "https://sp.example.it",
+    acsUrl: "https://sp.example.it/acs",
+    requestId: "_r",
+    now: new Date(),
+    minLevel: "SpidL2",
+    comparison: "minimum",
+  };
+  // @ts-expect-error: no such level
+  const bad: SamlOptions = { ...opts, minLevel: "SpidL4" };
+  const r: VerifiedSamlResponse = await verifySpidResponse(spid, samlResponse, opts);
+  const c: VerifiedSamlResponse = verifyCieResponseSync(spid, samlResponse, opts);
+  const level: string | undefined = r.identity.level;
+  const loa: "low" | "substantial" | "high" | undefined = c.identity.loa;
+
+  await verifySignature("ecdsa-p256-sha256-raw", new Uint8Array(), new Uint8Array(), new Uint8Array(), ["rsa-pss-sha256"]);
+  // @ts-expect-error: SHA-1 is not an algorithm here
+  await verifySignature("rsa-pkcs1v15-sha1", new Uint8Array(), new Uint8Array(), new Uint8Array());
+  const report = await runVectors({ "a.json": "{}" }, ["a.json"]);
+  const counts: number = report.passed + report.failed + report.webcryptoChecks;
+
+  const codes: ErrorCode[] = errorCodes();
+  try {
+    await verifyWebEidToken(estonia, token, web);
+  } catch (e) {
+    const err = e as IdbridgeError;
+    const code: ErrorCode = err.code;
+    if (code === "webeid.signature.invalid") return "bad signature";
+    // @ts-expect-error: not an error code
+    if (code === "webeid.signature.bad") return "never";
+  }
+  return [id.subject_id, same.system, noNow, bad, level, loa, counts, codes.length].join();
+}
