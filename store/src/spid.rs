@@ -170,6 +170,14 @@ impl<S: SingleUseStore, C: Clock> Assertions<S, C> {
         }
     }
 
+    /// Another margin past NotOnOrAfter (at least the clock skew the
+    /// verifier allows; default 300 s).
+    #[must_use]
+    pub fn margin_secs(mut self, secs: u32) -> Self {
+        self.margin_ms = i64::from(secs).saturating_mul(1000);
+        self
+    }
+
     /// Records the verified Response's Assertion (by IdP and Assertion ID)
     /// until its NotOnOrAfter plus the margin; `store.replayed` if it was
     /// recorded before. One store round trip.

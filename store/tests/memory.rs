@@ -178,3 +178,31 @@ fn an_issued_request_id_is_an_xs_id_and_lives_its_lifetime() {
         );
     });
 }
+
+#[test]
+fn the_assertion_margin_can_be_changed() {
+    let clock = ManualClock::new(T0);
+    let assertions =
+        spid::Assertions::with_clock(MemoryStore::with_capacity(10), clock.clone()).margin_secs(10);
+    block_on(async {
+        let noa = T0.plus_secs(60).to_unix_time();
+        assertions
+            .first_use_of("https://idp", "_a", noa)
+            .await
+            .unwrap();
+        clock.advance_secs(69);
+        assert_eq!(
+            assertions
+                .first_use_of("https://idp", "_a", noa)
+                .await
+                .unwrap_err()
+                .code(),
+            "store.replayed"
+        );
+        clock.advance_secs(1);
+        assertions
+            .first_use_of("https://idp", "_a", noa)
+            .await
+            .unwrap();
+    });
+}
