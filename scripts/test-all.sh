@@ -104,6 +104,8 @@ step "vectors through the CLI (the README's main command)"
 cargo run --release -p idbridge-cli -- vectors test-vectors
 
 export CARGO_TARGET_WASM32_UNKNOWN_UNKNOWN_RUNNER=wasm-bindgen-test-runner
+# Node 18 (Debian 12's) keeps globalThis.crypto (WebCrypto) behind a flag.
+[ "$(node -p 'process.versions.node.split(".")[0]')" -ge 19 ] || export NODE_OPTIONS="--experimental-global-webcrypto"
 step "WASM tests in Node"
 cargo test --profile wasm-test -p idbridge-wasm --target wasm32-unknown-unknown --locked
 step "WASM tests in headless Chromium"
