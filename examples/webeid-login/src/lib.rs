@@ -16,8 +16,10 @@
 //!
 //! The store is any [`SingleUseStore`]: Redis behind a load balancer (every
 //! instance sees every nonce), memory for one process. Sessions here live in
-//! this process's memory: a real deployment keeps them where it keeps its
-//! sessions.
+//! this process's memory and do not expire: a real deployment keeps them
+//! where it keeps its sessions. Revocation is not checked here
+//! ([`idbridge::webeid::Ocsp::Off`]); `examples/webeid_ocsp.rs` shows the
+//! OCSP round trip to add before verifying.
 
 use axum::extract::{DefaultBodyLimit, State};
 use axum::http::{header, HeaderMap, HeaderValue, StatusCode};
