@@ -31,8 +31,14 @@ use idbridge::{Error, ErrorCode};
 use std::collections::BTreeMap;
 use std::sync::Mutex;
 
-/// The most runs of a verifier per verification.
-pub const MAX_ROUNDS: usize = 8;
+/// The most runs of a verifier per verification. Every run but the last
+/// learns at least one failing check, so this exceeds the failing checks
+/// one verification can meet under the default limits (path building
+/// verifies at most 16 signatures, a SPID Response has two, a token one
+/// plus its OCSP and signing-certificate checks): the two paths never
+/// differ on an input the synchronous one can decide, and a pathological
+/// input costs at most this many runs.
+pub const MAX_ROUNDS: usize = 24;
 
 /// What a recorder knows and what it is missing.
 #[derive(Debug, Default)]
