@@ -247,6 +247,57 @@ mod js {
         assert_eq!(code_of(webcrypto), "crypto.signature.invalid");
     }
 
+    /// Replaces `globalThis.crypto` for the duration of `f`, then restores it.
+    async fn with_crypto<F: std::future::Future<Output = ()>>(crypto: JsValue, f: F) {
+        let global: js_sys::Object = js_sys::global().unchecked_into();
+        let key = JsValue::from_str("crypto");
+        let own = js_sys::Object::get_own_property_descriptor(&global, &key);
+        let descriptor = js_sys::Object::new();
+        js_sys::Reflect::set(&descriptor, &"value".into(), &crypto).unwrap();
+        js_sys::Reflect::set(&descriptor, &"configurable".into(), &true.into()).unwrap();
+        js_sys::Reflect::set(&descriptor, &"writable".into(), &true.into()).unwrap();
+        js_sys::Object::define_property(&global, &key, &descriptor);
+        f.await;
+        if own.is_undefined() {
+            js_sys::Reflect::delete_property(&global, &key).unwrap();
+        } else {
+            js_sys::Object::define_property(&global, &key, &own.unchecked_into());
+        }
+        assert!(idbridge_wasm::webcrypto_available());
+    }
+
+    /// Where WebCrypto is missing or refuses an operation, the WASM backend
+    /// answers: the asynchronous path stays complete and correct.
+    #[wasm_bindgen_test]
+    async fn without_webcrypto_the_async_path_verifies_in_wasm() {
+        let (files, _) = embedded();
+        let paths = vec![
+            "signature/ecdsa_raw.json".to_string(),
+            "signature/rsa_pss.json".to_string(),
+        ];
+        let expected = idbridge_wasm::run_in_memory(&files, &paths).lines();
+        let refusing = js_sys::Function::new_no_args(
+            "const no = () => Promise.reject(new DOMException('refused', 'NotSupportedError'));
+             return { subtle: { importKey: no, verify: no } };",
+        )
+        .call0(&JsValue::UNDEFINED)
+        .unwrap();
+        for crypto in [JsValue::UNDEFINED, refusing] {
+            let files = files.clone();
+            let (paths, expected) = (paths.clone(), expected.clone());
+            let hidden = crypto.is_undefined();
+            with_crypto(crypto, async move {
+                assert_eq!(idbridge_wasm::webcrypto_available(), !hidden);
+                let report = idbridge_wasm::run_in_memory_async(&files, &paths).await;
+                assert_eq!(report.lines(), expected);
+                assert_eq!(report.failed(), 0);
+                assert_eq!(report.webcrypto_checks(), 0);
+                assert!(report.wasm_fallback_checks() > 50);
+            })
+            .await;
+        }
+    }
+
     /// Every repository vector passes on the WebCrypto path too, with the
     /// very lines of the WASM path, and WebCrypto did the checks.
     #[wasm_bindgen_test]
