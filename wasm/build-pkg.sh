@@ -11,7 +11,8 @@
 set -euo pipefail
 cd "$(dirname "$0")"
 
-# The enforced budget for the whole package, gzip -9, in KB (1000 bytes).
+# The enforced budget for what a browser loads (the module and its .wasm),
+# gzip -9, in KB (1000 bytes).
 # Issue 6 asks for 250 KB; see README.md "Size" for why the package is
 # above it today and what would bring it down.
 budget_kb=${IDBRIDGE_PKG_BUDGET_KB:-440}
@@ -55,19 +56,22 @@ cp README.md pkg/README.md
 version=$(sed -n 's/^version = "\(.*\)"$/\1/p' ../Cargo.toml | head -1)
 sed "s/@VERSION@/$version/" pkg-template/package.json > pkg/package.json
 
-# Size: every file, gzip -9.
+# Size, gzip -9: every file; the budget applies to what a browser loads
+# (idbridge.js + idbridge_bg.wasm), the whole package is printed too.
 total=0
+payload=0
 for f in pkg/*; do
   gz=$(gzip -9c "$f" | wc -c)
   total=$((total + gz))
+  case $f in pkg/idbridge.js|pkg/idbridge_bg.wasm) payload=$((payload + gz)) ;; esac
   printf '  %-28s %8d bytes, %7d gzipped\n' "${f#pkg/}" "$(wc -c < "$f")" "$gz"
 done
-printf 'idbridge package: %d bytes gzipped (%d.%d KB); budget %d KB, target %d KB\n' \
-  "$total" $((total / 1000)) $((total % 1000 / 100)) "$budget_kb" "$target_kb"
-if [ "$total" -gt $((budget_kb * 1000)) ]; then
+kb() { printf '%d.%d KB' $(($1 / 1000)) $(($1 % 1000 / 100)); }
+echo "idbridge package: $(kb "$total") gzipped in all; loaded by a browser (idbridge.js + idbridge_bg.wasm): $(kb "$payload") gzipped; budget ${budget_kb} KB, target ${target_kb} KB"
+if [ "$payload" -gt $((budget_kb * 1000)) ]; then
   echo "FAIL: the package is over its budget of $budget_kb KB gzipped" >&2
   exit 1
 fi
-if [ "$total" -gt $((target_kb * 1000)) ]; then
-  echo "NOTE: above issue 6's target of $target_kb KB (README.md, Size)"
+if [ "$payload" -gt $((target_kb * 1000)) ]; then
+  echo "NOTE: above issue 6's target of $target_kb KB (wasm/README.md, Size)"
 fi
