@@ -135,6 +135,14 @@ impl<'s> Writer<'s> {
         }
     }
 
+    /// One byte (markup), without a copy call.
+    fn byte(&mut self, b: u8) {
+        self.buffer.push(b);
+        if self.buffer.len() >= BUFFER {
+            self.flush();
+        }
+    }
+
     fn flush(&mut self) {
         if !self.buffer.is_empty() {
             self.sink.write(&self.buffer);
@@ -175,6 +183,15 @@ impl<'s> Writer<'s> {
 
     fn escaped(&mut self, s: &str, escape: impl Fn(u8) -> Option<&'static [u8]>) {
         let bytes = s.as_bytes();
+        // Most values need no escaping: one branch-free pass over the bytes
+        // (the compiler vectorizes it) decides, then a single copy.
+        if !bytes
+            .iter()
+            .fold(false, |any, &b| any | escape(b).is_some())
+        {
+            self.push(bytes);
+            return;
+        }
         let mut start = 0;
         for (i, &b) in bytes.iter().enumerate() {
             if let Some(replacement) = escape(b) {
@@ -294,9 +311,10 @@ impl<'o, 'a, 'i: 'a> Canonicalizer<'o, 'a, 'i> {
                 let Some(done) = self.open.pop() else {
                     return Ok(());
                 };
-                w.push(b"</");
+                w.byte(b'<');
+                w.byte(b'/');
                 w.push(done.qname.as_bytes());
-                w.push(b">");
+                w.byte(b'>');
                 self.rendered.truncate(done.mark);
                 if self.open.is_empty() {
                     return Ok(());
@@ -345,7 +363,7 @@ impl<'o, 'a, 'i: 'a> Canonicalizer<'o, 'a, 'i> {
             w.push(b"<?");
             w.push(pi.target.as_bytes());
             if let Some(value) = pi.value.filter(|v| !v.is_empty()) {
-                w.push(b" ");
+                w.byte(b' ');
                 w.line_ends_normalized(value);
             }
             w.push(b"?>");
@@ -449,7 +467,7 @@ impl<'o, 'a, 'i: 'a> Canonicalizer<'o, 'a, 'i> {
             self.attributes.sort_unstable_by(by_name);
         }
 
-        w.push(b"<");
+        w.byte(b'<');
         w.push(qname.as_bytes());
         for &(prefix, uri) in &self.declarations {
             match prefix {
@@ -457,20 +475,22 @@ impl<'o, 'a, 'i: 'a> Canonicalizer<'o, 'a, 'i> {
                 Some(p) => {
                     w.push(b" xmlns:");
                     w.push(p.as_bytes());
-                    w.push(b"=\"");
+                    w.byte(b'=');
+                    w.byte(b'"');
                 }
             }
             w.attribute_value(uri);
-            w.push(b"\"");
+            w.byte(b'"');
         }
         for attribute in &self.attributes {
-            w.push(b" ");
+            w.byte(b' ');
             w.push(attribute.qname.as_bytes());
-            w.push(b"=\"");
+            w.byte(b'=');
+            w.byte(b'"');
             w.attribute_value(attribute.value);
-            w.push(b"\"");
+            w.byte(b'"');
         }
-        w.push(b">");
+        w.byte(b'>');
         self.open.push(Open { node, qname, mark });
         Ok(())
     }
@@ -550,13 +570,23 @@ fn non_empty(s: Option<&str>) -> Option<&str> {
 
 /// Splits a qualified name into its prefix, checking it ends with `local`.
 fn split_qname<'i>(qname: &'i str, local: &str) -> Result<Option<&'i str>> {
-    match qname.strip_suffix(local) {
-        Some("") if !local.is_empty() => Ok(None),
-        Some(prefix_colon) => match prefix_colon.strip_suffix(':') {
-            Some(prefix) if !prefix.is_empty() && !local.is_empty() => Ok(Some(prefix)),
-            _ => Err(inconsistent()),
-        },
-        None => Err(inconsistent()),
+    // `qname` ends with `local` (a byte loop: names are short, and a
+    // `memcmp` call per attribute costs more than the comparison).
+    let cut = qname
+        .len()
+        .checked_sub(local.len())
+        .filter(|_| !local.is_empty())
+        .ok_or_else(inconsistent)?;
+    let tail = qname.as_bytes().get(cut..).unwrap_or_default();
+    if !tail.iter().zip(local.as_bytes()).all(|(a, b)| a == b) {
+        return Err(inconsistent());
+    }
+    if cut == 0 {
+        return Ok(None);
+    }
+    match qname.get(..cut).and_then(|p| p.strip_suffix(':')) {
+        Some(prefix) if !prefix.is_empty() => Ok(Some(prefix)),
+        _ => Err(inconsistent()),
     }
 }
 
@@ -570,8 +600,10 @@ fn element_qname<'a, 'i>(node: Node<'a, 'i>) -> Result<(&'i str, Option<&'i str>
         .get(node.range().start..)
         .and_then(|s| s.strip_prefix('<'))
         .ok_or_else(inconsistent)?;
+    // A name ends at S, '/' or '>' (ASCII, so a byte search is a char one).
     let len = after_lt
-        .find([' ', '\t', '\n', '\r', '/', '>'])
+        .bytes()
+        .position(|b| matches!(b, b' ' | b'\t' | b'\n' | b'\r' | b'/' | b'>'))
         .ok_or_else(inconsistent)?;
     let qname = after_lt.get(..len).ok_or_else(inconsistent)?;
     let prefix = split_qname(qname, node.tag_name().name())?;
