@@ -26,7 +26,7 @@ async function perOpConcurrent(fn, k, ms) {
 
 /**
  * Runs every measurement. `pkg` is the idbridge module (initialised);
- * `input` = { spid: { response, metadata, options }, webeid: { token, anchor, options } }
+ * `input` = { spid: { response, metadata, options }, cie: { … }, webeid: { token, anchor, options } }
  * (strings; `anchor` is PEM). Resolves to rows { name, us, checks? }.
  */
 export async function runBench(pkg, input, { ms = 1500 } = {}) {
@@ -36,18 +36,23 @@ export async function runBench(pkg, input, { ms = 1500 } = {}) {
     if (!v) throw new Error("a floor's checks did not verify");
   };
 
-  // SPID: the same Response as the native bench, Trust built once.
-  const spidTrust = pkg.Trust.builder().pinSamlIdpMetadata(input.spid.metadata).build();
-  const s = input.spid;
-  pkg.verifySpidResponseSync(spidTrust, s.response, s.options); // must verify
-  await pkg.verifySpidResponse(spidTrust, s.response, s.options);
-  const spidChecks = pkg.SignatureChecks.ofSpidResponse(spidTrust, s.response, s.options);
-  const spidAlgs = spidChecks.algorithms.join(" + ");
-  add("spid verify, pure WASM (sync)", await perOp(() => pkg.verifySpidResponseSync(spidTrust, s.response, s.options), ms));
-  add("spid floor, pure WASM", await perOp(() => expectOk(spidChecks.verifySync()), ms), { checks: spidAlgs });
-  add("spid verify, WebCrypto (async)", await perOp(() => pkg.verifySpidResponse(spidTrust, s.response, s.options), ms));
-  add("spid verify, WebCrypto, 16 in flight", await perOpConcurrent(() => pkg.verifySpidResponse(spidTrust, s.response, s.options), 16, ms));
-  add("spid floor, WebCrypto", await perOp(async () => expectOk(await spidChecks.verify()), ms), { checks: spidAlgs });
+  // SPID and CIE ID: the same Responses as the native benches, Trust built once.
+  for (const sys of ["spid", "cie"]) {
+    const s = input[sys];
+    const Sys = sys === "spid" ? "Spid" : "Cie";
+    const verifySync = pkg[`verify${Sys}ResponseSync`];
+    const verifyAsync = pkg[`verify${Sys}Response`];
+    const trust = pkg.Trust.builder().pinSamlIdpMetadata(s.metadata).build();
+    verifySync(trust, s.response, s.options); // must verify
+    await verifyAsync(trust, s.response, s.options);
+    const checks = pkg.SignatureChecks[`of${Sys}Response`](trust, s.response, s.options);
+    const algs = checks.algorithms.join(" + ");
+    add(`${sys} verify, pure WASM (sync)`, await perOp(() => verifySync(trust, s.response, s.options), ms));
+    add(`${sys} floor, pure WASM`, await perOp(() => expectOk(checks.verifySync()), ms), { checks: algs });
+    add(`${sys} verify, WebCrypto (async)`, await perOp(() => verifyAsync(trust, s.response, s.options), ms));
+    add(`${sys} verify, WebCrypto, 16 in flight`, await perOpConcurrent(() => verifyAsync(trust, s.response, s.options), 16, ms));
+    add(`${sys} floor, WebCrypto`, await perOp(async () => expectOk(await checks.verify()), ms), { checks: algs });
+  }
 
   // Web eID: the same token as the native bench.
   const webTrust = pkg.Trust.builder().webeidAnchor(input.webeid.anchor).build();

@@ -32,19 +32,28 @@ function cases(system, kind) {
   return out.filter(({ t }) => t.result === "valid" && t.input?.file);
 }
 
-function spidInput() {
-  const { dir, g, ctx, t } = cases("spid", "spid-saml")[0];
-  return {
-    response: readFileSync(join(dir, t.input.file), "utf8"),
-    metadata: readFileSync(join(dir, g.trust.idp_metadata[0]), "utf8"),
-    file: `spid/${t.input.file}`,
-    options: {
-      spEntityId: ctx.sp_entity_id, acsUrl: ctx.acs_url, requestId: ctx.request_id,
-      requestIssueInstant: ctx.request_issue_instant, now: ctx.now, minLevel: ctx.min_level,
-      comparison: ctx.comparison, clockSkewSeconds: ctx.clock_skew_seconds,
-      input: ctx.input_encoding === "xml" ? "xml" : "base64",
-    },
-  };
+// The SAML inputs of `idbridge bench` and `cargo bench --bench spid`: a
+// fixed valid case each, the Response signed as well as its Assertion.
+function samlInput(system, file, tcId) {
+  const dir = join(vectors, system);
+  const v = JSON.parse(readFileSync(join(dir, file), "utf8"));
+  for (const g of v.testGroups)
+    for (const t of g.tests) {
+      if (t.tcId !== tcId) continue;
+      const ctx = { ...g.context, ...(t.context ?? {}) };
+      return {
+        response: readFileSync(join(dir, t.input.file), "utf8"),
+        metadata: readFileSync(join(dir, g.trust.idp_metadata[0]), "utf8"),
+        file: `${system}/${t.input.file}`,
+        options: {
+          spEntityId: ctx.sp_entity_id, acsUrl: ctx.acs_url, requestId: ctx.request_id,
+          requestIssueInstant: ctx.request_issue_instant, now: ctx.now, minLevel: ctx.min_level,
+          comparison: ctx.comparison, clockSkewSeconds: ctx.clock_skew_seconds,
+          input: ctx.input_encoding === "xml" ? "xml" : "base64",
+        },
+      };
+    }
+  throw new Error(`no tcId ${tcId} in ${system}/${file}`);
 }
 
 function webeidInput() {
@@ -66,21 +75,25 @@ function webeidInput() {
 function native() {
   // README.md's table (AWS-LC and RustCrypto, 2-core reference machine).
   const figures = {
-    "spid verify": 77.1, "spid floor": 29.7, "webeid verify": 407.1, "webeid floor": 393.6,
-    "spid verify rustcrypto": 306.5, "spid floor rustcrypto": 256.8,
-    "webeid verify rustcrypto": 1773.8, "webeid floor rustcrypto": 1735.9,
+    "spid verify": 61.6, "spid floor": 25.4, "cie verify": 108.9, "cie floor": 54.5,
+    "webeid verify": 402.5, "webeid floor": 394.8,
+    "spid verify rustcrypto": 294.1, "spid floor rustcrypto": 250.3,
+    "cie verify rustcrypto": 597.6, "cie floor rustcrypto": 543.8,
+    "webeid verify rustcrypto": 1861.7, "webeid floor rustcrypto": 1830.0,
   };
   let source = "README.md";
   const read = (p) => {
     const f = join(root, "target/criterion", p, "new/estimates.json");
     return existsSync(f) ? JSON.parse(readFileSync(f, "utf8")).median.point_estimate / 1000 : undefined;
   };
-  const fresh = {
-    "spid verify": read("spid_aws-lc-rs/verify_response"), "spid floor": read("spid_aws-lc-rs/floor"),
-    "webeid verify": read("webeid_aws-lc-rs/verify_token"), "webeid floor": read("webeid_aws-lc-rs/floor"),
-    "spid verify rustcrypto": read("spid_rustcrypto/verify_response"), "spid floor rustcrypto": read("spid_rustcrypto/floor"),
-    "webeid verify rustcrypto": read("webeid_rustcrypto/verify_token"), "webeid floor rustcrypto": read("webeid_rustcrypto/floor"),
-  };
+  const fresh = {};
+  for (const sys of ["spid", "cie", "webeid"]) {
+    const verify = sys === "webeid" ? "verify_token" : "verify_response";
+    fresh[`${sys} verify`] = read(`${sys}_aws-lc-rs/${verify}`);
+    fresh[`${sys} floor`] = read(`${sys}_aws-lc-rs/floor`);
+    fresh[`${sys} verify rustcrypto`] = read(`${sys}_rustcrypto/${verify}`);
+    fresh[`${sys} floor rustcrypto`] = read(`${sys}_rustcrypto/floor`);
+  }
   if (Object.values(fresh).every((v) => v !== undefined)) {
     Object.assign(figures, fresh);
     source = "target/criterion (cargo bench on this machine)";
@@ -88,8 +101,12 @@ function native() {
   return { figures, source };
 }
 
-const input = { spid: spidInput(), webeid: webeidInput() };
-console.log(`inputs: ${input.spid.file}, ${input.webeid.file}; ${ms} ms per measure`);
+const input = {
+  spid: samlInput("spid", "input.json", 1),
+  cie: samlInput("cie", "profile.json", 1),
+  webeid: webeidInput(),
+};
+console.log(`inputs: ${input.spid.file}, ${input.cie.file}, ${input.webeid.file}; ${ms} ms per measure`);
 
 // Node.
 const pkg = await import("../../wasm/pkg/node.js");
@@ -131,7 +148,7 @@ for (const r of chromeRows) {
   console.log(`| ${r.name}${r.checks ? ` [${r.checks}]` : ""} | ${f(r.us)} | ${f(n[r.name]?.us)} | ${natLabel} |`);
 }
 console.log("\nTargets (issue 6): WebCrypto path ≤ 2 × the native floor; pure-WASM path ≤ 1.5 × the pure-WASM floor.");
-for (const sys of ["spid", "webeid"]) {
+for (const sys of ["spid", "cie", "webeid"]) {
   for (const [env, rows] of [["Chromium", c], ["Node", n]]) {
     const wc = rows[`${sys} verify, WebCrypto (async)`].us;
     const wcc = rows[`${sys} verify, WebCrypto, 16 in flight`].us;

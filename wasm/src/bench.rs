@@ -76,6 +76,16 @@ impl SignatureChecks {
         collect(&SamlCall::parse(false, &response, &options)?, trust)
     }
 
+    /// The checks `verifyCieResponseSync(trust, response, options)` performs.
+    #[wasm_bindgen(js_name = ofCieResponse)]
+    pub fn of_cie_response(
+        trust: &Trust,
+        #[wasm_bindgen(unchecked_param_type = "Uint8Array | string")] response: JsValue,
+        #[wasm_bindgen(unchecked_param_type = "SamlOptions")] options: JsValue,
+    ) -> Result<SignatureChecks, JsValue> {
+        collect(&SamlCall::parse(true, &response, &options)?, trust)
+    }
+
     /// How many checks.
     #[wasm_bindgen(getter)]
     pub fn count(&self) -> usize {
