@@ -73,7 +73,10 @@ fn find_input(system: &str, file: &str, tc_id: u64) -> Input {
                     .unwrap()
                 };
                 // Both signatures, as most SPID IdPs send them.
-                assert!(xml.matches("SignatureValue>").count() >= 4, "{file} tcId {tc_id}");
+                assert!(
+                    xml.matches("SignatureValue>").count() >= 4,
+                    "{file} tcId {tc_id}"
+                );
                 let metadata = g["trust"]["idp_metadata"]
                     .as_array()
                     .unwrap()
