@@ -1,16 +1,24 @@
-//! Reading a certificate: parsed once with `x509-parser`, copied into an
-//! owned value holding exactly the fields the checks use.
+//! Reading a certificate: decoded once, strictly (DER), with `x509-cert`,
+//! and copied into an owned value holding exactly the fields the checks use.
 //!
 //! RFC 5280 §4.1 (the certificate), §4.2.1.3 (key usage), §4.2.1.12
 //! (extended key usage), §4.2.1.4 (certificate policies), §4.2.1.9 (basic
 //! constraints), §4.2.1.1 (authority key identifier).
 
 use crate::error::{Error, ErrorCode, Result};
-use x509_parser::der_parser::oid::Oid;
-use x509_parser::extensions::ParsedExtension;
-use x509_parser::prelude::{FromDer, X509Certificate};
+use der::asn1::ObjectIdentifier;
+use der::{Decode, Encode, Tag, Tagged};
+use x509_cert::ext::pkix::{
+    AuthorityKeyIdentifier, CertificatePolicies, ExtendedKeyUsage, KeyUsage,
+};
+use x509_cert::name::Name;
 
-/// Key usage bits (RFC 5280 §4.2.1.3), as x509-parser numbers them.
+const ID_CE_KEY_USAGE: ObjectIdentifier = ObjectIdentifier::new_unwrap("2.5.29.15");
+const ID_CE_EXT_KEY_USAGE: ObjectIdentifier = ObjectIdentifier::new_unwrap("2.5.29.37");
+const ID_CE_CERTIFICATE_POLICIES: ObjectIdentifier = ObjectIdentifier::new_unwrap("2.5.29.32");
+const ID_CE_AUTHORITY_KEY_IDENTIFIER: ObjectIdentifier = ObjectIdentifier::new_unwrap("2.5.29.35");
+
+/// Key usage bits (RFC 5280 §4.2.1.3): bit i of the BIT STRING is `1 << i`.
 pub(crate) mod ku {
     pub const DIGITAL_SIGNATURE: u16 = 1 << 0;
     pub const NON_REPUDIATION: u16 = 1 << 1;
@@ -18,8 +26,6 @@ pub(crate) mod ku {
 
 /// id-kp-clientAuth.
 pub(crate) const EKU_CLIENT_AUTH: &str = "1.3.6.1.5.5.7.3.2";
-/// id-kp-OCSPSigning.
-pub(crate) const EKU_OCSP_SIGNING: &str = "1.3.6.1.5.5.7.3.9";
 
 /// One subject attribute: its type OID (dotted) and its value as text.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -55,100 +61,99 @@ fn malformed(reason: &'static str) -> Error {
     Error::new(ErrorCode::X509CertMalformed, reason)
 }
 
-fn oid_string(oid: &Oid<'_>) -> String {
-    oid.to_id_string()
+/// A name's attributes in order. The value is read as text for the string
+/// types a name's text attributes use (NumericString, PrintableString,
+/// UTF8String, IA5String); any other type, or invalid UTF-8, reads as "".
+fn attributes(name: &Name) -> Vec<Attribute> {
+    name.0
+        .iter()
+        .flat_map(|rdn| rdn.0.iter())
+        .map(|atv| Attribute {
+            oid: atv.oid.to_string(),
+            value: match atv.value.tag() {
+                Tag::NumericString | Tag::PrintableString | Tag::Utf8String | Tag::Ia5String => {
+                    core::str::from_utf8(atv.value.value())
+                        .unwrap_or_default()
+                        .to_string()
+                }
+                _ => String::new(),
+            },
+        })
+        .collect()
+}
+
+fn encoded<T: Encode>(value: &T) -> Result<Vec<u8>> {
+    value
+        .to_der()
+        .map_err(|_| malformed("a certificate part does not re-encode"))
+}
+
+/// Decodes one extension value of a type we read, strictly.
+fn extension<'a, T: Decode<'a>>(value: &'a [u8]) -> Result<T> {
+    T::from_der(value).map_err(|_| malformed("an extension does not parse"))
 }
 
 impl Certificate {
     /// Decodes exactly one DER certificate (trailing bytes are an error).
+    ///
+    /// RFC 5280 §4.1: certificates are DER; the `der` decoder of x509-cert
+    /// refuses BER (indefinite or non-minimal lengths, non-canonical times)
+    /// and trailing bytes. The values of the extensions read here (key
+    /// usage, extended key usage, policies, authority key identifier) are
+    /// decoded strictly too; the others stay opaque, which keeps the named
+    /// tolerances (explicit cA=FALSE) where the reference keeps them.
     pub(crate) fn from_der(der: &[u8]) -> Result<Certificate> {
-        // RFC 5280 §4.1: certificates are DER. x509-parser reads BER too,
-        // so the strict `der` decoder of x509-cert vets the encoding first
-        // (definite minimal lengths, canonical times, no trailing bytes).
-        // Extension values stay opaque to it, which keeps the named
-        // tolerances (explicit cA=FALSE) where the reference keeps them.
-        <x509_cert::Certificate as der::Decode>::from_der(der)
+        let cert = <x509_cert::Certificate as Decode>::from_der(der)
             .map_err(|_| malformed("not a DER X.509 certificate"))?;
-        let (rest, cert) =
-            X509Certificate::from_der(der).map_err(|_| malformed("not a DER X.509 certificate"))?;
-        if !rest.is_empty() {
-            return Err(malformed("bytes after the certificate"));
-        }
-        Self::from_parsed(der, &cert)
-    }
-
-    fn from_parsed(der: &[u8], cert: &X509Certificate<'_>) -> Result<Certificate> {
         let tbs = &cert.tbs_certificate;
         let mut key_usage = None;
         let mut ext_key_usage = None;
         let mut policies = None;
         let mut authority_key_id = None;
         let mut seen = std::collections::HashSet::new();
-        for ext in tbs.extensions() {
+        for ext in tbs.extensions.iter().flatten() {
             // RFC 5280 §4.2: "A certificate MUST NOT include more than one
             // instance of a particular extension."
-            if !seen.insert(ext.oid.to_id_string()) {
+            if !seen.insert(ext.extn_id) {
                 return Err(malformed("an extension appears twice"));
             }
-            match ext.parsed_extension() {
-                ParsedExtension::KeyUsage(k) => key_usage = Some(k.flags),
-                ParsedExtension::ExtendedKeyUsage(e) => {
-                    let mut oids = Vec::new();
-                    if e.any {
-                        oids.push("2.5.29.37.0".to_string());
-                    }
-                    if e.server_auth {
-                        oids.push("1.3.6.1.5.5.7.3.1".into());
-                    }
-                    if e.client_auth {
-                        oids.push(EKU_CLIENT_AUTH.into());
-                    }
-                    if e.code_signing {
-                        oids.push("1.3.6.1.5.5.7.3.3".into());
-                    }
-                    if e.email_protection {
-                        oids.push("1.3.6.1.5.5.7.3.4".into());
-                    }
-                    if e.time_stamping {
-                        oids.push("1.3.6.1.5.5.7.3.8".into());
-                    }
-                    if e.ocsp_signing {
-                        oids.push(EKU_OCSP_SIGNING.into());
-                    }
-                    oids.extend(e.other.iter().map(oid_string));
-                    ext_key_usage = Some(oids);
+            let value = ext.extn_value.as_bytes();
+            match ext.extn_id {
+                ID_CE_KEY_USAGE => key_usage = Some(extension::<KeyUsage>(value)?.0.bits()),
+                ID_CE_EXT_KEY_USAGE => {
+                    let eku = extension::<ExtendedKeyUsage>(value)?;
+                    ext_key_usage = Some(eku.0.iter().map(|o| o.to_string()).collect());
                 }
-                ParsedExtension::CertificatePolicies(p) => {
-                    policies = Some(p.iter().map(|pi| oid_string(&pi.policy_id)).collect());
+                ID_CE_CERTIFICATE_POLICIES => {
+                    let p = extension::<CertificatePolicies>(value)?;
+                    policies = Some(
+                        p.0.iter()
+                            .map(|pi| pi.policy_identifier.to_string())
+                            .collect(),
+                    );
                 }
-                ParsedExtension::AuthorityKeyIdentifier(aki) => {
-                    authority_key_id = aki.key_identifier.as_ref().map(|k| k.0.to_vec());
-                }
-                ParsedExtension::ParseError { .. } => {
-                    return Err(malformed("an extension does not parse"));
+                ID_CE_AUTHORITY_KEY_IDENTIFIER => {
+                    let aki = extension::<AuthorityKeyIdentifier>(value)?;
+                    authority_key_id = aki.key_identifier.map(|k| k.as_bytes().to_vec());
                 }
                 _ => {}
             }
         }
-        let attributes = |name: &x509_parser::x509::X509Name<'_>| -> Vec<Attribute> {
-            name.iter_attributes()
-                .map(|a| Attribute {
-                    oid: oid_string(a.attr_type()),
-                    value: a.as_str().map(str::to_string).unwrap_or_default(),
-                })
-                .collect()
+        let spki = &tbs.subject_public_key_info;
+        let secs = |t: x509_cert::time::Time| {
+            i64::try_from(t.to_unix_duration().as_secs()).unwrap_or(i64::MAX)
         };
         Ok(Certificate {
             der: der.to_vec(),
-            serial: tbs.raw_serial().to_vec(),
-            issuer_der: tbs.issuer.as_raw().to_vec(),
-            subject_der: tbs.subject.as_raw().to_vec(),
+            serial: tbs.serial_number.as_bytes().to_vec(),
+            issuer_der: encoded(&tbs.issuer)?,
+            subject_der: encoded(&tbs.subject)?,
             subject: attributes(&tbs.subject),
             issuer: attributes(&tbs.issuer),
-            not_before: tbs.validity.not_before.timestamp(),
-            not_after: tbs.validity.not_after.timestamp(),
-            spki_der: tbs.subject_pki.raw.to_vec(),
-            public_key_bits: tbs.subject_pki.subject_public_key.data.to_vec(),
+            not_before: secs(tbs.validity.not_before),
+            not_after: secs(tbs.validity.not_after),
+            spki_der: encoded(spki)?,
+            public_key_bits: spki.subject_public_key.raw_bytes().to_vec(),
             key_usage,
             ext_key_usage,
             policies,
@@ -199,4 +204,79 @@ pub(crate) mod attr {
     pub const SERIAL_NUMBER: &str = "2.5.4.5";
     pub const COUNTRY: &str = "2.5.4.6";
     pub const GIVEN_NAME: &str = "2.5.4.42";
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const CA: &[u8] = include_bytes!("../../test-vectors/webeid/pki/esteid2026.cer");
+
+    /// `CA` with the bytes at the first occurrence of `from` replaced by `to`
+    /// (same length: the outer DER stays well formed).
+    fn patched(from: &[u8], to: &[u8]) -> Vec<u8> {
+        let at = CA.windows(from.len()).position(|w| w == from).unwrap();
+        let mut der = CA.to_vec();
+        der[at..at + to.len()].copy_from_slice(to);
+        der
+    }
+
+    #[test]
+    fn reads_the_fields_the_checks_use() {
+        let c = Certificate::from_der(CA).unwrap();
+        // keyCertSign | cRLSign (bits 5 and 6), read from `03 02 01 06`.
+        assert_eq!(c.key_usage, Some((1 << 5) | (1 << 6)));
+        assert!(c.authority_key_id.is_some());
+        assert_eq!(c.ext_key_usage, None);
+        assert_eq!(c.policies, None);
+        assert!(c.subject_attr(attr::COMMON_NAME).is_some());
+        assert_eq!(c.issuer_der.first(), Some(&0x30));
+        assert!(c.not_before < c.not_after);
+        assert_eq!(
+            crate::crypto::PublicKey::from_spki_der(&c.spki_der)
+                .unwrap()
+                .spki_der(),
+            &c.spki_der[..]
+        );
+    }
+
+    #[test]
+    fn a_malformed_value_of_an_extension_we_read_is_refused() {
+        // KeyUsage's BIT STRING turned into an OCTET STRING.
+        let der = patched(
+            &[
+                0x06, 0x03, 0x55, 0x1d, 0x0f, 0x01, 0x01, 0xff, 0x04, 0x04, 0x03,
+            ],
+            &[
+                0x06, 0x03, 0x55, 0x1d, 0x0f, 0x01, 0x01, 0xff, 0x04, 0x04, 0x04,
+            ],
+        );
+        let e = Certificate::from_der(&der).unwrap_err();
+        assert_eq!(e.code(), "x509.cert.malformed");
+    }
+
+    #[test]
+    fn a_repeated_extension_is_refused() {
+        // BasicConstraints renamed SubjectKeyIdentifier: two SKIs.
+        let der = patched(
+            &[0x06, 0x03, 0x55, 0x1d, 0x13],
+            &[0x06, 0x03, 0x55, 0x1d, 0x0e],
+        );
+        let e = Certificate::from_der(&der).unwrap_err();
+        assert_eq!(e.code(), "x509.cert.malformed");
+    }
+
+    #[test]
+    fn trailing_bytes_and_ber_are_refused() {
+        let mut der = CA.to_vec();
+        der.push(0);
+        assert!(Certificate::from_der(&der).is_err());
+        // The outer SEQUENCE's length in a non-minimal long form.
+        let len = u16::from_be_bytes([CA[2], CA[3]]);
+        assert_eq!(CA[1], 0x82);
+        let mut ber = vec![0x30, 0x83, 0x00];
+        ber.extend_from_slice(&len.to_be_bytes());
+        ber.extend_from_slice(&CA[4..]);
+        assert!(Certificate::from_der(&ber).is_err());
+    }
 }
