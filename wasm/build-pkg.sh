@@ -31,7 +31,7 @@ CARGO_PROFILE_WASM_RELEASE_OPT_LEVEL=z \
   cargo build --profile wasm-release -p idbridge-wasm --target wasm32-unknown-unknown --locked
 rm -rf pkg
 wasm-bindgen --target web --out-dir pkg --out-name idbridge \
-  ../target/wasm32-unknown-unknown/wasm-release/idbridge_wasm.wasm
+  "${CARGO_TARGET_DIR:-../target}/wasm32-unknown-unknown/wasm-release/idbridge_wasm.wasm"
 node_modules/.bin/wasm-opt -Oz --strip-debug --strip-producers \
   --enable-bulk-memory --enable-nontrapping-float-to-int --enable-sign-ext \
   --enable-mutable-globals --enable-reference-types --enable-multivalue \
