@@ -205,28 +205,57 @@ fn run_bench(json: bool, backend: Option<&str>, seconds: f64, threads: Option<us
     }
     let start = std::time::Instant::now();
     let clock = move || start.elapsed().as_secs_f64();
-    let result = bench::with_workloads(|workloads| -> Result<(), idbridge::Error> {
-        if !json {
-            println!("idbridge bench: {seconds} s per verifier and backend; floor = the same input's signature checks alone");
-            for w in workloads {
-                println!("  {:<7} {}", w.name, w.input);
+    enum Fail {
+        Verify(idbridge::Error),
+        Stdout,
+    }
+    impl From<idbridge::Error> for Fail {
+        fn from(e: idbridge::Error) -> Self {
+            Fail::Verify(e)
+        }
+    }
+    macro_rules! out {
+        ($($arg:tt)*) => {
+            if !say(format_args!($($arg)*)) {
+                return Err(Fail::Stdout);
             }
-            println!(
+        };
+    }
+    let result = bench::with_workloads(|workloads| -> Result<(), Fail> {
+        if !json {
+            out!("idbridge bench: {seconds} s per verifier and backend; floor = the same input's signature checks alone");
+            out!(
+                "  machine: {} {}, {} CPUs; idbridge {}",
+                std::env::consts::ARCH,
+                std::env::consts::OS,
+                std::thread::available_parallelism().map_or(0, |n| n.get()),
+                env!("CARGO_PKG_VERSION")
+            );
+            for w in workloads {
+                out!("  {:<7} {}", w.name, w.input);
+            }
+            out!(
                 "{:<7} {:<11} {:>10} {:>12} {:>7} {:>15} {:>7}",
-                "name", "backend", "µs/op", "floor µs/op", "ratio", "+digests µs/op", "ratio"
+                "name",
+                "backend",
+                "µs/op",
+                "floor µs/op",
+                "ratio",
+                "+digests µs/op",
+                "ratio"
             );
         }
         for backend in &backends {
             for w in workloads {
                 let row = bench::measure(w, *backend, &clock, seconds)?;
                 if json {
-                    println!("{}", row.json_line());
+                    out!("{}", row.json_line());
                 } else {
                     let (fd, rd) = match (row.floor_digests_us_per_op, row.ratio_digests()) {
                         (Some(f), Some(r)) => (format!("{f:.1}"), format!("{r:.2}")),
                         _ => ("-".into(), "-".into()),
                     };
-                    println!(
+                    out!(
                         "{:<7} {:<11} {:>10.1} {:>12.1} {:>7.2} {:>15} {:>7}",
                         row.name,
                         row.backend,
@@ -243,7 +272,7 @@ fn run_bench(json: bool, backend: Option<&str>, seconds: f64, threads: Option<us
                     let one = bench::throughput(w, *backend, 1, seconds)?;
                     let many = bench::throughput(w, *backend, n, seconds)?;
                     if json {
-                        println!(
+                        out!(
                             "{}",
                             serde_json::json!({
                                 "name": format!("{}-throughput", w.name),
@@ -255,7 +284,7 @@ fn run_bench(json: bool, backend: Option<&str>, seconds: f64, threads: Option<us
                             })
                         );
                     } else {
-                        println!(
+                        out!(
                             "throughput {:<7} {:<11} 1 thread {:>8.0}/s, {n} threads {:>8.0}/s: {:.2}x",
                             w.name,
                             backend.name(),
@@ -271,7 +300,8 @@ fn run_bench(json: bool, backend: Option<&str>, seconds: f64, threads: Option<us
     });
     match result {
         Ok(Ok(())) => ExitCode::SUCCESS,
-        Ok(Err(e)) | Err(e) => {
+        Ok(Err(Fail::Stdout)) => ExitCode::from(2),
+        Ok(Err(Fail::Verify(e))) | Err(e) => {
             eprintln!("idbridge: bench: {}: {e}", e.code());
             ExitCode::from(1)
         }
@@ -290,7 +320,7 @@ fn run_verify(v: Verify) -> ExitCode {
             ocsp,
             ocsp_responder,
             anchors,
-        } => match verify_webeid(
+        } => result_exit(verify_webeid(
             &token,
             &origin,
             &nonce,
@@ -298,34 +328,38 @@ fn run_verify(v: Verify) -> ExitCode {
             ocsp.as_deref(),
             ocsp_responder.as_deref(),
             &anchors,
-        ) {
-            Ok(json) => {
-                println!("{json}");
-                ExitCode::SUCCESS
-            }
-            Err(e) => {
-                println!("error: {e}");
-                ExitCode::from(1)
-            }
-        },
+        )),
+    }
+}
+
+/// Writes one line to stdout; `false` when stdout is gone (a closed pipe):
+/// the caller exits 2 instead of panicking as `println!` would.
+fn say(line: impl std::fmt::Display) -> bool {
+    writeln!(std::io::stdout().lock(), "{line}").is_ok()
+}
+
+/// Prints a verification's result: the JSON and exit 0, or the error and 1;
+/// 2 when stdout is gone.
+fn result_exit(result: Result<String, idbridge::Error>) -> ExitCode {
+    let (line, code) = match result {
+        Ok(json) => (json, ExitCode::SUCCESS),
+        Err(e) => (format!("error: {e}"), ExitCode::from(1)),
+    };
+    if say(line) {
+        code
+    } else {
+        ExitCode::from(2)
     }
 }
 
 fn saml_exit(r: (Vec<String>, Result<String, idbridge::Error>)) -> ExitCode {
     let (lines, result) = r;
     for l in lines {
-        println!("{l}");
-    }
-    match result {
-        Ok(json) => {
-            println!("{json}");
-            ExitCode::SUCCESS
-        }
-        Err(e) => {
-            println!("error: {e}");
-            ExitCode::from(1)
+        if !say(l) {
+            return ExitCode::from(2);
         }
     }
+    result_exit(result)
 }
 
 fn now_or(t: Option<&str>) -> Result<idbridge::UnixTime, idbridge::Error> {

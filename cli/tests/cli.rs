@@ -145,3 +145,28 @@ fn bench_prints_one_json_row_per_verifier() {
     let (code, _, _) = idbridge(&["bench", "--seconds", "0"]);
     assert_eq!(code, 2);
 }
+
+#[test]
+fn a_closed_stdout_exits_2_without_a_panic() {
+    use std::process::Stdio;
+    // Both write after the reader is gone whatever the timing: bench's rows
+    // come after seconds of measuring, and every vector's lines (about
+    // 100 KB) overflow a pipe's buffer.
+    for args in [
+        &["bench", "--seconds", "0.2"][..],
+        &["vectors", "test-vectors"][..],
+    ] {
+        let mut child = Command::new(env!("CARGO_BIN_EXE_idbridge"))
+            .args(args)
+            .current_dir(root())
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped())
+            .spawn()
+            .unwrap();
+        drop(child.stdout.take()); // the reader goes away before any output
+        let out = child.wait_with_output().unwrap();
+        let err = String::from_utf8_lossy(&out.stderr);
+        assert_eq!(out.status.code(), Some(2), "{args:?}: {err}");
+        assert!(!err.contains("panicked"), "{args:?}: {err}");
+    }
+}
