@@ -18,8 +18,6 @@
 //! ```
 
 use crate::saml::{self, Profile};
-#[doc(hidden)]
-pub use crate::saml::{bare_signature_checks, bare_signatures, BareSignature};
 pub use crate::saml::{
     Audit, AuditStep, Comparison, Expectations, InputEncoding, Level, VerifiedResponse,
 };

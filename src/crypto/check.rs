@@ -130,6 +130,74 @@ pub trait AsyncBackend {
     async fn verify(&self, check: &SignatureCheck) -> core::result::Result<(), Rejected>;
 }
 
+/// A backend that verifies with another and keeps every check it is given:
+/// run a verification through it to learn the signature checks that
+/// verification makes (the *floor* a verification is measured against, in
+/// `idbridge bench` and the browser harness).
+///
+/// ```
+/// # fn spki() -> Vec<u8> { include_bytes!("../../test-vectors/keys/p256.spki.der").to_vec() }
+/// use idbridge::crypto::{self, Algorithm, AllowList, Backend, PublicKey, Recorder, SignatureCheck};
+/// use idbridge::{Error, ErrorCode};
+///
+/// let key = PublicKey::from_spki_der(&spki())?;
+/// let check = SignatureCheck::new(
+///     AllowList::all(),
+///     Algorithm::ECDSA_P256_SHA256_RAW,
+///     &key,
+///     b"message",
+///     &[1; 64],
+///     Error::new(ErrorCode::CryptoSignatureInvalid, "bad"),
+/// )?;
+/// let recorder = Recorder::new(crypto::default_backend());
+/// assert!(recorder.verify(&check).is_err()); // the inner backend's answer
+/// assert_eq!(recorder.into_checks().len(), 1);
+/// # Ok::<(), Error>(())
+/// ```
+pub struct Recorder<'b> {
+    inner: &'b dyn Backend,
+    seen: std::sync::Mutex<Vec<SignatureCheck>>,
+}
+
+impl core::fmt::Debug for Recorder<'_> {
+    fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
+        f.debug_struct("Recorder")
+            .field("inner", &self.inner.name())
+            .finish_non_exhaustive()
+    }
+}
+
+impl<'b> Recorder<'b> {
+    /// Records the checks given to `inner`.
+    pub fn new(inner: &'b dyn Backend) -> Self {
+        Recorder {
+            inner,
+            seen: std::sync::Mutex::new(Vec::new()),
+        }
+    }
+
+    /// The checks seen, in order.
+    pub fn into_checks(self) -> Vec<SignatureCheck> {
+        self.seen
+            .into_inner()
+            .unwrap_or_else(std::sync::PoisonError::into_inner)
+    }
+}
+
+impl Backend for Recorder<'_> {
+    fn name(&self) -> &'static str {
+        self.inner.name()
+    }
+
+    fn verify(&self, check: &SignatureCheck) -> core::result::Result<(), Rejected> {
+        self.seen
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner)
+            .push(check.clone());
+        self.inner.verify(check)
+    }
+}
+
 impl<B: Backend + ?Sized> AsyncBackend for B {
     fn name(&self) -> &'static str {
         Backend::name(self)

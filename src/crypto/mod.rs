@@ -70,7 +70,7 @@ mod ring;
 pub use algorithm::{Algorithm, AllowList, Curve, EcdsaEncoding, HashAlg};
 #[cfg(all(feature = "aws-lc-rs", not(target_arch = "wasm32")))]
 pub use aws_lc::AwsLc;
-pub use check::{AsyncBackend, Backend, Pending, Rejected, SignatureCheck};
+pub use check::{AsyncBackend, Backend, Pending, Recorder, Rejected, SignatureCheck};
 pub use key::{PublicKey, RSA_MAX_BITS, RSA_MIN_BITS};
 #[cfg(all(feature = "ring", not(target_arch = "wasm32")))]
 pub use ring::Ring;

@@ -197,16 +197,13 @@ pub(crate) fn explain(
     (audit, r)
 }
 
-#[doc(hidden)]
-pub use crate::xml::dsig::BareSignature;
-
 /// The whole cryptographic work of a Response's signatures (the Response's,
 /// when signed, and the Assertion's): each reference digest over its
 /// already-canonical content, then each signature. For benches that
 /// measure a verification beside a floor that includes the digests.
 /// Not a verification.
-#[doc(hidden)]
-pub fn bare_signatures(
+#[cfg(feature = "bench")]
+pub(crate) fn bare_signatures(
     trust: &Trust,
     xml: &str,
     idp_entity_id: &str,
@@ -240,41 +237,4 @@ pub fn bare_signatures(
         out.push(crate::xml::dsig::bare_signature(a, &idp.signing_keys)?);
     }
     Ok(out)
-}
-
-/// The bare signature checks of a Response (the Response's, when signed,
-/// and the Assertion's), for benches that measure a verification beside its
-/// floor. Not a verification: nothing else is checked.
-#[doc(hidden)]
-pub fn bare_signature_checks(
-    trust: &Trust,
-    xml: &str,
-    idp_entity_id: &str,
-) -> Result<Vec<crypto::SignatureCheck>> {
-    let doc = crate::xml::parse::parse(xml, &Limits::default())?;
-    let idp = trust
-        .saml_idps
-        .iter()
-        .find(|i| i.entity_id == idp_entity_id)
-        .ok_or(crate::Error::new(
-            crate::ErrorCode::SamlIssuerInvalid,
-            "unknown IdP",
-        ))?;
-    let response = doc.root_element();
-    let mut checks = Vec::new();
-    let is_sig = |n: &roxmltree::Node<'_, '_>| {
-        n.is_element()
-            && n.tag_name().name() == "Signature"
-            && n.tag_name().namespace() == Some(crate::xml::dsig::DSIG_NS)
-    };
-    if response.children().any(|c| is_sig(&c)) {
-        checks.push(crate::xml::dsig::bare_check(response, &idp.signing_keys)?);
-    }
-    if let Some(a) = response
-        .children()
-        .find(|c| c.is_element() && c.tag_name().name() == "Assertion")
-    {
-        checks.push(crate::xml::dsig::bare_check(a, &idp.signing_keys)?);
-    }
-    Ok(checks)
 }

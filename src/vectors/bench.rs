@@ -32,12 +32,11 @@
 use super::format::{self, VectorFile};
 use super::kinds::Job;
 use super::{sibling, Files, MemoryFiles};
-use crate::crypto::{Backend, Rejected, SignatureCheck};
+use crate::crypto::{Backend, Recorder, SignatureCheck};
 use crate::error::{Error, ErrorCode};
 use crate::saml::{self, InputEncoding};
 use crate::{webeid, Result};
 use base64::Engine as _;
-use std::sync::Mutex;
 
 /// The embedded inputs: (path, bytes). The paths are the repository's.
 const EMBEDDED: &[(&str, &[u8])] = &[
@@ -88,7 +87,7 @@ pub struct Workload<'a> {
     /// What the input is, for reports.
     pub input: String,
     verify: VerifyFn<'a>,
-    digests: Option<Vec<saml::BareSignature>>,
+    digests: Option<Vec<crate::xml::dsig::BareSignature>>,
 }
 
 impl core::fmt::Debug for Workload<'_> {
@@ -108,15 +107,9 @@ impl Workload<'_> {
 
     /// The signature checks one verification makes on `backend`, recorded.
     pub fn floor_checks(&self, backend: &dyn Backend) -> Result<Vec<SignatureCheck>> {
-        let recorder = Recorder {
-            inner: backend,
-            seen: Mutex::new(Vec::new()),
-        };
+        let recorder = Recorder::new(backend);
         (self.verify)(&recorder)?;
-        let checks = recorder
-            .seen
-            .into_inner()
-            .map_err(|_| Error::new(ErrorCode::ConfigInvalid, "a poisoned recorder"))?;
+        let checks = recorder.into_checks();
         if checks.is_empty() {
             return Err(Error::new(
                 ErrorCode::ConfigInvalid,
@@ -125,24 +118,13 @@ impl Workload<'_> {
         }
         Ok(checks)
     }
-}
 
-/// A backend that verifies with `inner` and keeps every check it was given.
-struct Recorder<'b> {
-    inner: &'b dyn Backend,
-    seen: Mutex<Vec<SignatureCheck>>,
-}
-
-impl Backend for Recorder<'_> {
-    fn name(&self) -> &'static str {
-        self.inner.name()
-    }
-
-    fn verify(&self, check: &SignatureCheck) -> core::result::Result<(), Rejected> {
-        if let Ok(mut seen) = self.seen.lock() {
-            seen.push(check.clone());
-        }
-        self.inner.verify(check)
+    /// SAML only: the signatures' whole cryptography (each reference digest
+    /// over its already-canonical content, then each signature), once.
+    pub fn verify_digests(&self, backend: &dyn Backend) -> Option<Result<()>> {
+        self.digests
+            .as_ref()
+            .map(|all| all.iter().try_for_each(|s| s.verify(backend)))
     }
 }
 
@@ -251,10 +233,11 @@ fn saml_workload<'a>(
     Ok(Workload {
         name,
         input: format!(
-            "{} tcId 1: a {}-byte Response, {} signatures",
+            "{} tcId 1: a {}-byte Response, {} signatures over {:?} canonical bytes",
             case.path,
             xml.len(),
-            digests.len()
+            digests.len(),
+            digests.iter().map(|d| d.content_len()).collect::<Vec<_>>()
         ),
         verify: Box::new(move |backend: &dyn Backend| {
             saml::verify_with(
@@ -419,12 +402,7 @@ pub fn measure(
         }
         Ok(())
     };
-    let mut digests = || {
-        for s in w.digests.iter().flatten() {
-            s.verify(backend)?;
-        }
-        Ok(())
-    };
+    let mut digests = || w.verify_digests(backend).unwrap_or(Ok(()));
     // Calibrate: iterations per ~10 ms batch.
     let one = batch(clock, 3, &mut verify)?.max(0.01);
     let n = ((10_000.0 / one) as u32).clamp(1, 100_000);

@@ -550,6 +550,7 @@ pub(crate) fn verify_enveloped<'a, 'i>(
     Ok(VerifiedElement { node: target, id })
 }
 
+#[cfg(feature = "bench")]
 /// The bare signature check of `target`'s enveloped signature, for
 /// measuring the floor of a verification (the same input's signature
 /// arithmetic alone): the canonical SignedInfo, the SignatureValue, and the
@@ -612,9 +613,9 @@ pub(crate) fn bare_check(
 /// of the already-canonical signed content, compared with `DigestValue`,
 /// then the signature over the canonical `SignedInfo`. Parsing and
 /// canonicalization are done once, when this is built.
-#[doc(hidden)]
+#[cfg(feature = "bench")]
 #[derive(Debug)]
-pub struct BareSignature {
+pub(crate) struct BareSignature {
     /// The signature over the canonical `SignedInfo`.
     pub check: crypto::SignatureCheck,
     hash: HashAlg,
@@ -622,9 +623,10 @@ pub struct BareSignature {
     digest: Vec<u8>,
 }
 
+#[cfg(feature = "bench")]
 impl BareSignature {
     /// Digest, compare, verify: the cryptography alone.
-    pub fn verify(&self, backend: &dyn Backend) -> Result<()> {
+    pub(crate) fn verify(&self, backend: &dyn Backend) -> Result<()> {
         let mut hasher = Hasher::new(self.hash);
         hasher.write(&self.content);
         if hasher.finish() != self.digest {
@@ -639,11 +641,12 @@ impl BareSignature {
     }
 
     /// The canonical signed content's length in bytes.
-    pub fn content_len(&self) -> usize {
+    pub(crate) fn content_len(&self) -> usize {
         self.content.len()
     }
 }
 
+#[cfg(feature = "bench")]
 /// [`BareSignature`] of `target`'s enveloped signature (the structure is
 /// assumed to be what [`verify_enveloped`] accepts: call this only on
 /// input that verifies).

@@ -7,31 +7,11 @@ use crate::js::to_js;
 use crate::trust::Trust;
 use crate::verify::{Call, SamlCall, WebEidCall};
 use crate::webcrypto::WebCrypto;
-use idbridge::crypto::{self, Backend, Rejected, SignatureCheck};
+use idbridge::crypto::{self, SignatureCheck};
 use js_sys::Promise;
 use std::rc::Rc;
-use std::sync::Mutex;
 use wasm_bindgen::prelude::*;
 use wasm_bindgen_futures::future_to_promise;
-
-/// The WASM backend, remembering every check it is given.
-#[derive(Debug, Default)]
-struct Collector {
-    checks: Mutex<Vec<SignatureCheck>>,
-}
-
-impl Backend for Collector {
-    fn name(&self) -> &'static str {
-        "collector"
-    }
-
-    fn verify(&self, check: &SignatureCheck) -> Result<(), Rejected> {
-        if let Ok(mut checks) = self.checks.lock() {
-            checks.push(check.clone());
-        }
-        crypto::default_backend().verify(check)
-    }
-}
 
 /// The signature checks of one successful verification, to be timed alone
 /// (a benchmarking aid: it verifies nothing about the input by itself).
@@ -43,12 +23,11 @@ pub struct SignatureChecks {
 }
 
 fn collect(call: &dyn Call, trust: &Trust) -> Result<SignatureChecks, JsValue> {
-    let collector = Collector::default();
-    call.run(&collector, &trust.shared().core)
+    let recorder = crypto::Recorder::new(crypto::default_backend());
+    call.run(&recorder, &trust.shared().core)
         .map_err(|e| to_js(&e))?;
-    let checks = collector.checks.into_inner().unwrap_or_default();
     Ok(SignatureChecks {
-        checks: Rc::new(checks),
+        checks: Rc::new(recorder.into_checks()),
         webcrypto: Rc::new(WebCrypto::new()),
     })
 }

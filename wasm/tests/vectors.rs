@@ -49,9 +49,9 @@ fn c14n_pairs_match_libxml2() {
     assert!(r.matched >= 700, "only {} pairs matched", r.matched);
 }
 
-#[wasm_bindgen_test]
-#[cfg_attr(not(target_arch = "wasm32"), test)]
-fn public_suites_pass_when_present() {
+/// The embedded ../shared files, and the public suites' vector files among
+/// them (none when ../shared was missing at build time).
+fn shared_suites() -> (MemoryFiles, Vec<String>) {
     let mut files = MemoryFiles::new();
     let mut paths = Vec::new();
     for (name, bytes) in SHARED {
@@ -63,6 +63,13 @@ fn public_suites_pass_when_present() {
             paths.push(name.to_string());
         }
     }
+    (files, paths)
+}
+
+#[wasm_bindgen_test]
+#[cfg_attr(not(target_arch = "wasm32"), test)]
+fn public_suites_pass_when_present() {
+    let (files, paths) = shared_suites();
     if paths.is_empty() {
         // CI has ../shared; elsewhere it may be missing.
         println!("SKIPPED: ../shared/vectors was not present at build time");
@@ -329,17 +336,7 @@ mod js {
     /// The public suites (../shared) on the WebCrypto path.
     #[wasm_bindgen_test]
     async fn public_suites_pass_on_webcrypto_when_present() {
-        let mut files = MemoryFiles::new();
-        let mut paths = Vec::new();
-        for (name, bytes) in SHARED {
-            files.insert(name, bytes.to_vec());
-            if name.starts_with("vectors/")
-                && name.ends_with(".json")
-                && idbridge::vectors::is_vector_file(bytes)
-            {
-                paths.push(name.to_string());
-            }
-        }
+        let (files, paths) = super::shared_suites();
         if paths.is_empty() {
             println!("SKIPPED: ../shared/vectors was not present at build time");
             return;
