@@ -1,7 +1,11 @@
 #!/usr/bin/env bash
 # Builds the npm package `idbridge` into wasm/pkg/ and checks its size.
 #
-#   wasm/build-pkg.sh
+#   wasm/build-pkg.sh [--fast]
+#
+# --fast trades size for speed, for Node services more than for pages:
+# the idbridge crate at opt-level "s" and sha2, roxmltree and base64 at 3
+# (README.md, "Size" and "Performance", has the measured trade).
 #
 # cargo (profile wasm-release, opt-level "z") → wasm-bindgen --target web
 # (the CLI at the Cargo.lock version) → wasm-opt -Oz from the npm package
@@ -18,6 +22,18 @@ cd "$(dirname "$0")"
 budget_kb=${IDBRIDGE_PKG_BUDGET_KB:-440}
 target_kb=250
 
+profile=(--config 'profile.wasm-release.opt-level="z"')
+case "${1:-}" in
+  "") ;;
+  --fast)
+    profile+=(--config 'profile.wasm-release.package.idbridge.opt-level="s"')
+    for crate in sha2 roxmltree base64; do
+      profile+=(--config "profile.wasm-release.package.$crate.opt-level=3")
+    done
+    ;;
+  *) echo "usage: wasm/build-pkg.sh [--fast]" >&2; exit 2 ;;
+esac
+
 wb_version=$(awk '/^name = "wasm-bindgen"$/ { getline; gsub(/version = |"/, ""); print; exit }' ../Cargo.lock)
 if [ "$(wasm-bindgen --version 2>/dev/null | awk '{print $2}')" != "$wb_version" ]; then
   echo "wasm-bindgen-cli $wb_version is required (cargo install wasm-bindgen-cli --version $wb_version)" >&2
@@ -27,8 +43,7 @@ if [ ! -x node_modules/.bin/wasm-opt ] || [ ! -x node_modules/.bin/tsc ] || [ ! 
   npm ci --no-audit --no-fund --loglevel=error
 fi
 
-CARGO_PROFILE_WASM_RELEASE_OPT_LEVEL=z \
-  cargo build --profile wasm-release -p idbridge-wasm --target wasm32-unknown-unknown --locked
+cargo build "${profile[@]}" --profile wasm-release -p idbridge-wasm --target wasm32-unknown-unknown --locked
 rm -rf pkg
 wasm-bindgen --target web --out-dir pkg --out-name idbridge \
   "${CARGO_TARGET_DIR:-../target}/wasm32-unknown-unknown/wasm-release/idbridge_wasm.wasm"
