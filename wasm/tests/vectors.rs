@@ -11,6 +11,22 @@ use idbridge::vectors::MemoryFiles;
 use wasm_bindgen_test::*;
 
 include!(concat!(env!("OUT_DIR"), "/embedded_vectors.rs"));
+/// Every case passed (no FAIL line, no failure counted), and at least
+/// `at_least` of them ran.
+fn assert_all_passed(report: &idbridge_wasm::VectorsReport, at_least: usize) {
+    let failures: Vec<_> = report
+        .lines()
+        .into_iter()
+        .filter(|l| l.starts_with("FAIL"))
+        .collect();
+    assert!(failures.is_empty(), "{failures:#?}");
+    assert_eq!(report.failed(), 0);
+    assert!(
+        report.passed() >= at_least,
+        "only {} cases",
+        report.passed()
+    );
+}
 
 fn embedded() -> (MemoryFiles, Vec<String>) {
     let mut files = MemoryFiles::new();
@@ -30,14 +46,7 @@ fn every_repository_vector_passes() {
     let (files, paths) = embedded();
     assert!(!paths.is_empty(), "no vector files embedded");
     let report = idbridge_wasm::run_in_memory(&files, &paths);
-    let failures: Vec<_> = report
-        .lines()
-        .into_iter()
-        .filter(|l| l.starts_with("FAIL"))
-        .collect();
-    assert!(failures.is_empty(), "{failures:#?}");
-    assert_eq!(report.failed(), 0);
-    assert!(report.passed() >= 60, "only {} cases", report.passed());
+    assert_all_passed(&report, 60);
 }
 
 #[wasm_bindgen_test]
@@ -76,17 +85,7 @@ fn public_suites_pass_when_present() {
         return;
     }
     let report = idbridge_wasm::run_in_memory(&files, &paths);
-    let failures: Vec<_> = report
-        .lines()
-        .into_iter()
-        .filter(|l| l.starts_with("FAIL"))
-        .collect();
-    assert!(failures.is_empty(), "{failures:#?}");
-    assert!(
-        report.passed() >= 110 + 147,
-        "only {} cases",
-        report.passed()
-    );
+    assert_all_passed(&report, 110 + 147);
 }
 
 #[wasm_bindgen_test]
@@ -312,18 +311,8 @@ mod js {
         let (files, paths) = embedded();
         let sync = idbridge_wasm::run_in_memory(&files, &paths);
         let webcrypto = idbridge_wasm::run_in_memory_async(&files, &paths).await;
-        let failures: Vec<_> = webcrypto
-            .lines()
-            .into_iter()
-            .filter(|l| l.starts_with("FAIL"))
-            .collect();
-        assert!(failures.is_empty(), "{failures:#?}");
+        assert_all_passed(&webcrypto, 60);
         assert_eq!(webcrypto.lines(), sync.lines());
-        assert!(
-            webcrypto.passed() >= 60,
-            "only {} cases",
-            webcrypto.passed()
-        );
         assert!(webcrypto.webcrypto_checks() > 100);
         wasm_bindgen_test::console_log!(
             "webcrypto path: {} vectors passed; {} checks on WebCrypto, {} in WASM",
@@ -342,17 +331,7 @@ mod js {
             return;
         }
         let report = idbridge_wasm::run_in_memory_async(&files, &paths).await;
-        let failures: Vec<_> = report
-            .lines()
-            .into_iter()
-            .filter(|l| l.starts_with("FAIL"))
-            .collect();
-        assert!(failures.is_empty(), "{failures:#?}");
-        assert!(
-            report.passed() >= 110 + 147,
-            "only {} cases",
-            report.passed()
-        );
+        assert_all_passed(&report, 110 + 147);
         assert!(report.webcrypto_checks() > 0);
         wasm_bindgen_test::console_log!(
             "webcrypto path: {} public-suite cases passed; {} checks on WebCrypto, {} in WASM",
