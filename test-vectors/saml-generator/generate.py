@@ -91,21 +91,13 @@ def explain(out):
                 )
 
 
-def write(out, root_dir, elapsed):
-    folder = os.path.join(root_dir, out.folder)
-    if os.path.isdir(folder):
-        shutil.rmtree(folder)
+def files_of(out, elapsed):
+    """Every file of one output folder: inputs, vector files, READMEs."""
     files = {rel: data for rel, (data, _) in out.files.items()}
     for vf in out.vfiles:
-        files[vf.name] = vector_json(vf).encode("utf-8")
-    for rel, text in readmes(out, elapsed).items():
-        files[rel] = text.encode("utf-8")
-    files[".gitattributes"] = GITATTRIBUTES.encode("utf-8")
-    for rel, data in files.items():
-        path = os.path.join(folder, rel)
-        os.makedirs(os.path.dirname(path), exist_ok=True)
-        with open(path, "wb") as f:
-            f.write(data)
+        files[vf.name] = vector_json(vf)
+    files.update(readmes(out, elapsed))
+    files[".gitattributes"] = GITATTRIBUTES
     return files
 
 
@@ -136,28 +128,13 @@ def main():
         sys.exit(1)
     elapsed = 0.0  # the README does not record the run time: it must be reproducible
     if args.check:
-        import tempfile
-
-        with tempfile.TemporaryDirectory() as tmp:
-            diff = []
-            for out in outs:
-                files = write(out, tmp, elapsed)
-                have = set()
-                base = os.path.join(args.out, out.folder)
-                for dirpath, _, names in os.walk(base):
-                    for nm in names:
-                        have.add(os.path.relpath(os.path.join(dirpath, nm), base))
-                for rel, data in files.items():
-                    p = os.path.join(base, rel)
-                    if not os.path.exists(p) or open(p, "rb").read() != data:
-                        diff.append(f"{out.folder}/{rel}")
-                diff += [f"{out.folder}/{rel} (extra)" for rel in sorted(have - set(files))]
-            for d in diff:
-                print("DIFFERS:", d)
-            print(f"check: {len(diff)} differences ({time.monotonic() - start:.1f} s)")
-            sys.exit(1 if diff else 0)
+        diff = [f"{out.folder}/{rel}" for out in outs for rel in vecfile.diff_tree(os.path.join(args.out, out.folder), files_of(out, elapsed))]
+        for d in diff:
+            print("DIFFERS:", d)
+        print(f"check: {len(diff)} differences ({time.monotonic() - start:.1f} s)")
+        sys.exit(1 if diff else 0)
     for out in outs:
-        write(out, args.out, elapsed)
+        vecfile.write_tree(os.path.join(args.out, out.folder), files_of(out, elapsed), clean=True)
     print(f"written to {args.out}/spid and {args.out}/cie in {time.monotonic() - start:.1f} s")
 
 

@@ -13,40 +13,28 @@ Run after generate.py (it reads the registry generate.py writes):
 Test keys only: never trust them for anything.
 """
 import base64
-import datetime
 import hashlib
+import sys
 from pathlib import Path
 
-from cryptography import x509
-from cryptography.hazmat.primitives import hashes, serialization
+from cryptography.hazmat.primitives import hashes
 from cryptography.hazmat.primitives.asymmetric import padding
-from cryptography.x509.oid import NameOID
 from lxml import etree
 
 ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+from pylib import pki, vecfile  # noqa: E402
+
 MD = ROOT / "spid" / "metadata"
 DS = "http://www.w3.org/2000/09/xmldsig#"
 
 
 def main():
-    key = serialization.load_pem_private_key((ROOT / "keys" / "rsa3072.pk8.pem").read_bytes(), None)
-    name = x509.Name([
-        x509.NameAttribute(NameOID.COUNTRY_NAME, "IT"),
-        x509.NameAttribute(NameOID.ORGANIZATION_NAME, "idbridge test registry operator"),
-        x509.NameAttribute(NameOID.COMMON_NAME, "idbridge TEST metadata signer"),
-    ])
-    cert = (
-        x509.CertificateBuilder()
-        .subject_name(name)
-        .issuer_name(name)
-        .public_key(key.public_key())
-        .serial_number(0x1D8B_0001)
-        .not_valid_before(datetime.datetime(2025, 1, 1, tzinfo=datetime.timezone.utc))
-        .not_valid_after(datetime.datetime(2035, 1, 1, tzinfo=datetime.timezone.utc))
-        .sign(key, hashes.SHA256())
-    )
-    der = cert.public_bytes(serialization.Encoding.DER)
-    (MD / "registry-signer.pem").write_bytes(cert.public_bytes(serialization.Encoding.PEM))
+    key = pki.load_key("rsa3072")
+    name = pki.name(("C", "IT"), ("O", "idbridge test registry operator"), ("CN", "idbridge TEST metadata signer"))
+    cert = pki.self_signed(key, name, 0x1D8B_0001, pki.utc(2025, 1, 1), pki.utc(2035, 1, 1), leaf=False)
+    der = pki.der(cert)
+    vecfile.write_file(str(MD / "registry-signer.pem"), pki.pem(cert))
 
     doc = etree.fromstring((MD / "registry.xml").read_bytes())
     rid = doc.get("ID")
@@ -82,7 +70,7 @@ def main():
     etree.SubElement(xd, f"{{{DS}}}X509Certificate").text = base64.b64encode(der).decode()
     sig.tail = None  # the enveloped transform leaves the tail: keep the signed text as it was
     out = etree.tostring(doc, xml_declaration=True, encoding="UTF-8")
-    (MD / "registry-signed.xml").write_bytes(out)
+    vecfile.write_file(str(MD / "registry-signed.xml"), out)
     print("wrote registry-signed.xml and registry-signer.pem")
 
 
