@@ -8,6 +8,10 @@ Writes the kinds `spid-saml` into DIR/spid/ and `cie-saml` into DIR/cie/
 (DIR defaults to test-vectors/, the parent of this script's folder; both
 output folders are deleted and written again).
 
+The cases are data: one row per case in the tables cases/spid/*.json and
+cases/cie/*.json (what is changed, the expected result and code, the flags, the
+source); the operations the rows name are implemented once in saml_ops.py.
+
 Everything is derived from fixed inputs: the committed test keys in
 test-vectors/keys (RSA PKCS#1 v1.5 signatures are deterministic), self-signed
 certificates built here with fixed names, serials and dates, fixed IDs (a hash

@@ -97,6 +97,12 @@ def op_remove(R, o):
     p.children.pop(p.index(step(p, last)))
 
 
+def op_insert_before(R, o):
+    parent, _, last = o["path"].rpartition("/")
+    p = at(R, parent)
+    p.children.insert(p.index(step(p, last)), node_of(o["node"]))
+
+
 def op_reprefix(R, o):
     old, new = o["old"], o["new"]
     for e in R.walk():
@@ -117,6 +123,8 @@ TREE_OPS = {
     "rename": lambda R, o: setattr(at(R, o["path"]), "name", o["name"]),
     "remove": op_remove,
     "replace": op_replace,
+    "insert_before": op_insert_before,
+    "append": lambda R, o: at(R, o["path"]).children.append(node_of(o["node"])),
     "remove_child": lambda R, o: at(R, o["path"]).children.pop(o["index"]),
     "insert_child": lambda R, o: at(R, o["path"]).children.insert(o["index"], node_of(o["node"])),
     "replace_child": lambda R, o: at(R, o["path"]).children.__setitem__(o["index"], node_of(o["node"])),
