@@ -4,7 +4,9 @@
     pip install -r test-vectors/xmldsig/requirements.txt
     python3 test-vectors/xmldsig/generate.py [OUT_DIR]
 
-OUT_DIR defaults to the folder of this script. Everything is derived from
+OUT_DIR defaults to the folder of this script. The cases are data: one row per
+case in cases/<file>.json (the input recipe, result, code, flags, comment);
+xd_cases.py turns a row into its input bytes. Everything is derived from
 the committed test keys in ../keys (fixed public seeds), fixed dates and
 fixed serials; RSA PKCS#1 v1.5 is deterministic and ECDSA uses RFC 6979
 (`deterministic_signing=True`), so two runs give identical files.
@@ -350,10 +352,20 @@ def readme(total, file_rows):
     lines += [
         "| `certs/` | the trusted and untrusted certificates (PEM, one DER); index in `certs/README.md` | made by `generate.py` from `../keys/` | |",
         "| `inputs/<file>/` | the XML inputs of each vector file, one per case, named after it; index in each folder's `README.md` | `generate.py` | |",
-        "| `generate.py` | the generator and its self-check (`Model`) | idbridge | |",
+        "| `cases/<file>.json` | **the case tables**, one per vector file, one row per case (slug, comment, result, code, identity, flags, and how the input is made: see `xd_cases.py`); `cases/notes.json` the notes the flags name | idbridge | |",
+        "| `generate.py`, `xd_sign.py`, `xd_model.py`, `xd_cases.py` | the generator (command, keys and signing, the self-check `Model`, the input recipes a row names); the shared writer and test PKI are `../pylib/` | idbridge | |",
         "| `requirements.txt` | the pinned Python packages (lxml, cryptography) | idbridge | |",
         "| `.gitattributes` | keeps the inputs byte-exact (no line-ending conversion) | idbridge | |",
         "| `README.md` | this index (written by `generate.py`) | idbridge | |",
+        "",
+        "## Adding a case",
+        "",
+        "Add one row to the group of `cases/<file>.json` it belongs to: `slug` (the input's file name),",
+        "`comment`, `result`, `code` (for an invalid case), `ident` (a valid case's signed element when not the",
+        "Document: `response`, `assertion`, `xsw`), `flags` (names in `cases/notes.json`), `as` (`text` or",
+        "`raw64` when the input is inline) and `input`: a template, the `signature` arguments, the `key`, and",
+        "text `edit`s before (`tedit`) or after signing; `xd_cases.py` lists every form. Run the generator (its",
+        "self-check must pass) and commit the table with the regenerated files. tcIds follow the row order.",
         "",
     ]
     return "\n".join(lines)
