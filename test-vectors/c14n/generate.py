@@ -26,10 +26,13 @@ Needs:                  pip install lxml   (the versions used are recorded in ma
 
 import ctypes
 import hashlib
-import json
 import pathlib
+import sys
 
 from lxml import etree
+
+sys.path.insert(0, str(pathlib.Path(__file__).resolve().parents[1]))
+from pylib import table, vecfile  # noqa: E402
 
 HERE = pathlib.Path(__file__).resolve().parent
 CORPUS = HERE / "corpus"
@@ -241,7 +244,7 @@ def random_corpus():
         if rng.below(100) < 30:
             doc = rng.pick(["<!--top-->", "<?pi x?>"]) + "\n" + doc + "\n" + rng.pick(["<!--end-->", "<?q?>", ""])
         path = folder / f"r{i:03}.xml"
-        path.write_bytes(doc.encode("utf-8"))
+        vecfile.write_file(str(path), doc)
         count = len(elements(etree.parse(str(path))))
         apex = "/" if rng.below(100) < 10 else f"(//*)[{rng.below(count) + 1}]"
         listed = []
@@ -254,7 +257,7 @@ def random_corpus():
 
 
 def main():
-    cases = json.loads((CORPUS / "cases.json").read_text(encoding="utf-8"))["files"]
+    cases = table.load(str(CORPUS / "cases.json"))["files"]
     unknown = set(cases) - {p.name for p in CORPUS.glob("*.xml")}
     if unknown:
         raise SystemExit(f"cases.json names missing files: {sorted(unknown)}")
@@ -304,7 +307,7 @@ def main():
                         entry.update({"output": None, "sha256": None, "lxml_error": result[1]})
                     else:
                         out = OUT / f"{case_id}.c14n"
-                        out.write_bytes(result)
+                        vecfile.write_file(str(out), result)
                         entry.update({
                             "output": f"out/{out.name}",
                             "sha256": hashlib.sha256(result).hexdigest(),
@@ -321,7 +324,7 @@ def main():
                                 f"  lxml:    {first!r}\n  libxml2: {second!r}"
                             )
                         spec = SPEC / f"{case_id}.c14n"
-                        spec.write_bytes(second)
+                        vecfile.write_file(str(spec), second)
                         differences += 1
                         entry["expected_difference"] = {
                             "note": "lxml-drops-default",
@@ -341,12 +344,8 @@ def main():
         "numberOfCases": len(entries),
         "cases": entries,
     }
-    # One case per line: small diffs, greppable.
-    cases_json = ",\n".join("  " + json.dumps(e, ensure_ascii=False) for e in entries)
-    head = json.dumps({k: v for k, v in manifest.items() if k != "cases"}, indent=1, ensure_ascii=False)
-    (HERE / "manifest.json").write_text(
-        head[:-2] + ',\n "cases": [\n' + cases_json + "\n ]\n}\n", encoding="utf-8"
-    )
+    head = {k: v for k, v in manifest.items() if k != "cases"}
+    vecfile.write_file(str(HERE / "manifest.json"), vecfile.json_rows(head, "cases", entries))
     print(f"{len(entries)} cases from {len(inputs)} inputs; "
           f"{differences} differ from lxml (\"#default\" in the PrefixList)")
 

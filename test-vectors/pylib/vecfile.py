@@ -33,6 +33,14 @@ def used_notes(all_notes, tests, keys=("bugType", "description", "effect", "cves
     return {f: {k: all_notes[f][k] for k in keys if k in all_notes[f]} for f in used}
 
 
+def json_rows(head, key, rows):
+    """A JSON object written with `head`'s members (indent 1) and then `key`:
+    a list of `rows`, one row per line (small diffs, greppable)."""
+    text = json.dumps(head, indent=1, ensure_ascii=False)
+    body = ",\n".join("  " + json.dumps(r, ensure_ascii=False) for r in rows)
+    return text[:-2] + ',\n "%s": [\n' % key + body + "\n ]\n}\n"
+
+
 def write_file(path, data):
     if isinstance(data, str):
         data = data.encode("utf-8")
