@@ -29,21 +29,6 @@ class Out:
         self.files[relpath] = (data, desc)
         return relpath
 
-    def doc(self, slug, desc, p=None, edit=None, post=None, decl=True, ext="xml"):
-        """Build, sign and store a Response; returns its path relative to the vector files."""
-        rel = f"responses/{slug}.{ext}"
-        if rel in self.files:
-            raise AssertionError("duplicate file " + rel)
-        p = p or self.base()
-        tree = tree_of(p, slug)
-        if edit:
-            edit(tree)
-        text = build(tree, decl)
-        if post:
-            text = post(text)
-        data = text.encode("utf-8") if isinstance(text, str) else text
-        return self.put(rel, data, desc)
-
     def raw(self, slug, desc, data, ext="xml"):
         return self.put(f"responses/{slug}.{ext}", data.encode("utf-8") if isinstance(data, str) else data, desc)
 

@@ -2,6 +2,7 @@
 certificates (through pylib.pki), the small element tree `El`, signatures `Sig`,
 rendering and signing with libxml2's exclusive c14n."""
 
+# (some of these serve the modules that star-import this one)
 import argparse
 import base64
 import copy
