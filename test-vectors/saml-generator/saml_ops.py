@@ -36,8 +36,15 @@ def sig_of(d):
     return Sig(**kw)
 
 
+CURRENT = {}  # "out": the output folder whose row is being built
+
+
 def node_of(j):
-    """An El, Sig or Raw from its table form: {"el", "attrs", "children", "text"}, {"sig": {...}}, {"raw": text}."""
+    """An El, Sig or Raw from its table form: {"el", "attrs", "children", "text"}, {"sig": {...}}, {"raw": text},
+    or {"assertion": {"label", "params"}}: the Assertion of a Response built from `params` (IDs from `label`), signed."""
+    if "assertion" in j:
+        a = j["assertion"]
+        return tree_of(params_of(CURRENT["out"], a.get("params")), a["label"]).find("Assertion")
     if "raw" in j:
         return Raw(j["raw"])
     if "sig" in j:
@@ -407,6 +414,7 @@ RAW_MAKERS = {
 def make_doc(out, d):
     """Build, sign and store the Response a row's "doc" describes; returns its path."""
     rel = f"responses/{d['slug']}.{d.get('ext', 'xml')}"
+    CURRENT["out"] = out
     p = params_of(out, d.get("params"))
     tree = tree_of(p, d["slug"])
     for o in d.get("edit", []):

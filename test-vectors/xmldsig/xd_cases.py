@@ -5,7 +5,8 @@ A row's "input" is one of:
 - {"literal": text}: the bytes as written (inputs that are not a signed document).
 S = {"template": T, "signature": {...}, "key": name, ...}: the template T (a named
 document "doc", "response", "assertion", "xsw"; {"body": ..., "root_extra", "sig_last"}
-for a Document with that body; {"text": ...}; or {"from": T, "edit": [...]}) with its
+for a Document with that body; {"text": ..., "embed": {"NAME": S}} (another signed
+document in place of {NAME}); or {"from": T, "edit": [...]}) with its
 {SIG} filled by signature(uri, **the other keys) (see xd_sign.py: sm, dm, cm, p,
 transforms, prefix_list, keyinfo, indent, decl, refs ...), optional "tedit" edits of
 that filled template, then signed with `key` ({"cert": name}: an HMAC keyed with a
@@ -82,7 +83,10 @@ def template_of(t):
     if "body" in t:
         return body_doc(text_of(t["body"]), t.get("root_extra", ""), t.get("sig_last", False)), DOC_ID
     if "text" in t:
-        return t["text"], DOC_ID
+        text = t["text"]
+        for k, spec in t.get("embed", {}).items():  # a signed document, without its XML declaration, in place of {k}
+            text = one(text, "{" + k + "}", signed(spec).decode("utf-8")[len(XML_DECL) :].rstrip("\n"))
+        return text, DOC_ID
     base, rid = template_of(t["from"])
     return edited(base, t["edit"], {}), rid
 
