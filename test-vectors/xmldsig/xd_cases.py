@@ -11,7 +11,9 @@ document in place of {NAME}); or {"from": T, "edit": [...]}) with its
 transforms, prefix_list, keyinfo, indent, decl, refs ...), optional "tedit" edits of
 that filled template, then signed with `key` ({"cert": name}: an HMAC keyed with a
 certificate), an optional named `signer`, and value formats `sv_fmt` / `dv_fmt`.
-A text edit is {"op": "replace", "old", "new"}: `old` occurs exactly once; in a
+- {"unsigned": T}: the template T without its Signature.
+A text edit is {"op": "replace", "old", "new"}: `old` occurs exactly once (or
+{"op": "replace_all", ...}: every occurrence); in a
 signed document "{=Signature}", "{=SignedInfo}", "{=SignatureValue}", "{=KeyInfo}",
 "{=Reference}" stand for that element of the signed document, as signed.
 "base64" turns the result into base64 text (width, sep, end, replace_at, char,
@@ -95,8 +97,9 @@ def node_of(v):
     """A signature() argument from its table form: E trees, {"keyinfo_cert": name}, arrays as tuples."""
     if isinstance(v, list):
         return tuple(node_of(x) for x in v)
-    if isinstance(v, dict) and "keyinfo_cert" in v:
-        return keyinfo_cert(v["keyinfo_cert"], p=v.get("p", "ds"), width=v.get("width"))
+    if isinstance(v, dict) and "keyinfo_cert" in v:  # KeyInfo/X509Data with that certificate (+ bytes), then `extra` ones
+        cert = CERT_DER[v["keyinfo_cert"]] + bytes.fromhex(v.get("append_hex", ""))
+        return keyinfo_cert(cert, p=v.get("p", "ds"), width=v.get("width"), extra_certs=v.get("extra", ()))
     if isinstance(v, dict) and "el" in v:
         return E(v["el"], [tuple(a) for a in v.get("attrs", [])], *[node_of(c) for c in v.get("children", [])])
     return v
@@ -139,6 +142,9 @@ def spans(doc):
 
 def edited(text, ops, sp):
     for o in ops:
+        if o["op"] == "replace_all":
+            text = text.replace(o["old"], o["new"])
+            continue
         old, new = o["old"], o["new"]
         for n, v in sp.items():
             old, new = old.replace("{=" + n + "}", v), new.replace("{=" + n + "}", v)
@@ -184,6 +190,8 @@ def input_of(i):
     """bytes, or str for a literal text."""
     if "literal" in i:
         return i["literal"]
+    if "unsigned" in i:  # the template without its Signature
+        return one(template_of(i["unsigned"])[0], "  {SIG}\n", "").encode("utf-8")
     data = signed(i["sign"])
     if "edit" in i:
         doc = data.decode("utf-8")
