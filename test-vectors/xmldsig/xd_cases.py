@@ -9,7 +9,7 @@ for a Document with that body; {"text": ..., "embed": {"NAME": S}} (another sign
 document in place of {NAME}); or {"from": T, "edit": [...]}) with its
 {SIG} filled by signature(uri, **the other keys) (see xd_sign.py: sm, dm, cm, p,
 transforms, prefix_list, keyinfo, indent, decl, refs ...), optional "tedit" edits of
-that filled template, then signed with `key` ({"cert": name}: an HMAC keyed with a
+that filled template (the "{=...}" names below stand for its elements), then signed with `key` ({"cert": name}: an HMAC keyed with a
 certificate), an optional named `signer`, and value formats `sv_fmt` / `dv_fmt`.
 - {"unsigned": T}: the template T without its Signature.
 A text edit is {"op": "replace", "old", "new"}: `old` occurs exactly once (or
@@ -160,7 +160,8 @@ def signed(s):
         sig = signature(kw.pop("uri", "#" + rid), **kw)
     else:
         sig = s["signature_text"]
-    text = edited(fill(template, sig, **s.get("subs", {})), s.get("tedit", []), {})
+    text = fill(template, sig, **s.get("subs", {}))
+    text = edited(text, s.get("tedit", []), spans(text))
     key = s["key"]
     key = CERT_DER[key["cert"]] if isinstance(key, dict) else KEYS[key]
     signer = s.get("signer")
