@@ -118,6 +118,15 @@ def op_reprefix(R, o):
         e.attrs = [(("xmlns:" + new if new else "xmlns") if k == "xmlns:" + old else k, v) for k, v in e.attrs]
 
 
+def op_default_namespace(R, o):
+    """The element at `path` and its descendants lose `prefix`; `uri` becomes the default namespace declared on it."""
+    top = at(R, o["path"])
+    for e in top.walk():
+        if e.name.startswith(o["prefix"] + ":"):
+            e.name = e.local
+    top.attrs.insert(0, ("xmlns", o["uri"]))
+
+
 def op_set_text(R, o):
     at(R, o["path"]).text = o["text"]
 
@@ -137,6 +146,7 @@ TREE_OPS = {
     "replace_child": lambda R, o: at(R, o["path"]).children.__setitem__(o["index"], node_of(o["node"])),
     "set_value": lambda R, o: setattr(attribute_el(R, o["attribute"]).kids("AttributeValue")[0], "text", o["text"]),
     "reprefix": op_reprefix,
+    "default_namespace": op_default_namespace,
 }
 
 # ------------------------------------------------------------------ edits of the signed text (after signing)

@@ -10,7 +10,9 @@ document in place of {NAME}); or {"from": T, "edit": [...]}) with its
 {SIG} filled by signature(uri, **the other keys) (see xd_sign.py: sm, dm, cm, p,
 transforms, prefix_list, keyinfo, indent, decl, refs ...), optional "tedit" edits of
 that filled template (the "{=...}" names below stand for its elements), then signed with `key` ({"cert": name}: an HMAC keyed with a
-certificate), an optional named `signer`, and value formats `sv_fmt` / `dv_fmt`.
+certificate), an optional named `signer` ("ecdsa_twin_signer", "ecdsa_der_signer",
+{"op": "signer_as", "sm": URI}), and how SignatureValue / DigestValue are written
+(`sv_fmt` / `dv_fmt`: width, sep, lead, end, replace_first, empty, drop_last_byte).
 - {"unsigned": T}: the template T without its Signature.
 A text edit is {"op": "replace", "old", "new"}: `old` occurs exactly once (or
 {"op": "replace_all", ...}: every occurrence); in a
