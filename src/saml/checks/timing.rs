@@ -59,3 +59,37 @@ pub(crate) fn window(
     }
     Ok(())
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn t(s: &str) -> UnixTime {
+        crate::saml::time::parse(s).unwrap()
+    }
+
+    #[test]
+    fn bounds_compare_to_the_nanosecond() {
+        let now = UnixTime::from_unix_seconds(t("2026-03-01T10:00:30Z").as_secs());
+        // NotBefore half a second after now: not yet valid (no rounding).
+        let nb = t("2026-03-01T10:00:30.5Z");
+        let e = window(Some(nb), t("2026-03-01T10:05:00Z"), 0, now).unwrap_err();
+        assert_eq!(e.code(), "saml.time.not_yet_valid");
+        assert!(window(Some(nb), t("2026-03-01T10:05:00Z"), 1, now).is_ok());
+        // NotOnOrAfter a nanosecond after now: still valid; equal: expired.
+        assert!(window(None, t("2026-03-01T10:00:30.000000001Z"), 0, now).is_ok());
+        let e = window(None, t("2026-03-01T10:00:30Z"), 0, now).unwrap_err();
+        assert_eq!(e.code(), "saml.time.expired");
+    }
+
+    #[test]
+    fn issue_instant_in_the_future_by_a_fraction_is_refused() {
+        let exp = Expectations::new("sp", "acs", "req");
+        let now = t("2026-03-01T10:00:30Z");
+        assert!(issue_instant(now, &exp, now).is_ok());
+        let e = issue_instant(t("2026-03-01T10:00:30.001Z"), &exp, now).unwrap_err();
+        assert_eq!(e.code(), "saml.time.invalid");
+        let e = issue_instant(t("2026-03-01T09:55:29.999Z"), &exp, now).unwrap_err();
+        assert_eq!(e.code(), "saml.time.invalid");
+    }
+}
