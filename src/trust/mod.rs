@@ -8,6 +8,10 @@ use crate::x509::path::Anchor;
 
 /// Everything a verification may trust: built once with [`Trust::builder`],
 /// then shared (it is `Send + Sync`) by every verification.
+///
+/// A thin bundle of the schemes' own stores: SAML's [`IdpRegistry`]
+/// (`impl AsRef<IdpRegistry>`, so `spid::verify_response(&trust, …)` takes
+/// it) and the Web eID anchors.
 #[derive(Clone, Debug, Default)]
 pub struct Trust {
     pub(crate) webeid_anchors: Vec<Anchor>,

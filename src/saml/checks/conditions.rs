@@ -12,8 +12,9 @@
 //! §2.5.1.4: an `<AudienceRestriction>` is valid when this SP is one of its
 //! audiences, and several restrictions must each hold. A condition this
 //! verifier does not know (anything but AudienceRestriction, OneTimeUse,
-//! ProxyRestriction) makes the Assertion unusable (§2.5.1: such a condition
-//! is not valid), so it is refused.
+//! ProxyRestriction) is refused: in SAML Core §2.5.1 (paraphrased) a
+//! condition that cannot be evaluated leaves the Assertion's validity
+//! Indeterminate, and only a Valid Assertion may be relied on.
 
 use super::timing;
 use crate::error::{ErrorCode, Result};
