@@ -18,8 +18,6 @@ pub enum System {
     Cie,
     /// Web eID authentication tokens (Estonian, Finnish, Belgian, Latvian ID cards...).
     Webeid,
-    /// A bare XML signature (the `xmldsig` vector kind: what was signed, no person).
-    Xmldsig,
 }
 
 /// eIDAS level of assurance.
@@ -36,45 +34,142 @@ pub enum Loa {
 
 /// A verified identity. Only a successful verification constructs one.
 ///
-/// The constructor is crate-private: a value of this type always stands for
-/// bytes whose signature was checked against the caller's trust material.
+/// Its fields are read through accessors; it serializes (serde) with the
+/// vector contract's field names, absent fields left out.
+///
+/// ```
+/// # use idbridge::{spid, Trust, UnixTime};
+/// # let metadata = include_bytes!("../test-vectors/spid/metadata/idp.xml");
+/// # let posted = include_bytes!("../test-vectors/spid/responses/valid.xml");
+/// # let trust = Trust::builder().pin_saml_idp_metadata(metadata)?.build()?;
+/// # let mut exp = spid::Expectations::new("https://sp.idbridge.test",
+/// #     "https://sp.idbridge.test/acs", "_idbr-spid-req-5f0e8c1a9d3b47e2a6c4");
+/// # exp.input = spid::InputEncoding::Xml;
+/// # let now = UnixTime::parse_rfc3339("2026-03-01T10:00:30Z")?;
+/// let verified = spid::verify_response(&trust, posted, &exp, now)?;
+/// let person: &idbridge::VerifiedIdentity = verified.identity();
+/// assert_eq!(person.system(), idbridge::System::Spid);
+/// assert_eq!(person.given_name(), Some("Giulia"));
+/// assert_eq!(person.loa(), Some(idbridge::Loa::Substantial));
+/// let json = serde_json::to_value(person).unwrap();
+/// assert_eq!(json["subject_id"], "TINIT-BNCGLI85L54H501U");
+/// # Ok::<(), idbridge::Error>(())
+/// ```
+///
+/// Code outside the crate cannot make one, neither with a struct literal
+/// nor through a constructor:
+///
+/// ```compile_fail,E0639
+/// let forged = idbridge::VerifiedIdentity {
+///     system: idbridge::System::Spid,
+///     issuer: None,
+///     subject_id: Some("TINIT-FORGED".into()),
+///     given_name: None,
+///     family_name: None,
+///     birth_date: None,
+///     level: None,
+///     loa: None,
+///     authn_instant: None,
+///     attributes: Default::default(),
+/// };
+/// ```
+///
+/// ```compile_fail,E0624
+/// let forged = idbridge::VerifiedIdentity::new(idbridge::System::Spid);
+/// ```
+///
+/// ```compile_fail,E0277
+/// let forged: idbridge::VerifiedIdentity = Default::default();
+/// ```
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[non_exhaustive]
 pub struct VerifiedIdentity {
     /// The scheme (`spid`, `cie`, `webeid`, ...).
-    pub system: System,
+    pub(crate) system: System,
     /// Who asserted it: the IdP entity ID, or the certificate issuer.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub issuer: Option<String>,
-    /// The natural person's identifier as the scheme writes it
-    /// (`TINIT-<fiscal code>`, `PNOEE-<personal code>`).
+    pub(crate) issuer: Option<String>,
+    /// The natural person's identifier as the scheme writes it.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub subject_id: Option<String>,
+    pub(crate) subject_id: Option<String>,
     /// Given name(s).
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub given_name: Option<String>,
+    pub(crate) given_name: Option<String>,
     /// Family name(s).
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub family_name: Option<String>,
+    pub(crate) family_name: Option<String>,
     /// Date of birth, `YYYY-MM-DD`.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub birth_date: Option<String>,
-    /// The scheme's own level name (`SpidL2`, ...).
+    pub(crate) birth_date: Option<String>,
+    /// The scheme's own level name.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub level: Option<String>,
+    pub(crate) level: Option<String>,
     /// The eIDAS level of assurance.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub loa: Option<Loa>,
+    pub(crate) loa: Option<Loa>,
     /// When the person authenticated (RFC 3339, UTC).
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub authn_instant: Option<String>,
+    pub(crate) authn_instant: Option<String>,
     /// Every other attribute, name to string, in the scheme's own names.
     #[serde(skip_serializing_if = "BTreeMap::is_empty")]
-    pub attributes: BTreeMap<String, String>,
+    pub(crate) attributes: BTreeMap<String, String>,
+}
+
+impl VerifiedIdentity {
+    /// The scheme (`spid`, `cie`, `webeid`, ...).
+    pub fn system(&self) -> System {
+        self.system
+    }
+
+    /// Who asserted it: the IdP entity ID, or the certificate issuer.
+    pub fn issuer(&self) -> Option<&str> {
+        self.issuer.as_deref()
+    }
+
+    /// The natural person's identifier as the scheme writes it
+    /// (`TINIT-<fiscal code>`, `PNOEE-<personal code>`).
+    pub fn subject_id(&self) -> Option<&str> {
+        self.subject_id.as_deref()
+    }
+
+    /// Given name(s).
+    pub fn given_name(&self) -> Option<&str> {
+        self.given_name.as_deref()
+    }
+
+    /// Family name(s).
+    pub fn family_name(&self) -> Option<&str> {
+        self.family_name.as_deref()
+    }
+
+    /// Date of birth, `YYYY-MM-DD`.
+    pub fn birth_date(&self) -> Option<&str> {
+        self.birth_date.as_deref()
+    }
+
+    /// The scheme's own level name (`SpidL2`, ...).
+    pub fn level(&self) -> Option<&str> {
+        self.level.as_deref()
+    }
+
+    /// The eIDAS level of assurance.
+    pub fn loa(&self) -> Option<Loa> {
+        self.loa
+    }
+
+    /// When the person authenticated (RFC 3339, UTC).
+    pub fn authn_instant(&self) -> Option<&str> {
+        self.authn_instant.as_deref()
+    }
+
+    /// Every other attribute, name to string, in the scheme's own names.
+    pub fn attributes(&self) -> &BTreeMap<String, String> {
+        &self.attributes
+    }
 }
 
 impl VerifiedIdentity {
     /// An identity of `system` with no fields yet (for the verifiers to fill).
-    #[allow(dead_code)] // used by the scheme verifiers as they land
     pub(crate) fn new(system: System) -> Self {
         VerifiedIdentity {
             system,

@@ -38,7 +38,6 @@
 #![warn(missing_docs)]
 
 pub mod anchors;
-pub mod cie;
 pub mod crypto;
 mod error;
 #[cfg(feature = "vectors")]
@@ -50,7 +49,6 @@ mod limits;
 pub mod ocsp;
 mod pem;
 mod saml;
-pub mod spid;
 mod time;
 mod trust;
 #[cfg(feature = "vectors")]
@@ -62,7 +60,8 @@ mod xml;
 pub use error::{Error, ErrorCode, Result};
 pub use identity::{Loa, System, VerifiedIdentity};
 pub use limits::Limits;
-pub use saml::SsoEndpoint;
+pub use saml::profile::{cie, spid};
+pub use saml::{IdpRegistry, IdpRegistryBuilder, SsoEndpoint};
 pub use time::{ClockSkew, UnixTime};
 pub use trust::{Trust, TrustBuilder};
 pub use x509::Quirks;

@@ -9,27 +9,79 @@ use crate::error::{Error, ErrorCode, Result};
 use chrono::{DateTime, SecondsFormat, Utc};
 use core::fmt;
 
-/// A point in time, whole seconds since 1970-01-01T00:00:00Z (UTC).
+/// A point in time: seconds since 1970-01-01T00:00:00Z (UTC) and
+/// nanoseconds within that second. The one time type of the library: the
+/// caller's `now`, certificate and OCSP dates, SAML's `xs:dateTime` values
+/// (which keep their fraction, so bounds compare exactly).
 ///
 /// ```
 /// use idbridge::UnixTime;
 /// let t = UnixTime::parse_rfc3339("2023-09-01T10:00:00Z")?;
 /// assert_eq!(t.as_secs(), 1_693_562_400);
 /// assert_eq!(t.to_rfc3339(), "2023-09-01T10:00:00Z");
+/// let later = UnixTime::from_unix_nanos(1_693_562_400_250_000_000);
+/// assert!(later > t);
+/// assert_eq!((later.as_secs(), later.subsec_nanos()), (1_693_562_400, 250_000_000));
 /// # Ok::<(), idbridge::Error>(())
 /// ```
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
-pub struct UnixTime(i64);
+pub struct UnixTime {
+    // Field order matters: the derived `Ord` compares `secs`, then `nanos`.
+    secs: i64,
+    /// Always below one second (`< 1_000_000_000`).
+    nanos: u32,
+}
+
+const NANOS_PER_SEC: u32 = 1_000_000_000;
 
 impl UnixTime {
     /// The time `secs` seconds after the Unix epoch (negative: before it).
     pub const fn from_unix_seconds(secs: i64) -> Self {
-        UnixTime(secs)
+        UnixTime { secs, nanos: 0 }
     }
 
-    /// Seconds since the Unix epoch.
+    /// The time `nanos` nanoseconds after the Unix epoch (negative: before
+    /// it), saturating at the ends of the range.
+    pub const fn from_unix_nanos(nanos: i128) -> Self {
+        let per = NANOS_PER_SEC as i128;
+        let secs = nanos.div_euclid(per);
+        let secs = if secs > i64::MAX as i128 {
+            i64::MAX
+        } else if secs < i64::MIN as i128 {
+            i64::MIN
+        } else {
+            secs as i64
+        };
+        UnixTime {
+            secs,
+            nanos: nanos.rem_euclid(per) as u32,
+        }
+    }
+
+    /// `secs` seconds and `nanos` nanoseconds after the epoch; `None` when
+    /// `nanos` is a whole second or more.
+    pub const fn from_unix_parts(secs: i64, nanos: u32) -> Option<Self> {
+        if nanos < NANOS_PER_SEC {
+            Some(UnixTime { secs, nanos })
+        } else {
+            None
+        }
+    }
+
+    /// Whole seconds since the Unix epoch, rounded toward the past (the
+    /// fraction is [`UnixTime::subsec_nanos`]).
     pub const fn as_secs(self) -> i64 {
-        self.0
+        self.secs
+    }
+
+    /// The nanoseconds within the second (`0..1_000_000_000`).
+    pub const fn subsec_nanos(self) -> u32 {
+        self.nanos
+    }
+
+    /// Nanoseconds since the Unix epoch.
+    pub const fn as_unix_nanos(self) -> i128 {
+        self.secs as i128 * NANOS_PER_SEC as i128 + self.nanos as i128
     }
 
     /// Parses an RFC 3339 date-time with an explicit offset (`Z` or `±hh:mm`).
@@ -44,25 +96,37 @@ impl UnixTime {
                 "not an RFC 3339 date-time with an offset",
             )
         })?;
-        Ok(UnixTime(dt.timestamp()))
+        Ok(UnixTime::from_unix_seconds(dt.timestamp()))
     }
 
-    /// RFC 3339 in UTC with a `Z` suffix and whole seconds.
+    /// RFC 3339 in UTC with a `Z` suffix and whole seconds (the fraction is
+    /// dropped).
     pub fn to_rfc3339(self) -> String {
-        match DateTime::<Utc>::from_timestamp(self.0, 0) {
+        match DateTime::<Utc>::from_timestamp(self.secs, 0) {
             Some(dt) => dt.to_rfc3339_opts(SecondsFormat::Secs, true),
-            None => format!("@{}", self.0),
+            None => format!("@{}", self.secs),
         }
     }
 
-    /// `self + secs`, saturating at the ends of the range.
+    /// `self + secs`, saturating at the ends of the range (the fraction is kept).
     pub const fn saturating_add_secs(self, secs: i64) -> Self {
-        UnixTime(self.0.saturating_add(secs))
+        UnixTime {
+            secs: self.secs.saturating_add(secs),
+            nanos: self.nanos,
+        }
     }
 
-    /// `self - secs`, saturating at the ends of the range.
+    /// `self - secs`, saturating at the ends of the range (the fraction is kept).
     pub const fn saturating_sub_secs(self, secs: i64) -> Self {
-        UnixTime(self.0.saturating_sub(secs))
+        UnixTime {
+            secs: self.secs.saturating_sub(secs),
+            nanos: self.nanos,
+        }
+    }
+
+    /// The same time without its fraction (rounded toward the past).
+    pub const fn floor_secs(self) -> Self {
+        UnixTime::from_unix_seconds(self.secs)
     }
 }
 
@@ -117,6 +181,21 @@ mod tests {
             let e = UnixTime::parse_rfc3339(s).unwrap_err();
             assert_eq!(e.code(), "input.encoding", "{s}");
         }
+    }
+
+    #[test]
+    fn nanos_round_trip_and_order() {
+        let t = UnixTime::from_unix_nanos(-1);
+        assert_eq!((t.as_secs(), t.subsec_nanos()), (-1, 999_999_999));
+        assert_eq!(t.as_unix_nanos(), -1);
+        assert!(t < UnixTime::from_unix_seconds(0));
+        assert_eq!(UnixTime::from_unix_parts(5, 1_000_000_000), None);
+        let u = UnixTime::from_unix_parts(5, 7).unwrap();
+        assert!(u > UnixTime::from_unix_seconds(5) && u < UnixTime::from_unix_seconds(6));
+        assert_eq!(u.floor_secs(), UnixTime::from_unix_seconds(5));
+        assert_eq!(u.saturating_add_secs(1).subsec_nanos(), 7);
+        assert_eq!(UnixTime::from_unix_nanos(i128::MAX).as_secs(), i64::MAX);
+        assert_eq!(u.to_rfc3339(), "1970-01-01T00:00:05Z");
     }
 
     #[test]

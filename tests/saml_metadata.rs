@@ -107,3 +107,52 @@ fn another_signer_or_no_signature_is_refused() {
         .unwrap_err();
     assert_eq!(e.code(), "config.invalid");
 }
+
+/// The SAML store stands alone: a bare `IdpRegistry` and a `Trust` holding
+/// the same metadata give the same verification, and the registry builder
+/// checks the registry's signature as `TrustBuilder::saml_registry` does.
+#[test]
+fn an_idp_registry_verifies_as_the_trust_that_holds_it() {
+    use idbridge::{spid, IdpRegistry, UnixTime};
+    let registry = IdpRegistry::builder()
+        .signed_metadata(&md("registry-signed.xml"), &md("registry-signer.pem"))
+        .unwrap()
+        .build();
+    let trust = Trust::builder()
+        .saml_registry(&md("registry-signed.xml"), &md("registry-signer.pem"))
+        .unwrap()
+        .build()
+        .unwrap();
+    assert_eq!(registry.entity_ids(), trust.saml_idp_entity_ids());
+    assert_eq!(trust.idp_registry().entity_ids(), registry.entity_ids());
+
+    let pinned = IdpRegistry::builder()
+        .pinned_metadata(&md("idp.xml"))
+        .unwrap()
+        .build();
+    let trust = Trust::builder()
+        .pin_saml_idp_metadata(&md("idp.xml"))
+        .unwrap()
+        .build()
+        .unwrap();
+    let posted = std::fs::read(
+        PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("test-vectors/spid/responses/valid.xml"),
+    )
+    .unwrap();
+    let mut exp = spid::Expectations::new(
+        "https://sp.idbridge.test",
+        "https://sp.idbridge.test/acs",
+        "_idbr-spid-req-5f0e8c1a9d3b47e2a6c4",
+    );
+    exp.input = spid::InputEncoding::Xml;
+    let now = UnixTime::parse_rfc3339("2026-03-01T10:00:30Z").unwrap();
+    let a = spid::verify_response(&pinned, &posted, &exp, now).unwrap();
+    let b = spid::verify_response(&trust, &posted, &exp, now).unwrap();
+    assert_eq!(a.identity(), b.identity());
+    assert_eq!(a.assertion_id(), b.assertion_id());
+    assert_eq!(a.idp_entity_id(), "https://idp.idbridge.test/spid");
+    // The registry's unsigned form is refused by the signed path.
+    assert!(IdpRegistry::builder()
+        .signed_metadata(&md("registry.xml"), &md("registry-signer.pem"))
+        .is_err());
+}

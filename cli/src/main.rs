@@ -441,14 +441,14 @@ fn verify_saml(a: &SamlArgs, cie: bool) -> (Vec<String>, Result<String, idbridge
     };
     let json = result.and_then(|v| {
         serde_json::to_string_pretty(&serde_json::json!({
-            "identity": v.identity,
-            "response_id": v.response_id,
-            "response_signed": v.response_signed,
-            "assertion_id": v.assertion_id,
-            "in_response_to": v.in_response_to,
-            "not_on_or_after": v.not_on_or_after.to_rfc3339(),
-            "session_index": v.session_index,
-            "idp_entity_id": v.idp_entity_id,
+            "identity": v.identity(),
+            "response_id": v.response_id(),
+            "response_signed": v.response_signed(),
+            "assertion_id": v.assertion_id(),
+            "in_response_to": v.in_response_to(),
+            "not_on_or_after": v.not_on_or_after().to_rfc3339(),
+            "session_index": v.session_index(),
+            "idp_entity_id": v.idp_entity_id(),
         }))
         .map_err(|e| {
             idbridge::Error::with_detail(idbridge::ErrorCode::ConfigInvalid, e.to_string())

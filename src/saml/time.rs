@@ -4,29 +4,11 @@
 //! ... and MUST be expressed in UTC form, with no time zone component."
 //! Accepted: `YYYY-MM-DDThh:mm:ss[.fraction]Z`, nothing else (no offsets,
 //! not even `+00:00`; no lowercase `t`/`z`; no leap second; no missing `Z`).
-//! Fractions are kept to the nanosecond so that bounds are compared exactly.
+//! Fractions are kept to the nanosecond (in a [`UnixTime`]) so that bounds
+//! are compared exactly.
 
 use crate::error::{Error, ErrorCode, Result};
-
-/// An instant: seconds since the Unix epoch and nanoseconds within it.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
-pub(crate) struct Instant {
-    pub secs: i64,
-    pub nanos: u32,
-}
-
-impl Instant {
-    pub(crate) fn from_secs(secs: i64) -> Instant {
-        Instant { secs, nanos: 0 }
-    }
-
-    pub(crate) fn plus_secs(self, s: i64) -> Instant {
-        Instant {
-            secs: self.secs.saturating_add(s),
-            nanos: self.nanos,
-        }
-    }
-}
+use crate::UnixTime;
 
 fn digits(s: &[u8]) -> Option<u32> {
     if s.is_empty() || !s.iter().all(u8::is_ascii_digit) {
@@ -60,7 +42,7 @@ fn days_in_month(y: u32, m: u32) -> u32 {
 
 /// Parses a SAML time (after trimming XML whitespace); `saml.time.invalid`
 /// when it is not exactly the UTC `Z` form.
-pub(crate) fn parse(value: &str) -> Result<Instant> {
+pub(crate) fn parse(value: &str) -> Result<UnixTime> {
     let bad = || {
         Error::new(
             ErrorCode::SamlTimeInvalid,
@@ -105,7 +87,7 @@ pub(crate) fn parse(value: &str) -> Result<Instant> {
     };
     let days = days_from_civil(i64::from(y), mo, d);
     let secs = days * 86_400 + i64::from(h) * 3600 + i64::from(mi) * 60 + i64::from(se);
-    Ok(Instant { secs, nanos })
+    UnixTime::from_unix_parts(secs, nanos).ok_or_else(bad)
 }
 
 #[cfg(test)]
@@ -116,20 +98,19 @@ mod tests {
     fn accepts_the_utc_forms() {
         assert_eq!(
             parse("2025-01-01T10:00:10Z").unwrap(),
-            Instant {
-                secs: 1_735_725_610,
-                nanos: 0
-            }
+            UnixTime::from_unix_seconds(1_735_725_610)
         );
         assert_eq!(
-            parse(" 2025-01-01T10:00:10.531Z\n").unwrap().nanos,
+            parse(" 2025-01-01T10:00:10.531Z\n").unwrap().subsec_nanos(),
             531_000_000
         );
         assert_eq!(
-            parse("2024-02-29T00:00:00.1234567891Z").unwrap().nanos,
+            parse("2024-02-29T00:00:00.1234567891Z")
+                .unwrap()
+                .subsec_nanos(),
             123_456_789
         );
-        assert_eq!(parse("1970-01-01T00:00:00Z").unwrap().secs, 0);
+        assert_eq!(parse("1970-01-01T00:00:00Z").unwrap().as_secs(), 0);
     }
 
     #[test]

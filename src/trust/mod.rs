@@ -2,17 +2,20 @@
 //! across threads (`Send + Sync`).
 
 use crate::anchors::EmbeddedAnchor;
-use crate::error::{Error, ErrorCode, Result};
-use crate::saml::metadata::{self, Idp};
+use crate::error::Result;
+use crate::saml::{IdpRegistry, IdpRegistryBuilder};
 use crate::x509::path::Anchor;
-use crate::xml::dsig::TrustedKey;
 
 /// Everything a verification may trust: built once with [`Trust::builder`],
 /// then shared (it is `Send + Sync`) by every verification.
+///
+/// A thin bundle of the schemes' own stores: SAML's [`IdpRegistry`]
+/// (`impl AsRef<IdpRegistry>`, so `spid::verify_response(&trust, …)` takes
+/// it) and the Web eID anchors.
 #[derive(Clone, Debug, Default)]
 pub struct Trust {
     pub(crate) webeid_anchors: Vec<Anchor>,
-    pub(crate) saml_idps: Vec<Idp>,
+    saml: IdpRegistry,
 }
 
 /// Builds a [`Trust`]; every method refuses bad material at once.
@@ -20,7 +23,7 @@ pub struct Trust {
 #[must_use]
 pub struct TrustBuilder {
     webeid_anchors: Vec<Anchor>,
-    saml_idps: Vec<Idp>,
+    saml: IdpRegistryBuilder,
 }
 
 impl Trust {
@@ -36,18 +39,23 @@ impl Trust {
 
     /// The entity IDs of the trusted SAML IdPs.
     pub fn saml_idp_entity_ids(&self) -> Vec<&str> {
-        self.saml_idps
-            .iter()
-            .map(|i| i.entity_id.as_str())
-            .collect()
+        self.saml.entity_ids()
     }
 
     /// The single-sign-on endpoints of the IdP `entity_id`.
     pub fn saml_idp_sso_endpoints(&self, entity_id: &str) -> Option<&[crate::SsoEndpoint]> {
-        self.saml_idps
-            .iter()
-            .find(|i| i.entity_id == entity_id)
-            .map(|i| i.sso.as_slice())
+        self.saml.sso_endpoints(entity_id)
+    }
+
+    /// The SAML trust store (SPID and CIE ID identity providers).
+    pub fn idp_registry(&self) -> &IdpRegistry {
+        &self.saml
+    }
+}
+
+impl AsRef<IdpRegistry> for Trust {
+    fn as_ref(&self) -> &IdpRegistry {
+        &self.saml
     }
 }
 
@@ -74,41 +82,19 @@ impl TrustBuilder {
     /// Adds the IdPs of a signed metadata document (the AgID registry's
     /// `EntitiesDescriptor`, or one IdP's `EntityDescriptor`): its enveloped
     /// signature must verify with the pinned `signer` certificate (DER or
-    /// PEM), and each entry that carries its own signature must verify too.
-    pub fn saml_registry(self, metadata_xml: &[u8], signer: &[u8]) -> Result<Self> {
-        let key = TrustedKey::from_certificate(signer)?;
-        self.add_idps(metadata_xml, Some(&[key]))
+    /// PEM), and each entry that carries its own signature must verify too
+    /// ([`IdpRegistryBuilder::signed_metadata`]).
+    pub fn saml_registry(mut self, metadata_xml: &[u8], signer: &[u8]) -> Result<Self> {
+        self.saml = self.saml.signed_metadata(metadata_xml, signer)?;
+        Ok(self)
     }
 
     /// Adds the IdPs of *unsigned* metadata, trusted because the caller
     /// pins it (e.g. a file shipped with the application). Prefer
-    /// [`TrustBuilder::saml_registry`] for metadata fetched at run time.
-    pub fn pin_saml_idp_metadata(self, metadata_xml: &[u8]) -> Result<Self> {
-        self.add_idps(metadata_xml, None)
-    }
-
-    fn add_idps(mut self, xml: &[u8], signer: Option<&[TrustedKey]>) -> Result<Self> {
-        let idps = metadata::parse(
-            crate::crypto::default_backend(),
-            xml,
-            signer,
-            &crate::Limits::default(),
-        )?;
-        if idps.is_empty() {
-            return Err(Error::new(
-                ErrorCode::ConfigInvalid,
-                "the metadata describes no SAML 2.0 identity provider",
-            ));
-        }
-        for idp in idps {
-            if self.saml_idps.iter().any(|i| i.entity_id == idp.entity_id) {
-                return Err(Error::with_detail(
-                    ErrorCode::ConfigInvalid,
-                    format!("the IdP {} is described twice", idp.entity_id),
-                ));
-            }
-            self.saml_idps.push(idp);
-        }
+    /// [`TrustBuilder::saml_registry`] for metadata fetched at run time
+    /// ([`IdpRegistryBuilder::pinned_metadata`]).
+    pub fn pin_saml_idp_metadata(mut self, metadata_xml: &[u8]) -> Result<Self> {
+        self.saml = self.saml.pinned_metadata(metadata_xml)?;
         Ok(self)
     }
 
@@ -116,7 +102,7 @@ impl TrustBuilder {
     pub fn build(self) -> Result<Trust> {
         Ok(Trust {
             webeid_anchors: self.webeid_anchors,
-            saml_idps: self.saml_idps,
+            saml: self.saml.build(),
         })
     }
 }

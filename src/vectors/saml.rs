@@ -8,6 +8,7 @@
 use super::kinds::Job;
 use super::Outcome;
 use crate::crypto::Backend;
+use crate::saml::profile::{cie::Cie, spid::Spid};
 use crate::saml::{self, Comparison, Expectations, InputEncoding, Level, Profile};
 use crate::{ClockSkew, Trust, UnixTime};
 use serde_json::Value;
@@ -29,7 +30,7 @@ fn required<'v>(job: &'v Job<'_>, key: &str) -> Result<&'v str, String> {
 pub(crate) struct Prepared<'v> {
     pub trust: Trust,
     pub expectations: Expectations<'v>,
-    pub profile: Profile,
+    pub profile: &'static dyn Profile,
     pub now: UnixTime,
 }
 
@@ -89,7 +90,7 @@ pub(crate) fn prepare<'v>(
         Some(other) => return Err(format!("unknown input_encoding {other:?}")),
     };
     let now = UnixTime::parse_rfc3339(required(job, "now")?).map_err(|e| e.to_string())?;
-    let profile = if cie { Profile::Cie } else { Profile::Spid };
+    let profile: &'static dyn Profile = if cie { &Cie } else { &Spid };
     Ok(Ok(Prepared {
         trust,
         expectations: exp,
@@ -109,11 +110,11 @@ pub(crate) fn run(
     };
     Ok(saml::verify_with(
         backend,
-        &p.trust,
+        p.trust.as_ref(),
         job.input,
         &p.expectations,
         p.profile,
         p.now,
     )
-    .map(|v| Some(v.identity)))
+    .map(|v| super::identity_value(v.identity)))
 }

@@ -9,7 +9,6 @@
 use super::kinds::Job;
 use super::Outcome;
 use crate::crypto::Backend;
-use crate::identity::{System, VerifiedIdentity};
 use crate::xml::dsig::{self, TrustedKey};
 use serde_json::Value;
 
@@ -49,14 +48,14 @@ fn verify(backend: &dyn Backend, input: &[u8], base64: bool, trusted: &[TrustedK
         trusted,
         dsig::Policy::XMLDSIG,
     )?;
-    let mut identity = VerifiedIdentity::new(System::Xmldsig);
-    identity
-        .attributes
-        .insert("signed_id".into(), verified.id.to_string());
+    // A bare signature names no person: the runner writes its own
+    // identity, system "xmldsig" (no longer a library System).
     let name = verified.node.tag_name();
-    identity.attributes.insert(
-        "signed_element".into(),
-        format!("{{{}}}{}", name.namespace().unwrap_or(""), name.name()),
-    );
-    Ok(Some(identity))
+    Ok(Some(serde_json::json!({
+        "system": "xmldsig",
+        "attributes": {
+            "signed_id": verified.id,
+            "signed_element": format!("{{{}}}{}", name.namespace().unwrap_or(""), name.name()),
+        },
+    })))
 }

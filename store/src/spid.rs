@@ -183,9 +183,9 @@ impl<S: SingleUseStore, C: Clock> Assertions<S, C> {
     /// recorded before. One store round trip.
     pub async fn first_use(&self, verified: &VerifiedResponse) -> Result<()> {
         self.first_use_of(
-            &verified.idp_entity_id,
-            &verified.assertion_id,
-            verified.not_on_or_after,
+            verified.idp_entity_id(),
+            verified.assertion_id(),
+            verified.not_on_or_after(),
         )
         .await
     }

@@ -315,14 +315,14 @@ impl Call for SamlCall {
             spid::verify_response_with(backend, trust, &self.response, &exp, self.now)
         }?;
         Ok(serde_json::json!({
-            "identity": v.identity,
-            "responseId": v.response_id,
-            "responseSigned": v.response_signed,
-            "assertionId": v.assertion_id,
-            "inResponseTo": v.in_response_to,
-            "notOnOrAfter": v.not_on_or_after.to_rfc3339(),
-            "sessionIndex": v.session_index,
-            "idpEntityId": v.idp_entity_id,
+            "identity": v.identity(),
+            "responseId": v.response_id(),
+            "responseSigned": v.response_signed(),
+            "assertionId": v.assertion_id(),
+            "inResponseTo": v.in_response_to(),
+            "notOnOrAfter": v.not_on_or_after().to_rfc3339(),
+            "sessionIndex": v.session_index(),
+            "idpEntityId": v.idp_entity_id(),
         }))
     }
 }

@@ -208,25 +208,25 @@ async fn acs<S: SingleUseStore, C: Clock>(
     page(
         StatusCode::OK,
         "Logged in",
-        &identity_html(&verified.identity),
+        &identity_html(verified.identity()),
     )
 }
 
 fn identity_html(i: &VerifiedIdentity) -> String {
     let mut rows: Vec<(String, String)> = Vec::new();
-    let mut add = |k: &str, v: &Option<String>| {
+    let mut add = |k: &str, v: Option<&str>| {
         if let Some(v) = v {
-            rows.push((k.to_owned(), v.clone()));
+            rows.push((k.to_owned(), v.to_owned()));
         }
     };
-    add("issuer", &i.issuer);
-    add("subject_id", &i.subject_id);
-    add("given_name", &i.given_name);
-    add("family_name", &i.family_name);
-    add("birth_date", &i.birth_date);
-    add("level", &i.level);
-    add("authn_instant", &i.authn_instant);
-    for (k, v) in &i.attributes {
+    add("issuer", i.issuer());
+    add("subject_id", i.subject_id());
+    add("given_name", i.given_name());
+    add("family_name", i.family_name());
+    add("birth_date", i.birth_date());
+    add("level", i.level());
+    add("authn_instant", i.authn_instant());
+    for (k, v) in i.attributes() {
         rows.push((k.clone(), v.clone()));
     }
     let mut html = String::from("<table>\n");

@@ -1,19 +1,24 @@
-//! SAML 2.0 metadata (SAML V2.0 Metadata, OASIS 2005): the IdPs a service
-//! provider trusts, their signing keys and single-sign-on endpoints.
+//! The SAML trust store: the identity providers a service provider trusts,
+//! read from SAML 2.0 metadata (SAML V2.0 Metadata, OASIS 2005), with their
+//! signing keys and single-sign-on endpoints.
 //!
 //! Keys come only from `IDPSSODescriptor/KeyDescriptor` with `use="signing"`
 //! or no `use` (Metadata §2.4.1.1: absent means both uses), never from an
 //! encryption key. Metadata keys are bare keys: the certificate's own dates
 //! are not checked (SAML V2.0 Metadata Interoperability Profile §2.5.1); the
 //! metadata's `validUntil` is (checked at each verification, against `now`).
+//!
+//! SPID "Regole tecniche", *Metadata*: the registry of the federation's IdPs
+//! is published by AgID and signed; [`IdpRegistryBuilder::signed_metadata`]
+//! verifies that signature with the pinned signer before trusting any entry.
 
-use super::time::{self, Instant};
+use super::dom::{structure, MD};
 use crate::crypto::Backend;
 use crate::error::{Error, ErrorCode, Result};
 use crate::xml::dsig::{self, TrustedKey, DSIG_NS};
+use crate::UnixTime;
 use roxmltree::Node;
 
-pub(crate) const MD_NS: &str = "urn:oasis:names:tc:SAML:2.0:metadata";
 const SAML2_PROTOCOL: &str = "urn:oasis:names:tc:SAML:2.0:protocol";
 
 /// A single-sign-on endpoint of an IdP.
@@ -31,30 +36,126 @@ pub(crate) struct Idp {
     pub entity_id: String,
     pub signing_keys: Vec<TrustedKey>,
     pub sso: Vec<SsoEndpoint>,
-    pub valid_until: Option<Instant>,
+    pub valid_until: Option<UnixTime>,
 }
 
-fn structure(reason: &'static str) -> Error {
-    Error::new(ErrorCode::SamlStructureInvalid, reason)
+/// The trusted SAML identity providers (SPID's and CIE ID's), built once
+/// from metadata with [`IdpRegistry::builder`], then shared (`Send + Sync`).
+///
+/// [`crate::Trust`] holds one (`impl AsRef<IdpRegistry> for Trust`); the
+/// SAML entry points take either.
+///
+/// ```
+/// # let metadata = include_bytes!("../../test-vectors/spid/metadata/idp.xml");
+/// let registry = idbridge::IdpRegistry::builder()
+///     .pinned_metadata(metadata)?
+///     .build();
+/// assert_eq!(registry.entity_ids(), ["https://idp.idbridge.test/spid"]);
+/// # Ok::<(), idbridge::Error>(())
+/// ```
+#[derive(Clone, Debug, Default)]
+pub struct IdpRegistry {
+    idps: Vec<Idp>,
+}
+
+/// Builds an [`IdpRegistry`]; every method refuses bad metadata at once.
+#[derive(Debug, Default)]
+#[must_use]
+pub struct IdpRegistryBuilder {
+    idps: Vec<Idp>,
+}
+
+impl IdpRegistry {
+    /// An empty builder.
+    pub fn builder() -> IdpRegistryBuilder {
+        IdpRegistryBuilder::default()
+    }
+
+    /// The entity IDs of the trusted IdPs.
+    pub fn entity_ids(&self) -> Vec<&str> {
+        self.idps.iter().map(|i| i.entity_id.as_str()).collect()
+    }
+
+    /// The single-sign-on endpoints of the IdP `entity_id`.
+    pub fn sso_endpoints(&self, entity_id: &str) -> Option<&[SsoEndpoint]> {
+        self.idp(entity_id).map(|i| i.sso.as_slice())
+    }
+
+    /// The IdP `entity_id`, if trusted.
+    pub(crate) fn idp(&self, entity_id: &str) -> Option<&Idp> {
+        self.idps.iter().find(|i| i.entity_id == entity_id)
+    }
+}
+
+impl AsRef<IdpRegistry> for IdpRegistry {
+    fn as_ref(&self) -> &IdpRegistry {
+        self
+    }
+}
+
+impl IdpRegistryBuilder {
+    /// Adds the IdPs of a signed metadata document (the AgID registry's
+    /// `EntitiesDescriptor`, or one IdP's `EntityDescriptor`): its enveloped
+    /// signature must verify with the pinned `signer` certificate (DER or
+    /// PEM), and each entry that carries its own signature must verify too.
+    pub fn signed_metadata(self, metadata_xml: &[u8], signer: &[u8]) -> Result<Self> {
+        let key = TrustedKey::from_certificate(signer)?;
+        self.add(metadata_xml, Some(&[key]))
+    }
+
+    /// Adds the IdPs of *unsigned* metadata, trusted because the caller
+    /// pins it (e.g. a file shipped with the application). Prefer
+    /// [`IdpRegistryBuilder::signed_metadata`] for metadata fetched at run time.
+    pub fn pinned_metadata(self, metadata_xml: &[u8]) -> Result<Self> {
+        self.add(metadata_xml, None)
+    }
+
+    fn add(mut self, xml: &[u8], signer: Option<&[TrustedKey]>) -> Result<Self> {
+        let idps = parse(
+            crate::crypto::default_backend(),
+            xml,
+            signer,
+            &crate::Limits::default(),
+        )?;
+        if idps.is_empty() {
+            return Err(Error::new(
+                ErrorCode::ConfigInvalid,
+                "the metadata describes no SAML 2.0 identity provider",
+            ));
+        }
+        for idp in idps {
+            if self.idps.iter().any(|i| i.entity_id == idp.entity_id) {
+                return Err(Error::with_detail(
+                    ErrorCode::ConfigInvalid,
+                    format!("the IdP {} is described twice", idp.entity_id),
+                ));
+            }
+            self.idps.push(idp);
+        }
+        Ok(self)
+    }
+
+    /// The finished, immutable registry.
+    pub fn build(self) -> IdpRegistry {
+        IdpRegistry { idps: self.idps }
+    }
 }
 
 fn is_md(node: Node<'_, '_>, name: &str) -> bool {
-    node.is_element()
-        && node.tag_name().namespace() == Some(MD_NS)
-        && node.tag_name().name() == name
+    super::dom::is(node, MD, name)
 }
 
-fn parse_valid_until(node: Node<'_, '_>, inherited: Option<Instant>) -> Result<Option<Instant>> {
+fn parse_valid_until(node: Node<'_, '_>, inherited: Option<UnixTime>) -> Result<Option<UnixTime>> {
     Ok(match node.attribute("validUntil") {
         None => inherited,
         Some(v) => {
-            let t = time::parse(v)?;
+            let t = super::time::parse(v)?;
             Some(inherited.map_or(t, |i| i.min(t)))
         }
     })
 }
 
-fn idp_from(entity: Node<'_, '_>, valid_until: Option<Instant>) -> Result<Option<Idp>> {
+fn idp_from(entity: Node<'_, '_>, valid_until: Option<UnixTime>) -> Result<Option<Idp>> {
     let entity_id = entity
         .attribute("entityID")
         .map(str::trim)
@@ -127,7 +228,7 @@ fn idp_from(entity: Node<'_, '_>, valid_until: Option<Instant>) -> Result<Option
 /// must verify with one of those keys first; with `verify_entries`, an
 /// `EntityDescriptor` that carries its own signature must verify it with
 /// its own signing keys.
-pub(crate) fn parse(
+fn parse(
     backend: &dyn Backend,
     xml: &[u8],
     signer: Option<&[TrustedKey]>,
@@ -140,7 +241,7 @@ pub(crate) fn parse(
         dsig::verify_enveloped(backend, &doc, root, keys, dsig::Policy::SAML)?;
     }
     let mut out = Vec::new();
-    let mut stack = vec![(root, None::<Instant>)];
+    let mut stack = vec![(root, None::<UnixTime>)];
     while let Some((node, inherited)) = stack.pop() {
         if is_md(node, "EntitiesDescriptor") {
             let vu = parse_valid_until(node, inherited)?;

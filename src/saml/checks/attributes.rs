@@ -1,0 +1,61 @@
+//! The AttributeStatement: the person's attributes, one value each.
+//!
+//! SPID "Regole tecniche", *Assertion* (SI PUÒ): "Può essere presente
+//! l'elemento `<AttributeStatement>` riportante gli attributi identificativi
+//! certificati dall'Identity Provider. Tale elemento se presente dovrà
+//! comprendere: uno o più elementi di tipo `<Attribute>` […]; per gli
+//! elementi `<AttributeValue>` si raccomanda l'uso dell'attributo
+//! `xsi:type`". The type is only recommended (CIE ID sends `xs:string` for
+//! every attribute): it never chooses how a value is read.
+//!
+//! SAML 2.0 Core §2.7.3: an `<AttributeStatement>` holds one or more
+//! attributes. SPID attributes are single-valued: two values, or the same
+//! Name twice, are ambiguous and refused.
+
+use crate::error::{ErrorCode, Result};
+use crate::saml::dom::{children, err, is, text, trim, SAML};
+use crate::saml::verified::VerifiedAssertion;
+use std::collections::BTreeMap;
+
+pub(crate) const CHECK: &str = "attributes";
+pub(crate) const RULE: &str = "SPID rules, attributes: one value each, no duplicates";
+
+/// Attribute Name → its one value (trimmed); empty without a statement.
+pub(crate) fn check(assertion: &VerifiedAssertion<'_, '_>) -> Result<BTreeMap<String, String>> {
+    let mut out = BTreeMap::new();
+    let mut statements = children(assertion.node(), SAML, "AttributeStatement");
+    let Some(st) = statements.next() else {
+        return Ok(out);
+    };
+    let bad = |why: &'static str| err(ErrorCode::SamlAttributeInvalid, why);
+    if statements.next().is_some() {
+        return Err(bad("two AttributeStatements"));
+    }
+    for at in st.children().filter(|c| c.is_element()) {
+        if !is(at, SAML, "Attribute") {
+            return Err(bad("an AttributeStatement holds something else"));
+        }
+        let name = at
+            .attribute("Name")
+            .map(trim)
+            .filter(|n| !n.is_empty())
+            .ok_or(bad("an Attribute has no Name"))?;
+        let values: Vec<_> = at.children().filter(|c| c.is_element()).collect();
+        let value = match values.as_slice() {
+            [v] if is(*v, SAML, "AttributeValue") => {
+                text(*v).map_err(|_| bad("an AttributeValue is not text"))?
+            }
+            _ => return Err(bad("an Attribute must have exactly one AttributeValue")),
+        };
+        if value.is_empty() {
+            return Err(bad("an AttributeValue is empty"));
+        }
+        if out.insert(name.to_string(), value).is_some() {
+            return Err(bad("an Attribute appears twice"));
+        }
+    }
+    if out.is_empty() {
+        return Err(bad("an AttributeStatement without any Attribute"));
+    }
+    Ok(out)
+}

@@ -1,0 +1,74 @@
+//! The verified attributes → the uniform [`VerifiedIdentity`].
+//!
+//! SPID "Regole tecniche", `attributi.rst` and CIE ID manual (*Risposta di
+//! autenticazione SAML*): `fiscalNumber` is "il **codice fiscale** nel
+//! formato `TINIT-<CODICE FISCALE>`" and `dateOfBirth` the "**data di
+//! nascita** nel formato `YYYY-MM-GG`"; `name` and `familyName` are the
+//! given and family names. Every other attribute is kept under its own name.
+//! The level and its eIDAS level of assurance come from the AuthnStatement.
+
+use super::checks::authn_statement::Authn;
+use super::trust::Idp;
+use super::Profile;
+use crate::error::{ErrorCode, Result};
+use crate::identity::VerifiedIdentity;
+use crate::saml::dom::err;
+use std::collections::BTreeMap;
+
+pub(crate) const CHECK: &str = "identity";
+pub(crate) const RULE: &str =
+    "SPID rules, attributes: fiscalNumber TINIT-…, dateOfBirth YYYY-MM-DD";
+
+pub(crate) fn map(
+    mut attributes: BTreeMap<String, String>,
+    authn: Authn,
+    idp: &Idp,
+    profile: &dyn Profile,
+) -> Result<VerifiedIdentity> {
+    let mut identity = VerifiedIdentity::new(profile.system());
+    identity.issuer = Some(idp.entity_id.clone());
+    if let Some(cf) = attributes.remove("fiscalNumber") {
+        if !cf.starts_with("TINIT-") || cf.len() <= "TINIT-".len() {
+            return Err(err(
+                ErrorCode::SamlAttributeInvalid,
+                "fiscalNumber is not TINIT-<code>",
+            ));
+        }
+        identity.subject_id = Some(cf);
+    }
+    if let Some(d) = attributes.remove("dateOfBirth") {
+        if !is_date(&d) {
+            return Err(err(
+                ErrorCode::SamlAttributeInvalid,
+                "dateOfBirth is not YYYY-MM-DD",
+            ));
+        }
+        identity.birth_date = Some(d);
+    }
+    identity.given_name = attributes.remove("name");
+    identity.family_name = attributes.remove("familyName");
+    identity.level = Some(authn.level.name().to_string());
+    identity.loa = Some(authn.level.loa());
+    identity.authn_instant = Some(authn.instant);
+    identity.attributes = attributes;
+    Ok(identity)
+}
+
+/// `YYYY-MM-DD`, digits only, and a real date.
+fn is_date(s: &str) -> bool {
+    let b = s.as_bytes();
+    if b.len() != 10 || b.get(4) != Some(&b'-') || b.get(7) != Some(&b'-') {
+        return false;
+    }
+    let num = |r: std::ops::Range<usize>| {
+        b.get(r)
+            .filter(|d| d.iter().all(u8::is_ascii_digit))
+            .map(|d| d.iter().fold(0u32, |a, x| a * 10 + u32::from(x - b'0')))
+    };
+    match (num(0..4), num(5..7), num(8..10)) {
+        (Some(y), Some(m), Some(d)) => {
+            super::time::parse(&format!("{s}T00:00:00Z")).is_ok() && y > 0 && m > 0 && d > 0
+        }
+        _ => false,
+    }
+}
