@@ -83,7 +83,7 @@ pub const ESTONIA_TEST: &[EmbeddedAnchor] = &[TEST_OF_ESTEID2018, TEST_ESTEID202
 impl EmbeddedAnchor {
     /// The DER certificate, after checking it against the recorded fingerprint.
     pub fn der(&self) -> crate::Result<Vec<u8>> {
-        let der = crate::pem::decode_certificate(self.pem.as_bytes())?;
+        let der = crate::x509::pem::decode_certificate(self.pem.as_bytes())?;
         let digest = crate::crypto::HashAlg::Sha256.digest(&der);
         let hex: String = digest.iter().map(|b| format!("{b:02x}")).collect();
         if hex != self.sha256 {

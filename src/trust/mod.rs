@@ -66,7 +66,7 @@ impl TrustBuilder {
     /// Any decodable certificate is accepted, expired or not: an anchor's
     /// dates are checked when it ends a path, at the verification's `now`.
     pub fn webeid_anchor(mut self, cert: &[u8]) -> Result<Self> {
-        let der = crate::pem::decode_certificate(cert)?;
+        let der = crate::x509::pem::decode_certificate(cert)?;
         self.webeid_anchors.push(Anchor::from_der(&der)?);
         Ok(self)
     }

@@ -330,7 +330,7 @@ fn prepare(
         let pinned;
         let responder = match responder {
             Some(r) => {
-                pinned = crate::pem::decode_certificate(r)?;
+                pinned = crate::x509::pem::decode_certificate(r)?;
                 crate::ocsp::Responder::Pinned(&pinned)
             }
             None => crate::ocsp::Responder::Issuer,
