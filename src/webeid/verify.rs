@@ -3,11 +3,14 @@
 //! `AuthTokenValidatorImpl`), each check with its stable error code.
 
 use super::token::{self, SigningCertificate, UnverifiedToken, Version};
-use crate::crypto::{self, Algorithm, AllowList, Backend, Pending, PublicKey, SignatureCheck};
+use crate::crypto::{self, jwa, AllowList, Backend, Pending, PublicKey, SignatureCheck};
 use crate::error::{Error, ErrorCode, Result};
 use crate::identity::{Loa, System, VerifiedIdentity};
-use crate::x509::cert::{self, attr, Certificate};
+use crate::x509::cert::Certificate;
+use crate::x509::name::{person_name, same_subject};
 use crate::x509::path::{self, Usage};
+use crate::x509::policy::check_disallowed_policies;
+use crate::x509::purpose::{check_client_auth_signature, has_non_repudiation};
 use crate::x509::Quirks;
 use crate::{Limits, Trust, UnixTime};
 use base64::Engine as _;
@@ -88,22 +91,6 @@ pub struct VerifiedToken {
     pub version: Version,
 }
 
-/// The JWA names Web eID uses, as idbridge algorithms.
-fn jwa(name: &str) -> Option<Algorithm> {
-    Some(match name {
-        "ES256" => Algorithm::ECDSA_P256_SHA256_RAW,
-        "ES384" => Algorithm::ECDSA_P384_SHA384_RAW,
-        "ES512" => Algorithm::ECDSA_P521_SHA512_RAW,
-        "PS256" => Algorithm::RsaPss(crypto::HashAlg::Sha256),
-        "PS384" => Algorithm::RsaPss(crypto::HashAlg::Sha384),
-        "PS512" => Algorithm::RsaPss(crypto::HashAlg::Sha512),
-        "RS256" => Algorithm::RsaPkcs1v15(crypto::HashAlg::Sha256),
-        "RS384" => Algorithm::RsaPkcs1v15(crypto::HashAlg::Sha384),
-        "RS512" => Algorithm::RsaPkcs1v15(crypto::HashAlg::Sha512),
-        _ => return None,
-    })
-}
-
 fn config(reason: &'static str) -> Error {
     Error::new(ErrorCode::ConfigInvalid, reason)
 }
@@ -153,43 +140,6 @@ fn decode_certificate(b64: &str) -> Result<Certificate> {
         "the certificate is not base64",
     ))?;
     Certificate::from_der(&der)
-}
-
-/// Reference validator, `SubjectCertificatePurposeValidator`: key usage
-/// present with digitalSignature; an EKU, when present, lists clientAuth.
-fn check_purpose(c: &Certificate) -> Result<()> {
-    let ku = c.key_usage.ok_or(Error::new(
-        ErrorCode::X509PurposeMissing,
-        "the certificate has no key usage",
-    ))?;
-    if ku & cert::ku::DIGITAL_SIGNATURE == 0 {
-        return Err(Error::new(
-            ErrorCode::X509PurposeWrong,
-            "the key usage lacks digitalSignature",
-        ));
-    }
-    if let Some(ekus) = &c.ext_key_usage {
-        if !ekus.is_empty() && !ekus.iter().any(|e| e == cert::EKU_CLIENT_AUTH) {
-            return Err(Error::new(
-                ErrorCode::X509PurposeWrong,
-                "the extended key usage lacks clientAuth",
-            ));
-        }
-    }
-    Ok(())
-}
-
-/// Reference validator, `SubjectCertificatePolicyValidator`.
-fn check_policies(c: &Certificate, disallowed: &[&str]) -> Result<()> {
-    if let Some(policies) = &c.policies {
-        if policies.iter().any(|p| disallowed.contains(&p.as_str())) {
-            return Err(Error::new(
-                ErrorCode::X509PolicyDisallowed,
-                "the certificate carries a disallowed policy",
-            ));
-        }
-    }
-    Ok(())
 }
 
 /// The work that remains after the token signature is verified.
@@ -298,8 +248,8 @@ fn prepare(
     };
     let leaf = decode_certificate(cert_b64)?;
     // S10-S11.
-    check_purpose(&leaf)?;
-    check_policies(&leaf, exp.disallowed_policies)?;
+    check_client_auth_signature(&leaf)?;
+    check_disallowed_policies(&leaf, exp.disallowed_policies)?;
     // S12: the user certificate's own dates come first, with their own codes.
     leaf.check_validity(now)?;
     // S13-S14: a path to a configured issuing CA, then that CA's dates.
@@ -367,7 +317,7 @@ fn prepare(
             ))
         }
     };
-    let algorithm = jwa(alg_name)
+    let algorithm = jwa::algorithm(alg_name)
         .filter(|a| exp.allowed.contains(*a))
         .ok_or(Error::new(
             ErrorCode::WebeidAlgorithmUnsupported,
@@ -450,21 +400,20 @@ fn finish(
         check_signing_certificates(backend, trust, &after, &exp.limits, now)?;
     }
     let leaf = after.leaf;
+    let name = person_name(&leaf);
     let mut identity = VerifiedIdentity::new(System::Webeid);
-    identity.issuer = leaf.issuer_attr(attr::COMMON_NAME).map(str::to_string);
-    identity.subject_id = leaf.subject_attr(attr::SERIAL_NUMBER).map(str::to_string);
-    identity.given_name = leaf.subject_attr(attr::GIVEN_NAME).map(str::to_string);
-    identity.family_name = leaf.subject_attr(attr::SURNAME).map(str::to_string);
+    identity.issuer = name.issuer_common_name;
+    identity.subject_id = name.serial_number;
+    identity.given_name = name.given_name;
+    identity.family_name = name.surname;
     // Web eID tokens are signed by a smart card's chip (a QSCD) after PIN
     // entry: the national ID-card schemes it serves are notified at "high".
     identity.loa = Some(Loa::High);
-    if let Some(c) = leaf.subject_attr(attr::COUNTRY) {
-        identity.attributes.insert("country".into(), c.to_string());
+    if let Some(c) = name.country {
+        identity.attributes.insert("country".into(), c);
     }
-    if let Some(cn) = leaf.subject_attr(attr::COMMON_NAME) {
-        identity
-            .attributes
-            .insert("common_name".into(), cn.to_string());
+    if let Some(cn) = name.common_name {
+        identity.attributes.insert("common_name".into(), cn);
     }
     Ok(VerifiedToken {
         identity,
@@ -543,7 +492,7 @@ fn check_signing_certificates(
                 ))
             }
         }
-        if signing.key_usage.unwrap_or(0) & cert::ku::NON_REPUDIATION == 0 {
+        if !has_non_repudiation(&signing) {
             return Err(invalid("the signing certificate lacks nonRepudiation"));
         }
         let verify = || -> Result<()> {
@@ -569,22 +518,6 @@ fn check_signing_certificates(
         })?;
     }
     Ok(())
-}
-
-/// Subject names as multisets of (type, case-folded value): the order of
-/// the RDNs does not matter (the reference compares X.500 names with
-/// RFC 4519 matching rules).
-fn same_subject(a: &Certificate, b: &Certificate) -> bool {
-    let key = |c: &Certificate| {
-        let mut v: Vec<(String, String)> = c
-            .subject
-            .iter()
-            .map(|x| (x.oid.clone(), x.value.trim().to_lowercase()))
-            .collect();
-        v.sort();
-        v
-    };
-    !a.subject.is_empty() && key(a) == key(b)
 }
 
 #[cfg(test)]
@@ -619,14 +552,6 @@ mod tests {
                 "config.invalid",
                 "{bad}"
             );
-        }
-    }
-
-    #[test]
-    fn jwa_names_are_exact() {
-        assert_eq!(jwa("ES384"), Some(Algorithm::ECDSA_P384_SHA384_RAW));
-        for bad in ["es384", "HS256", "none", "NONE", "", "ES384 "] {
-            assert_eq!(jwa(bad), None);
         }
     }
 }

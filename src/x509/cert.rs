@@ -199,18 +199,10 @@ impl Certificate {
     }
 }
 
-/// Common attribute type OIDs (RFC 4519, X.520).
-pub(crate) mod attr {
-    pub const COMMON_NAME: &str = "2.5.4.3";
-    pub const SURNAME: &str = "2.5.4.4";
-    pub const SERIAL_NUMBER: &str = "2.5.4.5";
-    pub const COUNTRY: &str = "2.5.4.6";
-    pub const GIVEN_NAME: &str = "2.5.4.42";
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::x509::name::attr;
 
     const CA: &[u8] = include_bytes!("../../test-vectors/webeid/pki/esteid2026.cer");
 
