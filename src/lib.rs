@@ -37,7 +37,6 @@
 #![forbid(unsafe_code)]
 #![warn(missing_docs)]
 
-pub mod anchors;
 pub mod cie;
 pub mod crypto;
 mod error;
@@ -63,5 +62,6 @@ pub use limits::Limits;
 pub use saml::SsoEndpoint;
 pub use time::{ClockSkew, UnixTime};
 pub use trust::{Trust, TrustBuilder};
+pub use webeid::anchors;
 pub use x509::ocsp;
 pub use x509::Quirks;
