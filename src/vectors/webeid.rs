@@ -112,5 +112,5 @@ pub(crate) fn run(job: &Job<'_>, backend: &'static dyn Backend) -> Result<Outcom
         &prepared.expectations(),
         prepared.now,
     )
-    .map(|v| Some(v.identity)))
+    .map(|v| Some(v.into_identity())))
 }

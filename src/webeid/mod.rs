@@ -10,7 +10,7 @@
 //! let expectations = webeid::Expectations::new("https://rp.example.org", &nonce);
 //! let now = UnixTime::parse_rfc3339("2026-11-26T12:00:00Z")?; // your clock
 //! let verified = webeid::verify_token(&trust, &token, &expectations, now)?;
-//! println!("{:?}", verified.identity.subject_id);
+//! println!("{:?}", verified.identity().subject_id);
 //! # Ok(()) }
 //! ```
 //!

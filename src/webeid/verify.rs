@@ -70,15 +70,48 @@ impl<'a> Expectations<'a> {
 }
 
 /// A verified token: the identity, and the certificate it was read from.
+/// Only a successful verification makes one:
+///
+/// ```compile_fail
+/// # fn forge(v: idbridge::webeid::VerifiedToken) -> idbridge::webeid::VerifiedToken {
+/// // Outside the crate, the fields can be neither set nor read directly.
+/// idbridge::webeid::VerifiedToken { certificate: vec![], ..v }
+/// # }
+/// ```
+///
+/// ```compile_fail
+/// # fn read(v: &idbridge::webeid::VerifiedToken) -> &[u8] {
+/// &v.certificate
+/// # }
+/// ```
 #[derive(Clone, Debug)]
 #[non_exhaustive]
 pub struct VerifiedToken {
+    identity: VerifiedIdentity,
+    certificate: Vec<u8>,
+    version: Version,
+}
+
+impl VerifiedToken {
     /// The uniform identity.
-    pub identity: VerifiedIdentity,
+    pub fn identity(&self) -> &VerifiedIdentity {
+        &self.identity
+    }
+
+    /// The uniform identity, by value.
+    pub fn into_identity(self) -> VerifiedIdentity {
+        self.identity
+    }
+
     /// The authentication certificate (DER), for callers that need more.
-    pub certificate: Vec<u8>,
+    pub fn certificate(&self) -> &[u8] {
+        &self.certificate
+    }
+
     /// The token's format version.
-    pub version: Version,
+    pub fn version(&self) -> Version {
+        self.version
+    }
 }
 
 /// The authentication certificate once its path, revocation status, token
