@@ -13,7 +13,7 @@ use crate::x509::pem;
 /// The Web eID trust anchors: issuing CA certificates, parsed once,
 /// immutable once built, shared across threads (`Send + Sync`).
 ///
-/// The top-level [`Trust`](crate::Trust) holds one (built with
+/// The top-level `idbridge::Trust` holds one (built with
 /// `TrustBuilder::webeid_anchors` / `webeid_anchor`); a service that
 /// verifies only Web eID tokens may build and pass this store alone, since
 /// the verifiers take any `&impl AsRef<Anchors>`:

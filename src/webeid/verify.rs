@@ -148,7 +148,7 @@ pub fn verify_token(
 }
 
 /// Verifies a Web eID authentication token, as the browser posted it,
-/// against `trust` (a [`crate::Trust`], or [`Anchors`] alone).
+/// against `trust` (an `idbridge::Trust`, or [`Anchors`] alone).
 ///
 /// The checks, in order (the first failure is reported):
 /// the caller's origin and nonce (`config.invalid`); size 100–10,000 bytes
