@@ -102,7 +102,7 @@ fn run(args: &[String]) -> Result<String, String> {
     };
     let verified =
         webeid::verify_token(&trust, &token, &expectations, now).map_err(|e| e.to_string())?;
-    serde_json::to_string_pretty(&verified.identity).map_err(|e| e.to_string())
+    serde_json::to_string_pretty(verified.identity()).map_err(|e| e.to_string())
 }
 
 fn main() -> ExitCode {

@@ -37,7 +37,6 @@
 #![forbid(unsafe_code)]
 #![warn(missing_docs)]
 
-pub mod anchors;
 pub mod crypto;
 mod error;
 #[cfg(feature = "vectors")]
@@ -46,8 +45,6 @@ pub mod fuzzing;
 mod identity;
 mod json;
 mod limits;
-pub mod ocsp;
-mod pem;
 mod saml;
 mod time;
 mod trust;
@@ -64,4 +61,6 @@ pub use saml::profile::{cie, spid};
 pub use saml::{IdpRegistry, IdpRegistryBuilder, SsoEndpoint};
 pub use time::{ClockSkew, UnixTime};
 pub use trust::{Trust, TrustBuilder};
+pub use webeid::anchors;
+pub use x509::ocsp;
 pub use x509::Quirks;

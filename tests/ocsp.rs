@@ -1,4 +1,4 @@
-//! OCSP (`src/ocsp/`): response checks and request building, every test
+//! OCSP (`src/x509/ocsp/`): response checks and request building, every test
 //! through every compiled-in backend.
 //!
 //! Two kinds of material:

@@ -141,16 +141,16 @@ fn genuine_token_mutated_one_field_at_a_time() {
     let exp = Expectations::new(ORIGIN, NONCE);
     for backend in crypto::backends() {
         let v = webeid::verify_token_with(*backend, &trust, &token, &exp, now).unwrap();
-        assert_eq!(v.identity.subject_id(), Some("PNOEE-38001085718"));
-        assert_eq!(v.identity.given_name(), Some("JAAK-KRISTJAN"));
-        assert_eq!(v.identity.family_name(), Some("JÕEORG"));
+        assert_eq!(v.identity().subject_id(), Some("PNOEE-38001085718"));
+        assert_eq!(v.identity().given_name(), Some("JAAK-KRISTJAN"));
+        assert_eq!(v.identity().family_name(), Some("JÕEORG"));
         assert_eq!(
-            v.identity.attributes().get("country").map(String::as_str),
+            v.identity().attributes().get("country").map(String::as_str),
             Some("EE")
         );
-        assert_eq!(v.identity.issuer(), Some("TEST of ESTEID2018"));
-        assert_eq!(v.version, webeid::Version::V1_0);
-        assert!(!v.certificate.is_empty());
+        assert_eq!(v.identity().issuer(), Some("TEST of ESTEID2018"));
+        assert_eq!(v.version(), webeid::Version::V1_0);
+        assert!(!v.certificate().is_empty());
     }
     let text = String::from_utf8(token.clone()).unwrap();
     let json: serde_json::Value = serde_json::from_str(&text).unwrap();

@@ -507,7 +507,7 @@ fn verify_webeid(
         };
     }
     let verified = webeid::verify_token(&trust, &token, &expectations, now)?;
-    serde_json::to_string_pretty(&verified.identity).map_err(|e| {
+    serde_json::to_string_pretty(verified.identity()).map_err(|e| {
         idbridge::Error::with_detail(idbridge::ErrorCode::ConfigInvalid, e.to_string())
     })
 }

@@ -36,6 +36,7 @@
 mod algorithm;
 mod check;
 mod encoding;
+pub(crate) mod jwa;
 mod key;
 mod rustcrypto;
 

@@ -112,5 +112,5 @@ pub(crate) fn run(job: &Job<'_>, backend: &'static dyn Backend) -> Result<Outcom
         &prepared.expectations(),
         prepared.now,
     )
-    .map(|v| super::identity_value(v.identity)))
+    .map(|v| super::identity_value(v.into_identity())))
 }

@@ -10,16 +10,27 @@
 //! let expectations = webeid::Expectations::new("https://rp.example.org", &nonce);
 //! let now = UnixTime::parse_rfc3339("2026-11-26T12:00:00Z")?; // your clock
 //! let verified = webeid::verify_token(&trust, &token, &expectations, now)?;
-//! println!("{:?}", verified.identity.subject_id());
+//! println!("{:?}", verified.identity().subject_id());
 //! # Ok(()) }
 //! ```
+//!
+//! The scheme's shape: [`Anchors`] (`trust.rs`) is its trust store;
+//! `checks/` holds one file per step of the validation order, each opening
+//! with the rule it enforces and its source; `identity.rs` maps the
+//! verified certificate to a [`crate::VerifiedIdentity`]; `verify.rs` lists
+//! the steps in order. The certificate rules themselves (purpose, policies,
+//! paths, OCSP) are generic X.509, in `crate::x509`.
 
+pub mod anchors;
+mod checks;
+mod identity;
 mod nonce;
 mod token;
+mod trust;
 mod verify;
 
+pub use checks::policies::MOBILE_ID_POLICIES;
 pub use nonce::{Nonce, MIN_NONCE_BYTES, NONCE_LIFETIME_SECS};
 pub use token::Version;
-pub use verify::{
-    verify_token, verify_token_with, Expectations, Ocsp, VerifiedToken, MOBILE_ID_POLICIES,
-};
+pub use trust::Anchors;
+pub use verify::{verify_token, verify_token_with, Expectations, Ocsp, VerifiedToken};

@@ -6,6 +6,7 @@
 //! constraints), §4.2.1.1 (authority key identifier).
 
 use crate::error::{Error, ErrorCode, Result};
+use crate::UnixTime;
 use der::asn1::ObjectIdentifier;
 use der::{Decode, Encode, Tag, Tagged};
 use x509_cert::ext::pkix::{
@@ -43,8 +44,8 @@ pub(crate) struct Certificate {
     pub subject_der: Vec<u8>,
     pub subject: Vec<Attribute>,
     pub issuer: Vec<Attribute>,
-    pub not_before: i64,
-    pub not_after: i64,
+    pub not_before: UnixTime,
+    pub not_after: UnixTime,
     pub spki_der: Vec<u8>,
     /// The subjectPublicKey BIT STRING contents (for OCSP's issuerKeyHash).
     pub public_key_bits: Vec<u8>,
@@ -141,7 +142,9 @@ impl Certificate {
         }
         let spki = &tbs.subject_public_key_info;
         let secs = |t: x509_cert::time::Time| {
-            i64::try_from(t.to_unix_duration().as_secs()).unwrap_or(i64::MAX)
+            UnixTime::from_unix_seconds(
+                i64::try_from(t.to_unix_duration().as_secs()).unwrap_or(i64::MAX),
+            )
         };
         Ok(Certificate {
             der: der.to_vec(),
@@ -179,15 +182,14 @@ impl Certificate {
 
     /// Whether the certificate is valid at `now` (both ends inclusive):
     /// `Err(x509.cert.not_yet_valid)` or `Err(x509.cert.expired)` otherwise.
-    pub(crate) fn check_validity(&self, now: crate::UnixTime) -> Result<()> {
-        let t = now.as_secs();
-        if t < self.not_before {
+    pub(crate) fn check_validity(&self, now: UnixTime) -> Result<()> {
+        if now < self.not_before {
             return Err(Error::new(
                 ErrorCode::X509CertNotYetValid,
                 "the certificate is not valid yet",
             ));
         }
-        if t > self.not_after {
+        if now > self.not_after {
             return Err(Error::new(
                 ErrorCode::X509CertExpired,
                 "the certificate has expired",
@@ -197,18 +199,10 @@ impl Certificate {
     }
 }
 
-/// Common attribute type OIDs (RFC 4519, X.520).
-pub(crate) mod attr {
-    pub const COMMON_NAME: &str = "2.5.4.3";
-    pub const SURNAME: &str = "2.5.4.4";
-    pub const SERIAL_NUMBER: &str = "2.5.4.5";
-    pub const COUNTRY: &str = "2.5.4.6";
-    pub const GIVEN_NAME: &str = "2.5.4.42";
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::x509::name::attr;
 
     const CA: &[u8] = include_bytes!("../../test-vectors/webeid/pki/esteid2026.cer");
 

@@ -1,9 +1,19 @@
-//! X.509: reading certificates, mapping their signature algorithms, and
-//! path validation through `rustls-webpki` with our own signature
-//! algorithms (P-521, and the named NULL-parameters tolerance).
+//! X.509: reading certificates and their names, mapping their signature
+//! algorithms, path validation through `rustls-webpki` with our own
+//! signature algorithms (P-521, and the named NULL-parameters tolerance),
+//! the end-entity purpose and policy checks, PEM, and OCSP.
+//!
+//! This is a format layer: it knows RFC 5280 and RFC 6960, not any scheme.
+//! A scheme decides which checks apply and with which configuration (Web
+//! eID, for one, refuses the Mobile-ID policies: that list is Web eID's).
 
 pub(crate) mod cert;
+pub(crate) mod name;
+pub mod ocsp;
 pub(crate) mod path;
+pub(crate) mod pem;
+pub(crate) mod policy;
+pub(crate) mod purpose;
 pub(crate) mod sigalg;
 
 pub use sigalg::Quirks;

@@ -44,7 +44,7 @@ pub(crate) struct TrustedKey {
 impl TrustedKey {
     /// From a DER or PEM certificate.
     pub(crate) fn from_certificate(cert: &[u8]) -> Result<TrustedKey> {
-        let der = crate::pem::decode_certificate(cert)?;
+        let der = crate::x509::pem::decode_certificate(cert)?;
         let parsed = crate::x509::cert::Certificate::from_der(&der)?;
         let key = match PublicKey::from_spki_der(&parsed.spki_der) {
             Ok(k) => Some(k),

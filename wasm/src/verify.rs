@@ -128,7 +128,7 @@ impl Call for WebEidCall {
             };
         }
         let v = webeid::verify_token_with(backend, trust, &self.token, &exp, self.now)?;
-        serde_json::to_value(&v.identity).map_err(|e| {
+        serde_json::to_value(v.identity()).map_err(|e| {
             idbridge::Error::with_detail(idbridge::ErrorCode::ConfigInvalid, e.to_string())
         })
     }

@@ -198,8 +198,8 @@ async fn login<S: SingleUseStore, C: Clock>(
     app.sessions
         .lock()
         .unwrap_or_else(std::sync::PoisonError::into_inner)
-        .insert(session.clone(), verified.identity.clone());
-    let mut r = Json(&verified.identity).into_response();
+        .insert(session.clone(), verified.identity().clone());
+    let mut r = Json(verified.identity()).into_response();
     no_store(r.headers_mut());
     for (name, value, age) in [
         (SESSION_COOKIE, session.as_str(), 3600),

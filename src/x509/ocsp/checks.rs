@@ -60,10 +60,10 @@ pub(crate) fn check_cert_id(
     Ok(())
 }
 
-fn unix_secs(t: &OcspGeneralizedTime) -> i64 {
+fn unix_time(t: &OcspGeneralizedTime) -> UnixTime {
     // GeneralizedTime is bounded to years 1970..=9999 by the der crate, so
     // the seconds always fit.
-    i64::try_from(t.0.to_unix_duration().as_secs()).unwrap_or(i64::MAX)
+    UnixTime::from_unix_seconds(i64::try_from(t.0.to_unix_duration().as_secs()).unwrap_or(i64::MAX))
 }
 
 /// thisUpdate and nextUpdate are within the policy's window around `now`.
@@ -73,19 +73,18 @@ pub(crate) fn check_times(
     policy: &OcspPolicy,
 ) -> Result<()> {
     let invalid = |reason: &'static str| Error::new(ErrorCode::OcspTimeInvalid, reason);
-    let now = now.as_secs();
     let skew = i64::from(policy.allowed_skew_secs);
     let max_age = i64::from(policy.max_this_update_age_secs);
-    let this_update = unix_secs(&single.this_update);
+    let this_update = unix_time(&single.this_update);
     // RFC 6960 §3.2 item 5: "The time at which the status being indicated is
     // known to be correct (thisUpdate) is sufficiently recent." Not in the
     // future beyond the allowed clock skew ...
-    if this_update > now.saturating_add(skew) {
+    if this_update > now.saturating_add_secs(skew) {
         return Err(invalid("the OCSP response's thisUpdate is in the future"));
     }
     // ... and not older than the maximum age (no skew added, as the
     // reference validator does).
-    if this_update < now.saturating_sub(max_age) {
+    if this_update < now.saturating_sub_secs(max_age) {
         return Err(invalid("the OCSP response's thisUpdate is too old"));
     }
     // RFC 6960 §3.2 item 6: "When available, the time at or before which
@@ -95,8 +94,8 @@ pub(crate) fn check_times(
     // responder is indicating that newer revocation information is available
     // all the time."
     if let Some(next) = &single.next_update {
-        let next_update = unix_secs(next);
-        if next_update < now.saturating_sub(skew) {
+        let next_update = unix_time(next);
+        if next_update < now.saturating_sub_secs(skew) {
             return Err(invalid("the OCSP response's nextUpdate is in the past"));
         }
         if next_update < this_update {
@@ -120,7 +119,7 @@ pub(crate) fn check_status(single: &SingleResponse) -> Result<()> {
             ErrorCode::OcspCertRevoked,
             format!(
                 "the certificate was revoked at {} (Unix seconds; reason: {})",
-                unix_secs(&info.revocation_time),
+                unix_time(&info.revocation_time).as_secs(),
                 info.revocation_reason
                     .map_or_else(|| "none given".to_string(), |r| format!("{r:?}")),
             ),

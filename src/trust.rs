@@ -4,7 +4,7 @@
 use crate::anchors::EmbeddedAnchor;
 use crate::error::Result;
 use crate::saml::{IdpRegistry, IdpRegistryBuilder};
-use crate::x509::path::Anchor;
+use crate::webeid;
 
 /// Everything a verification may trust: built once with [`Trust::builder`],
 /// then shared (it is `Send + Sync`) by every verification.
@@ -14,7 +14,7 @@ use crate::x509::path::Anchor;
 /// it) and the Web eID anchors.
 #[derive(Clone, Debug, Default)]
 pub struct Trust {
-    pub(crate) webeid_anchors: Vec<Anchor>,
+    webeid: webeid::Anchors,
     saml: IdpRegistry,
 }
 
@@ -22,7 +22,7 @@ pub struct Trust {
 #[derive(Debug, Default)]
 #[must_use]
 pub struct TrustBuilder {
-    webeid_anchors: Vec<Anchor>,
+    webeid: webeid::Anchors,
     saml: IdpRegistryBuilder,
 }
 
@@ -34,7 +34,7 @@ impl Trust {
 
     /// How many Web eID anchors this trust holds.
     pub fn webeid_anchor_count(&self) -> usize {
-        self.webeid_anchors.len()
+        self.webeid.len()
     }
 
     /// The entity IDs of the trusted SAML IdPs.
@@ -59,13 +59,18 @@ impl AsRef<IdpRegistry> for Trust {
     }
 }
 
+/// The Web eID store, for [`crate::webeid::verify_token`].
+impl AsRef<webeid::Anchors> for Trust {
+    fn as_ref(&self) -> &webeid::Anchors {
+        &self.webeid
+    }
+}
+
 impl TrustBuilder {
     /// Adds embedded anchors (e.g. [`crate::anchors::ESTONIA`]), each checked
     /// against its recorded fingerprint.
     pub fn webeid_anchors(mut self, anchors: &[EmbeddedAnchor]) -> Result<Self> {
-        for a in anchors {
-            self.webeid_anchors.push(Anchor::from_der(&a.der()?)?);
-        }
+        self.webeid = self.webeid.with_embedded(anchors)?;
         Ok(self)
     }
 
@@ -74,8 +79,7 @@ impl TrustBuilder {
     /// Any decodable certificate is accepted, expired or not: an anchor's
     /// dates are checked when it ends a path, at the verification's `now`.
     pub fn webeid_anchor(mut self, cert: &[u8]) -> Result<Self> {
-        let der = crate::pem::decode_certificate(cert)?;
-        self.webeid_anchors.push(Anchor::from_der(&der)?);
+        self.webeid = self.webeid.with_certificate(cert)?;
         Ok(self)
     }
 
@@ -101,7 +105,7 @@ impl TrustBuilder {
     /// The finished, immutable trust.
     pub fn build(self) -> Result<Trust> {
         Ok(Trust {
-            webeid_anchors: self.webeid_anchors,
+            webeid: self.webeid,
             saml: self.saml.build(),
         })
     }

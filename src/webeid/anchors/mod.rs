@@ -4,10 +4,19 @@
 //! roots: a certificate from any other hierarchy under the same root (for
 //! example Mobile-ID or e-Seal certificates) must not authenticate a person.
 //! Production and test anchors are kept apart: never put a TEST CA in a
-//! production [`crate::Trust`].
+//! production trust store.
 //!
 //! Each anchor carries its SHA-256 fingerprint, checked whenever it is
 //! loaded; the PEM files beside this module say where each comes from.
+//!
+//! This module lives in `webeid/` and not in `x509/`: the certificates are
+//! X.509, but choosing them is trust policy (which CAs may authenticate a
+//! person through Web eID, and why not the roots above them), so they are
+//! Web eID's trust material, loaded into its store ([`super::Anchors`]), and
+//! go wherever the `webeid` scheme goes (a build without Web eID carries
+//! none of them). Another scheme that trusts embedded certificates (ICAO
+//! CSCAs, Smart-ID's CAs) keeps its own set beside its own `trust.rs`. The
+//! public path stays `idbridge::anchors` (a re-export).
 //!
 //! ```
 //! let trust = idbridge::Trust::builder()
@@ -83,7 +92,7 @@ pub const ESTONIA_TEST: &[EmbeddedAnchor] = &[TEST_OF_ESTEID2018, TEST_ESTEID202
 impl EmbeddedAnchor {
     /// The DER certificate, after checking it against the recorded fingerprint.
     pub fn der(&self) -> crate::Result<Vec<u8>> {
-        let der = crate::pem::decode_certificate(self.pem.as_bytes())?;
+        let der = crate::x509::pem::decode_certificate(self.pem.as_bytes())?;
         let digest = crate::crypto::HashAlg::Sha256.digest(&der);
         let hex: String = digest.iter().map(|b| format!("{b:02x}")).collect();
         if hex != self.sha256 {
