@@ -41,9 +41,6 @@ pub mod anchors;
 pub mod cie;
 pub mod crypto;
 mod error;
-#[cfg(feature = "vectors")]
-#[doc(hidden)]
-pub mod fuzzing;
 mod identity;
 mod json;
 mod limits;
@@ -53,8 +50,6 @@ mod saml;
 pub mod spid;
 mod time;
 mod trust;
-#[cfg(feature = "vectors")]
-pub mod vectors;
 pub mod webeid;
 mod x509;
 mod xml;
@@ -66,3 +61,4 @@ pub use saml::SsoEndpoint;
 pub use time::{ClockSkew, UnixTime};
 pub use trust::{Trust, TrustBuilder};
 pub use x509::Quirks;
+pub use xml::{c14n_api as c14n, dsig_api as xmldsig};

@@ -422,7 +422,7 @@ pub(crate) fn verify(
         },
     )?;
     // From here on, values are read from the verified Assertion only.
-    let a = verified.node;
+    let a = verified.node();
 
     audit.check(
         "assertion header",
@@ -699,7 +699,7 @@ pub(crate) fn verify(
         identity,
         response_id,
         response_signed,
-        assertion_id: verified.id.to_string(),
+        assertion_id: verified.id().to_string(),
         in_response_to: scd_irt,
         not_on_or_after: crate::UnixTime::from_unix_seconds(
             not_on_or_after.secs.min(conditions_noa.secs),
