@@ -13,21 +13,28 @@
 //! the trusted ones). The codes, in order of the checks, are in
 //! [`verify_enveloped`].
 //!
-//! ```no_run
+//! ```
 //! use idbridge::c14n::{decode_input, Document, Encoding};
 //! use idbridge::xmldsig::{self, Policy, TrustedCertificates};
 //! use idbridge::Limits;
-//! # fn main() -> Result<(), idbridge::Error> {
-//! # let (signer_pem, posted) = (vec![], vec![]);
+//! # let signer_pem = include_bytes!("../../test-vectors/xmldsig/certs/rsa2048.pem");
+//! # let posted = include_bytes!("../../test-vectors/xmldsig/inputs/valid/rsa-sha256.xml");
 //! let mut trusted = TrustedCertificates::new();
-//! trusted.add(&signer_pem)?; // PEM or DER
+//! trusted.add(signer_pem)?; // PEM or DER
 //! let limits = Limits::default();
-//! let text = decode_input(&posted, Encoding::Xml, &limits)?;
+//! let text = decode_input(posted, Encoding::Xml, &limits)?;
 //! let doc = Document::parse(&text, &limits)?;
 //! let signed = xmldsig::verify_enveloped(&doc, &trusted, Policy::XMLDSIG)?;
 //! // Read from the signed element only.
-//! println!("{} {:?}", signed.id(), signed.element().attribute("entityID"));
-//! # Ok(()) }
+//! assert_eq!(signed.id(), "_0d5c9a4e6b3f4b1e8f7a2c9d1e3b5a70");
+//! assert_eq!(signed.element().local_name(), "Document");
+//!
+//! // Anyone else's key: refused.
+//! let mut other = TrustedCertificates::new();
+//! other.add(include_bytes!("../../test-vectors/xmldsig/certs/rsa2048-b.pem"))?;
+//! let refused = xmldsig::verify_enveloped(&doc, &other, Policy::XMLDSIG).unwrap_err();
+//! assert_eq!(refused.code(), "xmldsig.signature.invalid");
+//! # Ok::<(), idbridge::Error>(())
 //! ```
 
 use super::c14n_api::Document;

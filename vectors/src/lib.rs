@@ -1,7 +1,7 @@
 //! idbridge's test tooling, outside the library: the test-vector runner
 //! (the `VECTORS.md` contract) shared by the CLI, `cargo test` and the WASM
-//! package; the bench workloads and their floors (feature `bench`, [`bench`]);
-//! the bodies of the fuzz targets (feature `fuzz`, [`fuzz`]). Everything here
+//! package; the bench workloads and their floors (module `bench`, feature `bench`);
+//! the bodies of the fuzz targets (module `fuzz`, feature `fuzz`). Everything here
 //! goes through idbridge's public API.
 //!
 //! The runner reads a vector file, runs every case through every backend it
