@@ -9,7 +9,7 @@
 //!   cryptography of the two XML signatures, with no parsing and no
 //!   canonicalization.
 //!
-//! Inputs: the workloads of `idbridge bench` (`idbridge::vectors::bench`),
+//! Inputs: the workloads of `idbridge bench` (`idbridge_vectors::bench`),
 //! `test-vectors/spid/input.json` and `test-vectors/cie/profile.json`
 //! tcId 1: valid Responses signed as well as their Assertions.
 //!
@@ -23,7 +23,7 @@
 
 use criterion::{criterion_group, criterion_main, Criterion};
 use idbridge::crypto;
-use idbridge::vectors::bench;
+use idbridge_vectors::bench;
 
 fn saml(c: &mut Criterion) {
     bench::with_workloads(|workloads| {

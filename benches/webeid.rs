@@ -4,7 +4,7 @@
 //! token is verified, on the same backend, in the same run.
 //!
 //! Input: the Web eID workload of `idbridge bench`
-//! (`idbridge::vectors::bench`): an ES384 `web-eid:1.0` token from our test
+//! (`idbridge_vectors::bench`): an ES384 `web-eid:1.0` token from our test
 //! PKI, a P-384 card key under a P-521 issuing CA, as on Estonian ID cards.
 //!
 //! `cargo bench --bench webeid`
@@ -17,7 +17,7 @@
 
 use criterion::{criterion_group, criterion_main, Criterion};
 use idbridge::crypto;
-use idbridge::vectors::bench;
+use idbridge_vectors::bench;
 
 fn webeid(c: &mut Criterion) {
     bench::with_workloads(|workloads| {

@@ -53,10 +53,10 @@ step "cargo fmt --check"
 cargo fmt --all --check
 cargo fmt --manifest-path fuzz/Cargo.toml --all --check
 
-step "clippy, native, all features (aws-lc-rs + ring + vectors)"
+step "clippy, native, all features (aws-lc-rs + ring; idbridge-vectors with bench + fuzz)"
 cargo clippy --workspace --all-targets --all-features --locked -- -D warnings
 step "clippy, native, RustCrypto only"
-cargo clippy -p idbridge --all-targets --no-default-features --features vectors --locked -- -D warnings
+cargo clippy -p idbridge --all-targets --no-default-features --locked -- -D warnings
 step "clippy, wasm32"
 cargo clippy -p idbridge -p idbridge-wasm --lib --tests --target wasm32-unknown-unknown --locked -- -D warnings
 step "fuzz targets compile"

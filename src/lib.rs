@@ -39,17 +39,12 @@
 
 pub mod crypto;
 mod error;
-#[cfg(feature = "vectors")]
-#[doc(hidden)]
-pub mod fuzzing;
 mod identity;
 mod json;
 mod limits;
 mod saml;
 mod time;
 mod trust;
-#[cfg(feature = "vectors")]
-pub mod vectors;
 pub mod webeid;
 mod x509;
 mod xml;
@@ -64,3 +59,4 @@ pub use trust::{Trust, TrustBuilder};
 pub use webeid::anchors;
 pub use x509::ocsp;
 pub use x509::Quirks;
+pub use xml::{c14n_api as c14n, dsig_api as xmldsig};

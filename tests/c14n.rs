@@ -645,11 +645,9 @@ fn vector_response_id(path: &Path) -> Option<String> {
 fn shared_pair_checker_agrees() {
     let dir = vectors_dir();
     let manifest = dir.join("manifest.json");
-    let r = idbridge::vectors::check_c14n_pairs(
-        &idbridge::vectors::FsFiles,
-        manifest.to_str().unwrap(),
-    )
-    .unwrap();
+    let r =
+        idbridge_vectors::check_c14n_pairs(&idbridge_vectors::FsFiles, manifest.to_str().unwrap())
+            .unwrap();
     assert!(r.failures.is_empty(), "{:#?}", r.failures);
     assert_eq!(r.matched + r.both_refused + r.expected_differences, 778);
 }

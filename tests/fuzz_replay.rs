@@ -44,7 +44,7 @@ fn seeds(target: &str) -> Vec<&'static str> {
 fn every_seed_and_regression_runs_through_every_target() {
     let root = Path::new(env!("CARGO_MANIFEST_DIR"));
     let mut total = 0;
-    for (name, body) in idbridge::fuzzing::TARGETS {
+    for (name, body) in idbridge_vectors::fuzz::TARGETS {
         let mut inputs = Vec::new();
         for dir in seeds(name) {
             files(&root.join(dir), &mut inputs);
@@ -72,7 +72,7 @@ fn every_seed_and_regression_runs_through_every_target() {
 fn every_fuzz_target_has_a_body_and_the_bodies_all_have_targets() {
     let root = Path::new(env!("CARGO_MANIFEST_DIR"));
     let manifest = std::fs::read_to_string(root.join("fuzz/Cargo.toml")).unwrap();
-    for (name, _) in idbridge::fuzzing::TARGETS {
+    for (name, _) in idbridge_vectors::fuzz::TARGETS {
         assert!(
             manifest.contains(&format!("name = \"{name}\"")),
             "{name} is not a fuzz target"
@@ -80,5 +80,5 @@ fn every_fuzz_target_has_a_body_and_the_bodies_all_have_targets() {
         assert!(root.join(format!("fuzz/fuzz_targets/{name}.rs")).is_file());
     }
     let declared = manifest.matches("[[bin]]").count();
-    assert_eq!(declared, idbridge::fuzzing::TARGETS.len());
+    assert_eq!(declared, idbridge_vectors::fuzz::TARGETS.len());
 }

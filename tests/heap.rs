@@ -5,7 +5,7 @@
 //! test, not a bench. The figures are printed for the README's table.
 
 use idbridge::crypto;
-use idbridge::vectors::bench;
+use idbridge_vectors::bench;
 use peak_alloc::PeakAlloc;
 use std::sync::Mutex;
 

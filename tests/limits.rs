@@ -14,8 +14,8 @@
 
 use base64::Engine as _;
 use idbridge::spid::InputEncoding;
-use idbridge::vectors::{self, FsFiles, MemoryFiles, Runner, Summary};
 use idbridge::{cie, spid, webeid, Limits, Trust, UnixTime};
+use idbridge_vectors::{self as vectors, FsFiles, MemoryFiles, Runner, Summary};
 use std::path::{Path, PathBuf};
 
 const MIB5: usize = 5 * 1024 * 1024;

@@ -10,7 +10,7 @@
     clippy::indexing_slicing
 )]
 
-use idbridge::vectors::{self, FsFiles, MemoryFiles, Runner, Summary};
+use idbridge_vectors::{self as vectors, FsFiles, MemoryFiles, Runner, Summary};
 use std::path::Path;
 
 const KEY: &[u8] = include_bytes!("../test-vectors/keys/p256.spki.der");
@@ -26,7 +26,7 @@ fn file(extra_top: &str, test: &str) -> String {
 
 const OK_TEST: &str = r#"{"tcId":1,"comment":"c","input":{"text":"m"},"context":{"signature":"00"},"result":"invalid","expectedError":"crypto.signature.malformed","flags":[]}"#;
 
-fn run_one(text: &str) -> idbridge::vectors::FileReport {
+fn run_one(text: &str) -> idbridge_vectors::FileReport {
     let mut files = MemoryFiles::new();
     files.insert("d/k.der", KEY.to_vec());
     files.insert("d/v.json", text.as_bytes().to_vec());

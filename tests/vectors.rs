@@ -10,7 +10,7 @@
     clippy::indexing_slicing
 )]
 
-use idbridge::vectors::{self, FileReport, FsFiles, Runner, Summary};
+use idbridge_vectors::{self as vectors, FileReport, FsFiles, Runner, Summary};
 use std::path::Path;
 
 /// Public suites whose kind is not implemented yet, skipped BY NAME until

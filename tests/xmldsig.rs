@@ -10,7 +10,7 @@
     clippy::indexing_slicing
 )]
 
-use idbridge::vectors::{MemoryFiles, Runner};
+use idbridge_vectors::{MemoryFiles, Runner};
 use std::path::PathBuf;
 
 fn vector(tests: &str, n: usize) -> String {

@@ -2,7 +2,7 @@
 //! assertions and measure them) from the command line.
 
 use clap::{Parser, Subcommand};
-use idbridge::vectors::{self, FsFiles, Runner, Summary};
+use idbridge_vectors::{self as vectors, FsFiles, Runner, Summary};
 use std::io::Write;
 use std::process::ExitCode;
 
@@ -187,7 +187,7 @@ fn main() -> ExitCode {
 }
 
 fn run_bench(json: bool, backend: Option<&str>, seconds: f64, threads: Option<usize>) -> ExitCode {
-    use idbridge::vectors::bench;
+    use idbridge_vectors::bench;
     let backends: Vec<&'static dyn idbridge::crypto::Backend> = match backend {
         None => vec![idbridge::crypto::default_backend()],
         Some("all") => idbridge::crypto::backends().to_vec(),

@@ -1,6 +1,6 @@
-//! Fuzz target `ocsp_response`: the body is `idbridge::fuzzing::ocsp_response`, shared with the
+//! Fuzz target `ocsp_response`: the body is `idbridge_vectors::fuzz::ocsp_response`, shared with the
 //! corpus-replay test that `cargo test` runs on stable (tests/fuzz_replay.rs).
 #![no_main]
 use libfuzzer_sys::fuzz_target;
 
-fuzz_target!(|data: &[u8]| idbridge::fuzzing::ocsp_response(data));
+fuzz_target!(|data: &[u8]| idbridge_vectors::fuzz::ocsp_response(data));

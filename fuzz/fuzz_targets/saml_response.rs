@@ -1,6 +1,6 @@
-//! Fuzz target `saml_response`: the body is `idbridge::fuzzing::saml_response`, shared with the
+//! Fuzz target `saml_response`: the body is `idbridge_vectors::fuzz::saml_response`, shared with the
 //! corpus-replay test that `cargo test` runs on stable (tests/fuzz_replay.rs).
 #![no_main]
 use libfuzzer_sys::fuzz_target;
 
-fuzz_target!(|data: &[u8]| idbridge::fuzzing::saml_response(data));
+fuzz_target!(|data: &[u8]| idbridge_vectors::fuzz::saml_response(data));

@@ -1,6 +1,6 @@
-//! Fuzz target `signature`: the body is `idbridge::fuzzing::signature`, shared with the
+//! Fuzz target `signature`: the body is `idbridge_vectors::fuzz::signature`, shared with the
 //! corpus-replay test that `cargo test` runs on stable (tests/fuzz_replay.rs).
 #![no_main]
 use libfuzzer_sys::fuzz_target;
 
-fuzz_target!(|data: &[u8]| idbridge::fuzzing::signature(data));
+fuzz_target!(|data: &[u8]| idbridge_vectors::fuzz::signature(data));

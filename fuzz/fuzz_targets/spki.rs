@@ -1,6 +1,6 @@
-//! Fuzz target `spki`: the body is `idbridge::fuzzing::spki`, shared with the
+//! Fuzz target `spki`: the body is `idbridge_vectors::fuzz::spki`, shared with the
 //! corpus-replay test that `cargo test` runs on stable (tests/fuzz_replay.rs).
 #![no_main]
 use libfuzzer_sys::fuzz_target;
 
-fuzz_target!(|data: &[u8]| idbridge::fuzzing::spki(data));
+fuzz_target!(|data: &[u8]| idbridge_vectors::fuzz::spki(data));

@@ -1,6 +1,6 @@
-//! Fuzz target `vector_file`: the body is `idbridge::fuzzing::vector_file`, shared with the
+//! Fuzz target `vector_file`: the body is `idbridge_vectors::fuzz::vector_file`, shared with the
 //! corpus-replay test that `cargo test` runs on stable (tests/fuzz_replay.rs).
 #![no_main]
 use libfuzzer_sys::fuzz_target;
 
-fuzz_target!(|data: &[u8]| idbridge::fuzzing::vector_file(data));
+fuzz_target!(|data: &[u8]| idbridge_vectors::fuzz::vector_file(data));

@@ -1,6 +1,6 @@
-//! Fuzz target `webeid_token`: the body is `idbridge::fuzzing::webeid_token`, shared with the
+//! Fuzz target `webeid_token`: the body is `idbridge_vectors::fuzz::webeid_token`, shared with the
 //! corpus-replay test that `cargo test` runs on stable (tests/fuzz_replay.rs).
 #![no_main]
 use libfuzzer_sys::fuzz_target;
 
-fuzz_target!(|data: &[u8]| idbridge::fuzzing::webeid_token(data));
+fuzz_target!(|data: &[u8]| idbridge_vectors::fuzz::webeid_token(data));

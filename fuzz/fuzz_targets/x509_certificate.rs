@@ -1,6 +1,6 @@
-//! Fuzz target `x509_certificate`: the body is `idbridge::fuzzing::x509_certificate`,
+//! Fuzz target `x509_certificate`: the body is `idbridge_vectors::fuzz::x509_certificate`,
 //! shared with the corpus-replay test that `cargo test` runs on stable (tests/fuzz_replay.rs).
 #![no_main]
 use libfuzzer_sys::fuzz_target;
 
-fuzz_target!(|data: &[u8]| idbridge::fuzzing::x509_certificate(data));
+fuzz_target!(|data: &[u8]| idbridge_vectors::fuzz::x509_certificate(data));

@@ -1,6 +1,6 @@
-//! Fuzz target `xml_c14n`: the body is `idbridge::fuzzing::xml_c14n`, shared with the
+//! Fuzz target `xml_c14n`: the body is `idbridge_vectors::fuzz::xml_c14n`, shared with the
 //! corpus-replay test that `cargo test` runs on stable (tests/fuzz_replay.rs).
 #![no_main]
 use libfuzzer_sys::fuzz_target;
 
-fuzz_target!(|data: &[u8]| idbridge::fuzzing::xml_c14n(data));
+fuzz_target!(|data: &[u8]| idbridge_vectors::fuzz::xml_c14n(data));

@@ -23,12 +23,12 @@ impl<'a, 'i> VerifiedAssertion<'a, 'i> {
 
     /// The verified `saml:Assertion` element.
     pub(crate) fn node(&self) -> Node<'a, 'i> {
-        self.signed.node
+        self.signed.node()
     }
 
     /// Its `ID`, which the signature's Reference names.
     pub(crate) fn id(&self) -> &'a str {
-        self.signed.id
+        self.signed.id()
     }
 }
 

@@ -60,31 +60,61 @@ impl TrustedKey {
     }
 }
 
-/// What a profile allows beyond the core rules.
+/// What a profile allows beyond the core rules of XML-DSig as idbridge
+/// verifies them.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub(crate) struct Policy {
+pub struct Policy {
     /// Accept the `#WithComments` variant of exclusive c14n (XML-DSig
     /// allows it; the SPID and CIE profiles sign without comments only).
-    pub with_comments: bool,
+    pub(crate) with_comments: bool,
 }
 
 impl Policy {
-    /// Plain XML-DSig (the `xmldsig` vector kind).
-    #[cfg_attr(not(feature = "vectors"), allow(dead_code))]
-    pub(crate) const XMLDSIG: Policy = Policy {
+    /// Plain XML-DSig: exclusive c14n with or without comments (for
+    /// `SignedInfo`; the referenced element is hashed without comments
+    /// either way, XML-DSig 1.1 §4.4.3.3).
+    pub const XMLDSIG: Policy = Policy {
         with_comments: true,
     };
-    /// SPID, CIE ID and their metadata: exclusive c14n without comments.
-    pub(crate) const SAML: Policy = Policy {
+    /// SPID, CIE ID and SAML metadata: exclusive c14n without comments.
+    pub const SAML: Policy = Policy {
         with_comments: false,
     };
 }
 
-/// The element a valid signature covers, and its ID.
+/// The element a valid enveloped signature covers, and its ID. Only a
+/// successful verification constructs one: read signed values from
+/// [`VerifiedElement::element`], never from a search of the document.
+///
+/// ```compile_fail
+/// // Code outside idbridge cannot make one up.
+/// fn forge<'a, 'i>(e: idbridge::c14n::Element<'a, 'i>) -> idbridge::xmldsig::VerifiedElement<'a, 'i> {
+///     idbridge::xmldsig::VerifiedElement { node: e, id: "_forged" }
+/// }
+/// ```
 #[derive(Clone, Copy, Debug)]
-pub(crate) struct VerifiedElement<'a, 'input> {
-    pub node: Node<'a, 'input>,
-    pub id: &'a str,
+pub struct VerifiedElement<'a, 'input> {
+    node: Node<'a, 'input>,
+    id: &'a str,
+}
+
+impl<'a, 'input> VerifiedElement<'a, 'input> {
+    /// The signed element's `ID`, which the signature's one `Reference`
+    /// names.
+    pub fn id(&self) -> &'a str {
+        self.id
+    }
+
+    /// The signed element (its `Signature` child included: the only part
+    /// of it the signature does not cover).
+    pub fn element(&self) -> super::c14n_api::Element<'a, 'input> {
+        super::c14n_api::Element::new(self.node)
+    }
+
+    /// The signed element's node, for the crate's own verifiers.
+    pub(crate) fn node(&self) -> Node<'a, 'input> {
+        self.node
+    }
 }
 
 fn invalid(reason: &'static str) -> Error {
@@ -548,149 +578,6 @@ pub(crate) fn verify_enveloped<'a, 'i>(
         return Err(invalid("the signature does not verify with a trusted key"));
     }
     Ok(VerifiedElement { node: target, id })
-}
-
-#[cfg(feature = "bench")]
-/// The bare signature check of `target`'s enveloped signature, for
-/// measuring the floor of a verification (the same input's signature
-/// arithmetic alone): the canonical SignedInfo, the SignatureValue, and the
-/// first trusted key of the method's type. No other check is made.
-pub(crate) fn bare_check(
-    target: Node<'_, '_>,
-    trusted: &[TrustedKey],
-) -> Result<crypto::SignatureCheck> {
-    let signature = target
-        .children()
-        .find(|c| is_ds(*c, "Signature"))
-        .ok_or_else(|| invalid("no signature"))?;
-    let kids = element_children(signature)?;
-    let (si, sv) = match kids.as_slice() {
-        [si, sv, ..] => (*si, *sv),
-        _ => return Err(invalid("no SignedInfo")),
-    };
-    let si_kids = element_children(si)?;
-    let (cm, sm) = match si_kids.as_slice() {
-        [cm, sm, ..] => (*cm, *sm),
-        _ => return Err(invalid("no methods")),
-    };
-    let canon = exc_c14n(cm, forbidden("c14n"))?;
-    let (is_ecdsa, hash) =
-        signature_method(algorithm_attr(sm)?).ok_or_else(|| forbidden("signature method"))?;
-    let message = c14n::to_vec(
-        si,
-        &Options {
-            with_comments: canon.with_comments,
-            inclusive_prefixes: &canon.prefixes,
-            exclude: None,
-        },
-    )?;
-    let sig = base64_value(sv)?;
-    for t in trusted {
-        let Some(key) = &t.key else { continue };
-        let alg = match (is_ecdsa, key.ec_point()) {
-            (true, Some((curve, _))) => Algorithm::Ecdsa {
-                curve,
-                hash,
-                encoding: EcdsaEncoding::Raw,
-            },
-            (false, None) => Algorithm::RsaPkcs1v15(hash),
-            _ => continue,
-        };
-        return crypto::SignatureCheck::new(
-            AllowList::all(),
-            alg,
-            key,
-            &message,
-            &sig,
-            invalid("the signature does not verify"),
-        );
-    }
-    Err(invalid("no trusted key of the method's type"))
-}
-
-/// An enveloped signature's whole cryptographic work, for measuring the
-/// floor of a verification that includes the reference digest: the digest
-/// of the already-canonical signed content, compared with `DigestValue`,
-/// then the signature over the canonical `SignedInfo`. Parsing and
-/// canonicalization are done once, when this is built.
-#[cfg(feature = "bench")]
-#[derive(Debug)]
-pub(crate) struct BareSignature {
-    /// The signature over the canonical `SignedInfo`.
-    pub check: crypto::SignatureCheck,
-    hash: HashAlg,
-    content: Vec<u8>,
-    digest: Vec<u8>,
-}
-
-#[cfg(feature = "bench")]
-impl BareSignature {
-    /// Digest, compare, verify: the cryptography alone.
-    pub(crate) fn verify(&self, backend: &dyn Backend) -> Result<()> {
-        let mut hasher = Hasher::new(self.hash);
-        hasher.write(&self.content);
-        if hasher.finish() != self.digest {
-            return Err(Error::new(
-                ErrorCode::XmldsigDigestMismatch,
-                "the signed content does not match its digest",
-            ));
-        }
-        backend
-            .verify(&self.check)
-            .map_err(|_| invalid("the signature does not verify"))
-    }
-
-    /// The canonical signed content's length in bytes.
-    pub(crate) fn content_len(&self) -> usize {
-        self.content.len()
-    }
-}
-
-#[cfg(feature = "bench")]
-/// [`BareSignature`] of `target`'s enveloped signature (the structure is
-/// assumed to be what [`verify_enveloped`] accepts: call this only on
-/// input that verifies).
-pub(crate) fn bare_signature(
-    target: Node<'_, '_>,
-    trusted: &[TrustedKey],
-) -> Result<BareSignature> {
-    let check = bare_check(target, trusted)?;
-    let signature = target
-        .children()
-        .find(|c| is_ds(*c, "Signature"))
-        .ok_or_else(|| invalid("no signature"))?;
-    let reference = signature
-        .descendants()
-        .find(|n| is_ds(*n, "Reference"))
-        .ok_or_else(|| invalid("no Reference"))?;
-    let exc = reference
-        .descendants()
-        .rfind(|n| is_ds(*n, "Transform"))
-        .ok_or_else(|| invalid("no transform"))?;
-    let canon = exc_c14n(exc, forbidden("c14n"))?;
-    let method = reference
-        .children()
-        .find(|n| is_ds(*n, "DigestMethod"))
-        .ok_or_else(|| invalid("no DigestMethod"))?;
-    let hash = digest_method(algorithm_attr(method)?).ok_or_else(|| forbidden("digest"))?;
-    let value = reference
-        .children()
-        .find(|n| is_ds(*n, "DigestValue"))
-        .ok_or_else(|| invalid("no DigestValue"))?;
-    let content = c14n::to_vec(
-        target,
-        &Options {
-            with_comments: false,
-            inclusive_prefixes: &canon.prefixes,
-            exclude: Some(signature.id()),
-        },
-    )?;
-    Ok(BareSignature {
-        check,
-        hash,
-        content,
-        digest: base64_value(value)?,
-    })
 }
 
 #[cfg(test)]

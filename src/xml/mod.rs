@@ -30,6 +30,8 @@
 //! | limits | a node limit only, no depth, per-element attribute or namespace limits; duplicate checks are quadratic in the attributes of one tag | [`crate::Limits`] | [`parse::parse`] pre-scans the text (iteratively, in linear time) before roxmltree runs |
 
 pub(crate) mod c14n;
+pub mod c14n_api;
 pub(crate) mod dsig;
+pub mod dsig_api;
 pub(crate) mod input;
 pub(crate) mod parse;

@@ -4,7 +4,7 @@
 use crate::js::js_error;
 use crate::recording::{discharge, Recorder};
 use crate::webcrypto::WebCrypto;
-use idbridge::vectors::{FileReport, MemoryFiles, Runner, Summary};
+use idbridge_vectors::{FileReport, MemoryFiles, Runner, Summary};
 use js_sys::Promise;
 use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;

@@ -7,7 +7,7 @@
     clippy::indexing_slicing
 )]
 
-use idbridge::vectors::MemoryFiles;
+use idbridge_vectors::MemoryFiles;
 use wasm_bindgen_test::*;
 
 include!(concat!(env!("OUT_DIR"), "/embedded_vectors.rs"));
@@ -33,7 +33,7 @@ fn embedded() -> (MemoryFiles, Vec<String>) {
     let mut vector_files = Vec::new();
     for (name, bytes) in EMBEDDED {
         files.insert(name, bytes.to_vec());
-        if name.ends_with(".json") && idbridge::vectors::is_vector_file(bytes) {
+        if name.ends_with(".json") && idbridge_vectors::is_vector_file(bytes) {
             vector_files.push(name.to_string());
         }
     }
@@ -53,7 +53,7 @@ fn every_repository_vector_passes() {
 #[cfg_attr(not(target_arch = "wasm32"), test)]
 fn c14n_pairs_match_libxml2() {
     let (files, _) = embedded();
-    let r = idbridge::vectors::check_c14n_pairs(&files, "c14n/manifest.json").unwrap();
+    let r = idbridge_vectors::check_c14n_pairs(&files, "c14n/manifest.json").unwrap();
     assert!(r.failures.is_empty(), "{:#?}", r.failures);
     assert!(r.matched >= 700, "only {} pairs matched", r.matched);
 }
@@ -67,7 +67,7 @@ fn shared_suites() -> (MemoryFiles, Vec<String>) {
         files.insert(name, bytes.to_vec());
         if name.starts_with("vectors/")
             && name.ends_with(".json")
-            && idbridge::vectors::is_vector_file(bytes)
+            && idbridge_vectors::is_vector_file(bytes)
         {
             paths.push(name.to_string());
         }

@@ -1,5 +1,8 @@
-//! The test-vector runner (feature `vectors`): the `VECTORS.md` contract,
-//! shared by the CLI, `cargo test` and the WASM package.
+//! idbridge's test tooling, outside the library: the test-vector runner
+//! (the `VECTORS.md` contract) shared by the CLI, `cargo test` and the WASM
+//! package; the bench workloads and their floors (module `bench`, feature `bench`);
+//! the bodies of the fuzz targets (module `fuzz`, feature `fuzz`). Everything here
+//! goes through idbridge's public API.
 //!
 //! The runner reads a vector file, runs every case through every backend it
 //! was given, and reports one line per case and one closing line:
@@ -20,7 +23,7 @@
 //! ([`MemoryFiles`], e.g. in a browser).
 //!
 //! ```
-//! use idbridge::vectors::{MemoryFiles, Runner};
+//! use idbridge_vectors::{MemoryFiles, Runner};
 //! let mut files = MemoryFiles::new();
 //! files.insert("v/bad.json", br#"{"schema": "idbridge-vectors/1", "kynd": "signature"}"#.to_vec());
 //! let report = Runner::new(&files).run_file("v/bad.json");
@@ -28,12 +31,17 @@
 //! assert!(report.lines()[0].starts_with("FAIL v/bad.json: malformed vector file"));
 //! ```
 
+#![forbid(unsafe_code)]
+#![warn(missing_docs)]
+
 #[cfg(feature = "bench")]
 pub mod bench;
 mod c14n_pairs;
 mod format;
 #[cfg(not(target_arch = "wasm32"))]
 mod fs;
+#[cfg(feature = "fuzz")]
+pub mod fuzz;
 mod kinds;
 mod saml;
 mod signature;
@@ -45,11 +53,10 @@ pub use format::Expected;
 #[cfg(not(target_arch = "wasm32"))]
 pub use fs::{collect, FsFiles};
 
-use crate::crypto::{self, Backend};
-use crate::error::{Error, ErrorCode};
-use crate::VerifiedIdentity;
 use base64::Engine as _;
 use format::{TestCase, VectorFile, SCHEMA_PREFIX};
+use idbridge::crypto::{self, Backend};
+use idbridge::{Error, ErrorCode};
 use serde_json::{Map, Value};
 use std::collections::BTreeMap;
 
@@ -303,14 +310,10 @@ impl core::fmt::Debug for Runner<'_> {
     }
 }
 
-/// The outcome of one verification: the identity as the vector contract
-/// writes it (JSON), when one came back.
+/// The outcome of one verification: on success, the identity as the
+/// contract's JSON object (`VECTORS.md`, "Identity fields"), when the kind
+/// has one.
 pub(crate) type Outcome = Result<Option<Value>, Error>;
-
-/// A verified identity as the contract's JSON.
-pub(crate) fn identity_value(identity: VerifiedIdentity) -> Option<Value> {
-    serde_json::to_value(identity).ok()
-}
 
 impl<'a> Runner<'a> {
     /// A runner over `files` using every compiled-in backend.
@@ -414,6 +417,12 @@ impl<'a> Runner<'a> {
     }
 }
 
+/// A verified identity as the contract's JSON object (the library
+/// serializes it with the contract's field names).
+pub(crate) fn identity_json(identity: &idbridge::VerifiedIdentity) -> Value {
+    serde_json::to_value(identity).unwrap_or_default()
+}
+
 fn describe(outcome: &Outcome) -> String {
     match outcome {
         Ok(_) => "valid".into(),
@@ -493,9 +502,8 @@ fn meets(case: &TestCase, outcome: &Outcome) -> Result<(), String> {
 /// The subset check of `VECTORS.md`: every key given must equal the
 /// verified identity's field (for `attributes`, every attribute given).
 fn identity_matches(want: &Map<String, Value>, got: Option<&Value>) -> Result<(), String> {
-    let got = match got {
-        Some(identity) => identity,
-        None => return Err("no identity came back".into()),
+    let Some(got) = got else {
+        return Err("no identity came back".into());
     };
     for (key, want_value) in want {
         let got_value = got.get(key).unwrap_or(&Value::Null);

@@ -6,9 +6,9 @@
 
 use super::kinds::Job;
 use super::Outcome;
-use crate::crypto::Backend;
-use crate::webeid::{self, Expectations, Ocsp};
-use crate::{Trust, UnixTime};
+use idbridge::crypto::Backend;
+use idbridge::webeid::{self, Expectations, Ocsp};
+use idbridge::{Trust, UnixTime};
 use serde_json::Value;
 
 fn string<'v>(job: &'v Job<'_>, key: &str) -> Result<&'v str, String> {
@@ -46,7 +46,7 @@ impl Prepared<'_> {
 /// itself is refused (the case's outcome).
 pub(crate) fn prepare<'v>(
     job: &'v Job<'_>,
-) -> Result<core::result::Result<Prepared<'v>, crate::Error>, String> {
+) -> Result<core::result::Result<Prepared<'v>, idbridge::Error>, String> {
     let anchors = job
         .trust
         .get("anchors")
@@ -112,5 +112,5 @@ pub(crate) fn run(job: &Job<'_>, backend: &'static dyn Backend) -> Result<Outcom
         &prepared.expectations(),
         prepared.now,
     )
-    .map(|v| super::identity_value(v.into_identity())))
+    .map(|v| Some(super::identity_json(v.identity()))))
 }

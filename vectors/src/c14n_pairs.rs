@@ -4,7 +4,7 @@
 //! same comparison.
 
 use super::Files;
-use crate::xml::c14n::{self, Options};
+use idbridge::c14n::{Document, Element, Options};
 use serde_json::Value;
 
 /// What the pairs gave.
@@ -20,17 +20,9 @@ pub struct C14nReport {
     pub failures: Vec<String>,
 }
 
-fn element_at<'a, 'i>(
-    doc: &'a roxmltree::Document<'i>,
-    index: &Value,
-) -> Option<roxmltree::Node<'a, 'i>> {
-    match index.as_u64() {
-        None => Some(doc.root()),
-        Some(i) => doc
-            .descendants()
-            .filter(|n| n.is_element())
-            .nth(usize::try_from(i).ok()?),
-    }
+/// The element at `index` in document order.
+fn element_at<'a, 'i>(doc: &'a Document<'i>, index: &Value) -> Option<Element<'a, 'i>> {
+    doc.elements().nth(usize::try_from(index.as_u64()?).ok()?)
 }
 
 /// `value[key]`, or null (serde_json's indexing, without the lint).
@@ -39,7 +31,7 @@ fn field<'v>(value: &'v Value, key: &str) -> &'v Value {
 }
 
 fn sha256_hex(b: &[u8]) -> String {
-    crate::crypto::HashAlg::Sha256
+    idbridge::crypto::HashAlg::Sha256
         .digest(b)
         .iter()
         .map(|x| format!("{x:02x}"))
@@ -73,36 +65,45 @@ pub fn check_c14n_pairs(files: &dyn Files, manifest_path: &str) -> Result<C14nRe
             fail("input not UTF-8".into());
             continue;
         };
-        let doc = match crate::xml::parse::parse(&text, &crate::Limits::default()) {
+        let doc = match Document::parse(&text, &idbridge::Limits::default()) {
             Ok(d) => d,
             Err(e) => {
                 fail(format!("input does not parse: {e}"));
                 continue;
             }
         };
-        let (Some(apex), exclude) = (
-            element_at(&doc, field(case, "apex_index")),
-            if field(case, "exclude_index").is_null() {
-                None
-            } else {
-                element_at(&doc, field(case, "exclude_index")).map(|n| n.id())
-            },
-        ) else {
-            fail("apex out of range".into());
-            continue;
-        };
         let prefixes: Vec<&str> = field(case, "inclusive_prefixes")
             .as_array()
             .map(|a| a.iter().filter_map(Value::as_str).collect())
             .unwrap_or_default();
-        let ours = c14n::to_vec(
-            apex,
-            &Options {
-                with_comments: field(case, "with_comments").as_bool().unwrap_or(false),
-                inclusive_prefixes: &prefixes,
-                exclude,
-            },
-        );
+        let mut options = Options::default();
+        options.with_comments = field(case, "with_comments").as_bool().unwrap_or(false);
+        options.inclusive_prefixes = &prefixes;
+        // A null apex is the whole document; a null exclude excludes nothing.
+        let (apex, exclude) = (field(case, "apex_index"), field(case, "exclude_index"));
+        let ours = if apex.is_null() {
+            if !exclude.is_null() {
+                fail("an excluded node in a whole-document case".into());
+                continue;
+            }
+            doc.canonicalize(&options)
+        } else {
+            let Some(apex) = element_at(&doc, apex) else {
+                fail("apex out of range".into());
+                continue;
+            };
+            if exclude.is_null() {
+                apex.canonicalize(&options)
+            } else {
+                match element_at(&doc, exclude) {
+                    Some(excluded) => apex.canonicalize_without(excluded, &options),
+                    None => {
+                        fail("exclude out of range".into());
+                        continue;
+                    }
+                }
+            }
+        };
         if field(case, "lxml_error").is_string() {
             match ours {
                 Err(e) if e.code() == "xml.malformed" => r.both_refused += 1,

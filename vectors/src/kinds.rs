@@ -5,7 +5,7 @@
 
 use super::format::only_keys;
 use super::{Files, Outcome};
-use crate::crypto::Backend;
+use idbridge::crypto::Backend;
 use serde_json::{Map, Value};
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -92,7 +92,7 @@ impl Kind {
         }
         if let Some(now) = context.get("now") {
             let now = now.as_str().ok_or("context.now must be a string")?;
-            crate::UnixTime::parse_rfc3339(now)
+            idbridge::UnixTime::parse_rfc3339(now)
                 .map_err(|_| format!("context.now {now:?} is not RFC 3339"))?;
         }
         Ok(())

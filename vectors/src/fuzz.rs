@@ -1,14 +1,16 @@
-//! The bodies of the fuzz targets, shared by `fuzz/` (libFuzzer, nightly)
-//! and the corpus-replay test that runs every seed and crash-regression
-//! input on stable in `cargo test`. Not an API: every function takes
+//! The bodies of the fuzz targets (feature `fuzz`), shared by `fuzz/`
+//! (libFuzzer, nightly) and the corpus-replay test that runs every seed and
+//! crash-regression input on stable in `cargo test`. Every function takes
 //! arbitrary bytes, returns nothing, and panics only when an invariant of
-//! idbridge breaks (that is the bug a fuzzer reports).
+//! idbridge breaks (that is the bug a fuzzer reports). They reach idbridge
+//! through its public API only.
 #![allow(clippy::panic, clippy::expect_used)] // invariant checks are the point here
 
-use crate::crypto::{self, Algorithm, AllowList};
-use crate::vectors::{MemoryFiles, Runner};
-use crate::xml::c14n::{to_vec, Options};
-use crate::{spid, webeid, Limits, Trust, UnixTime};
+use crate::{MemoryFiles, Runner};
+use base64::Engine as _;
+use idbridge::c14n::{Document, Options};
+use idbridge::crypto::{self, Algorithm, AllowList};
+use idbridge::{cie, spid, webeid, Limits, Trust, UnixTime};
 use std::sync::OnceLock;
 
 /// `crypto::PublicKey::from_spki_der`.
@@ -66,8 +68,10 @@ fn webeid_trust() -> &'static Trust {
     static T: OnceLock<Trust> = OnceLock::new();
     T.get_or_init(|| {
         Trust::builder()
-            .webeid_anchor(include_bytes!("../test-vectors/webeid/pki/esteid2026.cer"))
-            .and_then(|b| b.webeid_anchors(crate::anchors::ESTONIA_TEST))
+            .webeid_anchor(include_bytes!(
+                "../../test-vectors/webeid/pki/esteid2026.cer"
+            ))
+            .and_then(|b| b.webeid_anchors(idbridge::anchors::ESTONIA_TEST))
             .and_then(|b| b.build())
             .unwrap_or_default()
     })
@@ -92,7 +96,7 @@ fn spid_trust() -> &'static Trust {
     static T: OnceLock<Trust> = OnceLock::new();
     T.get_or_init(|| {
         Trust::builder()
-            .pin_saml_idp_metadata(include_bytes!("../test-vectors/spid/metadata/idp.xml"))
+            .pin_saml_idp_metadata(include_bytes!("../../test-vectors/spid/metadata/idp.xml"))
             .and_then(|b| b.build())
             .unwrap_or_default()
     })
@@ -111,36 +115,44 @@ pub fn saml_response(data: &[u8]) {
         exp.request_issue_instant = Some(UnixTime::from_unix_seconds(1_772_359_200));
         let now = UnixTime::from_unix_seconds(1_772_359_230);
         let _ = spid::verify_response(spid_trust(), data, &exp, now);
-        let _ = crate::cie::verify_response(spid_trust(), data, &exp, now);
+        let _ = cie::verify_response(spid_trust(), data, &exp, now);
     }
 }
 
 /// An X.509 certificate: decoding, and path validation to our test PKI's
-/// issuing CA (webpki on idbridge's algorithms, budget and quirks).
+/// issuing CA, through the public API: the input is the authentication
+/// certificate of a fixed Web eID token verified against that CA alone
+/// (decoding, purpose, policies, dates, then the path: webpki on
+/// idbridge's algorithms, budget and quirks), and a Web eID anchor.
 pub fn x509_certificate(data: &[u8]) {
-    use crate::x509::cert::Certificate;
-    use crate::x509::path::{verify_path, Anchor, Usage};
-    static ANCHOR: OnceLock<Option<Anchor>> = OnceLock::new();
-    let anchor = ANCHOR.get_or_init(|| {
-        Anchor::from_der(include_bytes!("../test-vectors/webeid/pki/esteid2026.cer")).ok()
+    static TRUST: OnceLock<Trust> = OnceLock::new();
+    let trust = TRUST.get_or_init(|| {
+        Trust::builder()
+            .webeid_anchor(include_bytes!(
+                "../../test-vectors/webeid/pki/esteid2026.cer"
+            ))
+            .and_then(|b| b.build())
+            .unwrap_or_default()
     });
-    let Ok(cert) = Certificate::from_der(data) else {
-        return;
-    };
-    if let Some(anchor) = anchor {
-        let _ = verify_path(
-            crypto::default_backend(),
-            &cert,
-            &[],
-            core::slice::from_ref(anchor),
-            UnixTime::from_unix_seconds(1_788_256_800),
-            Usage::ClientAuthIfPresent,
-            crate::Quirks {
-                ecdsa_null_params: true,
-            },
-        );
-    }
-    let _ = Anchor::from_der(data);
+    let token = serde_json::json!({
+        "unverifiedCertificate": base64::engine::general_purpose::STANDARD.encode(data),
+        "algorithm": "ES384",
+        "signature": "AAAA",
+        "format": "web-eid:1.0",
+        "appVersion": "https://web-eid.eu/web-eid-app/releases/2.5.0",
+    })
+    .to_string();
+    let exp = webeid::Expectations::new(
+        "https://rp.idbridge.test",
+        "A+n4OagGZruk8XYEl5FyPtaLI9Q7EilWaobazc04/5w=",
+    );
+    let _ = webeid::verify_token(
+        trust,
+        token.as_bytes(),
+        &exp,
+        UnixTime::from_unix_seconds(1_788_256_800),
+    );
+    let _ = Trust::builder().webeid_anchor(data);
 }
 
 /// IdP metadata, pinned.
@@ -150,15 +162,15 @@ pub fn saml_metadata(data: &[u8]) {
 
 /// An OCSP response for a fixed certificate pair of our test PKI.
 pub fn ocsp_response(data: &[u8]) {
-    let _ = crate::ocsp::check_response_der(
+    let _ = idbridge::ocsp::check_response_der(
         crypto::default_backend(),
         data,
-        include_bytes!("../test-vectors/webeid/pki/auth-p384.cer"),
-        include_bytes!("../test-vectors/webeid/pki/esteid2026.cer"),
+        include_bytes!("../../test-vectors/webeid/pki/auth-p384.cer"),
+        include_bytes!("../../test-vectors/webeid/pki/esteid2026.cer"),
         None,
         None,
         UnixTime::from_unix_seconds(1_780_000_000),
-        &crate::ocsp::OcspPolicy::default(),
+        &idbridge::ocsp::OcspPolicy::default(),
     );
 }
 
@@ -172,48 +184,36 @@ pub fn xml_c14n(data: &[u8]) {
     let Ok(text) = std::str::from_utf8(data) else {
         return;
     };
-    let Ok(doc) = crate::xml::parse::parse(text, &limits) else {
+    let Ok(doc) = Document::parse(text, &limits) else {
         return;
     };
     let fixed_point = |canonical: &[u8], options: &Options<'_>, document: bool| {
         let text = std::str::from_utf8(canonical).expect("canonical output is UTF-8");
-        let doc =
-            crate::xml::parse::parse(text, &Limits::default()).expect("canonical output parses");
-        let apex = if document {
-            doc.root()
+        let doc = Document::parse(text, &Limits::default()).expect("canonical output parses");
+        let again = if document {
+            doc.canonicalize(options)
         } else {
-            doc.root_element()
+            doc.root_element().canonicalize(options)
         };
-        let again = to_vec(apex, options).expect("canonical output canonicalizes");
+        let again = again.expect("canonical output canonicalizes");
         assert_eq!(canonical, &again[..], "not a fixed point");
     };
     let lists: [&[&str]; 3] = [&[], &["#default", "a", "xsd"], &["b", "xml", ""]];
-    let elements: Vec<_> = doc.descendants().filter(|n| n.is_element()).collect();
-    for (i, &apex) in elements.iter().take(MAX_APEXES).enumerate() {
-        let options = Options {
-            with_comments: i % 2 == 1,
-            inclusive_prefixes: lists.get(i % lists.len()).copied().unwrap_or(&[]),
-            exclude: None,
-        };
-        if let Ok(canonical) = to_vec(apex, &options) {
+    for (i, apex) in doc.elements().take(MAX_APEXES).enumerate() {
+        let mut options = Options::default();
+        options.with_comments = i % 2 == 1;
+        options.inclusive_prefixes = lists.get(i % lists.len()).copied().unwrap_or(&[]);
+        if let Ok(canonical) = apex.canonicalize(&options) {
             fixed_point(&canonical, &options, false);
         }
-        if let Some(child) = apex.first_element_child() {
-            let _ = to_vec(
-                apex,
-                &Options {
-                    exclude: Some(child.id()),
-                    ..options
-                },
-            );
+        if let Some(child) = apex.children().next() {
+            let _ = apex.canonicalize_without(child, &options);
         }
     }
     for with_comments in [false, true] {
-        let options = Options {
-            with_comments,
-            ..Options::default()
-        };
-        if let Ok(canonical) = to_vec(doc.root(), &options) {
+        let mut options = Options::default();
+        options.with_comments = with_comments;
+        if let Ok(canonical) = doc.canonicalize(&options) {
             fixed_point(&canonical, &options, true);
         }
     }

@@ -6,8 +6,8 @@
 
 use super::kinds::Job;
 use super::Outcome;
-use crate::crypto::{self, Algorithm, AllowList, Backend};
 use base64::Engine as _;
+use idbridge::crypto::{self, Algorithm, AllowList, Backend};
 use serde_json::Value;
 
 pub(crate) fn run(job: &Job<'_>, backend: &'static dyn Backend) -> Result<Outcome, String> {

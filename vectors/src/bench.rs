@@ -9,11 +9,16 @@
 //! content: the whole cryptography of an XML signature, with no parsing
 //! and no canonicalization.
 //!
+//! Both floors are computed here, from idbridge's public API: the signature
+//! checks through [`crypto::Recorder`], the digests' canonical content
+//! through [`idbridge::c14n`], exactly the bytes the verification hashes.
+//!
 //! Time comes from the caller (`clock` returns seconds from any origin), so
 //! the same code measures natively and in a browser.
 //!
 //! ```
-//! use idbridge::{crypto, vectors::bench};
+//! use idbridge::crypto;
+//! use idbridge_vectors::bench;
 //! let clock = {
 //!     let start = std::time::Instant::now();
 //!     move || start.elapsed().as_secs_f64()
@@ -32,11 +37,11 @@
 use super::format::{self, VectorFile};
 use super::kinds::Job;
 use super::{sibling, Files, MemoryFiles};
-use crate::crypto::{Backend, Recorder, SignatureCheck};
-use crate::error::{Error, ErrorCode};
-use crate::saml::{self, InputEncoding};
-use crate::{webeid, Result};
 use base64::Engine as _;
+use idbridge::c14n::{Document, Element, Options};
+use idbridge::crypto::{self, Backend, HashAlg, Recorder, SignatureCheck};
+use idbridge::spid::InputEncoding;
+use idbridge::{webeid, Error, ErrorCode, Limits, Result};
 
 /// The embedded inputs: (path, bytes). The paths are the repository's.
 const EMBEDDED: &[(&str, &[u8])] = &[
@@ -87,7 +92,7 @@ pub struct Workload<'a> {
     /// What the input is, for reports.
     pub input: String,
     verify: VerifyFn<'a>,
-    digests: Option<Vec<crate::xml::dsig::BareSignature>>,
+    digests: Option<Vec<BareSignature>>,
 }
 
 impl core::fmt::Debug for Workload<'_> {
@@ -126,6 +131,117 @@ impl Workload<'_> {
             .as_ref()
             .map(|all| all.iter().try_for_each(|s| s.verify(backend)))
     }
+}
+
+/// One enveloped signature's whole cryptographic work, prepared once: the
+/// reference digest over its already-canonical content, compared with
+/// `DigestValue`, then the signature over the canonical `SignedInfo` (as
+/// recorded while the input was verified).
+#[derive(Debug)]
+struct BareSignature {
+    hash: HashAlg,
+    content: Vec<u8>,
+    digest: Vec<u8>,
+    check: SignatureCheck,
+}
+
+impl BareSignature {
+    /// Digest, compare, verify: the cryptography alone.
+    fn verify(&self, backend: &dyn Backend) -> Result<()> {
+        if self.hash.digest(&self.content) != self.digest {
+            return Err(Error::new(
+                ErrorCode::XmldsigDigestMismatch,
+                "the signed content does not match its digest",
+            ));
+        }
+        backend
+            .verify(&self.check)
+            .map_err(|_| self.check.failure().clone())
+    }
+}
+
+const DSIG_NS: &str = "http://www.w3.org/2000/09/xmldsig#";
+
+/// The XML-DSig child `name` of `parent`.
+fn ds_child<'a, 'i>(parent: Element<'a, 'i>, name: &str) -> Result<Element<'a, 'i>> {
+    parent
+        .children()
+        .find(|c| c.namespace() == Some(DSIG_NS) && c.local_name() == name)
+        .ok_or_else(|| defect(format!("no ds:{name} in {}", parent.local_name())))
+}
+
+/// A signed element's reference digest: its algorithm, its canonical
+/// content (exclusive c14n without comments, the enveloped `Signature`
+/// left out, the transform's `PrefixList`), and its `DigestValue`. The
+/// structure is assumed to be what the verification accepts: call this
+/// only on input that verifies.
+fn reference_digest(target: Element<'_, '_>) -> Result<(HashAlg, Vec<u8>, Vec<u8>)> {
+    let signature = ds_child(target, "Signature")?;
+    let reference = ds_child(ds_child(signature, "SignedInfo")?, "Reference")?;
+    let exc = ds_child(reference, "Transforms")?
+        .children()
+        .last()
+        .ok_or_else(|| defect("no transform".into()))?;
+    let prefixes: Vec<&str> = exc
+        .children()
+        .find(|c| c.local_name() == "InclusiveNamespaces")
+        .and_then(|ns| ns.attribute("PrefixList"))
+        .map(|list| list.split_ascii_whitespace().collect())
+        .unwrap_or_default();
+    let hash = match ds_child(reference, "DigestMethod")?.attribute("Algorithm") {
+        Some("http://www.w3.org/2001/04/xmlenc#sha256") => HashAlg::Sha256,
+        Some("http://www.w3.org/2001/04/xmldsig-more#sha384") => HashAlg::Sha384,
+        Some("http://www.w3.org/2001/04/xmlenc#sha512") => HashAlg::Sha512,
+        other => return Err(defect(format!("digest method {other:?}"))),
+    };
+    let value: Vec<u8> = ds_child(reference, "DigestValue")?
+        .text()
+        .unwrap_or("")
+        .bytes()
+        .filter(|b| !b.is_ascii_whitespace())
+        .collect();
+    let digest = base64::engine::general_purpose::STANDARD
+        .decode(value)
+        .map_err(|_| defect("the DigestValue is not base64".into()))?;
+    let mut options = Options::default();
+    options.inclusive_prefixes = &prefixes;
+    let content = target.canonicalize_without(signature, &options)?;
+    Ok((hash, content, digest))
+}
+
+/// The Response's signatures (its own, when signed, then the Assertion's),
+/// each with the signature check a verification made for it (`checks`,
+/// recorded in the order of verification).
+fn bare_signatures(xml: &str, checks: Vec<SignatureCheck>) -> Result<Vec<BareSignature>> {
+    let doc = Document::parse(xml, &Limits::default())?;
+    let response = doc.root_element();
+    let mut targets = Vec::new();
+    if ds_child(response, "Signature").is_ok() {
+        targets.push(response);
+    }
+    if let Some(assertion) = response.children().find(|c| c.local_name() == "Assertion") {
+        targets.push(assertion);
+    }
+    if targets.len() != checks.len() {
+        return Err(defect(format!(
+            "{} signatures but {} signature checks",
+            targets.len(),
+            checks.len()
+        )));
+    }
+    targets
+        .into_iter()
+        .zip(checks)
+        .map(|(target, check)| {
+            let (hash, content, digest) = reference_digest(target)?;
+            Ok(BareSignature {
+                hash,
+                content,
+                digest,
+                check,
+            })
+        })
+        .collect()
 }
 
 /// A case of an embedded vector file, with its merged context and input.
@@ -220,16 +336,9 @@ fn saml_workload<'a>(
     xml: &'a str,
     p: &'a super::saml::Prepared<'a>,
 ) -> Result<Workload<'a>> {
-    let idp = saml::verify_with(
-        crate::crypto::default_backend(),
-        p.trust.as_ref(),
-        xml.as_bytes(),
-        &p.expectations,
-        p.profile,
-        p.now,
-    )?
-    .idp_entity_id;
-    let digests = bare_signatures(p.trust.as_ref(), xml, &idp)?;
+    let recorder = Recorder::new(crypto::default_backend());
+    p.verify(&recorder, xml.as_bytes())?;
+    let digests = bare_signatures(xml, recorder.into_checks())?;
     Ok(Workload {
         name,
         input: format!(
@@ -237,57 +346,13 @@ fn saml_workload<'a>(
             case.path,
             xml.len(),
             digests.len(),
-            digests.iter().map(|d| d.content_len()).collect::<Vec<_>>()
+            digests.iter().map(|d| d.content.len()).collect::<Vec<_>>()
         ),
         verify: Box::new(move |backend: &dyn Backend| {
-            saml::verify_with(
-                backend,
-                p.trust.as_ref(),
-                xml.as_bytes(),
-                &p.expectations,
-                p.profile,
-                p.now,
-            )
-            .map(|_| ())
+            p.verify(backend, xml.as_bytes()).map(|_| ())
         }),
         digests: Some(digests),
     })
-}
-
-/// The whole cryptographic work of a Response's signatures (the Response's,
-/// when signed, and the Assertion's): each reference digest over its
-/// already-canonical content, then each signature. Not a verification.
-/// (Moved here from `saml`, which keeps no bench-only code.)
-fn bare_signatures(
-    registry: &crate::IdpRegistry,
-    xml: &str,
-    idp_entity_id: &str,
-) -> Result<Vec<crate::xml::dsig::BareSignature>> {
-    let doc = crate::xml::parse::parse(xml, &crate::Limits::default())?;
-    let idp = registry.idp(idp_entity_id).ok_or(crate::Error::new(
-        crate::ErrorCode::SamlIssuerInvalid,
-        "unknown IdP",
-    ))?;
-    let response = doc.root_element();
-    let is_sig = |n: &roxmltree::Node<'_, '_>| {
-        n.is_element()
-            && n.tag_name().name() == "Signature"
-            && n.tag_name().namespace() == Some(crate::xml::dsig::DSIG_NS)
-    };
-    let mut out = Vec::new();
-    if response.children().any(|c| is_sig(&c)) {
-        out.push(crate::xml::dsig::bare_signature(
-            response,
-            &idp.signing_keys,
-        )?);
-    }
-    if let Some(a) = response
-        .children()
-        .find(|c| c.is_element() && c.tag_name().name() == "Assertion")
-    {
-        out.push(crate::xml::dsig::bare_signature(a, &idp.signing_keys)?);
-    }
-    Ok(out)
 }
 
 /// Builds the workloads (SPID, CIE ID, Web eID) and hands them to `f`.
@@ -520,7 +585,7 @@ mod tests {
             let names: Vec<_> = ws.iter().map(|w| w.name).collect();
             assert_eq!(names, ["spid", "cie", "webeid"]);
             for w in ws {
-                for backend in crate::crypto::backends() {
+                for backend in crypto::backends() {
                     w.verify(*backend).unwrap();
                     let checks = w.floor_checks(*backend).unwrap();
                     // SPID and CIE: the Response's and the Assertion's
@@ -542,7 +607,7 @@ mod tests {
         let clock = move || start.elapsed().as_secs_f64();
         with_workloads(|ws| {
             for w in ws {
-                let row = measure(w, crate::crypto::default_backend(), &clock, 0.0).unwrap();
+                let row = measure(w, crypto::default_backend(), &clock, 0.0).unwrap();
                 assert!(row.rounds >= 3);
                 assert!(row.us_per_op.is_finite() && row.us_per_op > 0.0);
                 assert!(row.floor_us_per_op.is_finite() && row.floor_us_per_op > 0.0);

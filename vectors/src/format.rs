@@ -173,7 +173,7 @@ impl VectorFile {
                 }
                 if let Some(identity) = &t.identity {
                     for key in identity.keys() {
-                        if !crate::VerifiedIdentity::FIELDS.contains(&key.as_str()) {
+                        if !idbridge::VerifiedIdentity::FIELDS.contains(&key.as_str()) {
                             return Err(format!("{where_}: unknown identity field {key:?}"));
                         }
                     }

@@ -7,10 +7,9 @@
 
 use super::kinds::Job;
 use super::Outcome;
-use crate::crypto::Backend;
-use crate::saml::profile::{cie::Cie, spid::Spid};
-use crate::saml::{self, Comparison, Expectations, InputEncoding, Level, Profile};
-use crate::{ClockSkew, Trust, UnixTime};
+use idbridge::crypto::Backend;
+use idbridge::spid::{Comparison, Expectations, InputEncoding, Level};
+use idbridge::{cie, spid, ClockSkew, Trust, UnixTime};
 use serde_json::Value;
 
 fn s<'v>(job: &'v Job<'_>, key: &str) -> Result<Option<&'v str>, String> {
@@ -30,8 +29,24 @@ fn required<'v>(job: &'v Job<'_>, key: &str) -> Result<&'v str, String> {
 pub(crate) struct Prepared<'v> {
     pub trust: Trust,
     pub expectations: Expectations<'v>,
-    pub profile: &'static dyn Profile,
+    /// CIE ID rather than SPID.
+    pub cie: bool,
     pub now: UnixTime,
+}
+
+impl Prepared<'_> {
+    /// Verifies `input` under the case's profile, on `backend`.
+    pub(crate) fn verify(
+        &self,
+        backend: &dyn Backend,
+        input: &[u8],
+    ) -> idbridge::Result<spid::VerifiedResponse> {
+        if self.cie {
+            cie::verify_response_with(backend, &self.trust, input, &self.expectations, self.now)
+        } else {
+            spid::verify_response_with(backend, &self.trust, input, &self.expectations, self.now)
+        }
+    }
 }
 
 /// Reads the case: `Err` for a malformed vector, `Ok(Err)` when the trust
@@ -39,7 +54,7 @@ pub(crate) struct Prepared<'v> {
 pub(crate) fn prepare<'v>(
     job: &'v Job<'_>,
     cie: bool,
-) -> Result<core::result::Result<Prepared<'v>, crate::Error>, String> {
+) -> Result<core::result::Result<Prepared<'v>, idbridge::Error>, String> {
     let files = job
         .trust
         .get("idp_metadata")
@@ -90,11 +105,10 @@ pub(crate) fn prepare<'v>(
         Some(other) => return Err(format!("unknown input_encoding {other:?}")),
     };
     let now = UnixTime::parse_rfc3339(required(job, "now")?).map_err(|e| e.to_string())?;
-    let profile: &'static dyn Profile = if cie { &Cie } else { &Spid };
     Ok(Ok(Prepared {
         trust,
         expectations: exp,
-        profile,
+        cie,
         now,
     }))
 }
@@ -108,13 +122,6 @@ pub(crate) fn run(
         Ok(p) => p,
         Err(e) => return Ok(Err(e)),
     };
-    Ok(saml::verify_with(
-        backend,
-        p.trust.as_ref(),
-        job.input,
-        &p.expectations,
-        p.profile,
-        p.now,
-    )
-    .map(|v| super::identity_value(v.identity)))
+    Ok(p.verify(backend, job.input)
+        .map(|v| Some(super::identity_json(v.identity()))))
 }
