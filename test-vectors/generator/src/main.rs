@@ -30,6 +30,7 @@ mod hash;
 mod keys;
 mod model;
 mod notes;
+mod ops;
 mod out;
 mod rsa_ops;
 mod webeid;
@@ -88,7 +89,7 @@ fn vectors(keys_dir: &Path, out_dir: &Path) {
     let mut total = 0;
     let mut total_valid = 0;
     for (spec, text, stats) in rendered {
-        std::fs::write(out_dir.join(spec.name), &text).expect("write vector file");
+        std::fs::write(out_dir.join(&spec.name), &text).expect("write vector file");
         println!("wrote {} ({} cases)", spec.name, stats.total);
         total += stats.total;
         total_valid += stats.valid;

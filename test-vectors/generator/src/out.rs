@@ -23,50 +23,8 @@ pub struct Case {
     pub alg: Option<String>,
     pub allowed: Option<Vec<String>>,
     /// None: valid; Some(code): invalid with that code.
-    pub expect: Option<&'static str>,
-    pub flags: Vec<&'static str>,
-}
-
-impl Case {
-    pub fn ok(
-        comment: impl Into<String>,
-        msg: &[u8],
-        sig: Vec<u8>,
-        flags: &[&'static str],
-    ) -> Case {
-        Case {
-            comment: comment.into(),
-            msg: msg.to_vec(),
-            sig,
-            alg: None,
-            allowed: None,
-            expect: None,
-            flags: flags.to_vec(),
-        }
-    }
-
-    pub fn bad(
-        comment: impl Into<String>,
-        msg: &[u8],
-        sig: Vec<u8>,
-        code: &'static str,
-        flags: &[&'static str],
-    ) -> Case {
-        Case {
-            expect: Some(code),
-            ..Case::ok(comment, msg, sig, flags)
-        }
-    }
-
-    pub fn alg(mut self, alg: &str) -> Case {
-        self.alg = Some(alg.to_string());
-        self
-    }
-
-    pub fn allowed(mut self, list: &[&str]) -> Case {
-        self.allowed = Some(list.iter().map(|s| (*s).to_string()).collect());
-        self
-    }
+    pub expect: Option<String>,
+    pub flags: Vec<String>,
 }
 
 pub struct Group {
@@ -78,11 +36,11 @@ pub struct Group {
 }
 
 pub struct FileSpec {
-    pub name: &'static str,
+    pub name: String,
     /// One line for the README index.
-    pub what: &'static str,
+    pub what: String,
     /// Where the cases come from, for the README index.
-    pub origin: &'static str,
+    pub origin: String,
     pub header: Vec<String>,
     pub groups: Vec<Group>,
 }
@@ -137,8 +95,8 @@ struct TestJson {
     context: TestContextJson,
     result: &'static str,
     #[serde(rename = "expectedError", skip_serializing_if = "Option::is_none")]
-    expected_error: Option<&'static str>,
-    flags: Vec<&'static str>,
+    expected_error: Option<String>,
+    flags: Vec<String>,
 }
 
 #[derive(Serialize)]
@@ -160,7 +118,7 @@ struct TestContextJson {
 pub struct Stats {
     pub total: usize,
     pub valid: usize,
-    pub by_code: BTreeMap<&'static str, usize>,
+    pub by_code: BTreeMap<String, usize>,
 }
 
 /// Check every case against the reference model and render the file.
@@ -177,9 +135,9 @@ pub fn render(spec: &FileSpec, keys: &Loaded, key_dir_rel: &str) -> (String, Sta
             tc_id += 1;
             let alg = c.alg.as_deref().unwrap_or(&g.alg);
             let got = model::reference(alg, c.allowed.as_deref(), spki, &c.msg, &c.sig);
-            let want = match c.expect {
+            let want = match &c.expect {
                 None => Ok(()),
-                Some(code) => Err(code),
+                Some(code) => Err(code.as_str()),
             };
             assert_eq!(
                 got, want,
@@ -191,11 +149,11 @@ pub fn render(spec: &FileSpec, keys: &Loaded, key_dir_rel: &str) -> (String, Sta
                 "{} tcId {tc_id}: every case carries a flag",
                 spec.name
             );
-            used.extend(c.flags.iter().copied());
+            used.extend(c.flags.iter().cloned());
             stats.total += 1;
-            match c.expect {
+            match &c.expect {
                 None => stats.valid += 1,
-                Some(code) => *stats.by_code.entry(code).or_default() += 1,
+                Some(code) => *stats.by_code.entry(code.clone()).or_default() += 1,
             }
             tests.push(TestJson {
                 tc_id,
@@ -213,7 +171,7 @@ pub fn render(spec: &FileSpec, keys: &Loaded, key_dir_rel: &str) -> (String, Sta
                 } else {
                     "invalid"
                 },
-                expected_error: c.expect,
+                expected_error: c.expect.clone(),
                 flags: c.flags.clone(),
             });
         }
@@ -233,7 +191,7 @@ pub fn render(spec: &FileSpec, keys: &Loaded, key_dir_rel: &str) -> (String, Sta
         .map(|flag| {
             let n = note(flag);
             (
-                (*flag).to_string(),
+                flag.clone(),
                 NoteJson {
                     bug_type: n.bug_type,
                     description: n.description,
