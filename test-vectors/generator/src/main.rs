@@ -81,7 +81,7 @@ fn vectors(keys_dir: &Path, out_dir: &Path) {
     let rendered: Vec<_> = cases::all_files(&keys)
         .into_iter()
         .map(|spec| {
-            let (text, stats) = out::render(&spec, &keys, KEYS_REL);
+            let (text, stats) = out::signature::render(&spec, &keys, KEYS_REL);
             (spec, text, stats)
         })
         .collect();

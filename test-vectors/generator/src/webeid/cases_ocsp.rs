@@ -8,8 +8,8 @@ use crate::hash::Hash;
 use super::build::*;
 use super::cases::{group, n0, ANCHOR, W};
 use super::model::*;
-use super::out::{Case, FileSpec, Group};
 use super::pki::leaf_to;
+use crate::out::webeid::{Case, FileSpec, Group};
 
 /// (file name, thisUpdate, nextUpdate, expected code, comment, flags)
 type TimeCase<'a> = (

@@ -2,8 +2,8 @@
 
 use super::cases::{group, ANCHOR, W};
 use super::model::*;
-use super::out::{Case, FileSpec};
 use super::token::*;
+use crate::out::webeid::{Case, FileSpec};
 
 pub fn v11(w: &mut W) -> FileSpec {
     let pki = w.pki;

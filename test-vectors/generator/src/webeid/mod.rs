@@ -8,15 +8,14 @@
 //! is checked against the reference model (`model.rs`) before anything is
 //! written.
 
-mod build;
+pub mod build;
 mod cases;
 mod cases_ocsp;
 mod cases_v11;
-mod model;
-mod notes;
-mod out;
-mod pki;
-mod token;
+pub mod model;
+pub mod notes;
+pub mod pki;
+pub mod token;
 
 use std::collections::BTreeSet;
 use std::fs;
@@ -25,8 +24,9 @@ use std::path::Path;
 use crate::keys::Loaded;
 
 use self::cases::W;
-use self::out::{render, FileSpec, Stats};
 use self::pki::{Pki, MAIN};
+use crate::out::webeid::{render, FileSpec};
+use crate::out::Stats;
 
 pub const REGENERATE: &str =
     "cargo run --release -p idbridge-vectorgen -- webeid test-vectors/webeid";
