@@ -16,8 +16,8 @@ use serde::Deserialize;
 use crate::bytes::{concat, der_int, der_sig, fixed, flip, int_content, tlv, uint, unhex};
 use crate::ec::Curve;
 use crate::hash::Hash;
-use crate::keys::Loaded;
 use crate::model::{Alg, Enc, Scheme};
+use crate::pki::keys::Loaded;
 use crate::rsa_ops::{
     emsa_pkcs1, emsa_pkcs1_custom, emsa_pss, k_len, labelled_rng, sign_pkcs1, sign_pss, sign_raw,
     verify_pkcs1, verify_pss_salt,

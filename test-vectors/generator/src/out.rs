@@ -101,9 +101,9 @@ pub mod signature {
     use serde::Serialize;
 
     use crate::bytes::hex;
-    use crate::keys::Loaded;
     use crate::model;
     use crate::notes::note;
+    use crate::pki::keys::Loaded;
 
     use super::{finish, Stats};
 
@@ -256,12 +256,12 @@ pub mod webeid {
 
     use serde::Serialize;
 
-    use crate::webeid::build::rfc3339;
+    use crate::pki::build::rfc3339;
     use crate::webeid::model::{self, Code, Ctx};
     use crate::webeid::notes::note;
 
     use super::{finish, Stats};
-    use crate::webeid::pki::Person;
+    use crate::pki::Person;
 
     /// Every file under the output folder except the vector files and READMEs:
     /// `pki/...`, `tokens/...`, `ocsp/...`, by relative path.
@@ -478,7 +478,7 @@ pub mod webeid {
     fn cert_der(store: &Store, path: &str) -> Vec<u8> {
         let bytes = store.get(path);
         if path.ends_with(".pem") {
-            crate::keys::pem_to_der(std::str::from_utf8(bytes).expect("PEM is UTF-8"))
+            crate::pki::keys::pem_to_der(std::str::from_utf8(bytes).expect("PEM is UTF-8"))
         } else {
             bytes.to_vec()
         }

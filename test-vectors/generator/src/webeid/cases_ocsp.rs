@@ -5,11 +5,11 @@ use rand_core::RngCore;
 
 use crate::hash::Hash;
 
-use super::build::*;
 use super::cases::{group, n0, ANCHOR, W};
 use super::model::*;
-use super::pki::leaf_to;
 use crate::out::webeid::{Case, FileSpec, Group};
+use crate::pki::build::*;
+use crate::pki::leaf_to;
 
 /// (file name, thisUpdate, nextUpdate, expected code, comment, flags)
 type TimeCase<'a> = (

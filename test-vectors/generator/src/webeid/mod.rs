@@ -8,25 +8,23 @@
 //! is checked against the reference model (`model.rs`) before anything is
 //! written.
 
-pub mod build;
 mod cases;
 mod cases_ocsp;
 mod cases_v11;
 pub mod model;
 pub mod notes;
-pub mod pki;
 pub mod token;
 
 use std::collections::BTreeSet;
 use std::fs;
 use std::path::Path;
 
-use crate::keys::Loaded;
+use crate::pki::keys::Loaded;
 
 use self::cases::W;
-use self::pki::{Pki, MAIN};
 use crate::out::webeid::{render, FileSpec};
 use crate::out::Stats;
+use crate::pki::{Pki, MAIN};
 
 pub const REGENERATE: &str =
     "cargo run --release -p idbridge-vectorgen -- webeid test-vectors/webeid";

@@ -8,7 +8,7 @@ use crate::bytes::fixed;
 use crate::hash::Hash;
 use crate::rsa_ops::{sign_pkcs1, sign_pss};
 
-use super::build::Key;
+use crate::pki::build::Key;
 
 pub const ORIGIN: &str = "https://rp.idbridge.test";
 pub const APP_VERSION: &str = "https://web-eid.eu/web-eid-app/releases/2.5.0+0";
