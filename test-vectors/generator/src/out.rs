@@ -326,26 +326,21 @@ pub mod webeid {
         pub over: Over,
         /// None: valid.
         pub expect: Option<Code>,
-        pub flags: Vec<&'static str>,
+        pub flags: Vec<String>,
     }
 
     impl Case {
-        pub fn ok(comment: impl Into<String>, input: &str, flags: &[&'static str]) -> Case {
+        pub fn ok(comment: impl Into<String>, input: &str, flags: &[&str]) -> Case {
             Case {
                 comment: comment.into(),
                 input: input.to_string(),
                 over: Over::default(),
                 expect: None,
-                flags: flags.to_vec(),
+                flags: flags.iter().map(|f| (*f).to_string()).collect(),
             }
         }
 
-        pub fn bad(
-            comment: impl Into<String>,
-            input: &str,
-            code: Code,
-            flags: &[&'static str],
-        ) -> Case {
+        pub fn bad(comment: impl Into<String>, input: &str, code: Code, flags: &[&str]) -> Case {
             Case {
                 expect: Some(code),
                 ..Case::ok(comment, input, flags)
@@ -388,9 +383,9 @@ pub mod webeid {
     }
 
     pub struct FileSpec {
-        pub name: &'static str,
+        pub name: String,
         /// One line for the README index.
-        pub what: &'static str,
+        pub what: String,
         pub header: Vec<String>,
         pub groups: Vec<Group>,
     }
@@ -458,7 +453,7 @@ pub mod webeid {
         expected_error: Option<&'static str>,
         #[serde(skip_serializing_if = "Option::is_none")]
         identity: Option<IdentityJson>,
-        flags: Vec<&'static str>,
+        flags: Vec<String>,
     }
 
     fn ocsp_json(o: &Ocsp) -> OcspJson {
@@ -537,7 +532,7 @@ pub mod webeid {
                     ),
                 }
                 assert!(!c.flags.is_empty(), "{where_}: every case carries a flag");
-                used.extend(c.flags.iter().map(|f| (*f).to_string()));
+                used.extend(c.flags.iter().cloned());
                 stats.count(c.expect);
                 let o = &c.over;
                 let context = (o.origin.is_some()

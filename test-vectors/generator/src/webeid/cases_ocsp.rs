@@ -835,8 +835,8 @@ pub fn ocsp(w: &mut W) -> FileSpec {
     ));
 
     FileSpec {
-        name: "ocsp.json",
-        what: "OCSP responses for the main certificate: good, pinned, status, malformed, count, CertID, signature, responder authorisation, time window, revoked/unknown, order (S15, O1-O9)",
+        name: "ocsp.json".into(),
+        what: "OCSP responses for the main certificate: good, pinned, status, malformed, count, CertID, signature, responder authorisation, time window, revoked/unknown, order (S15, O1-O9)".into(),
         header: vec![
             "Web eID OCSP checks (context ocsp = {response[, responder]}): every response is about auth-p384.cer (issuer ESTEID2026) unless the comment says otherwise, built and signed by the generator".to_string(),
             "now = 2026-09-01T10:00:00Z; default thisUpdate = producedAt = now - 60 s, no nextUpdate. No request nonce is expressible, so the nonce rule (O10) is not exercised".to_string(),

@@ -268,8 +268,8 @@ pub fn v11(w: &mut W) -> FileSpec {
     ));
 
     FileSpec {
-        name: "v1_1.json",
-        what: "web-eid:1.1: intermediates, signing certificates (shape, subject set, AKI, nonRepudiation, validity, path), order (S6, S19)",
+        name: "v1_1.json".into(),
+        what: "web-eid:1.1: intermediates, signing certificates (shape, subject set, AKI, nonRepudiation, validity, path), order (S6, S19)".into(),
         header: vec![
             "Web eID web-eid:1.1 tokens: the authentication part is the main ES384 token; unverifiedSigningCertificates carries signing certificates of the same person (sign-*.cer)".to_string(),
         ],

@@ -10,9 +10,11 @@
 
 mod cases;
 mod cases_ocsp;
+mod cases_signature;
 mod cases_v11;
 pub mod model;
 pub mod notes;
+mod table;
 pub mod token;
 
 use std::collections::BTreeSet;
@@ -51,9 +53,9 @@ pub fn run(out_dir: &Path, keys_dir: &Path) {
     let mut w = W::new(&pki);
     let specs: Vec<FileSpec> = vec![
         cases::structure(&mut w),
-        cases::certificate(&mut w),
-        cases::chain(&mut w),
-        cases::signature(&mut w),
+        table::file(&mut w, table::CERTIFICATE),
+        table::file(&mut w, table::CHAIN),
+        cases_signature::signature(&mut w),
         cases_ocsp::ocsp(&mut w),
         cases_v11::v11(&mut w),
     ];
@@ -95,7 +97,7 @@ pub fn run(out_dir: &Path, keys_dir: &Path) {
     let mut total = 0;
     let mut total_valid = 0;
     for (spec, text, stats) in &rendered {
-        fs::write(out_dir.join(spec.name), text).expect("write vector file");
+        fs::write(out_dir.join(&spec.name), text).expect("write vector file");
         println!("wrote {} ({} cases)", spec.name, stats.total);
         total += stats.total;
         total_valid += stats.valid;
@@ -181,7 +183,7 @@ below. Everything here is test material under fictitious names: never trust any 
         s.push_str(&format!(
             "| `{}` | {} | {} cases: {} valid; {} |\n",
             spec.name,
-            md(spec.what),
+            md(&spec.what),
             stats.total,
             stats.valid,
             codes.join(", ")
