@@ -5,8 +5,8 @@ use rand_core::RngCore;
 
 use crate::hash::Hash;
 
-use super::cases::{group, n0, ANCHOR, W};
 use super::model::*;
+use super::work::{group, n0, ANCHOR, W};
 use crate::out::webeid::{Case, FileSpec, Group};
 use crate::pki::build::*;
 use crate::pki::leaf_to;

@@ -9,9 +9,9 @@ use crate::pki::build::Key;
 use crate::pki::leaf_to;
 use crate::rsa_ops::sign_pss;
 
-use super::cases::{group, ANCHOR, W};
 use super::model::*;
 use super::token::*;
+use super::work::{group, ANCHOR, W};
 
 // ------------------------------------------------------------ signature --
 

@@ -1,8 +1,8 @@
 //! The web-eid:1.1 cases (v1_1.json).
 
-use super::cases::{group, ANCHOR, W};
 use super::model::*;
 use super::token::*;
+use super::work::{group, ANCHOR, W};
 use crate::out::webeid::{Case, FileSpec};
 
 pub fn v11(w: &mut W) -> FileSpec {

@@ -8,7 +8,6 @@
 //! is checked against the reference model (`model.rs`) before anything is
 //! written.
 
-mod cases;
 mod cases_ocsp;
 mod cases_signature;
 mod cases_v11;
@@ -16,6 +15,7 @@ pub mod model;
 pub mod notes;
 mod table;
 pub mod token;
+mod work;
 
 use std::collections::BTreeSet;
 use std::fs;
@@ -23,7 +23,7 @@ use std::path::Path;
 
 use crate::pki::keys::Loaded;
 
-use self::cases::W;
+use self::work::W;
 use crate::out::webeid::{render, FileSpec};
 use crate::out::Stats;
 use crate::pki::{Pki, MAIN};
@@ -52,7 +52,7 @@ pub fn run(out_dir: &Path, keys_dir: &Path) {
     }
     let mut w = W::new(&pki);
     let specs: Vec<FileSpec> = vec![
-        cases::structure(&mut w),
+        table::file(&mut w, table::STRUCTURE),
         table::file(&mut w, table::CERTIFICATE),
         table::file(&mut w, table::CHAIN),
         cases_signature::signature(&mut w),
