@@ -58,10 +58,6 @@ impl<'a> W<'a> {
         self.genuine("auth-p384.cer", &self.pki.leaf_p384, Jwa::Es384)
     }
 
-    pub fn main_sig(&self) -> Vec<u8> {
-        sign_token(&self.pki.leaf_p384, Jwa::Es384, "auth-p384.cer")
-    }
-
     /// Store the main token once and return its path.
     pub fn main_path(&mut self) -> String {
         let t = self.main_tok().bytes();
