@@ -9,7 +9,6 @@
 //! written.
 
 mod cases_ocsp;
-mod cases_v11;
 pub mod model;
 pub mod notes;
 mod table;
@@ -57,7 +56,7 @@ pub fn run(out_dir: &Path, keys_dir: &Path) {
         table::file(&mut w, table::CHAIN),
         table::file(&mut w, table::SIGNATURE),
         cases_ocsp::ocsp(&mut w),
-        cases_v11::v11(&mut w),
+        table::file(&mut w, table::V11),
     ];
     // Render (and so check) every file before writing any.
     let rendered: Vec<(&FileSpec, String, Stats)> = specs

@@ -17,7 +17,8 @@
 //!   authentication certificate);
 //! - a new token `{"name", "what", "from", "ops"}`, stored as
 //!   `tokens/<name>.token` with the description `what`: `from` is `"main"`,
-//!   `{"text": ...}` (literal bytes), `{"repeat": ..., "times": n}` or
+//!   `"v11"` (the valid web-eid:1.1 token), `{"text": ...}` (literal
+//!   bytes), `{"repeat": ..., "times": n}` or
 //!   `{"genuine": file, "key": ..., "alg": ...}`, and `ops` the mutations
 //!   applied in order ([`TokOp`], the vocabulary).
 
@@ -34,6 +35,7 @@ use super::work::{group, W};
 /// The tables.
 pub const STRUCTURE: &str = include_str!("../../cases/webeid/structure.json");
 pub const SIGNATURE: &str = include_str!("../../cases/webeid/signature.json");
+pub const V11: &str = include_str!("../../cases/webeid/v1_1.json");
 pub const CERTIFICATE: &str = include_str!("../../cases/webeid/certificate.json");
 pub const CHAIN: &str = include_str!("../../cases/webeid/chain.json");
 

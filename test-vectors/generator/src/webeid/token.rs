@@ -19,11 +19,6 @@ pub fn nonce() -> String {
     b64(&Hash::Sha256.digest(b"idbridge-vectorgen/webeid/nonce"))
 }
 
-/// Another well-formed nonce (a second challenge).
-pub fn other_nonce() -> String {
-    b64(&Hash::Sha256.digest(b"idbridge-vectorgen/webeid/nonce/2"))
-}
-
 pub fn b64(bytes: &[u8]) -> String {
     base64::engine::general_purpose::STANDARD.encode(bytes)
 }
@@ -202,12 +197,3 @@ pub fn signing_entry(cert: &[u8], supported_raw: &str) -> String {
 
 pub const SSA_ECC_384: &str =
     r#"[{"cryptoAlgorithm":"ECC","hashFunction":"SHA-384","paddingScheme":"NONE"}]"#;
-
-pub fn ssa(crypto: &str, hash: &str, padding: &str) -> String {
-    format!(
-        "[{{\"cryptoAlgorithm\":{},\"hashFunction\":{},\"paddingScheme\":{}}}]",
-        json_str(crypto),
-        json_str(hash),
-        json_str(padding)
-    )
-}

@@ -14,7 +14,9 @@ use crate::pki::pem;
 use crate::rsa_ops::sign_pss;
 
 use super::model::b64_decode;
-use super::token::{b64, json_str, sign_with, signed_data, Jwa, Tok, ORIGIN};
+use super::token::{
+    b64, json_str, sign_with, signed_data, signing_entry, Jwa, Tok, ORIGIN, SSA_ECC_384,
+};
 use super::work::W;
 
 #[derive(Deserialize)]
@@ -124,7 +126,10 @@ impl Data {
 pub enum TokOp {
     /// Member `field` set to the JSON string `value` (appended if absent).
     Str { field: String, value: String },
-    /// Member `field` set to the raw JSON text `value` (appended if absent).
+    /// Member `field` set to the raw JSON text `value` (appended if absent;
+    /// `{b64:<pki file>}` in it stands for that certificate's base64 as a
+    /// JSON string, `{ssa_ecc_384}` for the supportedSignatureAlgorithms
+    /// list ECC/SHA-384/NONE).
     Raw { field: String, value: String },
     /// Member `field` removed.
     Remove { field: String },
@@ -231,6 +236,7 @@ fn pad(text: &[u8], total: usize) -> Vec<u8> {
 fn key<'a>(w: &'a W, name: &str) -> &'a Key {
     match name {
         "wrong_p384" => &w.pki.wrong_p384,
+        "sign_p384" => &w.pki.sign_p384,
         "leaf_rsa1024" => &w.pki.leaf_rsa1024,
         "leaf_p256" => &w.pki.leaf_p256,
         "leaf_p384" => &w.pki.leaf_p384,
@@ -243,6 +249,12 @@ fn key<'a>(w: &'a W, name: &str) -> &'a Key {
 pub fn base(w: &W, b: &Base) -> Work {
     match b {
         Base::Named(n) if n == "main" => Work::Tok(w.main_tok()),
+        // The valid web-eid:1.1 token: the main token relabelled 1.1 with
+        // one signing certificate, sign-p384.cer (ECC/SHA-384/NONE).
+        Base::Named(n) if n == "v11" => Work::Tok(w.main_tok().str("format", "web-eid:1.1").raw(
+            "unverifiedSigningCertificates",
+            &format!("[{}]", signing_entry(&w.cert("sign-p384.cer"), SSA_ECC_384)),
+        )),
         Base::Named(n) => panic!("unknown base {n:?}"),
         Base::Text { text } => Work::Bytes(text.as_bytes().to_vec()),
         Base::Repeat { repeat, times } => Work::Bytes(repeat.repeat(*times).into_bytes()),
@@ -297,6 +309,18 @@ fn cert_value(w: &W, der: Option<&str>, enc: &str) -> String {
     }
 }
 
+/// [`TokOp::Raw`]'s value with its placeholders replaced.
+fn raw_value(w: &W, value: &str) -> String {
+    let mut out = value.replace("{ssa_ecc_384}", SSA_ECC_384);
+    while let Some(i) = out.find("{b64:") {
+        let end = i + out[i..].find('}').expect("closing brace");
+        let file = &out[i + 5..end];
+        let v = json_str(&b64(&w.cert(file)));
+        out.replace_range(i..=end, &v);
+    }
+    out
+}
+
 /// A member's value as a JSON string.
 fn string(t: &Tok, field: &str) -> String {
     serde_json::from_str(&member(t, field)).expect("a JSON string")
@@ -314,7 +338,7 @@ fn member(t: &Tok, field: &str) -> String {
 pub fn apply(w: &W, work: Work, op: &TokOp, nonce: &str) -> Work {
     match op {
         TokOp::Str { field, value } => Work::Tok(work.tok().str(field, value)),
-        TokOp::Raw { field, value } => Work::Tok(work.tok().raw(field, value)),
+        TokOp::Raw { field, value } => Work::Tok(work.tok().raw(field, &raw_value(w, value))),
         TokOp::Remove { field } => Work::Tok(work.tok().remove(field)),
         TokOp::Push { field, value } => Work::Tok(work.tok().push(field, value)),
         TokOp::Dup { field } => {
