@@ -1,11 +1,10 @@
 //! The generator's working state (`W`: the PKI and every input file stored
 //! so far) and the group defaults every webeid case file shares. The cases:
-//! `structure.json`, `certificate.json` and `chain.json` are data
-//! (`cases/webeid/`, read by `table.rs`); `signature.json`:
-//! `cases_signature.rs`; `ocsp.json`: `cases_ocsp.rs`; `v1_1.json`:
-//! `cases_v11.rs`. Every case states its expected result;
-//! `out::webeid::render` checks each one against the reference model before
-//! anything is written.
+//! `structure.json`, `certificate.json`, `chain.json`, `signature.json` and
+//! `v1_1.json` are data (`cases/webeid/`, read by `table.rs`, tokens made
+//! by `vocab.rs`); `ocsp.json` is still code (`cases_ocsp.rs`). Every case
+//! states its expected result; `out::webeid::render` checks each one
+//! against the reference model before anything is written.
 
 use super::token::*;
 use crate::out::webeid::{Case, Group, Ocsp, Store};
