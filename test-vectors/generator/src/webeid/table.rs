@@ -6,7 +6,8 @@
 //! A table: `name`, `what`, `header`, `groups`. A group: `source` (`; <GEN>`
 //! is appended), `anchors` (files in `pki/`, default the issuing CA
 //! `esteid2026.cer`), `cases`. A row: `comment`, `token`, `expect` (`valid`
-//! or an error code), `flags`, optionally `now` (RFC 3339, UTC).
+//! or an error code), `flags`, optionally `now` (RFC 3339, UTC), `origin`,
+//! `nonce`, `ocsp` (`{"response": "ocsp/...", "responder": "pki/..."}`).
 //!
 //! `token` is one of
 //! - `"main"`: the main token (auth-p384.cer, ES384), `tokens/es384.token`;
@@ -36,6 +37,7 @@ use super::work::{group, W};
 pub const STRUCTURE: &str = include_str!("../../cases/webeid/structure.json");
 pub const SIGNATURE: &str = include_str!("../../cases/webeid/signature.json");
 pub const V11: &str = include_str!("../../cases/webeid/v1_1.json");
+pub const OCSP: &str = include_str!("../../cases/webeid/ocsp.json");
 pub const CERTIFICATE: &str = include_str!("../../cases/webeid/certificate.json");
 pub const CHAIN: &str = include_str!("../../cases/webeid/chain.json");
 
@@ -71,6 +73,16 @@ struct Row {
     now: Option<String>,
     origin: Option<String>,
     nonce: Option<String>,
+    ocsp: Option<OcspRow>,
+}
+
+/// A case's OCSP context: a stored response (`ocsp/...`) and optionally the
+/// pinned responder (`pki/...`).
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct OcspRow {
+    response: String,
+    responder: Option<String>,
 }
 
 #[derive(Deserialize)]
@@ -197,6 +209,10 @@ pub fn file(w: &mut W, text: &str) -> FileSpec {
             }
             if let Some(nonce) = &r.nonce {
                 c = c.nonce(nonce);
+            }
+            if let Some(o) = &r.ocsp {
+                w.store.get(&o.response);
+                c = c.ocsp(&o.response, o.responder.as_deref());
             }
             cases.push(c);
         }

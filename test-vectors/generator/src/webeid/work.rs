@@ -1,9 +1,9 @@
 //! The generator's working state (`W`: the PKI and every input file stored
 //! so far) and the group defaults every webeid case file shares. The cases:
-//! `structure.json`, `certificate.json`, `chain.json`, `signature.json` and
-//! `v1_1.json` are data (`cases/webeid/`, read by `table.rs`, tokens made
-//! by `vocab.rs`); `ocsp.json` is still code (`cases_ocsp.rs`). Every case
-//! states its expected result; `out::webeid::render` checks each one
+//! `structure.json`, `certificate.json`, `chain.json`, `signature.json`,
+//! `ocsp.json` and `v1_1.json` are data (`cases/webeid/`, read by `table.rs`;
+//! tokens made by `vocab.rs`, OCSP responses by `ocsp_responses.rs`). Every
+//! case states its expected result; `out::webeid::render` checks each one
 //! against the reference model before anything is written.
 
 use super::token::*;
@@ -79,5 +79,3 @@ pub fn group(source: &str, anchors: &[&str], cases: Vec<Case>) -> Group {
         cases,
     }
 }
-
-pub const ANCHOR: &[&str] = &["esteid2026.cer"];
