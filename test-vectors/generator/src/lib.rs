@@ -25,19 +25,17 @@
 mod bytes;
 mod ec;
 mod hash;
-mod keys;
 mod model;
+mod pki;
 mod rsa_ops;
 
 /// The parts of the `webeid` command that make a token.
 #[path = "webeid"]
 mod webeid_parts {
-    pub mod build;
-    pub mod pki;
     pub mod token;
 }
 
-use webeid_parts::build::Key;
+use pki::build::Key;
 use webeid_parts::token::{self, Jwa, Tok};
 
 /// The test PKI's issuing CA, "idbridge TEST of ESTEID2026" (DER): the
@@ -61,7 +59,7 @@ impl TestCard {
     pub fn main() -> TestCard {
         TestCard {
             cert: MAIN_CERT_DER,
-            key: Key::Ec(webeid_parts::pki::derive_ec("leaf-p384", ec::Curve::P384)),
+            key: Key::Ec(pki::derive_ec("leaf-p384", ec::Curve::P384)),
         }
     }
 

@@ -27,10 +27,11 @@ mod bytes;
 mod cases;
 mod ec;
 mod hash;
-mod keys;
 mod model;
 mod notes;
+mod ops;
 mod out;
+mod pki;
 mod rsa_ops;
 mod webeid;
 
@@ -51,7 +52,7 @@ fn main() -> ExitCode {
         .collect::<Vec<_>>()
         .as_slice()
     {
-        ["keys", dir] => keys::run(Path::new(dir)),
+        ["keys", dir] => pki::keys::run(Path::new(dir)),
         ["vectors", keys_dir, out_dir] => vectors(Path::new(keys_dir), Path::new(out_dir)),
         ["webeid", out_dir] => webeid::run(Path::new(out_dir), Path::new(DEFAULT_KEYS)),
         ["webeid", out_dir, keys_dir] => webeid::run(Path::new(out_dir), Path::new(keys_dir)),
@@ -75,12 +76,12 @@ const DEFAULT_KEYS: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/../keys");
 
 fn vectors(keys_dir: &Path, out_dir: &Path) {
     std::fs::create_dir_all(out_dir).expect("create output dir");
-    let keys = keys::Loaded::load(keys_dir);
+    let keys = pki::keys::Loaded::load(keys_dir);
     // Render (and so check) every file before writing any.
     let rendered: Vec<_> = cases::all_files(&keys)
         .into_iter()
         .map(|spec| {
-            let (text, stats) = out::render(&spec, &keys, KEYS_REL);
+            let (text, stats) = out::signature::render(&spec, &keys, KEYS_REL);
             (spec, text, stats)
         })
         .collect();
@@ -88,7 +89,7 @@ fn vectors(keys_dir: &Path, out_dir: &Path) {
     let mut total = 0;
     let mut total_valid = 0;
     for (spec, text, stats) in rendered {
-        std::fs::write(out_dir.join(spec.name), &text).expect("write vector file");
+        std::fs::write(out_dir.join(&spec.name), &text).expect("write vector file");
         println!("wrote {} ({} cases)", spec.name, stats.total);
         total += stats.total;
         total_valid += stats.valid;

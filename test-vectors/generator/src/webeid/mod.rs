@@ -8,25 +8,24 @@
 //! is checked against the reference model (`model.rs`) before anything is
 //! written.
 
-mod build;
-mod cases;
-mod cases_ocsp;
-mod cases_v11;
-mod model;
-mod notes;
-mod out;
-mod pki;
-mod token;
+pub mod model;
+pub mod notes;
+mod ocsp_responses;
+mod table;
+pub mod token;
+mod vocab;
+mod work;
 
 use std::collections::BTreeSet;
 use std::fs;
 use std::path::Path;
 
-use crate::keys::Loaded;
+use crate::pki::keys::Loaded;
 
-use self::cases::W;
-use self::out::{render, FileSpec, Stats};
-use self::pki::{Pki, MAIN};
+use self::work::W;
+use crate::out::webeid::{render, FileSpec};
+use crate::out::Stats;
+use crate::pki::{Pki, MAIN};
 
 pub const REGENERATE: &str =
     "cargo run --release -p idbridge-vectorgen -- webeid test-vectors/webeid";
@@ -52,12 +51,15 @@ pub fn run(out_dir: &Path, keys_dir: &Path) {
     }
     let mut w = W::new(&pki);
     let specs: Vec<FileSpec> = vec![
-        cases::structure(&mut w),
-        cases::certificate(&mut w),
-        cases::chain(&mut w),
-        cases::signature(&mut w),
-        cases_ocsp::ocsp(&mut w),
-        cases_v11::v11(&mut w),
+        table::file(&mut w, table::STRUCTURE),
+        table::file(&mut w, table::CERTIFICATE),
+        table::file(&mut w, table::CHAIN),
+        table::file(&mut w, table::SIGNATURE),
+        {
+            ocsp_responses::responses(&mut w);
+            table::file(&mut w, table::OCSP)
+        },
+        table::file(&mut w, table::V11),
     ];
     // Render (and so check) every file before writing any.
     let rendered: Vec<(&FileSpec, String, Stats)> = specs
@@ -97,7 +99,7 @@ pub fn run(out_dir: &Path, keys_dir: &Path) {
     let mut total = 0;
     let mut total_valid = 0;
     for (spec, text, stats) in &rendered {
-        fs::write(out_dir.join(spec.name), text).expect("write vector file");
+        fs::write(out_dir.join(&spec.name), text).expect("write vector file");
         println!("wrote {} ({} cases)", spec.name, stats.total);
         total += stats.total;
         total_valid += stats.valid;
@@ -183,7 +185,7 @@ below. Everything here is test material under fictitious names: never trust any 
         s.push_str(&format!(
             "| `{}` | {} | {} cases: {} valid; {} |\n",
             spec.name,
-            md(spec.what),
+            md(&spec.what),
             stats.total,
             stats.valid,
             codes.join(", ")

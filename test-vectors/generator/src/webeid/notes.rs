@@ -2,12 +2,7 @@
 //! the same thing in every file. A file carries exactly the notes its cases
 //! name.
 
-pub struct Note {
-    pub bug_type: &'static str,
-    pub description: &'static str,
-    pub cves: &'static [&'static str],
-    pub links: &'static [&'static str],
-}
+pub use crate::notes::Note;
 
 const WEBEID_FORMAT: &str = "https://github.com/web-eid/web-eid-system-architecture-doc";
 const WEBEID_VALIDATION: &str = "https://github.com/web-eid/web-eid-authtoken-validation-java";

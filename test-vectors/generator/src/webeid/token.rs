@@ -8,7 +8,7 @@ use crate::bytes::fixed;
 use crate::hash::Hash;
 use crate::rsa_ops::{sign_pkcs1, sign_pss};
 
-use super::build::Key;
+use crate::pki::build::Key;
 
 pub const ORIGIN: &str = "https://rp.idbridge.test";
 pub const APP_VERSION: &str = "https://web-eid.eu/web-eid-app/releases/2.5.0+0";
@@ -17,11 +17,6 @@ pub const APP_VERSION: &str = "https://web-eid.eu/web-eid-app/releases/2.5.0+0";
 /// 44 characters. It is hashed as this string, never base64-decoded.
 pub fn nonce() -> String {
     b64(&Hash::Sha256.digest(b"idbridge-vectorgen/webeid/nonce"))
-}
-
-/// Another well-formed nonce (a second challenge).
-pub fn other_nonce() -> String {
-    b64(&Hash::Sha256.digest(b"idbridge-vectorgen/webeid/nonce/2"))
 }
 
 pub fn b64(bytes: &[u8]) -> String {
@@ -202,12 +197,3 @@ pub fn signing_entry(cert: &[u8], supported_raw: &str) -> String {
 
 pub const SSA_ECC_384: &str =
     r#"[{"cryptoAlgorithm":"ECC","hashFunction":"SHA-384","paddingScheme":"NONE"}]"#;
-
-pub fn ssa(crypto: &str, hash: &str, padding: &str) -> String {
-    format!(
-        "[{{\"cryptoAlgorithm\":{},\"hashFunction\":{},\"paddingScheme\":{}}}]",
-        json_str(crypto),
-        json_str(hash),
-        json_str(padding)
-    )
-}

@@ -1,17 +1,25 @@
-//! The test PKI: keys, CAs, authentication and signing certificates, OCSP
-//! responders. Every certificate is built here once and written to `pki/`.
+//! The one test-PKI module. `keys` makes and loads the committed test keys
+//! (`test-vectors/keys/`, used by the `signature` kind and as the Web eID
+//! PKI's RSA keys); `build` writes DER by hand (names, extensions,
+//! certificates with their quirks, OCSP responses, times); this file is the
+//! Web eID test PKI: CAs, authentication and signing certificates, OCSP
+//! responders. Every certificate is built here once and written to
+//! `webeid/pki/`.
 //!
 //! EC keys are derived from fixed labels (a SHA-512 of the label, reduced
 //! into [1, n - 1]); RSA keys are the committed test keys of `../keys/`.
 
+pub mod build;
+pub mod keys;
+
 use std::collections::BTreeMap;
 
+use self::keys::Loaded;
 use crate::bytes::{fixed, flip, uint};
 use crate::ec::{Curve, EcKey};
 use crate::hash::Hash;
-use crate::keys::Loaded;
 
-use super::build::*;
+use self::build::*;
 
 /// A fictitious person.
 #[derive(Clone, Copy, Debug)]

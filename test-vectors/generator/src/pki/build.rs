@@ -13,10 +13,10 @@ use der::{DateTime, Encode};
 use rsa::traits::PublicKeyParts;
 use rsa::RsaPrivateKey;
 
+use super::keys::{ec_spki, rsa_spki};
 use crate::bytes::{concat, der_sig, tlv};
 use crate::ec::EcKey;
 use crate::hash::Hash;
-use crate::keys::{ec_spki, rsa_spki};
 use crate::rsa_ops::sign_pkcs1;
 
 // ------------------------------------------------------------ primitives --
