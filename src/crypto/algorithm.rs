@@ -10,7 +10,11 @@ use crate::error::{Error, ErrorCode, Result};
 use core::fmt;
 
 /// A hash function of the SHA-2 family.
+///
+/// `#[non_exhaustive]`: hashes are added as verifiers need them (SHA-3 for
+/// Smart-ID), so a `match` outside this crate needs a wildcard arm.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub enum HashAlg {
     /// SHA-256 (FIPS 180-4).
     Sha256,
@@ -51,7 +55,12 @@ impl HashAlg {
 }
 
 /// A NIST prime curve.
+///
+/// `#[non_exhaustive]`: curves are added as verifiers need them (brainpool
+/// for ICAO and IT-Wallet), so a `match` outside this crate needs a
+/// wildcard arm.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub enum Curve {
     /// P-256 (secp256r1, prime256v1).
     P256,
@@ -92,7 +101,12 @@ pub enum EcdsaEncoding {
 }
 
 /// A signature algorithm: key type, hash and, for ECDSA, the signature encoding.
+///
+/// `#[non_exhaustive]`: algorithms are added as verifiers need them; the
+/// [`AllowList`] grows with [`Algorithm::COUNT`], and a `match` outside
+/// this crate needs a wildcard arm.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub enum Algorithm {
     /// RSASSA-PKCS1-v1_5 (RFC 8017 §8.2), keys of 2048 to 8192 bits.
     RsaPkcs1v15(HashAlg),
@@ -276,7 +290,67 @@ impl fmt::Display for Algorithm {
     }
 }
 
+/// A fixed-width bitset of `WORDS` 64-bit words: bit `i` is bit `i % 64` of
+/// word `i / 64`. Its `const fn`s take indices below `64 * WORDS` (callers
+/// pass [`Algorithm::index`], below [`Algorithm::COUNT`]); a larger index
+/// is ignored, never a panic.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+struct Bits<const WORDS: usize>([u64; WORDS]);
+
+impl<const WORDS: usize> Bits<WORDS> {
+    const EMPTY: Self = Bits([0; WORDS]);
+
+    /// Bits `0..n` set.
+    const fn first(n: usize) -> Self {
+        let mut bits = Self::EMPTY;
+        let mut i = 0;
+        while i < n {
+            bits = bits.with(i);
+            i += 1;
+        }
+        bits
+    }
+
+    const fn with(self, i: usize) -> Self {
+        let mut words = self.0;
+        if i / 64 < WORDS {
+            // Bounded by the test above.
+            #[allow(clippy::indexing_slicing)]
+            {
+                words[i / 64] |= 1u64 << (i % 64);
+            }
+        }
+        Bits(words)
+    }
+
+    const fn without(self, i: usize) -> Self {
+        let mut words = self.0;
+        if i / 64 < WORDS {
+            // Bounded by the test above.
+            #[allow(clippy::indexing_slicing)]
+            {
+                words[i / 64] &= !(1u64 << (i % 64));
+            }
+        }
+        Bits(words)
+    }
+
+    const fn contains(self, i: usize) -> bool {
+        // Bounded by the test before the index.
+        #[allow(clippy::indexing_slicing)]
+        {
+            i / 64 < WORDS && self.0[i / 64] & (1u64 << (i % 64)) != 0
+        }
+    }
+}
+
+/// The words an [`AllowList`] needs: one bit per [`Algorithm::ALL`] entry.
+const ALLOW_WORDS: usize = Algorithm::COUNT.div_ceil(64);
+
 /// The set of algorithms a caller accepts.
+///
+/// A bitset over [`Algorithm::index`] whose width follows
+/// [`Algorithm::COUNT`], so adding algorithms never caps it.
 ///
 /// ```
 /// use idbridge::crypto::{Algorithm, AllowList};
@@ -285,7 +359,7 @@ impl fmt::Display for Algorithm {
 /// assert!(!only_es384.contains(Algorithm::RSA_PSS_SHA256));
 /// ```
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
-pub struct AllowList(u32);
+pub struct AllowList(Bits<ALLOW_WORDS>);
 
 impl Default for AllowList {
     /// Every supported algorithm.
@@ -297,29 +371,29 @@ impl Default for AllowList {
 impl AllowList {
     /// Every supported algorithm.
     pub const fn all() -> Self {
-        AllowList((1u32 << Algorithm::COUNT) - 1)
+        AllowList(Bits::first(Algorithm::COUNT))
     }
 
     /// No algorithm at all.
     pub const fn none() -> Self {
-        AllowList(0)
+        AllowList(Bits::EMPTY)
     }
 
     /// This list plus `alg`.
     #[must_use]
     pub const fn with(self, alg: Algorithm) -> Self {
-        AllowList(self.0 | (1u32 << alg.index()))
+        AllowList(self.0.with(alg.index()))
     }
 
     /// This list without `alg`.
     #[must_use]
     pub const fn without(self, alg: Algorithm) -> Self {
-        AllowList(self.0 & !(1u32 << alg.index()))
+        AllowList(self.0.without(alg.index()))
     }
 
     /// Whether `alg` is allowed.
     pub const fn contains(self, alg: Algorithm) -> bool {
-        self.0 & (1u32 << alg.index()) != 0
+        self.0.contains(alg.index())
     }
 
     /// The allowed algorithms, in [`Algorithm::ALL`] order.
@@ -409,5 +483,36 @@ mod tests {
         assert!(l.check(Algorithm::RSA_PSS_SHA256).is_err());
         assert!(AllowList::none().iter().next().is_none());
         assert_eq!(AllowList::default(), AllowList::all());
+    }
+
+    #[test]
+    fn allow_list_is_as_wide_as_the_table() {
+        const { assert!(ALLOW_WORDS * 64 >= Algorithm::COUNT) };
+        assert_eq!(AllowList::all().iter().count(), Algorithm::COUNT);
+        for a in Algorithm::ALL {
+            assert!(AllowList::none().with(a).contains(a));
+            assert_eq!(AllowList::none().with(a).iter().collect::<Vec<_>>(), [a]);
+            assert!(!AllowList::all().without(a).contains(a));
+        }
+    }
+
+    /// A table past 64 (and past 128) algorithms: the bitset the allow-list
+    /// is made of, at the width such a table would give it.
+    #[test]
+    fn bits_past_64_work() {
+        const COUNT: usize = 130;
+        type Wide = Bits<{ COUNT.div_ceil(64) }>;
+        const ALL: Wide = Wide::first(COUNT);
+        for i in 0..COUNT {
+            assert!(ALL.contains(i), "{i}");
+            let one = Wide::EMPTY.with(i);
+            assert!((0..COUNT).all(|j| one.contains(j) == (i == j)), "{i}");
+            let rest = ALL.without(i);
+            assert!((0..COUNT).all(|j| rest.contains(j) == (i != j)), "{i}");
+        }
+        // Out of range: ignored, never a panic.
+        assert!(!ALL.contains(192));
+        assert_eq!(ALL.with(192), ALL);
+        assert!(!Wide::first(COUNT).contains(COUNT));
     }
 }
