@@ -26,6 +26,11 @@ const RSA_MAX_EXPONENT: u64 = (1 << 33) - 1;
 
 /// A validated public key.
 ///
+/// Backend-neutral: it holds the key's parts and the SPKI it was parsed
+/// from, nothing of any backend (a backend that gains from preparing a key
+/// once keeps its own cache, as the AWS-LC backend does). Equality is
+/// the SPKI's.
+///
 /// ```
 /// # fn spki() -> Vec<u8> { include_bytes!("../../test-vectors/keys/p256.spki.der").to_vec() }
 /// use idbridge::crypto::{Curve, PublicKey};
@@ -33,25 +38,11 @@ const RSA_MAX_EXPONENT: u64 = (1 << 33) - 1;
 /// assert_eq!(key.ec_point().map(|(c, _)| c), Some(Curve::P256));
 /// # Ok::<(), idbridge::Error>(())
 /// ```
-#[derive(Clone)]
+#[derive(Clone, PartialEq, Eq)]
 pub struct PublicKey {
     inner: Inner,
     spki: Vec<u8>,
-    /// The AWS-LC form of the key, built on its first verification and
-    /// shared by clones (a `Trust`'s keys are parsed once per process, not
-    /// once per signature).
-    #[cfg(all(feature = "aws-lc-rs", not(target_arch = "wasm32")))]
-    aws_lc: std::sync::Arc<std::sync::OnceLock<Option<super::aws_lc::Parsed>>>,
 }
-
-/// Equality is the key's: the SPKI it was parsed from.
-impl PartialEq for PublicKey {
-    fn eq(&self, other: &Self) -> bool {
-        self.inner == other.inner && self.spki == other.spki
-    }
-}
-
-impl Eq for PublicKey {}
 
 #[derive(Clone, PartialEq, Eq)]
 enum Inner {
@@ -120,15 +111,7 @@ impl PublicKey {
         Ok(PublicKey {
             inner,
             spki: der.to_vec(),
-            #[cfg(all(feature = "aws-lc-rs", not(target_arch = "wasm32")))]
-            aws_lc: Default::default(),
         })
-    }
-
-    /// The cached AWS-LC form of this key.
-    #[cfg(all(feature = "aws-lc-rs", not(target_arch = "wasm32")))]
-    pub(crate) fn aws_lc_cache(&self) -> &std::sync::OnceLock<Option<super::aws_lc::Parsed>> {
-        &self.aws_lc
     }
 
     /// The SPKI DER this key was parsed from.
