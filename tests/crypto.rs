@@ -1,6 +1,6 @@
-//! The crypto module's contract beyond the vectors: collect-then-discharge
-//! (`Pending`), its limits, the async path, and agreement of every backend.
-//! Every test runs through every compiled-in backend.
+//! The crypto module's contract beyond the vectors: the asynchronous path
+//! (`crypto::replay`) and agreement of every backend. Every test runs
+//! through every compiled-in backend.
 #![allow(
     clippy::unwrap_used,
     clippy::expect_used,
@@ -8,10 +8,8 @@
     clippy::indexing_slicing
 )]
 
-use idbridge::crypto::{
-    self, Algorithm, AllowList, AsyncBackend, Pending, PublicKey, Rejected, SignatureCheck,
-};
-use idbridge::{Error, ErrorCode, Limits};
+use idbridge::crypto::{self, replay, Algorithm, AllowList, PublicKey, Recorder};
+use idbridge::ErrorCode;
 use p256::ecdsa::signature::Signer;
 use std::future::Future;
 use std::pin::pin;
@@ -31,26 +29,7 @@ fn signer(seed: u8) -> p256::ecdsa::SigningKey {
     p256::ecdsa::SigningKey::from_slice(&[seed; 32]).unwrap()
 }
 
-fn check(
-    sk: &p256::ecdsa::SigningKey,
-    msg: &[u8],
-    signed: &[u8],
-    code: ErrorCode,
-) -> SignatureCheck {
-    let sig: p256::ecdsa::Signature = sk.sign(signed);
-    let key = PublicKey::from_spki_der(&p256_spki(sk)).unwrap();
-    SignatureCheck::new(
-        AllowList::all(),
-        Algorithm::ECDSA_P256_SHA256_RAW,
-        &key,
-        msg,
-        &sig.to_bytes(),
-        Error::new(code, "test check"),
-    )
-    .unwrap()
-}
-
-/// Polls a future that never waits (every backend here is synchronous).
+/// Polls a future that never waits (every verifier here is synchronous).
 fn block_on<F: Future>(f: F) -> F::Output {
     let mut f = pin!(f);
     let mut cx = Context::from_waker(Waker::noop());
@@ -60,102 +39,57 @@ fn block_on<F: Future>(f: F) -> F::Output {
     }
 }
 
+/// Two signatures, the second checked only when the first verifies: the
+/// shape of a verification whose path depends on an answer.
+fn two_checks(
+    backend: &dyn crypto::Backend,
+    key: &PublicKey,
+    first: &[u8],
+    second: &[u8],
+) -> Result<(), ErrorCode> {
+    let one = |msg: &[u8], sig: &[u8], code| {
+        crypto::verify_with_key(
+            backend,
+            AllowList::all(),
+            Algorithm::ECDSA_P256_SHA256_RAW,
+            key,
+            msg,
+            sig,
+        )
+        .map_err(|_| code)
+    };
+    one(b"a", first, ErrorCode::XmldsigSignatureInvalid)?;
+    one(b"b", second, ErrorCode::WebeidSignatureInvalid)
+}
+
 #[test]
-fn pending_releases_the_value_only_when_every_check_passes() {
+fn replay_through_every_backend_gives_the_synchronous_result() {
     let sk = signer(7);
+    let key = PublicKey::from_spki_der(&p256_spki(&sk)).unwrap();
+    let sig = |m: &[u8]| -> Vec<u8> {
+        let s: p256::ecdsa::Signature = sk.sign(m);
+        s.to_bytes().to_vec()
+    };
+    let cases = [
+        (sig(b"a"), sig(b"b")),
+        (sig(b"a"), sig(b"x")),
+        (sig(b"x"), sig(b"b")),
+    ];
     for backend in crypto::backends() {
-        let mut p = Pending::new("claims", &Limits::default());
-        p.push(check(&sk, b"a", b"a", ErrorCode::XmldsigSignatureInvalid))
+        for (first, second) in &cases {
+            let sync = two_checks(*backend, &key, first, second);
+            let recorder = Recorder::provisional();
+            let replayed = block_on(replay::discharge(&recorder, *backend, || {
+                two_checks(&recorder, &key, first, second)
+            }))
             .unwrap();
-        p.push(check(&sk, b"b", b"b", ErrorCode::XmldsigSignatureInvalid))
-            .unwrap();
-        assert_eq!(p.checks().len(), 2);
-        assert_eq!(p.verify(*backend).unwrap(), "claims", "{}", backend.name());
-
-        // The second check fails: its own error comes back, not the value.
-        let mut p = Pending::new("claims", &Limits::default());
-        p.push(check(&sk, b"a", b"a", ErrorCode::XmldsigSignatureInvalid))
-            .unwrap();
-        p.push(check(
-            &sk,
-            b"tampered",
-            b"b",
-            ErrorCode::WebeidSignatureInvalid,
-        ))
-        .unwrap();
-        assert_eq!(
-            p.verify(*backend).unwrap_err().kind(),
-            ErrorCode::WebeidSignatureInvalid
-        );
-    }
-}
-
-#[test]
-fn pending_with_no_checks_is_never_verified() {
-    for backend in crypto::backends() {
-        let p = Pending::new(1, &Limits::default());
-        assert_eq!(
-            p.verify(*backend).unwrap_err().kind(),
-            ErrorCode::CryptoSignatureInvalid
-        );
-    }
-}
-
-#[test]
-fn pending_enforces_the_signature_check_limit() {
-    let sk = signer(3);
-    let mut p = Pending::new((), &Limits::default().tighten_max_signature_checks(1));
-    p.push(check(&sk, b"a", b"a", ErrorCode::CryptoSignatureInvalid))
-        .unwrap();
-    let err = p
-        .push(check(&sk, b"a", b"a", ErrorCode::CryptoSignatureInvalid))
-        .unwrap_err();
-    assert_eq!(err.code(), "crypto.checks.exceeded");
-}
-
-/// An asynchronous backend standing in for WebCrypto: it answers from a
-/// fixed verdict, so the test can prove `verify_async` obeys it.
-struct FixedAsync(bool);
-
-impl AsyncBackend for FixedAsync {
-    fn name(&self) -> &'static str {
-        "fixed"
-    }
-    async fn verify(&self, _check: &SignatureCheck) -> Result<(), Rejected> {
-        if self.0 {
-            Ok(())
-        } else {
-            Err(Rejected)
+            assert_eq!(replayed, sync, "{}", backend.name());
         }
     }
-}
-
-#[test]
-fn async_discharge_matches_sync() {
-    let sk = signer(9);
-    for backend in crypto::backends() {
-        let mut good = Pending::new("v", &Limits::default());
-        good.push(check(&sk, b"m", b"m", ErrorCode::CryptoSignatureInvalid))
-            .unwrap();
-        assert_eq!(block_on(good.verify_async(*backend)).unwrap(), "v");
-        let mut bad = Pending::new("v", &Limits::default());
-        bad.push(check(&sk, b"x", b"m", ErrorCode::CryptoSignatureInvalid))
-            .unwrap();
-        assert!(block_on(bad.verify_async(*backend)).is_err());
-    }
-    let mut p = Pending::new("v", &Limits::default());
-    p.push(check(&sk, b"m", b"m", ErrorCode::WebeidSignatureInvalid))
-        .unwrap();
     assert_eq!(
-        block_on(p.verify_async(&FixedAsync(false)))
-            .unwrap_err()
-            .kind(),
-        ErrorCode::WebeidSignatureInvalid
+        two_checks(crypto::default_backend(), &key, &cases[1].0, &cases[1].1),
+        Err(ErrorCode::WebeidSignatureInvalid)
     );
-    let mut p = Pending::new("v", &Limits::default());
-    p.push(check(&sk, b"m", b"m", ErrorCode::WebeidSignatureInvalid))
-        .unwrap();
-    assert_eq!(block_on(p.verify_async(&FixedAsync(true))).unwrap(), "v");
 }
 
 #[test]

@@ -14,6 +14,10 @@
 //! - [`Ring`] (feature `ring`, native only): ring, with RustCrypto for the
 //!   combinations ring lacks (P-521, ECDSA with SHA-512).
 //!
+//! A host that only verifies asynchronously (the browser's WebCrypto)
+//! answers a synchronous verification's checks through [`replay`], which
+//! also records the checks a verification performs (the bench floors).
+//!
 //! Error codes, in the order they are checked: `crypto.algorithm.forbidden`
 //! → `crypto.key.malformed` → `crypto.key.unsupported` → `crypto.key.mismatch`
 //! → `crypto.signature.malformed` → `crypto.signature.invalid`.
@@ -37,6 +41,7 @@ mod algorithm;
 mod check;
 mod encoding;
 mod key;
+pub mod replay;
 mod rustcrypto;
 
 /// ring's RSA verification (parameters by algorithm, key from its
@@ -70,8 +75,9 @@ mod ring;
 pub use algorithm::{Algorithm, AllowList, Curve, EcdsaEncoding, HashAlg};
 #[cfg(all(feature = "aws-lc-rs", not(target_arch = "wasm32")))]
 pub use aws_lc::AwsLc;
-pub use check::{AsyncBackend, Backend, Pending, Recorder, Rejected, SignatureCheck};
+pub use check::{Backend, Rejected, SignatureCheck};
 pub use key::{PublicKey, RSA_MAX_BITS, RSA_MIN_BITS};
+pub use replay::Recorder;
 #[cfg(all(feature = "ring", not(target_arch = "wasm32")))]
 pub use ring::Ring;
 pub use rustcrypto::RustCrypto;

@@ -3,7 +3,7 @@
 //! `AuthTokenValidatorImpl`), each check with its stable error code.
 
 use super::token::{self, SigningCertificate, UnverifiedToken, Version};
-use crate::crypto::{self, Algorithm, AllowList, Backend, Pending, PublicKey, SignatureCheck};
+use crate::crypto::{self, Algorithm, AllowList, Backend, PublicKey, SignatureCheck};
 use crate::error::{Error, ErrorCode, Result};
 use crate::identity::{Loa, System, VerifiedIdentity};
 use crate::x509::cert::{self, attr, Certificate};
@@ -233,8 +233,10 @@ pub fn verify_token_with(
     expectations: &Expectations<'_>,
     now: UnixTime,
 ) -> Result<VerifiedToken> {
-    let pending = prepare(backend, trust, token, expectations, now)?;
-    let after = pending.verify(backend)?;
+    let (after, check) = prepare(backend, trust, token, expectations, now)?;
+    backend
+        .verify(&check)
+        .map_err(|_| check.failure().clone())?;
     finish(backend, trust, after, expectations, now)
 }
 
@@ -244,7 +246,7 @@ fn prepare(
     token: &[u8],
     exp: &Expectations<'_>,
     now: UnixTime,
-) -> Result<Pending<AfterSignature>> {
+) -> Result<(AfterSignature, SignatureCheck)> {
     // The caller's side first: a verification against an unusable
     // expectation must not be attempted at all.
     check_origin(exp.origin)?;
@@ -393,17 +395,19 @@ fn prepare(
         invalid.clone(),
     )
     .map_err(|_| invalid)?;
-    let mut pending = Pending::new(
-        AfterSignature {
-            version,
-            leaf,
-            signing: t.signing_certificates,
-            intermediates,
-        },
-        &exp.limits,
-    );
-    pending.push(check)?;
-    Ok(pending)
+    if exp.limits.max_signature_checks() == 0 {
+        return Err(Error::new(
+            ErrorCode::CryptoChecksExceeded,
+            "more signature checks than the limit allows",
+        ));
+    }
+    let after = AfterSignature {
+        version,
+        leaf,
+        signing: t.signing_certificates,
+        intermediates,
+    };
+    Ok((after, check))
 }
 
 fn decode_intermediates(list: &[String], limits: &Limits) -> Result<Vec<Vec<u8>>> {

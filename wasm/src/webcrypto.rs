@@ -264,21 +264,10 @@ impl WebCrypto {
     }
 }
 
-impl crate::recording::Oracle for WebCrypto {
+/// WebCrypto answers the checks [`idbridge::crypto::replay::discharge`]
+/// records.
+impl idbridge::crypto::replay::BatchVerifier for WebCrypto {
     async fn verify_all(&self, checks: &[&SignatureCheck]) -> Vec<bool> {
         WebCrypto::verify_all(self, checks).await
-    }
-}
-
-impl idbridge::crypto::AsyncBackend for WebCrypto {
-    fn name(&self) -> &'static str {
-        "webcrypto"
-    }
-
-    async fn verify(&self, check: &SignatureCheck) -> Result<(), idbridge::crypto::Rejected> {
-        match self.verify_all(&[check]).await.first() {
-            Some(true) => Ok(()),
-            _ => Err(idbridge::crypto::Rejected),
-        }
     }
 }
