@@ -173,3 +173,186 @@ fn default_backend_is_the_measured_choice() {
     assert!(crypto::backend_by_name("rustcrypto").is_some());
     assert!(crypto::backend_by_name("openssl").is_none());
 }
+
+#[cfg(any(feature = "ed25519", not(target_arch = "wasm32")))]
+fn hex(s: &str) -> Vec<u8> {
+    (0..s.len())
+        .step_by(2)
+        .map(|i| u8::from_str_radix(&s[i..i + 2], 16).unwrap())
+        .collect()
+}
+
+/// RFC 8032 §7.1, TEST 1: secret key, public key, empty message, signature.
+#[cfg(feature = "ed25519")]
+const RFC8032_TEST1: [&str; 3] = [
+    "9d61b19deffd5a60ba844af492ec2cc44449c5697b326919703bac031cae7f60",
+    "d75a980182b10ab7d54bfed3c964073a0ee172f3daa62325af021a68f707511a",
+    "e5564300c360ac729086e2cc806e828a84877f1eb8e5d974d873e065224901555fb8821590a33bacc61e39701cf9b46bd25bf5f0595bbe24655141438e7a100b",
+];
+
+#[cfg(feature = "ed25519")]
+#[test]
+fn ed25519_known_answer_on_every_backend() {
+    let [_, public, signature] = RFC8032_TEST1;
+    // RFC 8410 §4: SPKI of id-Ed25519, parameters absent.
+    let spki = [hex("302a300506032b6570032100"), hex(public)].concat();
+    let sig = hex(signature);
+    let alg = Algorithm::from_id("ed25519").unwrap();
+    assert_eq!(alg, Algorithm::Ed25519);
+    for backend in crypto::backends() {
+        let name = backend.name();
+        crypto::verify_signature(*backend, AllowList::all(), alg, &spki, b"", &sig)
+            .unwrap_or_else(|e| panic!("{name}: {e}"));
+        let mut bad = sig.clone();
+        bad[5] ^= 1;
+        let code = |msg: &[u8], sig: &[u8]| {
+            crypto::verify_signature(*backend, AllowList::all(), alg, &spki, msg, sig)
+                .unwrap_err()
+                .code()
+        };
+        assert_eq!(code(b"", &bad), "crypto.signature.invalid", "{name}");
+        assert_eq!(code(b"x", &sig), "crypto.signature.invalid", "{name}");
+        assert_eq!(
+            code(b"", &sig[..63]),
+            "crypto.signature.malformed",
+            "{name}"
+        );
+        // S ≥ L (S + L, same residue) is refused everywhere.
+        let mut big_s = sig.clone();
+        big_s[63] |= 0xf0;
+        assert_eq!(code(b"", &big_s), "crypto.signature.invalid", "{name}");
+        // Off by default: the SAML and Web eID allow-list never holds it.
+        assert_eq!(
+            crypto::verify_signature(*backend, AllowList::default(), alg, &spki, b"", &sig)
+                .unwrap_err()
+                .code(),
+            "crypto.algorithm.forbidden"
+        );
+        // The key does not serve ECDSA, nor an ECDSA key Ed25519.
+        assert_eq!(
+            crypto::verify_signature(
+                *backend,
+                AllowList::all(),
+                Algorithm::ECDSA_P256_SHA256_RAW,
+                &spki,
+                b"",
+                &sig
+            )
+            .unwrap_err()
+            .code(),
+            "crypto.key.mismatch"
+        );
+    }
+    // RFC 8410 §3: parameters MUST be absent.
+    let with_null = [hex("302c300706032b65700500032100"), hex(public)].concat();
+    assert_eq!(
+        PublicKey::from_spki_der(&with_null).unwrap_err().code(),
+        "crypto.key.malformed"
+    );
+}
+
+/// The PKCS#8 DER of a `.pk8.pem` test key.
+#[cfg(not(target_arch = "wasm32"))]
+fn pkcs8(name: &str) -> Vec<u8> {
+    use base64::Engine as _;
+    let path = format!(
+        "{}/test-vectors/keys/{name}.pk8.pem",
+        env!("CARGO_MANIFEST_DIR")
+    );
+    let pem = std::fs::read_to_string(path).unwrap();
+    let b64: String = pem.lines().filter(|l| !l.starts_with("-----")).collect();
+    base64::engine::general_purpose::STANDARD
+        .decode(b64)
+        .unwrap()
+}
+
+#[cfg(not(target_arch = "wasm32"))]
+#[test]
+fn every_signer_signature_verifies_on_every_backend() {
+    use idbridge::crypto::{RustCryptoSigner, Signer};
+    let mut keys = vec![
+        (pkcs8("rsa2048"), "rsa-"),
+        (pkcs8("p256"), "ecdsa-p256-"),
+        (pkcs8("p384"), "ecdsa-p384-"),
+    ];
+    if cfg!(feature = "ed25519") {
+        // RFC 8410 §7: PKCS#8 of an Ed25519 key (RFC 8032 TEST 1's secret).
+        let seed = "9d61b19deffd5a60ba844af492ec2cc44449c5697b326919703bac031cae7f60";
+        keys.push((
+            [hex("302e020100300506032b657004220420"), hex(seed)].concat(),
+            "ed25519",
+        ));
+    }
+    let mut signed = 0;
+    for (der, prefix) in &keys {
+        let signer = RustCryptoSigner::from_pkcs8_der(der).unwrap();
+        let spki = signer.public_key().spki_der();
+        for alg in Algorithm::ALL {
+            let msg = format!("signed with {alg}");
+            if !alg.id().starts_with(prefix) {
+                assert_eq!(
+                    signer.sign(alg, msg.as_bytes()).unwrap_err().code(),
+                    "crypto.key.mismatch",
+                    "{alg}"
+                );
+                continue;
+            }
+            let sig = signer.sign(alg, msg.as_bytes()).unwrap();
+            signed += 1;
+            for backend in crypto::backends() {
+                crypto::verify_signature(
+                    *backend,
+                    AllowList::all(),
+                    alg,
+                    spki,
+                    msg.as_bytes(),
+                    &sig,
+                )
+                .unwrap_or_else(|e| panic!("{alg} on {}: {e}", backend.name()));
+                let e = crypto::verify_signature(
+                    *backend,
+                    AllowList::all(),
+                    alg,
+                    spki,
+                    b"another message",
+                    &sig,
+                )
+                .unwrap_err();
+                assert_eq!(e.code(), "crypto.signature.invalid", "{alg}");
+            }
+        }
+    }
+    assert_eq!(signed, 6 + 12 + usize::from(cfg!(feature = "ed25519")));
+    #[cfg(feature = "ed25519")]
+    {
+        // Ed25519 is deterministic: RFC 8032 TEST 1's signature exactly.
+        let signer = RustCryptoSigner::from_pkcs8_der(&keys[3].0).unwrap();
+        assert_eq!(
+            signer.public_key().ed25519_point().unwrap()[..],
+            hex(RFC8032_TEST1[1])
+        );
+        assert_eq!(
+            signer.sign(Algorithm::Ed25519, b"").unwrap(),
+            hex(RFC8032_TEST1[2])
+        );
+    }
+    // Policy applies to signing keys too; garbage is malformed.
+    assert_eq!(
+        RustCryptoSigner::from_pkcs8_der(&pkcs8("rsa1024"))
+            .unwrap_err()
+            .code(),
+        "crypto.key.unsupported"
+    );
+    assert_eq!(
+        RustCryptoSigner::from_pkcs8_der(&pkcs8("p521"))
+            .unwrap_err()
+            .code(),
+        "crypto.key.unsupported"
+    );
+    assert_eq!(
+        RustCryptoSigner::from_pkcs8_der(b"\x30\x00")
+            .unwrap_err()
+            .code(),
+        "crypto.key.malformed"
+    );
+}

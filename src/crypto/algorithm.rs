@@ -122,6 +122,12 @@ pub enum Algorithm {
         /// The signature encoding.
         encoding: EcdsaEncoding,
     },
+    /// Ed25519 (RFC 8032 §5.1): PureEdDSA over edwards25519, the message
+    /// signed as is, 64-byte signatures, cofactorless verification with
+    /// `S < L`. Verified with the `ed25519` feature (RustCrypto's
+    /// `ed25519-dalek`; AWS-LC and ring natively). Not in
+    /// [`AllowList::default`]: a caller opts in with [`AllowList::with`].
+    Ed25519,
 }
 
 /// The identifiers, in [`Algorithm::ALL`] order.
@@ -150,6 +156,7 @@ const IDS: [&str; Algorithm::COUNT] = [
     "ecdsa-p521-sha384-der",
     "ecdsa-p521-sha512-raw",
     "ecdsa-p521-sha512-der",
+    "ed25519",
 ];
 
 const HASHES: [HashAlg; 3] = [HashAlg::Sha256, HashAlg::Sha384, HashAlg::Sha512];
@@ -157,10 +164,11 @@ const CURVES: [Curve; 3] = [Curve::P256, Curve::P384, Curve::P521];
 
 impl Algorithm {
     /// The number of supported algorithms.
-    pub const COUNT: usize = 24;
+    pub const COUNT: usize = 25;
 
-    /// Every supported algorithm, in a fixed order (RSA PKCS#1, RSA-PSS, then
-    /// ECDSA by curve, hash and encoding).
+    /// Every supported algorithm, in a fixed order (RSA PKCS#1, RSA-PSS,
+    /// ECDSA by curve, hash and encoding, then Ed25519). New algorithms are
+    /// appended, so an index never changes.
     // Const evaluation: the indices are bounded by construction and checked at compile time.
     #[allow(clippy::indexing_slicing)]
     pub const ALL: [Algorithm; Algorithm::COUNT] = {
@@ -190,6 +198,7 @@ impl Algorithm {
             }
             c += 1;
         }
+        all[24] = Algorithm::Ed25519;
         all
     };
 
@@ -244,14 +253,17 @@ impl Algorithm {
                 };
                 6 + c * 6 + h(hash) * 2 + e
             }
+            Algorithm::Ed25519 => 24,
         }
     }
 
-    /// The hash the message is digested with.
+    /// The hash the message is digested with (Ed25519: SHA-512, inside
+    /// the signature scheme).
     pub const fn hash(self) -> HashAlg {
         match self {
             Algorithm::RsaPkcs1v15(h) | Algorithm::RsaPss(h) => h,
             Algorithm::Ecdsa { hash, .. } => hash,
+            Algorithm::Ed25519 => HashAlg::Sha512,
         }
     }
 
@@ -362,9 +374,11 @@ const ALLOW_WORDS: usize = Algorithm::COUNT.div_ceil(64);
 pub struct AllowList(Bits<ALLOW_WORDS>);
 
 impl Default for AllowList {
-    /// Every supported algorithm.
+    /// The algorithms of SAML and Web eID: every supported one but Ed25519
+    /// (which a caller adds with [`AllowList::with`]). Algorithms added for
+    /// newer schemes stay out of the default.
     fn default() -> Self {
-        AllowList::all()
+        AllowList::all().without(Algorithm::Ed25519)
     }
 }
 
@@ -428,7 +442,7 @@ mod tests {
             assert!(ids.insert(a.id()));
             assert_eq!(Algorithm::from_id(a.id()).unwrap(), *a);
         }
-        assert_eq!(ids.len(), 24);
+        assert_eq!(ids.len(), Algorithm::COUNT);
     }
 
     #[test]
@@ -451,6 +465,7 @@ mod tests {
                         "der"
                     }
                 ),
+                Algorithm::Ed25519 => "ed25519".to_string(),
             };
             assert_eq!(a.id(), expected);
         }
@@ -464,7 +479,8 @@ mod tests {
             "rsa-pkcs1v15-sha1",
             "ecdsa-p256-sha1-der",
             "hmac-sha256",
-            "ed25519",
+            "ed448",
+            "eddsa",
             "RSA-PKCS1V15-SHA256",
             "rsa-pss-sha256 ",
         ] {
@@ -479,10 +495,14 @@ mod tests {
     fn allow_list_set_operations() {
         let l = AllowList::all().without(Algorithm::RSA_PSS_SHA256);
         assert!(!l.contains(Algorithm::RSA_PSS_SHA256));
-        assert_eq!(l.iter().count(), 23);
+        assert_eq!(l.iter().count(), Algorithm::COUNT - 1);
         assert!(l.check(Algorithm::RSA_PSS_SHA256).is_err());
         assert!(AllowList::none().iter().next().is_none());
-        assert_eq!(AllowList::default(), AllowList::all());
+        // The default: the 24 algorithms of SAML and Web eID, no Ed25519.
+        let default = AllowList::default();
+        assert_eq!(default.iter().count(), 24);
+        assert!(!default.contains(Algorithm::Ed25519));
+        assert_eq!(default.with(Algorithm::Ed25519), AllowList::all());
     }
 
     #[test]

@@ -40,6 +40,7 @@ impl Backend for AwsLc {
             // aws-lc-rs reads an RSA key from its SPKI (or PKCS#1).
             Algorithm::RsaPkcs1v15(_) | Algorithm::RsaPss(_) => key.spki_der(),
             Algorithm::Ecdsa { .. } => key.ec_point().map(|(_, p)| p).ok_or(Rejected)?,
+            Algorithm::Ed25519 => key.ed25519_point().ok_or(Rejected)?,
         };
         let signature_der;
         let signature = match algorithm {
@@ -98,5 +99,6 @@ fn verification_algorithm(algorithm: Algorithm) -> &'static dyn VerificationAlgo
             (Curve::P521, HashAlg::Sha384) => &sig::ECDSA_P521_SHA384_ASN1,
             (Curve::P521, HashAlg::Sha512) => &sig::ECDSA_P521_SHA512_ASN1,
         },
+        Algorithm::Ed25519 => &sig::ED25519,
     }
 }

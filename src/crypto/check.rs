@@ -50,6 +50,16 @@ impl SignatureCheck {
                 encoding::check_rsa_signature(n, signature)?;
                 signature.to_vec()
             }
+            // RFC 8032 §5.1.7: R ‖ S, 64 bytes (S < L is the backend's check).
+            Algorithm::Ed25519 => {
+                if signature.len() != 64 {
+                    return Err(Error::new(
+                        ErrorCode::CryptoSignatureMalformed,
+                        "an Ed25519 signature is 64 bytes",
+                    ));
+                }
+                signature.to_vec()
+            }
         };
         Ok(SignatureCheck {
             algorithm,
@@ -76,13 +86,14 @@ impl SignatureCheck {
     }
 
     /// The normalized signature: for ECDSA, fixed-width `r ‖ s` with both
-    /// scalars in `[1, n-1]`; for RSA, exactly the modulus length and below it.
+    /// scalars in `[1, n-1]`; for RSA, exactly the modulus length and below
+    /// it; for Ed25519, 64 bytes.
     pub fn signature(&self) -> &[u8] {
         &self.signature
     }
 
     /// The normalized ECDSA signature re-encoded as DER (for backends that
-    /// only accept DER); `None` for RSA.
+    /// only accept DER); `None` for other algorithms.
     pub fn signature_der(&self) -> Option<Vec<u8>> {
         match self.algorithm {
             Algorithm::Ecdsa { .. } => Some(encoding::raw_to_der(&self.signature)),
