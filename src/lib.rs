@@ -12,8 +12,10 @@
 //!   a file, the network or a clock.
 //! - **Verify, then read.** Values are read only from bytes that a verified
 //!   signature covers; only a successful verification constructs a
-//!   `Verified*` value ([`crypto::Pending`] releases its value only after
-//!   every signature check passes).
+//!   `Verified*` value (a verifier returns it only after every signature
+//!   check it depends on passed; the browser's asynchronous WebCrypto answers
+//!   those checks through [`crypto::replay`], which returns only the result
+//!   of a run whose every answer was real).
 //! - **The caller's policy picks the algorithm** ([`crypto::AllowList`]).
 //! - **Bounded work** ([`Limits`]), **stable error codes** ([`ErrorCode`]),
 //!   **no panics** (`unsafe` is forbidden; `unwrap`, `expect`, `panic!` and

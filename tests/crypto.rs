@@ -1,6 +1,6 @@
-//! The crypto module's contract beyond the vectors: collect-then-discharge
-//! (`Pending`), its limits, the async path, and agreement of every backend.
-//! Every test runs through every compiled-in backend.
+//! The crypto module's contract beyond the vectors: the asynchronous path
+//! (`crypto::replay`) and agreement of every backend. Every test runs
+//! through every compiled-in backend.
 #![allow(
     clippy::unwrap_used,
     clippy::expect_used,
@@ -8,10 +8,8 @@
     clippy::indexing_slicing
 )]
 
-use idbridge::crypto::{
-    self, Algorithm, AllowList, AsyncBackend, Pending, PublicKey, Rejected, SignatureCheck,
-};
-use idbridge::{Error, ErrorCode, Limits};
+use idbridge::crypto::{self, replay, Algorithm, AllowList, PublicKey, Recorder};
+use idbridge::ErrorCode;
 use p256::ecdsa::signature::Signer;
 use std::future::Future;
 use std::pin::pin;
@@ -31,26 +29,7 @@ fn signer(seed: u8) -> p256::ecdsa::SigningKey {
     p256::ecdsa::SigningKey::from_slice(&[seed; 32]).unwrap()
 }
 
-fn check(
-    sk: &p256::ecdsa::SigningKey,
-    msg: &[u8],
-    signed: &[u8],
-    code: ErrorCode,
-) -> SignatureCheck {
-    let sig: p256::ecdsa::Signature = sk.sign(signed);
-    let key = PublicKey::from_spki_der(&p256_spki(sk)).unwrap();
-    SignatureCheck::new(
-        AllowList::all(),
-        Algorithm::ECDSA_P256_SHA256_RAW,
-        &key,
-        msg,
-        &sig.to_bytes(),
-        Error::new(code, "test check"),
-    )
-    .unwrap()
-}
-
-/// Polls a future that never waits (every backend here is synchronous).
+/// Polls a future that never waits (every verifier here is synchronous).
 fn block_on<F: Future>(f: F) -> F::Output {
     let mut f = pin!(f);
     let mut cx = Context::from_waker(Waker::noop());
@@ -60,102 +39,57 @@ fn block_on<F: Future>(f: F) -> F::Output {
     }
 }
 
+/// Two signatures, the second checked only when the first verifies: the
+/// shape of a verification whose path depends on an answer.
+fn two_checks(
+    backend: &dyn crypto::Backend,
+    key: &PublicKey,
+    first: &[u8],
+    second: &[u8],
+) -> Result<(), ErrorCode> {
+    let one = |msg: &[u8], sig: &[u8], code| {
+        crypto::verify_with_key(
+            backend,
+            AllowList::all(),
+            Algorithm::ECDSA_P256_SHA256_RAW,
+            key,
+            msg,
+            sig,
+        )
+        .map_err(|_| code)
+    };
+    one(b"a", first, ErrorCode::XmldsigSignatureInvalid)?;
+    one(b"b", second, ErrorCode::WebeidSignatureInvalid)
+}
+
 #[test]
-fn pending_releases_the_value_only_when_every_check_passes() {
+fn replay_through_every_backend_gives_the_synchronous_result() {
     let sk = signer(7);
+    let key = PublicKey::from_spki_der(&p256_spki(&sk)).unwrap();
+    let sig = |m: &[u8]| -> Vec<u8> {
+        let s: p256::ecdsa::Signature = sk.sign(m);
+        s.to_bytes().to_vec()
+    };
+    let cases = [
+        (sig(b"a"), sig(b"b")),
+        (sig(b"a"), sig(b"x")),
+        (sig(b"x"), sig(b"b")),
+    ];
     for backend in crypto::backends() {
-        let mut p = Pending::new("claims", &Limits::default());
-        p.push(check(&sk, b"a", b"a", ErrorCode::XmldsigSignatureInvalid))
+        for (first, second) in &cases {
+            let sync = two_checks(*backend, &key, first, second);
+            let recorder = Recorder::provisional();
+            let replayed = block_on(replay::discharge(&recorder, *backend, || {
+                two_checks(&recorder, &key, first, second)
+            }))
             .unwrap();
-        p.push(check(&sk, b"b", b"b", ErrorCode::XmldsigSignatureInvalid))
-            .unwrap();
-        assert_eq!(p.checks().len(), 2);
-        assert_eq!(p.verify(*backend).unwrap(), "claims", "{}", backend.name());
-
-        // The second check fails: its own error comes back, not the value.
-        let mut p = Pending::new("claims", &Limits::default());
-        p.push(check(&sk, b"a", b"a", ErrorCode::XmldsigSignatureInvalid))
-            .unwrap();
-        p.push(check(
-            &sk,
-            b"tampered",
-            b"b",
-            ErrorCode::WebeidSignatureInvalid,
-        ))
-        .unwrap();
-        assert_eq!(
-            p.verify(*backend).unwrap_err().kind(),
-            ErrorCode::WebeidSignatureInvalid
-        );
-    }
-}
-
-#[test]
-fn pending_with_no_checks_is_never_verified() {
-    for backend in crypto::backends() {
-        let p = Pending::new(1, &Limits::default());
-        assert_eq!(
-            p.verify(*backend).unwrap_err().kind(),
-            ErrorCode::CryptoSignatureInvalid
-        );
-    }
-}
-
-#[test]
-fn pending_enforces_the_signature_check_limit() {
-    let sk = signer(3);
-    let mut p = Pending::new((), &Limits::default().tighten_max_signature_checks(1));
-    p.push(check(&sk, b"a", b"a", ErrorCode::CryptoSignatureInvalid))
-        .unwrap();
-    let err = p
-        .push(check(&sk, b"a", b"a", ErrorCode::CryptoSignatureInvalid))
-        .unwrap_err();
-    assert_eq!(err.code(), "crypto.checks.exceeded");
-}
-
-/// An asynchronous backend standing in for WebCrypto: it answers from a
-/// fixed verdict, so the test can prove `verify_async` obeys it.
-struct FixedAsync(bool);
-
-impl AsyncBackend for FixedAsync {
-    fn name(&self) -> &'static str {
-        "fixed"
-    }
-    async fn verify(&self, _check: &SignatureCheck) -> Result<(), Rejected> {
-        if self.0 {
-            Ok(())
-        } else {
-            Err(Rejected)
+            assert_eq!(replayed, sync, "{}", backend.name());
         }
     }
-}
-
-#[test]
-fn async_discharge_matches_sync() {
-    let sk = signer(9);
-    for backend in crypto::backends() {
-        let mut good = Pending::new("v", &Limits::default());
-        good.push(check(&sk, b"m", b"m", ErrorCode::CryptoSignatureInvalid))
-            .unwrap();
-        assert_eq!(block_on(good.verify_async(*backend)).unwrap(), "v");
-        let mut bad = Pending::new("v", &Limits::default());
-        bad.push(check(&sk, b"x", b"m", ErrorCode::CryptoSignatureInvalid))
-            .unwrap();
-        assert!(block_on(bad.verify_async(*backend)).is_err());
-    }
-    let mut p = Pending::new("v", &Limits::default());
-    p.push(check(&sk, b"m", b"m", ErrorCode::WebeidSignatureInvalid))
-        .unwrap();
     assert_eq!(
-        block_on(p.verify_async(&FixedAsync(false)))
-            .unwrap_err()
-            .kind(),
-        ErrorCode::WebeidSignatureInvalid
+        two_checks(crypto::default_backend(), &key, &cases[1].0, &cases[1].1),
+        Err(ErrorCode::WebeidSignatureInvalid)
     );
-    let mut p = Pending::new("v", &Limits::default());
-    p.push(check(&sk, b"m", b"m", ErrorCode::WebeidSignatureInvalid))
-        .unwrap();
-    assert_eq!(block_on(p.verify_async(&FixedAsync(true))).unwrap(), "v");
 }
 
 #[test]
@@ -238,4 +172,187 @@ fn default_backend_is_the_measured_choice() {
     }
     assert!(crypto::backend_by_name("rustcrypto").is_some());
     assert!(crypto::backend_by_name("openssl").is_none());
+}
+
+#[cfg(any(feature = "ed25519", not(target_arch = "wasm32")))]
+fn hex(s: &str) -> Vec<u8> {
+    (0..s.len())
+        .step_by(2)
+        .map(|i| u8::from_str_radix(&s[i..i + 2], 16).unwrap())
+        .collect()
+}
+
+/// RFC 8032 §7.1, TEST 1: secret key, public key, empty message, signature.
+#[cfg(feature = "ed25519")]
+const RFC8032_TEST1: [&str; 3] = [
+    "9d61b19deffd5a60ba844af492ec2cc44449c5697b326919703bac031cae7f60",
+    "d75a980182b10ab7d54bfed3c964073a0ee172f3daa62325af021a68f707511a",
+    "e5564300c360ac729086e2cc806e828a84877f1eb8e5d974d873e065224901555fb8821590a33bacc61e39701cf9b46bd25bf5f0595bbe24655141438e7a100b",
+];
+
+#[cfg(feature = "ed25519")]
+#[test]
+fn ed25519_known_answer_on_every_backend() {
+    let [_, public, signature] = RFC8032_TEST1;
+    // RFC 8410 §4: SPKI of id-Ed25519, parameters absent.
+    let spki = [hex("302a300506032b6570032100"), hex(public)].concat();
+    let sig = hex(signature);
+    let alg = Algorithm::from_id("ed25519").unwrap();
+    assert_eq!(alg, Algorithm::Ed25519);
+    for backend in crypto::backends() {
+        let name = backend.name();
+        crypto::verify_signature(*backend, AllowList::all(), alg, &spki, b"", &sig)
+            .unwrap_or_else(|e| panic!("{name}: {e}"));
+        let mut bad = sig.clone();
+        bad[5] ^= 1;
+        let code = |msg: &[u8], sig: &[u8]| {
+            crypto::verify_signature(*backend, AllowList::all(), alg, &spki, msg, sig)
+                .unwrap_err()
+                .code()
+        };
+        assert_eq!(code(b"", &bad), "crypto.signature.invalid", "{name}");
+        assert_eq!(code(b"x", &sig), "crypto.signature.invalid", "{name}");
+        assert_eq!(
+            code(b"", &sig[..63]),
+            "crypto.signature.malformed",
+            "{name}"
+        );
+        // S ≥ L (S + L, same residue) is refused everywhere.
+        let mut big_s = sig.clone();
+        big_s[63] |= 0xf0;
+        assert_eq!(code(b"", &big_s), "crypto.signature.invalid", "{name}");
+        // Off by default: the SAML and Web eID allow-list never holds it.
+        assert_eq!(
+            crypto::verify_signature(*backend, AllowList::default(), alg, &spki, b"", &sig)
+                .unwrap_err()
+                .code(),
+            "crypto.algorithm.forbidden"
+        );
+        // The key does not serve ECDSA, nor an ECDSA key Ed25519.
+        assert_eq!(
+            crypto::verify_signature(
+                *backend,
+                AllowList::all(),
+                Algorithm::ECDSA_P256_SHA256_RAW,
+                &spki,
+                b"",
+                &sig
+            )
+            .unwrap_err()
+            .code(),
+            "crypto.key.mismatch"
+        );
+    }
+    // RFC 8410 §3: parameters MUST be absent.
+    let with_null = [hex("302c300706032b65700500032100"), hex(public)].concat();
+    assert_eq!(
+        PublicKey::from_spki_der(&with_null).unwrap_err().code(),
+        "crypto.key.malformed"
+    );
+}
+
+/// The PKCS#8 DER of a `.pk8.pem` test key.
+#[cfg(not(target_arch = "wasm32"))]
+fn pkcs8(name: &str) -> Vec<u8> {
+    use base64::Engine as _;
+    let path = format!(
+        "{}/test-vectors/keys/{name}.pk8.pem",
+        env!("CARGO_MANIFEST_DIR")
+    );
+    let pem = std::fs::read_to_string(path).unwrap();
+    let b64: String = pem.lines().filter(|l| !l.starts_with("-----")).collect();
+    base64::engine::general_purpose::STANDARD
+        .decode(b64)
+        .unwrap()
+}
+
+#[cfg(not(target_arch = "wasm32"))]
+#[test]
+fn every_signer_signature_verifies_on_every_backend() {
+    use idbridge::crypto::{RustCryptoSigner, Signer};
+    let mut keys = vec![
+        (pkcs8("rsa2048"), "rsa-"),
+        (pkcs8("p256"), "ecdsa-p256-"),
+        (pkcs8("p384"), "ecdsa-p384-"),
+    ];
+    if cfg!(feature = "ed25519") {
+        // RFC 8410 §7: PKCS#8 of an Ed25519 key (RFC 8032 TEST 1's secret).
+        let seed = "9d61b19deffd5a60ba844af492ec2cc44449c5697b326919703bac031cae7f60";
+        keys.push((
+            [hex("302e020100300506032b657004220420"), hex(seed)].concat(),
+            "ed25519",
+        ));
+    }
+    let mut signed = 0;
+    for (der, prefix) in &keys {
+        let signer = RustCryptoSigner::from_pkcs8_der(der).unwrap();
+        let spki = signer.public_key().spki_der();
+        for alg in Algorithm::ALL {
+            let msg = format!("signed with {alg}");
+            if !alg.id().starts_with(prefix) {
+                assert_eq!(
+                    signer.sign(alg, msg.as_bytes()).unwrap_err().code(),
+                    "crypto.key.mismatch",
+                    "{alg}"
+                );
+                continue;
+            }
+            let sig = signer.sign(alg, msg.as_bytes()).unwrap();
+            signed += 1;
+            for backend in crypto::backends() {
+                crypto::verify_signature(
+                    *backend,
+                    AllowList::all(),
+                    alg,
+                    spki,
+                    msg.as_bytes(),
+                    &sig,
+                )
+                .unwrap_or_else(|e| panic!("{alg} on {}: {e}", backend.name()));
+                let e = crypto::verify_signature(
+                    *backend,
+                    AllowList::all(),
+                    alg,
+                    spki,
+                    b"another message",
+                    &sig,
+                )
+                .unwrap_err();
+                assert_eq!(e.code(), "crypto.signature.invalid", "{alg}");
+            }
+        }
+    }
+    assert_eq!(signed, 6 + 12 + usize::from(cfg!(feature = "ed25519")));
+    #[cfg(feature = "ed25519")]
+    {
+        // Ed25519 is deterministic: RFC 8032 TEST 1's signature exactly.
+        let signer = RustCryptoSigner::from_pkcs8_der(&keys[3].0).unwrap();
+        assert_eq!(
+            signer.public_key().ed25519_point().unwrap()[..],
+            hex(RFC8032_TEST1[1])
+        );
+        assert_eq!(
+            signer.sign(Algorithm::Ed25519, b"").unwrap(),
+            hex(RFC8032_TEST1[2])
+        );
+    }
+    // Policy applies to signing keys too; garbage is malformed.
+    assert_eq!(
+        RustCryptoSigner::from_pkcs8_der(&pkcs8("rsa1024"))
+            .unwrap_err()
+            .code(),
+        "crypto.key.unsupported"
+    );
+    assert_eq!(
+        RustCryptoSigner::from_pkcs8_der(&pkcs8("p521"))
+            .unwrap_err()
+            .code(),
+        "crypto.key.unsupported"
+    );
+    assert_eq!(
+        RustCryptoSigner::from_pkcs8_der(b"\x30\x00")
+            .unwrap_err()
+            .code(),
+        "crypto.key.malformed"
+    );
 }

@@ -10,7 +10,11 @@ use crate::error::{Error, ErrorCode, Result};
 use core::fmt;
 
 /// A hash function of the SHA-2 family.
+///
+/// `#[non_exhaustive]`: hashes are added as verifiers need them (SHA-3 for
+/// Smart-ID), so a `match` outside this crate needs a wildcard arm.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub enum HashAlg {
     /// SHA-256 (FIPS 180-4).
     Sha256,
@@ -51,7 +55,12 @@ impl HashAlg {
 }
 
 /// A NIST prime curve.
+///
+/// `#[non_exhaustive]`: curves are added as verifiers need them (brainpool
+/// for ICAO and IT-Wallet), so a `match` outside this crate needs a
+/// wildcard arm.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub enum Curve {
     /// P-256 (secp256r1, prime256v1).
     P256,
@@ -92,7 +101,12 @@ pub enum EcdsaEncoding {
 }
 
 /// A signature algorithm: key type, hash and, for ECDSA, the signature encoding.
+///
+/// `#[non_exhaustive]`: algorithms are added as verifiers need them; the
+/// [`AllowList`] grows with [`Algorithm::COUNT`], and a `match` outside
+/// this crate needs a wildcard arm.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub enum Algorithm {
     /// RSASSA-PKCS1-v1_5 (RFC 8017 §8.2), keys of 2048 to 8192 bits.
     RsaPkcs1v15(HashAlg),
@@ -108,6 +122,12 @@ pub enum Algorithm {
         /// The signature encoding.
         encoding: EcdsaEncoding,
     },
+    /// Ed25519 (RFC 8032 §5.1): PureEdDSA over edwards25519, the message
+    /// signed as is, 64-byte signatures, cofactorless verification with
+    /// `S < L`. Verified with the `ed25519` feature (RustCrypto's
+    /// `ed25519-dalek`; AWS-LC and ring natively). Not in
+    /// [`AllowList::default`]: a caller opts in with [`AllowList::with`].
+    Ed25519,
 }
 
 /// The identifiers, in [`Algorithm::ALL`] order.
@@ -136,6 +156,7 @@ const IDS: [&str; Algorithm::COUNT] = [
     "ecdsa-p521-sha384-der",
     "ecdsa-p521-sha512-raw",
     "ecdsa-p521-sha512-der",
+    "ed25519",
 ];
 
 const HASHES: [HashAlg; 3] = [HashAlg::Sha256, HashAlg::Sha384, HashAlg::Sha512];
@@ -143,10 +164,11 @@ const CURVES: [Curve; 3] = [Curve::P256, Curve::P384, Curve::P521];
 
 impl Algorithm {
     /// The number of supported algorithms.
-    pub const COUNT: usize = 24;
+    pub const COUNT: usize = 25;
 
-    /// Every supported algorithm, in a fixed order (RSA PKCS#1, RSA-PSS, then
-    /// ECDSA by curve, hash and encoding).
+    /// Every supported algorithm, in a fixed order (RSA PKCS#1, RSA-PSS,
+    /// ECDSA by curve, hash and encoding, then Ed25519). New algorithms are
+    /// appended, so an index never changes.
     // Const evaluation: the indices are bounded by construction and checked at compile time.
     #[allow(clippy::indexing_slicing)]
     pub const ALL: [Algorithm; Algorithm::COUNT] = {
@@ -176,6 +198,7 @@ impl Algorithm {
             }
             c += 1;
         }
+        all[24] = Algorithm::Ed25519;
         all
     };
 
@@ -230,14 +253,17 @@ impl Algorithm {
                 };
                 6 + c * 6 + h(hash) * 2 + e
             }
+            Algorithm::Ed25519 => 24,
         }
     }
 
-    /// The hash the message is digested with.
+    /// The hash the message is digested with (Ed25519: SHA-512, inside
+    /// the signature scheme).
     pub const fn hash(self) -> HashAlg {
         match self {
             Algorithm::RsaPkcs1v15(h) | Algorithm::RsaPss(h) => h,
             Algorithm::Ecdsa { hash, .. } => hash,
+            Algorithm::Ed25519 => HashAlg::Sha512,
         }
     }
 
@@ -276,7 +302,67 @@ impl fmt::Display for Algorithm {
     }
 }
 
+/// A fixed-width bitset of `WORDS` 64-bit words: bit `i` is bit `i % 64` of
+/// word `i / 64`. Its `const fn`s take indices below `64 * WORDS` (callers
+/// pass [`Algorithm::index`], below [`Algorithm::COUNT`]); a larger index
+/// is ignored, never a panic.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+struct Bits<const WORDS: usize>([u64; WORDS]);
+
+impl<const WORDS: usize> Bits<WORDS> {
+    const EMPTY: Self = Bits([0; WORDS]);
+
+    /// Bits `0..n` set.
+    const fn first(n: usize) -> Self {
+        let mut bits = Self::EMPTY;
+        let mut i = 0;
+        while i < n {
+            bits = bits.with(i);
+            i += 1;
+        }
+        bits
+    }
+
+    const fn with(self, i: usize) -> Self {
+        let mut words = self.0;
+        if i / 64 < WORDS {
+            // Bounded by the test above.
+            #[allow(clippy::indexing_slicing)]
+            {
+                words[i / 64] |= 1u64 << (i % 64);
+            }
+        }
+        Bits(words)
+    }
+
+    const fn without(self, i: usize) -> Self {
+        let mut words = self.0;
+        if i / 64 < WORDS {
+            // Bounded by the test above.
+            #[allow(clippy::indexing_slicing)]
+            {
+                words[i / 64] &= !(1u64 << (i % 64));
+            }
+        }
+        Bits(words)
+    }
+
+    const fn contains(self, i: usize) -> bool {
+        // Bounded by the test before the index.
+        #[allow(clippy::indexing_slicing)]
+        {
+            i / 64 < WORDS && self.0[i / 64] & (1u64 << (i % 64)) != 0
+        }
+    }
+}
+
+/// The words an [`AllowList`] needs: one bit per [`Algorithm::ALL`] entry.
+const ALLOW_WORDS: usize = Algorithm::COUNT.div_ceil(64);
+
 /// The set of algorithms a caller accepts.
+///
+/// A bitset over [`Algorithm::index`] whose width follows
+/// [`Algorithm::COUNT`], so adding algorithms never caps it.
 ///
 /// ```
 /// use idbridge::crypto::{Algorithm, AllowList};
@@ -285,41 +371,43 @@ impl fmt::Display for Algorithm {
 /// assert!(!only_es384.contains(Algorithm::RSA_PSS_SHA256));
 /// ```
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
-pub struct AllowList(u32);
+pub struct AllowList(Bits<ALLOW_WORDS>);
 
 impl Default for AllowList {
-    /// Every supported algorithm.
+    /// The algorithms of SAML and Web eID: every supported one but Ed25519
+    /// (which a caller adds with [`AllowList::with`]). Algorithms added for
+    /// newer schemes stay out of the default.
     fn default() -> Self {
-        AllowList::all()
+        AllowList::all().without(Algorithm::Ed25519)
     }
 }
 
 impl AllowList {
     /// Every supported algorithm.
     pub const fn all() -> Self {
-        AllowList((1u32 << Algorithm::COUNT) - 1)
+        AllowList(Bits::first(Algorithm::COUNT))
     }
 
     /// No algorithm at all.
     pub const fn none() -> Self {
-        AllowList(0)
+        AllowList(Bits::EMPTY)
     }
 
     /// This list plus `alg`.
     #[must_use]
     pub const fn with(self, alg: Algorithm) -> Self {
-        AllowList(self.0 | (1u32 << alg.index()))
+        AllowList(self.0.with(alg.index()))
     }
 
     /// This list without `alg`.
     #[must_use]
     pub const fn without(self, alg: Algorithm) -> Self {
-        AllowList(self.0 & !(1u32 << alg.index()))
+        AllowList(self.0.without(alg.index()))
     }
 
     /// Whether `alg` is allowed.
     pub const fn contains(self, alg: Algorithm) -> bool {
-        self.0 & (1u32 << alg.index()) != 0
+        self.0.contains(alg.index())
     }
 
     /// The allowed algorithms, in [`Algorithm::ALL`] order.
@@ -354,7 +442,7 @@ mod tests {
             assert!(ids.insert(a.id()));
             assert_eq!(Algorithm::from_id(a.id()).unwrap(), *a);
         }
-        assert_eq!(ids.len(), 24);
+        assert_eq!(ids.len(), Algorithm::COUNT);
     }
 
     #[test]
@@ -377,6 +465,7 @@ mod tests {
                         "der"
                     }
                 ),
+                Algorithm::Ed25519 => "ed25519".to_string(),
             };
             assert_eq!(a.id(), expected);
         }
@@ -390,7 +479,8 @@ mod tests {
             "rsa-pkcs1v15-sha1",
             "ecdsa-p256-sha1-der",
             "hmac-sha256",
-            "ed25519",
+            "ed448",
+            "eddsa",
             "RSA-PKCS1V15-SHA256",
             "rsa-pss-sha256 ",
         ] {
@@ -405,9 +495,44 @@ mod tests {
     fn allow_list_set_operations() {
         let l = AllowList::all().without(Algorithm::RSA_PSS_SHA256);
         assert!(!l.contains(Algorithm::RSA_PSS_SHA256));
-        assert_eq!(l.iter().count(), 23);
+        assert_eq!(l.iter().count(), Algorithm::COUNT - 1);
         assert!(l.check(Algorithm::RSA_PSS_SHA256).is_err());
         assert!(AllowList::none().iter().next().is_none());
-        assert_eq!(AllowList::default(), AllowList::all());
+        // The default: the 24 algorithms of SAML and Web eID, no Ed25519.
+        let default = AllowList::default();
+        assert_eq!(default.iter().count(), 24);
+        assert!(!default.contains(Algorithm::Ed25519));
+        assert_eq!(default.with(Algorithm::Ed25519), AllowList::all());
+    }
+
+    #[test]
+    fn allow_list_is_as_wide_as_the_table() {
+        const { assert!(ALLOW_WORDS * 64 >= Algorithm::COUNT) };
+        assert_eq!(AllowList::all().iter().count(), Algorithm::COUNT);
+        for a in Algorithm::ALL {
+            assert!(AllowList::none().with(a).contains(a));
+            assert_eq!(AllowList::none().with(a).iter().collect::<Vec<_>>(), [a]);
+            assert!(!AllowList::all().without(a).contains(a));
+        }
+    }
+
+    /// A table past 64 (and past 128) algorithms: the bitset the allow-list
+    /// is made of, at the width such a table would give it.
+    #[test]
+    fn bits_past_64_work() {
+        const COUNT: usize = 130;
+        type Wide = Bits<{ COUNT.div_ceil(64) }>;
+        const ALL: Wide = Wide::first(COUNT);
+        for i in 0..COUNT {
+            assert!(ALL.contains(i), "{i}");
+            let one = Wide::EMPTY.with(i);
+            assert!((0..COUNT).all(|j| one.contains(j) == (i == j)), "{i}");
+            let rest = ALL.without(i);
+            assert!((0..COUNT).all(|j| rest.contains(j) == (i != j)), "{i}");
+        }
+        // Out of range: ignored, never a panic.
+        assert!(!ALL.contains(192));
+        assert_eq!(ALL.with(192), ALL);
+        assert!(!Wide::first(COUNT).contains(COUNT));
     }
 }

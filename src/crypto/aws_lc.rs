@@ -6,15 +6,22 @@ use super::check::{Backend, Rejected, SignatureCheck};
 use aws_lc_rs::signature::{
     self as sig, ParsedPublicKey, UnparsedPublicKey, VerificationAlgorithm,
 };
+use std::collections::HashMap;
+use std::sync::{LazyLock, RwLock};
 
-/// A key as AWS-LC holds it, for the one algorithm it was first used with.
-/// Building it (the RSA Montgomery context, the EC point's decoding and
-/// validation) costs about 10% of an RSA-2048 verification; a key that
-/// lives in a `Trust` pays it once.
-pub(crate) struct Parsed {
-    algorithm: Algorithm,
-    key: ParsedPublicKey,
-}
+/// Keys as AWS-LC holds them, by SPKI, each with the algorithms it was
+/// parsed for. Building one (the RSA Montgomery context, the EC point's
+/// decoding and validation) costs about 10% of an RSA-2048 verification;
+/// a key that verifies again (a `Trust`'s keys, on every Response) pays it
+/// once per process. The cache belongs to this backend: the neutral
+/// [`PublicKey`](super::PublicKey) holds no backend state.
+type Cache = HashMap<Box<[u8]>, Vec<(Algorithm, ParsedPublicKey)>>;
+
+/// Past this many keys the cache restarts (a server sees a new user key
+/// per Web eID token).
+const MAX_CACHED_KEYS: usize = 256;
+
+static CACHE: LazyLock<RwLock<Cache>> = LazyLock::new(Default::default);
 
 /// AWS-LC through `aws-lc-rs`.
 #[derive(Clone, Copy, Debug, Default)]
@@ -33,6 +40,7 @@ impl Backend for AwsLc {
             // aws-lc-rs reads an RSA key from its SPKI (or PKCS#1).
             Algorithm::RsaPkcs1v15(_) | Algorithm::RsaPss(_) => key.spki_der(),
             Algorithm::Ecdsa { .. } => key.ec_point().map(|(_, p)| p).ok_or(Rejected)?,
+            Algorithm::Ed25519 => key.ed25519_point().ok_or(Rejected)?,
         };
         let signature_der;
         let signature = match algorithm {
@@ -42,17 +50,33 @@ impl Backend for AwsLc {
             }
             _ => check.signature(),
         };
-        let cached = key.aws_lc_cache().get_or_init(|| {
-            ParsedPublicKey::new(alg, key_bytes)
-                .ok()
-                .map(|key| Parsed { algorithm, key })
-        });
-        match cached {
-            Some(p) if p.algorithm == algorithm => p.key.verify_sig(check.message(), signature),
-            // The same key with another algorithm (rare): parse per call.
-            _ => UnparsedPublicKey::new(alg, key_bytes).verify(check.message(), signature),
+        let (spki, message) = (key.spki_der(), check.message());
+        let verify = |p: &ParsedPublicKey| p.verify_sig(message, signature).map_err(|_| Rejected);
+        if let Ok(cache) = CACHE.read() {
+            let hit = cache
+                .get(spki)
+                .and_then(|keys| keys.iter().find(|(a, _)| *a == algorithm));
+            if let Some((_, parsed)) = hit {
+                return verify(parsed);
+            }
         }
-        .map_err(|_| Rejected)
+        let Ok(parsed) = ParsedPublicKey::new(alg, key_bytes) else {
+            // AWS-LC refuses the key: its own per-call path decides.
+            return UnparsedPublicKey::new(alg, key_bytes)
+                .verify(message, signature)
+                .map_err(|_| Rejected);
+        };
+        let answer = verify(&parsed);
+        if let Ok(mut cache) = CACHE.write() {
+            if cache.len() >= MAX_CACHED_KEYS && !cache.contains_key(spki) {
+                cache.clear();
+            }
+            let keys = cache.entry(spki.into()).or_default();
+            if keys.iter().all(|(a, _)| *a != algorithm) {
+                keys.push((algorithm, parsed));
+            }
+        }
+        answer
     }
 }
 
@@ -75,5 +99,6 @@ fn verification_algorithm(algorithm: Algorithm) -> &'static dyn VerificationAlgo
             (Curve::P521, HashAlg::Sha384) => &sig::ECDSA_P521_SHA384_ASN1,
             (Curve::P521, HashAlg::Sha512) => &sig::ECDSA_P521_SHA512_ASN1,
         },
+        Algorithm::Ed25519 => &sig::ED25519,
     }
 }

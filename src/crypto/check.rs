@@ -1,12 +1,8 @@
-//! Collect, then discharge: how a verification releases a verified value.
+//! One signature check, validated once in shared code, and the [`Backend`]
+//! trait that does its arithmetic.
 //!
-//! A verifier does all of its parsing and policy checks first and collects
-//! the signature checks its result depends on into a [`Pending`] value. A
-//! [`Backend`] (or an [`AsyncBackend`], such as the browser's WebCrypto)
-//! then runs them, and only when every check has passed does `Pending`
-//! release the value. No code path hands out the value early: the field is
-//! private and the only ways out are [`Pending::verify`] and
-//! [`Pending::verify_async`].
+//! Verifiers call a backend synchronously; an asynchronous host (the
+//! browser's WebCrypto) answers through [`super::replay`].
 
 use super::algorithm::{Algorithm, AllowList};
 use super::encoding;
@@ -54,6 +50,16 @@ impl SignatureCheck {
                 encoding::check_rsa_signature(n, signature)?;
                 signature.to_vec()
             }
+            // RFC 8032 §5.1.7: R ‖ S, 64 bytes (S < L is the backend's check).
+            Algorithm::Ed25519 => {
+                if signature.len() != 64 {
+                    return Err(Error::new(
+                        ErrorCode::CryptoSignatureMalformed,
+                        "an Ed25519 signature is 64 bytes",
+                    ));
+                }
+                signature.to_vec()
+            }
         };
         Ok(SignatureCheck {
             algorithm,
@@ -80,13 +86,14 @@ impl SignatureCheck {
     }
 
     /// The normalized signature: for ECDSA, fixed-width `r ‖ s` with both
-    /// scalars in `[1, n-1]`; for RSA, exactly the modulus length and below it.
+    /// scalars in `[1, n-1]`; for RSA, exactly the modulus length and below
+    /// it; for Ed25519, 64 bytes.
     pub fn signature(&self) -> &[u8] {
         &self.signature
     }
 
     /// The normalized ECDSA signature re-encoded as DER (for backends that
-    /// only accept DER); `None` for RSA.
+    /// only accept DER); `None` for other algorithms.
     pub fn signature_der(&self) -> Option<Vec<u8>> {
         match self.algorithm {
             Algorithm::Ecdsa { .. } => Some(encoding::raw_to_der(&self.signature)),
@@ -117,181 +124,4 @@ pub trait Backend: Send + Sync {
 
     /// Verifies one check.
     fn verify(&self, check: &SignatureCheck) -> core::result::Result<(), Rejected>;
-}
-
-/// Runs signature arithmetic asynchronously (for example with WebCrypto).
-/// Every [`Backend`] is also an `AsyncBackend`.
-#[allow(async_fn_in_trait)] // single-threaded hosts (wasm32) are the use
-pub trait AsyncBackend {
-    /// A short name for reports.
-    fn name(&self) -> &'static str;
-
-    /// Verifies one check.
-    async fn verify(&self, check: &SignatureCheck) -> core::result::Result<(), Rejected>;
-}
-
-/// A backend that verifies with another and keeps every check it is given:
-/// run a verification through it to learn the signature checks that
-/// verification makes (the *floor* a verification is measured against, in
-/// `idbridge bench` and the browser harness).
-///
-/// ```
-/// # fn spki() -> Vec<u8> { include_bytes!("../../test-vectors/keys/p256.spki.der").to_vec() }
-/// use idbridge::crypto::{self, Algorithm, AllowList, Backend, PublicKey, Recorder, SignatureCheck};
-/// use idbridge::{Error, ErrorCode};
-///
-/// let key = PublicKey::from_spki_der(&spki())?;
-/// let check = SignatureCheck::new(
-///     AllowList::all(),
-///     Algorithm::ECDSA_P256_SHA256_RAW,
-///     &key,
-///     b"message",
-///     &[1; 64],
-///     Error::new(ErrorCode::CryptoSignatureInvalid, "bad"),
-/// )?;
-/// let recorder = Recorder::new(crypto::default_backend());
-/// assert!(recorder.verify(&check).is_err()); // the inner backend's answer
-/// assert_eq!(recorder.into_checks().len(), 1);
-/// # Ok::<(), Error>(())
-/// ```
-pub struct Recorder<'b> {
-    inner: &'b dyn Backend,
-    seen: std::sync::Mutex<Vec<SignatureCheck>>,
-}
-
-impl core::fmt::Debug for Recorder<'_> {
-    fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
-        f.debug_struct("Recorder")
-            .field("inner", &self.inner.name())
-            .finish_non_exhaustive()
-    }
-}
-
-impl<'b> Recorder<'b> {
-    /// Records the checks given to `inner`.
-    pub fn new(inner: &'b dyn Backend) -> Self {
-        Recorder {
-            inner,
-            seen: std::sync::Mutex::new(Vec::new()),
-        }
-    }
-
-    /// The checks seen, in order.
-    pub fn into_checks(self) -> Vec<SignatureCheck> {
-        self.seen
-            .into_inner()
-            .unwrap_or_else(std::sync::PoisonError::into_inner)
-    }
-}
-
-impl Backend for Recorder<'_> {
-    fn name(&self) -> &'static str {
-        self.inner.name()
-    }
-
-    fn verify(&self, check: &SignatureCheck) -> core::result::Result<(), Rejected> {
-        self.seen
-            .lock()
-            .unwrap_or_else(std::sync::PoisonError::into_inner)
-            .push(check.clone());
-        self.inner.verify(check)
-    }
-}
-
-impl<B: Backend + ?Sized> AsyncBackend for B {
-    fn name(&self) -> &'static str {
-        Backend::name(self)
-    }
-
-    async fn verify(&self, check: &SignatureCheck) -> core::result::Result<(), Rejected> {
-        Backend::verify(self, check)
-    }
-}
-
-/// A value that is released only after all of its signature checks pass.
-///
-/// ```
-/// # fn spki() -> Vec<u8> { include_bytes!("../../test-vectors/keys/p256.spki.der").to_vec() }
-/// use idbridge::crypto::{self, Algorithm, AllowList, Pending, PublicKey, SignatureCheck};
-/// use idbridge::{Error, ErrorCode, Limits};
-///
-/// let key = PublicKey::from_spki_der(&spki())?;
-/// let mut pending = Pending::new("the claims", &Limits::default());
-/// let zero_sig = [0u8; 64];
-/// let check = SignatureCheck::new(AllowList::all(), Algorithm::ECDSA_P256_SHA256_RAW, &key,
-///     b"message", &zero_sig, Error::new(ErrorCode::CryptoSignatureInvalid, "bad"));
-/// // r = s = 0 never reaches a backend (CVE-2022-21449):
-/// assert_eq!(check.unwrap_err().code(), "crypto.signature.malformed");
-/// // With no checks collected, verification refuses to release the value.
-/// assert!(pending.verify(crypto::default_backend()).is_err());
-/// # Ok::<(), idbridge::Error>(())
-/// ```
-#[derive(Debug)]
-#[must_use = "a Pending value is released only by verify() or verify_async()"]
-pub struct Pending<T> {
-    checks: Vec<SignatureCheck>,
-    max_checks: usize,
-    value: T,
-}
-
-impl<T> Pending<T> {
-    /// Holds `value` until the checks pushed onto it pass.
-    pub fn new(value: T, limits: &crate::Limits) -> Self {
-        Pending {
-            checks: Vec::new(),
-            max_checks: limits.max_signature_checks(),
-            value,
-        }
-    }
-
-    /// Adds a check; more than the limit's signature checks is an error.
-    pub fn push(&mut self, check: SignatureCheck) -> Result<()> {
-        if self.checks.len() >= self.max_checks {
-            return Err(Error::new(
-                ErrorCode::CryptoChecksExceeded,
-                "more signature checks than the limit allows",
-            ));
-        }
-        self.checks.push(check);
-        Ok(())
-    }
-
-    /// The collected checks, in the order they will run.
-    pub fn checks(&self) -> &[SignatureCheck] {
-        &self.checks
-    }
-
-    fn refuse_empty(&self) -> Result<()> {
-        if self.checks.is_empty() {
-            // A value with nothing to verify is never "verified".
-            return Err(Error::new(
-                ErrorCode::CryptoSignatureInvalid,
-                "no signature check was collected",
-            ));
-        }
-        Ok(())
-    }
-
-    /// Runs every check with `backend` (in order, stopping at the first
-    /// failure) and releases the value only if all pass.
-    pub fn verify(self, backend: &dyn Backend) -> Result<T> {
-        self.refuse_empty()?;
-        for check in &self.checks {
-            if backend.verify(check).is_err() {
-                return Err(check.on_failure.clone());
-            }
-        }
-        Ok(self.value)
-    }
-
-    /// As [`Pending::verify`], with an asynchronous backend.
-    pub async fn verify_async<B: AsyncBackend + ?Sized>(self, backend: &B) -> Result<T> {
-        self.refuse_empty()?;
-        for check in &self.checks {
-            if backend.verify(check).await.is_err() {
-                return Err(check.on_failure.clone());
-            }
-        }
-        Ok(self.value)
-    }
 }

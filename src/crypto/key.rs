@@ -16,6 +16,9 @@ const ID_EC_PUBLIC_KEY: ObjectIdentifier = ObjectIdentifier::new_unwrap("1.2.840
 const SECP256R1: ObjectIdentifier = ObjectIdentifier::new_unwrap("1.2.840.10045.3.1.7");
 const SECP384R1: ObjectIdentifier = ObjectIdentifier::new_unwrap("1.3.132.0.34");
 const SECP521R1: ObjectIdentifier = ObjectIdentifier::new_unwrap("1.3.132.0.35");
+/// RFC 8410 §3: id-Ed25519.
+#[cfg(feature = "ed25519")]
+const ID_ED25519: ObjectIdentifier = ObjectIdentifier::new_unwrap("1.3.101.112");
 
 /// The smallest RSA modulus accepted, in bits.
 pub const RSA_MIN_BITS: usize = 2048;
@@ -26,6 +29,11 @@ const RSA_MAX_EXPONENT: u64 = (1 << 33) - 1;
 
 /// A validated public key.
 ///
+/// Backend-neutral: it holds the key's parts and the SPKI it was parsed
+/// from, nothing of any backend (a backend that gains from preparing a key
+/// once keeps its own cache, as the AWS-LC backend does). Equality is
+/// the SPKI's.
+///
 /// ```
 /// # fn spki() -> Vec<u8> { include_bytes!("../../test-vectors/keys/p256.spki.der").to_vec() }
 /// use idbridge::crypto::{Curve, PublicKey};
@@ -33,25 +41,11 @@ const RSA_MAX_EXPONENT: u64 = (1 << 33) - 1;
 /// assert_eq!(key.ec_point().map(|(c, _)| c), Some(Curve::P256));
 /// # Ok::<(), idbridge::Error>(())
 /// ```
-#[derive(Clone)]
+#[derive(Clone, PartialEq, Eq)]
 pub struct PublicKey {
     inner: Inner,
     spki: Vec<u8>,
-    /// The AWS-LC form of the key, built on its first verification and
-    /// shared by clones (a `Trust`'s keys are parsed once per process, not
-    /// once per signature).
-    #[cfg(all(feature = "aws-lc-rs", not(target_arch = "wasm32")))]
-    aws_lc: std::sync::Arc<std::sync::OnceLock<Option<super::aws_lc::Parsed>>>,
 }
-
-/// Equality is the key's: the SPKI it was parsed from.
-impl PartialEq for PublicKey {
-    fn eq(&self, other: &Self) -> bool {
-        self.inner == other.inner && self.spki == other.spki
-    }
-}
-
-impl Eq for PublicKey {}
 
 #[derive(Clone, PartialEq, Eq)]
 enum Inner {
@@ -67,6 +61,9 @@ enum Inner {
         /// SEC 1 uncompressed: 0x04 ‖ X ‖ Y.
         point: Vec<u8>,
     },
+    /// RFC 8032 §5.1.2: the encoded point, 32 bytes.
+    #[cfg_attr(not(feature = "ed25519"), allow(dead_code))]
+    Ed25519 { point: [u8; 32] },
 }
 
 impl core::fmt::Debug for PublicKey {
@@ -74,6 +71,7 @@ impl core::fmt::Debug for PublicKey {
         match &self.inner {
             Inner::Rsa { bits, .. } => write!(f, "PublicKey(RSA-{bits})"),
             Inner::Ec { curve, .. } => write!(f, "PublicKey(EC {curve:?})"),
+            Inner::Ed25519 { .. } => write!(f, "PublicKey(Ed25519)"),
         }
     }
 }
@@ -95,7 +93,9 @@ impl PublicKey {
     ///   not on its curve.
     /// - `crypto.key.unsupported`: an RSA modulus outside 2048–8192 bits or
     ///   an exponent that is even, below 3 or at least 2^33; an EC curve
-    ///   other than P-256, P-384, P-521; another key type.
+    ///   other than P-256, P-384, P-521; another key type (Ed25519 is
+    ///   accepted with the `ed25519` feature: RFC 8410, parameters absent,
+    ///   a 32-byte point that decodes).
     pub fn from_spki_der(der: &[u8]) -> Result<Self> {
         let spki = spki::SubjectPublicKeyInfoRef::from_der(der)
             .map_err(|_| malformed("not a DER SubjectPublicKeyInfo"))?;
@@ -114,21 +114,19 @@ impl PublicKey {
         } else if oid == ID_EC_PUBLIC_KEY {
             let curve = named_curve(spki.algorithm.parameters)?;
             parse_ec_point(curve, key_bytes)?
+        } else if is_ed25519(oid) {
+            // RFC 8410 §3: "the parameters MUST be absent".
+            if spki.algorithm.parameters.is_some() {
+                return Err(malformed("id-Ed25519 parameters must be absent"));
+            }
+            parse_ed25519(key_bytes)?
         } else {
             return Err(unsupported("the key type is neither RSA nor a NIST curve"));
         };
         Ok(PublicKey {
             inner,
             spki: der.to_vec(),
-            #[cfg(all(feature = "aws-lc-rs", not(target_arch = "wasm32")))]
-            aws_lc: Default::default(),
         })
-    }
-
-    /// The cached AWS-LC form of this key.
-    #[cfg(all(feature = "aws-lc-rs", not(target_arch = "wasm32")))]
-    pub(crate) fn aws_lc_cache(&self) -> &std::sync::OnceLock<Option<super::aws_lc::Parsed>> {
-        &self.aws_lc
     }
 
     /// The SPKI DER this key was parsed from.
@@ -140,7 +138,7 @@ impl PublicKey {
     pub fn rsa_components(&self) -> Option<(&[u8], &[u8])> {
         match &self.inner {
             Inner::Rsa { n, e, .. } => Some((n, e)),
-            Inner::Ec { .. } => None,
+            _ => None,
         }
     }
 
@@ -148,7 +146,7 @@ impl PublicKey {
     pub fn rsa_bits(&self) -> Option<usize> {
         match &self.inner {
             Inner::Rsa { bits, .. } => Some(*bits),
-            Inner::Ec { .. } => None,
+            _ => None,
         }
     }
 
@@ -156,7 +154,15 @@ impl PublicKey {
     pub fn ec_point(&self) -> Option<(Curve, &[u8])> {
         match &self.inner {
             Inner::Ec { curve, point } => Some((*curve, point)),
-            Inner::Rsa { .. } => None,
+            _ => None,
+        }
+    }
+
+    /// The encoded point of an Ed25519 key (RFC 8032 §5.1.2).
+    pub fn ed25519_point(&self) -> Option<&[u8; 32]> {
+        match &self.inner {
+            Inner::Ed25519 { point } => Some(point),
+            _ => None,
         }
     }
 
@@ -165,6 +171,7 @@ impl PublicKey {
         let ok = match (&self.inner, alg) {
             (Inner::Rsa { .. }, Algorithm::RsaPkcs1v15(_) | Algorithm::RsaPss(_)) => true,
             (Inner::Ec { curve, .. }, Algorithm::Ecdsa { curve: want, .. }) => *curve == want,
+            (Inner::Ed25519 { .. }, Algorithm::Ed25519) => true,
             _ => false,
         };
         if ok {
@@ -231,6 +238,33 @@ fn bit_len(be: &[u8]) -> usize {
             (rest - 1) * 8 + (8 - top.leading_zeros() as usize)
         }
     }
+}
+
+#[cfg(feature = "ed25519")]
+fn is_ed25519(oid: ObjectIdentifier) -> bool {
+    oid == ID_ED25519
+}
+
+/// Without the `ed25519` feature an Ed25519 key is another key type.
+#[cfg(not(feature = "ed25519"))]
+fn is_ed25519(_: ObjectIdentifier) -> bool {
+    false
+}
+
+#[cfg(feature = "ed25519")]
+fn parse_ed25519(bytes: &[u8]) -> Result<Inner> {
+    let point: [u8; 32] = bytes
+        .try_into()
+        .map_err(|_| malformed("an Ed25519 key is 32 bytes"))?;
+    // RFC 8032 §5.1.3: the point must decode.
+    ed25519_dalek::VerifyingKey::from_bytes(&point)
+        .map_err(|_| malformed("the Ed25519 point does not decode"))?;
+    Ok(Inner::Ed25519 { point })
+}
+
+#[cfg(not(feature = "ed25519"))]
+fn parse_ed25519(_: &[u8]) -> Result<Inner> {
+    Err(unsupported("the key type is neither RSA nor a NIST curve"))
 }
 
 fn parse_ec_point(curve: Curve, bytes: &[u8]) -> Result<Inner> {

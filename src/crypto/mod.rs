@@ -14,6 +14,13 @@
 //! - [`Ring`] (feature `ring`, native only): ring, with RustCrypto for the
 //!   combinations ring lacks (P-521, ECDSA with SHA-512).
 //!
+//! Signing with caller-held keys (native): [`Signer`], implemented by
+//! [`RustCryptoSigner`] for PKCS#8 RSA, P-256, P-384 and Ed25519 keys.
+//!
+//! A host that only verifies asynchronously (the browser's WebCrypto)
+//! answers a synchronous verification's checks through [`replay`], which
+//! also records the checks a verification performs (the bench floors).
+//!
 //! Error codes, in the order they are checked: `crypto.algorithm.forbidden`
 //! → `crypto.key.malformed` → `crypto.key.unsupported` → `crypto.key.mismatch`
 //! → `crypto.signature.malformed` → `crypto.signature.invalid`.
@@ -38,7 +45,10 @@ mod check;
 mod encoding;
 pub(crate) mod jwa;
 mod key;
+pub mod replay;
 mod rustcrypto;
+#[cfg(not(target_arch = "wasm32"))]
+mod signer;
 
 /// ring's RSA verification (parameters by algorithm, key from its
 /// components). (aws-lc-rs shares the API; its backend caches parsed keys.)
@@ -54,7 +64,7 @@ macro_rules! ring_api_rsa_verify {
             Algorithm::RsaPss(HashAlg::Sha256) => &sig::RSA_PSS_2048_8192_SHA256,
             Algorithm::RsaPss(HashAlg::Sha384) => &sig::RSA_PSS_2048_8192_SHA384,
             Algorithm::RsaPss(HashAlg::Sha512) => &sig::RSA_PSS_2048_8192_SHA512,
-            Algorithm::Ecdsa { .. } => return Err(Rejected),
+            Algorithm::Ecdsa { .. } | Algorithm::Ed25519 => return Err(Rejected),
         };
         let (n, e) = check.key().rsa_components().ok_or(Rejected)?;
         sig::RsaPublicKeyComponents { n, e }
@@ -71,11 +81,14 @@ mod ring;
 pub use algorithm::{Algorithm, AllowList, Curve, EcdsaEncoding, HashAlg};
 #[cfg(all(feature = "aws-lc-rs", not(target_arch = "wasm32")))]
 pub use aws_lc::AwsLc;
-pub use check::{AsyncBackend, Backend, Pending, Recorder, Rejected, SignatureCheck};
+pub use check::{Backend, Rejected, SignatureCheck};
 pub use key::{PublicKey, RSA_MAX_BITS, RSA_MIN_BITS};
+pub use replay::Recorder;
 #[cfg(all(feature = "ring", not(target_arch = "wasm32")))]
 pub use ring::Ring;
 pub use rustcrypto::RustCrypto;
+#[cfg(not(target_arch = "wasm32"))]
+pub use signer::{RustCryptoSigner, Signer};
 
 use crate::error::{Error, ErrorCode, Result};
 

@@ -36,6 +36,12 @@ impl Backend for Ring {
                     .verify(msg, &der)
                     .map_err(|_| Rejected)
             }
+            Algorithm::Ed25519 => {
+                let point = check.key().ed25519_point().ok_or(Rejected)?;
+                UnparsedPublicKey::new(&sig::ED25519, point)
+                    .verify(msg, check.signature())
+                    .map_err(|_| Rejected)
+            }
         }
     }
 }

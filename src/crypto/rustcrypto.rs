@@ -1,7 +1,7 @@
 //! The pure-Rust backend (RustCrypto): complete, and the one wasm32 uses.
 //!
 //! RSA: RFC 8017 §8.2.2 (PKCS#1 v1.5) and §8.1.2 (PSS, salt length = hash
-//! length). ECDSA: FIPS 186-5 §6.4.2 over the prehash; a digest shorter than
+//! length). Ed25519: RFC 8032 §5.1.7 (`ed25519-dalek`, feature `ed25519`). ECDSA: FIPS 186-5 §6.4.2 over the prehash; a digest shorter than
 //! half the field (SHA-256 on P-521) is left-padded with zeros, which leaves
 //! its integer value, and so the signature equation, unchanged.
 
@@ -23,8 +23,26 @@ impl Backend for RustCrypto {
             Algorithm::RsaPkcs1v15(h) => rsa_verify(check, h, false),
             Algorithm::RsaPss(h) => rsa_verify(check, h, true),
             Algorithm::Ecdsa { curve, hash, .. } => ecdsa_verify(check, curve, hash),
+            Algorithm::Ed25519 => ed25519_verify(check),
         }
     }
+}
+
+/// RFC 8032 §5.1.7, cofactorless (`[S]B = R + [k]A`, compared as encodings,
+/// as AWS-LC and ring do), `S < L`.
+#[cfg(feature = "ed25519")]
+fn ed25519_verify(check: &SignatureCheck) -> Result<(), Rejected> {
+    use ed25519_dalek::Verifier as _;
+    let point = check.key().ed25519_point().ok_or(Rejected)?;
+    let key = ed25519_dalek::VerifyingKey::from_bytes(point).map_err(|_| Rejected)?;
+    let sig = ed25519_dalek::Signature::from_slice(check.signature()).map_err(|_| Rejected)?;
+    key.verify(check.message(), &sig).map_err(|_| Rejected)
+}
+
+/// Without the `ed25519` feature no Ed25519 key parses, so no check reaches here.
+#[cfg(not(feature = "ed25519"))]
+fn ed25519_verify(_: &SignatureCheck) -> Result<(), Rejected> {
+    Err(Rejected)
 }
 
 fn rsa_verify(check: &SignatureCheck, hash: HashAlg, pss: bool) -> Result<(), Rejected> {

@@ -7,8 +7,9 @@ use super::checks::{
 };
 use super::token::{SigningCertificate, Version};
 use super::{identity, Anchors};
-use crate::crypto::{self, AllowList, Backend, Pending};
+use crate::crypto::{self, AllowList, Backend, SignatureCheck};
 use crate::error::Result;
+use crate::error::{Error, ErrorCode};
 use crate::identity::VerifiedIdentity;
 use crate::x509::cert::Certificate;
 use crate::x509::ocsp::OcspPolicy;
@@ -171,19 +172,21 @@ pub fn verify_token_with(
     now: UnixTime,
 ) -> Result<VerifiedToken> {
     let anchors = trust.as_ref();
-    let pending = prepare(backend, anchors, token, expectations, now)?;
-    let after = pending.verify(backend)?;
+    let (after, check) = prepare(backend, anchors, token, expectations, now)?;
+    backend
+        .verify(&check)
+        .map_err(|_| check.failure().clone())?;
     finish(backend, anchors, after, expectations, now)
 }
 
-/// Every step up to the token signature, which it leaves pending.
+/// Every step up to the token signature, which it returns unchecked.
 fn prepare(
     backend: &dyn Backend,
     anchors: &Anchors,
     token: &[u8],
     exp: &Expectations<'_>,
     now: UnixTime,
-) -> Result<Pending<AfterSignature>> {
+) -> Result<(AfterSignature, SignatureCheck)> {
     expectations::check(exp.origin, exp.nonce, anchors)?;
     let t = token_format::parse(token, &exp.limits)?; // S1-S9
     purpose::check(&t.leaf)?; // S10
@@ -199,17 +202,19 @@ fn prepare(
         now,
     )?; // S15
     let check = signature::check(&t, exp)?; // S16-S18
-    let mut pending = Pending::new(
-        AfterSignature {
-            version: t.version,
-            leaf: t.leaf,
-            signing: t.signing,
-            intermediates: t.intermediates,
-        },
-        &exp.limits,
-    );
-    pending.push(check)?;
-    Ok(pending)
+    if exp.limits.max_signature_checks() == 0 {
+        return Err(Error::new(
+            ErrorCode::CryptoChecksExceeded,
+            "more signature checks than the limit allows",
+        ));
+    }
+    let after = AfterSignature {
+        version: t.version,
+        leaf: t.leaf,
+        signing: t.signing,
+        intermediates: t.intermediates,
+    };
+    Ok((after, check))
 }
 
 /// The steps after the token signature, then the identity.

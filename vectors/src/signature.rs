@@ -28,15 +28,19 @@ pub(crate) fn run(job: &Job<'_>, backend: &'static dyn Backend) -> Result<Outcom
         .and_then(Value::as_str)
         .ok_or("context.signature must be a string")
         .and_then(|h| from_hex(h).ok_or("context.signature must be lowercase hex"))?;
+    // The kind's algorithms are the 24 of `AllowList::default()` (the
+    // contract lists them; `ed25519` is forbidden here).
     let allowed = match job.context.get("allowed") {
-        None => AllowList::all(),
+        None => AllowList::default(),
         Some(Value::Array(ids)) => {
             let mut list = AllowList::none();
             for id in ids {
                 let id = id.as_str().ok_or("context.allowed must list strings")?;
                 // An id idbridge does not support can never be allowed.
                 if let Ok(alg) = Algorithm::from_id(id) {
-                    list = list.with(alg);
+                    if AllowList::default().contains(alg) {
+                        list = list.with(alg);
+                    }
                 }
             }
             list

@@ -49,13 +49,17 @@ pub use verify::{
 };
 pub use webcrypto::WebCrypto;
 
-use idbridge::crypto::Algorithm;
+use idbridge::crypto::AllowList;
 use wasm_bindgen::prelude::*;
 
 /// The supported signature algorithm ids.
 #[wasm_bindgen(unchecked_return_type = "SignatureAlgorithm[]")]
 pub fn algorithms() -> Vec<String> {
-    Algorithm::ALL.iter().map(|a| a.id().to_string()).collect()
+    // The default allow-list's: the package verifies no Ed25519.
+    AllowList::default()
+        .iter()
+        .map(|a| a.id().to_string())
+        .collect()
 }
 
 /// Every stable error code this build can return.

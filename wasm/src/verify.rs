@@ -393,19 +393,26 @@ impl SignatureCall {
         signature: &[u8],
         allowed: Option<Vec<String>>,
     ) -> Result<SignatureCall, JsValue> {
+        // The package's algorithms: those of `AllowList::default()` (the ids
+        // `algorithms()` lists; Ed25519 is not among them).
+        let supported = crypto::AllowList::default();
         let allowed = match allowed {
-            None => crypto::AllowList::all(),
+            None => supported,
             Some(ids) => {
                 let mut list = crypto::AllowList::none();
                 for id in &ids {
                     // An id the caller allows must exist: a typo would
                     // otherwise silently narrow (or widen) the list.
-                    list = list.with(crypto::Algorithm::from_id(id).map_err(|_| {
-                        js_error(
-                            "config.invalid",
-                            &format!("unknown algorithm {id:?} in allowed"),
-                        )
-                    })?);
+                    let alg = crypto::Algorithm::from_id(id)
+                        .ok()
+                        .filter(|a| supported.contains(*a))
+                        .ok_or_else(|| {
+                            js_error(
+                                "config.invalid",
+                                &format!("unknown algorithm {id:?} in allowed"),
+                            )
+                        })?;
+                    list = list.with(alg);
                 }
                 list
             }
@@ -448,7 +455,7 @@ thread_local! {
 /// lacks). `algorithm` is an idbridge id (`"rsa-pss-sha256"`,
 /// `"ecdsa-p384-sha384-raw"`…; see `algorithms()`), `spkiDer` the key as
 /// DER SubjectPublicKeyInfo, `allowed` the caller's allow-list (default:
-/// every supported algorithm). Resolves to `undefined`; rejects with an
+/// every algorithm `algorithms()` lists). Resolves to `undefined`; rejects with an
 /// `IdbridgeError` (`crypto.signature.invalid`, `crypto.key.mismatch`…).
 #[wasm_bindgen(js_name = verifySignature, unchecked_return_type = "Promise<void>")]
 pub fn verify_signature(

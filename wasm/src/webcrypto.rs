@@ -92,11 +92,12 @@ pub fn available() -> bool {
     subtle().is_some()
 }
 
-fn hash_name(h: HashAlg) -> &'static str {
+fn hash_name(h: HashAlg) -> Option<&'static str> {
     match h {
-        HashAlg::Sha256 => "SHA-256",
-        HashAlg::Sha384 => "SHA-384",
-        HashAlg::Sha512 => "SHA-512",
+        HashAlg::Sha256 => Some("SHA-256"),
+        HashAlg::Sha384 => Some("SHA-384"),
+        HashAlg::Sha512 => Some("SHA-512"),
+        _ => None,
     }
 }
 
@@ -109,15 +110,16 @@ fn object(entries: &[(&str, JsValue)]) -> Object {
     o
 }
 
-/// `importKey`'s algorithm for `alg`.
-fn import_params(alg: Algorithm) -> Object {
-    match alg {
+/// `importKey`'s algorithm for `alg`; `None` for an algorithm this table
+/// does not map (the WASM backend verifies it).
+fn import_params(alg: Algorithm) -> Option<Object> {
+    Some(match alg {
         Algorithm::RsaPkcs1v15(h) => object(&[
             ("name", "RSASSA-PKCS1-v1_5".into()),
-            ("hash", hash_name(h).into()),
+            ("hash", hash_name(h)?.into()),
         ]),
         Algorithm::RsaPss(h) => {
-            object(&[("name", "RSA-PSS".into()), ("hash", hash_name(h).into())])
+            object(&[("name", "RSA-PSS".into()), ("hash", hash_name(h)?.into())])
         }
         Algorithm::Ecdsa { curve, .. } => object(&[
             ("name", "ECDSA".into()),
@@ -127,16 +129,18 @@ fn import_params(alg: Algorithm) -> Object {
                     Curve::P256 => "P-256",
                     Curve::P384 => "P-384",
                     Curve::P521 => "P-521",
+                    _ => return None,
                 }
                 .into(),
             ),
         ]),
-    }
+        _ => return None,
+    })
 }
 
-/// `verify`'s algorithm for `alg`.
-fn verify_params(alg: Algorithm) -> Object {
-    match alg {
+/// `verify`'s algorithm for `alg`; `None` as for [`import_params`].
+fn verify_params(alg: Algorithm) -> Option<Object> {
+    Some(match alg {
         Algorithm::RsaPkcs1v15(_) => object(&[("name", "RSASSA-PKCS1-v1_5".into())]),
         // RFC 8017 §9.1 as idbridge profiles it: salt length = hash length.
         Algorithm::RsaPss(h) => object(&[
@@ -144,26 +148,20 @@ fn verify_params(alg: Algorithm) -> Object {
             ("saltLength", JsValue::from_f64(h.output_len() as f64)),
         ]),
         Algorithm::Ecdsa { hash, .. } => {
-            object(&[("name", "ECDSA".into()), ("hash", hash_name(hash).into())])
+            object(&[("name", "ECDSA".into()), ("hash", hash_name(hash)?.into())])
         }
-    }
+        _ => return None,
+    })
 }
 
 /// What a key import depends on: the import algorithm and the SPKI. (For
 /// ECDSA the hash is a `verify` parameter, so one import serves all three.)
 fn import_id(check: &SignatureCheck) -> Vec<u8> {
-    let tag: &[u8] = match check.algorithm() {
-        Algorithm::RsaPkcs1v15(h) => match h {
-            HashAlg::Sha256 => b"pkcs1-256",
-            HashAlg::Sha384 => b"pkcs1-384",
-            HashAlg::Sha512 => b"pkcs1-512",
-        },
-        Algorithm::RsaPss(h) => match h {
-            HashAlg::Sha256 => b"pss-256",
-            HashAlg::Sha384 => b"pss-384",
-            HashAlg::Sha512 => b"pss-512",
-        },
+    let alg = check.algorithm();
+    let tag: &[u8] = match alg {
         Algorithm::Ecdsa { .. } => b"ecdsa",
+        // RSA: the hash is an import parameter; the algorithm's id names both.
+        _ => alg.id().as_bytes(),
     };
     let mut id = Vec::with_capacity(tag.len() + 1 + check.key().spki_der().len());
     id.extend_from_slice(tag);
@@ -198,11 +196,12 @@ impl WebCrypto {
         if let Some(p) = keys.get(&id) {
             return Some(p.clone());
         }
+        let params = import_params(check.algorithm())?;
         let promise = subtle
             .import_key(
                 "spki",
                 &Uint8Array::from(check.key().spki_der()),
-                &import_params(check.algorithm()),
+                &params,
                 false,
                 &Array::of1(&JsValue::from_str("verify")),
             )
@@ -237,7 +236,7 @@ impl WebCrypto {
                 let key = key.as_ref()?;
                 subtle
                     .verify(
-                        &verify_params(check.algorithm()),
+                        &verify_params(check.algorithm())?,
                         key,
                         &Uint8Array::from(check.signature()),
                         &Uint8Array::from(check.message()),
@@ -265,21 +264,10 @@ impl WebCrypto {
     }
 }
 
-impl crate::recording::Oracle for WebCrypto {
+/// WebCrypto answers the checks [`idbridge::crypto::replay::discharge`]
+/// records.
+impl idbridge::crypto::replay::BatchVerifier for WebCrypto {
     async fn verify_all(&self, checks: &[&SignatureCheck]) -> Vec<bool> {
         WebCrypto::verify_all(self, checks).await
-    }
-}
-
-impl idbridge::crypto::AsyncBackend for WebCrypto {
-    fn name(&self) -> &'static str {
-        "webcrypto"
-    }
-
-    async fn verify(&self, check: &SignatureCheck) -> Result<(), idbridge::crypto::Rejected> {
-        match self.verify_all(&[check]).await.first() {
-            Some(true) => Ok(()),
-            _ => Err(idbridge::crypto::Rejected),
-        }
     }
 }
