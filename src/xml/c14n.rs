@@ -508,6 +508,9 @@ impl<'o: 'a, 'a, 'i: 'a> Canonicalizer<'o, 'a, 'i> {
         if prefix != Some("xml") {
             self.consider(prefix, namespace.unwrap_or_default());
         }
+        // The prefix of the previous attribute and its namespace, once
+        // checked and considered: attributes often share one prefix.
+        let mut previous: Option<(&'i str, &'a str)> = None;
         for attribute in node.attributes() {
             let (qname, prefix) = attribute_qname(&attribute, node)?;
             self.charge(1 + qname.len());
@@ -516,11 +519,16 @@ impl<'o: 'a, 'a, 'i: 'a> Canonicalizer<'o, 'a, 'i> {
                 None if namespace.is_empty() => {}
                 Some("xml") if namespace == XML_NAMESPACE => {}
                 Some(p)
+                    if previous.is_some_and(|(q, u)| {
+                        lex(p, q) == Ordering::Equal && lex(namespace, u) == Ordering::Equal
+                    }) => {}
+                Some(p)
                     if !namespace.is_empty()
                         && p != "xml"
                         && self.in_scope.get(&Some(p)) == Some(&namespace) =>
                 {
-                    self.consider(Some(p), namespace)
+                    self.consider(Some(p), namespace);
+                    previous = Some((p, namespace));
                 }
                 _ => return Err(inconsistent()),
             }
