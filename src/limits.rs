@@ -27,6 +27,7 @@ pub struct Limits {
     max_xml_depth: usize,
     max_xml_attributes: usize,
     max_xml_namespaces: usize,
+    max_xml_namespaces_in_scope: usize,
     max_chain_len: usize,
     max_signature_checks: usize,
 }
@@ -63,7 +64,8 @@ impl Limits {
     /// The defaults: 5 MiB of input (a SAML POST body), Web eID tokens of
     /// 100 to 10,000 bytes, JSON nested at most 32 deep, 100,000 XML nodes,
     /// XML 64 deep with 64 attributes and 32 namespace declarations on an
-    /// element, chains of at most 8 certificates, 16 signature checks.
+    /// element and 64 namespaces in scope of one, chains of at most 8
+    /// certificates, 16 signature checks.
     pub const DEFAULT: Limits = Limits {
         max_input_bytes: 5 * 1024 * 1024,
         max_token_bytes: 10_000,
@@ -73,6 +75,7 @@ impl Limits {
         max_xml_depth: 64,
         max_xml_attributes: 64,
         max_xml_namespaces: 32,
+        max_xml_namespaces_in_scope: 64,
         max_chain_len: 8,
         max_signature_checks: 16,
     };
@@ -98,6 +101,10 @@ limit_accessors! {
     max_xml_attributes, tighten_max_xml_attributes;
     /// The most namespace declarations on one XML element.
     max_xml_namespaces, tighten_max_xml_namespaces;
+    /// The most namespaces in scope of one XML element (declared on it or
+    /// on an ancestor, each prefix once). The XML parser resolves a prefix
+    /// by searching this list, so it bounds the work per name.
+    max_xml_namespaces_in_scope, tighten_max_xml_namespaces_in_scope;
     /// The longest certificate chain, end entity and anchor included.
     max_chain_len, tighten_max_chain_len;
     /// The most signature checks one verification may collect.

@@ -325,11 +325,27 @@ fn when_namespace_copies_explode_then_limits_exceeded() {
         parse_code(&doc)
     });
     assert_eq!(code, "xml.limits.exceeded");
-    // A few such leaves are fine.
+    // Since issue 20 the namespaces in scope of an element are bounded
+    // (`max_xml_namespaces_in_scope`, 64): 2,000 in scope are refused
+    // whatever the leaves; two levels of 31 and a few such leaves are fine.
     let doc = format!(
         "{text}{}{}",
         "<leaf xmlns:z='urn:z'/>".repeat(10),
         "</e>".repeat(63)
+    );
+    assert_eq!(parse_code(&doc), "xml.limits.exceeded");
+    let two: String = (0..2)
+        .map(|level| {
+            let d: String = (0..31)
+                .map(|i| format!(" xmlns:l{level}p{i}='urn:x'"))
+                .collect();
+            format!("<e{d}>")
+        })
+        .collect();
+    let doc = format!(
+        "{two}{}{}",
+        "<leaf xmlns:z='urn:z'/>".repeat(10),
+        "</e>".repeat(2)
     );
     assert_eq!(parse_code(&doc), "ok");
 }

@@ -16,6 +16,7 @@
 use crate::{Error, ErrorCode, Result};
 use core::cmp::Ordering;
 use roxmltree::{Node, NodeId, NodeType};
+use std::collections::{HashMap, HashSet};
 
 /// Where canonical bytes go: a `Vec<u8>`, or a hasher (so the bytes stream
 /// straight into the digest).
@@ -82,6 +83,27 @@ pub(crate) fn canonicalize(
     options: &Options<'_>,
     out: &mut dyn Sink,
 ) -> Result<()> {
+    run(apex, options, out).0
+}
+
+/// The work [`canonicalize`] does on `apex`, in units that each cost O(1):
+/// a node visited, an attribute, a namespace declaration examined, a
+/// prefix looked up, a namespace node considered for rendering, and every
+/// byte read from the source or written out. Canonicalization is linear:
+/// this count is at most a small constant times the input's size, whatever
+/// its shape (`tests/xml_dos.rs` proves it on the adversarial shapes of
+/// issue 20).
+#[cfg_attr(not(test), allow(dead_code))] // tests, and tests/xml_dos.rs
+pub(crate) fn work(apex: Node<'_, '_>, options: &Options<'_>) -> Result<u64> {
+    struct Discard;
+    impl Sink for Discard {
+        fn write(&mut self, _: &[u8]) {}
+    }
+    let (result, work) = run(apex, options, &mut Discard);
+    result.map(|()| work)
+}
+
+fn run(apex: Node<'_, '_>, options: &Options<'_>, out: &mut dyn Sink) -> (Result<()>, u64) {
     let mut writer = Writer::new(out);
     let mut canon = Canonicalizer::new(options);
     let result = if options.exclude == Some(apex.id()) {
@@ -97,7 +119,7 @@ pub(crate) fn canonicalize(
         }
     };
     writer.flush();
-    result
+    (result, canon.work.saturating_add(writer.written))
 }
 
 /// Convenience: the canonical bytes in a Vec.
@@ -111,6 +133,8 @@ pub(crate) fn to_vec(apex: Node<'_, '_>, options: &Options<'_>) -> Result<Vec<u8
 struct Writer<'s> {
     buffer: Vec<u8>,
     sink: &'s mut dyn Sink,
+    /// Bytes written so far (the work counter's share of the output).
+    written: u64,
 }
 
 const BUFFER: usize = 8 * 1024;
@@ -120,12 +144,14 @@ impl<'s> Writer<'s> {
         Writer {
             buffer: Vec::with_capacity(BUFFER),
             sink,
+            written: 0,
         }
     }
 
     fn push(&mut self, bytes: &[u8]) {
         if bytes.len() >= BUFFER {
             self.flush();
+            self.written = self.written.saturating_add(bytes.len() as u64);
             self.sink.write(bytes);
             return;
         }
@@ -145,6 +171,7 @@ impl<'s> Writer<'s> {
 
     fn flush(&mut self) {
         if !self.buffer.is_empty() {
+            self.written = self.written.saturating_add(self.buffer.len() as u64);
             self.sink.write(&self.buffer);
             self.buffer.clear();
         }
@@ -230,7 +257,7 @@ impl<'s> Writer<'s> {
 struct Open<'a, 'i> {
     node: Node<'a, 'i>,
     qname: &'i str,
-    /// `rendered.len()` before this element's namespace declarations.
+    /// `undo.len()` before this element's namespace changes.
     mark: usize,
 }
 
@@ -242,27 +269,106 @@ struct Attr<'a, 'i> {
     value: &'a str,
 }
 
+/// A prefix: `None` is the default namespace.
+type Prefix<'a> = Option<&'a str>;
+
+/// A change to [`Canonicalizer::in_scope`] or [`Canonicalizer::rendered`],
+/// undone when the element that made it is closed.
+enum Undo<'a> {
+    InScope(Prefix<'a>, Option<&'a str>),
+    Rendered(Prefix<'a>, Option<(&'a str, u64)>),
+}
+
+/// Linear by construction (issue 20): each namespace declaration is
+/// examined once, where it is made (the apex's whole in-scope list once);
+/// a prefix is resolved by one hash lookup in `in_scope`; whether a
+/// namespace node was rendered by an output ancestor is one lookup in
+/// `rendered`, and whether the current element already renders it is a
+/// generation number, not a scan. Both maps change only where a
+/// declaration is made or rendered, and the changes are undone from a log
+/// when the element closes.
 struct Canonicalizer<'o, 'a, 'i> {
     options: &'o Options<'o>,
-    /// The namespace declarations written so far by the open elements:
-    /// (prefix, URI), `None` the default namespace, an empty URI
-    /// `xmlns=""`. The nearest one for a prefix is the last one.
-    rendered: Vec<(Option<&'a str>, &'a str)>,
+    /// The InclusiveNamespaces PrefixList as a set (without `#default`).
+    listed: HashSet<&'o str>,
+    /// `#default` is in the PrefixList.
+    listed_default: bool,
+    /// The namespaces in scope of the current element: prefix → URI (an
+    /// empty URI is `xmlns=""`). The `xml` prefix is never in it.
+    in_scope: HashMap<Prefix<'a>, &'a str>,
+    /// The nearest namespace node rendered by an output ancestor (or the
+    /// current element), per prefix: its URI and the generation of the
+    /// element that rendered it.
+    rendered: HashMap<Prefix<'a>, (&'a str, u64)>,
+    undo: Vec<Undo<'a>>,
+    /// The current element's number, in document order.
+    generation: u64,
     /// The current element's declarations to write (reused).
-    declarations: Vec<(Option<&'a str>, &'a str)>,
+    declarations: Vec<(Prefix<'a>, &'a str)>,
     /// The current element's attributes (reused).
     attributes: Vec<Attr<'a, 'i>>,
     open: Vec<Open<'a, 'i>>,
+    /// The work counter (see [`work`]), bytes written excepted.
+    work: u64,
 }
 
-impl<'o, 'a, 'i: 'a> Canonicalizer<'o, 'a, 'i> {
+impl<'o: 'a, 'a, 'i: 'a> Canonicalizer<'o, 'a, 'i> {
     fn new(options: &'o Options<'o>) -> Self {
+        let mut listed = HashSet::new();
+        let mut listed_default = false;
+        for &prefix in options.inclusive_prefixes {
+            if prefix == "#default" {
+                listed_default = true;
+            } else {
+                listed.insert(prefix);
+            }
+        }
         Canonicalizer {
             options,
-            rendered: Vec::new(),
+            work: options.inclusive_prefixes.len() as u64,
+            listed,
+            listed_default,
+            in_scope: HashMap::new(),
+            rendered: HashMap::new(),
+            undo: Vec::new(),
+            generation: 0,
             declarations: Vec::new(),
             attributes: Vec::new(),
             open: Vec::new(),
+        }
+    }
+
+    fn charge(&mut self, units: usize) {
+        self.work = self.work.saturating_add(units as u64);
+    }
+
+    /// Binds `prefix` to `uri` for the current element and its descendants.
+    fn bind(&mut self, prefix: Prefix<'a>, uri: &'a str) {
+        let previous = self.in_scope.insert(prefix, uri);
+        self.undo.push(Undo::InScope(prefix, previous));
+    }
+
+    /// Undoes the namespace changes made since `mark`.
+    fn unwind(&mut self, mark: usize) {
+        while self.undo.len() > mark {
+            let Some(change) = self.undo.pop() else {
+                break;
+            };
+            self.charge(1);
+            match change {
+                Undo::InScope(prefix, Some(uri)) => {
+                    self.in_scope.insert(prefix, uri);
+                }
+                Undo::InScope(prefix, None) => {
+                    self.in_scope.remove(&prefix);
+                }
+                Undo::Rendered(prefix, Some(entry)) => {
+                    self.rendered.insert(prefix, entry);
+                }
+                Undo::Rendered(prefix, None) => {
+                    self.rendered.remove(&prefix);
+                }
+            }
         }
     }
 
@@ -303,9 +409,10 @@ impl<'o, 'a, 'i: 'a> Canonicalizer<'o, 'a, 'i> {
     /// The element `apex` and its subtree, in document order, without
     /// recursion.
     fn subtree(&mut self, apex: Node<'a, 'i>, w: &mut Writer<'_>) -> Result<()> {
-        self.start(apex, w)?;
+        self.start(apex, true, w)?;
         let mut next = apex.first_child();
         loop {
+            self.charge(1);
             let Some(node) = next else {
                 // The innermost open element has no more children.
                 let Some(done) = self.open.pop() else {
@@ -315,7 +422,7 @@ impl<'o, 'a, 'i: 'a> Canonicalizer<'o, 'a, 'i> {
                 w.byte(b'/');
                 w.push(done.qname.as_bytes());
                 w.byte(b'>');
-                self.rendered.truncate(done.mark);
+                self.unwind(done.mark);
                 if self.open.is_empty() {
                     return Ok(());
                 }
@@ -328,7 +435,7 @@ impl<'o, 'a, 'i: 'a> Canonicalizer<'o, 'a, 'i> {
             }
             match node.node_type() {
                 NodeType::Element => {
-                    self.start(node, w)?;
+                    self.start(node, false, w)?;
                     next = node.first_child();
                 }
                 NodeType::Text => {
@@ -377,18 +484,19 @@ impl<'o, 'a, 'i: 'a> Canonicalizer<'o, 'a, 'i> {
     /// C14N 1.0 §2.3, element nodes: "an open angle bracket (<), the
     /// element QName, the result of processing the namespace axis, the
     /// result of processing the attribute axis, a close angle bracket (>)".
-    fn start(&mut self, node: Node<'a, 'i>, w: &mut Writer<'_>) -> Result<()> {
-        let (qname, prefix) = element_qname(node)?;
-        let bound = check_namespace_uris(node, prefix)?;
+    fn start(&mut self, node: Node<'a, 'i>, apex: bool, w: &mut Writer<'_>) -> Result<()> {
+        self.generation += 1;
+        let mark = self.undo.len();
+        self.declarations.clear();
+        self.attributes.clear();
+        let (qname, prefix) = self.namespace_axis(node, apex)?;
         let namespace = non_empty(node.tag_name().namespace());
         // The prefix as written must be bound, in scope, to the namespace
         // roxmltree resolved (a cheap guard against any resolution quirk).
+        let bound = self.in_scope.get(&prefix).copied();
         if non_empty(bound) != namespace || (prefix.is_some() && namespace.is_none()) {
             return Err(inconsistent());
         }
-        let mark = self.rendered.len();
-        self.declarations.clear();
-        self.attributes.clear();
 
         // Exc-C14N §3: "An element E in a document subset visibly utilizes
         // a namespace declaration, i.e. a namespace prefix P and bound value
@@ -400,18 +508,27 @@ impl<'o, 'a, 'i: 'a> Canonicalizer<'o, 'a, 'i> {
         if prefix != Some("xml") {
             self.consider(prefix, namespace.unwrap_or_default());
         }
+        // The prefix of the previous attribute and its namespace, once
+        // checked and considered: attributes often share one prefix.
+        let mut previous: Option<(&'i str, &'a str)> = None;
         for attribute in node.attributes() {
             let (qname, prefix) = attribute_qname(&attribute, node)?;
+            self.charge(1 + qname.len());
             let namespace = attribute.namespace().unwrap_or_default();
             match prefix {
                 None if namespace.is_empty() => {}
                 Some("xml") if namespace == XML_NAMESPACE => {}
                 Some(p)
+                    if previous.is_some_and(|(q, u)| {
+                        lex(p, q) == Ordering::Equal && lex(namespace, u) == Ordering::Equal
+                    }) => {}
+                Some(p)
                     if !namespace.is_empty()
                         && p != "xml"
-                        && node.lookup_namespace_uri(Some(p)) == Some(namespace) =>
+                        && self.in_scope.get(&Some(p)) == Some(&namespace) =>
                 {
-                    self.consider(Some(p), namespace)
+                    self.consider(Some(p), namespace);
+                    previous = Some((p, namespace));
                 }
                 _ => return Err(inconsistent()),
             }
@@ -421,25 +538,6 @@ impl<'o, 'a, 'i: 'a> Canonicalizer<'o, 'a, 'i> {
                 qname,
                 value: attribute.value(),
             });
-        }
-
-        // Exc-C14N §3: prefixes in the InclusiveNamespaces PrefixList are
-        // "treated as in Canonical XML": the namespace node is rendered
-        // unless the nearest output ancestor has the same prefix and value.
-        for &listed in self.options.inclusive_prefixes {
-            if listed == "#default" {
-                match non_empty(node.default_namespace()) {
-                    Some(uri) => self.consider(None, uri),
-                    // No default namespace in scope: maybe xmlns="".
-                    None => self.consider(None, ""),
-                }
-            } else if let Some(namespace) = node
-                .namespaces()
-                .find(|ns| ns.name() == Some(listed) && !ns.uri().is_empty())
-            {
-                // (The xml prefix is never in roxmltree's in-scope list.)
-                self.consider(namespace.name(), namespace.uri());
-            }
         }
 
         // C14N 1.0 §2.2: "Namespace nodes [...] are sorted lexicographically
@@ -466,7 +564,87 @@ impl<'o, 'a, 'i: 'a> Canonicalizer<'o, 'a, 'i> {
         {
             self.attributes.sort_unstable_by(by_name);
         }
+        self.write_start_tag(qname, w);
+        self.open.push(Open { node, qname, mark });
+        Ok(())
+    }
 
+    /// The element's namespace declarations: each examined once, here.
+    /// The apex takes its whole in-scope list (a prefix declared on an
+    /// ancestor is in scope of the subset); any other element only its own
+    /// declarations, read from its start tag as written (roxmltree lists
+    /// them first in the element's in-scope list, and the prefixes are
+    /// checked to match). Each is bound in [`Self::in_scope`] and checked
+    /// to be absolute; a prefix of the InclusiveNamespaces PrefixList is
+    /// considered for rendering where its binding changes (and on the
+    /// apex): elsewhere the nearest output ancestor already renders the
+    /// same binding, so considering it there would change nothing.
+    /// Returns the element's qualified name and prefix.
+    fn namespace_axis(
+        &mut self,
+        node: Node<'a, 'i>,
+        apex: bool,
+    ) -> Result<(&'i str, Option<&'i str>)> {
+        let tag = read_start_tag(node)?;
+        self.charge(tag.len);
+        let namespaces = node.namespaces();
+        let count = if apex {
+            namespaces.len()
+        } else {
+            tag.declared.len()
+        };
+        if count > namespaces.len() {
+            return Err(inconsistent());
+        }
+        for (i, namespace) in namespaces.take(count).enumerate() {
+            let (prefix, uri) = (namespace.name(), namespace.uri());
+            self.charge(1 + uri.len());
+            if !apex && tag.declared.get(i) != Some(&prefix) {
+                return Err(inconsistent());
+            }
+            // C14N 1.0 §2.1: "implementations of XML canonicalization MUST
+            // report an operation failure on documents containing relative
+            // namespace URIs."
+            if !uri.is_empty() && !has_scheme(uri) {
+                return Err(Error::new(
+                    ErrorCode::XmlMalformed,
+                    "a relative namespace URI cannot be canonicalized",
+                ));
+            }
+            self.bind(prefix, uri);
+            // Exc-C14N §3: prefixes in the InclusiveNamespaces PrefixList
+            // are "treated as in Canonical XML": the namespace node is
+            // rendered unless the nearest output ancestor has the same
+            // prefix and value. (xmlns="" for #default: see `consider`.)
+            let listed = match prefix {
+                None => self.listed_default,
+                Some(p) => !uri.is_empty() && self.listed.contains(p),
+            };
+            if listed && !apex {
+                self.consider(prefix, uri);
+            }
+        }
+        if apex {
+            for &listed in self.options.inclusive_prefixes {
+                self.charge(1);
+                if listed == "#default" {
+                    // No default namespace in scope: maybe xmlns="".
+                    let uri = self.in_scope.get(&None).copied().unwrap_or_default();
+                    self.consider(None, uri);
+                } else if let Some((&prefix, &uri)) = self
+                    .in_scope
+                    .get_key_value(&Some(listed))
+                    .filter(|(_, uri)| !uri.is_empty())
+                {
+                    // (The xml prefix is never in roxmltree's in-scope list.)
+                    self.consider(prefix, uri);
+                }
+            }
+        }
+        Ok((tag.qname, tag.prefix))
+    }
+
+    fn write_start_tag(&self, qname: &str, w: &mut Writer<'_>) {
         w.byte(b'<');
         w.push(qname.as_bytes());
         for &(prefix, uri) in &self.declarations {
@@ -491,8 +669,6 @@ impl<'o, 'a, 'i: 'a> Canonicalizer<'o, 'a, 'i> {
             w.byte(b'"');
         }
         w.byte(b'>');
-        self.open.push(Open { node, qname, mark });
-        Ok(())
     }
 
     /// Renders the namespace (`prefix`, `uri`) on the current element unless
@@ -505,16 +681,16 @@ impl<'o, 'a, 'i: 'a> Canonicalizer<'o, 'a, 'i> {
     /// element has none) renders `xmlns=""` only when an output ancestor
     /// rendered a non-empty default namespace (C14N 1.0 §2.3's rule for
     /// `xmlns=""`, restricted as Exc-C14N restricts every namespace node).
-    fn consider(&mut self, prefix: Option<&'a str>, uri: &'a str) {
-        if self.declarations.iter().any(|(p, _)| same_opt(*p, prefix)) {
+    /// One hash lookup: the nearest rendered node for the prefix is the
+    /// map's entry; an entry of this element's generation means it is
+    /// already rendered here.
+    fn consider(&mut self, prefix: Prefix<'a>, uri: &'a str) {
+        self.charge(1);
+        let nearest = self.rendered.get(&prefix).copied();
+        if nearest.is_some_and(|(_, generation)| generation == self.generation) {
             return;
         }
-        let nearest = self
-            .rendered
-            .iter()
-            .rev()
-            .find(|(p, _)| same_opt(*p, prefix))
-            .map(|(_, u)| *u);
+        let nearest = nearest.map(|(u, _)| u);
         let render = if uri.is_empty() {
             nearest.is_some_and(|u| !u.is_empty())
         } else {
@@ -522,7 +698,8 @@ impl<'o, 'a, 'i: 'a> Canonicalizer<'o, 'a, 'i> {
         };
         if render {
             self.declarations.push((prefix, uri));
-            self.rendered.push((prefix, uri));
+            let previous = self.rendered.insert(prefix, (uri, self.generation));
+            self.undo.push(Undo::Rendered(prefix, previous));
         }
     }
 }
@@ -551,10 +728,6 @@ fn lex_opt(a: Option<&str>, b: Option<&str>) -> Ordering {
         (Some(_), None) => Ordering::Greater,
         (Some(a), Some(b)) => lex(a, b),
     }
-}
-
-fn same_opt(a: Option<&str>, b: Option<&str>) -> bool {
-    lex_opt(a, b) == Ordering::Equal
 }
 
 fn inconsistent() -> Error {
@@ -590,24 +763,81 @@ fn split_qname<'i>(qname: &'i str, local: &str) -> Result<Option<&'i str>> {
     }
 }
 
-/// The element's qualified name as written, and its prefix. roxmltree keeps
-/// only the namespace URI and the local name; the name is read back from the
-/// start tag's span (names contain no references, so the source is the
-/// value) and checked against the local name.
-fn element_qname<'a, 'i>(node: Node<'a, 'i>) -> Result<(&'i str, Option<&'i str>)> {
+/// An element's start tag as written.
+struct StartTag<'i> {
+    qname: &'i str,
+    prefix: Option<&'i str>,
+    /// The prefixes of its namespace declarations, in order (`xmlns:xml`,
+    /// which roxmltree does not list, left out).
+    declared: Vec<Prefix<'i>>,
+    /// Its length in bytes.
+    len: usize,
+}
+
+/// Reads the element's start tag from the source span roxmltree records:
+/// roxmltree keeps only the namespace URI and the local name, so the
+/// qualified name is read back (names contain no references, so the source
+/// is the value) and checked against the local name; and the namespace
+/// declarations made here are listed (roxmltree gives only the in-scope
+/// list). Linear in the tag; the parser already checked its syntax.
+fn read_start_tag<'i>(node: Node<'_, 'i>) -> Result<StartTag<'i>> {
+    let is_space = |b: &u8| matches!(b, b' ' | b'\t' | b'\n' | b'\r');
     let source = node.document().input_text();
-    let after_lt = source
+    let tag = source
         .get(node.range().start..)
         .and_then(|s| s.strip_prefix('<'))
         .ok_or_else(inconsistent)?;
+    let bytes = tag.as_bytes();
     // A name ends at S, '/' or '>' (ASCII, so a byte search is a char one).
-    let len = after_lt
-        .bytes()
-        .position(|b| matches!(b, b' ' | b'\t' | b'\n' | b'\r' | b'/' | b'>'))
+    let name_len = bytes
+        .iter()
+        .position(|b| is_space(b) || matches!(b, b'/' | b'>'))
         .ok_or_else(inconsistent)?;
-    let qname = after_lt.get(..len).ok_or_else(inconsistent)?;
+    let qname = tag.get(..name_len).ok_or_else(inconsistent)?;
     let prefix = split_qname(qname, node.tag_name().name())?;
-    Ok((qname, prefix))
+    let mut declared = Vec::new();
+    let mut i = name_len;
+    loop {
+        while bytes.get(i).is_some_and(is_space) {
+            i += 1;
+        }
+        match bytes.get(i) {
+            Some(b'>' | b'/') => {
+                return Ok(StartTag {
+                    qname,
+                    prefix,
+                    declared,
+                    len: i + 2,
+                })
+            }
+            Some(_) => {}
+            None => return Err(inconsistent()),
+        }
+        let name_start = i;
+        while bytes.get(i).is_some_and(|b| !is_space(b) && *b != b'=') {
+            i += 1;
+        }
+        let name = tag.get(name_start..i).ok_or_else(inconsistent)?;
+        while bytes.get(i).is_some_and(|b| is_space(b) || *b == b'=') {
+            i += 1;
+        }
+        let quote = match bytes.get(i) {
+            Some(&q @ (b'"' | b'\'')) => char::from(q),
+            _ => return Err(inconsistent()),
+        };
+        let value_len = tag
+            .get(i + 1..)
+            .and_then(|rest| rest.find(quote))
+            .ok_or_else(inconsistent)?;
+        i += value_len + 2;
+        if name == "xmlns" {
+            declared.push(None);
+        } else if let Some(p) = name.strip_prefix("xmlns:") {
+            if p != "xml" {
+                declared.push(Some(p));
+            }
+        }
+    }
 }
 
 /// The attribute's qualified name as written, and its prefix (see
@@ -625,29 +855,8 @@ fn attribute_qname<'a, 'i>(
     Ok((qname, prefix))
 }
 
-/// C14N 1.0 §2.1: "implementations of XML canonicalization MUST report an
-/// operation failure on documents containing relative namespace URIs." A
-/// URI is absolute when it starts with a scheme (RFC 3986 §3.1: `ALPHA *(
-/// ALPHA / DIGIT / "+" / "-" / "." ) ":"`). Every namespace in scope of
-/// every output element is checked. In the same pass: the URI bound to
-/// `prefix` (`None`: the default namespace), if any.
-fn check_namespace_uris<'a>(node: Node<'a, '_>, prefix: Option<&str>) -> Result<Option<&'a str>> {
-    let mut bound = None;
-    for namespace in node.namespaces() {
-        let uri = namespace.uri();
-        if !uri.is_empty() && !has_scheme(uri) {
-            return Err(Error::new(
-                ErrorCode::XmlMalformed,
-                "a relative namespace URI cannot be canonicalized",
-            ));
-        }
-        if bound.is_none() && same_opt(namespace.name(), prefix) {
-            bound = Some(uri);
-        }
-    }
-    Ok(bound)
-}
-
+/// A URI is absolute when it starts with a scheme (RFC 3986 §3.1: `ALPHA *(
+/// ALPHA / DIGIT / "+" / "-" / "." ) ":"`).
 fn has_scheme(uri: &str) -> bool {
     let mut bytes = uri.bytes();
     if !bytes.next().is_some_and(|b| b.is_ascii_alphabetic()) {
@@ -800,6 +1009,94 @@ mod tests {
             assert_eq!(lex_opt(Some(a), None), Ordering::Greater);
         }
         assert_eq!(lex_opt(None, None), Ordering::Equal);
+    }
+
+    /// The work of a shape that the old canonicalizer paid per element
+    /// (every in-scope namespace re-checked, every rendered one scanned)
+    /// grows with the input, not with the input times the namespaces.
+    #[test]
+    fn work_is_linear_in_nesting_and_namespaces() {
+        let shape = |levels: usize, empties: usize| {
+            let mut s = String::new();
+            for level in 0..levels {
+                s.push_str("<n");
+                for i in 0..32 {
+                    s.push_str(&format!(" xmlns:p{level}_{i}='s{i}aaaaaaaaaaaaaaaa:x'"));
+                }
+                s.push_str(&format!(" p{level}_0:a='1'>"));
+            }
+            s.push_str(&"<e/>".repeat(empties));
+            s.push_str(&"</n>".repeat(levels));
+            s
+        };
+        let work = |xml: &str, prefixes: &[&str]| {
+            let doc = roxmltree::Document::parse(xml).unwrap();
+            let options = Options {
+                inclusive_prefixes: prefixes,
+                ..Options::default()
+            };
+            (
+                work(doc.root_element(), &options).unwrap(),
+                xml.len() as u64,
+            )
+        };
+        let listed = ["#default", "p0_1", "p5_7", "p59_31", "nowhere"];
+        for prefixes in [&[][..], &listed[..]] {
+            let (small, small_len) = work(&shape(2, 1000), prefixes);
+            let (deep, deep_len) = work(&shape(60, 1000), prefixes);
+            let (wide, wide_len) = work(&shape(60, 6000), prefixes);
+            // About 3 units per input byte, whatever the shape.
+            for (w, len) in [(small, small_len), (deep, deep_len), (wide, wide_len)] {
+                assert!(w < 4 * len, "{w} units for {len} bytes");
+            }
+            // `<e/>` (4 bytes) is written `<e></e>` (7): 16 units at most.
+            assert!(
+                wide - deep < 16 * 5000,
+                "{} per empty element",
+                (wide - deep) / 5000
+            );
+        }
+        // The same output as a plain reading of the rules.
+        assert_eq!(c14n_with(&shape(2, 1), "e", &Options::default()), "<e></e>");
+        assert_eq!(
+            c14n_with(
+                &shape(2, 1),
+                "e",
+                &Options {
+                    inclusive_prefixes: &["p0_3", "p1_0"],
+                    ..Options::default()
+                }
+            ),
+            "<e xmlns:p0_3=\"s3aaaaaaaaaaaaaaaa:x\" xmlns:p1_0=\"s0aaaaaaaaaaaaaaaa:x\"></e>"
+        );
+    }
+
+    #[test]
+    fn inclusive_prefixes_follow_redeclarations() {
+        let xml = "<r xmlns:a='urn:a1' xmlns='urn:d'><x a:q='1'><y xmlns:a='urn:a2'>\
+                   <z xmlns=''><w xmlns:a='urn:a2'/></z></y><v/></x></r>";
+        let listed = Options {
+            inclusive_prefixes: &["a", "#default"],
+            ..Options::default()
+        };
+        assert_eq!(
+            c14n_with(xml, "x", &listed),
+            "<x xmlns=\"urn:d\" xmlns:a=\"urn:a1\" a:q=\"1\"><y xmlns:a=\"urn:a2\">\
+             <z xmlns=\"\"><w></w></z></y><v></v></x>"
+        );
+        assert_eq!(
+            c14n_with(xml, "x", &Options::default()),
+            "<x xmlns=\"urn:d\" xmlns:a=\"urn:a1\" a:q=\"1\"><y>\
+             <z xmlns=\"\"><w></w></z></y><v></v></x>"
+        );
+        // xmlns:xml is no declaration roxmltree lists; it shifts nothing.
+        assert_eq!(
+            c14n(
+                "<r xmlns:xml='http://www.w3.org/XML/1998/namespace'><p:x xmlns:xml='http://www.w3.org/XML/1998/namespace' xmlns:p='urn:p' xml:lang='it'/></r>",
+                "x"
+            ),
+            "<p:x xmlns:p=\"urn:p\" xml:lang=\"it\"></p:x>"
+        );
     }
 
     #[test]
