@@ -141,6 +141,9 @@ start_redis() {
 # shutting down) before deleting its folder: a green run never depends on
 # timing (issue 20, item 11).
 stop_redis() {
+  if [ -z "$redis_pid" ] && [ -n "$redis_dir" ] && [ -s "$redis_dir/pid" ]; then
+    redis_pid=$(cat "$redis_dir/pid")
+  fi
   if [ -n "$redis_pid" ] && kill "$redis_pid" 2>/dev/null; then
     for _ in $(seq 100); do kill -0 "$redis_pid" 2>/dev/null || break; sleep 0.1; done
     if kill -0 "$redis_pid" 2>/dev/null; then
