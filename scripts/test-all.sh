@@ -1,145 +1,361 @@
 #!/usr/bin/env bash
 # idbridge's test command: installs what a fresh Debian machine lacks, then
-# runs every check CI runs. Usage (from anywhere): scripts/test-all.sh
+# runs every check CI runs, in named stages.
 #
-# Installs when missing: the wasm32-unknown-unknown target, rustfmt and
-# clippy, wasm-bindgen-cli at the version Cargo.lock pins, Node.js, and
-# Debian's chromium + chromium-driver (needs root, as CI and the dev
-# machines run). Then: formatting, clippy -D warnings (native, all feature
-# sets that matter, and wasm32), every native test (the public suites in
-# ../shared/vectors included when present), vector reproducibility, the
-# vectors through the CLI, and the WASM tests in Node and headless Chromium.
+#   scripts/test-all.sh                 every stage, in order (what CI runs)
+#   scripts/test-all.sh wasm            one stage
+#   scripts/test-all.sh lint native     several, in the order given
+#   scripts/test-all.sh --list          the stage names, one a line
+#   scripts/test-all.sh --help          this text
+#
+# Stages (each installs or starts what it needs, so each runs alone):
+#   install  the wasm32 target, rustfmt, clippy, wasm-bindgen-cli at the
+#            Cargo.lock version, Node.js + npm, Debian's chromium +
+#            chromium-driver and redis-server (root, as CI and the dev
+#            machines run), cargo-deny, the MSRV toolchain, cargo-fuzz
+#            (with nightly)
+#   lint     cargo fmt --check; clippy -D warnings: native with all
+#            features, native RustCrypto-only, wasm32; the fuzz targets
+#            compile
+#   doc      cargo doc --no-deps with RUSTDOCFLAGS="-D warnings": every
+#            workspace library with all features; idbridge with its
+#            default features and with none (RustCrypto only)
+#   deny     cargo deny check (licenses, bans, sources; advisories when the
+#            RustSec database can be fetched, else a SKIPPED line)
+#   msrv     cargo check with the README's Rust version (rust-version):
+#            the library, CLI, WASM crates and generator; prints what it
+#            does not check
+#   native   every native test (every backend; ../shared/vectors when
+#            present; tests/layers.rs, the layer check) against a private
+#            Redis
+#   vectors  the Rust and Python generators reproduce test-vectors/ byte
+#            for byte; the vectors through the CLI
+#   wasm     the WASM tests in Node and in headless Chromium
+#   browser  wasm/build-pkg.sh (size budget), the built package on both
+#            paths in Node and Chromium, the demo page (Playwright)
+#   fuzz     20 s per fuzz target from its seeds (nightly + cargo-fuzz;
+#            a SKIPPED line without nightly)
 set -euo pipefail
 
 cd "$(dirname "$0")/.."
 export PATH="$HOME/.cargo/bin:$PATH"
 export CARGO_TERM_COLOR="${CARGO_TERM_COLOR:-never}"
+
+STAGES=(install lint doc deny msrv native vectors wasm browser fuzz)
+
+usage() { sed -n '2,/^set -euo/{/^set -euo/d;s/^# \{0,1\}//;p}' "$0"; }
+
 started=$(date +%s)
 step() { printf '\n==> [%ss] %s\n' "$(( $(date +%s) - started ))" "$*"; }
 
-# ---------------------------------------------------------------- installs
-step "prerequisites"
-if ! rustup target list --installed | grep -qx wasm32-unknown-unknown; then
-  rustup target add wasm32-unknown-unknown
-fi
-for component in rustfmt clippy; do
-  rustup component list --installed | grep -q "^$component" || rustup component add "$component"
-done
+# ------------------------------------------------------------ install helpers
+# Each is quick when its tool is already there.
+
+ensure_rust_components() {
+  local component
+  for component in rustfmt clippy; do
+    rustup component list --installed | grep -q "^$component" || rustup component add "$component"
+  done
+}
+
+ensure_wasm_target() {
+  if ! rustup target list --installed | grep -qx wasm32-unknown-unknown; then
+    rustup target add wasm32-unknown-unknown
+  fi
+}
 
 # wasm-bindgen-cli must match the wasm-bindgen crate exactly (Cargo.lock).
-wb_version=$(awk '/^name = "wasm-bindgen"$/ { getline; gsub(/version = |"/, ""); print; exit }' Cargo.lock)
-if [ -z "$wb_version" ]; then echo "cannot find wasm-bindgen in Cargo.lock" >&2; exit 1; fi
-if [ "$(wasm-bindgen --version 2>/dev/null | awk '{print $2}')" != "$wb_version" ]; then
-  step "installing wasm-bindgen-cli $wb_version (about 3.5 minutes)"
-  # Not --locked: the CLI's own lock file names a yanked crate.
-  cargo install wasm-bindgen-cli --version "$wb_version" --force
-fi
+ensure_wasm_bindgen() {
+  local wb_version
+  wb_version=$(awk '/^name = "wasm-bindgen"$/ { getline; gsub(/version = |"/, ""); print; exit }' Cargo.lock)
+  if [ -z "$wb_version" ]; then echo "cannot find wasm-bindgen in Cargo.lock" >&2; exit 1; fi
+  if [ "$(wasm-bindgen --version 2>/dev/null | awk '{print $2}')" != "$wb_version" ]; then
+    step "installing wasm-bindgen-cli $wb_version (about 3.5 to 6 minutes)"
+    # Not --locked: the CLI's own lock file names a yanked crate.
+    cargo install wasm-bindgen-cli --version "$wb_version" --force
+  fi
+}
 
-apt_missing=()
-command -v node >/dev/null 2>&1 || apt_missing+=(nodejs)
-command -v npm >/dev/null 2>&1 || apt_missing+=(npm)
-[ -x /usr/bin/chromium ] || apt_missing+=(chromium)
-[ -x /usr/bin/chromedriver ] || apt_missing+=(chromium-driver)
-command -v redis-server >/dev/null 2>&1 || apt_missing+=(redis-server)
-if [ ${#apt_missing[@]} -gt 0 ]; then
-  step "installing ${apt_missing[*]} from Debian"
-  export DEBIAN_FRONTEND=noninteractive
-  apt-get update -qq
-  apt-get install -y -qq "${apt_missing[@]}" >/dev/null
-fi
+# ensure_apt COMMAND_OR_PATH:PACKAGE...: installs from Debian the packages
+# whose command (or absolute path) is missing, in one apt-get call.
+ensure_apt() {
+  local pair probe missing=()
+  for pair in "$@"; do
+    probe=${pair%%:*}
+    if [ "${probe#/}" != "$probe" ]; then
+      [ -x "$probe" ] || missing+=("${pair#*:}")
+    else
+      command -v "$probe" >/dev/null 2>&1 || missing+=("${pair#*:}")
+    fi
+  done
+  if [ ${#missing[@]} -gt 0 ]; then
+    step "installing ${missing[*]} from Debian"
+    export DEBIAN_FRONTEND=noninteractive
+    apt-get update -qq
+    apt-get install -y -qq "${missing[@]}" >/dev/null
+  fi
+}
+ensure_node() { ensure_apt node:nodejs npm:npm; }
+ensure_chromium() { ensure_apt /usr/bin/chromium:chromium /usr/bin/chromedriver:chromium-driver; }
+ensure_redis() { ensure_apt redis-server:redis-server; }
 
-# ------------------------------------------------------------------ checks
-step "cargo fmt --check"
-cargo fmt --all --check
-cargo fmt --manifest-path fuzz/Cargo.toml --all --check
+ensure_cargo_deny() {
+  if ! cargo deny --version >/dev/null 2>&1; then
+    step "installing cargo-deny (a long build: 38 min on the busy 2-core machine)"
+    cargo install cargo-deny --locked
+  fi
+}
 
-step "clippy, native, all features (aws-lc-rs + ring; idbridge-vectors with bench + fuzz)"
-cargo clippy --workspace --all-targets --all-features --locked -- -D warnings
-step "clippy, native, RustCrypto only"
-cargo clippy -p idbridge --all-targets --no-default-features --locked -- -D warnings
-step "clippy, wasm32"
-cargo clippy -p idbridge -p idbridge-wasm --lib --tests --target wasm32-unknown-unknown --locked -- -D warnings
-step "fuzz targets compile"
-cargo check --manifest-path fuzz/Cargo.toml --bins
+# The README's minimum Rust: the workspace's package.rust-version.
+msrv=$(sed -n 's/^rust-version = "\(.*\)"$/\1/p' Cargo.toml | head -1)
+ensure_msrv_toolchain() {
+  # Returns non-zero (no exit) when the toolchain cannot be installed.
+  rustup run "$msrv" rustc --version >/dev/null 2>&1 && return 0
+  step "installing Rust $msrv (rustup, minimal profile)"
+  timeout 300 rustup toolchain install "$msrv" --profile minimal
+}
+
+has_nightly() { rustup toolchain list | grep -q '^nightly'; }
+ensure_cargo_fuzz() {
+  command -v cargo-fuzz >/dev/null 2>&1 || { step "installing cargo-fuzz (about a minute)"; cargo install cargo-fuzz --locked; }
+}
 
 # Redis for idbridge-store and the examples: a private server on a free
 # loopback port from 6390, no persistence; REDIS_URL for the tests, which
 # must run (IDBRIDGE_REQUIRE_REDIS=1: a missing server fails, never skips).
 # The restart test starts its own redis-server children.
+redis_dir=""
+redis_pid=""
+start_redis() {
+  local port=6390
+  while (exec 3<>"/dev/tcp/127.0.0.1/$port") 2>/dev/null; do port=$((port + 1)); done
+  redis_dir=$(mktemp -d)
+  redis-server --port "$port" --bind 127.0.0.1 --save '' --appendonly no --daemonize yes \
+    --dir "$redis_dir" --pidfile "$redis_dir/pid" --logfile "$redis_dir/log"
+  for _ in $(seq 50); do redis-cli -p "$port" ping >/dev/null 2>&1 && break; sleep 0.1; done
+  redis-cli -p "$port" ping >/dev/null || { cat "$redis_dir/log"; echo "redis-server did not start" >&2; exit 1; }
+  redis_pid=$(cat "$redis_dir/pid")
+  export REDIS_URL="redis://127.0.0.1:$port" IDBRIDGE_REQUIRE_REDIS=1
+}
+# Stops the private Redis and waits for it to exit (it writes its log while
+# shutting down) before deleting its folder: a green run never depends on
+# timing (issue 20, item 11).
+stop_redis() {
+  if [ -z "$redis_pid" ] && [ -n "$redis_dir" ] && [ -s "$redis_dir/pid" ]; then
+    redis_pid=$(cat "$redis_dir/pid")
+  fi
+  if [ -n "$redis_pid" ] && kill "$redis_pid" 2>/dev/null; then
+    for _ in $(seq 100); do kill -0 "$redis_pid" 2>/dev/null || break; sleep 0.1; done
+    if kill -0 "$redis_pid" 2>/dev/null; then
+      echo "redis-server $redis_pid still running after 10 s: killing it" >&2
+      kill -9 "$redis_pid" 2>/dev/null || true
+      for _ in $(seq 50); do kill -0 "$redis_pid" 2>/dev/null || break; sleep 0.1; done
+    fi
+  fi
+  redis_pid=""
+  if [ -n "$redis_dir" ]; then rm -rf "$redis_dir"; fi
+  redis_dir=""
+  unset REDIS_URL IDBRIDGE_REQUIRE_REDIS
+}
+
+regen=""
 cleanup() {
-  [ -n "${redis_dir:-}" ] && [ -f "$redis_dir/pid" ] && kill "$(cat "$redis_dir/pid")" 2>/dev/null
-  rm -rf "${regen:-}" "${redis_dir:-}"
+  stop_redis
+  if [ -n "$regen" ]; then rm -rf "$regen"; fi
 }
 trap cleanup EXIT
-redis_port=6390
-while (exec 3<>"/dev/tcp/127.0.0.1/$redis_port") 2>/dev/null; do redis_port=$((redis_port + 1)); done
-redis_dir=$(mktemp -d)
-redis-server --port "$redis_port" --bind 127.0.0.1 --save '' --appendonly no --daemonize yes \
-  --dir "$redis_dir" --pidfile "$redis_dir/pid" --logfile "$redis_dir/log"
-for _ in $(seq 50); do redis-cli -p "$redis_port" ping >/dev/null 2>&1 && break; sleep 0.1; done
-redis-cli -p "$redis_port" ping >/dev/null || { cat "$redis_dir/log"; echo "redis-server did not start" >&2; exit 1; }
-export REDIS_URL="redis://127.0.0.1:$redis_port" IDBRIDGE_REQUIRE_REDIS=1
 
-step "native tests (every backend; ../shared/vectors when present; Redis at $REDIS_URL)"
-cargo test --workspace --all-features --locked
+# -------------------------------------------------------------------- stages
 
-step "the vector generator reproduces test-vectors/ byte for byte"
-regen=$(mktemp -d)
-cargo run --quiet --release --locked -p idbridge-vectorgen -- vectors test-vectors/keys "$regen/signature"
-diff -r test-vectors/signature "$regen/signature"
-cargo run --quiet --release --locked -p idbridge-vectorgen -- webeid "$regen/webeid"
-diff -r test-vectors/webeid "$regen/webeid"
+stage_install() {
+  step "install: everything the stages need"
+  ensure_rust_components
+  ensure_wasm_target
+  ensure_wasm_bindgen
+  ensure_apt node:nodejs npm:npm /usr/bin/chromium:chromium \
+    /usr/bin/chromedriver:chromium-driver redis-server:redis-server
+  ensure_cargo_deny
+  ensure_msrv_toolchain || echo "cannot install Rust $msrv: the msrv stage will say SKIPPED"
+  if has_nightly; then ensure_cargo_fuzz; fi
+}
 
-step "the Python generators (lxml = libxml2, an independent c14n) reproduce their vectors"
-python3 -m pip install --quiet --disable-pip-version-check -r test-vectors/xmldsig/requirements.txt
-python3 test-vectors/c14n/generate.py >/dev/null
-python3 test-vectors/xmldsig/generate.py >/dev/null
-python3 test-vectors/saml-generator/generate.py >/dev/null
-python3 test-vectors/saml-generator/sign_registry.py >/dev/null
-python3 test-vectors/limits/generate.py >/dev/null
-git diff --exit-code --stat -- test-vectors/c14n test-vectors/xmldsig test-vectors/spid test-vectors/cie test-vectors/limits
-test -z "$(git status --porcelain -- test-vectors)" || { git status --short -- test-vectors; exit 1; }
+stage_lint() {
+  ensure_rust_components
+  ensure_wasm_target
+  step "cargo fmt --check"
+  cargo fmt --all --check
+  cargo fmt --manifest-path fuzz/Cargo.toml --all --check
+  step "clippy, native, all features (aws-lc-rs + ring + ed25519)"
+  cargo clippy --workspace --all-targets --all-features --locked -- -D warnings
+  step "clippy, native, RustCrypto only"
+  cargo clippy -p idbridge --all-targets --no-default-features --locked -- -D warnings
+  step "clippy, wasm32"
+  cargo clippy -p idbridge -p idbridge-wasm --lib --tests --target wasm32-unknown-unknown --locked -- -D warnings
+  step "fuzz targets compile"
+  cargo check --manifest-path fuzz/Cargo.toml --bins
+}
 
-step "vectors through the CLI (the README's main command)"
-cargo run --release -p idbridge-cli -- vectors test-vectors
+stage_doc() {
+  # Every workspace library's docs as users build them (public items); any
+  # rustdoc warning, such as a link to an item a feature set lacks, fails.
+  local flags="${RUSTDOCFLAGS:-} -D warnings"
+  step "cargo doc --no-deps, RUSTDOCFLAGS=\"-D warnings\": every workspace library, all features"
+  RUSTDOCFLAGS="$flags" cargo doc --workspace --lib --no-deps --all-features --locked
+  step "cargo doc --no-deps -p idbridge, default features (aws-lc-rs)"
+  RUSTDOCFLAGS="$flags" cargo doc -p idbridge --no-deps --locked
+  step "cargo doc --no-deps -p idbridge, RustCrypto only (no default features)"
+  RUSTDOCFLAGS="$flags" cargo doc -p idbridge --no-deps --no-default-features --locked
+}
 
-export CARGO_TARGET_WASM32_UNKNOWN_UNKNOWN_RUNNER=wasm-bindgen-test-runner
-# Node 18 (Debian 12's) keeps globalThis.crypto (WebCrypto) behind a flag.
-[ "$(node -p 'process.versions.node.split(".")[0]')" -ge 19 ] || export NODE_OPTIONS="--experimental-global-webcrypto"
-step "WASM tests in Node"
-cargo test --profile wasm-test -p idbridge-wasm --target wasm32-unknown-unknown --locked
-step "WASM tests in headless Chromium"
-WASM_BINDGEN_USE_BROWSER=1 CHROMEDRIVER=/usr/bin/chromedriver \
+stage_deny() {
+  ensure_cargo_deny
+  # The advisories check needs the RustSec database from GitHub: fetched
+  # when reachable, else said so (never a silent pass).
+  step "cargo deny: fetching the RustSec advisory database"
+  if timeout 120 cargo deny fetch db >/dev/null 2>&1; then
+    step "cargo deny check (advisories, licenses, bans, sources)"
+    cargo deny --locked check --hide-inclusion-graph
+  else
+    echo "SKIPPED cargo deny check advisories: the RustSec database (github.com/rustsec/advisory-db) cannot be fetched from this machine"
+    step "cargo deny check licenses bans sources"
+    cargo deny --locked check --hide-inclusion-graph licenses bans sources
+  fi
+}
+
+stage_msrv() {
+  if ! ensure_msrv_toolchain; then
+    echo "SKIPPED msrv: Rust $msrv cannot be installed here (rustup could not download it); nothing was built with $msrv"
+    return 0
+  fi
+  # The library, the CLI, the WASM crates and the vector generator, with
+  # every feature, as locked. Not checked at $msrv, and said so: tests and
+  # benches (dev-dependency criterion 0.8 needs 1.86), idbridge-store and
+  # the examples (redis -> url -> idna -> idna_adapter 1.2 -> icu 2.4 need
+  # 1.88 as Cargo.lock pins them).
+  step "cargo +$msrv check: idbridge, idbridge-cli, idbridge-wasm, size-floor, vectorgen (all features, locked)"
+  cargo "+$msrv" check --locked --all-features \
+    -p idbridge -p idbridge-cli -p idbridge-wasm -p idbridge-size-floor -p idbridge-vectorgen
+  echo "NOT CHECKED at Rust $msrv: tests and benches (criterion 0.8 needs 1.86); idbridge-store and examples/ (icu 2.4 through redis's url needs 1.88)"
+}
+
+stage_native() {
+  ensure_redis
+  start_redis
+  step "native tests (every backend; ../shared/vectors when present; the layer check; Redis at $REDIS_URL)"
+  cargo test --workspace --all-features --locked --no-fail-fast
+  stop_redis
+}
+
+stage_vectors() {
+  step "the vector generator reproduces test-vectors/ byte for byte"
+  regen=$(mktemp -d)
+  cargo run --quiet --release --locked -p idbridge-vectorgen -- vectors test-vectors/keys "$regen/signature"
+  diff -r test-vectors/signature "$regen/signature"
+  cargo run --quiet --release --locked -p idbridge-vectorgen -- webeid "$regen/webeid"
+  diff -r test-vectors/webeid "$regen/webeid"
+  rm -rf "$regen"
+  regen=""
+
+  step "the Python generators (lxml = libxml2, an independent c14n) reproduce their vectors"
+  python3 -m pip install --quiet --disable-pip-version-check -r test-vectors/xmldsig/requirements.txt
+  python3 test-vectors/c14n/generate.py >/dev/null
+  python3 test-vectors/xmldsig/generate.py >/dev/null
+  python3 test-vectors/saml-generator/generate.py >/dev/null
+  python3 test-vectors/saml-generator/sign_registry.py >/dev/null
+  python3 test-vectors/limits/generate.py >/dev/null
+  git diff --exit-code --stat -- test-vectors/c14n test-vectors/xmldsig test-vectors/spid test-vectors/cie test-vectors/limits
+  test -z "$(git status --porcelain -- test-vectors)" || { git status --short -- test-vectors; exit 1; }
+
+  step "vectors through the CLI (the README's main command)"
+  cargo run --release -p idbridge-cli -- vectors test-vectors
+}
+
+stage_wasm() {
+  ensure_wasm_target
+  ensure_wasm_bindgen
+  ensure_node
+  ensure_chromium
+  export CARGO_TARGET_WASM32_UNKNOWN_UNKNOWN_RUNNER=wasm-bindgen-test-runner
+  # Node 18 (Debian 12's) keeps globalThis.crypto (WebCrypto) behind a flag.
+  if [ "$(node -p 'process.versions.node.split(".")[0]')" -lt 19 ]; then
+    export NODE_OPTIONS="--experimental-global-webcrypto"
+  fi
+  step "WASM tests in Node"
   cargo test --profile wasm-test -p idbridge-wasm --target wasm32-unknown-unknown --locked
+  step "WASM tests in headless Chromium"
+  WASM_BINDGEN_USE_BROWSER=1 CHROMEDRIVER=/usr/bin/chromedriver \
+    cargo test --profile wasm-test -p idbridge-wasm --target wasm32-unknown-unknown --locked
+}
 
 # The browser package (issue 6): built with its one command, which prints
 # its gzipped size and fails past its budget; then the demo page clicked
-# through in headless Chromium (playwright-core from wasm/package-lock.json).
-step "WASM package: wasm/build-pkg.sh (size budget)"
-wasm/build-pkg.sh
-step "the built package: every vector on both paths, Node and headless Chromium"
-node wasm/test-pkg.mjs
-step "browser demo in headless Chromium (Playwright)"
-node examples/browser/test.mjs target/browser-demo/demo.png
+# through in headless Chromium (playwright-core from wasm/package-lock.json,
+# installed by build-pkg.sh).
+stage_browser() {
+  ensure_wasm_target
+  ensure_wasm_bindgen
+  ensure_node
+  ensure_chromium
+  step "WASM package: wasm/build-pkg.sh (size budget)"
+  wasm/build-pkg.sh
+  step "the built package: every vector on both paths, Node and headless Chromium"
+  node wasm/test-pkg.mjs
+  step "browser demo in headless Chromium (Playwright)"
+  node examples/browser/test.mjs target/browser-demo/demo.png
+}
 
 # A short fuzz smoke: every target from its seeds (libFuzzer needs nightly
 # and cargo-fuzz; the corpus replay in `cargo test` covers stable).
-if rustup toolchain list | grep -q '^nightly'; then
-  command -v cargo-fuzz >/dev/null 2>&1 || { step "installing cargo-fuzz (about a minute)"; cargo install cargo-fuzz --locked; }
+stage_fuzz() {
+  if ! has_nightly; then
+    echo "SKIPPED fuzz smoke: no nightly toolchain on this machine (the corpus replay in the native stage's cargo test still runs)"
+    return 0
+  fi
+  ensure_cargo_fuzz
   step "fuzz smoke: each target 20 s from its seeds"
   fuzz/seed.sh >/dev/null
+  local target dict
   for target in $(sed -n 's/^name = "\(.*\)"$/\1/p' fuzz/Cargo.toml | grep -v '^idbridge-fuzz$'); do
     dict=""
     case $target in
-      saml_*|xml_*) dict="-dict=fuzz/dict/xml.dict" ;;
-      webeid_*|vector_*) dict="-dict=fuzz/dict/json.dict" ;;
+      saml_*|xml_*) dict="-dict=dict/xml.dict" ;;
+      webeid_*|vector_*) dict="-dict=dict/json.dict" ;;
     esac
-    (cd fuzz && cargo +nightly fuzz run "$target" -- -max_total_time=20 -rss_limit_mb=4096 $(echo $dict | sed 's|fuzz/||') >/tmp/fuzz-smoke-$target.log 2>&1) \
-      || { tail -40 /tmp/fuzz-smoke-$target.log; echo "fuzz target $target failed"; exit 1; }
-    echo "fuzz $target: $(grep DONE /tmp/fuzz-smoke-$target.log | tail -1 | awk '{print $1 " execs, " $3 " " $4}')"
+    # shellcheck disable=SC2086 # $dict is empty or one word
+    (cd fuzz && cargo +nightly fuzz run "$target" -- -max_total_time=20 -rss_limit_mb=4096 $dict >"/tmp/fuzz-smoke-$target.log" 2>&1) \
+      || { tail -40 "/tmp/fuzz-smoke-$target.log"; echo "fuzz target $target failed"; exit 1; }
+    echo "fuzz $target: $(grep DONE "/tmp/fuzz-smoke-$target.log" | tail -1 | awk '{print $1 " execs, " $3 " " $4}')"
   done
-else
-  echo "SKIPPED fuzz smoke: no nightly toolchain on this machine (the corpus replay in cargo test still ran)"
-fi
+}
 
-step "all checks passed"
+# ---------------------------------------------------------------- arguments
+
+selected=()
+for arg in "$@"; do
+  case $arg in
+    -h|--help) usage; exit 0 ;;
+    --list) printf '%s\n' "${STAGES[@]}"; exit 0 ;;
+    -*) echo "test-all.sh: unknown option '$arg' (see --help)" >&2; exit 2 ;;
+    *)
+      known=""
+      for stage in "${STAGES[@]}"; do [ "$stage" = "$arg" ] && known=1; done
+      if [ -z "$known" ]; then
+        echo "test-all.sh: unknown stage '$arg'; the stages: ${STAGES[*]} (--list)" >&2
+        exit 2
+      fi
+      selected+=("$arg")
+      ;;
+  esac
+done
+[ ${#selected[@]} -gt 0 ] || selected=("${STAGES[@]}")
+
+timings=()
+for stage in "${selected[@]}"; do
+  stage_start=$(date +%s)
+  printf '\n#### stage %s\n' "$stage"
+  "stage_$stage"
+  timings+=("$(printf '%-8s %4ss' "$stage" "$(( $(date +%s) - stage_start ))")")
+done
+
+step "all checks passed: ${selected[*]}"
+printf '  %s\n' "${timings[@]}"
