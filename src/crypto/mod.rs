@@ -9,9 +9,9 @@
 //!
 //! Backends:
 //! - [`RustCrypto`]: pure Rust, complete, used on wasm32;
-//! - [`AwsLc`] (feature `aws-lc-rs`, on by default, native only): the
+//! - `AwsLc` (feature `aws-lc-rs`, on by default, native only): the
 //!   fastest here, and the default where compiled in;
-//! - [`Ring`] (feature `ring`, native only): ring, with RustCrypto for the
+//! - `Ring` (feature `ring`, native only): ring, with RustCrypto for the
 //!   combinations ring lacks (P-521, ECDSA with SHA-512).
 //!
 //! Signing with caller-held keys (native): [`Signer`], implemented by
