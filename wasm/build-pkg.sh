@@ -89,9 +89,10 @@ fi
 if [ -n "$sizes" ]; then
   # Each variant through this very script (same flags, same checks), then
   # one table of what a browser loads (idbridge.js + idbridge_bg.wasm).
-  "$0" $fast
-  "$0" $fast --schemes saml
-  "$0" $fast --schemes webeid
+  self=./$(basename "$0") # the script's own folder is the working directory
+  "$self" $fast
+  "$self" $fast --schemes saml
+  "$self" $fast --schemes webeid
   payload() { echo $(( $(gzip -9c "$1/idbridge.js" | wc -c) + $(gzip -9c "$1/idbridge_bg.wasm" | wc -c) )); }
   kb() { printf '%d.%d KB' $(($1 / 1000)) $(($1 % 1000 / 100)); }
   echo
