@@ -10,8 +10,10 @@
 # --schemes LIST builds a package with only the schemes in LIST, a comma
 # list of the crate's scheme features (`saml`: SPID and CIE ID; `webeid`),
 # into wasm/pkg-<schemes>/ (e.g. wasm/pkg-webeid/): the exports of the other
-# schemes are absent from it and from its TypeScript declarations. wasm/pkg/
-# (what test-pkg.mjs and the demo load) is always the whole package.
+# schemes are absent from it and from its TypeScript declarations, and so
+# is the test-vector runner (runVectors, the crate's feature `vectors`): it
+# is a page's package. wasm/pkg/ (what test-pkg.mjs and the demo load) is
+# always the whole package, runner included.
 #
 # --sizes builds the whole package, the SAML-only one and the Web eID-only
 # one, and prints the gzipped size of each (what a browser loads).

@@ -17,7 +17,9 @@
 //! Cargo features `saml` (SPID, CIE ID) and `webeid` (both on by default)
 //! choose the schemes: a scheme whose feature is off has no export at all,
 //! so it is absent from the package and its TypeScript declarations
-//! (`wasm/build-pkg.sh --schemes …`).
+//! (`wasm/build-pkg.sh --schemes …`). The feature `vectors` (default) adds
+//! `runVectors` and `runVectorsSync`, the test-vector runner; the
+//! per-scheme packages leave it out.
 //!
 //! Failures are JavaScript `Error`s named `"IdbridgeError"` whose `code`
 //! is the stable error code (`"crypto.signature.invalid"`…). Nothing here
@@ -41,6 +43,7 @@ pub mod recording;
 #[cfg(feature = "saml")]
 mod saml;
 mod trust;
+#[cfg(feature = "vectors")]
 mod vectors;
 mod verify;
 mod webcrypto;
@@ -53,6 +56,7 @@ pub use saml::{
     verify_cie_response, verify_cie_response_sync, verify_spid_response, verify_spid_response_sync,
 };
 pub use trust::{Trust, TrustBuilder};
+#[cfg(feature = "vectors")]
 pub use vectors::{
     run_in_memory, run_in_memory_async, run_vectors, run_vectors_sync, VectorsReport,
 };

@@ -7,12 +7,15 @@
     clippy::indexing_slicing
 )]
 
+#[cfg(feature = "vectors")]
 use idbridge_vectors::MemoryFiles;
 use wasm_bindgen_test::*;
 
 include!(concat!(env!("OUT_DIR"), "/embedded_vectors.rs"));
+
 /// Every case passed (no FAIL line, no failure counted), and at least
 /// `at_least` of them ran.
+#[cfg(feature = "vectors")]
 fn assert_all_passed(report: &idbridge_wasm::VectorsReport, at_least: usize) {
     let failures: Vec<_> = report
         .lines()
@@ -29,6 +32,7 @@ fn assert_all_passed(report: &idbridge_wasm::VectorsReport, at_least: usize) {
 }
 
 /// The kind a vector file names (`None` when it names none).
+#[cfg(feature = "vectors")]
 fn kind_of(bytes: &[u8]) -> Option<String> {
     let v: serde_json::Value = serde_json::from_slice(bytes).ok()?;
     v.get("kind")?.as_str().map(str::to_string)
@@ -36,6 +40,7 @@ fn kind_of(bytes: &[u8]) -> Option<String> {
 
 /// Whether this build runs the vector file's kind: the SAML kinds need the
 /// feature `saml`, the `webeid` kind the feature `webeid`.
+#[cfg(feature = "vectors")]
 fn runs_here(bytes: &[u8]) -> bool {
     let kind = kind_of(bytes);
     let saml = matches!(kind.as_deref(), Some("spid-saml" | "cie-saml" | "xmldsig"));
@@ -44,6 +49,7 @@ fn runs_here(bytes: &[u8]) -> bool {
 }
 
 /// `all` with both schemes (every vector runs), 1 with one of them.
+#[cfg(feature = "vectors")]
 fn at_least(all: usize) -> usize {
     if cfg!(all(feature = "saml", feature = "webeid")) {
         all
@@ -54,6 +60,7 @@ fn at_least(all: usize) -> usize {
 
 /// The embedded repository files, and the vector files among them whose
 /// kind this build runs.
+#[cfg(feature = "vectors")]
 fn embedded() -> (MemoryFiles, Vec<String>) {
     let mut files = MemoryFiles::new();
     let mut vector_files = Vec::new();
@@ -66,6 +73,7 @@ fn embedded() -> (MemoryFiles, Vec<String>) {
     (files, vector_files)
 }
 
+#[cfg(feature = "vectors")]
 #[wasm_bindgen_test]
 #[cfg_attr(not(target_arch = "wasm32"), test)]
 fn every_repository_vector_passes() {
@@ -77,6 +85,7 @@ fn every_repository_vector_passes() {
 
 /// A vector file whose kind's feature is off in this build fails every
 /// case, naming the feature (never a silent skip).
+#[cfg(feature = "vectors")]
 #[cfg(not(all(feature = "saml", feature = "webeid")))]
 #[wasm_bindgen_test]
 #[cfg_attr(not(target_arch = "wasm32"), test)]
@@ -95,7 +104,7 @@ fn a_kind_whose_feature_is_off_fails_naming_it() {
     }
 }
 
-#[cfg(feature = "saml")]
+#[cfg(all(feature = "saml", feature = "vectors"))]
 #[wasm_bindgen_test]
 #[cfg_attr(not(target_arch = "wasm32"), test)]
 fn c14n_pairs_match_libxml2() {
@@ -107,6 +116,7 @@ fn c14n_pairs_match_libxml2() {
 
 /// The embedded ../shared files, and the public suites' vector files among
 /// them (none when ../shared was missing at build time).
+#[cfg(feature = "vectors")]
 fn shared_suites() -> (MemoryFiles, Vec<String>) {
     let mut files = MemoryFiles::new();
     let mut paths = Vec::new();
@@ -123,6 +133,7 @@ fn shared_suites() -> (MemoryFiles, Vec<String>) {
     (files, paths)
 }
 
+#[cfg(feature = "vectors")]
 #[wasm_bindgen_test]
 #[cfg_attr(not(target_arch = "wasm32"), test)]
 fn public_suites_pass_when_present() {
@@ -136,6 +147,7 @@ fn public_suites_pass_when_present() {
     assert_all_passed(&report, at_least(110 + 147));
 }
 
+#[cfg(feature = "vectors")]
 #[wasm_bindgen_test]
 #[cfg_attr(not(target_arch = "wasm32"), test)]
 fn a_malformed_vector_file_is_a_failure() {
@@ -304,6 +316,7 @@ mod js {
     }
 
     /// Replaces `globalThis.crypto` for the duration of `f`, then restores it.
+    #[cfg(feature = "vectors")]
     async fn with_crypto<F: std::future::Future<Output = ()>>(crypto: JsValue, f: F) {
         let global: js_sys::Object = js_sys::global().unchecked_into();
         let key = JsValue::from_str("crypto");
@@ -324,6 +337,7 @@ mod js {
 
     /// Where WebCrypto is missing or refuses an operation, the WASM backend
     /// answers: the asynchronous path stays complete and correct.
+    #[cfg(feature = "vectors")]
     #[wasm_bindgen_test]
     async fn without_webcrypto_the_async_path_verifies_in_wasm() {
         let (files, _) = embedded();
@@ -356,6 +370,7 @@ mod js {
 
     /// Every repository vector passes on the WebCrypto path too, with the
     /// very lines of the WASM path, and WebCrypto did the checks.
+    #[cfg(feature = "vectors")]
     #[wasm_bindgen_test]
     async fn every_repository_vector_passes_on_webcrypto() {
         let (files, paths) = embedded();
@@ -374,6 +389,7 @@ mod js {
     }
 
     /// The public suites (../shared) on the WebCrypto path.
+    #[cfg(feature = "vectors")]
     #[wasm_bindgen_test]
     async fn public_suites_pass_on_webcrypto_when_present() {
         let (files, paths) = super::shared_suites();
@@ -569,6 +585,7 @@ mod js {
         assert_eq!(code_of(webcrypto), "saml.audience.mismatch");
     }
 
+    #[cfg(feature = "vectors")]
     #[wasm_bindgen_test]
     async fn run_vectors_takes_a_js_object() {
         let obj = js_sys::Object::new();
