@@ -19,7 +19,8 @@ pub(crate) struct Shared {
 
 /// Everything a verification may trust: Web eID issuing CAs and SAML IdPs
 /// (each with its scheme's feature).
-/// Build it once (`Trust.fromEmbedded()`, `Trust.builder()…build()`) and
+/// Build it once (`Trust.builder()…build()`, or `Trust.fromEmbedded()` for
+/// Web eID) and
 /// pass it to every verification; it is immutable.
 #[wasm_bindgen]
 #[derive(Debug, Clone)]
