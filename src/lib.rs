@@ -42,23 +42,34 @@
 pub mod crypto;
 mod error;
 mod identity;
+#[cfg(feature = "json")]
 mod json;
 mod limits;
+#[cfg(feature = "saml")]
 mod saml;
 mod time;
 mod trust;
+#[cfg(feature = "webeid")]
 pub mod webeid;
+#[cfg(feature = "x509")]
 mod x509;
+#[cfg(feature = "xml")]
 mod xml;
 
 pub use error::{Error, ErrorCode, Result};
 pub use identity::{Loa, System, VerifiedIdentity};
 pub use limits::Limits;
+#[cfg(feature = "saml")]
 pub use saml::profile::{cie, spid};
+#[cfg(feature = "saml")]
 pub use saml::{IdpRegistry, IdpRegistryBuilder, SsoEndpoint};
 pub use time::{ClockSkew, UnixTime};
 pub use trust::{Trust, TrustBuilder};
+#[cfg(feature = "webeid")]
 pub use webeid::anchors;
+#[cfg(feature = "ocsp")]
 pub use x509::ocsp;
+#[cfg(feature = "x509")]
 pub use x509::Quirks;
+#[cfg(feature = "xml")]
 pub use xml::{c14n_api as c14n, dsig_api as xmldsig};

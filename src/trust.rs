@@ -1,20 +1,24 @@
 //! `Trust`: the caller's trust material, parsed once, immutable, shared
 //! across threads (`Send + Sync`).
 
-use crate::anchors::EmbeddedAnchor;
 use crate::error::Result;
+#[cfg(feature = "saml")]
 use crate::saml::{IdpRegistry, IdpRegistryBuilder};
-use crate::webeid;
+#[cfg(feature = "webeid")]
+use crate::{anchors::EmbeddedAnchor, webeid};
 
 /// Everything a verification may trust: built once with [`Trust::builder`],
 /// then shared (it is `Send + Sync`) by every verification.
 ///
 /// A thin bundle of the schemes' own stores: SAML's [`IdpRegistry`]
 /// (`impl AsRef<IdpRegistry>`, so `spid::verify_response(&trust, …)` takes
-/// it) and the Web eID anchors.
+/// it) and the Web eID anchors. A store whose scheme's Cargo feature
+/// (`saml`, `webeid`) is off is absent, with its builder methods.
 #[derive(Clone, Debug, Default)]
 pub struct Trust {
+    #[cfg(feature = "webeid")]
     webeid: webeid::Anchors,
+    #[cfg(feature = "saml")]
     saml: IdpRegistry,
 }
 
@@ -22,7 +26,9 @@ pub struct Trust {
 #[derive(Debug, Default)]
 #[must_use]
 pub struct TrustBuilder {
+    #[cfg(feature = "webeid")]
     webeid: webeid::Anchors,
+    #[cfg(feature = "saml")]
     saml: IdpRegistryBuilder,
 }
 
@@ -32,33 +38,39 @@ impl Trust {
         TrustBuilder::default()
     }
 
+    #[cfg(feature = "webeid")]
     /// How many Web eID anchors this trust holds.
     pub fn webeid_anchor_count(&self) -> usize {
         self.webeid.len()
     }
 
+    #[cfg(feature = "saml")]
     /// The entity IDs of the trusted SAML IdPs.
     pub fn saml_idp_entity_ids(&self) -> Vec<&str> {
         self.saml.entity_ids()
     }
 
+    #[cfg(feature = "saml")]
     /// The single-sign-on endpoints of the IdP `entity_id`.
     pub fn saml_idp_sso_endpoints(&self, entity_id: &str) -> Option<&[crate::SsoEndpoint]> {
         self.saml.sso_endpoints(entity_id)
     }
 
+    #[cfg(feature = "saml")]
     /// The SAML trust store (SPID and CIE ID identity providers).
     pub fn idp_registry(&self) -> &IdpRegistry {
         &self.saml
     }
 }
 
+#[cfg(feature = "saml")]
 impl AsRef<IdpRegistry> for Trust {
     fn as_ref(&self) -> &IdpRegistry {
         &self.saml
     }
 }
 
+#[cfg(feature = "webeid")]
 /// The Web eID store, for [`crate::webeid::verify_token`].
 impl AsRef<webeid::Anchors> for Trust {
     fn as_ref(&self) -> &webeid::Anchors {
@@ -67,6 +79,7 @@ impl AsRef<webeid::Anchors> for Trust {
 }
 
 impl TrustBuilder {
+    #[cfg(feature = "webeid")]
     /// Adds embedded anchors (e.g. [`crate::anchors::ESTONIA`]), each checked
     /// against its recorded fingerprint.
     pub fn webeid_anchors(mut self, anchors: &[EmbeddedAnchor]) -> Result<Self> {
@@ -74,6 +87,7 @@ impl TrustBuilder {
         Ok(self)
     }
 
+    #[cfg(feature = "webeid")]
     /// Adds a Web eID anchor: an issuing CA certificate, DER or PEM.
     ///
     /// Any decodable certificate is accepted, expired or not: an anchor's
@@ -83,6 +97,7 @@ impl TrustBuilder {
         Ok(self)
     }
 
+    #[cfg(feature = "saml")]
     /// Adds the IdPs of a signed metadata document (the AgID registry's
     /// `EntitiesDescriptor`, or one IdP's `EntityDescriptor`): its enveloped
     /// signature must verify with the pinned `signer` certificate (DER or
@@ -93,6 +108,7 @@ impl TrustBuilder {
         Ok(self)
     }
 
+    #[cfg(feature = "saml")]
     /// Adds the IdPs of *unsigned* metadata, trusted because the caller
     /// pins it (e.g. a file shipped with the application). Prefer
     /// [`TrustBuilder::saml_registry`] for metadata fetched at run time
@@ -105,7 +121,9 @@ impl TrustBuilder {
     /// The finished, immutable trust.
     pub fn build(self) -> Result<Trust> {
         Ok(Trust {
+            #[cfg(feature = "webeid")]
             webeid: self.webeid,
+            #[cfg(feature = "saml")]
             saml: self.saml.build(),
         })
     }

@@ -1,11 +1,22 @@
 #!/usr/bin/env bash
 # Builds the npm package `idbridge` into wasm/pkg/ and checks its size.
 #
-#   wasm/build-pkg.sh [--fast]
+#   wasm/build-pkg.sh [--fast] [--schemes LIST] [--sizes]
 #
 # --fast trades size for speed, for Node services more than for pages:
 # the idbridge crate at opt-level "s" and sha2, roxmltree and base64 at 3
 # (README.md, "Size" and "Performance", has the measured trade).
+#
+# --schemes LIST builds a package with only the schemes in LIST, a comma
+# list of the crate's scheme features (`saml`: SPID and CIE ID; `webeid`),
+# into wasm/pkg-<schemes>/ (e.g. wasm/pkg-webeid/): the exports of the other
+# schemes are absent from it and from its TypeScript declarations, and so
+# is the test-vector runner (runVectors, the crate's feature `vectors`): it
+# is a page's package. wasm/pkg/ (what test-pkg.mjs and the demo load) is
+# always the whole package, runner included.
+#
+# --sizes builds the whole package, the SAML-only one and the Web eID-only
+# one, and prints the gzipped size of each (what a browser loads).
 #
 # cargo (profile wasm-release, opt-level "z") → wasm-bindgen --target web
 # (the CLI at the Cargo.lock version) → wasm-opt -Oz from the npm package
@@ -22,17 +33,88 @@ cd "$(dirname "$0")"
 budget_kb=${IDBRIDGE_PKG_BUDGET_KB:-440}
 target_kb=250
 
+# Every scheme feature of the crate (wasm/Cargo.toml), in a fixed order.
+all_schemes=(saml webeid)
+
+usage() {
+  echo "usage: wasm/build-pkg.sh [--fast] [--schemes saml,webeid] [--sizes]" >&2
+  exit 2
+}
+
 profile=(--config 'profile.wasm-release.opt-level="z"')
-case "${1:-}" in
-  "") ;;
-  --fast)
-    profile+=(--config 'profile.wasm-release.package.idbridge.opt-level="s"')
-    for crate in sha2 roxmltree base64; do
-      profile+=(--config "profile.wasm-release.package.$crate.opt-level=3")
+fast=""
+schemes=""
+sizes=""
+while [ $# -gt 0 ]; do
+  case "$1" in
+    --fast)
+      fast="--fast"
+      profile+=(--config 'profile.wasm-release.package.idbridge.opt-level="s"')
+      for crate in sha2 roxmltree base64; do
+        profile+=(--config "profile.wasm-release.package.$crate.opt-level=3")
+      done
+      ;;
+    --schemes)
+      [ $# -ge 2 ] || usage
+      schemes=$2
+      shift
+      ;;
+    --schemes=*) schemes=${1#--schemes=} ;;
+    --sizes) sizes=1 ;;
+    *) usage ;;
+  esac
+  shift
+done
+if [ -n "$sizes" ] && [ -n "$schemes" ]; then
+  echo "--sizes builds every variant itself: no --schemes with it" >&2
+  exit 2
+fi
+
+# The chosen schemes, checked and put in the fixed order: "" = every scheme.
+chosen=()
+if [ -n "$schemes" ]; then
+  IFS=, read -r -a asked <<< "$schemes"
+  for a in "${asked[@]}"; do
+    case " ${all_schemes[*]} " in
+      *" $a "*) ;;
+      *) echo "unknown scheme \"$a\" (known: ${all_schemes[*]})" >&2; exit 2 ;;
+    esac
+  done
+  for s in "${all_schemes[@]}"; do
+    for a in "${asked[@]}"; do
+      if [ "$a" = "$s" ]; then chosen+=("$s"); break; fi
     done
-    ;;
-  *) echo "usage: wasm/build-pkg.sh [--fast]" >&2; exit 2 ;;
-esac
+  done
+  if [ "${#chosen[@]}" -eq "${#all_schemes[@]}" ]; then chosen=(); fi
+fi
+
+if [ -n "$sizes" ]; then
+  # Each variant through this very script (same flags, same checks), then
+  # one table of what a browser loads (idbridge.js + idbridge_bg.wasm).
+  self=./$(basename "$0") # the script's own folder is the working directory
+  "$self" $fast
+  "$self" $fast --schemes saml
+  "$self" $fast --schemes webeid
+  payload() { echo $(( $(gzip -9c "$1/idbridge.js" | wc -c) + $(gzip -9c "$1/idbridge_bg.wasm" | wc -c) )); }
+  kb() { printf '%d.%d KB' $(($1 / 1000)) $(($1 % 1000 / 100)); }
+  echo
+  echo "gzipped, what a browser loads (idbridge.js + idbridge_bg.wasm)${fast:+, --fast}:"
+  printf '  %-26s %-16s %12s %12s\n' package folder bytes size
+  for row in "whole (saml, webeid):pkg" "SAML only (saml):pkg-saml" "Web eID only (webeid):pkg-webeid"; do
+    dir=${row##*:}
+    n=$(payload "$dir")
+    printf '  %-26s %-16s %12d %12s\n' "${row%:*}" "wasm/$dir" "$n" "$(kb "$n")"
+  done
+  exit 0
+fi
+
+if [ "${#chosen[@]}" -eq 0 ]; then
+  out=pkg
+  features=()
+else
+  out=pkg-$(IFS=-; echo "${chosen[*]}")
+  features=(--no-default-features --features "$(IFS=,; echo "${chosen[*]}")")
+fi
 
 wb_version=$(awk '/^name = "wasm-bindgen"$/ { getline; gsub(/version = |"/, ""); print; exit }' ../Cargo.lock)
 if [ "$(wasm-bindgen --version 2>/dev/null | awk '{print $2}')" != "$wb_version" ]; then
@@ -43,46 +125,54 @@ if [ ! -x node_modules/.bin/wasm-opt ] || [ ! -x node_modules/.bin/tsc ] || [ ! 
   npm ci --no-audit --no-fund --loglevel=error
 fi
 
-cargo build "${profile[@]}" --profile wasm-release -p idbridge-wasm --target wasm32-unknown-unknown --locked
-rm -rf pkg
-wasm-bindgen --target web --out-dir pkg --out-name idbridge \
+cargo build "${profile[@]}" --profile wasm-release -p idbridge-wasm --target wasm32-unknown-unknown --locked ${features[@]+"${features[@]}"}
+rm -rf "$out"
+wasm-bindgen --target web --out-dir "$out" --out-name idbridge \
   "${CARGO_TARGET_DIR:-../target}/wasm32-unknown-unknown/wasm-release/idbridge_wasm.wasm"
 node_modules/.bin/wasm-opt -Oz --strip-debug --strip-producers \
   --enable-bulk-memory --enable-nontrapping-float-to-int --enable-sign-ext \
   --enable-mutable-globals --enable-reference-types --enable-multivalue \
-  pkg/idbridge_bg.wasm -o pkg/idbridge_bg.opt.wasm
-mv pkg/idbridge_bg.opt.wasm pkg/idbridge_bg.wasm
-rm -f pkg/.gitignore
+  "$out/idbridge_bg.wasm" -o "$out/idbridge_bg.opt.wasm"
+mv "$out/idbridge_bg.opt.wasm" "$out/idbridge_bg.wasm"
+rm -f "$out/.gitignore"
 
 # The error codes and algorithm ids as TypeScript unions, from the build itself.
-node --input-type=module -e '
+OUT=$out node --input-type=module -e '
   import { readFileSync, appendFileSync } from "node:fs";
-  import { initSync, errorCodes, algorithms } from "./pkg/idbridge.js";
-  initSync({ module: readFileSync("pkg/idbridge_bg.wasm") });
+  const out = process.env.OUT;
+  const { initSync, errorCodes, algorithms } = await import("./" + out + "/idbridge.js");
+  initSync({ module: readFileSync(out + "/idbridge_bg.wasm") });
   const union = (xs) => xs.map((x) => JSON.stringify(x)).join("\n  | ");
-  appendFileSync("pkg/idbridge.d.ts",
+  appendFileSync(out + "/idbridge.d.ts",
     "\n/** Every stable error code (see errorCodes()). */\nexport type ErrorCode =\n  | " + union(errorCodes()) + ";\n" +
     "\n/** Every signature algorithm id (see algorithms()). */\nexport type SignatureAlgorithm =\n  | " + union(algorithms()) + ";\n");
 '
-cp pkg-template/node.js pkg-template/node.d.ts pkg/
-# The declarations compile, strictly, and reject wrong uses (types-test.ts).
-node_modules/.bin/tsc -p tsconfig.json
-cp README.md pkg/README.md
+cp pkg-template/node.js pkg-template/node.d.ts "$out/"
+if [ "$out" = pkg ]; then
+  # The declarations compile, strictly, and reject wrong uses (types-test.ts).
+  node_modules/.bin/tsc -p tsconfig.json
+else
+  # A package with fewer schemes: its declarations compile, strictly
+  # (types-test.ts uses every scheme's exports).
+  node_modules/.bin/tsc --strict --noEmit --skipLibCheck false --target ES2022 --module ES2022 \
+    --moduleResolution bundler --lib ES2022,DOM,ESNext.Disposable "$out/idbridge.d.ts" "$out/node.d.ts"
+fi
+cp README.md "$out/README.md"
 version=$(sed -n 's/^version = "\(.*\)"$/\1/p' ../Cargo.toml | head -1)
-sed "s/@VERSION@/$version/" pkg-template/package.json > pkg/package.json
+sed "s/@VERSION@/$version/" pkg-template/package.json > "$out/package.json"
 
 # Size, gzip -9: every file; the budget applies to what a browser loads
 # (idbridge.js + idbridge_bg.wasm), the whole package is printed too.
 total=0
 payload=0
-for f in pkg/*; do
+for f in "$out"/*; do
   gz=$(gzip -9c "$f" | wc -c)
   total=$((total + gz))
-  case $f in pkg/idbridge.js|pkg/idbridge_bg.wasm) payload=$((payload + gz)) ;; esac
-  printf '  %-28s %8d bytes, %7d gzipped\n' "${f#pkg/}" "$(wc -c < "$f")" "$gz"
+  case ${f#"$out"/} in idbridge.js|idbridge_bg.wasm) payload=$((payload + gz)) ;; esac
+  printf '  %-28s %8d bytes, %7d gzipped\n' "${f#"$out"/}" "$(wc -c < "$f")" "$gz"
 done
 kb() { printf '%d.%d KB' $(($1 / 1000)) $(($1 % 1000 / 100)); }
-echo "idbridge package: $(kb "$total") gzipped in all; loaded by a browser (idbridge.js + idbridge_bg.wasm): $(kb "$payload") gzipped; budget ${budget_kb} KB, target ${target_kb} KB"
+echo "idbridge package (wasm/$out, schemes: ${chosen[*]:-${all_schemes[*]}}): $(kb "$total") gzipped in all; loaded by a browser (idbridge.js + idbridge_bg.wasm): $(kb "$payload") gzipped; budget ${budget_kb} KB, target ${target_kb} KB"
 if [ "$payload" -gt $((budget_kb * 1000)) ]; then
   echo "FAIL: the package is over its budget of $budget_kb KB gzipped" >&2
   exit 1

@@ -43,6 +43,7 @@
 mod algorithm;
 mod check;
 mod encoding;
+#[cfg(feature = "json")]
 pub(crate) mod jwa;
 mod key;
 pub mod replay;

@@ -19,12 +19,14 @@ const ID_CE_EXT_KEY_USAGE: ObjectIdentifier = ObjectIdentifier::new_unwrap("2.5.
 const ID_CE_CERTIFICATE_POLICIES: ObjectIdentifier = ObjectIdentifier::new_unwrap("2.5.29.32");
 const ID_CE_AUTHORITY_KEY_IDENTIFIER: ObjectIdentifier = ObjectIdentifier::new_unwrap("2.5.29.35");
 
+#[cfg(feature = "x509-path")]
 /// Key usage bits (RFC 5280 §4.2.1.3): bit i of the BIT STRING is `1 << i`.
 pub(crate) mod ku {
     pub const DIGITAL_SIGNATURE: u16 = 1 << 0;
     pub const NON_REPUDIATION: u16 = 1 << 1;
 }
 
+#[cfg(feature = "x509-path")]
 /// id-kp-clientAuth.
 pub(crate) const EKU_CLIENT_AUTH: &str = "1.3.6.1.5.5.7.3.2";
 
@@ -36,7 +38,15 @@ pub(crate) struct Attribute {
 }
 
 /// A decoded certificate. Nothing in it is trusted until a path check says so.
+///
+/// Every field is decoded (strictly) in every build, so a certificate is
+/// refused alike whichever features are on; without `x509-path` only
+/// `spki_der` is read (XML-DSig's trusted keys).
 #[derive(Clone, Debug)]
+#[cfg_attr(
+    not(feature = "x509-path"),
+    expect(dead_code, reason = "without x509-path only spki_der is read")
+)]
 pub(crate) struct Certificate {
     pub der: Vec<u8>,
     pub serial: Vec<u8>,
@@ -165,6 +175,7 @@ impl Certificate {
     }
 
     /// The first subject attribute of type `oid`, if any.
+    #[cfg(feature = "x509-path")]
     pub(crate) fn subject_attr(&self, oid: &str) -> Option<&str> {
         self.subject
             .iter()
@@ -173,6 +184,7 @@ impl Certificate {
     }
 
     /// The first issuer attribute of type `oid`, if any.
+    #[cfg(feature = "x509-path")]
     pub(crate) fn issuer_attr(&self, oid: &str) -> Option<&str> {
         self.issuer
             .iter()
@@ -182,6 +194,7 @@ impl Certificate {
 
     /// Whether the certificate is valid at `now` (both ends inclusive):
     /// `Err(x509.cert.not_yet_valid)` or `Err(x509.cert.expired)` otherwise.
+    #[cfg(feature = "x509-path")]
     pub(crate) fn check_validity(&self, now: UnixTime) -> Result<()> {
         if now < self.not_before {
             return Err(Error::new(

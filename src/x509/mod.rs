@@ -8,11 +8,16 @@
 //! eID, for one, refuses the Mobile-ID policies: that list is Web eID's).
 
 pub(crate) mod cert;
+#[cfg(feature = "x509-path")]
 pub(crate) mod name;
+#[cfg(feature = "ocsp")]
 pub mod ocsp;
+#[cfg(feature = "x509-path")]
 pub(crate) mod path;
 pub(crate) mod pem;
+#[cfg(feature = "x509-path")]
 pub(crate) mod policy;
+#[cfg(feature = "x509-path")]
 pub(crate) mod purpose;
 pub(crate) mod sigalg;
 

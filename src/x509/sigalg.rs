@@ -6,7 +6,9 @@
 //! parameters; that is accepted only where a caller enables the named
 //! tolerance [`Quirks::ecdsa_null_params`].
 
+#[cfg(feature = "x509-path")]
 use crate::crypto::{Algorithm, Curve, EcdsaEncoding, HashAlg, PublicKey};
+#[cfg(feature = "x509-path")]
 use crate::error::{Error, ErrorCode, Result};
 
 /// Named tolerances for real-world encodings that strict DER forbids.
@@ -18,8 +20,10 @@ pub struct Quirks {
     pub ecdsa_null_params: bool,
 }
 
+#[cfg(feature = "x509-path")]
 const DER_NULL: &[u8] = &[0x05, 0x00];
 
+#[cfg(feature = "x509-path")]
 /// The algorithm of a certificate-style signature (`oid`, `params`) made by
 /// `issuer_key`: the curve comes from the key, the hash from the OID.
 pub(crate) fn algorithm_for(

@@ -108,7 +108,7 @@ impl<'a, 'input> VerifiedElement<'a, 'input> {
     /// The signed element (its `Signature` child included: the only part
     /// of it the signature does not cover).
     pub fn element(&self) -> super::c14n_api::Element<'a, 'input> {
-        super::c14n_api::Element::new(self.node)
+        super::c14n_api::Element::new(self.node())
     }
 
     /// The signed element's node, for the crate's own verifiers.

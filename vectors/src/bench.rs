@@ -37,14 +37,16 @@
 use super::format::{self, VectorFile};
 use super::kinds::Job;
 use super::{sibling, Files, MemoryFiles};
-use base64::Engine as _;
-use idbridge::c14n::{Document, Element, Options};
-use idbridge::crypto::{self, Backend, HashAlg, Recorder, SignatureCheck};
+use idbridge::crypto::{Backend, Recorder, SignatureCheck};
+#[cfg(feature = "saml")]
 use idbridge::spid::InputEncoding;
-use idbridge::{webeid, Error, ErrorCode, Limits, Result};
+#[cfg(feature = "webeid")]
+use idbridge::webeid;
+use idbridge::{Error, ErrorCode, Result};
 
-/// The embedded inputs: (path, bytes). The paths are the repository's.
-const EMBEDDED: &[(&str, &[u8])] = &[
+/// The embedded SAML inputs: (path, bytes). The paths are the repository's.
+#[cfg(feature = "saml")]
+const EMBEDDED_SAML: &[(&str, &[u8])] = &[
     (
         "test-vectors/spid/input.json",
         include_bytes!("../../test-vectors/spid/input.json"),
@@ -69,6 +71,11 @@ const EMBEDDED: &[(&str, &[u8])] = &[
         "test-vectors/cie/metadata/cie-idp.xml",
         include_bytes!("../../test-vectors/cie/metadata/cie-idp.xml"),
     ),
+];
+
+/// The embedded Web eID inputs.
+#[cfg(feature = "webeid")]
+const EMBEDDED_WEBEID: &[(&str, &[u8])] = &[
     (
         "test-vectors/webeid/certificate.json",
         include_bytes!("../../test-vectors/webeid/certificate.json"),
@@ -92,7 +99,8 @@ pub struct Workload<'a> {
     /// What the input is, for reports.
     pub input: String,
     verify: VerifyFn<'a>,
-    digests: Option<Vec<BareSignature>>,
+    #[cfg(feature = "saml")]
+    digests: Option<Vec<digests::BareSignature>>,
 }
 
 impl core::fmt::Debug for Workload<'_> {
@@ -127,121 +135,25 @@ impl Workload<'_> {
     /// SAML only: the signatures' whole cryptography (each reference digest
     /// over its already-canonical content, then each signature), once.
     pub fn verify_digests(&self, backend: &dyn Backend) -> Option<Result<()>> {
-        self.digests
+        #[cfg(feature = "saml")]
+        return self
+            .digests
             .as_ref()
-            .map(|all| all.iter().try_for_each(|s| s.verify(backend)))
-    }
-}
-
-/// One enveloped signature's whole cryptographic work, prepared once: the
-/// reference digest over its already-canonical content, compared with
-/// `DigestValue`, then the signature over the canonical `SignedInfo` (as
-/// recorded while the input was verified).
-#[derive(Debug)]
-struct BareSignature {
-    hash: HashAlg,
-    content: Vec<u8>,
-    digest: Vec<u8>,
-    check: SignatureCheck,
-}
-
-impl BareSignature {
-    /// Digest, compare, verify: the cryptography alone.
-    fn verify(&self, backend: &dyn Backend) -> Result<()> {
-        if self.hash.digest(&self.content) != self.digest {
-            return Err(Error::new(
-                ErrorCode::XmldsigDigestMismatch,
-                "the signed content does not match its digest",
-            ));
+            .map(|all| all.iter().try_for_each(|s| s.verify(backend)));
+        #[cfg(not(feature = "saml"))]
+        {
+            let _ = backend;
+            None
         }
-        backend
-            .verify(&self.check)
-            .map_err(|_| self.check.failure().clone())
     }
-}
 
-const DSIG_NS: &str = "http://www.w3.org/2000/09/xmldsig#";
-
-/// The XML-DSig child `name` of `parent`.
-fn ds_child<'a, 'i>(parent: Element<'a, 'i>, name: &str) -> Result<Element<'a, 'i>> {
-    parent
-        .children()
-        .find(|c| c.namespace() == Some(DSIG_NS) && c.local_name() == name)
-        .ok_or_else(|| defect(format!("no ds:{name} in {}", parent.local_name())))
-}
-
-/// A signed element's reference digest: its algorithm, its canonical
-/// content (exclusive c14n without comments, the enveloped `Signature`
-/// left out, the transform's `PrefixList`), and its `DigestValue`. The
-/// structure is assumed to be what the verification accepts: call this
-/// only on input that verifies.
-fn reference_digest(target: Element<'_, '_>) -> Result<(HashAlg, Vec<u8>, Vec<u8>)> {
-    let signature = ds_child(target, "Signature")?;
-    let reference = ds_child(ds_child(signature, "SignedInfo")?, "Reference")?;
-    let exc = ds_child(reference, "Transforms")?
-        .children()
-        .last()
-        .ok_or_else(|| defect("no transform".into()))?;
-    let prefixes: Vec<&str> = exc
-        .children()
-        .find(|c| c.local_name() == "InclusiveNamespaces")
-        .and_then(|ns| ns.attribute("PrefixList"))
-        .map(|list| list.split_ascii_whitespace().collect())
-        .unwrap_or_default();
-    let hash = match ds_child(reference, "DigestMethod")?.attribute("Algorithm") {
-        Some("http://www.w3.org/2001/04/xmlenc#sha256") => HashAlg::Sha256,
-        Some("http://www.w3.org/2001/04/xmldsig-more#sha384") => HashAlg::Sha384,
-        Some("http://www.w3.org/2001/04/xmlenc#sha512") => HashAlg::Sha512,
-        other => return Err(defect(format!("digest method {other:?}"))),
-    };
-    let value: Vec<u8> = ds_child(reference, "DigestValue")?
-        .text()
-        .unwrap_or("")
-        .bytes()
-        .filter(|b| !b.is_ascii_whitespace())
-        .collect();
-    let digest = base64::engine::general_purpose::STANDARD
-        .decode(value)
-        .map_err(|_| defect("the DigestValue is not base64".into()))?;
-    let mut options = Options::default();
-    options.inclusive_prefixes = &prefixes;
-    let content = target.canonicalize_without(signature, &options)?;
-    Ok((hash, content, digest))
-}
-
-/// The Response's signatures (its own, when signed, then the Assertion's),
-/// each with the signature check a verification made for it (`checks`,
-/// recorded in the order of verification).
-fn bare_signatures(xml: &str, checks: Vec<SignatureCheck>) -> Result<Vec<BareSignature>> {
-    let doc = Document::parse(xml, &Limits::default())?;
-    let response = doc.root_element();
-    let mut targets = Vec::new();
-    if ds_child(response, "Signature").is_ok() {
-        targets.push(response);
+    /// Whether this workload has the digests floor (SAML).
+    fn has_digests(&self) -> bool {
+        #[cfg(feature = "saml")]
+        return self.digests.is_some();
+        #[cfg(not(feature = "saml"))]
+        false
     }
-    if let Some(assertion) = response.children().find(|c| c.local_name() == "Assertion") {
-        targets.push(assertion);
-    }
-    if targets.len() != checks.len() {
-        return Err(defect(format!(
-            "{} signatures but {} signature checks",
-            targets.len(),
-            checks.len()
-        )));
-    }
-    targets
-        .into_iter()
-        .zip(checks)
-        .map(|(target, check)| {
-            let (hash, content, digest) = reference_digest(target)?;
-            Ok(BareSignature {
-                hash,
-                content,
-                digest,
-                check,
-            })
-        })
-        .collect()
 }
 
 /// A case of an embedded vector file, with its merged context and input.
@@ -310,105 +222,254 @@ impl Case {
     }
 }
 
-/// The SAML input as XML text: the posted base64 decoded once, so the
-/// measurement (like the criterion bench) starts at the XML.
-fn saml_xml(case: &Case) -> Result<String> {
-    let raw = match case.context.get("input_encoding").and_then(|v| v.as_str()) {
-        Some("xml") => case.input.clone(),
-        _ => {
-            let compact: Vec<u8> = case
-                .input
-                .iter()
-                .copied()
-                .filter(|b| !b.is_ascii_whitespace())
-                .collect();
-            base64::engine::general_purpose::STANDARD
-                .decode(compact)
-                .map_err(|_| defect("the SAMLResponse is not base64".into()))?
+/// SAML's second floor: each reference digest over its already-canonical
+/// content, then each signature (through [`idbridge::c14n`]).
+#[cfg(feature = "saml")]
+mod digests {
+    use super::{defect, Case, Workload};
+    use base64::Engine as _;
+    use idbridge::c14n::{Document, Element, Options};
+    use idbridge::crypto::{self, Backend, HashAlg, Recorder, SignatureCheck};
+    use idbridge::{Error, ErrorCode, Limits, Result};
+
+    /// One enveloped signature's whole cryptographic work, prepared once: the
+    /// reference digest over its already-canonical content, compared with
+    /// `DigestValue`, then the signature over the canonical `SignedInfo` (as
+    /// recorded while the input was verified).
+    #[derive(Debug)]
+    pub(super) struct BareSignature {
+        hash: HashAlg,
+        content: Vec<u8>,
+        digest: Vec<u8>,
+        check: SignatureCheck,
+    }
+
+    impl BareSignature {
+        /// Digest, compare, verify: the cryptography alone.
+        pub(super) fn verify(&self, backend: &dyn Backend) -> Result<()> {
+            if self.hash.digest(&self.content) != self.digest {
+                return Err(Error::new(
+                    ErrorCode::XmldsigDigestMismatch,
+                    "the signed content does not match its digest",
+                ));
+            }
+            backend
+                .verify(&self.check)
+                .map_err(|_| self.check.failure().clone())
         }
-    };
-    String::from_utf8(raw).map_err(|_| defect("the SAML XML is not UTF-8".into()))
+    }
+
+    const DSIG_NS: &str = "http://www.w3.org/2000/09/xmldsig#";
+
+    /// The XML-DSig child `name` of `parent`.
+    fn ds_child<'a, 'i>(parent: Element<'a, 'i>, name: &str) -> Result<Element<'a, 'i>> {
+        parent
+            .children()
+            .find(|c| c.namespace() == Some(DSIG_NS) && c.local_name() == name)
+            .ok_or_else(|| defect(format!("no ds:{name} in {}", parent.local_name())))
+    }
+
+    /// A signed element's reference digest: its algorithm, its canonical
+    /// content (exclusive c14n without comments, the enveloped `Signature`
+    /// left out, the transform's `PrefixList`), and its `DigestValue`. The
+    /// structure is assumed to be what the verification accepts: call this
+    /// only on input that verifies.
+    fn reference_digest(target: Element<'_, '_>) -> Result<(HashAlg, Vec<u8>, Vec<u8>)> {
+        let signature = ds_child(target, "Signature")?;
+        let reference = ds_child(ds_child(signature, "SignedInfo")?, "Reference")?;
+        let exc = ds_child(reference, "Transforms")?
+            .children()
+            .last()
+            .ok_or_else(|| defect("no transform".into()))?;
+        let prefixes: Vec<&str> = exc
+            .children()
+            .find(|c| c.local_name() == "InclusiveNamespaces")
+            .and_then(|ns| ns.attribute("PrefixList"))
+            .map(|list| list.split_ascii_whitespace().collect())
+            .unwrap_or_default();
+        let hash = match ds_child(reference, "DigestMethod")?.attribute("Algorithm") {
+            Some("http://www.w3.org/2001/04/xmlenc#sha256") => HashAlg::Sha256,
+            Some("http://www.w3.org/2001/04/xmldsig-more#sha384") => HashAlg::Sha384,
+            Some("http://www.w3.org/2001/04/xmlenc#sha512") => HashAlg::Sha512,
+            other => return Err(defect(format!("digest method {other:?}"))),
+        };
+        let value: Vec<u8> = ds_child(reference, "DigestValue")?
+            .text()
+            .unwrap_or("")
+            .bytes()
+            .filter(|b| !b.is_ascii_whitespace())
+            .collect();
+        let digest = base64::engine::general_purpose::STANDARD
+            .decode(value)
+            .map_err(|_| defect("the DigestValue is not base64".into()))?;
+        let mut options = Options::default();
+        options.inclusive_prefixes = &prefixes;
+        let content = target.canonicalize_without(signature, &options)?;
+        Ok((hash, content, digest))
+    }
+
+    /// The Response's signatures (its own, when signed, then the Assertion's),
+    /// each with the signature check a verification made for it (`checks`,
+    /// recorded in the order of verification).
+    fn bare_signatures(xml: &str, checks: Vec<SignatureCheck>) -> Result<Vec<BareSignature>> {
+        let doc = Document::parse(xml, &Limits::default())?;
+        let response = doc.root_element();
+        let mut targets = Vec::new();
+        if ds_child(response, "Signature").is_ok() {
+            targets.push(response);
+        }
+        if let Some(assertion) = response.children().find(|c| c.local_name() == "Assertion") {
+            targets.push(assertion);
+        }
+        if targets.len() != checks.len() {
+            return Err(defect(format!(
+                "{} signatures but {} signature checks",
+                targets.len(),
+                checks.len()
+            )));
+        }
+        targets
+            .into_iter()
+            .zip(checks)
+            .map(|(target, check)| {
+                let (hash, content, digest) = reference_digest(target)?;
+                Ok(BareSignature {
+                    hash,
+                    content,
+                    digest,
+                    check,
+                })
+            })
+            .collect()
+    }
+
+    /// The SAML input as XML text: the posted base64 decoded once, so the
+    /// measurement (like the criterion bench) starts at the XML.
+    pub(super) fn saml_xml(case: &Case) -> Result<String> {
+        let raw = match case.context.get("input_encoding").and_then(|v| v.as_str()) {
+            Some("xml") => case.input.clone(),
+            _ => {
+                let compact: Vec<u8> = case
+                    .input
+                    .iter()
+                    .copied()
+                    .filter(|b| !b.is_ascii_whitespace())
+                    .collect();
+                base64::engine::general_purpose::STANDARD
+                    .decode(compact)
+                    .map_err(|_| defect("the SAMLResponse is not base64".into()))?
+            }
+        };
+        String::from_utf8(raw).map_err(|_| defect("the SAML XML is not UTF-8".into()))
+    }
+
+    pub(super) fn saml_workload<'a>(
+        name: &'static str,
+        case: &Case,
+        xml: &'a str,
+        p: &'a crate::saml::Prepared<'a>,
+    ) -> Result<Workload<'a>> {
+        let recorder = Recorder::new(crypto::default_backend());
+        p.verify(&recorder, xml.as_bytes())?;
+        let digests = bare_signatures(xml, recorder.into_checks())?;
+        Ok(Workload {
+            name,
+            input: format!(
+                "{} tcId 1: a {}-byte Response, {} signatures over {:?} canonical bytes",
+                case.path,
+                xml.len(),
+                digests.len(),
+                digests.iter().map(|d| d.content.len()).collect::<Vec<_>>()
+            ),
+            verify: Box::new(move |backend: &dyn Backend| {
+                p.verify(backend, xml.as_bytes()).map(|_| ())
+            }),
+            digests: Some(digests),
+        })
+    }
 }
 
-fn saml_workload<'a>(
-    name: &'static str,
-    case: &Case,
-    xml: &'a str,
-    p: &'a super::saml::Prepared<'a>,
-) -> Result<Workload<'a>> {
-    let recorder = Recorder::new(crypto::default_backend());
-    p.verify(&recorder, xml.as_bytes())?;
-    let digests = bare_signatures(xml, recorder.into_checks())?;
-    Ok(Workload {
-        name,
-        input: format!(
-            "{} tcId 1: a {}-byte Response, {} signatures over {:?} canonical bytes",
-            case.path,
-            xml.len(),
-            digests.len(),
-            digests.iter().map(|d| d.content.len()).collect::<Vec<_>>()
-        ),
-        verify: Box::new(move |backend: &dyn Backend| {
-            p.verify(backend, xml.as_bytes()).map(|_| ())
-        }),
-        digests: Some(digests),
-    })
-}
-
-/// Builds the workloads (SPID, CIE ID, Web eID) and hands them to `f`.
+/// Builds the workloads (SPID and CIE ID with the feature `saml`, Web eID
+/// with `webeid`) and hands them to `f`.
 /// Trust is built once here, as a service builds it at start-up.
 pub fn with_workloads<R>(f: impl FnOnce(&[Workload<'_>]) -> R) -> Result<R> {
     let mut files = MemoryFiles::new();
-    for (path, bytes) in EMBEDDED {
+    #[cfg(feature = "saml")]
+    for (path, bytes) in EMBEDDED_SAML {
         files.insert(path, bytes.to_vec());
     }
-    let spid_case = Case::load(&files, "test-vectors/spid/input.json", 1)?;
-    let cie_case = Case::load(&files, "test-vectors/cie/profile.json", 1)?;
-    let webeid_case = Case::load(&files, "test-vectors/webeid/certificate.json", 1)?;
+    #[cfg(feature = "webeid")]
+    for (path, bytes) in EMBEDDED_WEBEID {
+        files.insert(path, bytes.to_vec());
+    }
 
-    let spid_xml = saml_xml(&spid_case)?;
-    let cie_xml = saml_xml(&cie_case)?;
-    let spid_job = spid_case.job(&files, spid_xml.as_bytes())?;
-    let cie_job = cie_case.job(&files, cie_xml.as_bytes())?;
-    let webeid_job = webeid_case.job(&files, &webeid_case.input)?;
-
-    let prepared = |job, cie| -> Result<super::saml::Prepared<'_>> {
-        let mut p = super::saml::prepare(job, cie)
-            .map_err(defect)?
-            .map_err(|e| defect(e.to_string()))?;
-        p.expectations.input = InputEncoding::Xml;
-        Ok(p)
+    #[cfg(feature = "saml")]
+    let (spid_case, cie_case) = (
+        Case::load(&files, "test-vectors/spid/input.json", 1)?,
+        Case::load(&files, "test-vectors/cie/profile.json", 1)?,
+    );
+    #[cfg(feature = "saml")]
+    let (spid_xml, cie_xml) = (
+        digests::saml_xml(&spid_case)?,
+        digests::saml_xml(&cie_case)?,
+    );
+    #[cfg(feature = "saml")]
+    let (spid_job, cie_job) = (
+        spid_case.job(&files, spid_xml.as_bytes())?,
+        cie_case.job(&files, cie_xml.as_bytes())?,
+    );
+    #[cfg(feature = "saml")]
+    let (spid, cie) = {
+        let prepared = |job, cie| -> Result<super::saml::Prepared<'_>> {
+            let mut p = super::saml::prepare(job, cie)
+                .map_err(defect)?
+                .map_err(|e| defect(e.to_string()))?;
+            p.expectations.input = InputEncoding::Xml;
+            Ok(p)
+        };
+        (prepared(&spid_job, false)?, prepared(&cie_job, true)?)
     };
-    let spid = prepared(&spid_job, false)?;
-    let cie = prepared(&cie_job, true)?;
+
+    #[cfg(feature = "webeid")]
+    let webeid_case = Case::load(&files, "test-vectors/webeid/certificate.json", 1)?;
+    #[cfg(feature = "webeid")]
+    let webeid_job = webeid_case.job(&files, &webeid_case.input)?;
+    #[cfg(feature = "webeid")]
     let web = super::webeid::prepare(&webeid_job)
         .map_err(defect)?
         .map_err(|e| defect(e.to_string()))?;
+    #[cfg(feature = "webeid")]
     let web_expectations = web.expectations();
 
-    let workloads = vec![
-        saml_workload("spid", &spid_case, &spid_xml, &spid)?,
-        saml_workload("cie", &cie_case, &cie_xml, &cie)?,
-        Workload {
-            name: "webeid",
-            input: format!(
-                "{} tcId 1: a {}-byte ES384 token, P-521 issuing CA",
-                webeid_case.path,
-                webeid_case.input.len()
-            ),
-            verify: Box::new(|backend: &dyn Backend| {
-                webeid::verify_token_with(
-                    backend,
-                    &web.trust,
-                    &webeid_case.input,
-                    &web_expectations,
-                    web.now,
-                )
-                .map(|_| ())
-            }),
-            digests: None,
-        },
-    ];
+    let mut workloads = Vec::new();
+    #[cfg(feature = "saml")]
+    {
+        workloads.push(digests::saml_workload(
+            "spid", &spid_case, &spid_xml, &spid,
+        )?);
+        workloads.push(digests::saml_workload("cie", &cie_case, &cie_xml, &cie)?);
+    }
+    #[cfg(feature = "webeid")]
+    workloads.push(Workload {
+        name: "webeid",
+        input: format!(
+            "{} tcId 1: a {}-byte ES384 token, P-521 issuing CA",
+            webeid_case.path,
+            webeid_case.input.len()
+        ),
+        verify: Box::new(|backend: &dyn Backend| {
+            webeid::verify_token_with(
+                backend,
+                &web.trust,
+                &webeid_case.input,
+                &web_expectations,
+                web.now,
+            )
+            .map(|_| ())
+        }),
+        #[cfg(feature = "saml")]
+        digests: None,
+    });
     Ok(f(&workloads))
 }
 
@@ -514,7 +575,7 @@ pub fn measure(
     while v.len() < 3 || clock() - start < seconds {
         v.push(batch(clock, n, &mut verify)?);
         f.push(batch(clock, n_floor, &mut floor)?);
-        if w.digests.is_some() {
+        if w.has_digests() {
             d.push(batch(clock, n_floor, &mut digests)?);
         }
         if v.len() >= 10_000 {
@@ -527,7 +588,7 @@ pub fn measure(
         rounds: v.len(),
         us_per_op: median(v),
         floor_us_per_op: median(f),
-        floor_digests_us_per_op: w.digests.as_ref().map(|_| median(d)),
+        floor_digests_us_per_op: w.has_digests().then(|| median(d)),
     })
 }
 
@@ -578,12 +639,20 @@ pub fn throughput(
 #[cfg(test)]
 mod tests {
     use super::*;
+    use idbridge::crypto;
 
     #[test]
     fn every_workload_verifies_and_records_its_checks() {
         with_workloads(|ws| {
             let names: Vec<_> = ws.iter().map(|w| w.name).collect();
-            assert_eq!(names, ["spid", "cie", "webeid"]);
+            let mut want = Vec::new();
+            if cfg!(feature = "saml") {
+                want.extend(["spid", "cie"]);
+            }
+            if cfg!(feature = "webeid") {
+                want.push("webeid");
+            }
+            assert_eq!(names, want);
             for w in ws {
                 for backend in crypto::backends() {
                     w.verify(*backend).unwrap();

@@ -16,7 +16,9 @@
 //! A malformed vector file (bad JSON, an unknown key, a missing field, a
 //! wrong `numberOfTests`...) is one failure, reported with its path; it is
 //! never skipped. A kind this build does not implement fails every case,
-//! naming the kind.
+//! naming the kind; so does a kind whose Cargo feature is off (`saml`: the
+//! `spid-saml`, `cie-saml` and `xmldsig` kinds; `webeid`: the `webeid`
+//! kind), naming the feature.
 //!
 //! Files are reached through [`Files`], so the same runner reads the file
 //! system ([`FsFiles`], native only) or a map of names to bytes
@@ -36,6 +38,9 @@
 
 #[cfg(feature = "bench")]
 pub mod bench;
+#[cfg(all(feature = "bench", not(any(feature = "saml", feature = "webeid"))))]
+compile_error!("idbridge-vectors' feature \"bench\" needs \"saml\" or \"webeid\" (it measures their verifiers)");
+#[cfg(feature = "saml")]
 mod c14n_pairs;
 mod format;
 #[cfg(not(target_arch = "wasm32"))]
@@ -43,11 +48,15 @@ mod fs;
 #[cfg(feature = "fuzz")]
 pub mod fuzz;
 mod kinds;
+#[cfg(feature = "saml")]
 mod saml;
 mod signature;
+#[cfg(feature = "webeid")]
 mod webeid;
+#[cfg(feature = "saml")]
 mod xmldsig;
 
+#[cfg(feature = "saml")]
 pub use c14n_pairs::{check_c14n_pairs, C14nReport};
 pub use format::Expected;
 #[cfg(not(target_arch = "wasm32"))]
@@ -419,6 +428,7 @@ impl<'a> Runner<'a> {
 
 /// A verified identity as the contract's JSON object (the library
 /// serializes it with the contract's field names).
+#[cfg(any(feature = "saml", feature = "webeid"))]
 pub(crate) fn identity_json(identity: &idbridge::VerifiedIdentity) -> Value {
     serde_json::to_value(identity).unwrap_or_default()
 }

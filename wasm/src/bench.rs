@@ -3,10 +3,17 @@
 //! browser performance harness, `examples/browser/bench.html`): the same
 //! checks, same keys and messages, without the parsing and the rules.
 
+#[cfg(any(feature = "saml", feature = "webeid"))]
 use crate::js::to_js;
+#[cfg(feature = "saml")]
+use crate::saml::SamlCall;
+#[cfg(any(feature = "saml", feature = "webeid"))]
 use crate::trust::Trust;
-use crate::verify::{Call, SamlCall, WebEidCall};
+#[cfg(any(feature = "saml", feature = "webeid"))]
+use crate::verify::Call;
 use crate::webcrypto::WebCrypto;
+#[cfg(feature = "webeid")]
+use crate::webeid::WebEidCall;
 use idbridge::crypto::{self, SignatureCheck};
 use js_sys::Promise;
 use std::rc::Rc;
@@ -22,6 +29,7 @@ pub struct SignatureChecks {
     webcrypto: Rc<WebCrypto>,
 }
 
+#[cfg(any(feature = "saml", feature = "webeid"))]
 fn collect(call: &dyn Call, trust: &Trust) -> Result<SignatureChecks, JsValue> {
     let recorder = crypto::Recorder::new(crypto::default_backend());
     call.run(&recorder, &trust.shared().core)
@@ -32,6 +40,7 @@ fn collect(call: &dyn Call, trust: &Trust) -> Result<SignatureChecks, JsValue> {
     })
 }
 
+#[cfg(feature = "webeid")]
 #[wasm_bindgen]
 impl SignatureChecks {
     /// The checks `verifyWebEidTokenSync(trust, token, options)` performs
@@ -44,7 +53,11 @@ impl SignatureChecks {
     ) -> Result<SignatureChecks, JsValue> {
         collect(&WebEidCall::parse(&token, &options)?, trust)
     }
+}
 
+#[cfg(feature = "saml")]
+#[wasm_bindgen]
+impl SignatureChecks {
     /// The checks `verifySpidResponseSync(trust, response, options)` performs.
     #[wasm_bindgen(js_name = ofSpidResponse)]
     pub fn of_spid_response(
@@ -64,7 +77,10 @@ impl SignatureChecks {
     ) -> Result<SignatureChecks, JsValue> {
         collect(&SamlCall::parse(true, &response, &options)?, trust)
     }
+}
 
+#[wasm_bindgen]
+impl SignatureChecks {
     /// How many checks.
     #[wasm_bindgen(getter)]
     pub fn count(&self) -> usize {

@@ -14,6 +14,13 @@
 //! give the same result and the same error codes, which the tests check on
 //! every vector in Node and in headless Chromium.
 //!
+//! Cargo features `saml` (SPID, CIE ID) and `webeid` (both on by default)
+//! choose the schemes: a scheme whose feature is off has no export at all,
+//! so it is absent from the package and its TypeScript declarations
+//! (`wasm/build-pkg.sh --schemes …`). The feature `vectors` (default) adds
+//! `runVectors` and `runVectorsSync`, the test-vector runner; the
+//! per-scheme packages leave it out.
+//!
 //! Failures are JavaScript `Error`s named `"IdbridgeError"` whose `code`
 //! is the stable error code (`"crypto.signature.invalid"`…). Nothing here
 //! reads a clock (`now` is an option) or fetches anything; trust is a
@@ -33,21 +40,30 @@
 mod bench;
 mod js;
 pub mod recording;
+#[cfg(feature = "saml")]
+mod saml;
 mod trust;
+#[cfg(feature = "vectors")]
 mod vectors;
 mod verify;
 mod webcrypto;
+#[cfg(feature = "webeid")]
+mod webeid;
 
 pub use bench::SignatureChecks;
+#[cfg(feature = "saml")]
+pub use saml::{
+    verify_cie_response, verify_cie_response_sync, verify_spid_response, verify_spid_response_sync,
+};
 pub use trust::{Trust, TrustBuilder};
+#[cfg(feature = "vectors")]
 pub use vectors::{
     run_in_memory, run_in_memory_async, run_vectors, run_vectors_sync, VectorsReport,
 };
-pub use verify::{
-    verify_cie_response, verify_cie_response_sync, verify_signature, verify_signature_sync,
-    verify_spid_response, verify_spid_response_sync, verify_webeid_token, verify_webeid_token_sync,
-};
+pub use verify::{verify_signature, verify_signature_sync};
 pub use webcrypto::WebCrypto;
+#[cfg(feature = "webeid")]
+pub use webeid::{verify_webeid_token, verify_webeid_token_sync};
 
 use idbridge::crypto::AllowList;
 use wasm_bindgen::prelude::*;

@@ -1,7 +1,11 @@
 //! `Trust` and `TrustBuilder` for JavaScript: the trust material, parsed
 //! once and reused by every verification (and its WebCrypto key cache).
 
-use crate::js::{bytes_of, config, to_js};
+#[cfg(any(feature = "saml", feature = "webeid"))]
+use crate::js::bytes_of;
+#[cfg(feature = "webeid")]
+use crate::js::config;
+use crate::js::to_js;
 use crate::webcrypto::WebCrypto;
 use std::rc::Rc;
 use wasm_bindgen::prelude::*;
@@ -13,8 +17,10 @@ pub(crate) struct Shared {
     pub(crate) webcrypto: WebCrypto,
 }
 
-/// Everything a verification may trust: Web eID issuing CAs and SAML IdPs.
-/// Build it once (`Trust.fromEmbedded()`, `Trust.builder()…build()`) and
+/// Everything a verification may trust: Web eID issuing CAs and SAML IdPs
+/// (each with its scheme's feature).
+/// Build it once (`Trust.builder()…build()`, or `Trust.fromEmbedded()` for
+/// Web eID) and
 /// pass it to every verification; it is immutable.
 #[wasm_bindgen]
 #[derive(Debug, Clone)]
@@ -43,6 +49,7 @@ impl Trust {
     }
 }
 
+#[cfg(feature = "webeid")]
 fn embedded(set: Option<String>) -> Result<&'static [idbridge::anchors::EmbeddedAnchor], JsValue> {
     match set.as_deref() {
         None | Some("production") => Ok(idbridge::anchors::ESTONIA),
@@ -55,6 +62,7 @@ fn embedded(set: Option<String>) -> Result<&'static [idbridge::anchors::Embedded
 
 #[wasm_bindgen]
 impl Trust {
+    #[cfg(feature = "webeid")]
     /// The embedded Estonian Web eID anchors (ESTEID2018, ESTEID2025), or
     /// with `"test"` their TEST twins; each is checked against its recorded
     /// SHA-256 fingerprint. Throws `IdbridgeError` otherwise.
@@ -78,12 +86,14 @@ impl Trust {
         }
     }
 
+    #[cfg(feature = "webeid")]
     /// How many Web eID anchors this trust holds.
     #[wasm_bindgen(getter, js_name = webeidAnchorCount)]
     pub fn webeid_anchor_count(&self) -> usize {
         self.shared.core.webeid_anchor_count()
     }
 
+    #[cfg(feature = "saml")]
     /// The entity IDs of the trusted SAML identity providers.
     #[wasm_bindgen(getter, js_name = samlIdpEntityIds)]
     pub fn saml_idp_entity_ids(&self) -> Vec<String> {
@@ -107,6 +117,7 @@ pub struct TrustBuilder {
 
 #[wasm_bindgen]
 impl TrustBuilder {
+    #[cfg(feature = "webeid")]
     /// Adds embedded Web eID anchors: `"production"` (ESTEID2018,
     /// ESTEID2025) or `"test"` (their TEST twins).
     #[wasm_bindgen(js_name = webeidEmbeddedAnchors)]
@@ -121,6 +132,7 @@ impl TrustBuilder {
         Ok(TrustBuilder { inner })
     }
 
+    #[cfg(feature = "webeid")]
     /// Adds a Web eID anchor: an issuing CA certificate, DER bytes or PEM text.
     #[wasm_bindgen(js_name = webeidAnchor)]
     pub fn webeid_anchor(
@@ -132,6 +144,7 @@ impl TrustBuilder {
         Ok(TrustBuilder { inner })
     }
 
+    #[cfg(feature = "saml")]
     /// Adds the IdPs of a signed metadata document (AgID's registry, or one
     /// IdP's EntityDescriptor) whose signature verifies with the pinned
     /// `signer` certificate (DER or PEM).
@@ -150,6 +163,7 @@ impl TrustBuilder {
         Ok(TrustBuilder { inner })
     }
 
+    #[cfg(feature = "saml")]
     /// Adds the IdPs of *unsigned* metadata, trusted because you pin it
     /// (a file shipped with your application).
     #[wasm_bindgen(js_name = pinSamlIdpMetadata)]

@@ -7,12 +7,15 @@
     clippy::indexing_slicing
 )]
 
+#[cfg(feature = "vectors")]
 use idbridge_vectors::MemoryFiles;
 use wasm_bindgen_test::*;
 
 include!(concat!(env!("OUT_DIR"), "/embedded_vectors.rs"));
+
 /// Every case passed (no FAIL line, no failure counted), and at least
 /// `at_least` of them ran.
+#[cfg(feature = "vectors")]
 fn assert_all_passed(report: &idbridge_wasm::VectorsReport, at_least: usize) {
     let failures: Vec<_> = report
         .lines()
@@ -28,27 +31,80 @@ fn assert_all_passed(report: &idbridge_wasm::VectorsReport, at_least: usize) {
     );
 }
 
+/// The kind a vector file names (`None` when it names none).
+#[cfg(feature = "vectors")]
+fn kind_of(bytes: &[u8]) -> Option<String> {
+    let v: serde_json::Value = serde_json::from_slice(bytes).ok()?;
+    v.get("kind")?.as_str().map(str::to_string)
+}
+
+/// Whether this build runs the vector file's kind: the SAML kinds need the
+/// feature `saml`, the `webeid` kind the feature `webeid`.
+#[cfg(feature = "vectors")]
+fn runs_here(bytes: &[u8]) -> bool {
+    let kind = kind_of(bytes);
+    let saml = matches!(kind.as_deref(), Some("spid-saml" | "cie-saml" | "xmldsig"));
+    let webeid = kind.as_deref() == Some("webeid");
+    (!saml || cfg!(feature = "saml")) && (!webeid || cfg!(feature = "webeid"))
+}
+
+/// `all` with both schemes (every vector runs), 1 with one of them.
+#[cfg(feature = "vectors")]
+fn at_least(all: usize) -> usize {
+    if cfg!(all(feature = "saml", feature = "webeid")) {
+        all
+    } else {
+        1
+    }
+}
+
+/// The embedded repository files, and the vector files among them whose
+/// kind this build runs.
+#[cfg(feature = "vectors")]
 fn embedded() -> (MemoryFiles, Vec<String>) {
     let mut files = MemoryFiles::new();
     let mut vector_files = Vec::new();
     for (name, bytes) in EMBEDDED {
         files.insert(name, bytes.to_vec());
-        if name.ends_with(".json") && idbridge_vectors::is_vector_file(bytes) {
+        if name.ends_with(".json") && idbridge_vectors::is_vector_file(bytes) && runs_here(bytes) {
             vector_files.push(name.to_string());
         }
     }
     (files, vector_files)
 }
 
+#[cfg(feature = "vectors")]
 #[wasm_bindgen_test]
 #[cfg_attr(not(target_arch = "wasm32"), test)]
 fn every_repository_vector_passes() {
     let (files, paths) = embedded();
     assert!(!paths.is_empty(), "no vector files embedded");
     let report = idbridge_wasm::run_in_memory(&files, &paths);
-    assert_all_passed(&report, 60);
+    assert_all_passed(&report, at_least(60));
 }
 
+/// A vector file whose kind's feature is off in this build fails every
+/// case, naming the feature (never a silent skip).
+#[cfg(feature = "vectors")]
+#[cfg(not(all(feature = "saml", feature = "webeid")))]
+#[wasm_bindgen_test]
+#[cfg_attr(not(target_arch = "wasm32"), test)]
+fn a_kind_whose_feature_is_off_fails_naming_it() {
+    let (files, _) = embedded();
+    let (path, feature) = if cfg!(feature = "saml") {
+        ("webeid/certificate.json", "\"webeid\"")
+    } else {
+        ("spid/input.json", "\"saml\"")
+    };
+    let report = idbridge_wasm::run_in_memory(&files, &[path.to_string()]);
+    assert_eq!(report.passed(), 0);
+    assert!(report.failed() > 0);
+    for line in report.lines().iter().filter(|l| !l.starts_with("vectors:")) {
+        assert!(line.starts_with("FAIL") && line.contains(feature), "{line}");
+    }
+}
+
+#[cfg(all(feature = "saml", feature = "vectors"))]
 #[wasm_bindgen_test]
 #[cfg_attr(not(target_arch = "wasm32"), test)]
 fn c14n_pairs_match_libxml2() {
@@ -60,6 +116,7 @@ fn c14n_pairs_match_libxml2() {
 
 /// The embedded ../shared files, and the public suites' vector files among
 /// them (none when ../shared was missing at build time).
+#[cfg(feature = "vectors")]
 fn shared_suites() -> (MemoryFiles, Vec<String>) {
     let mut files = MemoryFiles::new();
     let mut paths = Vec::new();
@@ -68,6 +125,7 @@ fn shared_suites() -> (MemoryFiles, Vec<String>) {
         if name.starts_with("vectors/")
             && name.ends_with(".json")
             && idbridge_vectors::is_vector_file(bytes)
+            && runs_here(bytes)
         {
             paths.push(name.to_string());
         }
@@ -75,6 +133,7 @@ fn shared_suites() -> (MemoryFiles, Vec<String>) {
     (files, paths)
 }
 
+#[cfg(feature = "vectors")]
 #[wasm_bindgen_test]
 #[cfg_attr(not(target_arch = "wasm32"), test)]
 fn public_suites_pass_when_present() {
@@ -85,9 +144,10 @@ fn public_suites_pass_when_present() {
         return;
     }
     let report = idbridge_wasm::run_in_memory(&files, &paths);
-    assert_all_passed(&report, 110 + 147);
+    assert_all_passed(&report, at_least(110 + 147));
 }
 
+#[cfg(feature = "vectors")]
 #[wasm_bindgen_test]
 #[cfg_attr(not(target_arch = "wasm32"), test)]
 fn a_malformed_vector_file_is_a_failure() {
@@ -117,6 +177,7 @@ fn algorithms_and_codes_are_listed() {
 #[cfg(target_arch = "wasm32")]
 mod js {
     use super::*;
+    #[cfg(any(feature = "saml", feature = "webeid"))]
     use idbridge_wasm::Trust;
     use wasm_bindgen::{JsCast, JsValue};
     use wasm_bindgen_futures::JsFuture;
@@ -144,6 +205,7 @@ mod js {
         JsFuture::from(p).await
     }
 
+    #[cfg(any(feature = "saml", feature = "webeid"))]
     fn shared(name: &str) -> Option<&'static [u8]> {
         SHARED.iter().find(|(n, _)| *n == name).map(|(_, b)| *b)
     }
@@ -254,6 +316,7 @@ mod js {
     }
 
     /// Replaces `globalThis.crypto` for the duration of `f`, then restores it.
+    #[cfg(feature = "vectors")]
     async fn with_crypto<F: std::future::Future<Output = ()>>(crypto: JsValue, f: F) {
         let global: js_sys::Object = js_sys::global().unchecked_into();
         let key = JsValue::from_str("crypto");
@@ -274,6 +337,7 @@ mod js {
 
     /// Where WebCrypto is missing or refuses an operation, the WASM backend
     /// answers: the asynchronous path stays complete and correct.
+    #[cfg(feature = "vectors")]
     #[wasm_bindgen_test]
     async fn without_webcrypto_the_async_path_verifies_in_wasm() {
         let (files, _) = embedded();
@@ -306,14 +370,16 @@ mod js {
 
     /// Every repository vector passes on the WebCrypto path too, with the
     /// very lines of the WASM path, and WebCrypto did the checks.
+    #[cfg(feature = "vectors")]
     #[wasm_bindgen_test]
     async fn every_repository_vector_passes_on_webcrypto() {
         let (files, paths) = embedded();
         let sync = idbridge_wasm::run_in_memory(&files, &paths);
         let webcrypto = idbridge_wasm::run_in_memory_async(&files, &paths).await;
-        assert_all_passed(&webcrypto, 60);
+        assert_all_passed(&webcrypto, at_least(60));
         assert_eq!(webcrypto.lines(), sync.lines());
-        assert!(webcrypto.webcrypto_checks() > 100);
+        let both = cfg!(all(feature = "saml", feature = "webeid"));
+        assert!(webcrypto.webcrypto_checks() > if both { 100 } else { 0 });
         wasm_bindgen_test::console_log!(
             "webcrypto path: {} vectors passed; {} checks on WebCrypto, {} in WASM",
             webcrypto.passed(),
@@ -323,6 +389,7 @@ mod js {
     }
 
     /// The public suites (../shared) on the WebCrypto path.
+    #[cfg(feature = "vectors")]
     #[wasm_bindgen_test]
     async fn public_suites_pass_on_webcrypto_when_present() {
         let (files, paths) = super::shared_suites();
@@ -331,7 +398,7 @@ mod js {
             return;
         }
         let report = idbridge_wasm::run_in_memory_async(&files, &paths).await;
-        assert_all_passed(&report, 110 + 147);
+        assert_all_passed(&report, at_least(110 + 147));
         assert!(report.webcrypto_checks() > 0);
         wasm_bindgen_test::console_log!(
             "webcrypto path: {} public-suite cases passed; {} checks on WebCrypto, {} in WASM",
@@ -341,6 +408,7 @@ mod js {
         );
     }
 
+    #[cfg(any(feature = "saml", feature = "webeid"))]
     fn object(entries: &[(&str, JsValue)]) -> JsValue {
         let o = js_sys::Object::new();
         for (k, v) in entries {
@@ -349,15 +417,18 @@ mod js {
         o.into()
     }
 
+    #[cfg(any(feature = "saml", feature = "webeid"))]
     fn set(o: &JsValue, k: &str, v: JsValue) {
         js_sys::Reflect::set(o, &k.into(), &v).unwrap();
     }
 
+    #[cfg(any(feature = "saml", feature = "webeid"))]
     fn field(v: &JsValue, k: &str) -> Option<String> {
         js_sys::Reflect::get(v, &k.into()).unwrap().as_string()
     }
 
     /// Runs a Web eID verification on both paths; both must agree.
+    #[cfg(feature = "webeid")]
     async fn webeid_both(
         trust: &Trust,
         token: &JsValue,
@@ -387,6 +458,7 @@ mod js {
         }
     }
 
+    #[cfg(feature = "webeid")]
     #[wasm_bindgen_test]
     async fn verify_webeid_token_from_js() {
         let (Some(token), Some(anchor)) = (
@@ -456,6 +528,7 @@ mod js {
         assert!(Trust::from_embedded(Some("staging".into())).is_err());
     }
 
+    #[cfg(feature = "saml")]
     #[wasm_bindgen_test]
     async fn verify_spid_response_from_js() {
         let (Some(response), Some(metadata)) = (
@@ -512,6 +585,7 @@ mod js {
         assert_eq!(code_of(webcrypto), "saml.audience.mismatch");
     }
 
+    #[cfg(feature = "vectors")]
     #[wasm_bindgen_test]
     async fn run_vectors_takes_a_js_object() {
         let obj = js_sys::Object::new();
