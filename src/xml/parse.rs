@@ -133,8 +133,51 @@ fn scan_start_tag<'t>(
 ) -> Result<StartTag> {
     let bytes = text.as_bytes();
     let at = |i: usize| bytes.get(i).copied();
+    let mut i = start_tag_name(text, from)?;
+    let mut counts = AttributeCounts::default();
+    loop {
+        i = skip_spaces(bytes, i);
+        match at(i) {
+            None => return Err(malformed("the XML ends inside a start tag")),
+            Some(b'>') => {
+                return Ok(StartTag {
+                    end: i + 1,
+                    empty: false,
+                    declarations: counts.declarations,
+                })
+            }
+            Some(b'/') => {
+                return match at(i + 1) {
+                    Some(b'>') => Ok(StartTag {
+                        end: i + 2,
+                        empty: true,
+                        declarations: counts.declarations,
+                    }),
+                    _ => Err(malformed("'/' inside a start tag")),
+                };
+            }
+            Some(_) => {}
+        }
+        let (name, raw_value, next) = scan_attribute(text, i)?;
+        i = next;
+        counts.add(name, raw_value, limits, declared)?;
+    }
+}
+
+/// `i` moved past any XML whitespace (`S`).
+fn skip_spaces(bytes: &[u8], mut i: usize) -> usize {
+    while bytes.get(i).copied().is_some_and(is_space) {
+        i += 1;
+    }
+    i
+}
+
+/// The start tag's name, from `from` (just after `<`) to the first space,
+/// `/` or `>`: non-empty and a QName. Returns the position after it.
+fn start_tag_name(text: &str, from: usize) -> Result<usize> {
+    let bytes = text.as_bytes();
     let mut i = from;
-    while let Some(b) = at(i) {
+    while let Some(b) = bytes.get(i).copied() {
         if is_space(b) || b == b'/' || b == b'>' {
             break;
         }
@@ -144,99 +187,75 @@ fn scan_start_tag<'t>(
         return Err(malformed("a start tag without a name"));
     }
     check_qname(text.get(from..i).unwrap_or_default())?;
-    let (mut attributes, mut declarations) = (0usize, 0usize);
-    let mut default_declared = false;
-    loop {
-        while at(i).is_some_and(is_space) {
-            i += 1;
-        }
-        match at(i) {
-            None => return Err(malformed("the XML ends inside a start tag")),
-            Some(b'>') => {
-                return Ok(StartTag {
-                    end: i + 1,
-                    empty: false,
-                    declarations,
-                })
-            }
-            Some(b'/') => {
-                return match at(i + 1) {
-                    Some(b'>') => Ok(StartTag {
-                        end: i + 2,
-                        empty: true,
-                        declarations,
-                    }),
-                    _ => Err(malformed("'/' inside a start tag")),
-                };
-            }
-            Some(_) => {}
-        }
-        // An attribute: Name Eq AttValue (XML 1.0 §3.1).
-        let name_start = i;
-        while let Some(b) = at(i) {
-            if is_space(b) || b == b'=' || b == b'>' || b == b'/' {
-                break;
-            }
-            i += 1;
-        }
-        let name = text
-            .get(name_start..i)
-            .ok_or_else(|| malformed("a bad attribute name"))?;
-        while at(i).is_some_and(is_space) {
-            i += 1;
-        }
-        if at(i) != Some(b'=') {
-            return Err(malformed("an attribute without '='"));
+    Ok(i)
+}
+
+/// An attribute: Name Eq AttValue (XML 1.0 §3.1), starting at `i`. Returns
+/// its name, its raw value (between the quotes) and the position after the
+/// closing quote; the name is a QName and the value's references are well
+/// formed.
+fn scan_attribute(text: &str, mut i: usize) -> Result<(&str, &str, usize)> {
+    let bytes = text.as_bytes();
+    let at = |i: usize| bytes.get(i).copied();
+    let name_start = i;
+    while let Some(b) = at(i) {
+        if is_space(b) || b == b'=' || b == b'>' || b == b'/' {
+            break;
         }
         i += 1;
-        while at(i).is_some_and(is_space) {
-            i += 1;
-        }
-        let quote = match at(i) {
-            Some(q @ (b'"' | b'\'')) => q,
-            _ => return Err(malformed("an attribute value without quotes")),
-        };
-        let value_start = i + 1;
-        let rest = text
-            .get(value_start..)
-            .ok_or_else(|| malformed("the XML ends inside an attribute value"))?;
-        let len = rest
-            .find(char::from(quote))
-            .ok_or_else(|| malformed("the XML ends inside an attribute value"))?;
-        i = value_start + len + 1;
-        let raw_value = rest.get(..len).unwrap_or_default();
-        check_qname(name)?;
-        check_references(raw_value)?;
+    }
+    let name = text
+        .get(name_start..i)
+        .ok_or_else(|| malformed("a bad attribute name"))?;
+    i = skip_spaces(bytes, i);
+    if at(i) != Some(b'=') {
+        return Err(malformed("an attribute without '='"));
+    }
+    i = skip_spaces(bytes, i + 1);
+    let quote = match at(i) {
+        Some(q @ (b'"' | b'\'')) => q,
+        _ => return Err(malformed("an attribute value without quotes")),
+    };
+    let value_start = i + 1;
+    let rest = text
+        .get(value_start..)
+        .ok_or_else(|| malformed("the XML ends inside an attribute value"))?;
+    let len = rest
+        .find(char::from(quote))
+        .ok_or_else(|| malformed("the XML ends inside an attribute value"))?;
+    let raw_value = rest.get(..len).unwrap_or_default();
+    check_qname(name)?;
+    check_references(raw_value)?;
+    Ok((name, raw_value, value_start + len + 1))
+}
 
+/// One start tag's attributes and namespace declarations so far.
+#[derive(Default)]
+struct AttributeCounts {
+    attributes: usize,
+    declarations: usize,
+    default_declared: bool,
+}
+
+impl AttributeCounts {
+    /// Counts one attribute against the per-element limits; a namespace
+    /// declaration's prefix is pushed onto `declared`.
+    fn add<'t>(
+        &mut self,
+        name: &'t str,
+        raw_value: &str,
+        limits: &Limits,
+        declared: &mut Vec<&'t str>,
+    ) -> Result<()> {
         if name == "xmlns" || name.starts_with("xmlns:") {
             check_namespace_name(raw_value)?;
-            if name == "xmlns" {
-                // XML 1.0 §3.1, Unique Att Spec: roxmltree 0.21 accepts a
-                // second xmlns="..." on one tag (it checks only prefixed
-                // declarations for duplicates).
-                if default_declared {
-                    return Err(malformed("a duplicate xmlns attribute"));
-                }
-                default_declared = true;
-            } else if len == 0 {
-                // Namespaces in XML 1.0 §3: "In a namespace declaration for
-                // a prefix [...], the attribute value MUST NOT be empty."
-                // (An empty raw value is exactly an empty normalized value:
-                // a reference always yields a character.)
-                return Err(malformed(
-                    "an empty namespace name for a prefix (xmlns:p=\"\")",
-                ));
-            } else if name == "xmlns:xmlns" {
-                // Namespaces in XML 1.0 §3: "The prefix xmlns [...] MUST NOT
-                // be declared." (roxmltree 0.21 accepts it.)
-                return Err(malformed("the xmlns prefix is declared"));
-            }
+            self.check_declaration(name, raw_value)?;
             let prefix = name.strip_prefix("xmlns:").unwrap_or_default();
             if prefix != "xml" {
                 declared.push(prefix);
             }
-            declarations += 1;
-            if declarations > limits.max_xml_namespaces() {
+            self.declarations += 1;
+            if self.declarations > limits.max_xml_namespaces() {
                 return Err(exceeded(
                     "too many namespace declarations on one element",
                     limits.max_xml_namespaces(),
@@ -251,14 +270,42 @@ fn scan_start_tag<'t>(
                 "an attribute named p:xmlns is not supported (roxmltree misreads it)",
             ));
         } else {
-            attributes += 1;
-            if attributes > limits.max_xml_attributes() {
+            self.attributes += 1;
+            if self.attributes > limits.max_xml_attributes() {
                 return Err(exceeded(
                     "too many attributes on one element",
                     limits.max_xml_attributes(),
                 ));
             }
         }
+        Ok(())
+    }
+
+    /// The declaration rules roxmltree 0.21 does not enforce, for
+    /// `xmlns` or `xmlns:p` with `raw_value`.
+    fn check_declaration(&mut self, name: &str, raw_value: &str) -> Result<()> {
+        if name == "xmlns" {
+            // XML 1.0 §3.1, Unique Att Spec: roxmltree 0.21 accepts a
+            // second xmlns="..." on one tag (it checks only prefixed
+            // declarations for duplicates).
+            if self.default_declared {
+                return Err(malformed("a duplicate xmlns attribute"));
+            }
+            self.default_declared = true;
+        } else if raw_value.is_empty() {
+            // Namespaces in XML 1.0 §3: "In a namespace declaration for
+            // a prefix [...], the attribute value MUST NOT be empty."
+            // (An empty raw value is exactly an empty normalized value:
+            // a reference always yields a character.)
+            return Err(malformed(
+                "an empty namespace name for a prefix (xmlns:p=\"\")",
+            ));
+        } else if name == "xmlns:xmlns" {
+            // Namespaces in XML 1.0 §3: "The prefix xmlns [...] MUST NOT
+            // be declared." (roxmltree 0.21 accepts it.)
+            return Err(malformed("the xmlns prefix is declared"));
+        }
+        Ok(())
     }
 }
 
