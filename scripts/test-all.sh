@@ -211,6 +211,13 @@ stage_lint() {
   cargo clippy -p idbridge --all-targets --no-default-features --locked -- -D warnings
   step "clippy, wasm32"
   cargo clippy -p idbridge -p idbridge-wasm --lib --tests --target wasm32-unknown-unknown --locked -- -D warnings
+  step "clippy, one scheme at a time (features saml, webeid; none)"
+  cargo clippy -p idbridge --lib --no-default-features --features saml --locked -- -D warnings
+  cargo clippy -p idbridge --lib --no-default-features --features webeid --locked -- -D warnings
+  cargo clippy -p idbridge-vectors --lib --tests --no-default-features --features saml,bench --locked -- -D warnings
+  cargo clippy -p idbridge-vectors --lib --tests --no-default-features --features webeid,bench --locked -- -D warnings
+  cargo clippy -p idbridge-wasm --lib --tests --target wasm32-unknown-unknown --no-default-features --features saml --locked -- -D warnings
+  cargo clippy -p idbridge-wasm --lib --tests --target wasm32-unknown-unknown --no-default-features --features webeid --locked -- -D warnings
   step "fuzz targets compile"
   cargo check --manifest-path fuzz/Cargo.toml --bins
 }
@@ -314,8 +321,8 @@ stage_browser() {
   ensure_wasm_bindgen
   ensure_node
   ensure_chromium
-  step "WASM package: wasm/build-pkg.sh (size budget)"
-  wasm/build-pkg.sh
+  step "WASM packages: wasm/build-pkg.sh --sizes (the whole package with its size budget, then SAML-only and Web eID-only)"
+  wasm/build-pkg.sh --sizes
   step "the built package: every vector on both paths, Node and headless Chromium"
   node wasm/test-pkg.mjs
   step "browser demo in headless Chromium (Playwright)"
