@@ -7,10 +7,10 @@
 //! `<saml:Assertion>` or `<saml:EncryptedAssertion>` after them.
 //!
 //! SPID "Regole tecniche", *Response*: "Deve essere presente un elemento
-//! `<Assertion>` ad attestare l'avvenuta autenticazione, contenente almeno
-//! un elemento `<AuthnStatement>`; nel caso l'Identity Provider abbia
+//! `<Assertion>` ad attestare l’avvenuta autenticazione, contenente almeno
+//! un elemento `<AuthnStatement>`; nel caso l’Identity Provider abbia
 //! riscontrato un errore nella gestione della richiesta di autenticazione
-//! l'elemento `<Assertion>` non deve essere presente."
+//! l’elemento `<Assertion>` non deve essere presente."
 //!
 //! An Assertion outside its place (inside Extensions, a Signature's Object,
 //! Advice or another Assertion) is refused here: the signature-wrapping

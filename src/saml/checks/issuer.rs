@@ -9,9 +9,11 @@
 //! `<Issuer>` a indicare l'entityID dell'Identity Provider emittente
 //! (attualizzato come l'attributo `entityID` presente nei corrispondenti
 //! IdP metadata) con l'attributo `Format` riportante il valore
-//! `urn:oasis:names:tc:SAML:2.0:nameid-format:entity`". Whether `Format`
-//! may be absent is the profile's rule ([`crate::saml::Profile`]: CIE ID
-//! omits it).
+//! `urn:oasis:names:tc:SAML:2.0:nameidformat:entity`" (sic: the rules
+//! drop the hyphen here; the value SAML defines, and the one checked, is
+//! `…:nameid-format:entity`, as in the *Response* sentence above). Whether
+//! `Format` may be absent is the profile's rule ([`crate::saml::Profile`]:
+//! CIE ID omits it).
 //!
 //! The IdP is chosen before any signature is checked, from the caller's
 //! hint or the (unverified) Issuer text: that only selects which trusted

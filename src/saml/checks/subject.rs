@@ -5,7 +5,7 @@
 //! l'elemento `<Subject>` a referenziare il soggetto che si è autenticato in
 //! cui devono comparire gli elementi: `<NameID>` […] in cui sono presenti i
 //! seguenti attributi: `Format` che deve assumere il valore
-//! `urn:oasis:names:tc:SAML:2.0:nameid-format:transient` (SAML Core, par8.3);
+//! `urn:oasis:names:tc:SAML:2.0:nameidformat:transient` (SAML Core, par8.3);
 //! `NameQualifier` che qualifica il dominio a cui afferisce tale valore (URI
 //! riconducibile all'Identity Provider stesso); `<SubjectConfirmation>`
 //! contenente l'attributo `Method` riportante il valore
@@ -13,8 +13,10 @@
 //! riportante gli attributi: `Recipient` riportante
 //! l'`AssertionConsumerServiceURL` relativa al servizio per cui è stata
 //! emessa l'asserzione […]; `NotOnOrAfter` che limita la finestra di tempo
-//! durante la quale l'asserzione può essere propagata; `InResponseTo`, il
-//! cui valore deve fare riferimento all'ID della richiesta."
+//! durante la quale l'asserzione può essere propagata. `InResponseTo`, il
+//! cui valore deve fare riferimento all'ID della richiesta." (Sic: the
+//! rules drop the hyphen of SAML's `…:nameid-format:transient`, the value
+//! checked.)
 //!
 //! SPID "Regole tecniche", *Processamento della Response*: "nell'elemento
 //! `<SubjectConfirmationData>` verificare che: l'attributo `Recipient`
@@ -24,9 +26,9 @@
 //! di richiesta".
 //!
 //! SAML 2.0 Core §2.2.2: `SPNameQualifier` names the service provider; CIE
-//! ID sends it ("le informazioni che qualificano l'IdP (`NameQualifier`) e
-//! il SP (`SPNameQualifier`)", CIE ID manual), so when present it must be
-//! this SP.
+//! ID sends it ("le informazioni che qulificano l'IdP (`NameQualifier`) e
+//! il SP (`SPNameQualifier`)", sic, CIE ID manual), so when present it must
+//! be this SP.
 
 use super::timing;
 use crate::error::{ErrorCode, Result};

@@ -5,9 +5,10 @@
 //! at which the assertion has expired". So an instant equal to NotBefore is
 //! inside the window, one equal to NotOnOrAfter outside.
 //!
-//! SPID "Regole tecniche", *Response* and *Assertion*: "deve essere presente
-//! l'attributo `IssueInstant` a indicare l'istante di emissione della
-//! risposta, in formato UTC"; AgID's validator (spid-saml-check, cases
+//! SPID "Regole tecniche", *Response*: "deve essere presente l'attributo
+//! `IssueInstant` a indicare l'istante di emissione della risposta, in
+//! formato UTC" (*Assertion* says the same of the Assertion's
+//! `IssueInstant`, with "richiesta" for "risposta"); AgID's validator (spid-saml-check, cases
 //! 14/15 and 39/40) refuses an IssueInstant before the request's or after
 //! the Response's reception.
 //!

@@ -33,7 +33,8 @@
 //!   `urn:oasis:names:tc:SAML:2.0:nameid-format:entity` ("Deve essere
 //!   presente l'elemento `<Issuer>` a indicare l'entityID dell'Identity
 //!   Provider emittente […] con l'attributo `Format` riportante il valore
-//!   `urn:oasis:names:tc:SAML:2.0:nameid-format:entity`", *Assertion*);
+//!   `urn:oasis:names:tc:SAML:2.0:nameidformat:entity`", *Assertion*, sic:
+//!   the rules drop the hyphen of the SAML value checked);
 //! - the level is one of SPID's classes `https://www.spid.gov.it/SpidL1`,
 //!   `…/SpidL2`, `…/SpidL3` ([`Level`]).
 

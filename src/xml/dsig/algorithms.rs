@@ -2,7 +2,7 @@
 //!
 //! XML-DSig 1.1 §4.4.2: "`SignatureMethod` is a required element that
 //! specifies the algorithm used for signature generation and validation."
-//! §4.4.3.4: "`DigestMethod` is a required element that identifies the
+//! §4.4.3.5: "`DigestMethod` is a required element that identifies the
 //! digest algorithm to be applied to the signed object."
 //!
 //! The algorithm comes from the signature, so only the allow-list below
@@ -35,7 +35,7 @@ pub(super) fn signature_method(sig_method: Node<'_, '_>) -> Result<SignatureAlgo
     Ok(SignatureAlgorithm { is_ecdsa, hash })
 }
 
-/// §4.4.3.4: the `DigestMethod`'s algorithm, allowed, and no content.
+/// §4.4.3.5: the `DigestMethod`'s algorithm, allowed, and no content.
 pub(super) fn digest_method(dig_method: Node<'_, '_>) -> Result<HashAlg> {
     let dig_hash = digest_uri(algorithm_attr(dig_method)?)
         .ok_or_else(|| forbidden("the digest method is not on the allow-list"))?;

@@ -2,8 +2,8 @@
 //! exactly the element that was signed.
 //!
 //! XML Signature Syntax and Processing 1.1 (W3C REC 2013-04-11), restricted
-//! to what SAML needs (SAML 2.0 Core §5.4, "SAML and XML Signature Syntax
-//! and Processing"): one `Reference` whose URI is the ID of the element
+//! to what SAML needs (SAML 2.0 Core §5.4, "XML Signature Profile", in
+//! chapter 5, "SAML and XML Signature Syntax and Processing"): one `Reference` whose URI is the ID of the element
 //! that encloses the `Signature`, the enveloped-signature transform then
 //! exclusive c14n, algorithms from an allow-list, keys only from the
 //! caller's trusted certificates. Everything else is refused, which is what
@@ -20,10 +20,10 @@
 //! | `saml_profile.rs` | SAML Core §5.4: enveloped, one `Reference` to the signed element's ID |
 //! | `syntax.rs` | XML-DSig §4.2, §4.4, §4.4.3: the `Signature`, `SignedInfo` and `Reference` elements |
 //! | `exc_c14n.rs` | Exclusive XML Canonicalization 1.0; SAML Core §5.4.3 |
-//! | `algorithms.rs` | XML-DSig §4.4.2 `SignatureMethod`, §4.4.3.4 `DigestMethod`; RFC 6931 |
+//! | `algorithms.rs` | XML-DSig §4.4.2 `SignatureMethod`, §4.4.3.5 `DigestMethod`; RFC 6931 |
 //! | `reference_uri.rs` | XML-DSig §4.4.3.3 same-document URI-references |
 //! | `enveloped.rs` | XML-DSig §6.6.4 Enveloped Signature Transform; SAML Core §5.4.4 |
-//! | `values.rs` | XML-DSig §4.3 `SignatureValue`, §4.4.3.5 `DigestValue`: base64 |
+//! | `values.rs` | XML-DSig §4.3 `SignatureValue`, §4.4.3.6 `DigestValue`: base64 |
 //! | `key_info.rs` | XML-DSig §4.5 `KeyInfo`; SAML Core §5.4.5 |
 //! | `reference_validation.rs` | XML-DSig §3.2.1 Reference Validation |
 //! | `signature_validation.rs` | XML-DSig §3.2.2 Signature Validation |
@@ -174,11 +174,11 @@ pub(crate) fn verify_enveloped<'a, 'i>(
     reference_uri::names(reference, id)?;
     reference_uri::unique_in_document(doc, id)?;
     // XML-DSig §4.4.3: the Reference in schema order; §6.6.4 and SAML Core
-    // §5.4.4: enveloped-signature then exclusive c14n; §4.4.3.4 DigestMethod.
+    // §5.4.4: enveloped-signature then exclusive c14n; §4.4.3.5 DigestMethod.
     let reference = syntax::reference(reference)?;
     let ref_canon = enveloped::transforms(reference.transforms, policy)?;
     let dig_hash = algorithms::digest_method(reference.digest_method)?;
-    // XML-DSig §4.3, §4.4.3.5: the values, base64 text.
+    // XML-DSig §4.3, §4.4.3.6: the values, base64 text.
     let expected_digest = values::base64_value(reference.digest_value)?;
     let signature_bytes = values::base64_value(parts.signature_value)?;
     // XML-DSig §4.5: keys from the caller's trust, KeyInfo as a hint.

@@ -1,6 +1,7 @@
 //! XML-DSig 1.1 §4.4.3.3, Same-Document URI-References: what
 //! `URI="#id"` names.
 //!
+//! §4.4.3.2, The Reference Processing Model, gives the example:
 //! "`URI="#chapter1"` Identifies a node-set containing the element with ID
 //! attribute value 'chapter1' of the XML resource containing the
 //! signature."
@@ -33,7 +34,7 @@ pub(super) fn names(reference: Node<'_, '_>, id: &str) -> Result<()> {
     Ok(())
 }
 
-/// "the element with ID attribute value": one element in the document.
+/// §4.4.3.2: "the element with ID attribute value": one element in the document.
 pub(super) fn unique_in_document(doc: &roxmltree::Document<'_>, id: &str) -> Result<()> {
     let same_id = doc
         .descendants()

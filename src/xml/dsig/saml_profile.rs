@@ -1,10 +1,11 @@
-//! SAML Core §5.4, "SAML and XML Signature Syntax and Processing": which
-//! signature and which `Reference` a SAML element's signature may be.
+//! SAML Core §5.4, "XML Signature Profile" (in chapter 5, "SAML and XML
+//! Signature Syntax and Processing"): which signature and which
+//! `Reference` a SAML element's signature may be.
 //!
 //! §5.4.1: "SAML assertions and protocols MUST use enveloped signatures
 //! when signing assertions and protocol messages."
 //!
-//! §5.4.2: "Signed SAML assertions and protocol messages MUST supply a
+//! §5.4.2: "SAML assertions and protocol messages MUST supply a
 //! value for the ID attribute on the root element of the assertion or
 //! protocol message being signed." … "Signatures MUST contain a single
 //! `<ds:Reference>` containing a same-document reference to the ID

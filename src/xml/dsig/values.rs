@@ -3,7 +3,7 @@
 //!
 //! XML-DSig 1.1 §4.3: "The `SignatureValue` element contains the actual
 //! value of the digital signature; it is always encoded using base64".
-//! §4.4.3.5: "`DigestValue` is an element that contains the encoded value
+//! §4.4.3.6: "`DigestValue` is an element that contains the encoded value
 //! of the digest. The digest is always encoded using base64".
 //!
 //! Read as text only (an element, comment or PI inside is refused), XML
