@@ -101,7 +101,7 @@ impl Totals {
 /// Lets the browser's event loop run (a `setTimeout(0)` task): a page
 /// that computes for longer than the webdriver's 20 s request timeout
 /// fails the whole run, so long synchronous work yields between files.
-#[cfg(target_arch = "wasm32")]
+#[cfg(all(feature = "vectors", target_arch = "wasm32"))]
 async fn yield_to_event_loop() {
     use wasm_bindgen::JsCast;
     let promise = js_sys::Promise::new(&mut |resolve, _| {
