@@ -10,7 +10,7 @@ use crate::{anchors::EmbeddedAnchor, webeid};
 /// Everything a verification may trust: built once with [`Trust::builder`],
 /// then shared (it is `Send + Sync`) by every verification.
 ///
-/// A thin bundle of the schemes' own stores: SAML's [`IdpRegistry`]
+/// A thin bundle of the schemes' own stores: SAML's `IdpRegistry`
 /// (`impl AsRef<IdpRegistry>`, so `spid::verify_response(&trust, …)` takes
 /// it) and the Web eID anchors. A store whose scheme's Cargo feature
 /// (`saml`, `webeid`) is off is absent, with its builder methods.

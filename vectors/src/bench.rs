@@ -10,7 +10,7 @@
 //! and no canonicalization.
 //!
 //! Both floors are computed here, from idbridge's public API: the signature
-//! checks through [`crypto::Recorder`], the digests' canonical content
+//! checks through [`idbridge::crypto::Recorder`], the digests' canonical content
 //! through [`idbridge::c14n`], exactly the bytes the verification hashes.
 //!
 //! Time comes from the caller (`clock` returns seconds from any origin), so
