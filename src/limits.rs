@@ -26,6 +26,7 @@ pub struct Limits {
     max_xml_nodes: usize,
     max_xml_depth: usize,
     max_xml_attributes: usize,
+    max_xml_attributes_total: usize,
     max_xml_namespaces: usize,
     max_xml_namespaces_in_scope: usize,
     max_chain_len: usize,
@@ -64,7 +65,8 @@ impl Limits {
     /// The defaults: 5 MiB of input (a SAML POST body), Web eID tokens of
     /// 100 to 10,000 bytes, JSON nested at most 32 deep, 100,000 XML nodes,
     /// XML 64 deep with 64 attributes and 32 namespace declarations on an
-    /// element and 64 namespaces in scope of one, chains of at most 8
+    /// element, 50,000 attributes in a document and 64 namespaces in scope
+    /// of one element, chains of at most 8
     /// certificates, 16 signature checks.
     pub const DEFAULT: Limits = Limits {
         max_input_bytes: 5 * 1024 * 1024,
@@ -74,6 +76,7 @@ impl Limits {
         max_xml_nodes: 100_000,
         max_xml_depth: 64,
         max_xml_attributes: 64,
+        max_xml_attributes_total: 50_000,
         max_xml_namespaces: 32,
         max_xml_namespaces_in_scope: 64,
         max_chain_len: 8,
@@ -99,6 +102,10 @@ limit_accessors! {
     max_xml_depth, tighten_max_xml_depth;
     /// The most attributes on one XML element.
     max_xml_attributes, tighten_max_xml_attributes;
+    /// The most attributes in one XML document, namespace declarations
+    /// included. The parser's work grows with this total; real SAML
+    /// Responses and metadata carry a few hundred.
+    max_xml_attributes_total, tighten_max_xml_attributes_total;
     /// The most namespace declarations on one XML element.
     max_xml_namespaces, tighten_max_xml_namespaces;
     /// The most namespaces in scope of one XML element (declared on it or

@@ -193,35 +193,55 @@ fn flat_twin(shape: &str) -> String {
     twin
 }
 
+/// Shape (b) cut to what `max_xml_attributes_total` lets through (the
+/// Response and its signature hold fewer than 200 attributes), the rest of
+/// the 5 MiB a text: the most attribute work an accepted document carries.
+fn prefixed_attributes_at_total() -> String {
+    let per = Limits::default().max_xml_namespaces();
+    let decls = format!("{} xmlns:p=\"urn:p\"", declarations("q", per - 3, 1000));
+    let element = prefixed_element();
+    let count = (Limits::default().max_xml_attributes_total() - 200)
+        / Limits::default().max_xml_attributes();
+    let elements = element.repeat(count);
+    let room = LIMIT - response(&decls, "").len() - elements.len() - "<n></n>".len();
+    response(&decls, &format!("{elements}<n>{}</n>", "x".repeat(room)))
+}
+
 /// The shapes, and the same at our limits (64 namespaces in scope
-/// of an element: the Response's two and 62 more), with whether our parser
-/// accepts them.
-fn shapes() -> Vec<(&'static str, String, bool)> {
+/// of an element: the Response's two and 62 more), with why our parser
+/// refuses them (`None`: it accepts them). The attribute-heavy shapes carry
+/// 518,000 attributes, more than `max_xml_attributes_total` (50,000).
+fn shapes() -> Vec<(&'static str, String, Option<&'static str>)> {
     vec![
         (
             "(a) 60 x 32 namespaces, then empty elements",
             nested_namespaces(60, 32),
-            false,
+            Some("in scope"),
         ),
         (
             "(a') 2 x 31 namespaces, then empty elements",
             nested_namespaces(2, 31),
-            true,
+            None,
         ),
         (
             "(b) 64 prefixed attributes per element",
             prefixed_attributes(0),
-            true,
+            Some("attributes in the document"),
+        ),
+        (
+            "(b-) as (b), up to the attributes a document may hold, then text",
+            prefixed_attributes_at_total(),
+            None,
         ),
         (
             "(b') as (b) under 60 x 32 namespaces",
             prefixed_attributes(60),
-            false,
+            Some("in scope"),
         ),
         (
             "(b'') as (b) under 1 x 32 namespaces",
             prefixed_attributes(1),
-            true,
+            Some("attributes in the document"),
         ),
     ]
 }
@@ -270,18 +290,19 @@ fn spid_code(input: &[u8]) -> (&'static str, f64) {
 #[test]
 fn the_shapes_are_at_the_limits() {
     let limits = Limits::default();
-    for (name, text, accepted) in shapes() {
+    for (name, text, refused) in shapes() {
         assert!(text.len() <= LIMIT, "{name}: {} bytes", text.len());
         assert!(text.len() > LIMIT - 8192, "{name}: {} bytes", text.len());
         let ours = xml::parse::parse(&text, &limits).map(|_| ());
-        if accepted {
-            assert!(ours.is_ok(), "{name}: {ours:?}");
-        } else {
-            // Within every other limit; refused cheaply, for the namespaces
-            // in scope, before roxmltree's own lookups run.
-            let e = ours.unwrap_err();
-            assert_eq!(e.code(), "xml.limits.exceeded", "{name}");
-            assert!(e.to_string().contains("in scope"), "{name}: {e}");
+        match refused {
+            None => assert!(ours.is_ok(), "{name}: {ours:?}"),
+            Some(why) => {
+                // Within every per-element limit; refused by the pre-scan,
+                // before roxmltree's own work runs.
+                let e = ours.unwrap_err();
+                assert_eq!(e.code(), "xml.limits.exceeded", "{name}");
+                assert!(e.to_string().contains(why), "{name}: {e}");
+            }
         }
     }
 }

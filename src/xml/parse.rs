@@ -119,6 +119,8 @@ struct StartTag {
     empty: bool,
     /// Namespace declarations (`xmlns`, `xmlns:p`).
     declarations: usize,
+    /// Attributes, namespace declarations included.
+    attributes: usize,
 }
 
 /// Scans the start tag whose name begins at `from` (just after `<`),
@@ -144,6 +146,7 @@ fn scan_start_tag<'t>(
                     end: i + 1,
                     empty: false,
                     declarations: counts.declarations,
+                    attributes: counts.attributes + counts.declarations,
                 })
             }
             Some(b'/') => {
@@ -152,6 +155,7 @@ fn scan_start_tag<'t>(
                         end: i + 2,
                         empty: true,
                         declarations: counts.declarations,
+                        attributes: counts.attributes + counts.declarations,
                     }),
                     _ => Err(malformed("'/' inside a start tag")),
                 };
@@ -708,6 +712,10 @@ fn prescan(text: &str, limits: &Limits) -> Result<()> {
     // Elements, comments and processing instructions are nodes for
     // roxmltree too (texts are counted by roxmltree): stop early.
     let mut nodes = 0usize;
+    // roxmltree's work grows with the attributes of the whole document
+    // (about 6 x a flat document's at 64 per element on every element):
+    // bound the total as well as the count per element.
+    let mut attributes = 0usize;
     let mut pos = 0usize;
     // The bare-CR check of character data only matters when there is a CR
     // at all: one memchr over the input instead of one search per text.
@@ -764,6 +772,13 @@ fn prescan(text: &str, limits: &Limits) -> Result<()> {
             let mark = scope.declared.len();
             let tag = scan_start_tag(text, lt + 1, limits, &mut scope.declared)?;
             scope.enter(mark, limits)?;
+            attributes = attributes.saturating_add(tag.attributes);
+            if attributes > limits.max_xml_attributes_total() {
+                return Err(exceeded(
+                    "too many XML attributes in the document",
+                    limits.max_xml_attributes_total(),
+                ));
+            }
             let depth = open.len() + 1;
             if depth > limits.max_xml_depth() {
                 return Err(exceeded("XML nested too deep", limits.max_xml_depth()));
@@ -1139,6 +1154,38 @@ mod tests {
         // xmlns:xml is no namespace roxmltree lists.
         assert_eq!(
             run("<a xmlns:p='urn:p' xmlns:q='urn:q' xmlns:r='urn:r' xmlns:xml='http://www.w3.org/XML/1998/namespace'/>"),
+            "ok"
+        );
+    }
+
+    #[test]
+    fn attributes_in_the_document_are_bounded() {
+        let limits = Limits::default().tighten_max_xml_attributes_total(4);
+        let run = |text: &str| match parse(text, &limits) {
+            Ok(_) => "ok",
+            Err(e) => e.code(),
+        };
+        // Four, counted across elements, declarations included; attributes
+        // of empty elements and of elements already closed still count.
+        for text in [
+            "<a x='1' xmlns:p='urn:p'><b p:y='2'/><c z='3'/></a>",
+            "<a><b x='1' y='2'/><b x='1' y='2'/></a>",
+            "<a xmlns='urn:d' x='1'><b/><b/><b/>text<b y='2' z=''/></a>",
+        ] {
+            assert_eq!(run(text), "ok", "{text:?}");
+        }
+        // Five, however they are spread.
+        for text in [
+            "<a x='1' xmlns:p='urn:p'><b p:y='2'/><c z='3' w='4'/></a>",
+            "<a><b x='1' y='2'/><b x='1' y='2'/><b x='1'/></a>",
+            "<a xmlns='urn:d' x='1'><b xmlns='urn:e'/><b xmlns='urn:d'/><b y='2' z=''/></a>",
+            "<a><b x='1'/><!-- c='2' d='3' e='4' f='5' --><b x='1' y='2' z='3' w='4'/></a>",
+        ] {
+            assert_eq!(run(text), "xml.limits.exceeded", "{text:?}");
+        }
+        // Text and comments that look like attributes are not attributes.
+        assert_eq!(
+            run("<a x='1'>y='2' z='3' w='4' v='5'<!-- u='6' --><![CDATA[t='7']]></a>"),
             "ok"
         );
     }
