@@ -516,6 +516,15 @@ class Describer:
         try:
             raw = base64.b64decode(text, validate=True)
         except (binascii.Error, ValueError):
+            for rel, b in ssc_files.items():
+                enc = base64.b64encode(b).decode("ascii")
+                if len(enc) == len(text):
+                    pos = [i for i in range(len(text)) if text[i] != enc[i]]
+                    if 0 < len(pos) <= 2:
+                        return "the base64 text of %s with %s, outside the base64 alphabet" % (
+                            rel,
+                            ", ".join("%s at offset %d" % (json.dumps(text[i]), i) for i in pos),
+                        )
             bad = next((i for i, c in enumerate(text) if not re.match(r"[A-Za-z0-9+/=]", c)), None)
             return "%d characters of base64 text with %s at offset %d, outside the alphabet" % (
                 len(text),
@@ -725,7 +734,7 @@ class Suite:
     def text_origin(self, inp):
         if self.name == "spid" and "text" in inp:
             words = self.desc.spid_text(inp["text"], self.ssc)
-            m = re.search(r"upstream/ssc_signed/\S+\.xml", words)
+            m = re.search(r"upstream/ssc_signed/[\w.-]+\.xml", words)
             if m:
                 return "the HTTP-POST form of " + self.origin.get(m.group(0)) if m.group(0) in self.origin else (
                     "the HTTP-POST form of "
@@ -744,8 +753,7 @@ class Suite:
     def comment(self, gctx, tctx, t, file_rel, inp, up):
         words = self.input_words(gctx, t, file_rel, inp)
         if self.name == "spid" and file_rel and file_rel.startswith("upstream/ssc_signed/"):
-            m = re.search(r"case (\S+) (\".*\"), template", up)
-            words = "spid-saml-check case %s %s" % (m.group(1), m.group(2)) if m else words
+            words = "the signed Response " + file_rel
         parts = [words]
         deltas = []
         for k in sorted(tctx):
@@ -761,7 +769,7 @@ class Suite:
         expected = t["result"]
         if t["result"] == "invalid":
             expected += " (%s)" % t["expectedError"] if "expectedError" in t else " (any code)"
-        return "%s: expected %s" % (", ".join(parts), expected)
+        return "%s: expected %s. Upstream: %s" % (", ".join(parts), expected, up)
 
 
 def import_suite(shared, name):
