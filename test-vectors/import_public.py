@@ -243,12 +243,12 @@ JAVA_CLASS_DIRS = {
 }
 
 
-class ImportError_(Exception):
-    pass
+class ImportFailure(Exception):
+    """The public material does not fit the table: a table edit is needed."""
 
 
 def fail(msg):
-    raise ImportError_(msg)
+    raise ImportFailure(msg)
 
 
 def read(path):
@@ -395,7 +395,7 @@ def short(value, n=48):
 
 
 class Describer:
-    def __init__(self, shared, suite, data_files):
+    def __init__(self, shared, suite):
         self.shared = shared
         self.suite = suite
         # Known base files: their parsed JSON (tokens) or bytes (DER).
@@ -570,7 +570,7 @@ class Suite:
         self.shared = shared
         self.name = name
         self.prov = Provenance(shared, name)
-        self.desc = Describer(shared, name, None)
+        self.desc = Describer(shared, name)
         self.files = {}  # rel path in the suite folder -> bytes
         self.what = {}  # rel path -> one line: what it is
         self.origin = {}  # rel path -> where it comes from
@@ -641,7 +641,7 @@ class Suite:
             return "a certificate (%s)" % ("PEM" if b.startswith(b"-----BEGIN") else "DER")
         return "%d bytes" % len(b)
 
-    def input_words(self, group_ctx, test, file_rel, inp):
+    def input_words(self, file_rel, inp):
         if file_rel is not None:
             if self.name == "spid" and file_rel.startswith("upstream/ssc_signed/"):
                 return os.path.basename(file_rel)
@@ -732,14 +732,13 @@ class Suite:
         return text, obj["kind"], len(all_tests)
 
     def text_origin(self, inp):
+        """The upstream of an inline input (`text` or `base64`)."""
         if self.name == "spid" and "text" in inp:
             words = self.desc.spid_text(inp["text"], self.ssc)
             m = re.search(r"upstream/ssc_signed/[\w.-]+\.xml", words)
             if m:
-                return "the HTTP-POST form of " + self.origin.get(m.group(0)) if m.group(0) in self.origin else (
-                    "the HTTP-POST form of "
-                    + self.prov.of_data(m.group(0)[len("upstream/"):])
-                )
+                rel = m.group(0)
+                return "the HTTP-POST form of " + self.prov.of_data(rel[len("upstream/"):])
             return "made by the public suite (an input that is not base64)"
         return "made by the public suite from %s (size and null-input checks)" % self.prov.java()
 
@@ -751,7 +750,7 @@ class Suite:
         return out
 
     def comment(self, gctx, tctx, t, file_rel, inp, up):
-        words = self.input_words(gctx, t, file_rel, inp)
+        words = self.input_words(file_rel, inp)
         if self.name == "spid" and file_rel and file_rel.startswith("upstream/ssc_signed/"):
             words = "the signed Response " + file_rel
         parts = [words]
@@ -960,7 +959,7 @@ def main():
         return 2
     try:
         files, counts = build(shared)
-    except ImportError_ as e:
+    except ImportFailure as e:
         print("import_public.py: %s" % e, file=sys.stderr)
         return 1
     total = sum(sum(c.values()) for c in counts.values())
