@@ -29,7 +29,9 @@
 #            present; tests/layers.rs, the layer check) against a private
 #            Redis
 #   vectors  the Rust and Python generators reproduce test-vectors/ byte
-#            for byte; the vectors through the CLI
+#            for byte; test-vectors/import_public.py re-imports
+#            conformance/ from ../shared byte for byte (SKIPPED without
+#            ../shared, a failure when CI is set); the vectors through the CLI
 #   wasm     the WASM tests in Node and in headless Chromium
 #   browser  wasm/build-pkg.sh (size budget), the built package on both
 #            paths in Node and Chromium, the demo page (Playwright)
@@ -290,6 +292,22 @@ stage_vectors() {
   "$venv/bin/python3" test-vectors/limits/generate.py >/dev/null
   git diff --exit-code --stat -- test-vectors/c14n test-vectors/xmldsig test-vectors/spid test-vectors/cie test-vectors/limits
   test -z "$(git status --porcelain -- test-vectors)" || { git status --short -- test-vectors; exit 1; }
+
+  # The public suites shipped in the repository (issue 20, items 8 and 10).
+  local shared_dir="${IDBRIDGE_SHARED_DIR:-../shared}"
+  if [ -d "$shared_dir/vectors" ]; then
+    step "the importer reproduces test-vectors/conformance from $shared_dir byte for byte"
+    regen=$(mktemp -d)
+    "$venv/bin/python3" test-vectors/import_public.py --shared "$shared_dir" --out "$regen/conformance"
+    diff -r test-vectors/conformance "$regen/conformance"
+    rm -rf "$regen"
+    regen=""
+  elif [ -n "${CI:-}" ] && [ "$CI" != false ] && [ "$CI" != 0 ]; then
+    echo "$shared_dir/vectors is missing and CI is set: the conformance re-import must run in CI (IDBRIDGE_SHARED_DIR)" >&2
+    exit 1
+  else
+    echo "SKIPPED the conformance re-import: $shared_dir/vectors is not here (test-vectors/conformance still runs below)"
+  fi
 
   step "vectors through the CLI (the README's main command)"
   cargo run --release -p idbridge-cli -- vectors test-vectors

@@ -31,6 +31,8 @@ mod xml {
 use idbridge::{Error, ErrorCode, Limits, Result};
 use serde_json::Value;
 use sha2::Digest;
+mod common;
+
 use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
 use xml::c14n::{self, Options};
@@ -546,14 +548,8 @@ fn canonicalize_real_file(path: &Path) -> Vec<SignatureCheck> {
     checks
 }
 
-fn spid_data() -> Option<PathBuf> {
-    let dir = PathBuf::from(concat!(env!("CARGO_MANIFEST_DIR"), "/../shared/data/spid"));
-    if dir.is_dir() {
-        Some(dir)
-    } else {
-        println!("skipped: {} is absent", dir.display());
-        None
-    }
+fn spid_data(test: &str) -> Option<PathBuf> {
+    common::shared::path(test, "data/spid")
 }
 
 fn xml_files(dir: &Path) -> Vec<PathBuf> {
@@ -569,7 +565,9 @@ fn xml_files(dir: &Path) -> Vec<PathBuf> {
 
 #[test]
 fn real_signed_metadata_canonicalizes_and_digests_match() {
-    let Some(data) = spid_data() else { return };
+    let Some(data) = spid_data("real_signed_metadata_canonicalizes_and_digests_match") else {
+        return;
+    };
     let files: Vec<_> = xml_files(&data.join("sptest_metadata"))
         .into_iter()
         .filter(|p| p.to_string_lossy().ends_with("_signed.xml"))
@@ -593,7 +591,9 @@ fn real_signed_metadata_canonicalizes_and_digests_match() {
 
 #[test]
 fn real_responses_canonicalize_and_digests_match() {
-    let Some(data) = spid_data() else { return };
+    let Some(data) = spid_data("real_responses_canonicalize_and_digests_match") else {
+        return;
+    };
     let index: Value =
         serde_json::from_slice(&std::fs::read(data.join("ssc_signed/index.json")).unwrap())
             .unwrap();

@@ -16,6 +16,8 @@
     clippy::indexing_slicing
 )]
 
+mod common;
+
 use idbridge::crypto::{self, Backend};
 use idbridge::ocsp::{self, OcspPolicy};
 use idbridge::UnixTime;
@@ -47,8 +49,6 @@ mod webeid {
     use super::*;
     use std::path::PathBuf;
 
-    const DATA: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/../shared/data/webeid");
-
     /// 2021-09-17T18:25:24Z: thisUpdate (= producedAt) of `ocsp_response.der`.
     pub const GOOD_THIS_UPDATE: i64 = 1_631_903_124;
     /// 2021-09-18T00:13:43Z: thisUpdate of `ocsp_response_revoked.der`.
@@ -69,8 +69,12 @@ mod webeid {
         pub prod_esteid2018: Vec<u8>,
     }
 
+    pub fn data() -> PathBuf {
+        crate::common::shared::dir().join("data/webeid")
+    }
+
     fn read(rel: &str) -> Option<Vec<u8>> {
-        std::fs::read(PathBuf::from(DATA).join(rel)).ok()
+        std::fs::read(data().join(rel)).ok()
     }
 
     pub fn files(test: &str) -> Option<Files> {
@@ -86,21 +90,14 @@ mod webeid {
             })
         })();
         if f.is_none() {
-            eprintln!("SKIPPED {test}: the Web eID reference data is not at {DATA}");
+            crate::common::shared::skip(test, &data());
         }
         f
     }
 
     /// A file of the public vectors (`../shared/vectors/webeid/inputs`).
     pub fn vector_input(test: &str, name: &str) -> Option<Vec<u8>> {
-        let path = PathBuf::from(env!("CARGO_MANIFEST_DIR"))
-            .join("../shared/vectors/webeid/inputs")
-            .join(name);
-        let f = std::fs::read(&path).ok();
-        if f.is_none() {
-            eprintln!("SKIPPED {test}: {} is absent", path.display());
-        }
-        f
+        crate::common::shared::read(test, &format!("vectors/webeid/inputs/{name}"))
     }
 
     pub fn check(
@@ -374,11 +371,8 @@ fn when_two_responses_then_responses_count_and_fractional_times_are_malformed() 
     let Some(f) = webeid::files(test) else {
         return;
     };
-    let fractional = std::fs::read(concat!(
-        env!("CARGO_MANIFEST_DIR"),
-        "/../shared/data/webeid/java/ocsp_response_with_2_responses.der"
-    ))
-    .unwrap();
+    let fractional =
+        std::fs::read(webeid::data().join("java/ocsp_response_with_2_responses.der")).unwrap();
     for &b in backends() {
         let r = webeid::check(b, &f, &fractional, None, None, 1_711_980_597);
         assert_code(r, "ocsp.response.malformed", b);

@@ -9,27 +9,16 @@
     clippy::indexing_slicing
 )]
 
+mod common;
+
 use idbridge::webeid::{self, Expectations, Nonce, Ocsp};
 use idbridge::{anchors, crypto, Trust, UnixTime};
-use std::path::PathBuf;
 
 const ORIGIN: &str = "https://ria.ee";
 const NONCE: &str = "12345678123456781234567812345678912356789123";
 
 fn shared(rel: &str) -> Option<Vec<u8>> {
-    let p = PathBuf::from(env!("CARGO_MANIFEST_DIR"))
-        .join("../shared/data/webeid")
-        .join(rel);
-    match std::fs::read(&p) {
-        Ok(b) => Some(b),
-        Err(_) => {
-            println!(
-                "SKIPPED: {} is not here (../shared sits beside the repository in CI)",
-                p.display()
-            );
-            None
-        }
-    }
+    common::shared::read("webeid", &format!("data/webeid/{rel}"))
 }
 
 fn at(t: &str) -> UnixTime {

@@ -10,8 +10,9 @@
     clippy::indexing_slicing
 )]
 
+mod common;
+
 use idbridge_vectors::{MemoryFiles, Runner};
-use std::path::PathBuf;
 
 fn vector(tests: &str, n: usize) -> String {
     format!(
@@ -28,14 +29,10 @@ fn mutate(text: &str, anchor: &str, from: &str, to: &str) -> String {
 
 #[test]
 fn signed_sp_metadata_verifies_and_every_signed_part_is_bound() {
-    let dir = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../shared/data/spid/sptest_metadata");
-    if !dir.is_dir() {
-        println!(
-            "SKIPPED: {} is not here (../shared sits beside the repository in CI)",
-            dir.display()
-        );
+    let test = "signed_sp_metadata_verifies_and_every_signed_part_is_bound";
+    let Some(dir) = common::shared::path(test, "data/spid/sptest_metadata") else {
         return;
-    }
+    };
     let mut files = MemoryFiles::new();
     for cert in ["priv_crt.pem", "pub_crt.pem"] {
         files.insert(&format!("v/{cert}"), std::fs::read(dir.join(cert)).unwrap());

@@ -53,7 +53,11 @@ fn main() {
     }
     code.push_str("];\n");
     // ../shared: the vectors and data of the implemented public suites.
-    let shared = manifest.join("..").join("..").join("shared");
+    // IDBRIDGE_SHARED_DIR points elsewhere (tests/common/shared.rs's rule).
+    println!("cargo:rerun-if-env-changed=IDBRIDGE_SHARED_DIR");
+    let shared = std::env::var_os("IDBRIDGE_SHARED_DIR")
+        .map(PathBuf::from)
+        .unwrap_or_else(|| manifest.join("..").join("..").join("shared"));
     println!("cargo:rerun-if-changed={}", shared.display());
     let mut shared_files = Vec::new();
     for suite in SHARED_SUITES {

@@ -6,6 +6,9 @@
     clippy::indexing_slicing
 )]
 
+#[path = "../../tests/common/shared.rs"]
+mod shared;
+
 use std::path::PathBuf;
 use std::process::Command;
 
@@ -92,11 +95,12 @@ fn usage_errors_exit_2() {
 
 #[test]
 fn verify_webeid_prints_the_identity_or_the_code() {
-    let d = root().join("../shared/data/webeid/java");
-    if !d.is_dir() {
-        println!("SKIPPED: ../shared is not here");
+    let Some(d) = shared::path(
+        "verify_webeid_prints_the_identity_or_the_code",
+        "data/webeid/java",
+    ) else {
         return;
-    }
+    };
     let token = d.join("tokens/AbstractTestWithValidator__VALID_AUTH_TOKEN.json");
     let token = token.to_str().unwrap();
     let base = [

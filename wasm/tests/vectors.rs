@@ -13,6 +13,24 @@ use wasm_bindgen_test::*;
 
 include!(concat!(env!("OUT_DIR"), "/embedded_vectors.rs"));
 
+/// `../shared` (or `IDBRIDGE_SHARED_DIR`) was not embedded when these tests
+/// were built: a SKIPPED line, or a failure when the build ran under CI
+/// (`CI` read at compile time: WASM has no environment). The rule of
+/// `tests/common/shared.rs`: nothing skips silently in CI.
+#[allow(dead_code)]
+fn shared_missing(test: &str) {
+    let ci = option_env!("CI").is_some_and(|v| !v.is_empty() && v != "false" && v != "0");
+    assert!(
+        !ci,
+        "{test}: ../shared was not present when the WASM tests were built and CI is set: \
+         the public suites must run in CI (put shared/ beside the repository or set IDBRIDGE_SHARED_DIR)"
+    );
+    #[cfg(target_arch = "wasm32")]
+    wasm_bindgen_test::console_log!("SKIPPED {test}: ../shared was not present at build time");
+    #[cfg(not(target_arch = "wasm32"))]
+    println!("SKIPPED {test}: ../shared was not present at build time");
+}
+
 /// Every case passed (no FAIL line, no failure counted), and at least
 /// `at_least` of them ran.
 #[cfg(feature = "vectors")]
@@ -205,8 +223,7 @@ fn shared_suites() -> (MemoryFiles, Vec<String>) {
 fn public_suites_pass_when_present() {
     let (files, paths) = shared_suites();
     if paths.is_empty() {
-        // CI has ../shared; elsewhere it may be missing.
-        println!("SKIPPED: ../shared/vectors was not present at build time");
+        shared_missing("public_suites_pass_when_present");
         return;
     }
     let report = idbridge_wasm::run_in_memory(&files, &paths);
@@ -218,8 +235,7 @@ fn public_suites_pass_when_present() {
 async fn public_suites_pass_when_present() {
     let (files, paths) = shared_suites();
     if paths.is_empty() {
-        // CI has ../shared; elsewhere it may be missing.
-        wasm_bindgen_test::console_log!("SKIPPED: ../shared/vectors was not present at build time");
+        shared_missing("public_suites_pass_when_present");
         return;
     }
     run_files(&files, &paths)
@@ -474,7 +490,7 @@ mod js {
     async fn public_suites_pass_on_webcrypto_when_present() {
         let (files, paths) = super::shared_suites();
         if paths.is_empty() {
-            println!("SKIPPED: ../shared/vectors was not present at build time");
+            super::shared_missing("public_suites_pass_on_webcrypto_when_present");
             return;
         }
         let report = idbridge_wasm::run_in_memory_async(&files, &paths).await;
@@ -545,7 +561,8 @@ mod js {
             shared("data/webeid/java/tokens/AbstractTestWithValidator__VALID_AUTH_TOKEN.json"),
             shared("data/webeid/java/TEST_of_ESTEID2018.cer"),
         ) else {
-            return; // ../shared absent at build time
+            super::shared_missing("verify_webeid_token_from_js");
+            return;
         };
         let trust = Trust::builder()
             .webeid_anchor(js_sys::Uint8Array::from(anchor).into())
@@ -615,7 +632,8 @@ mod js {
             shared("data/spid/ssc_signed/case-1.xml"),
             shared("vectors/spid/idp-metadata.xml"),
         ) else {
-            return; // ../shared absent at build time
+            super::shared_missing("verify_spid_response_from_js");
+            return;
         };
         let trust = Trust::builder()
             .pin_saml_idp_metadata(js_sys::Uint8Array::from(metadata).into())

@@ -1,0 +1,981 @@
+#!/usr/bin/env python3
+"""Imports the public conformance suites into test-vectors/conformance/.
+
+The public material (upstream test data, in ../shared/data/<suite>/) and the
+outcomes the public suites record for it (../shared/vectors/<suite>/*.json)
+are read; what comes out is ours: one vector file per public file, in the
+idbridge-vectors/1 format, with our own header, notes, group sources and case
+comments, every case naming its upstream project, file and commit. The data
+(tokens, certificates, signed Responses, OCSP responses) is copied byte for
+byte beside the vector files, under upstream/ (as published) and derived/
+(mutations the public suites made of it); nothing else is copied. Private
+keys are never read. Each suite folder gets a NOTICE with the upstream
+licences and a README.md per folder.
+
+    python3 test-vectors/import_public.py                 # writes test-vectors/conformance
+    python3 test-vectors/import_public.py --out DIR       # writes DIR instead (CI: diff -r)
+    python3 test-vectors/import_public.py --check         # exit 1 if conformance/ differs
+
+../shared is found beside the repository, or where IDBRIDGE_SHARED_DIR says.
+Deterministic: the same ../shared gives the same bytes. Standard library only.
+"""
+
+import argparse
+import base64
+import binascii
+import json
+import os
+import re
+import sys
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+REPO = os.path.dirname(HERE)
+sys.path.insert(0, HERE)
+
+from pylib import vecfile  # noqa: E402
+
+# --------------------------------------------------------------------------
+# The table: every folder of ../shared/vectors is either imported or pending.
+# Adding a suite whose kind the runner implements is an edit here: move it
+# from PENDING to SUITES and give its headers, notes and upstream licences.
+# --------------------------------------------------------------------------
+
+SUITES = ["spid", "webeid"]
+
+PENDING = {
+    "oidc-trust-chain": "kind oidc-trust-chain is not implemented yet (issue 15)",
+    "oidc-id-token": "kind oidc-id-token is not implemented yet (issue 15)",
+    "sd-jwt-vc": "kind sd-jwt-vc is not implemented yet (issue 16)",
+    "mdoc": "kind mdoc is not implemented yet (issue 18)",
+    "smart-id": "kind smart-id is not implemented yet (issue 19)",
+    "mobile-id": "kind mobile-id is not implemented yet (issue 19)",
+    "icao-sod": "kind icao-sod is not implemented yet (issue 19)",
+}
+
+SPID_PROJECT = "italia/spid-saml-check"
+JAVA_PROJECT = "web-eid/web-eid-authtoken-validation-java"
+DOTNET_PROJECT = "web-eid/web-eid-authtoken-validation-dotnet"
+
+# Upstream licences of the data each suite ships (../shared/data/*/index.md,
+# spid_tests.json), written into the suite's NOTICE.
+MIT_TEXT = """Permission is hereby granted, free of charge, to any person obtaining a copy
+of this software and associated documentation files (the "Software"), to deal
+in the Software without restriction, including without limitation the rights
+to use, copy, modify, merge, publish, distribute, sublicense, and/or sell
+copies of the Software, and to permit persons to whom the Software is
+furnished to do so, subject to the following conditions:
+
+The above copyright notice and this permission notice shall be included in all
+copies or substantial portions of the Software.
+
+THE SOFTWARE IS PROVIDED "AS IS", WITHOUT WARRANTY OF ANY KIND, EXPRESS OR
+IMPLIED, INCLUDING BUT NOT LIMITED TO THE WARRANTIES OF MERCHANTABILITY,
+FITNESS FOR A PARTICULAR PURPOSE AND NONINFRINGEMENT. IN NO EVENT SHALL THE
+AUTHORS OR COPYRIGHT HOLDERS BE LIABLE FOR ANY CLAIM, DAMAGES OR OTHER
+LIABILITY, WHETHER IN AN ACTION OF CONTRACT, TORT OR OTHERWISE, ARISING FROM,
+OUT OF OR IN CONNECTION WITH THE SOFTWARE OR THE USE OR OTHER DEALINGS IN THE
+SOFTWARE.
+"""
+
+NOTICES = {
+    "spid": [
+        (
+            SPID_PROJECT,
+            "EUPL-1.2",
+            "AgID - Agenzia per l'Italia Digitale",
+            "The Responses under upstream/ssc_signed/ were rendered from the templates of "
+            "italia/spid-saml-check (src/test/*.xml, src/config-sample/test.json test-suite-1) "
+            "with one fixed context and signed with the validator's published test key; the "
+            "files under derived/ were cut from two of them. They are distributed here under "
+            "the European Union Public Licence v. 1.2. Its text, in every official EU "
+            "language: https://interoperable-europe.ec.europa.eu/collection/eupl/eupl-text-eupl-12 "
+            "(also https://spdx.org/licenses/EUPL-1.2.html).",
+        ),
+    ],
+    "webeid": [
+        (
+            JAVA_PROJECT,
+            "MIT",
+            "Copyright (c) 2020-2025 Estonian Information System Authority",
+            "The tokens, certificates and OCSP responses under upstream/java/ and "
+            "upstream/ca-certs/, and the mutations of them under derived/.",
+        ),
+        (
+            DOTNET_PROJECT,
+            "MIT",
+            "Copyright (c) 2021 eID on platform Web",
+            "The files under upstream/dotnet/.",
+        ),
+    ],
+}
+
+# Our header of each imported vector file.
+HEADERS = {
+    ("spid", "spid-saml-check.json"): [
+        "SPID SAML 2.0 Responses from the AgID validator's response tests (italia/spid-saml-check, "
+        "test-suite-1), imported from the public suite into idbridge's repository by "
+        "test-vectors/import_public.py; upstream data under EUPL-1.2 (see NOTICE).",
+        "Every Response was rendered with one context (SP https://sp.example.it, ACS "
+        "https://sp.example.it/acs, AuthnRequest _4d38c302617b5bf98951e65b4cf304711e2166df20 "
+        "sent 2025-01-01T10:00:00Z, SpidL2 minimum) and checked at 2025-01-01T10:00:30Z without "
+        "clock skew; the trusted IdP is trust/idp-metadata.xml, which the importer writes around "
+        "the validator's published signing certificate.",
+        "Besides the upstream cases: every returned level against every requested level and "
+        "Comparison, the HTTP-POST (base64) form of three Responses, and two Responses cut down "
+        "to an Assertion signature without KeyInfo.",
+    ],
+    ("webeid", "java-suite.json"): [
+        "Web eID authentication tokens of TEST ESTEID2018 cards from the Web eID validators' "
+        "own test suites (Java and .NET), imported from the public suite by "
+        "test-vectors/import_public.py; upstream data under MIT (see NOTICE).",
+        "The genuine token at dates on both sides of its certificate's validity, for other "
+        "origins and nonces, under other anchors, and with its algorithm, format, signature "
+        "and size altered one at a time.",
+    ],
+    ("webeid", "certificates.json"): [
+        "The Java suite's certificate tests: its token template carrying, in turn, each test "
+        "certificate and each malformed unverifiedCertificate value; imported by "
+        "test-vectors/import_public.py (upstream MIT, see NOTICE).",
+        "The template's signature never verifies, so where several checks fail the expected "
+        "code is the first failure in the Java validator's order (flag JavaCheckOrder).",
+    ],
+    ("webeid", "ocsp.json"): [
+        "Revocation checks with the Java suite's genuine and corrupted OCSP responses, all "
+        "about one ESTEID2018 certificate; imported by test-vectors/import_public.py "
+        "(upstream MIT, see NOTICE).",
+        "No upstream response covers a certificate whose key signed a token, so the only "
+        "valid case is the OCSP-off control.",
+    ],
+    ("webeid", "web-eid-1.1.json"): [
+        "web-eid:1.1 tokens (an authentication certificate plus signing certificates) from the "
+        "Java validator's NFC-128 branch; imported by test-vectors/import_public.py (upstream "
+        "MIT, see NOTICE).",
+    ],
+    ("webeid", "belgian-finnish-latvian.json"): [
+        "Web eID tokens of Belgian and Finnish test ID cards (ES384, RS256, PS256) and the "
+        "Latvian RS256 token, from the Java validator's tests; imported by "
+        "test-vectors/import_public.py (upstream MIT, see NOTICE).",
+    ],
+}
+
+# Our description of every flag the public suites use (bugType, CVEs and
+# links are carried over as facts). A flag missing here stops the import.
+NOTE_TEXT = {
+    # spid
+    "UnsignedAssertion": "The Assertion has no signature of its own; SPID requires one, whatever "
+    "the Response carries, or anyone could write the identity.",
+    "UntrustedSigningKey": "The signature is by a key the trusted metadata does not hold, and "
+    "KeyInfo carries that key's certificate: a verifier taking the key from KeyInfo accepts a forgery.",
+    "SignedElementConfusion": "The only signature that verifies covers another element (a foreign "
+    "md:EntityDescriptor inside the Response); the Assertion's own signature is missing or bad.",
+    "ForeignOrUnsolicitedResponse": "InResponseTo is absent, empty or names another request: "
+    "an unsolicited or replayed Response, which SPID refuses.",
+    "WrongEndpoint": "Destination or Recipient is absent or another endpoint: a Response for "
+    "another service presented here.",
+    "AudienceNotRestricted": "No Audience names this service provider, so the Assertion could "
+    "have been issued to another one.",
+    "ExpiredAssertionReplay": "NotOnOrAfter is absent, malformed or in the past; without it an "
+    "old Assertion could be replayed for ever.",
+    "IssuerSpoofing": "The Issuer is absent, empty or not the IdP whose metadata key signed.",
+    "LevelDowngrade": "The returned SPID level does not meet the requested level under the "
+    "requested Comparison (spid-sp-test's rule: higher always passes, equal passes unless "
+    "Comparison is better, lower passes only with maximum).",
+    "SpidHigherLevelAllowed": "A higher level than exact or maximum allows: plain SAML refuses "
+    "it, the SPID technical rules say a higher level must not make the login fail.",
+    "MetadataCertificateDates": "The metadata certificate's validity (2025-03-13 to 2027-03-13) "
+    "does not cover now; a key in trusted metadata is a bare key and its certificate dates are "
+    "not evaluated.",
+    # webeid
+    "AlgorithmConfusion": "The algorithm field must be exactly one of the nine JWA names the "
+    "Web eID format allows, and must suit the certificate's key.",
+    "CertValidity": "The user or CA certificate is outside its validity period at now.",
+    "DerEcdsaSignature": "An ES* token signature must be raw r||s (RFC 7518 §3.4); the same "
+    "signature DER-encoded is another encoding and must be refused.",
+    "NonceMismatch": "The token is checked against another challenge nonce; the nonce's hash is "
+    "part of what was signed.",
+    "OriginMismatch": "The token is checked for another origin; the origin's hash is part of "
+    "what was signed.",
+    "PsychicSignature": "An ECDSA signature with r = s = 0 (CVE-2022-21449, accepted by Java 15 "
+    "to 18).",
+    "SizeLimit": "Tokens must be 100 to 10000 bytes (10000 allowed), checked before parsing, "
+    "as the Java validator does.",
+    "UntrustedChain": "The user certificate does not chain to a configured anchor.",
+    "ValidityBoundary": "notBefore and notAfter are both inside the validity period "
+    "(RFC 5280 §4.1.2.5).",
+    "CertPurpose": "Web eID needs keyUsage digitalSignature, clientAuth when an EKU is present, "
+    "and refuses the Mobile-ID certificate policies.",
+    "JavaCheckOrder": "Several checks fail on this input; the expected code is the first of "
+    "them in the Java validator's (main branch) order.",
+    "NonMinimalRsaModulus": "The certificate's RSA modulus is a non-minimal DER INTEGER: Java "
+    "reads it and reports expiry, strict DER parsers refuse it first; any rejection is right.",
+    "FractionalGeneralizedTime": "The synthetic OCSP file writes GeneralizedTime with "
+    "fractional seconds, which the X.509 profile forbids; strict parsers refuse it as "
+    "malformed, BouncyCastle reads on.",
+    "OcspCertIdMismatch": "A genuine, correctly signed OCSP response about another certificate "
+    "of the same CA, presented for this token's certificate.",
+    "OcspCorrupted": "One byte of the Java suite's genuine OCSP response changed.",
+    "OcspResponder": "The response is signed by a responder that is neither the pinned one nor "
+    "authorized by the user certificate's CA (RFC 6960 §4.2.2.2).",
+    "OcspRevoked": "The OCSP status of the user certificate is revoked or unknown.",
+    "SuiteOnly": "Upstream checks only this token's signature; the full verification cannot "
+    "pass here because its issuing CA is not in the data set.",
+    "V11SubjectRdnOrder": "The web-eid:1.1 signing certificate's subject holds the same RDNs as "
+    "the authentication certificate's, in another order.",
+    "EcdsaSigAlgNullParams": "The leaf's ecdsa-with-SHA384 AlgorithmIdentifier carries an "
+    "explicit NULL parameter (RFC 5758 §3.2 says absent); real Finnish cards do this.",
+    "EncodedDefaultBasicConstraints": "The leaf encodes BasicConstraints cA=FALSE explicitly, a "
+    "DEFAULT value DER forbids encoding (X.690 §11.5); real Finnish cards do this.",
+}
+
+# Java test classes -> their folder under src/test/java/eu/webeid/security/.
+JAVA_CLASS_DIRS = {
+    "AbstractTestWithValidator": "testutil",
+    "Certificates": "testutil",
+    "AuthTokenCertificateTest": "validator",
+    "AuthTokenSignatureTest": "validator",
+    "AuthTokenSignatureValidatorTest": "validator",
+    "AuthTokenCertificateBelgianIdCardTest": "validator",
+    "AuthTokenCertificateFinnishIdCardTest": "validator",
+    "AuthTokenAlgorithmTest": "validator",
+    "AuthTokenStructureTest": "validator",
+    "SubjectCertificateNotRevokedValidatorTest": "validator/certvalidators",
+    "AuthTokenV11CertificateTest": "validator/versionvalidators",
+}
+
+
+class ImportFailure(Exception):
+    """The public material does not fit the table: a table edit is needed."""
+
+
+def fail(msg):
+    raise ImportFailure(msg)
+
+
+def read(path):
+    with open(path, "rb") as f:
+        return f.read()
+
+
+# --------------------------------------------------------------------------
+# Upstream provenance
+# --------------------------------------------------------------------------
+
+
+def webeid_commits(shared):
+    """{(repo, ref): commit} from data/webeid/index.md's source table."""
+    text = read(os.path.join(shared, "data/webeid/index.md")).decode("utf-8")
+    out = {}
+    for m in re.finditer(r"^\| ([\w.-]+/[\w.-]+) \| (\S+)[^|]* \| ([0-9a-f]{7,40}) \|$", text, re.M):
+        out[(m.group(1), m.group(2))] = m.group(3)
+    for key in [(JAVA_PROJECT, "main"), (JAVA_PROJECT, "NFC-128"), (DOTNET_PROJECT, "main")]:
+        if key not in out:
+            fail("data/webeid/index.md names no commit for %s %s" % key)
+    return out
+
+
+def expand_commit(short, commits):
+    for c in commits.values():
+        if c.startswith(short):
+            return c
+    return short
+
+
+class Provenance:
+    """Where each data file of a suite comes from, in our words."""
+
+    def __init__(self, shared, suite):
+        self.shared = shared
+        self.suite = suite
+        if suite == "spid":
+            tests = json.loads(read(os.path.join(shared, "data/spid/spid_tests.json")))
+            origin = tests["generated_from"][SPID_PROJECT]
+            self.spid_commit = origin["commit"]
+            self.spid_cases = {
+                t["id"]: t
+                for t in tests["tests"]
+                if t.get("source") == SPID_PROJECT and t.get("suite") == "test-suite-1"
+            }
+        else:
+            self.commits = webeid_commits(shared)
+            self.readme_origins = self._readme_origins()
+
+    def _readme_origins(self):
+        """The origin column of the public suite's index of derived inputs
+        (a citation: project@commit and test name, or 'derived')."""
+        text = read(os.path.join(self.shared, "vectors/webeid/README.md")).decode("utf-8")
+        out = {}
+        for line in text.splitlines():
+            cells = [c.strip() for c in line.strip().strip("|").split("|")]
+            if len(cells) == 4 and cells[0].startswith("`inputs/"):
+                origin = cells[2]
+                for short in re.findall(r"@([0-9a-f]{7})\b", origin):
+                    origin = origin.replace("@" + short, "@" + expand_commit(short, self.commits))
+                out[cells[0].strip("`")] = origin
+        return out
+
+    def java(self, ref="main"):
+        return "%s@%s" % (JAVA_PROJECT, self.commits[(JAVA_PROJECT, ref)])
+
+    def of_data(self, rel):
+        """The upstream of data/<suite>/<rel>."""
+        if self.suite == "spid":
+            m = re.fullmatch(r"ssc_signed/case-([\w-]+)\.xml", rel)
+            if not m:
+                fail("no provenance rule for data/spid/" + rel)
+            case = self.spid_cases.get(m.group(1))
+            if case is None:
+                fail("spid_tests.json does not list case " + m.group(1))
+            return "%s@%s src/config-sample/test.json %s case %s %s, template %s" % (
+                SPID_PROJECT,
+                self.spid_commit,
+                case["suite"],
+                case["id"],
+                json.dumps(case["name"], ensure_ascii=False),
+                case["template"],
+            )
+        m = re.fullmatch(r"java/tokens/(\w+?)__(\w+)\.json", rel)
+        if m:
+            cls, const = m.groups()
+            ref = "NFC-128" if "V11" in const else "main"
+            folder = JAVA_CLASS_DIRS.get(cls)
+            where = (
+                "src/test/java/eu/webeid/security/%s/%s.java" % (folder, cls)
+                if folder
+                else "test class " + cls
+            )
+            return "%s %s, string constant %s" % (self.java(ref), where, const)
+        m = re.fullmatch(r"dotnet/(\w+?)__(\w+)\.json", rel)
+        if m:
+            cls, const = m.groups()
+            return "%s@%s src/WebEid.Security.Tests/TestUtils/%s.cs, string constant %s" % (
+                DOTNET_PROJECT,
+                self.commits[(DOTNET_PROJECT, "main")],
+                cls,
+                const,
+            )
+        if rel.startswith("dotnet/"):
+            return "%s@%s test resources, %s" % (
+                DOTNET_PROJECT,
+                self.commits[(DOTNET_PROJECT, "main")],
+                os.path.basename(rel),
+            )
+        if rel.startswith("java/"):
+            return "%s test resources, %s" % (self.java(), rel[len("java/"):])
+        if rel.startswith("ca-certs/dev_"):
+            return "%s example application's development certificates, %s" % (
+                self.java(),
+                rel[len("ca-certs/dev_"):],
+            )
+        fail("no provenance rule for data/webeid/" + rel)
+
+    def of_derived(self, rel):
+        """The upstream of a file the public suite derived (vectors/<suite>/<rel>)."""
+        if self.suite == "spid":
+            m = re.fullmatch(r"derived/case-([\w-]+?)-assertion-only-nokeyinfo\.xml", rel)
+            if not m:
+                fail("no provenance rule for vectors/spid/" + rel)
+            return "cut from " + self.of_data("ssc_signed/case-%s.xml" % m.group(1))
+        origin = self.readme_origins.get(rel)
+        if origin is None:
+            fail("the public suite's README gives no origin for " + rel)
+        if origin.startswith("derived"):
+            rest = origin[len("derived"):].strip()
+            return "made by the public suite from the upstream data" + (" (%s)" % rest if rest else "")
+        return origin
+
+
+# --------------------------------------------------------------------------
+# Describing inputs in our words (computed from the bytes)
+# --------------------------------------------------------------------------
+
+
+def short(value, n=48):
+    text = json.dumps(value, ensure_ascii=False)
+    return text if len(text) <= n else text[: n - 3] + "..."
+
+
+class Describer:
+    def __init__(self, shared, suite):
+        self.shared = shared
+        self.suite = suite
+        # Known base files: their parsed JSON (tokens) or bytes (DER).
+        self.tokens = {}
+        self.ders = {}
+        self.certs = {}
+        base = os.path.join(shared, "data", suite)
+        if suite == "webeid":
+            for dirpath, _, names in os.walk(base):
+                for nm in sorted(names):
+                    p = os.path.join(dirpath, nm)
+                    rel = os.path.relpath(p, base)
+                    b = read(p)
+                    if rel.startswith(("java/tokens/", "dotnet/")) and nm.endswith(".json"):
+                        try:
+                            self.tokens[rel] = json.loads(b)
+                        except ValueError:
+                            pass
+                    elif nm.startswith("ocsp_response") and nm.endswith(".der"):
+                        self.ders[rel] = b
+                    elif nm.endswith((".der", ".cer", ".crt")):
+                        self.certs[b] = rel
+
+    def token_field(self, key, value):
+        if isinstance(value, str):
+            try:
+                raw = base64.b64decode(value, validate=True)
+            except (binascii.Error, ValueError):
+                raw = None
+            if raw and raw in self.certs:
+                return "%s = the certificate %s" % (key, self.certs[raw])
+        if isinstance(value, list) and value and all(isinstance(v, str) for v in value):
+            names = []
+            for v in value:
+                try:
+                    names.append(self.certs.get(base64.b64decode(v, validate=True), "another certificate"))
+                except (binascii.Error, ValueError):
+                    names.append("a non-base64 string")
+            return "%s = [%s]" % (key, ", ".join(names))
+        return "%s = %s" % (key, short(value))
+
+    def token(self, b):
+        """A token file: as a change of the nearest upstream token."""
+        try:
+            obj = json.loads(b)
+        except (ValueError, UnicodeDecodeError):
+            obj = None
+        if not isinstance(obj, dict):
+            rel, raw = self.nearest_raw(b)
+            if rel is not None:
+                if len(b) < len(raw) and raw.startswith(b):
+                    return "the first %d of the %d bytes of %s" % (len(b), len(raw), rel)
+                try:
+                    b.decode("utf-8")
+                except UnicodeDecodeError as e:
+                    return "%s with bytes that are not UTF-8 (from offset %d)" % (rel, e.start)
+            return "%d bytes that are not a JSON object" % len(b)
+        best = None
+        for rel, tok in sorted(self.tokens.items()):
+            if not isinstance(tok, dict):
+                continue
+            diff = sorted(set(tok) ^ set(obj)) + sorted(k for k in tok if k in obj and tok[k] != obj[k])
+            if best is None or len(diff) < best[0]:
+                best = (len(diff), rel, tok)
+        _, rel, tok = best
+        changes = []
+        for k in sorted(set(tok) | set(obj)):
+            if k not in obj:
+                changes.append("%s removed" % k)
+            elif k not in tok:
+                changes.append("%s added" % self.token_field(k, obj[k]))
+            elif tok[k] != obj[k]:
+                changes.append("%s" % self.token_field(k, obj[k]))
+        raw = read(os.path.join(self.shared, "data", self.suite, rel))
+        if not changes:
+            if len(b) != len(raw):
+                return "the JSON of %s, written out with white space to %d bytes" % (rel, len(b))
+            return "the JSON of %s, written out again (%d bytes)" % (rel, len(b))
+        return "%s changed: %s" % (rel, "; ".join(changes))
+
+    def nearest_raw(self, b):
+        """The upstream token sharing the longest prefix with `b`."""
+        best = (0, None, None)
+        for rel in sorted(self.tokens):
+            raw = read(os.path.join(self.shared, "data", self.suite, rel))
+            n = 0
+            for x, y in zip(raw, b):
+                if x != y:
+                    break
+                n += 1
+            if n > best[0]:
+                best = (n, rel, raw)
+        return best[1], best[2]
+
+    def der(self, b):
+        """An OCSP response file: as a change of an upstream one, or its shape."""
+        if len(b) == 0:
+            return "an empty file"
+        if len(b) == 5 and b[:4] == b"\x30\x03\x0a\x01":
+            return "an OCSPResponse holding only responseStatus %d" % b[4]
+        for rel, base in sorted(self.ders.items()):
+            if len(base) == len(b) and base != b:
+                pos = [i for i in range(len(b)) if b[i] != base[i]]
+                if len(pos) <= 4:
+                    return "%s with %s" % (
+                        rel,
+                        ", ".join("byte %d 0x%02x -> 0x%02x" % (i, base[i], b[i]) for i in pos),
+                    )
+        try:
+            text = b.decode("ascii")
+            if text.isprintable():
+                return "the %d ASCII bytes %s" % (len(b), json.dumps(text))
+        except UnicodeDecodeError:
+            pass
+        return "a %d-byte DER structure made for the public suite" % len(b)
+
+    def spid_text(self, text, ssc_files):
+        try:
+            raw = base64.b64decode(text, validate=True)
+        except (binascii.Error, ValueError):
+            for rel, b in ssc_files.items():
+                enc = base64.b64encode(b).decode("ascii")
+                if len(enc) == len(text):
+                    pos = [i for i in range(len(text)) if text[i] != enc[i]]
+                    if 0 < len(pos) <= 2:
+                        return "the base64 text of %s with %s, outside the base64 alphabet" % (
+                            rel,
+                            ", ".join("%s at offset %d" % (json.dumps(text[i]), i) for i in pos),
+                        )
+            bad = next((i for i, c in enumerate(text) if not re.match(r"[A-Za-z0-9+/=]", c)), None)
+            return "%d characters of base64 text with %s at offset %d, outside the alphabet" % (
+                len(text),
+                json.dumps(text[bad]) if bad is not None else "a bad padding",
+                bad if bad is not None else len(text),
+            )
+        for rel, b in ssc_files.items():
+            if b == raw:
+                return "the base64 text of %s, as the browser posts it" % rel
+        return "base64 text of a Response (%d bytes)" % len(raw)
+
+
+# --------------------------------------------------------------------------
+# The import
+# --------------------------------------------------------------------------
+
+
+def spid_metadata(shared):
+    """The trusted IdP configuration, written by us around the validator's
+    published signing certificate (data/spid/keys/ssc_spid-saml-check.crt)."""
+    pem = read(os.path.join(shared, "data/spid/keys/ssc_spid-saml-check.crt")).decode("ascii")
+    body = "".join(l for l in pem.splitlines() if l and not l.startswith("-----"))
+    return (
+        '<?xml version="1.0" encoding="UTF-8"?>\n'
+        "<!-- Written by test-vectors/import_public.py: the IdP of the spid-saml-check cases, "
+        "given to the verifier as pinned configuration (unsigned). Its signing key is the "
+        "certificate italia/spid-saml-check publishes as src/config-sample/spid-saml-check.crt. -->\n"
+        '<md:EntityDescriptor xmlns:md="urn:oasis:names:tc:SAML:2.0:metadata" '
+        'xmlns:ds="http://www.w3.org/2000/09/xmldsig#" entityID="https://localhost:8443">\n'
+        '  <md:IDPSSODescriptor protocolSupportEnumeration="urn:oasis:names:tc:SAML:2.0:protocol">\n'
+        '    <md:KeyDescriptor use="signing">\n'
+        "      <ds:KeyInfo><ds:X509Data><ds:X509Certificate>%s</ds:X509Certificate></ds:X509Data></ds:KeyInfo>\n"
+        "    </md:KeyDescriptor>\n"
+        '    <md:SingleSignOnService Binding="urn:oasis:names:tc:SAML:2.0:bindings:HTTP-POST" '
+        'Location="https://localhost:8443/samlsso"/>\n'
+        "  </md:IDPSSODescriptor>\n"
+        "</md:EntityDescriptor>\n" % body
+    )
+
+
+class Suite:
+    def __init__(self, shared, name):
+        self.shared = shared
+        self.name = name
+        self.prov = Provenance(shared, name)
+        self.desc = Describer(shared, name)
+        self.files = {}  # rel path in the suite folder -> bytes
+        self.what = {}  # rel path -> one line: what it is
+        self.origin = {}  # rel path -> where it comes from
+        self.used_by = {}  # rel path -> {vector file: [tcIds]}
+        self.ssc = {}
+        if name == "spid":
+            d = os.path.join(shared, "data/spid/ssc_signed")
+            for nm in sorted(os.listdir(d)):
+                if nm.endswith(".xml"):
+                    self.ssc["upstream/ssc_signed/" + nm] = read(os.path.join(d, nm))
+
+    def map_path(self, vec_dir, path):
+        """A path of a public vector file -> (our relative path, its bytes)."""
+        full = os.path.normpath(os.path.join(vec_dir, path))
+        data = os.path.join(self.shared, "data", self.name) + os.sep
+        vecs = os.path.join(self.shared, "vectors", self.name) + os.sep
+        if full.startswith(data):
+            rel = full[len(data):].replace(os.sep, "/")
+            if "keys/" in rel or rel.endswith(".key"):
+                fail("a private key is referenced: " + rel)
+            ours = "upstream/" + rel
+            if ours not in self.files:
+                self.files[ours] = read(full)
+                self.origin[ours] = self.prov.of_data(rel)
+                self.what[ours] = self.kind_of(ours, self.files[ours])
+            return ours
+        if full.startswith(vecs):
+            rel = full[len(vecs):].replace(os.sep, "/")
+            if self.name == "spid" and rel == "idp-metadata.xml":
+                ours = "trust/idp-metadata.xml"
+                if ours not in self.files:
+                    self.files[ours] = spid_metadata(self.shared).encode("utf-8")
+                    self.origin[ours] = (
+                        "written by import_public.py around the certificate of %s@%s "
+                        "src/config-sample/spid-saml-check.crt" % (SPID_PROJECT, self.prov.spid_commit)
+                    )
+                    self.what[ours] = "the trusted IdP's metadata (EntityDescriptor https://localhost:8443)"
+                return ours
+            sub = rel.split("/", 1)
+            if len(sub) != 2 or sub[0] not in ("inputs", "derived"):
+                fail("unexpected file of the public suite: vectors/%s/%s" % (self.name, rel))
+            ours = "derived/" + sub[1]
+            if ours not in self.files:
+                self.files[ours] = read(full)
+                self.origin[ours] = self.prov.of_derived(rel)
+                self.what[ours] = self.kind_of(ours, self.files[ours])
+            return ours
+        fail("a path outside the suite's data: " + path)
+
+    def kind_of(self, rel, b):
+        if rel.endswith(".xml"):
+            if self.name == "spid" and rel.startswith("derived/"):
+                m = re.fullmatch(r"derived/(case-[\w-]+?)-assertion-only-nokeyinfo\.xml", rel)
+                return (
+                    "a SAML Response: %s.xml without its Response signature and without the "
+                    "Assertion signature's KeyInfo (nothing re-signed)" % m.group(1)
+                )
+            return "a signed SAML Response"
+        if rel.endswith((".token", ".json")):
+            if rel.startswith("derived/"):
+                return "a Web eID token: " + self.desc.token(b)
+            return "a Web eID authentication token (JSON)"
+        if "ocsp_" in rel and rel.endswith(".der"):
+            if rel.startswith("derived/"):
+                return "an OCSP response: " + self.desc.der(b)
+            return "an OCSP response (DER)"
+        if rel.endswith((".cer", ".crt", ".der", ".pem")):
+            return "a certificate (%s)" % ("PEM" if b.startswith(b"-----BEGIN") else "DER")
+        return "%d bytes" % len(b)
+
+    def input_words(self, file_rel, inp):
+        if file_rel is not None:
+            if self.name == "spid" and file_rel.startswith("upstream/ssc_signed/"):
+                return os.path.basename(file_rel)
+            if file_rel.startswith("derived/"):
+                return self.what[file_rel].split(": ", 1)[-1]
+            return file_rel.split("/", 1)[1]
+        if "text" in inp:
+            if self.name == "spid":
+                return self.desc.spid_text(inp["text"], self.ssc)
+            return "the text %s" % short(inp["text"], 40)
+        raw = base64.b64decode(inp["base64"])
+        if raw and raw == bytes(len(raw)):
+            return "%d NUL bytes" % len(raw)
+        return "%d bytes given in base64" % len(raw)
+
+    def convert(self, vec_name, obj, vec_dir):
+        if obj.get("schema") != vecfile.SCHEMA:
+            fail("%s: not an idbridge-vectors/1 file" % vec_name)
+        key = (self.name, vec_name)
+        if key not in HEADERS:
+            fail("no header of ours for %s/%s: add it to HEADERS" % key)
+        groups = []
+        all_tests = []
+        for g in obj["testGroups"]:
+            trust = {}
+            for k, v in g.get("trust", {}).items():
+                trust[k] = [self.map_path(vec_dir, p) for p in v]
+            gctx = self.map_ctx(vec_dir, g.get("context", {}))
+            tests = []
+            origins = []
+            for t in g["tests"]:
+                nt = {"tcId": t["tcId"]}
+                inp = t["input"]
+                file_rel = None
+                if "file" in inp:
+                    file_rel = self.map_path(vec_dir, inp["file"])
+                    new_inp = {"file": file_rel}
+                    up = self.origin[file_rel]
+                    self.used_by.setdefault(file_rel, {}).setdefault(vec_name, []).append(t["tcId"])
+                else:
+                    new_inp = dict(inp)
+                    up = self.text_origin(inp)
+                if up not in origins:
+                    origins.append(up)
+                tctx = self.map_ctx(vec_dir, t.get("context", {}))
+                used = [p for v in trust.values() for p in v]
+                for c in (gctx, tctx):
+                    if isinstance(c.get("ocsp"), dict):
+                        used += list(c["ocsp"].values())
+                for p in used:
+                    self.used_by.setdefault(p, {}).setdefault(vec_name, []).append(t["tcId"])
+                nt["comment"] = self.comment(gctx, tctx, t, file_rel, inp, up)
+                if tctx:
+                    nt["context"] = tctx
+                nt["input"] = new_inp
+                nt["result"] = t["result"]
+                for k in ("expectedError", "identity"):
+                    if k in t:
+                        nt[k] = t[k]
+                nt["flags"] = list(t.get("flags", []))
+                extra = set(t) - {"tcId", "comment", "context", "input", "result", "expectedError", "identity", "flags"}
+                if extra:
+                    fail("%s tcId %s: keys this importer does not know: %s" % (vec_name, t["tcId"], sorted(extra)))
+                tests.append(nt)
+            ng = {"source": "Upstream: " + " | ".join(origins)}
+            if trust:
+                ng["trust"] = trust
+            ng["context"] = gctx
+            ng["tests"] = tests
+            extra = set(g) - {"source", "trust", "context", "tests"}
+            if extra:
+                fail("%s: group keys this importer does not know: %s" % (vec_name, sorted(extra)))
+            groups.append(ng)
+            all_tests += tests
+        notes = {}
+        for flag in sorted({f for t in all_tests for f in t["flags"]}):
+            if flag not in NOTE_TEXT:
+                fail("flag %s has no description of ours: add it to NOTE_TEXT" % flag)
+            theirs = obj["notes"][flag]
+            note = {"bugType": theirs["bugType"], "description": NOTE_TEXT[flag]}
+            for k in ("cves", "links"):
+                if k in theirs:
+                    note[k] = theirs[k]
+            notes[flag] = note
+        text = vecfile.vector_file(obj["kind"], HEADERS[key], notes, groups)
+        if json.loads(text)["numberOfTests"] != obj["numberOfTests"]:
+            fail("%s: case count changed" % vec_name)
+        return text, obj["kind"], len(all_tests)
+
+    def text_origin(self, inp):
+        """The upstream of an inline input (`text` or `base64`)."""
+        if self.name == "spid" and "text" in inp:
+            words = self.desc.spid_text(inp["text"], self.ssc)
+            m = re.search(r"upstream/ssc_signed/[\w.-]+\.xml", words)
+            if m:
+                rel = m.group(0)
+                return "the HTTP-POST form of " + self.prov.of_data(rel[len("upstream/"):])
+            return "made by the public suite (an input that is not base64)"
+        return "made by the public suite from %s (size and null-input checks)" % self.prov.java()
+
+    def map_ctx(self, vec_dir, ctx):
+        out = dict(ctx)
+        ocsp = out.get("ocsp")
+        if isinstance(ocsp, dict):
+            out["ocsp"] = {k: self.map_path(vec_dir, v) for k, v in ocsp.items()}
+        return out
+
+    def comment(self, gctx, tctx, t, file_rel, inp, up):
+        words = self.input_words(file_rel, inp)
+        if self.name == "spid" and file_rel and file_rel.startswith("upstream/ssc_signed/"):
+            words = "the signed Response " + file_rel
+        parts = [words]
+        deltas = []
+        for k in sorted(tctx):
+            v = tctx[k]
+            if isinstance(v, dict):
+                v = ", ".join(
+                    "%s %s%s" % (kk, vv, " (%s)" % self.what[vv].split(": ", 1)[-1] if vv.startswith("derived/") else "")
+                    for kk, vv in sorted(v.items())
+                )
+            deltas.append("%s %s" % (k, v))
+        if deltas:
+            parts.append("with " + "; ".join(deltas))
+        expected = t["result"]
+        if t["result"] == "invalid":
+            expected += " (%s)" % t["expectedError"] if "expectedError" in t else " (any code)"
+        return "%s: expected %s. Upstream: %s" % (", ".join(parts), expected, up)
+
+
+def import_suite(shared, name):
+    """{relative path: bytes} of conformance/<name>/, and the case count per kind."""
+    s = Suite(shared, name)
+    vdir = os.path.join(shared, "vectors", name)
+    out = {}
+    counts = {}
+    vec_names = sorted(n for n in os.listdir(vdir) if n.endswith(".json"))
+    summaries = []
+    for vn in vec_names:
+        obj = json.loads(read(os.path.join(vdir, vn)))
+        text, kind, n = s.convert(vn, obj, vdir)
+        out[vn] = text
+        counts[kind] = counts.get(kind, 0) + n
+        res = json.loads(text)
+        tally = {}
+        for g in res["testGroups"]:
+            for t in g["tests"]:
+                tally[t["result"]] = tally.get(t["result"], 0) + 1
+        summaries.append((vn, kind, n, tally))
+    for rel, b in s.files.items():
+        out[rel] = b
+    out["NOTICE"] = notice(name)
+    out.update(readmes(s, summaries))
+    return out, counts
+
+
+def notice(name):
+    lines = [
+        "Third-party material in test-vectors/conformance/%s/" % name,
+        "",
+        "The vector files (*.json), the README.md files and trust/ (where present) are",
+        "idbridge's own, written by test-vectors/import_public.py. The test data beside",
+        "them (upstream/ as published, derived/ as the public suites altered it) comes",
+        "from the projects below, under their licences.",
+    ]
+    for project, licence, holder, scope in NOTICES[name]:
+        lines += ["", "-" * 72, "%s (https://github.com/%s)" % (project, project), "Licence: %s" % licence, holder]
+        lines += ["", scope]
+        if licence == "MIT":
+            lines += ["", MIT_TEXT.rstrip("\n")]
+    return "\n".join(lines) + "\n"
+
+
+def readmes(s, summaries):
+    """A README.md for the suite folder and each folder below it: one line per file."""
+    out = {}
+    folders = {}
+    for rel in s.files:
+        d = os.path.dirname(rel)
+        while True:
+            folders.setdefault(d, set())
+            parent = os.path.dirname(d)
+            if d == "":
+                break
+            folders.setdefault(parent, set()).add(os.path.basename(d) + "/")
+            d = parent
+        folders[os.path.dirname(rel)].add(os.path.basename(rel))
+    for d, names in sorted(folders.items()):
+        lines = []
+        if d == "":
+            lines += [
+                "# conformance/%s" % s.name,
+                "",
+                "The public %s suite, imported by `../../import_public.py` from `../shared` "
+                "(never edited by hand: re-run the importer). Each case's comment names its "
+                "upstream source and expected result; `NOTICE` gives the upstream licences."
+                % s.name,
+                "",
+                "| file | what |",
+                "|---|---|",
+            ]
+            for vn, kind, n, tally in summaries:
+                t = ", ".join("%d %s" % (tally[k], k) for k in sorted(tally))
+                lines.append("| `%s` | kind `%s`: %d cases (%s) |" % (vn, kind, n, t))
+            lines.append("| `NOTICE` | the upstream projects and their licences |")
+            lines.append("| `README.md` | this index |")
+        else:
+            lines += [
+                "# conformance/%s/%s" % (s.name, d),
+                "",
+                "Written by `import_public.py`; see `NOTICE` in the suite folder for the licences.",
+                "",
+                "| file | what | from | used by |",
+                "|---|---|---|---|",
+            ]
+        for nm in sorted(names):
+            rel = os.path.join(d, nm) if d else nm
+            if nm.endswith("/"):
+                if d == "":
+                    what = {
+                        "upstream/": "test data exactly as the upstream projects publish it",
+                        "derived/": "the public suite's alterations of upstream data (mutated tokens, responses cut down or corrupted)",
+                        "trust/": "trust configuration written by the importer",
+                    }.get(nm, "data")
+                    lines.append("| `%s` | %s (index in its README.md) |" % (nm, what))
+                else:
+                    lines.append("| `%s` | a folder of data (index in its README.md) | | |" % nm)
+                continue
+            used = s.used_by.get(rel, {})
+            used_text = "; ".join("%s %s" % (vn, compact(ids)) for vn, ids in sorted(used.items()))
+            if not used_text:
+                fail("%s/%s is used by no case" % (s.name, rel))
+            lines.append("| `%s` | %s | %s | %s |" % (nm, md(s.what[rel]), md(s.origin[rel]), used_text))
+        if d != "":
+            lines.append("| `README.md` | this index | | |")
+        out[os.path.join(d, "README.md")] = "\n".join(lines) + "\n"
+    return out
+
+
+def md(text):
+    return text.replace("|", "\\|")
+
+
+def compact(ids):
+    """tcIds as ranges: 1-3, 7."""
+    ids = sorted(set(ids))
+    out = []
+    start = prev = ids[0]
+    for i in ids[1:] + [None]:
+        if i is not None and i == prev + 1:
+            prev = i
+            continue
+        out.append(str(start) if start == prev else "%d-%d" % (start, prev))
+        if i is not None:
+            start = prev = i
+    return "tcId " + ", ".join(out)
+
+
+def top_readme(counts):
+    lines = [
+        "# conformance",
+        "",
+        "The public conformance suites, shipped in the repository so that "
+        "`idbridge vectors test-vectors` runs them on a fresh clone. "
+        "`../import_public.py` writes this folder from `../shared` (the upstream "
+        "data in `../shared/data/`, the outcomes recorded in `../shared/vectors/`); "
+        "the test command re-imports into a temporary folder and fails on any "
+        "difference. Each suite folder holds its vector files, the data they use, "
+        "a `NOTICE` with the upstream licences and its own index.",
+        "",
+        "| file | what |",
+        "|---|---|",
+    ]
+    for name in SUITES:
+        c = ", ".join("`%s` %d" % (k, v) for k, v in sorted(counts[name].items()))
+        lines.append("| `%s/` | imported: %s cases (index in `%s/README.md`) |" % (name, c, name))
+    lines.append("| `README.md` | this index |")
+    lines += ["", "Suites of `../shared/vectors/` not imported yet (the importer's `PENDING` table):", ""]
+    lines += ["| suite | why |", "|---|---|"]
+    for name, why in sorted(PENDING.items()):
+        lines.append("| `%s` | %s |" % (name, why))
+    return "\n".join(lines) + "\n"
+
+
+def build(shared):
+    vdir = os.path.join(shared, "vectors")
+    present = sorted(n for n in os.listdir(vdir) if os.path.isdir(os.path.join(vdir, n)))
+    unknown = [n for n in present if n not in SUITES and n not in PENDING]
+    if unknown:
+        fail("suites of %s in neither SUITES nor PENDING: %s" % (vdir, ", ".join(unknown)))
+    files = {}
+    counts = {}
+    for name in SUITES:
+        tree, c = import_suite(shared, name)
+        counts[name] = c
+        for rel, b in tree.items():
+            files[name + "/" + rel] = b
+    files["README.md"] = top_readme(counts)
+    return files, counts
+
+
+def shared_dir():
+    env = os.environ.get("IDBRIDGE_SHARED_DIR")
+    return os.path.abspath(env) if env else os.path.join(os.path.dirname(REPO), "shared")
+
+
+def main():
+    ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    ap.add_argument("--shared", default=None, help="the shared folder (default: IDBRIDGE_SHARED_DIR or ../shared)")
+    ap.add_argument("--out", default=os.path.join(HERE, "conformance"), help="output folder")
+    ap.add_argument("--check", action="store_true", help="compare with --out instead of writing")
+    args = ap.parse_args()
+    shared = os.path.abspath(args.shared) if args.shared else shared_dir()
+    if not os.path.isdir(os.path.join(shared, "vectors")):
+        print("import_public.py: %s/vectors is not here" % shared, file=sys.stderr)
+        return 2
+    try:
+        files, counts = build(shared)
+    except ImportFailure as e:
+        print("import_public.py: %s" % e, file=sys.stderr)
+        return 1
+    total = sum(sum(c.values()) for c in counts.values())
+    if args.check:
+        diff = vecfile.diff_tree(args.out, files)
+        for rel in diff:
+            print("differs: %s" % rel)
+        return 1 if diff else 0
+    vecfile.write_tree(args.out, files, clean=True)
+    print("conformance: %d cases (%s) in %d files" % (
+        total,
+        ", ".join("%s %d" % (k, v) for n in SUITES for k, v in sorted(counts[n].items())),
+        len(files),
+    ))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
