@@ -455,6 +455,7 @@ pub const OID_OCSP_BASIC: &str = "1.3.6.1.5.5.7.48.1.1";
 pub const OID_OCSP_NONCE: &str = "1.3.6.1.5.5.7.48.1.2";
 pub const OID_SHA1: &str = "1.3.14.3.2.26";
 pub const OID_SHA256: &str = "2.16.840.1.101.3.4.2.1";
+pub const OID_SHA384: &str = "2.16.840.1.101.3.4.2.2";
 
 /// CertID ::= SEQUENCE { hashAlgorithm, issuerNameHash, issuerKeyHash, serialNumber }
 pub fn cert_id(hash_alg_id: &[u8], name_hash: &[u8], key_hash: &[u8], serial: &[u8]) -> Vec<u8> {

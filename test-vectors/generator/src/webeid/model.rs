@@ -485,12 +485,15 @@ fn ocsp(
     let single = &singles[0];
     // O4
     let id = &single.cert_id;
-    let hash = match (
-        id.hash_algorithm.oid.to_string().as_str(),
-        id.hash_algorithm.parameters.is_some(),
-    ) {
-        (OID_SHA1, false) => Hash::Sha1,
-        (OID_SHA256, false) => Hash::Sha256,
+    // Compared by meaning: absent and NULL hash parameters are the same
+    // (RFC 3370 §2.1, RFC 5754 §2); any other parameter value is not.
+    let params_ok = match &id.hash_algorithm.parameters {
+        None => true,
+        Some(p) => p.to_der().map_err(|_| OCSP_MALFORMED)? == [0x05, 0x00],
+    };
+    let hash = match (id.hash_algorithm.oid.to_string().as_str(), params_ok) {
+        (OID_SHA1, true) => Hash::Sha1,
+        (OID_SHA256, true) => Hash::Sha256,
         _ => return Err(OCSP_CERT_ID),
     };
     if id.issuer_name_hash.as_bytes() != hash.digest(&issuer.subject).as_slice()

@@ -22,6 +22,7 @@ const RFC8725: &str = "https://www.rfc-editor.org/rfc/rfc8725#section-3.1";
 const RFC6960_BASIC: &str = "https://www.rfc-editor.org/rfc/rfc6960#section-4.2.1";
 const RFC6960_AUTH: &str = "https://www.rfc-editor.org/rfc/rfc6960#section-4.2.2.2";
 const RFC6960_TIME: &str = "https://www.rfc-editor.org/rfc/rfc6960#section-4.2.2.1";
+const RFC3370: &str = "https://www.rfc-editor.org/rfc/rfc3370#section-2.1";
 const RFC6960_CERTID: &str = "https://www.rfc-editor.org/rfc/rfc6960#section-4.1.1";
 const FIPS186_5: &str = "https://doi.org/10.6028/NIST.FIPS.186-5";
 const RFC6454: &str = "https://www.rfc-editor.org/rfc/rfc6454#section-6.1";
@@ -81,7 +82,8 @@ pub fn note(flag: &str) -> Note {
         "OcspMalformed" => ("MODIFIED_PARAMETER", "The OCSP response does not decode (garbage, empty, truncated, trailing bytes, successful without responseBytes, not a basic response): ocsp.response.malformed.", &[], &[RFC6960_BASIC]),
         "OcspStrictTime" => ("PARSER_DIFFERENTIAL", "A GeneralizedTime that is not DER (fractional seconds, missing seconds). RFC 5280 §4.1.2.5.2 fixes YYYYMMDDHHMMSSZ; strict parsers refuse the response as malformed.", &[], &[RFC5280_VALIDITY]),
         "OcspCount" => ("EDGE_CASE", "The BasicOCSPResponse must hold exactly one SingleResponse: ocsp.responses.count otherwise.", &[], &[RFC6960_BASIC]),
-        "OcspCertIdMismatch" => ("AUTH_BYPASS", "The CertID does not name this certificate: another serial, the wrong issuer hashes, or the SHA-1 AlgorithmIdentifier with NULL parameters (compared exactly). A CertID with SHA-256 and correct SHA-256 hashes matches.", &[], &[RFC6960_CERTID]),
+        "OcspCertIdMismatch" => ("AUTH_BYPASS", "The CertID does not name this certificate: another serial, the wrong or swapped issuer hashes, hashes of another algorithm than the one named, a hash other than SHA-1 or SHA-256, or hash parameters that are neither absent nor NULL. A CertID with SHA-256 and correct SHA-256 hashes matches.", &[], &[RFC6960_CERTID]),
+        "OcspCertIdNullParams" => ("PARSER_DIFFERENTIAL", "The CertID's hash AlgorithmIdentifier carries an explicit NULL as parameters (as OpenSSL-based responders write it). RFC 3370 §2.1 and RFC 5754 §2: implementations MUST accept absent and NULL parameters alike, so the CertID is compared by meaning and matches. (The Web eID Java reference compares the encoded structures and refuses it.)", &[], &[RFC6960_CERTID, RFC3370]),
         "OcspSignature" => ("AUTH_BYPASS", "The BasicOCSPResponse signature over tbsResponseData does not verify with the responder's key (certs[0]).", &[], &[RFC6960_BASIC]),
         "OcspResponder" => ("AUTH_BYPASS", "The responder is not authorised (RFC 6960 §4.2.2.2): not the issuing CA, and not a certificate issued by the issuing CA with EKU id-kp-OCSPSigning valid at now; or, with a pinned responder, not byte-equal to it or not valid at now; or no responder certificate at all: ocsp.responder.untrusted.", &[], &[RFC6960_AUTH]),
         "DesignatedResponder" => ("FUNCTIONALITY", "A pinned (designated) responder is trusted by configuration: the response's certs[0] must be byte-equal to it and valid at now; no path to the issuing CA is needed.", &[], &[RFC6960_AUTH]),

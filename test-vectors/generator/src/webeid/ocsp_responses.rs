@@ -155,6 +155,35 @@ pub fn responses(w: &mut W) {
         with_single(single(&cid256, Status::Good, &gen_time(now - 60), None)).der(),
         "good, CertID with SHA-256 (parameters absent) and SHA-256 hashes",
     );
+    let null_params: Vec<(&str, Vec<u8>, &str)> = vec![
+        (
+            "good-certid-sha1-null",
+            cert_id(
+                &seq(&[&oid(OID_SHA1), &null()]),
+                &Hash::Sha1.digest(&ca_name),
+                &Hash::Sha1.digest(&ca_bits),
+                &leaf_serial,
+            ),
+            "good, CertID with the SHA-1 AlgorithmIdentifier with explicit NULL parameters (as OpenSSL writes it) and SHA-1 hashes",
+        ),
+        (
+            "good-certid-sha256-null",
+            cert_id(
+                &seq(&[&oid(OID_SHA256), &null()]),
+                &Hash::Sha256.digest(&ca_name),
+                &Hash::Sha256.digest(&ca_bits),
+                &leaf_serial,
+            ),
+            "good, CertID with SHA-256 with explicit NULL parameters and SHA-256 hashes",
+        ),
+    ];
+    for (name, id, what) in null_params {
+        w.resp(
+            name,
+            with_single(single(&id, Status::Good, &gen_time(now - 60), None)).der(),
+            what,
+        );
+    }
     let nonce_ext = ext(
         OID_OCSP_NONCE,
         false,
@@ -295,14 +324,54 @@ pub fn responses(w: &mut W) {
             "the serial of auth-p256.cer (same issuer)",
         ),
         (
-            "certid-sha1-null",
+            "certid-sha1-int-params",
             cid_for(
-                &seq(&[&oid(OID_SHA1), &null()]),
+                &seq(&[&oid(OID_SHA1), &int_small(0)]),
                 &Hash::Sha1.digest(&ca_name),
                 &Hash::Sha1.digest(&ca_bits),
                 &leaf_serial,
             ),
-            "the SHA-1 AlgorithmIdentifier with explicit NULL parameters (hashes correct)",
+            "the SHA-1 AlgorithmIdentifier with INTEGER 0 as parameters (hashes correct): neither absent nor NULL",
+        ),
+        (
+            "certid-sha256-empty-seq-params",
+            cid_for(
+                &seq(&[&oid(OID_SHA256), &seq(&[])]),
+                &Hash::Sha256.digest(&ca_name),
+                &Hash::Sha256.digest(&ca_bits),
+                &leaf_serial,
+            ),
+            "the SHA-256 AlgorithmIdentifier with an empty SEQUENCE as parameters (hashes correct): neither absent nor NULL",
+        ),
+        (
+            "certid-sha384",
+            cid_for(
+                &seq(&[&oid(OID_SHA384)]),
+                &Hash::Sha384.digest(&ca_name),
+                &Hash::Sha384.digest(&ca_bits),
+                &leaf_serial,
+            ),
+            "hashAlgorithm SHA-384 with correct SHA-384 hashes (a hash idbridge neither asks with nor accepts)",
+        ),
+        (
+            "certid-sha1-oid-sha256-hashes",
+            cid_for(
+                &seq(&[&oid(OID_SHA1), &null()]),
+                &Hash::Sha256.digest(&ca_name),
+                &Hash::Sha256.digest(&ca_bits),
+                &leaf_serial,
+            ),
+            "hashAlgorithm SHA-1 (NULL parameters) but SHA-256 hashes",
+        ),
+        (
+            "certid-hashes-swapped",
+            cid_for(
+                &sha1_alg,
+                &Hash::Sha1.digest(&ca_bits),
+                &Hash::Sha1.digest(&ca_name),
+                &leaf_serial,
+            ),
+            "issuerNameHash and issuerKeyHash swapped",
         ),
         (
             "certid-root-name",
