@@ -37,6 +37,45 @@ const SUBDIRS: [(&str, &str); 3] = [
     ("ocsp", "the OCSP responses (DER), all about pki/auth-p384.cer unless their line says otherwise"),
 ];
 
+/// Genuine tokens that only the Rust tests read (`tests/webeid.rs`): their
+/// identities are not MAIN's, which every valid vector case must yield.
+/// Each is checked against the reference model here.
+fn rust_test_tokens(w: &mut W) {
+    use self::token::Jwa;
+    let anchors = vec![w.cert("esteid2026.cer")];
+    let nonce = token::nonce();
+    let ctx = model::Ctx {
+        origin: token::ORIGIN,
+        nonce: &nonce,
+        now: work::n0(),
+        ocsp: None,
+    };
+    let key = w.pki.leaf_p384.clone();
+    let cases: [(&str, Option<&str>, Option<&str>); 2] = [
+        ("auth-gn-printable.cer", Some("MARI-ANN"), Some("KORVITS")),
+        ("auth-no-names.cer", None, None),
+    ];
+    for (file, given, family) in cases {
+        let t = w.genuine(file, &key, Jwa::Es384).bytes();
+        let got = model::verify(&t, &anchors, &ctx).expect("the model accepts it");
+        assert_eq!(
+            got,
+            model::Identity {
+                subject_id: Some(MAIN.subject_id()),
+                given_name: given.map(str::to_string),
+                family_name: family.map(str::to_string),
+            },
+            "{file}"
+        );
+        let name = format!("cert-{}", file.trim_end_matches(".cer"));
+        w.tok(
+            &name,
+            t,
+            &format!("a genuine ES384 token for pki/{file} (used by tests/webeid.rs, not by a vector file)"),
+        );
+    }
+}
+
 pub fn run(out_dir: &Path, keys_dir: &Path) {
     let keys = Loaded::load(keys_dir);
     let pki = Pki::new(&keys);
@@ -61,6 +100,7 @@ pub fn run(out_dir: &Path, keys_dir: &Path) {
         },
         table::file(&mut w, table::V11),
     ];
+    rust_test_tokens(&mut w);
     // Render (and so check) every file before writing any.
     let rendered: Vec<(&FileSpec, String, Stats)> = specs
         .iter()

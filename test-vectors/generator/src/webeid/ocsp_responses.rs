@@ -9,6 +9,7 @@ use crate::hash::Hash;
 
 use super::work::{n0, W};
 use crate::pki::build::*;
+use crate::pki::Ca;
 
 /// (file name, thisUpdate, nextUpdate, what the times are)
 type TimeCase<'a> = (&'a str, i64, Option<i64>, &'a str);
@@ -595,6 +596,37 @@ pub fn responses(w: &mut W) {
         .der(),
         "revoked AND a flipped signature bit",
     );
+
+    // ---- about token intermediates (research note §2.4: the revocation
+    // data that lets a token-supplied intermediate be used); read by
+    // tests/webeid.rs through Expectations::intermediate_ocsp, not by a
+    // vector file. Each is signed by the intermediate's own issuer, no certs.
+    let about: Vec<(&str, &Ca, &str, Status, &str)> = vec![
+        ("intermediate-esteid2026-good", &pki.root, "esteid2026", Status::Good, "good for esteid2026.cer (as an intermediate under the root): CertID from the root's name and key, signed ecdsa-with-SHA512 by the root, no certs"),
+        ("intermediate-esteid2026-revoked", &pki.root, "esteid2026", Status::Revoked(now - 86400, Some(2)), "revoked (cACompromise) for esteid2026.cer, signed by the root"),
+        ("intermediate-subca-good", &pki.ca, "subca", Status::Good, "good for subca.cer: CertID from ESTEID2026's name and key, signed ecdsa-with-SHA512 by ESTEID2026, no certs"),
+    ];
+    for (name, issuer, serial_label, status, what) in about {
+        let id = cert_id(
+            &sha1_alg,
+            &Hash::Sha1.digest(&issuer.name),
+            &Hash::Sha1.digest(&issuer.key.key_bits()),
+            &serial(serial_label),
+        );
+        w.resp(
+            name,
+            Resp {
+                singles: vec![single(&id, status, &gen_time(now - 60), None)],
+                signer: issuer.key.clone(),
+                alg: issuer.key.default_alg(),
+                certs: None,
+                responder_id: responder_by_name(&issuer.name),
+                ..base.clone()
+            }
+            .der(),
+            what,
+        );
+    }
 }
 
 fn w_subject(w: &W, file: &str) -> Vec<u8> {
