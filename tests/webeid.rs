@@ -429,6 +429,30 @@ mod generated {
         let unlimited = anchors(&["esteid2026-no-pathlen.cer"]);
         assert_eq!(code(verify(&unlimited, below, &[])), "x509.chain.untrusted");
         assert!(verify(&unlimited, below, &[&subca]).is_ok());
+        // The leaf's OCSP issuer is its direct issuer on the path (the Sub
+        // CA), not the anchor: a response from the Sub CA about the leaf
+        // matches, the anchor's response about the main certificate does not.
+        let token = file(&format!("tokens/{below}"));
+        let leaf_good = file("ocsp/leaf-by-subca-good.der");
+        let main_good = file("ocsp/good.der");
+        let covered: &[&[u8]] = &[&subca];
+        for (response, expected) in [
+            (&leaf_good, None),
+            (&main_good, Some("ocsp.cert_id.mismatch")),
+        ] {
+            let mut exp = Expectations::new(ORIGIN, NONCE);
+            exp.intermediate_ocsp = covered;
+            exp.ocsp = Ocsp::Response {
+                response,
+                responder: None,
+                request_nonce: None,
+            };
+            let r = webeid::verify_token(&unlimited, &token, &exp, at(NOW));
+            match expected {
+                None => assert!(r.is_ok(), "{:?}", r.err()),
+                Some(c) => assert_eq!(code(r), c),
+            }
+        }
         // Under the root, ESTEID2026 is an intermediate whose own pathLen 0
         // webpki applies: root -> ESTEID2026 -> Sub CA -> leaf is refused
         // even with both intermediates covered.

@@ -520,3 +520,75 @@ fn accept_path<'a>(
         .unwrap_or_else(|| anchor.cert.clone());
     Ok(PathEnd { anchor, issuer })
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn pki(file: &str) -> Vec<u8> {
+        let p = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+            .join("test-vectors/webeid/pki")
+            .join(file);
+        std::fs::read(p).unwrap()
+    }
+
+    fn cert(file: &str) -> Certificate {
+        Certificate::from_der(&pki(file)).unwrap()
+    }
+
+    #[test]
+    fn anchor_constraints_are_read_from_the_anchor_certificate() {
+        let read = |f: &str| Anchor::from_der(&pki(f)).unwrap().constraints;
+        assert_eq!(read("esteid2026.cer"), AnchorConstraints::Issues(Some(0)));
+        assert_eq!(read("root.cer"), AnchorConstraints::Issues(None));
+        assert_eq!(
+            read("esteid2026-no-pathlen.cer"),
+            AnchorConstraints::Issues(None)
+        );
+        assert_eq!(
+            read("esteid2026-no-bc.cer"),
+            AnchorConstraints::Issues(None)
+        );
+        assert!(matches!(
+            read("esteid2026-bc-false.cer"),
+            AnchorConstraints::NoIssuing(_)
+        ));
+        assert!(matches!(
+            read("esteid2026-no-keycertsign.cer"),
+            AnchorConstraints::NoIssuing(_)
+        ));
+        // An end-entity certificate loads as an anchor (the Web eID
+        // reference allows any), but no path may end at it.
+        assert!(matches!(
+            read("auth-p384.cer"),
+            AnchorConstraints::NoIssuing(_)
+        ));
+        assert!(matches!(
+            read("auth-bc-explicit-false.cer"),
+            AnchorConstraints::NoIssuing(_)
+        ));
+    }
+
+    #[test]
+    fn path_length_counts_the_intermediates_that_are_not_self_issued() {
+        let zero = Anchor::from_der(&pki("esteid2026.cer")).unwrap();
+        let sub = cert("subca.cer");
+        assert!(zero.admits(&[]).is_ok());
+        assert!(zero.admits(core::slice::from_ref(&sub)).is_err());
+        // A self-issued intermediate (subject = issuer) does not count
+        // (RFC 5280 §6.1.4 (l)).
+        let mut self_issued = sub.clone();
+        self_issued.issuer_der = self_issued.subject_der.clone();
+        assert!(zero.admits(core::slice::from_ref(&self_issued)).is_ok());
+        assert!(zero.admits(&[self_issued, sub.clone()]).is_err());
+        let unlimited = Anchor::from_der(&pki("root.cer")).unwrap();
+        assert!(unlimited.admits(&[sub.clone(), sub]).is_ok());
+    }
+
+    #[test]
+    fn no_intermediates_admits_none() {
+        let c = cert("subca.cer");
+        let e = NoIntermediates.admit(&c, &c).unwrap_err();
+        assert_eq!(e.code(), "x509.chain.untrusted");
+    }
+}

@@ -606,6 +606,23 @@ pub fn responses(w: &mut W) {
         ("intermediate-esteid2026-revoked", &pki.root, "esteid2026", Status::Revoked(now - 86400, Some(2)), "revoked (cACompromise) for esteid2026.cer, signed by the root"),
         ("intermediate-subca-good", &pki.ca, "subca", Status::Good, "good for subca.cer: CertID from ESTEID2026's name and key, signed ecdsa-with-SHA512 by ESTEID2026, no certs"),
     ];
+    // The leaf of the Sub CA, answered for by the Sub CA itself: the leaf's
+    // OCSP issuer is its direct issuer on the path, not the anchor.
+    let subca = Ca {
+        key: Key::Ec(crate::pki::derive_ec("subca", crate::ec::Curve::P384)),
+        name: w_subject(w, "subca.cer"),
+        cert: w.cert("subca.cer"),
+    };
+    let about: Vec<(&str, &Ca, &str, Status, &str)> = about
+        .into_iter()
+        .chain([(
+            "leaf-by-subca-good",
+            &subca,
+            "auth-by-subca",
+            Status::Good,
+            "good for auth-by-subca.cer: CertID from the Sub CA's name and key, signed ecdsa-with-SHA384 by the Sub CA, no certs",
+        )])
+        .collect();
     for (name, issuer, serial_label, status, what) in about {
         let id = cert_id(
             &sha1_alg,
