@@ -774,6 +774,33 @@ mod synthetic {
         wrap_basic(&tlv(0x30, &content))
     }
 
+    /// `der` with every primitive TLV equal to `from` replaced by `to`,
+    /// the lengths of the constructed TLVs around it re-encoded.
+    pub fn replace_tlv(der: &[u8], from: &[u8], to: &[u8]) -> Vec<u8> {
+        let mut out = Vec::new();
+        let mut rest = der;
+        while !rest.is_empty() {
+            let tag = rest[0];
+            let (len, head) = match rest[1] {
+                n if n < 0x80 => (n as usize, 2),
+                0x81 => (rest[2] as usize, 3),
+                0x82 => (((rest[2] as usize) << 8) | rest[3] as usize, 4),
+                _ => panic!("length form not handled"),
+            };
+            let whole = &rest[..head + len];
+            let content = &rest[head..head + len];
+            if whole == from {
+                out.extend_from_slice(to);
+            } else if tag & 0x20 != 0 {
+                out.extend(tlv(tag, &replace_tlv(content, from, to)));
+            } else {
+                out.extend_from_slice(whole);
+            }
+            rest = &rest[head + len..];
+        }
+        out
+    }
+
     pub fn sign_data(data: &ResponseData, signer: &SigningKey, certs: &[&[u8]]) -> Vec<u8> {
         sign_raw(&data.to_der().unwrap(), signer, certs)
     }
@@ -1048,8 +1075,9 @@ fn when_not_exactly_one_single_response_then_responses_count() {
 }
 
 #[test]
-fn cert_id_with_sha256_is_accepted_and_other_forms_are_not() {
-    use der::asn1::OctetString;
+fn cert_id_is_compared_by_meaning_sha1_or_sha256_absent_or_null_parameters() {
+    use der::asn1::{Any, OctetString};
+    use der::Tag;
     use synthetic::{cert_id, null, ID_SHA1, ID_SHA256};
     let w = synthetic::world();
     let with = |id: x509_ocsp::CertId| {
@@ -1057,30 +1085,102 @@ fn cert_id_with_sha256_is_accepted_and_other_forms_are_not() {
         data.responses[0].cert_id = id;
         synthetic::by_responder(&w, &data)
     };
-    let sha256 = with(cert_id(ID_SHA256, None));
-    let sha1_null = with(cert_id(ID_SHA1, null()));
-    let sha256_null = with(cert_id(ID_SHA256, null()));
-    let mut md5 = cert_id(ID_SHA1, None);
-    md5.hash_algorithm.oid = synthetic::oid("1.2.840.113549.2.5");
-    let md5 = with(md5);
-    let mut sha1_with_sha256_hashes = cert_id(ID_SHA256, None);
-    sha1_with_sha256_hashes.hash_algorithm.oid = synthetic::oid(ID_SHA1);
-    let mixed = with(sha1_with_sha256_hashes);
+    // RFC 3370 §2.1 / RFC 5754 §2: absent and NULL parameters are both fine.
+    let accepted = [
+        with(cert_id(ID_SHA1, None)),
+        with(cert_id(ID_SHA1, null())),
+        with(cert_id(ID_SHA256, None)),
+        with(cert_id(ID_SHA256, null())),
+    ];
+    // Any other parameter value is refused, whatever the hashes say.
+    let params = |tag: Tag, value: &[u8]| Some(Any::new(tag, value.to_vec()).unwrap());
+    let odd_params = [
+        params(Tag::Integer, &[0]),
+        params(Tag::OctetString, &[]),
+        params(Tag::Sequence, &[]),
+        params(Tag::Boolean, &[0]),
+        params(Tag::ObjectIdentifier, &[0x2b, 0x0e, 0x03, 0x02, 0x1a]),
+    ];
+    let mut refused: Vec<Vec<u8>> = Vec::new();
+    for p in odd_params {
+        refused.push(with(cert_id(ID_SHA1, p.clone())));
+        refused.push(with(cert_id(ID_SHA256, p)));
+    }
+    // Hash algorithms we do not accept, even with correct-length hashes.
+    for other in [
+        "1.2.840.113549.2.5",
+        "2.16.840.1.101.3.4.2.2",
+        "2.16.840.1.101.3.4.2.3",
+    ] {
+        let mut id = cert_id(ID_SHA1, None);
+        id.hash_algorithm.oid = synthetic::oid(other);
+        refused.push(with(id));
+    }
+    // The OID says one hash and the hashes are the other's (both ways).
+    let mut sha1_label = cert_id(ID_SHA256, None);
+    sha1_label.hash_algorithm.oid = synthetic::oid(ID_SHA1);
+    refused.push(with(sha1_label));
+    let mut sha256_label = cert_id(ID_SHA1, null());
+    sha256_label.hash_algorithm.oid = synthetic::oid(ID_SHA256);
+    refused.push(with(sha256_label));
+    // One hash right, the other wrong; the hashes swapped; a truncated hash.
     let mut key_hash = cert_id(ID_SHA1, None);
     key_hash.issuer_key_hash = OctetString::new(vec![0u8; 20]).unwrap();
-    let key_hash = with(key_hash);
+    refused.push(with(key_hash));
+    let mut swapped = cert_id(ID_SHA1, None);
+    core::mem::swap(&mut swapped.issuer_key_hash, &mut swapped.issuer_name_hash);
+    refused.push(with(swapped));
+    let mut short = cert_id(ID_SHA1, None);
+    let name_hash = short.issuer_name_hash.as_bytes()[..19].to_vec();
+    short.issuer_name_hash = OctetString::new(name_hash).unwrap();
+    refused.push(with(short));
+    // Another serial, and the same magnitude negated.
     let mut serial = cert_id(ID_SHA1, None);
     serial.serial_number = x509_cert::serial_number::SerialNumber::new(&[0x01, 0x23]).unwrap();
-    let serial = with(serial);
+    refused.push(with(serial));
     for &b in backends() {
-        assert_ok(check_world(b, &w, &sha256, None, None, T0), b);
-        for response in [&sha1_null, &sha256_null, &md5, &mixed, &key_hash, &serial] {
+        for response in &accepted {
+            assert_ok(check_world(b, &w, response, None, None, T0), b);
+        }
+        for response in &refused {
             assert_code(
                 check_world(b, &w, response, None, None, T0),
                 "ocsp.cert_id.mismatch",
                 b,
             );
         }
+    }
+}
+
+#[test]
+fn cert_id_serial_with_a_redundant_leading_zero_is_not_der() {
+    // The serial INTEGER with a leading 00 octet that DER forbids
+    // (X.690 §8.3.2): the strict decoder refuses the whole response before
+    // any CertID is compared, so no encoding of the serial other than the
+    // certificate's one DER form can name it.
+    let w = synthetic::world();
+    let mut data = synthetic::data();
+    data.responses[0].cert_id = synthetic::cert_id(synthetic::ID_SHA1, None);
+    let good = synthetic::by_responder(&w, &data);
+    let serial = synthetic::LEAF_SERIAL;
+    let mut from = vec![0x02, serial.len() as u8];
+    from.extend_from_slice(serial);
+    assert!(good.windows(from.len()).any(|win| win == from.as_slice()));
+    let mut padded_serial = vec![0x02, serial.len() as u8 + 1, 0x00];
+    padded_serial.extend_from_slice(serial);
+    let tbs = {
+        use der::Encode;
+        data.to_der().unwrap()
+    };
+    let patched = synthetic::replace_tlv(&tbs, &from, &padded_serial);
+    assert_ne!(patched, tbs);
+    let response = synthetic::sign_raw(&patched, &w.responder_key, &[&w.responder]);
+    for &b in backends() {
+        assert_code(
+            check_world(b, &w, &response, None, None, T0),
+            "ocsp.response.malformed",
+            b,
+        );
     }
 }
 
@@ -1491,8 +1591,8 @@ fn check_order_status_count_cert_id_signer_signature_authorization_time_status_n
         .responses
         .push(count_and_cert_id.responses[0].clone());
     let mut cert_id_and_signature = synthetic::data();
-    cert_id_and_signature.responses[0].cert_id =
-        synthetic::cert_id(synthetic::ID_SHA1, synthetic::null());
+    cert_id_and_signature.responses[0].cert_id.serial_number =
+        x509_cert::serial_number::SerialNumber::new(&[0x01, 0x23]).unwrap();
     let mut old = synthetic::data();
     old.responses[0] = synthetic::single(CertStatus::good(), T0 - 3600, None);
     let untrusted = synthetic::responder_with(

@@ -3,7 +3,8 @@
 //! `AuthTokenValidatorImpl`), each in its file under [`super::checks`].
 
 use super::checks::{
-    chain, expectations, ocsp, policies, purpose, signature, signing_certificates, token_format,
+    chain, expectations, ocsp, policies, purpose, signature, signing_certificates, subject,
+    token_format,
 };
 use super::token::{SigningCertificate, Version};
 use super::{identity, Anchors};
@@ -45,6 +46,13 @@ pub struct Expectations<'a> {
     pub nonce: &'a str,
     /// Revocation checking.
     pub ocsp: Ocsp<'a>,
+    /// OCSP responses (DER) about the intermediate CAs a web-eid:1.1 token
+    /// offers. A token-supplied intermediate that is not a configured
+    /// anchor is used only when one of these names it and says good, signed
+    /// by its issuer or a responder the issuer delegated to, within
+    /// `ocsp_policy` (default: none, so such intermediates are refused:
+    /// `x509.chain.untrusted`).
+    pub intermediate_ocsp: &'a [&'a [u8]],
     /// The token algorithms accepted (default: all nine of Web eID).
     pub allowed: AllowList,
     /// Certificate policies that refuse a certificate (default: Mobile-ID).
@@ -62,6 +70,7 @@ impl<'a> Expectations<'a> {
             origin,
             nonce,
             ocsp: Ocsp::Off,
+            intermediate_ocsp: &[],
             allowed: AllowList::all(),
             disallowed_policies: policies::MOBILE_ID_POLICIES,
             ocsp_policy: OcspPolicy::default(),
@@ -159,11 +168,16 @@ pub fn verify_token(
 /// the certificate (`x509.cert.malformed`), its purpose
 /// (`x509.purpose.missing`, `x509.purpose.wrong`), policies
 /// (`x509.policy.disallowed`), validity (`x509.cert.expired`,
-/// `x509.cert.not_yet_valid`), chain to a trusted issuing CA
-/// (`x509.chain.untrusted`) and that CA's validity; OCSP when given
+/// `x509.cert.not_yet_valid`), chain to a trusted issuing CA within its
+/// constraints (basicConstraints cA and pathLenConstraint, keyUsage
+/// keyCertSign, name constraints), through token intermediates only when
+/// they are configured CAs or `intermediate_ocsp` covers them
+/// (`x509.chain.untrusted`), and that CA's validity; OCSP when given
 /// (`ocsp.*`); the algorithm (`webeid.algorithm.unsupported`); the signature
 /// over H(origin) ‖ H(nonce) (`webeid.signature.invalid`); for web-eid:1.1,
-/// the signing certificates (`webeid.signing_certificate.invalid`).
+/// the signing certificates (`webeid.signing_certificate.invalid`); last, the
+/// subject's identity: exactly one PrintableString serialNumber, at most
+/// one of each name (`x509.cert.malformed`).
 pub fn verify_token_with(
     backend: &dyn Backend,
     trust: &impl AsRef<Anchors>,
@@ -179,6 +193,24 @@ pub fn verify_token_with(
     finish(backend, anchors, after, expectations, now)
 }
 
+/// Which token-supplied intermediates a path may use (§2.4 of the
+/// research note): configured anchors, or those the caller's
+/// `intermediate_ocsp` covers.
+fn intermediate_policy<'e>(
+    backend: &'e dyn Backend,
+    anchors: &'e Anchors,
+    exp: &'e Expectations<'_>,
+    now: UnixTime,
+) -> chain::TokenIntermediates<'e> {
+    chain::TokenIntermediates {
+        backend,
+        anchors,
+        responses: exp.intermediate_ocsp,
+        policy: &exp.ocsp_policy,
+        now,
+    }
+}
+
 /// Every step up to the token signature, which it returns unchecked.
 fn prepare(
     backend: &dyn Backend,
@@ -192,12 +224,21 @@ fn prepare(
     purpose::check(&t.leaf)?; // S10
     policies::check(&t.leaf, exp.disallowed_policies)?; // S11
     let usage = Usage::ClientAuthIfPresent;
-    let issuer = chain::check(backend, &t.leaf, &t.intermediates, anchors, now, usage)?; // S12-S14
+    let policy = intermediate_policy(backend, anchors, exp, now);
+    let end = chain::check(
+        backend,
+        &t.leaf,
+        &t.intermediates,
+        anchors,
+        now,
+        usage,
+        &policy,
+    )?; // S12-S14
     ocsp::check(
         backend,
         exp.ocsp,
         &t.leaf,
-        &issuer.cert,
+        &end.issuer,
         &exp.ocsp_policy,
         now,
     )?; // S15
@@ -233,12 +274,14 @@ fn finish(
             after.signing.as_deref(),
             &after.intermediates,
             &exp.limits,
+            &intermediate_policy(backend, anchors, exp, now),
             now,
         )?; // S19
     }
+    subject::check(&after.leaf)?; // S20
     let verified = VerifiedCertificate(after.leaf);
     Ok(VerifiedToken {
-        identity: identity::identity(&verified),
+        identity: identity::identity(&verified)?,
         certificate: verified.0.der,
         version: after.version,
     })

@@ -30,11 +30,21 @@ pub(crate) mod ku {
 /// id-kp-clientAuth.
 pub(crate) const EKU_CLIENT_AUTH: &str = "1.3.6.1.5.5.7.3.2";
 
-/// One subject attribute: its type OID (dotted) and its value as text.
+/// One name attribute: its type OID (dotted), the tag and contents of its
+/// value, and the value as text when it is a string type we can decode.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub(crate) struct Attribute {
     pub oid: String,
-    pub value: String,
+    /// The value's ASN.1 tag.
+    pub tag: Tag,
+    /// The value's contents octets.
+    pub raw: Vec<u8>,
+    /// The value as text: `None` for a type we do not read as text
+    /// (TeletexString, whose character set is ambiguous, and every
+    /// non-string type) or contents that are not valid for the type.
+    /// (UniversalString does not decode at all: the `der` crate knows no
+    /// tag 28, so such a certificate is `x509.cert.malformed`.)
+    pub text: Option<String>,
 }
 
 /// A decoded certificate. Nothing in it is trusted until a path check says so.
@@ -72,23 +82,54 @@ fn malformed(reason: &'static str) -> Error {
     Error::new(ErrorCode::X509CertMalformed, reason)
 }
 
-/// A name's attributes in order. The value is read as text for the string
-/// types a name's text attributes use (NumericString, PrintableString,
-/// UTF8String, IA5String); any other type, or invalid UTF-8, reads as "".
+/// X.680 §41.4 PrintableString: letters, digits, space and `'()+,-./:=?`.
+fn is_printable_char(c: char) -> bool {
+    c.is_ascii_alphanumeric() || " '()+,-./:=?".contains(c)
+}
+
+/// The contents of a string value of type `tag` as text, when the type is
+/// one we read and the contents are valid for it (X.680 §41).
+fn string_text(tag: Tag, raw: &[u8]) -> Option<String> {
+    match tag {
+        Tag::Utf8String => core::str::from_utf8(raw).ok().map(str::to_string),
+        Tag::PrintableString => core::str::from_utf8(raw)
+            .ok()
+            .filter(|s| s.chars().all(is_printable_char))
+            .map(str::to_string),
+        Tag::Ia5String => core::str::from_utf8(raw)
+            .ok()
+            .filter(|s| s.is_ascii())
+            .map(str::to_string),
+        Tag::NumericString => core::str::from_utf8(raw)
+            .ok()
+            .filter(|s| s.chars().all(|c| c.is_ascii_digit() || c == ' '))
+            .map(str::to_string),
+        // BMPString: UCS-2, big-endian; surrogates are not characters.
+        Tag::BmpString if raw.len() % 2 == 0 => raw
+            .chunks_exact(2)
+            .map(|u| {
+                let unit = <[u8; 2]>::try_from(u).ok()?;
+                char::from_u32(u32::from(u16::from_be_bytes(unit)))
+            })
+            .collect(),
+        _ => None,
+    }
+}
+
+/// A name's attributes in order, every attribute of every RDN.
 fn attributes(name: &Name) -> Vec<Attribute> {
     name.0
         .iter()
         .flat_map(|rdn| rdn.0.iter())
-        .map(|atv| Attribute {
-            oid: atv.oid.to_string(),
-            value: match atv.value.tag() {
-                Tag::NumericString | Tag::PrintableString | Tag::Utf8String | Tag::Ia5String => {
-                    core::str::from_utf8(atv.value.value())
-                        .unwrap_or_default()
-                        .to_string()
-                }
-                _ => String::new(),
-            },
+        .map(|atv| {
+            let tag = atv.value.tag();
+            let raw = atv.value.value().to_vec();
+            Attribute {
+                oid: atv.oid.to_string(),
+                text: string_text(tag, &raw),
+                tag,
+                raw,
+            }
         })
         .collect()
 }
@@ -174,22 +215,16 @@ impl Certificate {
         })
     }
 
-    /// The first subject attribute of type `oid`, if any.
+    /// Every subject attribute of type `oid`, in order.
     #[cfg(feature = "x509-path")]
-    pub(crate) fn subject_attr(&self, oid: &str) -> Option<&str> {
-        self.subject
-            .iter()
-            .find(|a| a.oid == oid)
-            .map(|a| a.value.as_str())
+    pub(crate) fn subject_attrs<'a>(&'a self, oid: &'a str) -> impl Iterator<Item = &'a Attribute> {
+        self.subject.iter().filter(move |a| a.oid == oid)
     }
 
-    /// The first issuer attribute of type `oid`, if any.
+    /// Every issuer attribute of type `oid`, in order.
     #[cfg(feature = "x509-path")]
-    pub(crate) fn issuer_attr(&self, oid: &str) -> Option<&str> {
-        self.issuer
-            .iter()
-            .find(|a| a.oid == oid)
-            .map(|a| a.value.as_str())
+    pub(crate) fn issuer_attrs<'a>(&'a self, oid: &'a str) -> impl Iterator<Item = &'a Attribute> {
+        self.issuer.iter().filter(move |a| a.oid == oid)
     }
 
     /// Whether the certificate is valid at `now` (both ends inclusive):
@@ -236,7 +271,7 @@ mod tests {
         assert!(c.authority_key_id.is_some());
         assert_eq!(c.ext_key_usage, None);
         assert_eq!(c.policies, None);
-        assert!(c.subject_attr(attr::COMMON_NAME).is_some());
+        assert_eq!(c.subject_attrs(attr::COMMON_NAME).count(), 1);
         assert_eq!(c.issuer_der.first(), Some(&0x30));
         assert!(c.not_before < c.not_after);
         assert_eq!(
@@ -285,5 +320,39 @@ mod tests {
         ber.extend_from_slice(&len.to_be_bytes());
         ber.extend_from_slice(&CA[4..]);
         assert!(Certificate::from_der(&ber).is_err());
+    }
+}
+
+#[cfg(test)]
+mod string_tests {
+    use super::string_text;
+    use der::Tag;
+
+    #[test]
+    fn string_types_decode_or_read_as_none() {
+        assert_eq!(
+            string_text(Tag::PrintableString, b"PNOEE-1").as_deref(),
+            Some("PNOEE-1")
+        );
+        assert_eq!(string_text(Tag::PrintableString, b"a@b"), None);
+        assert_eq!(string_text(Tag::PrintableString, b"a_b"), None);
+        assert_eq!(
+            string_text(Tag::Utf8String, "Ä".as_bytes()).as_deref(),
+            Some("Ä")
+        );
+        assert_eq!(string_text(Tag::Utf8String, &[0xff]), None);
+        assert_eq!(
+            string_text(Tag::BmpString, &[0x00, 0x41, 0x00, 0xc4]).as_deref(),
+            Some("AÄ")
+        );
+        assert_eq!(string_text(Tag::BmpString, &[0x00, 0x41, 0x00]), None);
+        assert_eq!(string_text(Tag::BmpString, &[0xd8, 0x00]), None);
+        assert_eq!(string_text(Tag::TeletexString, b"A"), None);
+        assert_eq!(string_text(Tag::Ia5String, &[0x80]), None);
+        assert_eq!(
+            string_text(Tag::NumericString, b"12 3").as_deref(),
+            Some("12 3")
+        );
+        assert_eq!(string_text(Tag::NumericString, b"12a"), None);
     }
 }

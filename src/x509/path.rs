@@ -3,10 +3,34 @@
 //! serves the chain exactly as it serves every other signature).
 //!
 //! webpki builds and checks the path (names, validity of every non-anchor
-//! certificate at `now`, basic constraints, path length, name constraints,
-//! EKU chaining, a budget on signature checks and path-building calls). It
-//! does not check the dates of the anchor that ends the path, key usage bits
-//! of the end entity, policies or revocation: callers do those.
+//! certificate at `now`, basic constraints and path length of the
+//! intermediates, a CA certificate refused as the end entity, the anchor's
+//! name constraints, EKU chaining, at most 6 intermediates, a budget on
+//! signature checks and path-building calls). It does not check the dates
+//! of the anchor that ends the path, key usage bits of the end entity,
+//! policies or revocation: callers do those.
+//!
+//! webpki keeps only an anchor's name, key and name constraints. We apply
+//! the anchor certificate's other constraints ourselves, on every candidate
+//! path (RFC 5937 §3, "Using Trust Anchor Constraints During Certification
+//! Path Processing": a constraint the anchor carries holds for the path;
+//! one it does not carry adds nothing):
+//!
+//! - basicConstraints (RFC 5280 §4.2.1.9): present with cA FALSE → the
+//!   anchor may not issue, no path ends at it; pathLenConstraint n → at most
+//!   n non-self-issued intermediates below it. Absent → no constraint (an
+//!   anchor is a name and a key the caller trusts; v1 anchors have no
+//!   extensions). A basicConstraints we cannot read refuses every path.
+//! - keyUsage (RFC 5280 §4.2.1.3): present without keyCertSign → no path
+//!   ends at it.
+//! - name constraints: webpki applies them already.
+//! - policy constraints, inhibitAnyPolicy, the anchor's EKU: not applied
+//!   (we do no policy processing; the Web eID reference applies none).
+//!
+//! And the caller decides which untrusted intermediates a path may use
+//! ([`IntermediatePolicy`]): the Web eID verifier takes a token-supplied
+//! intermediate only when it is a configured anchor or revocation data
+//! covers it (docs/research/webeid-rules.md §2.4).
 
 use super::cert::Certificate;
 use super::sigalg::Quirks;
@@ -14,12 +38,13 @@ use crate::crypto::{
     self, Algorithm, AllowList, Backend, Curve, EcdsaEncoding, HashAlg, PublicKey,
 };
 use crate::error::{Error, ErrorCode, Result};
+use core::cell::RefCell;
 use core::sync::atomic::{AtomicUsize, Ordering};
 use rustls_pki_types::{
     alg_id, AlgorithmIdentifier, CertificateDer, InvalidSignature, SignatureVerificationAlgorithm,
     TrustAnchor,
 };
-use webpki::{EndEntityCert, ExtendedKeyUsageValidator, KeyPurposeIdIter, KeyUsage};
+use webpki::{EndEntityCert, ExtendedKeyUsageValidator, KeyPurposeIdIter, KeyUsage, VerifiedPath};
 
 /// The most signatures one path validation verifies (`Limits::DEFAULT`'s
 /// signature checks). webpki's own budget is 100, and each failed
@@ -29,11 +54,113 @@ use webpki::{EndEntityCert, ExtendedKeyUsageValidator, KeyPurposeIdIter, KeyUsag
 /// and fails closed (`x509.chain.untrusted`).
 const MAX_PATH_SIGNATURES: usize = crate::Limits::DEFAULT.max_signature_checks();
 
+/// The constraints an anchor certificate puts on the paths that end at it.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum AnchorConstraints {
+    /// It may issue, with at most this many intermediates below it
+    /// (`None`: no limit of its own).
+    Issues(Option<u32>),
+    /// It may not issue (cA FALSE, no keyCertSign, or a basicConstraints
+    /// we cannot read): no path ends at it.
+    NoIssuing(&'static str),
+}
+
+const ID_CE_BASIC_CONSTRAINTS: der::asn1::ObjectIdentifier =
+    der::asn1::ObjectIdentifier::new_unwrap("2.5.29.19");
+
+/// Reads the anchor's basicConstraints and keyUsage (RFC 5280 §4.2.1.9,
+/// §4.2.1.3). The explicit `cA FALSE` that DER forbids reads as FALSE.
+fn anchor_constraints(der: &[u8], cert: &Certificate) -> AnchorConstraints {
+    use der::Decode;
+    const KEY_CERT_SIGN: u16 = 1 << 5;
+    if cert.key_usage.is_some_and(|ku| ku & KEY_CERT_SIGN == 0) {
+        return AnchorConstraints::NoIssuing("the anchor's keyUsage lacks keyCertSign");
+    }
+    let Ok(parsed) = <x509_cert::Certificate as Decode>::from_der(der) else {
+        return AnchorConstraints::NoIssuing("the anchor does not decode");
+    };
+    let Some(bc) = parsed
+        .tbs_certificate
+        .extensions
+        .iter()
+        .flatten()
+        .find(|e| e.extn_id == ID_CE_BASIC_CONSTRAINTS)
+    else {
+        return AnchorConstraints::Issues(None);
+    };
+    let value = bc.extn_value.as_bytes();
+    if value == [0x30, 0x03, 0x01, 0x01, 0x00] {
+        return AnchorConstraints::NoIssuing("the anchor's basicConstraints say cA FALSE");
+    }
+    match x509_cert::ext::pkix::BasicConstraints::from_der(value) {
+        Ok(b) if b.ca => AnchorConstraints::Issues(b.path_len_constraint.map(u32::from)),
+        Ok(_) => AnchorConstraints::NoIssuing("the anchor's basicConstraints say cA FALSE"),
+        Err(_) => AnchorConstraints::NoIssuing("the anchor's basicConstraints do not parse"),
+    }
+}
+
 /// A trusted certificate: decoded, and held as a webpki trust anchor.
 #[derive(Clone, Debug)]
 pub(crate) struct Anchor {
     pub cert: Certificate,
     ta: TrustAnchor<'static>,
+    constraints: AnchorConstraints,
+}
+
+impl Anchor {
+    /// Whether a path with these intermediates (leaf side first) may end at
+    /// this anchor.
+    fn admits(&self, intermediates: &[Certificate]) -> core::result::Result<(), String> {
+        match self.constraints {
+            AnchorConstraints::NoIssuing(why) => Err(why.to_string()),
+            AnchorConstraints::Issues(None) => Ok(()),
+            AnchorConstraints::Issues(Some(max)) => {
+                // RFC 5280 §6.1.4 (l): only certificates that are not
+                // self-issued count against the path length.
+                let counted = intermediates
+                    .iter()
+                    .filter(|c| c.subject_der != c.issuer_der)
+                    .count();
+                if u32::try_from(counted).map_or(true, |n| n > max) {
+                    Err(format!(
+                        "the anchor's pathLenConstraint {max} allows fewer than the {counted} intermediates below it"
+                    ))
+                } else {
+                    Ok(())
+                }
+            }
+        }
+    }
+}
+
+/// Which untrusted intermediates a path may use. `Err` refuses this one
+/// (and the path through it); its error is reported when no path remains.
+pub(crate) trait IntermediatePolicy {
+    /// May `intermediate`, issued by `issuer` (the next certificate of the
+    /// path, or the anchor's certificate), be on the path?
+    fn admit(&self, intermediate: &Certificate, issuer: &Certificate) -> Result<()>;
+}
+
+/// No intermediate at all: the leaf is issued by an anchor.
+pub(crate) struct NoIntermediates;
+
+impl IntermediatePolicy for NoIntermediates {
+    fn admit(&self, _: &Certificate, _: &Certificate) -> Result<()> {
+        Err(Error::new(
+            ErrorCode::X509ChainUntrusted,
+            "no intermediate certificate may be used here",
+        ))
+    }
+}
+
+/// The end of a validated path.
+#[derive(Debug)]
+pub(crate) struct PathEnd<'a> {
+    /// The anchor that ends the path.
+    pub anchor: &'a Anchor,
+    /// The leaf's direct issuer: the first intermediate, or the anchor's
+    /// certificate.
+    pub issuer: Certificate,
 }
 
 impl Anchor {
@@ -51,7 +178,12 @@ impl Anchor {
                 )
             })?
             .to_owned();
-        Ok(Anchor { cert, ta })
+        let constraints = anchor_constraints(der, &cert);
+        Ok(Anchor {
+            cert,
+            ta,
+            constraints,
+        })
     }
 }
 
@@ -263,8 +395,10 @@ fn map_error(e: &webpki::Error) -> Error {
     }
 }
 
-/// Validates a path from `leaf` through any of `intermediates` to one of
-/// `anchors` at `now`; returns the anchor that ends the path.
+/// Validates a path from `leaf` through any of `intermediates` (each
+/// admitted by `policy`) to one of `anchors` (within its constraints) at
+/// `now`; returns the anchor that ends the path and the leaf's issuer.
+#[allow(clippy::too_many_arguments)]
 pub(crate) fn verify_path<'a>(
     backend: &dyn Backend,
     leaf: &Certificate,
@@ -273,7 +407,8 @@ pub(crate) fn verify_path<'a>(
     now: crate::UnixTime,
     usage: Usage,
     quirks: Quirks,
-) -> Result<&'a Anchor> {
+    policy: &dyn IntermediatePolicy,
+) -> Result<PathEnd<'a>> {
     let untrusted = |why: &'static str| Error::new(ErrorCode::X509ChainUntrusted, why);
     if anchors.is_empty() {
         return Err(untrusted("no trust anchor is configured"));
@@ -293,7 +428,25 @@ pub(crate) fn verify_path<'a>(
         .iter()
         .map(|a| a as &dyn SignatureVerificationAlgorithm)
         .collect();
-    let path = match usage {
+    // Every candidate path webpki finds goes through `accept`: the anchor's
+    // constraints, then the caller's intermediate policy. A refusal makes
+    // webpki look for another path; the last refusal is the one reported.
+    let refusal: RefCell<Option<Error>> = RefCell::new(None);
+    let chosen: RefCell<Option<PathEnd<'a>>> = RefCell::new(None);
+    let accept = |candidate: &VerifiedPath<'_>| -> core::result::Result<(), webpki::Error> {
+        let outcome = accept_path(candidate, anchors, policy);
+        match outcome {
+            Ok(end) => {
+                *chosen.borrow_mut() = Some(end);
+                Ok(())
+            }
+            Err(e) => {
+                *refusal.borrow_mut() = Some(e);
+                Err(webpki::Error::UnknownIssuer)
+            }
+        }
+    };
+    let result = match usage {
         Usage::ClientAuthIfPresent => ee.verify_for_usage(
             &alg_refs,
             &tas,
@@ -301,7 +454,7 @@ pub(crate) fn verify_path<'a>(
             time,
             KeyUsage::client_auth(),
             None,
-            None,
+            Some(&accept),
         ),
         Usage::OcspSigning => ee.verify_for_usage(
             &alg_refs,
@@ -310,17 +463,132 @@ pub(crate) fn verify_path<'a>(
             time,
             KeyUsage::required(&[0x2b, 0x06, 0x01, 0x05, 0x05, 0x07, 0x03, 0x09]),
             None,
-            None,
+            Some(&accept),
         ),
-        Usage::Any => ee.verify_for_usage(&alg_refs, &tas, &inter, time, AnyEku, None, None),
+        Usage::Any => {
+            ee.verify_for_usage(&alg_refs, &tas, &inter, time, AnyEku, None, Some(&accept))
+        }
+    };
+    match result {
+        Ok(_) => chosen
+            .into_inner()
+            .ok_or_else(|| untrusted("the path ends at an unknown anchor")),
+        Err(e) => Err(match refusal.into_inner() {
+            Some(ours) if matches!(e, webpki::Error::UnknownIssuer) => ours,
+            _ => map_error(&e),
+        }),
     }
-    .map_err(|e| map_error(&e))?;
-    let end = path.anchor();
-    anchors
+}
+
+/// One candidate path: the anchor that ends it must admit it, and every
+/// intermediate on it must pass `policy`.
+fn accept_path<'a>(
+    candidate: &VerifiedPath<'_>,
+    anchors: &'a [Anchor],
+    policy: &dyn IntermediatePolicy,
+) -> Result<PathEnd<'a>> {
+    let untrusted = |why: String| Error::with_detail(ErrorCode::X509ChainUntrusted, why);
+    let end = candidate.anchor();
+    let inter: Vec<Certificate> = candidate
+        .intermediate_certificates()
+        .map(|c| Certificate::from_der(c.der().as_ref()))
+        .collect::<Result<_>>()?;
+    // Anchors that share a name and key are the same trust: the first one
+    // whose certificate admits the path ends it.
+    let mut why = String::from("the path ends at an unknown anchor");
+    let anchor = anchors
         .iter()
-        .find(|a| {
+        .filter(|a| {
             a.ta.subject.as_ref() == end.subject.as_ref()
                 && a.ta.subject_public_key_info.as_ref() == end.subject_public_key_info.as_ref()
         })
-        .ok_or_else(|| untrusted("the path ends at an unknown anchor"))
+        .find(|a| match a.admits(&inter) {
+            Ok(()) => true,
+            Err(e) => {
+                why = e;
+                false
+            }
+        })
+        .ok_or_else(|| untrusted(why))?;
+    for (i, cert) in inter.iter().enumerate() {
+        let issuer = inter.get(i + 1).unwrap_or(&anchor.cert);
+        policy.admit(cert, issuer)?;
+    }
+    let issuer = inter
+        .into_iter()
+        .next()
+        .unwrap_or_else(|| anchor.cert.clone());
+    Ok(PathEnd { anchor, issuer })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn pki(file: &str) -> Vec<u8> {
+        let p = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+            .join("test-vectors/webeid/pki")
+            .join(file);
+        std::fs::read(p).unwrap()
+    }
+
+    fn cert(file: &str) -> Certificate {
+        Certificate::from_der(&pki(file)).unwrap()
+    }
+
+    #[test]
+    fn anchor_constraints_are_read_from_the_anchor_certificate() {
+        let read = |f: &str| Anchor::from_der(&pki(f)).unwrap().constraints;
+        assert_eq!(read("esteid2026.cer"), AnchorConstraints::Issues(Some(0)));
+        assert_eq!(read("root.cer"), AnchorConstraints::Issues(None));
+        assert_eq!(
+            read("esteid2026-no-pathlen.cer"),
+            AnchorConstraints::Issues(None)
+        );
+        assert_eq!(
+            read("esteid2026-no-bc.cer"),
+            AnchorConstraints::Issues(None)
+        );
+        assert!(matches!(
+            read("esteid2026-bc-false.cer"),
+            AnchorConstraints::NoIssuing(_)
+        ));
+        assert!(matches!(
+            read("esteid2026-no-keycertsign.cer"),
+            AnchorConstraints::NoIssuing(_)
+        ));
+        // An end-entity certificate loads as an anchor (the Web eID
+        // reference allows any), but no path may end at it.
+        assert!(matches!(
+            read("auth-p384.cer"),
+            AnchorConstraints::NoIssuing(_)
+        ));
+        assert!(matches!(
+            read("auth-bc-explicit-false.cer"),
+            AnchorConstraints::NoIssuing(_)
+        ));
+    }
+
+    #[test]
+    fn path_length_counts_the_intermediates_that_are_not_self_issued() {
+        let zero = Anchor::from_der(&pki("esteid2026.cer")).unwrap();
+        let sub = cert("subca.cer");
+        assert!(zero.admits(&[]).is_ok());
+        assert!(zero.admits(core::slice::from_ref(&sub)).is_err());
+        // A self-issued intermediate (subject = issuer) does not count
+        // (RFC 5280 §6.1.4 (l)).
+        let mut self_issued = sub.clone();
+        self_issued.issuer_der = self_issued.subject_der.clone();
+        assert!(zero.admits(core::slice::from_ref(&self_issued)).is_ok());
+        assert!(zero.admits(&[self_issued, sub.clone()]).is_err());
+        let unlimited = Anchor::from_der(&pki("root.cer")).unwrap();
+        assert!(unlimited.admits(&[sub.clone(), sub]).is_ok());
+    }
+
+    #[test]
+    fn no_intermediates_admits_none() {
+        let c = cert("subca.cer");
+        let e = NoIntermediates.admit(&c, &c).unwrap_err();
+        assert_eq!(e.code(), "x509.chain.untrusted");
+    }
 }

@@ -13,6 +13,7 @@
 //! | S15      | [`ocsp`]                  | revocation, with the caller's OCSP response   |
 //! | S16–S18  | [`signature`]             | the signature over H(origin) ‖ H(nonce)       |
 //! | S19      | [`signing_certificates`]  | web-eid:1.1 signing certificates              |
+//! | S20      | [`subject`]               | one PrintableString serialNumber, clear names |
 
 pub(super) mod chain;
 pub(super) mod expectations;
@@ -21,4 +22,5 @@ pub(super) mod policies;
 pub(super) mod purpose;
 pub(super) mod signature;
 pub(super) mod signing_certificates;
+pub(super) mod subject;
 pub(super) mod token_format;

@@ -19,7 +19,7 @@ use crate::webeid::token::{SigningCertificate, SupportedAlgorithm};
 use crate::webeid::Anchors;
 use crate::x509::cert::Certificate;
 use crate::x509::name::same_subject;
-use crate::x509::path::Usage;
+use crate::x509::path::{IntermediatePolicy, Usage};
 use crate::x509::purpose::has_non_repudiation;
 use crate::{Limits, UnixTime};
 
@@ -38,7 +38,9 @@ fn invalid(why: &'static str) -> Error {
 }
 
 /// The token's signing certificates, against the authentication
-/// certificate `leaf` (`intermediates`: the token's own).
+/// certificate `leaf` (`intermediates`: the token's own; `policy`: which
+/// intermediates a path may use).
+#[allow(clippy::too_many_arguments)]
 pub(in crate::webeid) fn check(
     backend: &dyn Backend,
     anchors: &Anchors,
@@ -46,6 +48,7 @@ pub(in crate::webeid) fn check(
     signing: Option<&[SigningCertificate]>,
     intermediates: &[Vec<u8>],
     limits: &Limits,
+    policy: &dyn IntermediatePolicy,
     now: UnixTime,
 ) -> Result<()> {
     let entries = match signing {
@@ -58,7 +61,7 @@ pub(in crate::webeid) fn check(
         }
     };
     for entry in entries {
-        check_entry(backend, anchors, leaf, entry, limits, now)?;
+        check_entry(backend, anchors, leaf, entry, limits, policy, now)?;
     }
     Ok(())
 }
@@ -69,6 +72,7 @@ fn check_entry(
     leaf: &Certificate,
     entry: &SigningCertificate,
     limits: &Limits,
+    policy: &dyn IntermediatePolicy,
     now: UnixTime,
 ) -> Result<()> {
     let cert_b64 = match entry.certificate.as_deref() {
@@ -116,6 +120,7 @@ fn check_entry(
         anchors,
         now,
         Usage::Any,
+        policy,
     )
     .map_err(|e| {
         Error::with_detail(

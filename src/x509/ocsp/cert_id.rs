@@ -9,12 +9,13 @@
 //! ```
 //!
 //! One builder serves both the request we write and the response we check,
-//! so the two cannot drift apart.
+//! so the two cannot drift apart. A response's CertID is compared with the
+//! expected one by meaning ([`same_cert_id`]), not as encoded structures.
 
 use crate::error::{Error, ErrorCode, Result};
 use crate::x509::cert::Certificate;
 use der::asn1::{AnyRef, ObjectIdentifier, OctetString};
-use der::{Decode, Encode, Tag};
+use der::{Decode, Encode, Tag, Tagged};
 use sha1::Digest as _;
 use spki::AlgorithmIdentifierOwned;
 use x509_cert::serial_number::SerialNumber;
@@ -62,6 +63,56 @@ impl CertIdHash {
     }
 }
 
+/// Whether `got` (from a response) names the same certificate as
+/// `expected` (ours, from [`cert_id`]), compared by meaning:
+///
+/// - the hash algorithm's OID is equal, and its parameters are absent or
+///   NULL (RFC 3370 §2.1 and RFC 5754 §2: "implementations MUST accept
+///   SHA2 AlgorithmIdentifiers with absent parameters as well as NULL
+///   parameters"; SHA-1 is the same case). Any other parameter value is
+///   refused;
+/// - issuerNameHash and issuerKeyHash are byte-equal (so they also have
+///   the hash's length);
+/// - the serial numbers are the same INTEGER value (sign and magnitude;
+///   redundant leading octets, were a decoder to let them through, do not
+///   change the value they encode).
+pub(crate) fn same_cert_id(got: &CertId, expected: &CertId) -> bool {
+    got.hash_algorithm.oid == expected.hash_algorithm.oid
+        && absent_or_null(got.hash_algorithm.parameters.as_ref())
+        && got.issuer_name_hash.as_bytes() == expected.issuer_name_hash.as_bytes()
+        && got.issuer_key_hash.as_bytes() == expected.issuer_key_hash.as_bytes()
+        && integer_value(got.serial_number.as_bytes())
+            == integer_value(expected.serial_number.as_bytes())
+}
+
+/// Absent, or exactly an ASN.1 NULL (`05 00`).
+fn absent_or_null(parameters: Option<&der::asn1::Any>) -> bool {
+    match parameters {
+        None => true,
+        Some(p) => p.tag() == Tag::Null && p.value().is_empty(),
+    }
+}
+
+/// A two's-complement INTEGER's contents as (negative, minimal bytes):
+/// leading `00` octets before a clear high bit, or `ff` octets before a set
+/// one, are dropped. An empty encoding reads as zero.
+fn integer_value(bytes: &[u8]) -> (bool, &[u8]) {
+    let negative = bytes.first().is_some_and(|b| b & 0x80 != 0);
+    let pad = if negative { 0xff } else { 0x00 };
+    let mut rest = bytes;
+    while let [first, second, ..] = rest {
+        if *first == pad && (second & 0x80 != 0) == negative {
+            rest = rest.get(1..).unwrap_or_default();
+        } else {
+            break;
+        }
+    }
+    if rest == [0x00] {
+        rest = &[];
+    }
+    (negative, rest)
+}
+
 fn encoding(_: der::Error) -> Error {
     Error::new(
         ErrorCode::InputEncoding,
@@ -103,4 +154,24 @@ pub(crate) fn cert_id(
         issuer_key_hash: OctetString::new(key_hash).map_err(encoding)?,
         serial_number,
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::integer_value;
+
+    #[test]
+    fn integer_values_ignore_redundant_leading_octets() {
+        assert_eq!(integer_value(&[0x05]), integer_value(&[0x00, 0x05]));
+        assert_eq!(
+            integer_value(&[0x00, 0x80]),
+            integer_value(&[0x00, 0x00, 0x80])
+        );
+        assert_ne!(integer_value(&[0x80]), integer_value(&[0x00, 0x80]));
+        assert_eq!(integer_value(&[0xff, 0x80]), integer_value(&[0x80]));
+        assert_eq!(integer_value(&[0x00]), integer_value(&[]));
+        assert_eq!(integer_value(&[0x00, 0x00]), integer_value(&[0x00]));
+        assert_ne!(integer_value(&[0x01, 0x00]), integer_value(&[0x01]));
+        assert_ne!(integer_value(&[0x7f]), integer_value(&[0xff, 0x7f]));
+    }
 }

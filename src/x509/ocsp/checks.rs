@@ -11,7 +11,7 @@
 //!     singleExtensions   [1]       EXPLICIT Extensions OPTIONAL }
 //! ```
 
-use super::cert_id::{cert_id, CertIdHash};
+use super::cert_id::{cert_id, same_cert_id, CertIdHash};
 use super::request::{nonce_value, ID_PKIX_OCSP_NONCE};
 use super::OcspPolicy;
 use crate::error::{Error, ErrorCode, Result};
@@ -50,11 +50,14 @@ pub(crate) fn check_cert_id(
     };
     // RFC 6960 §3.2 item 1: "The certificate identified in a received
     // response corresponds to the certificate that was identified in the
-    // corresponding request". Compared as structures, hash parameters
-    // included (absent is not NULL), as the reference does; SHA-1 or SHA-256.
+    // corresponding request". SHA-1 (what we ask with) or SHA-256 (RFC
+    // 5019 §2.1.1 responders may answer in it); compared by meaning, so
+    // NULL hash parameters are as good as absent ones (RFC 3370 §2.1, RFC
+    // 5754 §2). The Web eID reference compares the encoded structures and
+    // refuses NULL; OpenSSL-based responders write it.
     let hash = CertIdHash::from_oid(&single.cert_id.hash_algorithm.oid).ok_or_else(mismatch)?;
     let expected = cert_id(hash, subject, issuer).map_err(|_| mismatch())?;
-    if single.cert_id != expected {
+    if !same_cert_id(&single.cert_id, &expected) {
         return Err(mismatch());
     }
     Ok(())

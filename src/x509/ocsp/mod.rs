@@ -10,8 +10,9 @@
 //! 2. responseStatus is successful: `ocsp.status.error`; then the
 //!    BasicOCSPResponse decodes: `ocsp.response.malformed`;
 //! 3. exactly one SingleResponse: `ocsp.responses.count`;
-//! 4. its CertID is the certificate's (SHA-1 or SHA-256, absent hash
-//!    parameters): `ocsp.cert_id.mismatch`;
+//! 4. its CertID is the certificate's, compared by meaning (SHA-1 or
+//!    SHA-256 with absent or NULL parameters, both hashes, the serial's
+//!    value): `ocsp.cert_id.mismatch`;
 //! 5. the signer is certs\[0\], or the issuing CA named by the ResponderID:
 //!    `ocsp.responder.untrusted`;
 //! 6. the signature over tbsResponseData verifies: `ocsp.signature.invalid`;

@@ -6,7 +6,7 @@ use super::Responder;
 use crate::crypto::{self, AllowList, Backend, PublicKey};
 use crate::error::{Error, ErrorCode, Result};
 use crate::x509::cert::Certificate;
-use crate::x509::path::{verify_path, Anchor, Usage};
+use crate::x509::path::{verify_path, Anchor, NoIntermediates, Usage};
 use crate::x509::sigalg::{algorithm_for, Quirks};
 use crate::UnixTime;
 use der::Encode;
@@ -181,6 +181,7 @@ pub(crate) fn authorize(
                 now,
                 Usage::OcspSigning,
                 quirks,
+                &NoIntermediates,
             )
             .map(|_| ())
             .map_err(|e| {

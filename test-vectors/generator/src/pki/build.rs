@@ -150,6 +150,10 @@ pub const OID_SERIAL: &str = "2.5.4.5";
 pub enum Str {
     Utf8,
     Printable,
+    /// BMPString: UCS-2, big-endian.
+    Bmp,
+    /// TeletexString (T.61): the value's bytes as given.
+    Teletex,
 }
 
 /// One attribute of a Name (each RDN holds exactly one).
@@ -173,11 +177,19 @@ pub fn name(atvs: &[Atv]) -> Vec<u8> {
     let rdns: Vec<Vec<u8>> = atvs
         .iter()
         .map(|a| {
-            let tag = match a.kind {
-                Str::Utf8 => 0x0c,
-                Str::Printable => 0x13,
+            let (tag, bytes) = match a.kind {
+                Str::Utf8 => (0x0c, a.value.as_bytes().to_vec()),
+                Str::Printable => (0x13, a.value.as_bytes().to_vec()),
+                Str::Bmp => (
+                    0x1e,
+                    a.value
+                        .encode_utf16()
+                        .flat_map(|u| u.to_be_bytes())
+                        .collect(),
+                ),
+                Str::Teletex => (0x14, a.value.as_bytes().to_vec()),
             };
-            set(&[&seq(&[&oid(a.oid), &tlv(tag, a.value.as_bytes())])])
+            set(&[&seq(&[&oid(a.oid), &tlv(tag, &bytes)])])
         })
         .collect();
     seq_of(&rdns)
@@ -455,6 +467,7 @@ pub const OID_OCSP_BASIC: &str = "1.3.6.1.5.5.7.48.1.1";
 pub const OID_OCSP_NONCE: &str = "1.3.6.1.5.5.7.48.1.2";
 pub const OID_SHA1: &str = "1.3.14.3.2.26";
 pub const OID_SHA256: &str = "2.16.840.1.101.3.4.2.1";
+pub const OID_SHA384: &str = "2.16.840.1.101.3.4.2.2";
 
 /// CertID ::= SEQUENCE { hashAlgorithm, issuerNameHash, issuerKeyHash, serialNumber }
 pub fn cert_id(hash_alg_id: &[u8], name_hash: &[u8], key_hash: &[u8], serial: &[u8]) -> Vec<u8> {

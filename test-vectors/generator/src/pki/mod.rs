@@ -537,6 +537,63 @@ impl Pki {
             );
         }
         let main = |label: &str, pki: &Pki| auth_spec(label, &pki.leaf_p384, &ca);
+        // Subjects for the identity rules (S20): MAIN's five attributes,
+        // C, CN, SN, GN, serialNumber, with one thing changed.
+        let subj = |edit: &dyn Fn(&mut Vec<Atv>)| {
+            let mut atvs = MAIN.auth_atvs();
+            edit(&mut atvs);
+            name(&atvs)
+        };
+        let with_subject = |label: &str, subject: Vec<u8>, pki: &Pki| Spec {
+            subject,
+            ..main(label, pki)
+        };
+        let identity: Vec<(&str, Vec<u8>, &str)> = vec![
+            ("auth-serial-bmp.cer", subj(&|a| a[4].kind = Str::Bmp), "serialNumber PNOEE-49003150230 as a BMPString (X.520 says PrintableString)"),
+            ("auth-serial-utf8.cer", subj(&|a| a[4].kind = Str::Utf8), "serialNumber PNOEE-49003150230 as a UTF8String (X.520 says PrintableString)"),
+            ("auth-serial-teletex.cer", subj(&|a| a[4].kind = Str::Teletex), "serialNumber PNOEE-49003150230 as a TeletexString"),
+            ("auth-serial-twice.cer", subj(&|a| a.push(atv(OID_SERIAL, Str::Printable, &OTHER.subject_id()))), "two serialNumber attributes: PNOEE-49003150230, then PNOEE-38506120345"),
+            ("auth-serial-twice-same.cer", subj(&|a| a.insert(0, atv(OID_SERIAL, Str::Printable, &MAIN.subject_id()))), "two serialNumber attributes, both PNOEE-49003150230"),
+            ("auth-serial-missing.cer", subj(&|a| { a.remove(4); }), "no serialNumber attribute"),
+            ("auth-serial-empty.cer", subj(&|a| a[4].value = String::new()), "an empty PrintableString serialNumber"),
+            ("auth-serial-prefix-only.cer", subj(&|a| a[4].value = "PNOEE-".into()), "serialNumber PNOEE- (the ETSI semantics identifier and nothing after it)"),
+            ("auth-serial-space.cer", subj(&|a| a[4].value = format!("{} ", MAIN.subject_id())), "serialNumber with a trailing space"),
+            ("auth-serial-bad-char.cer", subj(&|a| a[4].value = "PNOEE-49003150230*".into()), "serialNumber with '*', outside the PrintableString alphabet, in a PrintableString"),
+            ("auth-serial-long.cer", subj(&|a| a[4].value = format!("PNOEE-{}", "4".repeat(59))), "serialNumber of 65 characters (X.520 ub-serial-number is 64)"),
+            ("auth-gn-twice.cer", subj(&|a| a.push(atv(OID_GN, Str::Utf8, "JÜRI"))), "two givenName attributes: MARI-ÄNN, then JÜRI"),
+            ("auth-sn-twice.cer", subj(&|a| a.insert(3, atv(OID_SN, Str::Utf8, "TAMM"))), "two surname attributes: KÕRVITS, then TAMM"),
+            ("auth-cn-twice.cer", subj(&|a| a.push(atv(OID_CN, Str::Utf8, &OTHER.cn()))), "two commonName attributes (MAIN's, then another person's)"),
+            ("auth-gn-empty.cer", subj(&|a| a[3].value = String::new()), "an empty UTF8String givenName"),
+            ("auth-sn-blank.cer", subj(&|a| a[2].value = "  ".into()), "a surname of two spaces"),
+            ("auth-gn-control.cer", subj(&|a| a[3].value = "MARI-\u{0}ÄNN".into()), "a givenName with a NUL character inside"),
+            ("auth-sn-teletex.cer", subj(&|a| { a[2].kind = Str::Teletex; a[2].value = "KORVITS".into(); }), "surname as a TeletexString (character set ambiguous)"),
+            ("auth-c-utf8.cer", subj(&|a| a[0].kind = Str::Utf8), "countryName EE as a UTF8String (X.520 CountryName is a PrintableString)"),
+            ("auth-c-long.cer", subj(&|a| a[0].value = "EST".into()), "countryName EST: three letters"),
+            ("auth-gn-bmp.cer", subj(&|a| { a[3].kind = Str::Bmp; a[2].kind = Str::Bmp; a[1].kind = Str::Bmp; }), "givenName, surname and CN as BMPStrings (a DirectoryString choice, RFC 5280 §4.1.2.4): same identity"),
+            ("auth-gn-printable.cer", subj(&|a| { a[3].kind = Str::Printable; a[3].value = "MARI-ANN".into(); a[2].kind = Str::Printable; a[2].value = "KORVITS".into(); }), "givenName MARI-ANN and surname KORVITS as PrintableStrings (another identity: used by a Rust test)"),
+            ("auth-no-names.cer", subj(&|a| { a.remove(3); a.remove(2); a.remove(1); }), "only C and serialNumber: no CN, givenName or surname (an identifier without names; used by a Rust test)"),
+        ];
+        for (file, subject, what) in identity {
+            let spec = with_subject(file.trim_end_matches(".cer"), subject, self);
+            self.add(
+                file,
+                spec.issue(&ca.key),
+                &format!("main variant: {what}; P-384 key of auth-p384.cer, signed ecdsa-with-SHA512 by ESTEID2026"),
+            );
+        }
+        let bmp_no_ku = Spec {
+            exts: main("x", self).exts.drop(OID_KU),
+            ..with_subject(
+                "auth-serial-bmp-no-ku",
+                subj(&|a| a[4].kind = Str::Bmp),
+                self,
+            )
+        };
+        self.add(
+            "auth-serial-bmp-no-ku.cer",
+            bmp_no_ku.issue(&ca.key),
+            "main variant: serialNumber as a BMPString AND no keyUsage extension (check order); P-384 key of auth-p384.cer, signed ecdsa-with-SHA512 by ESTEID2026",
+        );
         let variants: Vec<(&str, Spec, &str)> = vec![
             ("auth-no-ku.cer", Spec { exts: main("auth-no-ku", self).exts.drop(OID_KU), ..main("auth-no-ku", self) }, "main variant without a keyUsage extension"),
             ("auth-ku-nonrep.cer", Spec { exts: main("x", self).exts.set(OID_KU, ku(&[KU_NON_REPUDIATION])), ..main("auth-ku-nonrep", self) }, "main variant with keyUsage nonRepudiation only"),
@@ -589,6 +646,56 @@ impl Pki {
                 &format!("{what}; P-384 key of auth-p384.cer, signed {alg}"),
             );
         }
+
+        // ---- anchor constraints and token intermediates (RFC 5280 §4.2.1.9,
+        // RFC 5937; research note §2.4)
+        let anchor_variant = |label: &str, exts: Exts| Spec {
+            exts,
+            ..ca_spec(label, CA_CN, &ca.key, Some(&root), at(2041, 1, 1, 0, 0, 0))
+        };
+        let ca_exts = ca_spec("x", CA_CN, &ca.key, Some(&root), at(2041, 1, 1, 0, 0, 0)).exts;
+        let anchors: Vec<(&str, Spec, &str)> = vec![
+            ("esteid2026-bc-false.cer", anchor_variant("esteid2026-bc-false", ca_exts.clone().set(OID_BC, bc_end_entity(false))), "ESTEID2026's name and key with basicConstraints cA FALSE (30 00): it may not issue"),
+            ("esteid2026-no-keycertsign.cer", anchor_variant("esteid2026-no-keycertsign", ca_exts.clone().set(OID_KU, ku(&[KU_DIGITAL_SIGNATURE, KU_CRL_SIGN]))), "ESTEID2026's name and key, cA TRUE pathLen 0, keyUsage digitalSignature + cRLSign: no keyCertSign, it may not issue"),
+            ("esteid2026-no-bc.cer", anchor_variant("esteid2026-no-bc", ca_exts.clone().drop(OID_BC)), "ESTEID2026's name and key without basicConstraints (keyUsage keyCertSign + cRLSign): no constraint of its own"),
+            ("esteid2026-no-pathlen.cer", anchor_variant("esteid2026-no-pathlen", ca_exts.clone().set(OID_BC, bc_ca(None))), "ESTEID2026's name and key, cA TRUE without pathLenConstraint"),
+        ];
+        for (file, spec, what) in anchors {
+            self.add(
+                file,
+                spec.issue(&root.key),
+                &format!("{what}; signed ecdsa-with-SHA512 by the root, 2026-01-01 to 2041-01-01"),
+            );
+        }
+        let subca = make_ca(
+            "subca",
+            "idbridge TEST Sub CA 2026",
+            Key::Ec(derive_ec("subca", Curve::P384)),
+            Some(&ca),
+            at(2041, 1, 1, 0, 0, 0),
+        );
+        self.add(
+            "subca.cer",
+            subca.cert.clone(),
+            "\"idbridge TEST Sub CA 2026\": P-384, issued by ESTEID2026 (whose pathLenConstraint 0 allows no CA below it) with ecdsa-with-SHA512, cA TRUE pathLen 0, KU keyCertSign + cRLSign",
+        );
+        self.add(
+            "auth-by-subca.cer",
+            auth_spec("auth-by-subca", &self.leaf_p384, &subca).issue(&subca.key),
+            "main key and subject, issued by the Sub CA (ecdsa-with-SHA384): its path is leaf -> Sub CA -> ESTEID2026",
+        );
+        let ca_leaf = Spec {
+            exts: main("x", self)
+                .exts
+                .set(OID_BC, bc_ca(None))
+                .set(OID_KU, ku(&[KU_DIGITAL_SIGNATURE, KU_KEY_CERT_SIGN])),
+            ..main("auth-ca-true", self)
+        };
+        self.add(
+            "auth-ca-true.cer",
+            ca_leaf.issue(&ca.key),
+            "main variant with basicConstraints cA TRUE and keyUsage digitalSignature + keyCertSign: a CA certificate offered as the authentication certificate; P-384 key of auth-p384.cer, signed ecdsa-with-SHA512 by ESTEID2026",
+        );
 
         // ---- signing certificates (web-eid:1.1)
         let sp = |label: &str, pki: &Pki| sign_spec(label, &pki.sign_p384, &ca);

@@ -37,6 +37,45 @@ const SUBDIRS: [(&str, &str); 3] = [
     ("ocsp", "the OCSP responses (DER), all about pki/auth-p384.cer unless their line says otherwise"),
 ];
 
+/// Genuine tokens that only the Rust tests read (`tests/webeid.rs`): their
+/// identities are not MAIN's, which every valid vector case must yield.
+/// Each is checked against the reference model here.
+fn rust_test_tokens(w: &mut W) {
+    use self::token::Jwa;
+    let anchors = vec![w.cert("esteid2026.cer")];
+    let nonce = token::nonce();
+    let ctx = model::Ctx {
+        origin: token::ORIGIN,
+        nonce: &nonce,
+        now: work::n0(),
+        ocsp: None,
+    };
+    let key = w.pki.leaf_p384.clone();
+    let cases: [(&str, Option<&str>, Option<&str>); 2] = [
+        ("auth-gn-printable.cer", Some("MARI-ANN"), Some("KORVITS")),
+        ("auth-no-names.cer", None, None),
+    ];
+    for (file, given, family) in cases {
+        let t = w.genuine(file, &key, Jwa::Es384).bytes();
+        let got = model::verify(&t, &anchors, &ctx).expect("the model accepts it");
+        assert_eq!(
+            got,
+            model::Identity {
+                subject_id: Some(MAIN.subject_id()),
+                given_name: given.map(str::to_string),
+                family_name: family.map(str::to_string),
+            },
+            "{file}"
+        );
+        let name = format!("cert-{}", file.trim_end_matches(".cer"));
+        w.tok(
+            &name,
+            t,
+            &format!("a genuine ES384 token for pki/{file} (used by tests/webeid.rs, not by a vector file)"),
+        );
+    }
+}
+
 pub fn run(out_dir: &Path, keys_dir: &Path) {
     let keys = Loaded::load(keys_dir);
     let pki = Pki::new(&keys);
@@ -61,6 +100,7 @@ pub fn run(out_dir: &Path, keys_dir: &Path) {
         },
         table::file(&mut w, table::V11),
     ];
+    rust_test_tokens(&mut w);
     // Render (and so check) every file before writing any.
     let rendered: Vec<(&FileSpec, String, Stats)> = specs
         .iter()
@@ -223,15 +263,19 @@ MGF1 on the same hash and a salt of the hash length.\n\
 - Check order (the first failure decides the code): size (< 100 bytes `webeid.token.malformed`, > 10000 \
 `input.too_large`), UTF-8 (`input.encoding`), JSON (`input.json`: syntax, duplicate keys, depth > 32), shape \
 (`webeid.token.malformed`), format (`webeid.format.unsupported`), 1.1 intermediates, certificate decode \
-(`x509.cert.malformed`), purpose, policies, validity, chain, anchor validity, OCSP (O1 decode, O2 status, \
-O3 count, O4 CertID, O5 responder present, O6 signature, O7 responder authorisation, O8 times, O9 status), \
-algorithm and signature members, algorithm allow-list, token signature, 1.1 signing certificates \
-(`webeid.signing_certificate.invalid`). An invalid context (empty nonce, origin not `https://host[:port]`) \
+(`x509.cert.malformed`), purpose, policies, validity, chain (within the anchor's own constraints; token \
+intermediates only when byte-equal to an anchor), anchor validity, OCSP (O1 decode, O2 status, \
+O3 count, O4 CertID compared by meaning, O5 responder present, O6 signature, O7 responder authorisation, \
+O8 times, O9 status), algorithm and signature members, algorithm allow-list, token signature, 1.1 signing \
+certificates (`webeid.signing_certificate.invalid`), and last the subject's identity (exactly one \
+PrintableString serialNumber, at most one of each name: `x509.cert.malformed`). An invalid context (empty nonce, origin not `https://host[:port]`) \
 is `config.invalid`.\n\
 - Each invalid case has exactly one thing wrong, except the cases flagged `CheckOrder`, which break two \
 checks on purpose to pin the order.\n\
 - Valid cases give `identity` {{system `webeid`, subject_id `{}`, given_name `{}`, family_name `{}`, \
-loa `high`}}: serialNumber, givenName and surname verbatim.\n\n",
+loa `high`}}: serialNumber, givenName and surname verbatim.\n- `tokens/cert-auth-gn-printable.token`, `tokens/cert-auth-no-names.token` and the `ocsp/intermediate-*.der` / \
+`ocsp/leaf-by-subca-good.der` responses are read by `tests/webeid.rs` only (other identities; revocation data \
+for token intermediates, which the vector context cannot carry).\n\n",
         token::ORIGIN,
         token::nonce(),
         MAIN.subject_id(),

@@ -65,6 +65,7 @@ const DISALLOWED: [&str; 4] = [
     "1.3.6.1.4.1.10015.1.3.3",
 ];
 const OID_KU: &str = "2.5.29.15";
+const OID_BC: &str = "2.5.29.19";
 const OID_EKU: &str = "2.5.29.37";
 const OID_POLICIES: &str = "2.5.29.32";
 const OID_AKI: &str = "2.5.29.35";
@@ -268,7 +269,8 @@ pub struct Cert {
     sig: Vec<u8>,
     pub issuer: Vec<u8>,
     pub subject: Vec<u8>,
-    subject_atvs: Vec<(String, String)>,
+    /// (type, tag, value as text when it is a string type read as text)
+    subject_atvs: Vec<(String, u8, Option<String>)>,
     pub not_before: i64,
     pub not_after: i64,
     pub spki: Vec<u8>,
@@ -286,13 +288,22 @@ fn alg_parts(a: &spki::AlgorithmIdentifierOwned) -> (ObjectIdentifier, Option<Ve
     )
 }
 
+/// A name value as text: UTF8String, PrintableString (its alphabet only)
+/// and BMPString (UCS-2) are read; anything else is not text.
 fn atv_string(v: &der::Any) -> Option<String> {
+    let raw = v.value();
     match v.tag() {
-        der::Tag::Utf8String => v.decode_as::<String>().ok(),
-        der::Tag::PrintableString => v
-            .decode_as::<der::asn1::PrintableStringRef>()
-            .ok()
-            .map(|s| s.as_str().to_string()),
+        der::Tag::Utf8String => String::from_utf8(raw.to_vec()).ok(),
+        der::Tag::PrintableString => {
+            let s = std::str::from_utf8(raw).ok()?;
+            s.chars()
+                .all(|c| c.is_ascii_alphanumeric() || " '()+,-./:=?".contains(c))
+                .then(|| s.to_string())
+        }
+        der::Tag::BmpString if raw.len() % 2 == 0 => raw
+            .chunks(2)
+            .map(|u| char::from_u32(u32::from(u16::from_be_bytes([u[0], u[1]]))))
+            .collect(),
         _ => None,
     }
 }
@@ -307,7 +318,11 @@ impl Cert {
         let mut subject_atvs = Vec::new();
         for rdn in t.subject.0.iter() {
             for a in rdn.0.iter() {
-                subject_atvs.push((a.oid.to_string(), atv_string(&a.value)?));
+                subject_atvs.push((
+                    a.oid.to_string(),
+                    u8::from(a.value.tag()),
+                    atv_string(&a.value),
+                ));
             }
         }
         let exts = t
@@ -374,11 +389,61 @@ impl Cert {
         }
     }
 
-    fn attr(&self, oid: &str) -> Option<String> {
+    /// The values of every subject attribute of type `oid`: (tag, text).
+    fn attrs(&self, oid: &str) -> Vec<(u8, Option<String>)> {
         self.subject_atvs
             .iter()
-            .find(|(o, _)| o == oid)
-            .map(|(_, v)| v.clone())
+            .filter(|(o, _, _)| o == oid)
+            .map(|(_, t, v)| (*t, v.clone()))
+            .collect()
+    }
+
+    /// S20: the person's identity, read strictly: exactly one serialNumber
+    /// that is a PrintableString of 1..=64 characters without a space (and
+    /// something after an ETSI semantics prefix such as `PNOEE-`); at most
+    /// one givenName, surname and CN, each a PrintableString, UTF8String or
+    /// BMPString that is not blank and holds no control character; at most
+    /// one countryName, two letters in a PrintableString.
+    fn identity(&self) -> Result<Identity, Code> {
+        const PRINTABLE: u8 = 0x13;
+        const UTF8: u8 = 0x0c;
+        const BMP: u8 = 0x1e;
+        let serial = match self.attrs("2.5.4.5").as_slice() {
+            [(PRINTABLE, Some(v))] => v.clone(),
+            _ => return Err(CERT_MALFORMED),
+        };
+        let etsi_prefix_only = serial.len() == 6
+            && ["PAS", "IDC", "PNO", "TAX", "TIN"].contains(&&serial[..3])
+            && serial[3..5].bytes().all(|b| b.is_ascii_uppercase())
+            && &serial[5..] == "-";
+        if serial.is_empty() || serial.len() > 64 || serial.contains(' ') || etsi_prefix_only {
+            return Err(CERT_MALFORMED);
+        }
+        let name = |oid: &str| -> Result<Option<String>, Code> {
+            match self.attrs(oid).as_slice() {
+                [] => Ok(None),
+                [(PRINTABLE | UTF8 | BMP, Some(v))]
+                    if !v.trim().is_empty() && !v.chars().any(char::is_control) =>
+                {
+                    Ok(Some(v.clone()))
+                }
+                _ => Err(CERT_MALFORMED),
+            }
+        };
+        let given_name = name("2.5.4.42")?;
+        let family_name = name("2.5.4.4")?;
+        name("2.5.4.3")?;
+        match self.attrs("2.5.4.6").as_slice() {
+            [] => {}
+            [(PRINTABLE, Some(c))]
+                if c.len() == 2 && c.bytes().all(|b| b.is_ascii_alphabetic()) => {}
+            _ => return Err(CERT_MALFORMED),
+        }
+        Ok(Identity {
+            subject_id: Some(serial),
+            given_name,
+            family_name,
+        })
     }
 
     fn aki_key_id(&self) -> Option<Vec<u8>> {
@@ -393,7 +458,13 @@ impl Cert {
         let mut v: Vec<(String, String)> = self
             .subject_atvs
             .iter()
-            .map(|(o, s)| (o.clone(), s.to_lowercase()))
+            .map(|(o, t, s)| {
+                let value = match s {
+                    Some(s) => s.trim().to_lowercase(),
+                    None => format!("#{t:02x}/unreadable"),
+                };
+                (o.clone(), value)
+            })
             .collect();
         v.sort();
         v
@@ -445,10 +516,37 @@ fn verify_signed(
 }
 
 /// S13/S14: the anchor that directly issued `leaf`, valid at now.
+/// basicConstraints cA: `None` when the extension is absent. The explicit
+/// cA FALSE that DER forbids reads as FALSE.
+fn bc_ca(c: &Cert) -> Option<bool> {
+    let v = c.ext(OID_BC)?;
+    if v == [0x30, 0x03, 0x01, 0x01, 0x00] {
+        return Some(false);
+    }
+    Some(
+        x509_cert::ext::pkix::BasicConstraints::from_der(v)
+            .map(|b| b.ca)
+            .unwrap_or(false),
+    )
+}
+
+/// Whether an anchor may end a path (RFC 5937: the constraints it carries):
+/// not when its basicConstraints say cA FALSE, nor when its keyUsage lacks
+/// keyCertSign. Token intermediates never add a path here (the vectors give
+/// no revocation data for them; research note §2.4), so pathLenConstraint
+/// never binds.
+fn may_issue(a: &Cert) -> bool {
+    bc_ca(a) != Some(false) && a.ku_bit(5) != Some(false)
+}
+
 fn chain<'a>(leaf: &Cert, anchors: &'a [Cert], now: i64) -> Result<&'a Cert, Code> {
+    // A CA certificate is no end entity (RFC 5280 §4.2.1.9; webpki).
+    if bc_ca(leaf) == Some(true) {
+        return Err(UNTRUSTED);
+    }
     let anchor = anchors
         .iter()
-        .find(|a| a.subject == leaf.issuer && leaf.signed_by(&a.spki))
+        .find(|a| a.subject == leaf.issuer && may_issue(a) && leaf.signed_by(&a.spki))
         .ok_or(UNTRUSTED)?;
     anchor.valid_at(now)?;
     Ok(anchor)
@@ -485,12 +583,15 @@ fn ocsp(
     let single = &singles[0];
     // O4
     let id = &single.cert_id;
-    let hash = match (
-        id.hash_algorithm.oid.to_string().as_str(),
-        id.hash_algorithm.parameters.is_some(),
-    ) {
-        (OID_SHA1, false) => Hash::Sha1,
-        (OID_SHA256, false) => Hash::Sha256,
+    // Compared by meaning: absent and NULL hash parameters are the same
+    // (RFC 3370 §2.1, RFC 5754 §2); any other parameter value is not.
+    let params_ok = match &id.hash_algorithm.parameters {
+        None => true,
+        Some(p) => p.to_der().map_err(|_| OCSP_MALFORMED)? == [0x05, 0x00],
+    };
+    let hash = match (id.hash_algorithm.oid.to_string().as_str(), params_ok) {
+        (OID_SHA1, true) => Hash::Sha1,
+        (OID_SHA256, true) => Hash::Sha256,
         _ => return Err(OCSP_CERT_ID),
     };
     if id.issuer_name_hash.as_bytes() != hash.digest(&issuer.subject).as_slice()
@@ -784,11 +885,8 @@ pub fn verify(token: &[u8], anchors_der: &[Vec<u8>], ctx: &Ctx) -> Result<Identi
     if v11 {
         signing_certs(&j, &leaf, &anchors, ctx.now, !intermediates.is_empty())?;
     }
-    Ok(Identity {
-        subject_id: leaf.attr("2.5.4.5"),
-        given_name: leaf.attr("2.5.4.42"),
-        family_name: leaf.attr("2.5.4.4"),
-    })
+    // S20
+    leaf.identity()
 }
 
 #[cfg(test)]

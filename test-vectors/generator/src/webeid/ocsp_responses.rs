@@ -9,6 +9,7 @@ use crate::hash::Hash;
 
 use super::work::{n0, W};
 use crate::pki::build::*;
+use crate::pki::Ca;
 
 /// (file name, thisUpdate, nextUpdate, what the times are)
 type TimeCase<'a> = (&'a str, i64, Option<i64>, &'a str);
@@ -155,6 +156,35 @@ pub fn responses(w: &mut W) {
         with_single(single(&cid256, Status::Good, &gen_time(now - 60), None)).der(),
         "good, CertID with SHA-256 (parameters absent) and SHA-256 hashes",
     );
+    let null_params: Vec<(&str, Vec<u8>, &str)> = vec![
+        (
+            "good-certid-sha1-null",
+            cert_id(
+                &seq(&[&oid(OID_SHA1), &null()]),
+                &Hash::Sha1.digest(&ca_name),
+                &Hash::Sha1.digest(&ca_bits),
+                &leaf_serial,
+            ),
+            "good, CertID with the SHA-1 AlgorithmIdentifier with explicit NULL parameters (as OpenSSL writes it) and SHA-1 hashes",
+        ),
+        (
+            "good-certid-sha256-null",
+            cert_id(
+                &seq(&[&oid(OID_SHA256), &null()]),
+                &Hash::Sha256.digest(&ca_name),
+                &Hash::Sha256.digest(&ca_bits),
+                &leaf_serial,
+            ),
+            "good, CertID with SHA-256 with explicit NULL parameters and SHA-256 hashes",
+        ),
+    ];
+    for (name, id, what) in null_params {
+        w.resp(
+            name,
+            with_single(single(&id, Status::Good, &gen_time(now - 60), None)).der(),
+            what,
+        );
+    }
     let nonce_ext = ext(
         OID_OCSP_NONCE,
         false,
@@ -295,14 +325,54 @@ pub fn responses(w: &mut W) {
             "the serial of auth-p256.cer (same issuer)",
         ),
         (
-            "certid-sha1-null",
+            "certid-sha1-int-params",
             cid_for(
-                &seq(&[&oid(OID_SHA1), &null()]),
+                &seq(&[&oid(OID_SHA1), &int_small(0)]),
                 &Hash::Sha1.digest(&ca_name),
                 &Hash::Sha1.digest(&ca_bits),
                 &leaf_serial,
             ),
-            "the SHA-1 AlgorithmIdentifier with explicit NULL parameters (hashes correct)",
+            "the SHA-1 AlgorithmIdentifier with INTEGER 0 as parameters (hashes correct): neither absent nor NULL",
+        ),
+        (
+            "certid-sha256-empty-seq-params",
+            cid_for(
+                &seq(&[&oid(OID_SHA256), &seq(&[])]),
+                &Hash::Sha256.digest(&ca_name),
+                &Hash::Sha256.digest(&ca_bits),
+                &leaf_serial,
+            ),
+            "the SHA-256 AlgorithmIdentifier with an empty SEQUENCE as parameters (hashes correct): neither absent nor NULL",
+        ),
+        (
+            "certid-sha384",
+            cid_for(
+                &seq(&[&oid(OID_SHA384)]),
+                &Hash::Sha384.digest(&ca_name),
+                &Hash::Sha384.digest(&ca_bits),
+                &leaf_serial,
+            ),
+            "hashAlgorithm SHA-384 with correct SHA-384 hashes (a hash idbridge neither asks with nor accepts)",
+        ),
+        (
+            "certid-sha1-oid-sha256-hashes",
+            cid_for(
+                &seq(&[&oid(OID_SHA1), &null()]),
+                &Hash::Sha256.digest(&ca_name),
+                &Hash::Sha256.digest(&ca_bits),
+                &leaf_serial,
+            ),
+            "hashAlgorithm SHA-1 (NULL parameters) but SHA-256 hashes",
+        ),
+        (
+            "certid-hashes-swapped",
+            cid_for(
+                &sha1_alg,
+                &Hash::Sha1.digest(&ca_bits),
+                &Hash::Sha1.digest(&ca_name),
+                &leaf_serial,
+            ),
+            "issuerNameHash and issuerKeyHash swapped",
         ),
         (
             "certid-root-name",
@@ -526,6 +596,54 @@ pub fn responses(w: &mut W) {
         .der(),
         "revoked AND a flipped signature bit",
     );
+
+    // ---- about token intermediates (research note §2.4: the revocation
+    // data that lets a token-supplied intermediate be used); read by
+    // tests/webeid.rs through Expectations::intermediate_ocsp, not by a
+    // vector file. Each is signed by the intermediate's own issuer, no certs.
+    let about: Vec<(&str, &Ca, &str, Status, &str)> = vec![
+        ("intermediate-esteid2026-good", &pki.root, "esteid2026", Status::Good, "good for esteid2026.cer (as an intermediate under the root): CertID from the root's name and key, signed ecdsa-with-SHA512 by the root, no certs"),
+        ("intermediate-esteid2026-revoked", &pki.root, "esteid2026", Status::Revoked(now - 86400, Some(2)), "revoked (cACompromise) for esteid2026.cer, signed by the root"),
+        ("intermediate-subca-good", &pki.ca, "subca", Status::Good, "good for subca.cer: CertID from ESTEID2026's name and key, signed ecdsa-with-SHA512 by ESTEID2026, no certs"),
+    ];
+    // The leaf of the Sub CA, answered for by the Sub CA itself: the leaf's
+    // OCSP issuer is its direct issuer on the path, not the anchor.
+    let subca = Ca {
+        key: Key::Ec(crate::pki::derive_ec("subca", crate::ec::Curve::P384)),
+        name: w_subject(w, "subca.cer"),
+        cert: w.cert("subca.cer"),
+    };
+    let about: Vec<(&str, &Ca, &str, Status, &str)> = about
+        .into_iter()
+        .chain([(
+            "leaf-by-subca-good",
+            &subca,
+            "auth-by-subca",
+            Status::Good,
+            "good for auth-by-subca.cer: CertID from the Sub CA's name and key, signed ecdsa-with-SHA384 by the Sub CA, no certs",
+        )])
+        .collect();
+    for (name, issuer, serial_label, status, what) in about {
+        let id = cert_id(
+            &sha1_alg,
+            &Hash::Sha1.digest(&issuer.name),
+            &Hash::Sha1.digest(&issuer.key.key_bits()),
+            &serial(serial_label),
+        );
+        w.resp(
+            name,
+            Resp {
+                singles: vec![single(&id, status, &gen_time(now - 60), None)],
+                signer: issuer.key.clone(),
+                alg: issuer.key.default_alg(),
+                certs: None,
+                responder_id: responder_by_name(&issuer.name),
+                ..base.clone()
+            }
+            .der(),
+            what,
+        );
+    }
 }
 
 fn w_subject(w: &W, file: &str) -> Vec<u8> {
