@@ -239,7 +239,7 @@ mod generated {
     const NOW: &str = "2026-09-01T10:00:00Z";
 
     fn file(rel: &str) -> Vec<u8> {
-        let p = PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+        let p = std::path::PathBuf::from(env!("CARGO_MANIFEST_DIR"))
             .join("test-vectors/webeid")
             .join(rel);
         std::fs::read(&p).unwrap_or_else(|e| panic!("{}: {e}", p.display()))
