@@ -9,12 +9,19 @@
 //! every attribute): it never chooses how a value is read.
 //!
 //! SAML 2.0 Core §2.7.3: an `<AttributeStatement>` holds one or more
-//! attributes. SPID attributes are single-valued: two values, or the same
-//! Name twice, are ambiguous and refused.
+//! `<Attribute>` or `<EncryptedAttribute>`; §2.7.3.1: an `<Attribute>`
+//! holds zero or more `<AttributeValue>`. SPID attributes are
+//! single-valued: no value, two values, the same Name twice (in any
+//! form: names are compared after trimming XML whitespace) or two
+//! statements are ambiguous, and an empty value says nothing; each is
+//! refused, never resolved by taking the first. Encrypted attributes are
+//! not supported. Both elements have element-only content: anything but
+//! whitespace, comments and PIs between their children is refused too.
 
 use crate::error::{ErrorCode, Result};
 use crate::saml::dom::{children, err, is, text, trim, SAML};
 use crate::saml::verified::VerifiedAssertion;
+use roxmltree::{Node, NodeType};
 use std::collections::BTreeMap;
 
 pub(crate) const CHECK: &str = "attributes";
@@ -31,7 +38,7 @@ pub(crate) fn check(assertion: &VerifiedAssertion<'_, '_>) -> Result<BTreeMap<St
     if statements.next().is_some() {
         return Err(bad("two AttributeStatements"));
     }
-    for at in st.children().filter(|c| c.is_element()) {
+    for at in element_only(st).ok_or(bad("an AttributeStatement holds text"))? {
         if !is(at, SAML, "Attribute") {
             return Err(bad("an AttributeStatement holds something else"));
         }
@@ -40,7 +47,7 @@ pub(crate) fn check(assertion: &VerifiedAssertion<'_, '_>) -> Result<BTreeMap<St
             .map(trim)
             .filter(|n| !n.is_empty())
             .ok_or(bad("an Attribute has no Name"))?;
-        let values: Vec<_> = at.children().filter(|c| c.is_element()).collect();
+        let values = element_only(at).ok_or(bad("an Attribute holds text"))?;
         let value = match values.as_slice() {
             [v] if is(*v, SAML, "AttributeValue") => {
                 text(*v).map_err(|_| bad("an AttributeValue is not text"))?
@@ -58,4 +65,19 @@ pub(crate) fn check(assertion: &VerifiedAssertion<'_, '_>) -> Result<BTreeMap<St
         return Err(bad("an AttributeStatement without any Attribute"));
     }
     Ok(out)
+}
+
+/// The element children of `node`, or `None` when text other than XML
+/// whitespace sits between them (comments and PIs carry no value).
+fn element_only<'a, 'i>(node: Node<'a, 'i>) -> Option<Vec<Node<'a, 'i>>> {
+    let mut out = Vec::new();
+    for c in node.children() {
+        match c.node_type() {
+            NodeType::Element => out.push(c),
+            NodeType::Text if c.text().is_some_and(|t| trim(t).is_empty()) => {}
+            NodeType::Comment | NodeType::PI => {}
+            _ => return None,
+        }
+    }
+    Some(out)
 }
