@@ -89,3 +89,35 @@ fn is_date(s: &str) -> bool {
         _ => false,
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::is_fiscal_number;
+
+    #[test]
+    fn a_fiscal_number_is_tinit_and_upper_case_letters_and_digits_only() {
+        for ok in ["TINIT-BNCGLI85L54H501U", "TINIT-12345678901", "TINIT-A"] {
+            assert!(is_fiscal_number(ok), "{ok}");
+        }
+        for bad in [
+            "",
+            "TINIT-",
+            "TINIT",
+            "tinit-BNCGLI85L54H501U",
+            "BNCGLI85L54H501U",
+            "TINIT-bncgli85l54h501u",
+            "TINIT-BNCGLI 85L54H501U",
+            "TINIT-BNCGLI85L54H501U ",
+            " TINIT-BNCGLI85L54H501U",
+            "TINIT-BNCGLI85L54H501U;",
+            "TINIT--BNCGLI85L54H501U",
+            "TINIT-BNCGLI85L54H501U\n",
+            "TINIT-BNCGLI\u{a0}85L54H501U",
+            "TINIT-ＢＮＣ",
+            "TINIT-BNCGLI85L54H501\u{0}",
+            "TINIT-BNCGLI85L54H501U\u{200b}",
+        ] {
+            assert!(!is_fiscal_number(bad), "{bad:?}");
+        }
+    }
+}

@@ -73,7 +73,11 @@ const fn slot(names: &'static [(&'static str, &'static str)], min: usize, max: u
 const MANY: usize = usize::MAX;
 
 pub(crate) fn check(assertion: &VerifiedAssertion<'_, '_>) -> Result<()> {
-    let a = assertion.node();
+    assertion_content(assertion.node())
+}
+
+/// The Assertion element's content (its signature already verified).
+fn assertion_content(a: Node<'_, '_>) -> Result<()> {
     let parts = content(
         a,
         "Assertion",
@@ -344,4 +348,229 @@ fn is_xml_space(t: &str) -> bool {
 
 fn structure(whose: &'static str, what: &'static str) -> Error {
     Error::with_detail(ErrorCode::SamlStructureInvalid, format!("{whose}: {what}"))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const NS: &str = r#"xmlns:saml="urn:oasis:names:tc:SAML:2.0:assertion" xmlns:ds="http://www.w3.org/2000/09/xmldsig#" xmlns:x="urn:idbridge:test:x""#;
+
+    /// A well-formed SPID Assertion; each `{name}` marks a place where a
+    /// test inserts something.
+    const TEMPLATE: &str = r#"<saml:Assertion NS ID="_a" Version="2.0" IssueInstant="2026-03-01T10:00:00Z">{assertion0}
+  <saml:Issuer>https://idp</saml:Issuer>{assertion1}
+  <ds:Signature><ds:SignedInfo/></ds:Signature>{assertion2}
+  <saml:Subject>{subject0}
+    <saml:NameID Format="t" NameQualifier="q">_n</saml:NameID>{subject1}
+    <saml:SubjectConfirmation Method="b">{sc0}
+      <saml:SubjectConfirmationData Recipient="r">{scd}</saml:SubjectConfirmationData>{sc1}
+    </saml:SubjectConfirmation>{subject2}
+  </saml:Subject>{assertion3}
+  <saml:Conditions NotBefore="a" NotOnOrAfter="b">{conditions0}
+    <saml:AudienceRestriction>{ar0}<saml:Audience>sp</saml:Audience>{ar1}</saml:AudienceRestriction>{conditions1}
+  </saml:Conditions>{assertion4}
+  <saml:AuthnStatement AuthnInstant="a">{authn0}
+    <saml:AuthnContext>{ctx0}<saml:AuthnContextClassRef>https://www.spid.gov.it/SpidL2</saml:AuthnContextClassRef>{ctx1}</saml:AuthnContext>{authn1}
+  </saml:AuthnStatement>{assertion5}
+  <saml:AttributeStatement><saml:Attribute Name="n"><saml:AttributeValue>v</saml:AttributeValue></saml:Attribute></saml:AttributeStatement>{assertion6}
+</saml:Assertion>"#;
+
+    const PLACES: &[&str] = &[
+        "assertion0",
+        "assertion1",
+        "assertion2",
+        "assertion3",
+        "assertion4",
+        "assertion5",
+        "assertion6",
+        "subject0",
+        "subject1",
+        "subject2",
+        "sc0",
+        "sc1",
+        "scd",
+        "conditions0",
+        "conditions1",
+        "ar0",
+        "ar1",
+        "authn0",
+        "authn1",
+        "ctx0",
+        "ctx1",
+    ];
+
+    /// The template with `insert` at `place` (every other place empty).
+    fn with(place: &str, insert: &str) -> String {
+        let mut s = TEMPLATE.replace("NS", NS);
+        for p in PLACES {
+            let mark = format!("{{{p}}}");
+            s = s.replace(&mark, if *p == place { insert } else { "" });
+        }
+        s
+    }
+
+    fn run(xml: &str) -> Result<()> {
+        let doc = roxmltree::Document::parse(xml).unwrap();
+        assertion_content(doc.root_element())
+    }
+
+    fn refused(xml: &str) -> bool {
+        match run(xml) {
+            Ok(()) => false,
+            Err(e) => {
+                assert_eq!(e.code(), "saml.structure.invalid", "{xml}");
+                true
+            }
+        }
+    }
+
+    #[test]
+    fn the_template_passes() {
+        run(&with("", "")).unwrap();
+    }
+
+    #[test]
+    fn comments_pis_and_xml_whitespace_are_ignored_everywhere() {
+        for p in PLACES {
+            for ok in ["<!-- c -->", "<?pi data?>", " \t\r\n"] {
+                run(&with(p, ok)).unwrap_or_else(|e| panic!("{p} {ok:?}: {e}"));
+            }
+        }
+    }
+
+    #[test]
+    fn text_in_element_only_content_is_refused_everywhere() {
+        for p in PLACES {
+            for bad in ["x", "\u{a0}", "<![CDATA[x]]>", "&#x41;"] {
+                assert!(refused(&with(p, bad)), "{p} {bad:?}");
+            }
+        }
+    }
+
+    #[test]
+    fn unknown_and_foreign_elements_are_refused_everywhere() {
+        for p in PLACES {
+            for bad in [
+                "<saml:Unknown/>",
+                "<x:NameID/>",
+                "<NameID/>",
+                "<x:Extra>v</x:Extra>",
+            ] {
+                assert!(refused(&with(p, bad)), "{p} {bad}");
+            }
+        }
+    }
+
+    #[test]
+    fn a_repeated_or_misplaced_known_element_is_refused() {
+        for (p, bad) in [
+            ("assertion0", "<saml:Issuer>x</saml:Issuer>"),
+            ("assertion2", "<saml:Issuer>x</saml:Issuer>"),
+            ("assertion2", "<ds:Signature/>"),
+            ("assertion3", "<ds:Signature/>"),
+            ("assertion3", "<saml:Subject/>"),
+            ("assertion4", "<saml:Subject/>"),
+            ("assertion4", "<saml:Conditions/>"),
+            ("assertion5", "<saml:Conditions/>"),
+            ("assertion6", "<saml:Subject/>"),
+            ("assertion2", "<saml:Conditions/>"),
+            ("subject0", "<saml:BaseID/>"),
+            ("subject0", "<saml:EncryptedID/>"),
+            ("subject1", "<saml:BaseID/>"),
+            ("subject1", "<saml:NameID>_m</saml:NameID>"),
+            ("subject1", "<saml:EncryptedID/>"),
+            ("subject2", "<saml:NameID>_m</saml:NameID>"),
+            ("subject2", "<saml:SubjectConfirmation Method=\"b\"><saml:SubjectConfirmationData/></saml:SubjectConfirmation>"),
+            ("sc0", "<saml:NameID>_m</saml:NameID>"),
+            ("sc1", "<saml:SubjectConfirmationData/>"),
+            ("scd", "<saml:Anything/>"),
+            ("conditions0", "<saml:OneTimeUse>x</saml:OneTimeUse>"),
+            ("conditions0", "<saml:OneTimeUse><saml:Audience>a</saml:Audience></saml:OneTimeUse>"),
+            ("conditions0", "<saml:AudienceRestriction/>"),
+            ("ar0", "<saml:Audience><saml:Audience>a</saml:Audience></saml:Audience>"),
+            ("authn0", "<saml:AuthnContext><saml:AuthnContextClassRef>x</saml:AuthnContextClassRef></saml:AuthnContext>"),
+            ("authn1", "<saml:SubjectLocality/>"),
+            ("authn1", "<saml:AuthnContext/>"),
+            ("ctx0", "<saml:AuthnContextDeclRef>d</saml:AuthnContextDeclRef>"),
+            ("ctx0", "<saml:AuthnContextClassRef>x</saml:AuthnContextClassRef>"),
+            ("ctx1", "<saml:AuthnContextClassRef>x</saml:AuthnContextClassRef>"),
+            ("ctx1", "<saml:AuthnContextDecl/><saml:AuthnContextDeclRef>d</saml:AuthnContextDeclRef>"),
+            ("ctx1", "<saml:AuthenticatingAuthority>a</saml:AuthenticatingAuthority><saml:AuthnContextDeclRef>d</saml:AuthnContextDeclRef>"),
+            ("ctx1", "<saml:AuthenticatingAuthority><x:a/></saml:AuthenticatingAuthority>"),
+            ("assertion5", "<saml:Advice/>"),
+            ("assertion4", "<saml:Advice/>"),
+            ("assertion6", "<saml:AuthnStatement AuthnInstant=\"a\"><saml:AuthnContext><saml:AuthnContextClassRef>x</saml:AuthnContextClassRef></saml:AuthnContext></saml:AuthnStatement>"),
+            ("assertion6", "<saml:AuthzDecisionStatement Decision=\"Permit\" Resource=\"r\"/>"),
+            ("assertion6", "<saml:Statement/>"),
+        ] {
+            assert!(refused(&with(p, bad)), "{p} {bad}");
+        }
+    }
+
+    #[test]
+    fn conditions_hold_one_one_time_use_and_one_proxy_restriction_at_most() {
+        for (ok, n, what) in [
+            (true, 1, "<saml:OneTimeUse/>"),
+            (false, 2, "<saml:OneTimeUse/>"),
+            (false, 3, "<saml:OneTimeUse></saml:OneTimeUse>"),
+            (true, 1, "<saml:ProxyRestriction Count=\"1\"><saml:Audience>a</saml:Audience></saml:ProxyRestriction>"),
+            (false, 2, "<saml:ProxyRestriction/>"),
+        ] {
+            for place in ["conditions0", "conditions1"] {
+                let xml = with(place, &what.repeat(n));
+                assert_eq!(run(&xml).is_ok(), ok, "{xml}");
+                // Split around the AudienceRestriction: still counted together.
+                if n == 2 {
+                    let split = with("conditions0", what).replace("</saml:AudienceRestriction>", &format!("</saml:AudienceRestriction>{what}"));
+                    assert!(refused(&split), "{split}");
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn schema_valid_optional_parts_are_accepted() {
+        for (p, ok) in [
+            ("authn0", "<saml:SubjectLocality Address=\"198.51.100.7\"/>"),
+            ("ctx1", "<saml:AuthnContextDeclRef>d</saml:AuthnContextDeclRef>"),
+            ("ctx1", "<saml:AuthnContextDecl/><saml:AuthenticatingAuthority>a</saml:AuthenticatingAuthority><saml:AuthenticatingAuthority>b</saml:AuthenticatingAuthority>"),
+            ("assertion5", "<saml:AttributeStatement/>"),
+            ("conditions1", "<saml:Condition/>"),
+            ("conditions1", "<saml:AudienceRestriction><saml:Audience>a</saml:Audience></saml:AudienceRestriction>"),
+        ] {
+            run(&with(p, ok)).unwrap_or_else(|e| panic!("{p} {ok}: {e}"));
+        }
+    }
+
+    #[test]
+    fn required_parts_missing_are_refused() {
+        let base = with("", "");
+        for (cut, into) in [
+            ("<saml:Issuer>https://idp</saml:Issuer>", ""),
+            ("<saml:NameID Format=\"t\" NameQualifier=\"q\">_n</saml:NameID>", ""),
+            ("<saml:SubjectConfirmationData Recipient=\"r\"></saml:SubjectConfirmationData>", ""),
+            ("<saml:AuthnContextClassRef>https://www.spid.gov.it/SpidL2</saml:AuthnContextClassRef>", "<saml:AuthnContextDeclRef>d</saml:AuthnContextDeclRef>"),
+            ("<saml:Audience>sp</saml:Audience>", ""),
+        ] {
+            assert!(base.contains(cut), "{cut}");
+            assert!(refused(&base.replacen(cut, into, 1)), "{cut}");
+        }
+        for element in [
+            "Subject",
+            "Conditions",
+            "AuthnStatement",
+            "AuthnContext",
+            "SubjectConfirmation",
+        ] {
+            let open = format!("<saml:{element}");
+            let close = format!("</saml:{element}>");
+            let (a, b) = (
+                base.find(&open).unwrap(),
+                base.find(&close).unwrap() + close.len(),
+            );
+            let xml = format!("{}{}", &base[..a], &base[b..]);
+            assert!(refused(&xml), "without {element}");
+        }
+    }
 }

@@ -29,8 +29,13 @@ pub(crate) const RULE: &str = "SPID rules, attributes: one value each, no duplic
 
 /// Attribute Name → its one value (trimmed); empty without a statement.
 pub(crate) fn check(assertion: &VerifiedAssertion<'_, '_>) -> Result<BTreeMap<String, String>> {
+    read(assertion.node())
+}
+
+/// The attributes of the (verified) Assertion element `assertion`.
+fn read(assertion: Node<'_, '_>) -> Result<BTreeMap<String, String>> {
     let mut out = BTreeMap::new();
-    let mut statements = children(assertion.node(), SAML, "AttributeStatement");
+    let mut statements = children(assertion, SAML, "AttributeStatement");
     let Some(st) = statements.next() else {
         return Ok(out);
     };
@@ -80,4 +85,97 @@ fn element_only<'a, 'i>(node: Node<'a, 'i>) -> Option<Vec<Node<'a, 'i>>> {
         }
     }
     Some(out)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn read_str(statement: &str) -> Result<BTreeMap<String, String>> {
+        let xml = format!(
+            r#"<saml:Assertion xmlns:saml="urn:oasis:names:tc:SAML:2.0:assertion">{statement}</saml:Assertion>"#
+        );
+        let doc = roxmltree::Document::parse(&xml).unwrap();
+        read(doc.root_element())
+    }
+
+    fn attr(name: &str, values: &str) -> String {
+        format!(r#"<saml:Attribute Name="{name}">{values}</saml:Attribute>"#)
+    }
+
+    fn value(v: &str) -> String {
+        format!("<saml:AttributeValue>{v}</saml:AttributeValue>")
+    }
+
+    fn statement(attrs: &[String]) -> String {
+        format!(
+            "<saml:AttributeStatement>{}</saml:AttributeStatement>",
+            attrs.concat()
+        )
+    }
+
+    #[test]
+    fn one_value_each_is_read_trimmed_with_comments_and_pis_around() {
+        let got = read_str(&statement(&[
+            attr(
+                "fiscalNumber",
+                &format!("<!-- c -->{}<?pi x?>", value("\n TINIT-AAA ")),
+            ),
+            "<!-- between -->\n".to_string(),
+            attr("email", &value("a@b")),
+        ]))
+        .unwrap();
+        assert_eq!(
+            got.get("fiscalNumber").map(String::as_str),
+            Some("TINIT-AAA")
+        );
+        assert_eq!(got.len(), 2);
+    }
+
+    #[test]
+    fn no_value_several_values_empty_values_and_duplicates_are_refused_for_every_name() {
+        for name in ["fiscalNumber", "name", "email", "spidCode"] {
+            for bad in [
+                statement(&[attr(name, "")]),
+                statement(&[attr(name, "<!-- no value -->")]),
+                statement(&[attr(
+                    name,
+                    &format!("{}{}", value("TINIT-A"), value("TINIT-B")),
+                )]),
+                statement(&[attr(
+                    name,
+                    &format!("{}{}", value("TINIT-A"), value("TINIT-A")),
+                )]),
+                statement(&[attr(name, &value(""))]),
+                statement(&[attr(name, &value(" \n\t"))]),
+                statement(&[attr(name, &value("<!-- TINIT-A -->"))]),
+                statement(&[attr(name, &value("<x>TINIT-A</x>"))]),
+                statement(&[attr(name, &value("TINIT-A")), attr(name, &value("TINIT-B"))]),
+                statement(&[attr(name, &value("TINIT-A")), attr(name, &value("TINIT-A"))]),
+                statement(&[
+                    attr(name, &value("TINIT-A")),
+                    attr(&format!(" {name}\n"), &value("TINIT-B")),
+                ]),
+                format!(
+                    "{}{}",
+                    statement(&[attr(name, &value("TINIT-A"))]),
+                    statement(&[attr(name, &value("TINIT-B"))])
+                ),
+                statement(&[attr(name, &format!("TINIT-B{}", value("TINIT-A")))]),
+                statement(&[format!("TINIT-B{}", attr(name, &value("TINIT-A")))]),
+                statement(&[attr(name, &format!("{}<saml:Other/>", value("TINIT-A")))]),
+                statement(&[attr(
+                    name,
+                    &format!("<saml:AttributeValueX/>{}", value("TINIT-A")),
+                )]),
+                statement(&[
+                    "<saml:EncryptedAttribute/>".to_string(),
+                    attr(name, &value("TINIT-A")),
+                ]),
+            ] {
+                let e = read_str(&bad).expect_err(&bad);
+                assert_eq!(e.code(), "saml.attribute.invalid", "{bad}");
+            }
+        }
+    }
 }
