@@ -104,3 +104,221 @@ fn signed_sp_metadata_verifies_and_every_signed_part_is_bound() {
     assert!(failures.is_empty(), "{failures:#?}");
     assert_eq!(report.passed(), 40);
 }
+
+// ---------------------------------------------------------------- the signed element at any depth, KeyInfo never decides
+
+use idbridge::c14n::{decode_input, Document, Encoding};
+use idbridge::xmldsig::{self, Policy, TrustedCertificates};
+use idbridge::Limits;
+
+fn vectors_dir() -> std::path::PathBuf {
+    std::path::PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("test-vectors/xmldsig")
+}
+
+fn trust(names: &[&str]) -> TrustedCertificates {
+    let mut t = TrustedCertificates::new();
+    for n in names {
+        t.add(&std::fs::read(vectors_dir().join("certs").join(format!("{n}.pem"))).unwrap())
+            .unwrap();
+    }
+    t
+}
+
+/// The lxml-signed Document with the trusted certificate in KeyInfo, without
+/// its XML declaration.
+fn signed_document() -> String {
+    let text = std::fs::read_to_string(vectors_dir().join("inputs/valid/keyinfo-trusted-cert.xml"))
+        .unwrap();
+    text.strip_prefix("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n")
+        .unwrap()
+        .to_string()
+}
+
+/// The outcome of the single-signature verification: the signed element's
+/// `{ns}name` and ID, or the error code.
+fn outcome(xml: &str, trusted: &TrustedCertificates) -> Result<(String, String), &'static str> {
+    let limits = Limits::default();
+    let text = decode_input(xml.as_bytes(), Encoding::Xml, &limits).map_err(|e| e.code())?;
+    let doc = Document::parse(&text, &limits).map_err(|e| e.code())?;
+    let v =
+        xmldsig::verify_single_enveloped(&doc, trusted, Policy::XMLDSIG).map_err(|e| e.code())?;
+    let el = v.element();
+    Ok((
+        format!("{{{}}}{}", el.namespace().unwrap_or(""), el.local_name()),
+        v.id().to_string(),
+    ))
+}
+
+const DOC: &str = "{urn:idbridge:test:doc}Document";
+const DOC_ID: &str = "_0d5c9a4e6b3f4b1e8f7a2c9d1e3b5a70";
+
+#[test]
+fn the_signed_element_is_found_at_any_depth_whatever_its_unsigned_ancestors_hold() {
+    let signed = signed_document();
+    let t = trust(&["rsa2048"]);
+    let expected = Ok((DOC.to_string(), DOC_ID.to_string()));
+    assert_eq!(outcome(&signed, &t), expected);
+    for (open, close) in [
+        ("<E>", "</E>"),
+        ("<a:E xmlns:a=\"urn:a\" xmlns=\"urn:other\" ID=\"_outer\"><a:F>", "</a:F></a:E>"),
+        (
+            "<!-- c --><?pi x?><E xml:lang=\"it\" xmlns:ds=\"urn:not-dsig\"><Sibling>x</Sibling>text<F><G>",
+            "</G><H/></F>more text</E><!-- after -->",
+        ),
+        (
+            "<E xmlns:ds=\"http://www.w3.org/2000/09/xmldsig#\"><ds:Object>not a signature</ds:Object>",
+            "</E>",
+        ),
+    ] {
+        let xml = format!("{open}{signed}{close}");
+        assert_eq!(outcome(&xml, &t), expected, "{xml}");
+        // The document-element form refuses it: that element holds no Signature.
+        let limits = Limits::default();
+        let doc = Document::parse(&xml, &limits).unwrap();
+        let e = xmldsig::verify_enveloped(&doc, &t, Policy::XMLDSIG).unwrap_err();
+        assert_eq!(e.code(), "xmldsig.signature.missing", "{xml}");
+    }
+    // 50 unsigned ancestors deep (the depth limit is 64).
+    let xml = format!("{}{signed}{}", "<E>".repeat(50), "</E>".repeat(50));
+    assert_eq!(outcome(&xml, &t), expected);
+}
+
+#[test]
+fn none_several_or_an_unenclosed_signature_is_refused() {
+    let signed = signed_document();
+    let t = trust(&["rsa2048"]);
+    let unsigned = {
+        let a = signed.find("<ds:Signature").unwrap();
+        let b = signed.find("</ds:Signature>").unwrap() + "</ds:Signature>".len();
+        format!("{}{}", &signed[..a], &signed[b..])
+    };
+    assert_eq!(outcome(&unsigned, &t), Err("xmldsig.signature.missing"));
+    assert_eq!(
+        outcome(&format!("<E>{unsigned}</E>"), &t),
+        Err("xmldsig.signature.missing")
+    );
+    // Two at different depths, two side by side, one inside the other's KeyInfo.
+    let empty_sig = "<ds:Signature xmlns:ds=\"http://www.w3.org/2000/09/xmldsig#\"/>";
+    for xml in [
+        format!("<E>{signed}{empty_sig}</E>"),
+        format!("<E>{empty_sig}<F>{signed}</F></E>"),
+        format!("<E>{signed}<F>{signed}</F></E>"),
+        format!("<E>{signed}{}</E>", signed.replace(DOC_ID, "_other")),
+        signed.replace("<ds:X509Data>", &format!("{empty_sig}<ds:X509Data>")),
+        signed.replace("<Name>", &format!("{empty_sig}<Name>")),
+    ] {
+        assert_eq!(outcome(&xml, &t), Err("xmldsig.signature.invalid"), "{xml}");
+    }
+    // A Signature that is the document element encloses nothing.
+    let sig_only = {
+        let a = signed.find("<ds:Signature").unwrap();
+        let b = signed.find("</ds:Signature>").unwrap() + "</ds:Signature>".len();
+        signed[a..b].to_string()
+    };
+    assert_eq!(outcome(&sig_only, &t), Err("xmldsig.signature.invalid"));
+    // The Signature moved into a child without ID: that child is what it would sign.
+    let a = signed.find("<ds:Signature").unwrap();
+    let b = signed.find("</ds:Signature>").unwrap() + "</ds:Signature>".len();
+    let moved = format!(
+        "{}<Name>{}</Name>{}",
+        &signed[..a],
+        &signed[a..b],
+        &signed[b..]
+    );
+    assert_eq!(outcome(&moved, &t), Err("xmldsig.reference.invalid"));
+}
+
+#[test]
+fn a_change_inside_the_nested_signed_element_is_caught_and_one_outside_is_not() {
+    let signed = signed_document();
+    let t = trust(&["rsa2048"]);
+    let tampered = signed.replace("Alice Example", "Mallory Example");
+    assert_eq!(
+        outcome(&format!("<E><F>{tampered}</F></E>"), &t),
+        Err("xmldsig.digest.mismatch")
+    );
+    // A declaration on an ancestor the signed element does not use, and
+    // one it redeclares itself (its default namespace): outside exclusive c14n.
+    assert!(outcome(
+        &format!("<E xmlns=\"urn:idbridge:test:evil\" xmlns:x=\"urn:x\"><x:F>{signed}</x:F></E>"),
+        &t
+    )
+    .is_ok());
+}
+
+/// Every KeyInfo form: what it holds never changes a signature that
+/// verifies with a trusted key, and never makes one that does not.
+#[test]
+fn keyinfo_never_decides_acceptance() {
+    let signed = signed_document();
+    let a = signed.find("<ds:KeyInfo>").unwrap();
+    let b = signed.find("</ds:KeyInfo>").unwrap() + "</ds:KeyInfo>".len();
+    let pem_body = |name: &str| {
+        let pem = std::fs::read_to_string(vectors_dir().join("certs").join(format!("{name}.pem")))
+            .unwrap();
+        pem.lines()
+            .filter(|l| !l.starts_with("-----"))
+            .collect::<String>()
+    };
+    let x509 = |content: &str| {
+        format!("<ds:KeyInfo><ds:X509Data><ds:X509Certificate>{content}</ds:X509Certificate></ds:X509Data></ds:KeyInfo>")
+    };
+    let trusted_cert = pem_body("rsa2048");
+    // Each form, and the code when only rsa2048-b (which did not sign) is
+    // trusted: `key.untrusted` exactly when KeyInfo holds a non-empty
+    // X509Certificate that is not rsa2048-b's.
+    let (untrusted, invalid) = ("xmldsig.key.untrusted", "xmldsig.signature.invalid");
+    let forms: Vec<(String, &str)> = vec![
+        (String::new(), invalid),
+        ("<ds:KeyInfo/>".into(), invalid),
+        (x509(""), invalid),
+        (x509("  \n  "), invalid),
+        (x509(&trusted_cert), untrusted),
+        (x509(&pem_body("rsa2048-b")), invalid),
+        (x509(&pem_body("rsa2048-reissued")), untrusted),
+        (x509("not base64 at all!"), untrusted),
+        (x509("bm90IGEgY2VydGlmaWNhdGU="), untrusted),
+        (x509(&format!("{trusted_cert}<!-- c -->")), untrusted),
+        (
+            format!(
+                "<ds:KeyInfo><ds:X509Data><ds:X509Certificate>{}</ds:X509Certificate><ds:X509Certificate>{trusted_cert}</ds:X509Certificate></ds:X509Data></ds:KeyInfo>",
+                pem_body("rsa2048-b")
+            ),
+            untrusted,
+        ),
+        ("<ds:KeyInfo><ds:KeyName>rsa2048-b</ds:KeyName></ds:KeyInfo>".into(), invalid),
+        (
+            "<ds:KeyInfo><x:Key xmlns:x=\"urn:x\">use me</x:Key>garbage text</ds:KeyInfo>".into(),
+            invalid,
+        ),
+    ];
+    for (keyinfo, when_wrong_key) in forms {
+        let xml = format!("{}{}{}", &signed[..a], keyinfo, &signed[b..]);
+        // The trusted key verifies: valid, whatever KeyInfo holds, nested or not.
+        let expected = Ok((DOC.to_string(), DOC_ID.to_string()));
+        assert_eq!(outcome(&xml, &trust(&["rsa2048"])), expected, "{keyinfo}");
+        assert_eq!(
+            outcome(&format!("<E><F>{xml}</F></E>"), &trust(&["rsa2048"])),
+            expected
+        );
+        // Among other trusted keys, listed first or last.
+        assert_eq!(
+            outcome(&xml, &trust(&["rsa2048-b", "rsa2048"])),
+            expected,
+            "{keyinfo}"
+        );
+        assert_eq!(
+            outcome(&xml, &trust(&["rsa2048", "p256"])),
+            expected,
+            "{keyinfo}"
+        );
+        // No trusted key verifies: refused; KeyInfo only words the failure.
+        let wrong = outcome(&xml, &trust(&["rsa2048-b"]));
+        assert_eq!(wrong, Err(when_wrong_key), "{keyinfo}");
+        // No trust at all.
+        assert_eq!(
+            outcome(&xml, &TrustedCertificates::new()),
+            Err("xmldsig.key.untrusted")
+        );
+    }
+}

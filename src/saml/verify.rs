@@ -9,8 +9,8 @@
 
 use super::audit::Audit;
 use super::checks::{
-    assertion_header, attributes, authn_statement, conditions, envelope, issuer, response_header,
-    signature, status, subject,
+    assertion_header, assertion_schema, attributes, authn_statement, conditions, envelope, issuer,
+    response_header, signature, status, subject,
 };
 use super::trust::Idp;
 use super::verified::{VerifiedAssertion, VerifiedResponse};
@@ -94,6 +94,10 @@ fn read_verified(
 ) -> Result<VerifiedResponse> {
     let a = &assertion;
     let idp = signed.idp;
+    // S10: the verified Assertion's elements in schema order, then its parts.
+    audit.check(assertion_schema::CHECK, assertion_schema::RULE, || {
+        assertion_schema::check(a)
+    })?;
     audit.check(assertion_header::CHECK, assertion_header::RULE, || {
         assertion_header::check(a, exp, now)
     })?;

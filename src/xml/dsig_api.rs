@@ -4,13 +4,17 @@
 //! documents exchanged between services), with the rules SPID and CIE
 //! verification uses.
 //!
-//! The signed element is the document element. Its signature is its own
-//! `ds:Signature` child, with exactly one `Reference` to `#` + the
+//! [`verify_enveloped`] verifies the document element; [`verify_single_enveloped`]
+//! the parent of the document's one `ds:Signature`, at any depth (a signed
+//! element inside unsigned ancestors, as an Assertion in a Response). The
+//! signed element's signature is its own `ds:Signature` child, with exactly one `Reference` to `#` + the
 //! element's `ID` (unique in the document), the transforms
 //! enveloped-signature then exclusive c14n, RSA PKCS#1 v1.5 or ECDSA with
 //! SHA-256/384/512, and a key from the trusted certificates only:
-//! `KeyInfo` never brings trust (a certificate it names must be one of
-//! the trusted ones). The codes, in order of the checks, are in
+//! `KeyInfo` never brings trust and never decides acceptance (every trusted
+//! key is tried whatever it holds; when none verifies, a certificate it
+//! names outside the trusted ones words the failure as
+//! `xmldsig.key.untrusted`). The codes, in order of the checks, are in
 //! [`verify_enveloped`].
 //!
 //! ```
@@ -88,10 +92,11 @@ impl TrustedCertificates {
 /// element's unique `ID` (`xmldsig.reference.invalid`); transforms exactly
 /// enveloped-signature then exclusive c14n (`xmldsig.transform.forbidden`);
 /// the digest algorithm (`xmldsig.algorithm.forbidden`); values as plain
-/// text (`xmldsig.signature.invalid`); a `KeyInfo` certificate, if any,
-/// among the trusted ones, and at least one trusted key
+/// text (`xmldsig.signature.invalid`); at least one trusted certificate
 /// (`xmldsig.key.untrusted`); the digest (`xmldsig.digest.mismatch`); the
-/// signature (`xmldsig.signature.invalid`).
+/// signature with every trusted key (`xmldsig.signature.invalid`; or
+/// `xmldsig.key.untrusted` when none verifies and `KeyInfo` names a
+/// certificate that is not trusted).
 pub fn verify_enveloped<'a, 'i>(
     document: &'a Document<'i>,
     trusted: &TrustedCertificates,
@@ -109,4 +114,56 @@ pub fn verify_enveloped_with<'a, 'i>(
 ) -> Result<VerifiedElement<'a, 'i>> {
     let tree = document.tree();
     dsig::verify_enveloped(backend, tree, tree.root_element(), &trusted.keys, policy)
+}
+
+/// Verifies the document's one `ds:Signature`, at any depth, with the
+/// default backend: the signed element is that Signature's parent (the
+/// document element, or an element inside unsigned ancestors, as a SAML
+/// Assertion inside a Response), verified as by [`verify_enveloped`].
+///
+/// Before those checks: no `ds:Signature` anywhere in the document is
+/// `xmldsig.signature.missing`; two or more, wherever they are, or a
+/// `ds:Signature` that is itself the document element, is
+/// `xmldsig.signature.invalid`. What the ancestors hold (their namespace
+/// declarations, attributes, comments, siblings of the signed element) is
+/// outside the signature, and exclusive c14n decides what of it counts.
+///
+/// ```
+/// use idbridge::c14n::{decode_input, Document, Encoding};
+/// use idbridge::xmldsig::{self, Policy, TrustedCertificates};
+/// use idbridge::Limits;
+/// # let signer_pem = include_bytes!("../../test-vectors/xmldsig/certs/rsa2048.pem");
+/// # let posted = include_bytes!("../../test-vectors/xmldsig/inputs/valid/rsa-sha256.xml");
+/// let mut trusted = TrustedCertificates::new();
+/// trusted.add(signer_pem)?;
+/// let limits = Limits::default();
+/// // The signed Document, wrapped in an unsigned envelope after signing.
+/// let signed = std::str::from_utf8(posted).unwrap();
+/// let signed = signed.strip_prefix("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n").unwrap_or(signed);
+/// let wrapped = format!("<Envelope><Note>not signed</Note>{signed}</Envelope>");
+/// let text = decode_input(wrapped.as_bytes(), Encoding::Xml, &limits)?;
+/// let doc = Document::parse(&text, &limits)?;
+/// let verified = xmldsig::verify_single_enveloped(&doc, &trusted, Policy::XMLDSIG)?;
+/// assert_eq!(verified.element().local_name(), "Document");
+/// // The document-element form looks at Envelope, which holds no Signature.
+/// let e = xmldsig::verify_enveloped(&doc, &trusted, Policy::XMLDSIG).unwrap_err();
+/// assert_eq!(e.code(), "xmldsig.signature.missing");
+/// # Ok::<(), idbridge::Error>(())
+/// ```
+pub fn verify_single_enveloped<'a, 'i>(
+    document: &'a Document<'i>,
+    trusted: &TrustedCertificates,
+    policy: Policy,
+) -> Result<VerifiedElement<'a, 'i>> {
+    verify_single_enveloped_with(crypto::default_backend(), document, trusted, policy)
+}
+
+/// As [`verify_single_enveloped`], on a chosen backend.
+pub fn verify_single_enveloped_with<'a, 'i>(
+    backend: &dyn Backend,
+    document: &'a Document<'i>,
+    trusted: &TrustedCertificates,
+    policy: Policy,
+) -> Result<VerifiedElement<'a, 'i>> {
+    dsig::verify_single_enveloped(backend, document.tree(), &trusted.keys, policy)
 }

@@ -66,8 +66,8 @@ CIE_CONTEXT = {
 }
 
 
-SPID_TABLES = ["valid", "input", "envelope", "signature", "response", "assertion", "text", "time", "level"]
-CIE_TABLES = ["profile", "checks"]
+SPID_TABLES = ["valid", "input", "envelope", "signature", "response", "assertion", "schema", "text", "time", "level"]
+CIE_TABLES = ["profile", "checks", "schema"]
 
 
 def make_outputs():

@@ -153,17 +153,24 @@ class Model:
         dm = rk[1].get("Algorithm")
         if dm not in ALLOWED_DM:
             self.fail("xmldsig.algorithm.forbidden", step, "digest method " + str(dm))
-        candidates = list(keys)
+        # KeyInfo never decides acceptance: every metadata key is a candidate
+        # (those KeyInfo names first); it only words a failure (key.untrusted).
+        named, names_untrusted = [], False
         ki = self.child(s, DS, "KeyInfo")
         if ki is not None:
-            named = []
             for c in ki.iter("{%s}X509Certificate" % DS):
-                der = base64.b64decode("".join((c.text or "").split()))
-                if der not in keys:
-                    self.fail("xmldsig.key.untrusted", step, "KeyInfo certificate not among the IdP's metadata signing certificates")
-                named.append(der)
-            if named:
-                candidates = named
+                text = "".join((c.text or "").split())
+                if not text and not len(c):
+                    continue
+                try:
+                    der = base64.b64decode(text, validate=True)
+                except ValueError:
+                    der = None
+                if der in keys:
+                    named.append(der)
+                else:
+                    names_untrusted = True
+        candidates = named + [k for k in keys if k not in named]
         # the digest over the target without this Signature
         path = []
         e = s
@@ -199,7 +206,105 @@ class Model:
                 return
             except Exception:
                 pass
+        if names_untrusted:
+            self.fail("xmldsig.key.untrusted", step, "no metadata key verifies; KeyInfo names a certificate not among them")
         self.fail("xmldsig.signature.invalid", step, "no trusted key verifies the signature")
+
+    # -- the Assertion's schema (SAML Core §2.3.3, §2.4.1, §2.5.1, §2.7.2 + SPID)
+    def content(self, el, whose, slots):
+        """Element children placed in `slots` [(names, min, max)] in order; only
+        XML whitespace, comments and PIs between them. Returns the filled slots."""
+        st = "S10"
+        if (el.text or "").strip(WS):
+            self.fail("saml.structure.invalid", st, f"{whose}: text in element-only content")
+        filled = [[] for _ in slots]
+        at = 0
+        for c in el:
+            if (c.tail or "").strip(WS):
+                self.fail("saml.structure.invalid", st, f"{whose}: text in element-only content")
+            if not isinstance(c.tag, str):
+                continue  # comment or PI
+            fits = [i for i, (names, _lo, _hi) in enumerate(slots) if any(is_(c, ns, n) for ns, n in names)]
+            later = [i for i in fits if i >= at]
+            if not later:
+                self.fail("saml.structure.invalid", st, f"{whose}: {c.tag} " + ("out of order" if fits else "not allowed"))
+            at = later[0]
+            if len(filled[at]) >= slots[at][2]:
+                self.fail("saml.structure.invalid", st, f"{whose}: {c.tag} too often")
+            filled[at].append(c)
+        for (names, lo, _hi), f in zip(slots, filled):
+            if len(f) < lo:
+                self.fail("saml.structure.invalid", st, f"{whose}: {names} missing")
+        return filled
+
+    def text_only(self, el, whose):
+        if any(isinstance(c.tag, str) for c in el):
+            self.fail("saml.structure.invalid", "S10", f"{whose} holds an element")
+
+    def assertion_schema(self, A):
+        st, many = "S10", 10**9
+        issuer, _sig, subject, conditions, advice, statements = self.content(A, "Assertion", [
+            ([(SAML, "Issuer")], 1, 1),
+            ([(DS, "Signature")], 0, 1),
+            ([(SAML, "Subject")], 1, 1),
+            ([(SAML, "Conditions")], 1, 1),
+            ([(SAML, "Advice")], 0, 1),
+            ([(SAML, "Statement"), (SAML, "AuthnStatement"), (SAML, "AuthzDecisionStatement"), (SAML, "AttributeStatement")], 0, many),
+        ])
+        for i in issuer:
+            self.text_only(i, "Issuer")
+        if advice:
+            self.fail("saml.structure.invalid", st, "Advice must not be used")
+        for sub in subject:
+            ident, sc = self.content(sub, "Subject", [
+                ([(SAML, "BaseID"), (SAML, "NameID"), (SAML, "EncryptedID")], 1, 1),
+                ([(SAML, "SubjectConfirmation")], 1, 1),
+            ])
+            for n in ident:
+                if not is_(n, SAML, "NameID"):
+                    self.fail("saml.structure.invalid", st, "Subject identifier is not a NameID")
+                self.text_only(n, "NameID")
+            for c in sc:
+                (scds,) = self.content(c, "SubjectConfirmation", [([(SAML, "SubjectConfirmationData")], 1, 1)])
+                for d in scds:
+                    self.content(d, "SubjectConfirmationData", [])
+        for C in conditions:
+            (conds,) = self.content(C, "Conditions", [([(SAML, "Condition"), (SAML, "AudienceRestriction"), (SAML, "OneTimeUse"), (SAML, "ProxyRestriction")], 0, many)])
+            otu = prx = 0
+            for c in conds:
+                if is_(c, SAML, "OneTimeUse"):
+                    otu += 1
+                    self.content(c, "OneTimeUse", [])
+                elif is_(c, SAML, "ProxyRestriction"):
+                    prx += 1
+                    for a in self.content(c, "ProxyRestriction", [([(SAML, "Audience")], 0, many)])[0]:
+                        self.text_only(a, "Audience")
+                elif is_(c, SAML, "AudienceRestriction"):
+                    for a in self.content(c, "AudienceRestriction", [([(SAML, "Audience")], 1, many)])[0]:
+                        self.text_only(a, "Audience")
+            if otu > 1:
+                self.fail("saml.structure.invalid", st, "more than one OneTimeUse")
+            if prx > 1:
+                self.fail("saml.structure.invalid", st, "more than one ProxyRestriction")
+        authn = 0
+        for stmt in statements:
+            if is_(stmt, SAML, "AuthnStatement"):
+                authn += 1
+                loc, ctx = self.content(stmt, "AuthnStatement", [([(SAML, "SubjectLocality")], 0, 1), ([(SAML, "AuthnContext")], 1, 1)])
+                for l in loc:
+                    self.content(l, "SubjectLocality", [])
+                for ac in ctx:
+                    cr, decl, auths = self.content(ac, "AuthnContext", [
+                        ([(SAML, "AuthnContextClassRef")], 1, 1),
+                        ([(SAML, "AuthnContextDecl"), (SAML, "AuthnContextDeclRef")], 0, 1),
+                        ([(SAML, "AuthenticatingAuthority")], 0, many),
+                    ])
+                    for e in cr + auths + [d for d in decl if is_(d, SAML, "AuthnContextDeclRef")]:
+                        self.text_only(e, "text value")
+            elif not is_(stmt, SAML, "AttributeStatement"):
+                self.fail("saml.structure.invalid", st, f"statement {stmt.tag} not allowed")
+        if authn != 1:
+            self.fail("saml.structure.invalid", st, f"{authn} AuthnStatement")
 
     # -- the steps
     def run(self, raw):
@@ -318,6 +423,8 @@ class Model:
             self.fail("saml.structure.invalid", "S8", "no Assertion")
         # S9 Assertion signature
         self.verify_sig(root, A, keys, "S9")
+        # S10 the Assertion in schema order, with the SPID/CIE restrictions
+        self.assertion_schema(A)
         # S10a Assertion header
         st = "S10a"
         v = self.attr(A, "Version", st)
@@ -438,6 +545,11 @@ class Model:
         if len(stmts) > 1:
             self.fail("saml.attribute.invalid", st, "several AttributeStatements")
         for stmt in stmts:
+            kids = elements(stmt)
+            if any(not is_(k, SAML, "Attribute") for k in kids):
+                self.fail("saml.attribute.invalid", st, "AttributeStatement holds something else")
+            if (stmt.text or "").strip(WS) or any((k.tail or "").strip(WS) for k in stmt):
+                self.fail("saml.attribute.invalid", st, "AttributeStatement holds text")
             attrs = self.children(stmt, SAML, "Attribute")
             if not attrs:
                 self.fail("saml.attribute.invalid", st, "AttributeStatement without Attribute")
@@ -445,18 +557,22 @@ class Model:
                 name = (a.get("Name") or "").strip(WS)
                 if not name:
                     self.fail("saml.attribute.invalid", st, "Attribute without Name")
-                vs = self.children(a, SAML, "AttributeValue")
-                if len(vs) != 1:
+                if (a.text or "").strip(WS) or any((k.tail or "").strip(WS) for k in a):
+                    self.fail("saml.attribute.invalid", st, "Attribute holds text")
+                vs = elements(a)
+                if len(vs) != 1 or not is_(vs[0], SAML, "AttributeValue"):
                     self.fail("saml.attribute.invalid", st, f"{name}: {len(vs)} AttributeValues")
                 if name in values:
                     self.fail("saml.attribute.invalid", st, f"{name} twice")
                 values[name] = self.text(vs[0], st, "saml.attribute.invalid").strip(WS)
+                if not values[name]:
+                    self.fail("saml.attribute.invalid", st, f"{name}: empty AttributeValue")
         # S11 identity
         st = "S11"
         ident = {"system": self.profile, "issuer": idp}
         fn = values.pop("fiscalNumber", None)
         if fn is not None:
-            if not re.match(r"^TINIT-.+$", fn, re.S):
+            if not re.fullmatch(r"TINIT-[A-Z0-9]+", fn):
                 self.fail("saml.attribute.invalid", st, f"fiscalNumber {fn!r}")
             ident["subject_id"] = fn
         for attr, field in (("name", "given_name"), ("familyName", "family_name")):

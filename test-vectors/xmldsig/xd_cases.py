@@ -193,8 +193,9 @@ def input_of(i):
     """bytes, or str for a literal text."""
     if "literal" in i:
         return i["literal"]
-    if "unsigned" in i:  # the template without its Signature
-        return one(template_of(i["unsigned"])[0], "  {SIG}\n", "").encode("utf-8")
+    if "unsigned" in i:  # the template without its Signature (then text edits)
+        doc = one(template_of(i["unsigned"])[0], "  {SIG}\n", "")
+        return edited(doc, i.get("edit", []), {}).encode("utf-8", "surrogateescape")
     data = signed(i["sign"])
     if "edit" in i:
         doc = data.decode("utf-8")
@@ -222,5 +223,7 @@ def run_table(t):
                 data = data.encode("utf-8", "surrogateescape")
             t = dict(slug=row["slug"], comment=row["comment"], data=None, text=None, raw64=None, result=row["result"])
             t[kind] = data
-            t.update(code=row.get("code"), ident=IDENTS[row.get("ident")] if row["result"] == "valid" else None, flags=row["flags"])
+            ident = row.get("ident")
+            ident = tuple(ident) if isinstance(ident, list) else IDENTS[ident]
+            t.update(code=row.get("code"), ident=ident if row["result"] == "valid" else None, flags=row["flags"])
             g["tests"].append(t)

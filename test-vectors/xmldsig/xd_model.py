@@ -77,14 +77,17 @@ class Model:
             raise Undecided("a DOCTYPE the prolog scan missed")
         if "limits" not in relax:
             self.limits(data, root)
-        # 3. the Signature child of the document element
-        sigs = [c for c in root if c.tag == f"{{{DS}}}Signature"]
+        # 3. the document's one Signature, at any depth; the signed element is its parent
+        sigs = list(root.iter(f"{{{DS}}}Signature"))
         if not sigs:
-            raise Reject("xmldsig.signature.missing", "no ds:Signature child")
+            raise Reject("xmldsig.signature.missing", "no ds:Signature in the document")
         if len(sigs) > 1 and "structure" not in relax:
-            raise Reject("xmldsig.signature.invalid", "several ds:Signature children")
+            raise Reject("xmldsig.signature.invalid", "several ds:Signature elements")
         sig = sigs[0]
-        sig_index = list(root).index(sig)
+        target_el = sig.getparent()
+        if target_el is None:
+            raise Reject("xmldsig.signature.invalid", "the Signature is the document element")
+        sig_path = self.path_of(sig, root)
         # 4. structure
         SI, SV, KI = (f"{{{DS}}}{n}" for n in ("SignedInfo", "SignatureValue", "KeyInfo"))
         CM, SM, REF = (f"{{{DS}}}{n}" for n in ("CanonicalizationMethod", "SignatureMethod", "Reference"))
@@ -138,14 +141,14 @@ class Model:
         else:
             if len(refs) != 1:
                 raise Reject("xmldsig.reference.invalid", f"{len(refs)} references")
-            target_id = root.get("ID")
+            target_id = target_el.get("ID")
             uri = refs[0].get("URI")
             if not target_id or uri != "#" + target_id:
                 raise Reject("xmldsig.reference.invalid", f"URI {uri!r}, target ID {target_id!r}")
             ids = [e.get("ID") for e in root.iter() if isinstance(e.tag, str) and e.get("ID") is not None]
             if ids.count(target_id) != 1:
                 raise Reject("xmldsig.reference.invalid", "duplicate ID")
-            targets = [root]
+            targets = [target_el]
         # 7. and 8. per Reference: transforms, digest method, digest value
         checks = []
         for ref, target in zip(refs, targets):
@@ -160,7 +163,7 @@ class Model:
                 raise Undecided("Transforms holds a non-Transform")
             algs = [t.get("Algorithm") for t in ts]
             # relaxed: a Reference to an element that does not hold the Signature may use exc-c14n alone
-            alone = "reference" in relax and target is not root and algs in ([EXC], [EXC_WC])
+            alone = "reference" in relax and target is not target_el and algs in ([EXC], [EXC_WC])
             if not alone:
                 if len(ts) != 2 or algs[0] != ENV or algs[1] not in (EXC, EXC_WC):
                     raise Reject("xmldsig.transform.forbidden", f"transforms {algs}")
@@ -181,15 +184,16 @@ class Model:
         # 9. plain-text values
         digest_values = [self.base64_text(c[1]) for c in checks]
         signature_value = self.base64_text(sv)
-        # 10. keys
+        # 10. keys: every trusted key of the method's type; KeyInfo only words a failure
         trusted_der = [c.public_bytes(serialization.Encoding.DER) for c in self.certs]
+        names_untrusted = False
         if ki is not None:
             for xc in ki.iter(f"{{{DS}}}X509Certificate"):
-                if len(xc):
-                    raise Undecided("X509Certificate with children")
-                der = strict_b64(xc.text or "")
+                if not len(xc) and not (xc.text or "").strip(XML_WS):
+                    continue  # blank: names no certificate
+                der = None if len(xc) else strict_b64(xc.text or "")
                 if der is None or der not in trusted_der:
-                    raise Reject("xmldsig.key.untrusted", "KeyInfo certificate not trusted")
+                    names_untrusted = True
         kind, h = sm_kind
         keys = [c.public_key() for c in self.certs]
         if kind in ("rsa", "pss"):
@@ -200,21 +204,14 @@ class Model:
             keys = trusted_der
         else:
             raise Undecided(f"cannot verify {sm}")
-        if not keys:
-            raise Reject("xmldsig.signature.invalid", "no trusted key of the method's type")
+        if not self.certs:
+            raise Reject("xmldsig.key.untrusted", "no trusted certificate")
         # 11. digests (each on a fresh parse: the enveloped transform edits the tree)
         for (target, _dv, hname, with_comments, prefixes), digest_value in zip(checks, digest_values):
             root2 = parse(data)
-            steps = []
-            el = target
-            while el is not root:
-                steps.append(list(el.getparent()).index(el))
-                el = el.getparent()
-            target2 = root2
-            for i in reversed(steps):
-                target2 = target2[i]
-            sig2 = root2[sig_index]
-            if target2 is root2 or target2 in sig2.iterancestors():
+            target2 = self.follow(root2, self.path_of(target, root))
+            sig2 = self.follow(root2, sig_path)
+            if target2 in sig2.iterancestors():
                 remove_keep_tail(sig2)
             octets = c14n(target2, exclusive=True, with_comments=with_comments, prefixes=prefixes)
             if hashlib.new(hname, octets).digest() != digest_value:
@@ -243,9 +240,27 @@ class Model:
             except Exception:  # noqa: BLE001 (any failure is "does not verify")
                 continue
         else:
+            if names_untrusted:
+                raise Reject("xmldsig.key.untrusted", "no trusted key verifies; KeyInfo names an untrusted certificate")
             raise Reject("xmldsig.signature.invalid", "signature does not verify")
-        qn = etree.QName(root)
-        return {"signed_id": root.get("ID"), "signed_element": f"{{{qn.namespace or ''}}}{qn.localname}"}
+        qn = etree.QName(target_el)
+        return {"signed_id": target_el.get("ID"), "signed_element": f"{{{qn.namespace or ''}}}{qn.localname}"}
+
+    @staticmethod
+    def path_of(el, root):
+        """The child indexes from `root` down to `el`."""
+        steps = []
+        while el is not root:
+            steps.append(list(el.getparent()).index(el))
+            el = el.getparent()
+        return list(reversed(steps))
+
+    @staticmethod
+    def follow(root, path):
+        el = root
+        for i in path:
+            el = el[i]
+        return el
 
     last_match = False
 

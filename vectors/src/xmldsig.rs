@@ -2,7 +2,10 @@
 //!
 //! trust: `certificates` (files, PEM or DER). context: `now` (unused by the
 //! check), `input_encoding` (`xml`, the default, or `base64`). The signed
-//! element is the document element; a valid case's identity holds
+//! element is the parent of the document's one `ds:Signature`, at any depth
+//! ([`idbridge::xmldsig::verify_single_enveloped_with`]: none is
+//! `xmldsig.signature.missing`, several `xmldsig.signature.invalid`), and
+//! `KeyInfo` never decides acceptance; a valid case's identity holds
 //! `attributes.signed_id` and `attributes.signed_element`
 //! (`{namespace-uri}local-name`), under `system` `xmldsig`: the runner's
 //! own record of what was signed (no person, so no library identity).
@@ -48,7 +51,7 @@ fn verify(
     let limits = Limits::default();
     let text = decode_input(input, encoding, &limits)?;
     let doc = Document::parse(&text, &limits)?;
-    let verified = xmldsig::verify_enveloped_with(backend, &doc, trusted, Policy::XMLDSIG)?;
+    let verified = xmldsig::verify_single_enveloped_with(backend, &doc, trusted, Policy::XMLDSIG)?;
     let element = verified.element();
     Ok(Some(json!({
         "system": "xmldsig",

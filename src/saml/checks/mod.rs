@@ -10,6 +10,7 @@
 //! `docs/research/spid-rules.md` §1.
 
 pub(crate) mod assertion_header;
+pub(crate) mod assertion_schema;
 pub(crate) mod attributes;
 pub(crate) mod authn_statement;
 pub(crate) mod conditions;

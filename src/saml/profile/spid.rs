@@ -82,7 +82,8 @@ impl Profile for Spid {
 /// `saml.time.invalid`, `saml.destination.mismatch`,
 /// `saml.in_response_to.mismatch`, `saml.issuer.invalid`), Status
 /// (`saml.status.failure`), the Assertion and its signature (`xmldsig.*`),
-/// its header, Issuer, Subject (`saml.subject.invalid`,
+/// its elements in schema order with SPID's restrictions
+/// (`saml.structure.invalid`), its header, Issuer, Subject (`saml.subject.invalid`,
 /// `saml.recipient.mismatch`, `saml.time.*`), Conditions
 /// (`saml.audience.mismatch`), level (`saml.authn_context.*`) and
 /// attributes (`saml.attribute.invalid`). Missing or malformed required

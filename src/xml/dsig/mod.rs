@@ -149,9 +149,11 @@ impl<'a, 'input> VerifiedElement<'a, 'input> {
 /// target's unique `ID` (`xmldsig.reference.invalid`); transforms exactly
 /// enveloped-signature then exc-c14n (`xmldsig.transform.forbidden`);
 /// digest algorithm (`xmldsig.algorithm.forbidden`); values as plain text
-/// (`xmldsig.signature.invalid`); a `KeyInfo` certificate, if any, among the
-/// trusted ones (`xmldsig.key.untrusted`); the digest
-/// (`xmldsig.digest.mismatch`); the signature (`xmldsig.signature.invalid`).
+/// (`xmldsig.signature.invalid`); at least one trusted key
+/// (`xmldsig.key.untrusted`); the digest (`xmldsig.digest.mismatch`); the
+/// signature with every trusted key (`xmldsig.signature.invalid`, or
+/// `xmldsig.key.untrusted` when `KeyInfo` names an untrusted certificate:
+/// `KeyInfo` words a failure, it never makes one).
 pub(crate) fn verify_enveloped<'a, 'i>(
     backend: &dyn Backend,
     doc: &'a roxmltree::Document<'i>,
@@ -181,7 +183,7 @@ pub(crate) fn verify_enveloped<'a, 'i>(
     // XML-DSig §4.3, §4.4.3.6: the values, base64 text.
     let expected_digest = values::base64_value(reference.digest_value)?;
     let signature_bytes = values::base64_value(parts.signature_value)?;
-    // XML-DSig §4.5: keys from the caller's trust, KeyInfo as a hint.
+    // XML-DSig §4.5: keys from the caller's trust, KeyInfo only as an order.
     let candidates = key_info::candidates(parts.key_info, trusted)?;
     // XML-DSig §3.2.1 Reference Validation, then §3.2.2 Signature Validation.
     reference_validation::digest_matches(
@@ -200,6 +202,37 @@ pub(crate) fn verify_enveloped<'a, 'i>(
         &signature_bytes,
     )?;
     Ok(VerifiedElement { node: target, id })
+}
+
+/// Verifies the document's one `ds:Signature`, wherever it sits: the
+/// signed element is that Signature's parent element, which may be nested
+/// in unsigned ancestors (as an Assertion in a Response), and is then
+/// verified as by [`verify_enveloped`].
+///
+/// No `ds:Signature` anywhere: `xmldsig.signature.missing`; two or more
+/// (nested in each other or not), or one that is the document element
+/// (nothing encloses it): `xmldsig.signature.invalid`.
+pub(crate) fn verify_single_enveloped<'a, 'i>(
+    backend: &dyn Backend,
+    doc: &'a roxmltree::Document<'i>,
+    trusted: &[TrustedKey],
+    policy: Policy,
+) -> Result<VerifiedElement<'a, 'i>> {
+    let mut signatures = doc.descendants().filter(|n| is_ds(*n, "Signature"));
+    let signature = match (signatures.next(), signatures.next()) {
+        (None, _) => {
+            return Err(Error::new(
+                ErrorCode::XmldsigSignatureMissing,
+                "the document holds no signature",
+            ))
+        }
+        (Some(one), None) => one,
+        (Some(_), Some(_)) => return Err(invalid("the document holds more than one signature")),
+    };
+    let target = signature
+        .parent_element()
+        .ok_or_else(|| invalid("the signature encloses the document: nothing is enveloped"))?;
+    verify_enveloped(backend, doc, target, trusted, policy)
 }
 
 fn invalid(reason: &'static str) -> Error {

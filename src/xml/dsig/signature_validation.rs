@@ -7,14 +7,17 @@
 //! element." (`xmldsig.signature.invalid` when no candidate key confirms
 //! it.)
 //!
-//! The keys are the candidates of `key_info.rs`; a key whose type does not
-//! match the signature method, or outside policy, is skipped.
+//! The keys are the candidates of `key_info.rs` (every trusted key); a key
+//! whose type does not match the signature method, or outside policy, is
+//! skipped. When none verifies, a `KeyInfo` that named an untrusted
+//! certificate makes the failure `xmldsig.key.untrusted`.
 
 use super::algorithms::SignatureAlgorithm;
 use super::exc_c14n::Canon;
-use super::{invalid, TrustedKey};
+use super::invalid;
+use super::key_info::Candidates;
 use crate::crypto::{self, Algorithm, AllowList, Backend, EcdsaEncoding, PublicKey};
-use crate::error::Result;
+use crate::error::{Error, ErrorCode, Result};
 use crate::xml::c14n::{self, Options};
 use roxmltree::Node;
 
@@ -25,7 +28,7 @@ pub(super) fn verifies(
     signed_info: Node<'_, '_>,
     si_canon: &Canon<'_>,
     sig_alg: SignatureAlgorithm,
-    candidates: Vec<&TrustedKey>,
+    candidates: Candidates<'_>,
     signature_bytes: &[u8],
 ) -> Result<()> {
     let signed_bytes = c14n::to_vec(
@@ -37,7 +40,7 @@ pub(super) fn verifies(
         },
     )?;
     let mut verified = false;
-    for candidate in candidates {
+    for candidate in candidates.keys {
         let Some(key) = &candidate.key else {
             continue; // a key outside policy never verifies
         };
@@ -57,6 +60,12 @@ pub(super) fn verifies(
             verified = true;
             break;
         }
+    }
+    if !verified && candidates.names_untrusted {
+        return Err(Error::new(
+            ErrorCode::XmldsigKeyUntrusted,
+            "no trusted key verifies, and KeyInfo names a certificate that is not trusted",
+        ));
     }
     if !verified {
         return Err(invalid("the signature does not verify with a trusted key"));
