@@ -1055,6 +1055,15 @@ fn jwk_round_trips_and_thumbprints_agree() {
         jwk.thumbprint()
     );
     assert!(jwk.to_json().contains(r#""crv":"P-521""#));
+    // The serialized form: sorted names, no whitespace, values escaped.
+    let a3 = Jwk::from_json(ec_jwk(r#","kid":"a\"b","use":"sig","key_ops":["verify"]"#).as_bytes())
+        .unwrap();
+    assert_eq!(
+        a3.to_json(),
+        format!(
+            r#"{{"crv":"P-256","key_ops":["verify"],"kid":"a\"b","kty":"EC","use":"sig","x":"{RFC7515_A3_X}","y":"{RFC7515_A3_Y}"}}"#
+        )
+    );
     // Set round trip.
     let set = set_of(&[
         k(&signer("p256"), Some("a")),

@@ -272,42 +272,46 @@ impl Jwk {
             && self.alg.as_deref().is_none_or(|a| a == alg)
     }
 
-    /// The key as a JWK JSON object (public members only, keys sorted).
+    /// The key as a JWK JSON object: public members only, names in
+    /// lexicographic order, no whitespace (the same text whatever features
+    /// `serde_json` is built with).
     pub fn to_json(&self) -> String {
-        let mut m = serde_json::Map::new();
-        let s = |v: &str| serde_json::Value::String(v.to_string());
-        m.insert("kty".into(), s(self.kty()));
+        let text = |v: &str| serde_json::Value::String(v.to_string()).to_string();
+        let mut members: Vec<(&str, String)> = vec![("kty", text(self.kty()))];
         match &self.members {
             Members::Rsa { n, e } => {
-                m.insert("n".into(), s(n));
-                m.insert("e".into(), s(e));
+                members.push(("n", text(n)));
+                members.push(("e", text(e)));
             }
             Members::Ec { crv, x, y } => {
-                m.insert("crv".into(), s(crv));
-                m.insert("x".into(), s(x));
-                m.insert("y".into(), s(y));
+                members.push(("crv", text(crv)));
+                members.push(("x", text(x)));
+                members.push(("y", text(y)));
             }
             Members::Okp { x } => {
-                m.insert("crv".into(), s("Ed25519"));
-                m.insert("x".into(), s(x));
+                members.push(("crv", text("Ed25519")));
+                members.push(("x", text(x)));
             }
         }
         if let Some(kid) = &self.kid {
-            m.insert("kid".into(), s(kid));
+            members.push(("kid", text(kid)));
         }
         if let Some(u) = &self.key_use {
-            m.insert("use".into(), s(u.as_str()));
+            members.push(("use", text(u.as_str())));
         }
         if let Some(ops) = &self.key_ops {
-            m.insert(
-                "key_ops".into(),
-                serde_json::Value::Array(ops.iter().map(|o| s(o)).collect()),
-            );
+            let ops: Vec<String> = ops.iter().map(|o| text(o)).collect();
+            members.push(("key_ops", format!("[{}]", ops.join(","))));
         }
         if let Some(alg) = &self.alg {
-            m.insert("alg".into(), s(alg));
+            members.push(("alg", text(alg)));
         }
-        serde_json::Value::Object(m).to_string()
+        members.sort_by(|a, b| a.0.cmp(b.0));
+        let body: Vec<String> = members
+            .iter()
+            .map(|(name, value)| format!("\"{name}\":{value}"))
+            .collect();
+        format!("{{{}}}", body.join(","))
     }
 }
 

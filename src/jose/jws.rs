@@ -581,15 +581,16 @@ pub fn sign_compact(
         Ok(Json::Object(_)) => {}
         _ => return Err(malformed("the payload is not a JSON object")),
     }
-    let mut header = serde_json::Map::new();
-    header.insert("alg".into(), serde_json::Value::String(alg.to_string()));
+    // Members in a fixed order, values JSON-escaped.
+    let text = |v: &str| serde_json::Value::String(v.to_string()).to_string();
+    let mut header = format!("{{\"alg\":{}", text(alg));
     if let Some(kid) = kid {
-        header.insert("kid".into(), serde_json::Value::String(kid.to_string()));
+        header.push_str(&format!(",\"kid\":{}", text(kid)));
     }
     if let Some(typ) = typ {
-        header.insert("typ".into(), serde_json::Value::String(typ.to_string()));
+        header.push_str(&format!(",\"typ\":{}", text(typ)));
     }
-    let header = serde_json::Value::Object(header).to_string();
+    header.push('}');
     let mut token = b64::encode(header.as_bytes());
     token.push('.');
     token.push_str(&b64::encode(payload));
