@@ -429,6 +429,21 @@ fn step1_malformed() {
             "duplicate kid",
         ),
         (
+            format!("{}.{p}.{s}", b64(r#"{"alg":"ES256","\u0061lg":"none"}"#)),
+            "duplicate alg, escaped",
+        ),
+        (
+            format!(
+                "{}.{p}.{s}",
+                b64(r#"{"alg":"ES256","kid":"k","k\u0069d":"x"}"#)
+            ),
+            "duplicate kid, escaped",
+        ),
+        (
+            format!("{}.{p}.{s}", B64.encode(b"\xef\xbb\xbf{\"alg\":\"ES256\"}")),
+            "a byte order mark",
+        ),
+        (
             format!("{}.{p}.{s}", b64(r#"{"alg":"ES256"} x"#)),
             "trailing data",
         ),
@@ -495,6 +510,10 @@ fn step1_malformed() {
             "payload duplicate key",
         ),
         (format!("{h}..{s}"), "payload empty"),
+        (
+            format!("{h}.{}.{s}", b64(r#"{"sub":"x","\u0073ub":"y"}"#)),
+            "payload duplicate, escaped",
+        ),
         (
             format!(
                 "{h}.{}.{s}",
@@ -850,7 +869,7 @@ fn hostile_inputs_end_in_a_code() {
     let t = format!("{}.{}.", b64(r#"{"alg":"ES256"}"#), b64(&deep_payload));
     assert_eq!(verify_all(&keys, &t, &opts()), "jws.malformed");
     // A 1 MB payload within a caller's tighter limit... and beyond it.
-    let tight = opts().limits(Limits::default().tighten_max_jws_bytes(1000));
+    let tight = opts().with_limits(Limits::default().tighten_max_jws_bytes(1000));
     let t = es256(r#"{"alg":"ES256","kid":"k"}"#);
     assert_eq!(verify_all(&keys, &t, &tight), "ok");
     let t2 = signed(
@@ -875,7 +894,10 @@ fn hostile_inputs_end_in_a_code() {
         .tighten_max_jose_header_members(1000);
     assert_eq!(l.max_jose_header_members(), 4);
     let t = es256(r#"{"alg":"ES256","kid":"k","a":1,"b":2,"c":3}"#);
-    assert_eq!(verify_all(&keys, &t, &opts().limits(l)), "input.too_large");
+    assert_eq!(
+        verify_all(&keys, &t, &opts().with_limits(l)),
+        "input.too_large"
+    );
 }
 
 // ------------------------------------------------------------ JWK and JWK Sets

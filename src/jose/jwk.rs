@@ -129,8 +129,9 @@ enum Parsed {
 }
 
 impl Jwk {
-    /// Parses one public JWK (a JSON object), with the checks of the module
-    /// documentation.
+    /// Parses one public JWK (a JSON object of at most
+    /// `Limits::max_jose_header_bytes`, else `input.too_large`), with the
+    /// checks of the module documentation.
     pub fn from_json(bytes: &[u8]) -> Result<Jwk> {
         let limits = Limits::default();
         if bytes.len() > limits.max_jose_header_bytes() {

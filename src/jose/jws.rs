@@ -128,7 +128,7 @@ impl JwsOptions {
 
     /// These options under `limits`.
     #[must_use]
-    pub fn limits(mut self, limits: Limits) -> JwsOptions {
+    pub fn with_limits(mut self, limits: Limits) -> JwsOptions {
         self.limits = limits;
         self
     }
@@ -144,7 +144,7 @@ impl JwsOptions {
     }
 
     /// The limits.
-    pub fn limit_values(&self) -> &Limits {
+    pub fn limits(&self) -> &Limits {
         &self.limits
     }
 }
