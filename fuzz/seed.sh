@@ -18,6 +18,13 @@ seed saml_metadata $tv/spid/metadata/* $tv/cie/metadata/*
 seed ocsp_response $tv/webeid/ocsp/*
 seed x509_certificate $tv/webeid/pki/*.cer $tv/xmldsig/certs/*.der
 seed xml_c14n $tv/c14n/corpus/*.xml $tv/xmldsig/inputs/*/*.xml
+# jose_compact: RFC 7515 A.2 (RS256) and A.3 (ES256), as tokens and as header/payload/signature lines.
+mkdir -p corpus/jose_compact
+p=eyJpc3MiOiJqb2UiLA0KICJleHAiOjEzMDA4MTkzODAsDQogImh0dHA6Ly9leGFtcGxlLmNvbS9pc19yb290Ijp0cnVlfQ
+printf '%s' "eyJhbGciOiJSUzI1NiJ9.$p.cC4hiUPoj9Eetdgtv3hF80EGrhuB__dzERat0XF9g2VtQgr9PJbu3XOiZj5RZmh7AAuHIm4Bh-0Qc_lF5YKt_O8W2Fp5jujGbds9uJdbF9CUAr7t1dnZcAcQjbKBYNX4BAynRFdiuB--f_nZLgrnbyTyWzO75vRK5h6xBArLIARNPvkSjtQBMHlb1L07Qe7K0GarZRmB_eSN9383LcOLn6_dO--xi12jzDwusC-eOkHWEsqtFZESc6BfI7noOPqvhJ1phCnvWh6IeYI2w9QOYEUipUTI8np6LbgGY9Fs98rqVt5AXLIhWkWywlVmtVrBp0igcN_IoypGlUPQGe77Rw" > corpus/jose_compact/rfc7515-a2
+printf '%s' "eyJhbGciOiJFUzI1NiJ9.$p.DtEhU3ljbEg8L38VWAfUAqOyKAM6-Xx-F4GawxaepmXFCgfTjDxw5djxLa8ISlSApmWQxfKTUJqPP3-Kg6NU1Q" > corpus/jose_compact/rfc7515-a3
+printf '{"alg":"ES256","kid":"a3","crit":["x"],"x":1}\n{"iss":"joe"}\n' > corpus/jose_compact/lines-crit
+printf '{"keys":[{"kty":"EC","crv":"P-256","kid":"a","x":"f83OJ3D2xF1Bg8vub9tLe1gHMzV76e8Tus9uPHvRVEU","y":"x_FEzRu9m36HLN_tue659LNpXW6pCyStikYjKIWI5a0"}]}' > corpus/jose_compact/jwks
 # signature: layout [alg][key_len u16][key][sig_len u16][sig][msg]; one per key.
 mkdir -p corpus/signature
 i=0

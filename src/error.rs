@@ -181,6 +181,39 @@ error_codes! {
     /// More signature checks than the limit allows.
     CryptoChecksExceeded => "crypto.checks.exceeded",
 
+    // --- jws (compact JWS, RFC 7515; the order is VECTORS.md's JOSE rules) ---
+    /// Not three base64url segments without padding, or the header or the
+    /// payload is not a JSON object (duplicate keys, too deep), or a
+    /// registered header parameter has the wrong type.
+    JwsMalformed => "jws.malformed",
+    /// `alg` is `none`, an HMAC, unknown, or outside the caller's allow-list.
+    JwsAlgorithmForbidden => "jws.algorithm.forbidden",
+    /// A critical header parameter (`crit`) that idbridge does not
+    /// understand, or an unencoded payload (`b64`: false, RFC 7797).
+    JwsHeaderUnsupported => "jws.header.unsupported",
+    /// The kind requires a `kid` and the header has none (or an empty one).
+    JwsKidMissing => "jws.kid.missing",
+    /// The `kid` names no trusted key (or there is no trusted key at all).
+    JwsKeyUntrusted => "jws.key.untrusted",
+    /// The candidate keys' type or curve does not suit `alg`, or their
+    /// `use`, `key_ops` or `alg` members rule the signature out.
+    JwsKeyMismatch => "jws.key.mismatch",
+    /// The signature does not verify under any candidate key.
+    JwsSignatureInvalid => "jws.signature.invalid",
+
+    // --- jwk (JSON Web Keys and Sets, RFC 7517/7518/8037) ------------------
+    /// Not a JWK (Set): missing or mistyped members, bad base64url,
+    /// coordinates of the wrong length, a point off its curve.
+    JwkMalformed => "jwk.malformed",
+    /// A key type, curve or size outside idbridge's policy (`kty` `oct`,
+    /// RSA below 2048 bits).
+    JwkUnsupported => "jwk.unsupported",
+    /// A private-key member (`d`, `p`, `q`, `dp`, `dq`, `qi`, `oth`, `k`)
+    /// where only public keys belong.
+    JwkPrivate => "jwk.private",
+    /// Two keys of one set share a `kid`.
+    JwkKidDuplicate => "jwk.kid.duplicate",
+
     // --- config (the caller's own settings) ----------------------------------
     /// The caller's expectations or trust material are unusable (an empty
     /// nonce, an origin that is not `https://host[:port]`, no anchors...).

@@ -42,6 +42,8 @@
 pub mod crypto;
 mod error;
 mod identity;
+#[cfg(feature = "jose")]
+pub mod jose;
 #[cfg(feature = "json")]
 mod json;
 mod limits;

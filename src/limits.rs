@@ -31,6 +31,10 @@ pub struct Limits {
     max_xml_namespaces_in_scope: usize,
     max_chain_len: usize,
     max_signature_checks: usize,
+    max_jws_bytes: usize,
+    max_jose_header_bytes: usize,
+    max_jose_header_members: usize,
+    max_jwks_keys: usize,
 }
 
 impl Default for Limits {
@@ -66,8 +70,9 @@ impl Limits {
     /// 100 to 10,000 bytes, JSON nested at most 32 deep, 100,000 XML nodes,
     /// XML 64 deep with 64 attributes and 32 namespace declarations on an
     /// element, 50,000 attributes in a document and 64 namespaces in scope
-    /// of one element, chains of at most 8
-    /// certificates, 16 signature checks.
+    /// of one element, chains of at most 8 certificates, 16 signature
+    /// checks; compact JWS of at most 256 KiB with a header of at most
+    /// 16 KiB (decoded) and 32 members; JWK Sets of at most 64 keys.
     pub const DEFAULT: Limits = Limits {
         max_input_bytes: 5 * 1024 * 1024,
         max_token_bytes: 10_000,
@@ -81,6 +86,10 @@ impl Limits {
         max_xml_namespaces_in_scope: 64,
         max_chain_len: 8,
         max_signature_checks: 16,
+        max_jws_bytes: 256 * 1024,
+        max_jose_header_bytes: 16 * 1024,
+        max_jose_header_members: 32,
+        max_jwks_keys: 64,
     };
 
     /// The smallest Web eID token accepted, in bytes (the reference validator's bound).
@@ -116,6 +125,14 @@ limit_accessors! {
     max_chain_len, tighten_max_chain_len;
     /// The most signature checks one verification may collect.
     max_signature_checks, tighten_max_signature_checks;
+    /// The largest compact JWS (the whole `header.payload.signature`), in bytes.
+    max_jws_bytes, tighten_max_jws_bytes;
+    /// The largest JOSE header once base64url-decoded, in bytes.
+    max_jose_header_bytes, tighten_max_jose_header_bytes;
+    /// The most members in one JOSE header.
+    max_jose_header_members, tighten_max_jose_header_members;
+    /// The most keys in one JWK Set.
+    max_jwks_keys, tighten_max_jwks_keys;
 }
 
 #[cfg(test)]
@@ -140,5 +157,9 @@ mod tests {
         assert_eq!(l.max_token_bytes(), 10_000);
         assert_eq!(l.min_token_bytes(), 100);
         assert!(l.max_signature_checks() > 0);
+        assert_eq!(l.max_jws_bytes(), 256 * 1024);
+        assert_eq!(l.max_jose_header_bytes(), 16 * 1024);
+        assert_eq!(l.max_jose_header_members(), 32);
+        assert_eq!(l.max_jwks_keys(), 64);
     }
 }

@@ -219,6 +219,87 @@ pub fn xml_c14n(data: &[u8]) {
     }
 }
 
+/// The JOSE key set of the `jose_compact` target: RFC 7515 A.2's RSA key
+/// and A.3's P-256 key, each without a `kid` and as `a2`/`a3`.
+#[cfg(feature = "jose")]
+fn jose_keys() -> &'static idbridge::jose::JwkSet {
+    static K: OnceLock<idbridge::jose::JwkSet> = OnceLock::new();
+    K.get_or_init(|| {
+        let rsa = r#""kty":"RSA","e":"AQAB","n":"ofgWCuLjybRlzo0tZWJjNiuSfb4p4fAkd_wWJcyQoTbji9k0l8W26mPddxHmfHQp-Vaw-4qPCJrcS2mJPMEzP1Pt0Bm4d4QlL-yRT-SFd2lZS-pCgNMsD1W_YpRPEwOWvG6b32690r2jZ47soMZo9wGzjb_7OMg0LOL-bSf63kpaSHSXndS5z5rexMdbBYUsLA9e-KXBdQOS-UTo7WTBEMa2R2CapHg665xsmtdVMTBQY4uDZlxvb3qCo5ZwKh9kG4LT6_I5IhlJH7aGhyxXFvUK-DWNmoudF8NAco9_h9iaGNj8q2ethFkMLs91kzk2PAcDTW9gb54h4FRWyuXpoQ""#;
+        let ec = r#""kty":"EC","crv":"P-256","x":"f83OJ3D2xF1Bg8vub9tLe1gHMzV76e8Tus9uPHvRVEU","y":"x_FEzRu9m36HLN_tue659LNpXW6pCyStikYjKIWI5a0""#;
+        let doc = format!(
+            r#"{{"keys":[{{{rsa}}},{{{ec}}},{{{rsa},"kid":"a2","use":"sig"}},{{{ec},"kid":"a3","alg":"ES256"}}]}}"#
+        );
+        idbridge::jose::JwkSet::from_json(doc.as_bytes()).expect("the fuzz key set parses")
+    })
+}
+
+/// `jose::verify_compact` (and the JWK parsers) on arbitrary bytes. The
+/// bytes go in twice: as a compact JWS as they are, and split at the first
+/// two newlines into header JSON, payload JSON and signature, each
+/// base64url-encoded into a token (so the fuzzer reaches the JSON checks).
+/// Every backend must agree, with and without a required `kid`; a verified
+/// token's payload is its second segment decoded, and its key is in the
+/// set; a JWK (Set) that parses re-serializes to the same thumbprints.
+#[cfg(feature = "jose")]
+pub fn jose_compact(data: &[u8]) {
+    use idbridge::jose::{self, Jwk, JwkSet, JwsOptions};
+    let b64 = |b: &[u8]| base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(b);
+    let mut tokens = Vec::new();
+    if let Ok(text) = std::str::from_utf8(data) {
+        tokens.push(text.to_string());
+    }
+    let mut parts = data.splitn(3, |b| *b == b'\n');
+    if let (Some(h), Some(p), sig) = (parts.next(), parts.next(), parts.next()) {
+        tokens.push(format!("{}.{}.{}", b64(h), b64(p), b64(sig.unwrap_or(&[]))));
+    }
+    let keys = jose_keys();
+    for token in &tokens {
+        for options in [JwsOptions::new(), JwsOptions::new().require_kid()] {
+            let results: Vec<_> = crypto::backends()
+                .iter()
+                .map(|b| jose::verify_compact(*b, keys, token, &options))
+                .collect();
+            let codes: Vec<_> = results
+                .iter()
+                .map(|r| r.as_ref().map(|_| ()).map_err(|e| e.code()))
+                .collect();
+            assert!(
+                codes.windows(2).all(|w| w.first() == w.get(1)),
+                "backends disagree: {codes:?}"
+            );
+            if let Some(Ok(v)) = results.first() {
+                let segment = token
+                    .split('.')
+                    .nth(1)
+                    .expect("a verified token has a payload");
+                assert_eq!(
+                    b64(v.payload()),
+                    segment,
+                    "the payload is not the signed one"
+                );
+                assert!(
+                    keys.keys()
+                        .iter()
+                        .any(|k| k.thumbprint() == v.key_thumbprint()),
+                    "verified under a key outside the set"
+                );
+            }
+        }
+    }
+    if let Ok(set) = JwkSet::from_json(data) {
+        let again = JwkSet::from_json(set.to_json().as_bytes()).expect("a set re-parses");
+        assert_eq!(
+            again,
+            JwkSet::from_keys(set.keys().to_vec()).expect("no duplicate kid")
+        );
+    }
+    if let Ok(jwk) = Jwk::from_json(data) {
+        let again = Jwk::from_json(jwk.to_json().as_bytes()).expect("a JWK re-parses");
+        assert_eq!(again.thumbprint(), jwk.thumbprint());
+    }
+}
+
 /// A target's body.
 pub type Body = fn(&[u8]);
 
@@ -233,4 +314,6 @@ pub const TARGETS: &[(&str, Body)] = &[
     ("x509_certificate", x509_certificate),
     ("ocsp_response", ocsp_response),
     ("xml_c14n", xml_c14n),
+    #[cfg(feature = "jose")]
+    ("jose_compact", jose_compact),
 ];
