@@ -694,3 +694,88 @@ fn sha256_hex(bytes: &[u8]) -> String {
         .map(|b| format!("{b:02x}"))
         .collect()
 }
+
+fn vectors_readme() -> String {
+    std::fs::read_to_string(root_path("test-vectors/README.md")).unwrap()
+}
+
+/// test-vectors/README.md lists exactly the library's error codes: every
+/// code once, and nothing the library does not return.
+#[test]
+fn the_vectors_readme_lists_exactly_the_error_codes() {
+    let readme = vectors_readme();
+    let table = readme
+        .split("\n## Error codes\n")
+        .nth(1)
+        .expect("an Error codes section");
+    let table = table.split("\n## ").next().unwrap();
+    let listed: Vec<&str> = table
+        .lines()
+        .filter_map(|l| l.strip_prefix("| `"))
+        .filter_map(|l| l.split_once("` |").map(|(code, _)| code))
+        .collect();
+    let mut unique = listed.clone();
+    unique.sort_unstable();
+    unique.dedup();
+    assert_eq!(unique.len(), listed.len(), "a code is listed twice");
+    let mut known: Vec<&str> = idbridge::ErrorCode::ALL
+        .iter()
+        .map(|c| c.as_str())
+        .collect();
+    known.sort_unstable();
+    assert_eq!(
+        unique, known,
+        "the README's table is not the library's list"
+    );
+}
+
+/// The README is the contract for whoever clones the repository: it sends
+/// no reader to a document outside it.
+#[test]
+fn the_vectors_readme_stands_alone() {
+    let readme = vectors_readme();
+    assert!(
+        !readme.contains("VECTORS.md"),
+        "the README sends readers to VECTORS.md"
+    );
+    for section in [
+        "## The format",
+        "### Identity fields",
+        "## The runner",
+        "## Replaying a case by hand",
+        "## Error codes",
+    ] {
+        assert!(readme.contains(&format!("\n{section}\n")), "{section}");
+    }
+}
+
+/// The README's replay example is what `--tc N --explain` prints for those
+/// cases (so the two cannot drift apart); the test command runs the block.
+#[test]
+fn the_vectors_readme_replay_example_is_the_runners_replay_line() {
+    let readme = vectors_readme();
+    let section = readme
+        .split("\n## Replaying a case by hand\n")
+        .nth(1)
+        .unwrap()
+        .split("\n## ")
+        .next()
+        .unwrap();
+    let prefix = "cargo run --release -q -p idbridge-cli -- ";
+    let shown: Vec<&str> = section
+        .lines()
+        .filter_map(|l| l.strip_prefix(prefix))
+        .filter(|l| l.starts_with("verify "))
+        .collect();
+    assert_eq!(shown.len(), 2, "{section}");
+    for ((file, tc), line) in [
+        ("test-vectors/webeid/signature.json", "1"),
+        ("test-vectors/spid/valid.json", "1"),
+    ]
+    .into_iter()
+    .zip(shown)
+    {
+        let replay = replay_of(file, tc);
+        assert_eq!(replay.join(" "), line, "{file} tcId {tc}");
+    }
+}
