@@ -638,10 +638,12 @@ fn run_vectors(a: &VectorsArgs) -> ExitCode {
         }
     }
     let files = FsFiles;
-    let with_html = outputs.iter().any(|(f, _, _)| *f == Format::Html);
+    // The reports show how each case ran (the HTML page every case, the
+    // JUnit failures theirs), so they need the explanations.
+    let collect_explanations = a.explain || !outputs.is_empty();
     let mut runner = Runner::new(&files)
         .with_backends(&chosen)
-        .with_explain(a.explain || with_html);
+        .with_explain(collect_explanations);
     if let Some(tc) = a.tc {
         runner = runner.only_case(tc);
     }
@@ -655,9 +657,9 @@ fn run_vectors(a: &VectorsArgs) -> ExitCode {
                 return usage(format!("{path} has no case with tcId {tc}"));
             }
         }
-        // The HTML report keeps the explanations; the terminal shows them
-        // only with --explain.
-        let shown = if a.explain || !with_html {
+        // The reports keep the explanations; the terminal shows them only
+        // with --explain.
+        let shown = if a.explain || !collect_explanations {
             std::borrow::Cow::Borrowed(&report)
         } else {
             let mut r = report.clone();
@@ -688,7 +690,11 @@ fn run_vectors(a: &VectorsArgs) -> ExitCode {
         meta.generated_at = Some(clock_now().to_rfc3339());
         meta.command = Some(
             std::iter::once("idbridge".to_string())
-                .chain(std::env::args().skip(1))
+                .chain(
+                    std::env::args_os()
+                        .skip(1)
+                        .map(|a| a.to_string_lossy().into_owned()),
+                )
                 .collect::<Vec<_>>()
                 .join(" "),
         );

@@ -641,6 +641,10 @@ fn reports_junit_and_html_say_what_the_run_said() {
         failure.attribute("message"),
         Some("expected valid, got invalid (crypto.algorithm.forbidden)")
     );
+    // A failure says how the case ran: its inputs and context.
+    let body = failure.text().unwrap();
+    assert!(body.contains("\n  context.algorithm "), "{body}");
+    assert!(body.contains("\n  outcome "), "{body}");
 
     let html = std::fs::read_to_string(&page).unwrap();
     assert!(html.contains("data-passed=\"1\" data-failed=\"5\""));
