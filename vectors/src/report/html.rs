@@ -286,15 +286,16 @@ fn case_row(out: &mut String, i: usize, c: &CaseReport) {
     let Some(e) = &c.explanation else {
         return;
     };
+    let what = if e.replay.is_some() {
+        "inputs and replay"
+    } else {
+        "inputs"
+    };
     let summary = if e.steps.is_empty() {
-        "inputs and replay".to_string()
+        what.to_string()
     } else {
         let failed = e.steps.iter().filter(|s| s.failed.is_some()).count();
-        format!(
-            "{} checks ({} failed), inputs and replay",
-            e.steps.len(),
-            failed
-        )
+        format!("{} checks ({failed} failed), {what}", e.steps.len())
     };
     let _ = writeln!(
         out,

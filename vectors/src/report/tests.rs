@@ -39,7 +39,7 @@ fn runs(explain: bool) -> Vec<FileReport> {
             .to_vec(),
     );
     let runner = Runner::new(&files)
-        .with_backends(&[idbridge::crypto::default_backend()])
+        .with_backends(&[idbridge::crypto::backend_by_name("rustcrypto").unwrap()])
         .with_explain(explain);
     vec![
         runner.run_file("v/hostile.json"),
