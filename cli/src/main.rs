@@ -615,7 +615,14 @@ fn run_vectors(a: &VectorsArgs) -> ExitCode {
     }
     // Every PATH must exist: a typo is the caller's mistake, not a failed vector.
     for p in &a.paths {
-        if let Err(e) = std::fs::metadata(p) {
+        let readable = std::fs::metadata(p).and_then(|m| {
+            if m.is_dir() {
+                std::fs::read_dir(p).map(drop)
+            } else {
+                std::fs::File::open(p).map(drop)
+            }
+        });
+        if let Err(e) = readable {
             return usage(format!("cannot read {p}: {e}"));
         }
     }
