@@ -31,7 +31,9 @@
 #   vectors  the Rust and Python generators reproduce test-vectors/ byte
 #            for byte; test-vectors/import_public.py re-imports
 #            conformance/ from ../shared byte for byte (SKIPPED without
-#            ../shared, a failure when CI is set); the vectors through the CLI
+#            ../shared, a failure when CI is set); the vectors through the
+#            CLI, with its JUnit report read by junitparser and its HTML
+#            report in headless Chromium
 #   wasm     the WASM tests in Node and in headless Chromium
 #   browser  wasm/build-pkg.sh (size budget), the built package on both
 #            paths in Node and Chromium, the demo page (Playwright)
@@ -320,8 +322,34 @@ stage_vectors() {
     echo "SKIPPED the conformance re-import: $shared_dir/vectors is not here (test-vectors/conformance still runs below)"
   fi
 
-  step "vectors through the CLI (the README's main command)"
-  cargo run --release -p idbridge-cli -- vectors test-vectors
+  step "vectors through the CLI (the README's main command), with the JUnit and HTML reports"
+  mkdir -p target/reports
+  cargo run --release -p idbridge-cli -- vectors --report junit target/reports/vectors.xml \
+    --report html target/reports/vectors.html test-vectors | tee target/reports/vectors.txt
+  check_reports
+}
+
+# The reports of `idbridge vectors --report` (issue 20, item 9), read by
+# real consumers: the JUnit XML by junitparser and against our XSD
+# (scripts/report-requirements.txt, in the tools venv), the HTML page in
+# headless Chromium (playwright-core from wasm/package.json), for the run
+# above and for a run that fails on purpose (malformed files, hostile text).
+check_reports() {
+  step "the JUnit reports read by junitparser and validated against scripts/junit-report.xsd"
+  ensure_venv
+  "$venv/bin/python3" -m pip install --quiet --disable-pip-version-check -r scripts/report-requirements.txt
+  local rc=0
+  cargo run --quiet --release -p idbridge-cli -- vectors --report junit target/reports/failing.xml \
+    --report html target/reports/failing.html tests/malformed cli/tests/fixtures/report >target/reports/failing.txt || rc=$?
+  [ "$rc" = 1 ] || { cat target/reports/failing.txt; echo "the failing run exited $rc, not 1" >&2; exit 1; }
+  "$venv/bin/python3" scripts/check-junit-report.py target/reports/vectors.xml "$(tail -1 target/reports/vectors.txt)"
+  "$venv/bin/python3" scripts/check-junit-report.py target/reports/failing.xml "$(tail -1 target/reports/failing.txt)"
+  step "the HTML reports in headless Chromium (screenshots in target/reports/)"
+  ensure_node
+  ensure_chromium
+  [ -d wasm/node_modules/playwright-core ] || (cd wasm && npm ci --no-audit --no-fund --loglevel=error)
+  node scripts/check-html-report.mjs target/reports/vectors.html "$(tail -1 target/reports/vectors.txt)" target/reports/vectors.png
+  node scripts/check-html-report.mjs target/reports/failing.html "$(tail -1 target/reports/failing.txt)" target/reports/failing.png --hostile
 }
 
 stage_wasm() {

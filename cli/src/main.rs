@@ -2,8 +2,11 @@
 //! assertions and measure them) from the command line.
 
 use clap::{Parser, Subcommand};
+use idbridge::spid::{Comparison, Level};
+use idbridge::UnixTime;
 use idbridge_vectors::{self as vectors, FsFiles, Runner, Summary};
 use std::io::Write;
+use std::path::Path;
 use std::process::ExitCode;
 
 #[derive(Parser, Debug)]
@@ -29,10 +32,16 @@ enum Command {
     /// failure, what was expected and what came back), then the closing line
     /// `vectors: N passed, M failed`. A malformed vector file counts as one
     /// failure. Every case runs on every signature backend compiled in,
-    /// unless --backend picks some.
+    /// unless --backend picks some. A PATH that does not exist is a usage
+    /// error (exit 2).
     #[command(after_help = "Examples:\n  idbridge vectors test-vectors\n  \
 idbridge vectors --json test-vectors/signature/ecdsa_raw.json\n  \
-idbridge vectors --backend rustcrypto ../shared/vectors")]
+idbridge vectors --backend rustcrypto ../shared/vectors\n  \
+idbridge vectors test-vectors/spid/envelope.json --tc 3 --explain\n  \
+idbridge vectors --report junit vectors.xml --report html vectors.html test-vectors\n\n\
+Exit status: 0 when every case passed, 1 when a case failed or a vector file is malformed, \
+2 on a usage error (a missing PATH, an unknown backend, --tc with no such case, a report \
+that cannot be written).")]
     Vectors {
         /// Print one JSON object per case on stdout (the closing line goes to stderr).
         #[arg(long)]
@@ -40,6 +49,18 @@ idbridge vectors --backend rustcrypto ../shared/vectors")]
         /// Run on this backend only (repeatable): rustcrypto, aws-lc-rs, ring.
         #[arg(long = "backend", value_name = "NAME")]
         backends: Vec<String>,
+        /// Run only the case with this tcId (needs exactly one vector file).
+        #[arg(long = "tc", value_name = "N")]
+        tc: Option<u64>,
+        /// Under each case, print how it ran: its input, trust files and
+        /// context; for SAML every check with the rule it enforces; the
+        /// outcome; the `idbridge verify` command that replays it.
+        #[arg(long)]
+        explain: bool,
+        /// Also write a report: `junit FILE` (JUnit XML for CI) or `html FILE`
+        /// (one self-contained page). Repeatable.
+        #[arg(long = "report", num_args = 2, value_names = ["FORMAT", "FILE"])]
+        reports: Vec<String>,
         /// Vector files or folders.
         #[arg(required = true, value_name = "PATH")]
         paths: Vec<String>,
@@ -100,22 +121,22 @@ struct SamlArgs {
     #[arg(long, value_name = "ID")]
     request_id: String,
     /// The level requested: SpidL1, SpidL2 or SpidL3.
-    #[arg(long, value_name = "LEVEL", default_value = "SpidL2")]
-    min_level: String,
+    #[arg(long, value_name = "LEVEL", default_value = "SpidL2", value_parser = parse_level)]
+    min_level: Level,
     /// The request's Comparison: minimum, exact, better or maximum.
-    #[arg(long, value_name = "CMP", default_value = "minimum")]
-    comparison: String,
+    #[arg(long, value_name = "CMP", default_value = "minimum", value_parser = parse_comparison)]
+    comparison: Comparison,
     /// When the AuthnRequest was sent (RFC 3339).
-    #[arg(long, value_name = "T")]
-    request_issue_instant: Option<String>,
+    #[arg(long, value_name = "T", value_parser = parse_time)]
+    request_issue_instant: Option<UnixTime>,
     /// The verification time, RFC 3339 (default: this machine's clock).
-    #[arg(long, value_name = "T")]
-    now: Option<String>,
+    #[arg(long, value_name = "T", value_parser = parse_time)]
+    now: Option<UnixTime>,
     /// Tolerated clock difference, in seconds.
     #[arg(long, value_name = "SECS", default_value_t = 0)]
     clock_skew: u32,
     /// How the Response is encoded: base64 (as posted) or xml.
-    #[arg(long, value_name = "ENC", default_value = "base64")]
+    #[arg(long, value_name = "ENC", default_value = "base64", value_parser = ["base64", "xml"])]
     input: String,
     /// Print every check in order with the rule it enforces (the audit trail).
     #[arg(long)]
@@ -154,8 +175,8 @@ idbridge verify webeid --token t.json --origin https://ria.ee --nonce N --anchor
         #[arg(long, value_name = "STR")]
         nonce: String,
         /// The verification time, RFC 3339 (default: this machine's clock).
-        #[arg(long, value_name = "T")]
-        now: Option<String>,
+        #[arg(long, value_name = "T", value_parser = parse_time)]
+        now: Option<UnixTime>,
         /// A DER OCSP response for the user certificate (default: no revocation check).
         #[arg(long, value_name = "FILE")]
         ocsp: Option<String>,
@@ -174,8 +195,18 @@ fn main() -> ExitCode {
         Command::Vectors {
             json,
             backends,
+            tc,
+            explain,
+            reports,
             paths,
-        } => run_vectors(json, &backends, &paths),
+        } => run_vectors(&VectorsArgs {
+            json,
+            backend_names: backends,
+            tc,
+            explain,
+            reports,
+            paths,
+        }),
         Command::Verify(v) => run_verify(*v),
         Command::Bench {
             json,
@@ -308,6 +339,39 @@ fn run_bench(json: bool, backend: Option<&str>, seconds: f64, threads: Option<us
     }
 }
 
+fn parse_level(s: &str) -> Result<Level, String> {
+    Level::from_name(s).ok_or_else(|| "expected SpidL1, SpidL2 or SpidL3".into())
+}
+
+fn parse_comparison(s: &str) -> Result<Comparison, String> {
+    Comparison::from_name(s).ok_or_else(|| "expected minimum, exact, better or maximum".into())
+}
+
+fn parse_time(s: &str) -> Result<UnixTime, String> {
+    UnixTime::parse_rfc3339(s)
+        .map_err(|_| "expected an RFC 3339 time, e.g. 2023-09-01T10:00:00Z".into())
+}
+
+/// Why `idbridge verify` did not print an identity.
+enum Failure {
+    /// The command line cannot be acted on (a file that cannot be read): exit 2.
+    Usage(String),
+    /// The verification (or the trust material) refused: exit 1.
+    Verify(idbridge::Error),
+}
+
+impl From<idbridge::Error> for Failure {
+    fn from(e: idbridge::Error) -> Self {
+        Failure::Verify(e)
+    }
+}
+
+/// The bytes of the file a command-line flag names; a file that cannot be
+/// read is a usage error.
+fn read_arg(flag: &str, path: &str) -> Result<Vec<u8>, Failure> {
+    std::fs::read(path).map_err(|e| Failure::Usage(format!("cannot read --{flag} {path}: {e}")))
+}
+
 fn run_verify(v: Verify) -> ExitCode {
     match v {
         Verify::Spid(args) => saml_exit(verify_saml(&args, false)),
@@ -324,7 +388,7 @@ fn run_verify(v: Verify) -> ExitCode {
             &token,
             &origin,
             &nonce,
-            now.as_deref(),
+            now,
             ocsp.as_deref(),
             ocsp_responder.as_deref(),
             &anchors,
@@ -339,11 +403,12 @@ fn say(line: impl std::fmt::Display) -> bool {
 }
 
 /// Prints a verification's result: the JSON and exit 0, or the error and 1;
-/// 2 when stdout is gone.
-fn result_exit(result: Result<String, idbridge::Error>) -> ExitCode {
+/// 2 on a usage error or when stdout is gone.
+fn result_exit(result: Result<String, Failure>) -> ExitCode {
     let (line, code) = match result {
         Ok(json) => (json, ExitCode::SUCCESS),
-        Err(e) => (format!("error: {e}"), ExitCode::from(1)),
+        Err(Failure::Verify(e)) => (format!("error: {e}"), ExitCode::from(1)),
+        Err(Failure::Usage(why)) => return usage(why),
     };
     if say(line) {
         code
@@ -352,7 +417,7 @@ fn result_exit(result: Result<String, idbridge::Error>) -> ExitCode {
     }
 }
 
-fn saml_exit(r: (Vec<String>, Result<String, idbridge::Error>)) -> ExitCode {
+fn saml_exit(r: (Vec<String>, Result<String, Failure>)) -> ExitCode {
     let (lines, result) = r;
     for l in lines {
         if !say(l) {
@@ -362,66 +427,66 @@ fn saml_exit(r: (Vec<String>, Result<String, idbridge::Error>)) -> ExitCode {
     result_exit(result)
 }
 
-fn now_or(t: Option<&str>) -> Result<idbridge::UnixTime, idbridge::Error> {
-    match t {
-        Some(t) => idbridge::UnixTime::parse_rfc3339(t),
-        // The CLI, unlike the library, may read the clock: it is the caller.
-        None => Ok(idbridge::UnixTime::from_unix_seconds(
-            std::time::SystemTime::now()
-                .duration_since(std::time::UNIX_EPOCH)
-                .map(|d| i64::try_from(d.as_secs()).unwrap_or(i64::MAX))
-                .unwrap_or(0),
-        )),
-    }
+/// This machine's clock (the CLI, unlike the library, may read it: it is the caller).
+fn clock_now() -> UnixTime {
+    UnixTime::from_unix_seconds(
+        std::time::SystemTime::now()
+            .duration_since(std::time::UNIX_EPOCH)
+            .map(|d| i64::try_from(d.as_secs()).unwrap_or(i64::MAX))
+            .unwrap_or(0),
+    )
 }
 
-fn verify_saml(a: &SamlArgs, cie: bool) -> (Vec<String>, Result<String, idbridge::Error>) {
-    use idbridge::spid::{Comparison, Expectations, InputEncoding, Level};
-    let setup = || -> Result<_, idbridge::Error> {
-        let config =
-            |why: String| idbridge::Error::with_detail(idbridge::ErrorCode::ConfigInvalid, why);
-        let mut builder = idbridge::Trust::builder();
-        for m in &a.metadata {
-            builder = builder.pin_saml_idp_metadata(&read(m)?)?;
-        }
-        if let (Some(r), Some(s)) = (&a.registry, &a.registry_signer) {
-            builder = builder.saml_registry(&read(r)?, &read(s)?)?;
-        }
-        let trust = builder.build()?;
-        let min_level = Level::from_name(&a.min_level)
-            .ok_or_else(|| config(format!("unknown level {:?}", a.min_level)))?;
-        let comparison = Comparison::from_name(&a.comparison)
-            .ok_or_else(|| config(format!("unknown comparison {:?}", a.comparison)))?;
-        let input = match a.input.as_str() {
-            "base64" => InputEncoding::Base64,
-            "xml" => InputEncoding::Xml,
-            other => return Err(config(format!("unknown input encoding {other:?}"))),
+fn verify_saml(a: &SamlArgs, cie: bool) -> (Vec<String>, Result<String, Failure>) {
+    use idbridge::spid::{Expectations, InputEncoding};
+    // Every file first: one that cannot be read is a usage error, whatever
+    // the trust material would have said.
+    let read_all = || -> Result<_, Failure> {
+        let metadata = a
+            .metadata
+            .iter()
+            .map(|m| read_arg("metadata", m))
+            .collect::<Result<Vec<_>, _>>()?;
+        let registry = match (&a.registry, &a.registry_signer) {
+            (Some(r), Some(s)) => Some((read_arg("registry", r)?, read_arg("registry-signer", s)?)),
+            (None, Some(s)) => {
+                return Err(Failure::Usage(format!(
+                    "--registry-signer {s} needs --registry"
+                )))
+            }
+            _ => None,
         };
-        let request_issue_instant = a
-            .request_issue_instant
-            .as_deref()
-            .map(idbridge::UnixTime::parse_rfc3339)
-            .transpose()?;
-        Ok((
-            trust,
-            min_level,
-            comparison,
-            input,
-            request_issue_instant,
-            now_or(a.now.as_deref())?,
-            read(&a.response)?,
-        ))
+        Ok((metadata, registry, read_arg("response", &a.response)?))
     };
-    let (trust, min_level, comparison, input, rii, now, response) = match setup() {
+    let (metadata, registry, response) = match read_all() {
         Ok(x) => x,
         Err(e) => return (Vec::new(), Err(e)),
     };
+    let trust = (|| -> Result<_, idbridge::Error> {
+        let mut builder = idbridge::Trust::builder();
+        for m in &metadata {
+            builder = builder.pin_saml_idp_metadata(m)?;
+        }
+        if let Some((r, s)) = &registry {
+            builder = builder.saml_registry(r, s)?;
+        }
+        builder.build()
+    })();
+    let trust = match trust {
+        Ok(t) => t,
+        Err(e) => return (Vec::new(), Err(e.into())),
+    };
     let mut exp = Expectations::new(&a.sp_entity_id, &a.acs_url, &a.request_id);
-    exp.min_level = min_level;
-    exp.comparison = comparison;
-    exp.input = input;
-    exp.request_issue_instant = rii;
+    exp.min_level = a.min_level;
+    exp.comparison = a.comparison;
+    exp.input = if a.input == "xml" {
+        InputEncoding::Xml
+    } else {
+        InputEncoding::Base64
+    };
+    exp.request_issue_instant = a.request_issue_instant;
     exp.clock_skew = idbridge::ClockSkew::from_secs(a.clock_skew);
+    let now = a.now.unwrap_or_else(clock_now);
     let (audit, result) = if cie {
         idbridge::cie::explain(&trust, &response, &exp, now)
     } else {
@@ -454,50 +519,48 @@ fn verify_saml(a: &SamlArgs, cie: bool) -> (Vec<String>, Result<String, idbridge
             idbridge::Error::with_detail(idbridge::ErrorCode::ConfigInvalid, e.to_string())
         })
     });
-    (lines, json)
-}
-
-fn read(path: &str) -> Result<Vec<u8>, idbridge::Error> {
-    std::fs::read(path).map_err(|e| {
-        idbridge::Error::with_detail(
-            idbridge::ErrorCode::ConfigInvalid,
-            format!("cannot read {path}: {e}"),
-        )
-    })
+    (lines, json.map_err(Failure::from))
 }
 
 fn verify_webeid(
     token: &str,
     origin: &str,
     nonce: &str,
-    now: Option<&str>,
+    now: Option<UnixTime>,
     ocsp: Option<&str>,
     responder: Option<&str>,
     anchors: &[String],
-) -> Result<String, idbridge::Error> {
-    use idbridge::{webeid, Trust, UnixTime};
+) -> Result<String, Failure> {
+    use idbridge::{webeid, Trust};
+    // Every file first: one that cannot be read is a usage error.
+    enum Anchor {
+        Embedded,
+        Test,
+        File(Vec<u8>),
+    }
+    let anchors = anchors
+        .iter()
+        .map(|a| match a.as_str() {
+            "embedded" => Ok(Anchor::Embedded),
+            "test" => Ok(Anchor::Test),
+            file => read_arg("anchors", file).map(Anchor::File),
+        })
+        .collect::<Result<Vec<_>, _>>()?;
+    let token = read_arg("token", token)?;
+    let response = ocsp.map(|f| read_arg("ocsp", f)).transpose()?;
+    let responder = responder
+        .map(|f| read_arg("ocsp-responder", f))
+        .transpose()?;
     let mut builder = Trust::builder();
-    for a in anchors {
-        builder = match a.as_str() {
-            "embedded" => builder.webeid_anchors(idbridge::anchors::ESTONIA)?,
-            "test" => builder.webeid_anchors(idbridge::anchors::ESTONIA_TEST)?,
-            file => builder.webeid_anchor(&read(file)?)?,
+    for a in &anchors {
+        builder = match a {
+            Anchor::Embedded => builder.webeid_anchors(idbridge::anchors::ESTONIA)?,
+            Anchor::Test => builder.webeid_anchors(idbridge::anchors::ESTONIA_TEST)?,
+            Anchor::File(bytes) => builder.webeid_anchor(bytes)?,
         };
     }
     let trust = builder.build()?;
-    let now = match now {
-        Some(t) => UnixTime::parse_rfc3339(t)?,
-        // The CLI, unlike the library, may read the clock: it is the caller.
-        None => UnixTime::from_unix_seconds(
-            std::time::SystemTime::now()
-                .duration_since(std::time::UNIX_EPOCH)
-                .map(|d| i64::try_from(d.as_secs()).unwrap_or(i64::MAX))
-                .unwrap_or(0),
-        ),
-    };
-    let token = read(token)?;
-    let response = ocsp.map(read).transpose()?;
-    let responder = responder.map(read).transpose()?;
+    let now = now.unwrap_or_else(clock_now);
     let mut expectations = webeid::Expectations::new(origin, nonce);
     if let Some(response) = &response {
         expectations.ocsp = webeid::Ocsp::Response {
@@ -508,13 +571,34 @@ fn verify_webeid(
     }
     let verified = webeid::verify_token(&trust, &token, &expectations, now)?;
     serde_json::to_string_pretty(verified.identity()).map_err(|e| {
-        idbridge::Error::with_detail(idbridge::ErrorCode::ConfigInvalid, e.to_string())
+        Failure::Verify(idbridge::Error::with_detail(
+            idbridge::ErrorCode::ConfigInvalid,
+            e.to_string(),
+        ))
     })
 }
 
-fn run_vectors(json: bool, backend_names: &[String], paths: &[String]) -> ExitCode {
+/// `idbridge vectors`' arguments.
+struct VectorsArgs {
+    json: bool,
+    backend_names: Vec<String>,
+    tc: Option<u64>,
+    explain: bool,
+    /// Pairs: format, file.
+    reports: Vec<String>,
+    paths: Vec<String>,
+}
+
+/// A usage error: printed as `idbridge: <why>`, exit status 2.
+fn usage(why: impl std::fmt::Display) -> ExitCode {
+    eprintln!("idbridge: {why}");
+    ExitCode::from(2)
+}
+
+fn run_vectors(a: &VectorsArgs) -> ExitCode {
+    use idbridge_vectors::report::{Format, ReportMeta};
     let mut chosen = Vec::new();
-    for name in backend_names {
+    for name in &a.backend_names {
         match idbridge::crypto::backend_by_name(name) {
             Some(b) => chosen.push(b),
             None => {
@@ -522,25 +606,77 @@ fn run_vectors(json: bool, backend_names: &[String], paths: &[String]) -> ExitCo
                     .iter()
                     .map(|b| b.name())
                     .collect();
-                eprintln!(
-                    "idbridge: unknown backend {name:?} (this build has: {})",
+                return usage(format!(
+                    "unknown backend {name:?} (this build has: {})",
                     known.join(", ")
-                );
-                return ExitCode::from(2);
+                ));
             }
         }
     }
+    // Every PATH must exist: a typo is the caller's mistake, not a failed vector.
+    for p in &a.paths {
+        let readable = std::fs::metadata(p).and_then(|m| {
+            if m.is_dir() {
+                std::fs::read_dir(p).map(drop)
+            } else {
+                std::fs::File::open(p).map(drop)
+            }
+        });
+        if let Err(e) = readable {
+            return usage(format!("cannot read {p}: {e}"));
+        }
+    }
+    if a.tc.is_some() && (a.paths.len() != 1 || a.paths.iter().any(|p| Path::new(p).is_dir())) {
+        return usage("--tc needs exactly one vector file (not a folder)");
+    }
+    // The reports' files are created before the run, so a path that cannot
+    // be written stops it at once.
+    let mut outputs = Vec::new();
+    for pair in a.reports.chunks(2) {
+        let (Some(format), Some(file)) = (pair.first(), pair.get(1)) else {
+            return usage("--report needs a format and a file");
+        };
+        let Some(format) = Format::from_name(format) else {
+            return usage(format!("unknown report format {format:?} (junit or html)"));
+        };
+        match std::fs::File::create(file) {
+            Ok(f) => outputs.push((format, file, f)),
+            Err(e) => return usage(format!("cannot write the report {file}: {e}")),
+        }
+    }
     let files = FsFiles;
-    let runner = Runner::new(&files).with_backends(&chosen);
+    // The reports show how each case ran (the HTML page every case, the
+    // JUnit failures theirs), so they need the explanations.
+    let collect_explanations = a.explain || !outputs.is_empty();
+    let mut runner = Runner::new(&files)
+        .with_backends(&chosen)
+        .with_explain(collect_explanations);
+    if let Some(tc) = a.tc {
+        runner = runner.only_case(tc);
+    }
     let stdout = std::io::stdout();
     let mut out = stdout.lock();
     let mut reports = Vec::new();
-    for path in vectors::collect(paths) {
+    for path in vectors::collect(&a.paths) {
         let report = runner.run_file(&path);
-        let lines = if json {
-            report.json_lines()
+        if let Some(tc) = a.tc {
+            if report.defect.is_none() && report.cases.is_empty() {
+                return usage(format!("{path} has no case with tcId {tc}"));
+            }
+        }
+        // The reports keep the explanations; the terminal shows them only
+        // with --explain.
+        let shown = if a.explain || !collect_explanations {
+            std::borrow::Cow::Borrowed(&report)
         } else {
-            report.lines()
+            let mut r = report.clone();
+            r.cases.iter_mut().for_each(|c| c.explanation = None);
+            std::borrow::Cow::Owned(r)
+        };
+        let lines = if a.json {
+            shown.json_lines()
+        } else {
+            shown.lines()
         };
         for line in lines {
             if writeln!(out, "{line}").is_err() {
@@ -550,16 +686,40 @@ fn run_vectors(json: bool, backend_names: &[String], paths: &[String]) -> ExitCo
         reports.push(report);
     }
     let summary = Summary::of(&reports);
-    if json {
+    if a.json {
         eprintln!("{}", summary.closing_line());
     } else if writeln!(out, "{}", summary.closing_line()).is_err() {
         return ExitCode::from(2);
+    }
+    if !outputs.is_empty() {
+        let mut meta = ReportMeta::new(&runner.backend_names());
+        meta.version = env!("CARGO_PKG_VERSION").to_string();
+        meta.generated_at = Some(clock_now().to_rfc3339());
+        meta.command = Some(
+            std::iter::once("idbridge".to_string())
+                .chain(
+                    std::env::args_os()
+                        .skip(1)
+                        .map(|a| a.to_string_lossy().into_owned()),
+                )
+                .collect::<Vec<_>>()
+                .join(" "),
+        );
+        for (format, file, mut f) in outputs {
+            let text = format.render(&reports, &meta);
+            if let Err(e) = f.write_all(text.as_bytes()).and_then(|()| f.flush()) {
+                return usage(format!("cannot write the report {file}: {e}"));
+            }
+        }
     }
     if summary.failed == 0 && summary.passed > 0 {
         ExitCode::SUCCESS
     } else {
         if summary.passed == 0 && summary.failed == 0 {
-            eprintln!("idbridge: no test vectors found under {}", paths.join(" "));
+            eprintln!(
+                "idbridge: no test vectors found under {}",
+                a.paths.join(" ")
+            );
         }
         ExitCode::from(1)
     }

@@ -174,3 +174,616 @@ fn a_closed_stdout_exits_2_without_a_panic() {
         assert!(!err.contains("panicked"), "{args:?}: {err}");
     }
 }
+
+/// A shell command line split into words as a POSIX shell would, for the
+/// quoting `--explain` writes: plain words, '...' and `\` outside quotes.
+fn shell_words(line: &str) -> Vec<String> {
+    let mut words = Vec::new();
+    let mut word = String::new();
+    let mut in_word = false;
+    let mut chars = line.chars();
+    while let Some(c) = chars.next() {
+        match c {
+            ' ' => {
+                if in_word {
+                    words.push(std::mem::take(&mut word));
+                    in_word = false;
+                }
+            }
+            '\'' => {
+                in_word = true;
+                for q in chars.by_ref() {
+                    if q == '\'' {
+                        break;
+                    }
+                    word.push(q);
+                }
+            }
+            '\\' => {
+                in_word = true;
+                word.extend(chars.next());
+            }
+            c => {
+                in_word = true;
+                word.push(c);
+            }
+        }
+    }
+    if in_word {
+        words.push(word);
+    }
+    words
+}
+
+/// The `replay` line `--explain` prints for one case, as arguments for the binary.
+fn replay_of(file: &str, tc: &str) -> Vec<String> {
+    let (code, out, err) = idbridge(&["vectors", file, "--tc", tc, "--explain"]);
+    assert_eq!(code, 0, "{out}{err}");
+    let line = out
+        .lines()
+        .find_map(|l| l.trim_start().strip_prefix("replay"))
+        .unwrap_or_else(|| panic!("no replay line: {out}"));
+    let words = shell_words(line.trim());
+    assert_eq!(words[0], "idbridge", "{line}");
+    words[1..].to_vec()
+}
+
+#[test]
+fn tc_explain_prints_one_case_with_every_saml_check_and_its_rule() {
+    let (code, out, _) = idbridge(&[
+        "vectors",
+        "test-vectors/spid/envelope.json",
+        "--tc",
+        "3",
+        "--explain",
+    ]);
+    assert_eq!(code, 0, "{out}");
+    let lines: Vec<_> = out.lines().collect();
+    assert_eq!(lines[0], "ok   test-vectors/spid/envelope.json tcId=3");
+    assert_eq!(lines.last().copied(), Some("vectors: 1 passed, 0 failed"));
+    assert_eq!(out.matches("tcId=").count(), 1, "one case only: {out}");
+    let checks: Vec<_> = lines.iter().filter(|l| l.starts_with("  check ")).collect();
+    assert!(checks.len() >= 3, "{out}");
+    // Every check names its rule; the last one is the one that failed, with the code.
+    assert!(checks.iter().all(|l| l.len() > 40), "{out}");
+    assert!(
+        checks.last().unwrap().starts_with("  check FAIL envelope")
+            && checks
+                .last()
+                .unwrap()
+                .ends_with("-> saml.structure.invalid"),
+        "{out}"
+    );
+    for key in [
+        "input ",
+        "trust.idp_metadata ",
+        "context.now ",
+        "context.request_id ",
+        "outcome ",
+        "replay ",
+    ] {
+        assert!(
+            lines.iter().any(|l| l.trim_start().starts_with(key)),
+            "{key}: {out}"
+        );
+    }
+    // The same in JSON: the explanation is an object on the case's line.
+    let (code, out, _) = idbridge(&[
+        "vectors",
+        "--json",
+        "test-vectors/spid/envelope.json",
+        "--tc",
+        "3",
+        "--explain",
+    ]);
+    assert_eq!(code, 0);
+    let v: serde_json::Value = serde_json::from_str(out.trim()).unwrap();
+    assert_eq!(v["tcId"], 3);
+    let checks = v["explain"]["checks"].as_array().unwrap();
+    assert_eq!(
+        checks.last().unwrap()["failed"],
+        "saml.structure.invalid",
+        "{v}"
+    );
+    assert!(checks
+        .iter()
+        .all(|c| !c["rule"].as_str().unwrap().is_empty()));
+    assert!(v["explain"]["replay"]
+        .as_str()
+        .unwrap()
+        .starts_with("idbridge verify spid "));
+    // Without --explain: the case's line and the closing line, nothing else.
+    let (code, out, _) = idbridge(&["vectors", "test-vectors/spid/envelope.json", "--tc", "3"]);
+    assert_eq!(code, 0);
+    assert_eq!(
+        out,
+        "ok   test-vectors/spid/envelope.json tcId=3\nvectors: 1 passed, 0 failed\n"
+    );
+}
+
+#[test]
+fn tc_explain_for_other_kinds_prints_inputs_context_and_outcome() {
+    let (code, out, _) = idbridge(&[
+        "vectors",
+        "test-vectors/signature/allow_list.json",
+        "--tc",
+        "1",
+        "--explain",
+    ]);
+    assert_eq!(code, 0, "{out}");
+    for key in [
+        "input ",
+        "trust.public_key ",
+        "context.algorithm ",
+        "outcome ",
+    ] {
+        assert!(
+            out.lines().any(|l| l.trim_start().starts_with(key)),
+            "{key}: {out}"
+        );
+    }
+    assert!(out.contains("no `idbridge verify` subcommand runs the signature kind"));
+    assert!(!out.contains("  check "), "{out}");
+    let (code, out, _) = idbridge(&[
+        "vectors",
+        "test-vectors/webeid/ocsp.json",
+        "--tc",
+        "5",
+        "--explain",
+    ]);
+    assert_eq!(code, 0, "{out}");
+    assert!(out.contains("context.ocsp"), "{out}");
+    assert!(
+        out.contains("(case)"),
+        "the case's own context is marked: {out}"
+    );
+}
+
+#[test]
+fn the_replay_line_reproduces_the_case_under_idbridge_verify() {
+    // Valid cases: the identity comes back, exit 0.
+    for (file, tc, subject) in [
+        ("test-vectors/spid/valid.json", "1", "TINIT-"),
+        ("test-vectors/webeid/signature.json", "1", "PNOEE-"),
+        ("test-vectors/webeid/ocsp.json", "5", "PNOEE-"),
+    ] {
+        let args = replay_of(file, tc);
+        let args: Vec<&str> = args.iter().map(String::as_str).collect();
+        let (code, out, err) = idbridge(&args);
+        assert_eq!(code, 0, "{file} {tc}: {args:?}: {out}{err}");
+        assert!(out.contains(subject), "{out}");
+    }
+    // Invalid cases: the expected code, exit 1.
+    for (file, tc, want) in [
+        (
+            "test-vectors/spid/envelope.json",
+            "3",
+            "saml.structure.invalid",
+        ),
+        (
+            "test-vectors/cie/checks.json",
+            "1",
+            "xmldsig.signature.missing",
+        ),
+    ] {
+        let args = replay_of(file, tc);
+        let args: Vec<&str> = args.iter().map(String::as_str).collect();
+        let (code, out, _) = idbridge(&args);
+        assert_eq!(code, 1, "{file} {tc}: {out}");
+        assert!(out.contains(&format!("error: {want}: ")), "{out}");
+    }
+}
+
+#[test]
+fn tc_misuse_is_a_usage_error() {
+    for args in [
+        &[
+            "vectors",
+            "test-vectors/spid/envelope.json",
+            "--tc",
+            "99999",
+        ][..],
+        &["vectors", "test-vectors/spid", "--tc", "1"][..],
+        &[
+            "vectors",
+            "test-vectors/spid/envelope.json",
+            "test-vectors/spid/valid.json",
+            "--tc",
+            "1",
+        ][..],
+        &["vectors", "test-vectors/spid/envelope.json", "--tc", "x"][..],
+    ] {
+        let (code, out, err) = idbridge(args);
+        assert_eq!(code, 2, "{args:?}: {out}{err}");
+        assert!(!out.contains("vectors: "), "{args:?} ran: {out}");
+    }
+    let (_, _, err) = idbridge(&[
+        "vectors",
+        "test-vectors/spid/envelope.json",
+        "--tc",
+        "99999",
+    ]);
+    assert!(err.contains("has no case with tcId 99999"), "{err}");
+    // A malformed file stays a failed vector (exit 1), --tc or not.
+    let (code, out, _) = idbridge(&["vectors", "tests/malformed/bad_json.json", "--tc", "1"]);
+    assert_eq!(code, 1, "{out}");
+}
+
+/// Every command-line input path that cannot be read: exit 2, the flag
+/// and the path named, no `config.invalid`.
+#[test]
+fn a_missing_input_file_is_a_usage_error_everywhere() {
+    let missing = "no/such/file.xml";
+    let spid_base = |response: &str, metadata: &str| -> Vec<String> {
+        [
+            "verify",
+            "spid",
+            "--response",
+            response,
+            "--input",
+            "xml",
+            "--metadata",
+            metadata,
+            "--sp-entity-id",
+            "https://sp.idbridge.test",
+            "--acs-url",
+            "https://sp.idbridge.test/acs",
+            "--request-id",
+            "_idbr-spid-req-5f0e8c1a9d3b47e2a6c4",
+            "--now",
+            "2026-03-01T10:00:30Z",
+        ]
+        .iter()
+        .map(|s| s.to_string())
+        .collect()
+    };
+    let ok_response = "test-vectors/spid/responses/valid.xml";
+    let ok_metadata = "test-vectors/spid/metadata/idp.xml";
+    let webeid = |token: &str, extra: &[&str]| -> Vec<String> {
+        [
+            "verify",
+            "webeid",
+            "--token",
+            token,
+            "--origin",
+            "https://rp.idbridge.test",
+            "--nonce",
+            "n",
+            "--now",
+            "2026-09-01T10:00:00Z",
+        ]
+        .iter()
+        .chain(extra)
+        .map(|s| s.to_string())
+        .collect()
+    };
+    let token = "test-vectors/webeid/tokens/es256.token";
+    let anchor = "test-vectors/webeid/pki/esteid2026.cer";
+    let mut cases: Vec<(Vec<String>, &str)> = vec![
+        (vec!["vectors".into(), missing.into()], missing),
+        (
+            vec![
+                "vectors".into(),
+                "test-vectors/signature".into(),
+                missing.into(),
+            ],
+            missing,
+        ),
+        (
+            spid_base(missing, ok_metadata),
+            "--response no/such/file.xml",
+        ),
+        (
+            spid_base(ok_response, missing),
+            "--metadata no/such/file.xml",
+        ),
+        // A folder where a file is expected cannot be read either.
+        (
+            spid_base("test-vectors", ok_metadata),
+            "--response test-vectors",
+        ),
+        (
+            webeid(missing, &["--anchors", anchor]),
+            "--token no/such/file.xml",
+        ),
+        (
+            webeid(token, &["--anchors", missing]),
+            "--anchors no/such/file.xml",
+        ),
+        (
+            webeid(token, &["--anchors", anchor, "--ocsp", missing]),
+            "--ocsp no/such/file.xml",
+        ),
+        (
+            webeid(
+                token,
+                &[
+                    "--anchors",
+                    anchor,
+                    "--ocsp",
+                    "test-vectors/webeid/ocsp/good-next-update.der",
+                    "--ocsp-responder",
+                    missing,
+                ],
+            ),
+            "--ocsp-responder no/such/file.xml",
+        ),
+    ];
+    let mut cie = spid_base(ok_response, ok_metadata);
+    cie[1] = "cie".into();
+    cie.extend([
+        "--registry".into(),
+        missing.into(),
+        "--registry-signer".into(),
+        anchor.into(),
+    ]);
+    cases.push((cie, "--registry no/such/file.xml"));
+    let mut signer = spid_base(ok_response, ok_metadata);
+    signer.extend([
+        "--registry".into(),
+        ok_metadata.into(),
+        "--registry-signer".into(),
+        missing.into(),
+    ]);
+    cases.push((signer, "--registry-signer no/such/file.xml"));
+    for (args, named) in &cases {
+        let args: Vec<&str> = args.iter().map(String::as_str).collect();
+        let (code, out, err) = idbridge(&args);
+        assert_eq!(code, 2, "{args:?}: {out}{err}");
+        assert!(err.contains(named), "{args:?}: {err}");
+        assert!(
+            !out.contains("config.invalid") && !err.contains("config.invalid"),
+            "{out}{err}"
+        );
+    }
+    // Bad argument values are usage errors too; the same command with good ones verifies.
+    let good = spid_base(ok_response, ok_metadata);
+    for (flag, value) in [
+        ("--now", "yesterday"),
+        ("--min-level", "SpidL9"),
+        ("--comparison", "most"),
+        ("--input", "hex"),
+        ("--request-issue-instant", "2026-13-01T00:00:00Z"),
+    ] {
+        let mut args: Vec<&str> = good.iter().map(String::as_str).collect();
+        args.extend([flag, value]);
+        let (code, out, err) = idbridge(&args);
+        assert_eq!(code, 2, "{flag} {value}: {out}{err}");
+        assert!(err.contains(flag), "{err}");
+    }
+    let args: Vec<&str> = good.iter().map(String::as_str).collect();
+    let (code, out, _) = idbridge(&args);
+    assert_eq!(code, 0, "{out}");
+    let mut args = webeid(token, &["--anchors", anchor]);
+    args[9] = "2026-02-30T10:00:00Z".into();
+    let args: Vec<&str> = args.iter().map(String::as_str).collect();
+    let (code, _, err) = idbridge(&args);
+    assert_eq!(code, 2, "{err}");
+    // --registry-signer alone names a file that nothing would read.
+    let mut args = spid_base(ok_response, ok_metadata);
+    args.extend(["--registry-signer".into(), anchor.into()]);
+    let args: Vec<&str> = args.iter().map(String::as_str).collect();
+    let (code, _, err) = idbridge(&args);
+    assert_eq!(code, 2, "{err}");
+}
+
+fn temp_dir(name: &str) -> PathBuf {
+    let dir = std::env::temp_dir().join(format!("idbridge-cli-{name}-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    dir
+}
+
+#[test]
+fn reports_junit_and_html_say_what_the_run_said() {
+    let dir = temp_dir("reports");
+    let xml = dir.join("run.xml");
+    let page = dir.join("run.html");
+    let (code, out, _) = idbridge(&[
+        "vectors",
+        "--report",
+        "junit",
+        xml.to_str().unwrap(),
+        "--report",
+        "html",
+        page.to_str().unwrap(),
+        "tests/malformed",
+        "cli/tests/fixtures/report",
+    ]);
+    assert_eq!(code, 1, "{out}");
+    assert!(out.ends_with("vectors: 1 passed, 5 failed\n"), "{out}");
+    // The terminal gets no explanation without --explain, even though the HTML has them.
+    assert!(!out.contains("  replay"), "{out}");
+
+    let text = std::fs::read_to_string(&xml).unwrap();
+    let doc = roxmltree::Document::parse(&text).unwrap();
+    let root = doc.root_element();
+    assert_eq!(
+        (
+            root.attribute("tests"),
+            root.attribute("failures"),
+            root.attribute("errors")
+        ),
+        (Some("6"), Some("2"), Some("3"))
+    );
+    let suites: Vec<_> = root.children().filter(|n| n.is_element()).collect();
+    assert_eq!(suites.len(), 4);
+    let hostile = suites
+        .iter()
+        .find(|s| s.attribute("name") == Some("cli/tests/fixtures/report/hostile.json"))
+        .unwrap();
+    let prop = |name: &str| {
+        hostile
+            .descendants()
+            .find(|n| n.has_tag_name("property") && n.attribute("name") == Some(name))
+            .and_then(|n| n.attribute("value"))
+            .unwrap()
+            .to_string()
+    };
+    assert_eq!(prop("idbridge.version"), env!("CARGO_PKG_VERSION"));
+    assert!(!prop("backends").is_empty());
+    assert_eq!(prop("kind"), "signature");
+    let fixture = std::fs::read(root_path("cli/tests/fixtures/report/hostile.json")).unwrap();
+    assert_eq!(prop("sha256"), sha256_hex(&fixture));
+    let names: Vec<_> = hostile
+        .children()
+        .filter(|n| n.has_tag_name("testcase"))
+        .map(|n| n.attribute("name").unwrap())
+        .collect();
+    assert!(
+        names[0].starts_with("tcId=1 (<script>window.__pwned = 1</script>"),
+        "{names:?}"
+    );
+    assert!(
+        names[0].contains("\\u{7}\\u{1b}[31m\\u{202e}gnp.exe"),
+        "{names:?}"
+    );
+    let failure = hostile
+        .descendants()
+        .find(|n| n.has_tag_name("failure"))
+        .unwrap();
+    assert_eq!(
+        failure.attribute("message"),
+        Some("expected valid, got invalid (crypto.algorithm.forbidden)")
+    );
+    // A failure says how the case ran: its inputs and context.
+    let body = failure.text().unwrap();
+    assert!(body.contains("\n  context.algorithm "), "{body}");
+    assert!(body.contains("\n  outcome "), "{body}");
+
+    let html = std::fs::read_to_string(&page).unwrap();
+    assert!(html.contains("data-passed=\"1\" data-failed=\"5\""));
+    assert!(html.contains(&sha256_hex(&fixture)));
+    assert!(!html.contains("<script") && !html.contains("<img"));
+    assert!(html.contains("&lt;script&gt;window.__pwned = 1&lt;/script&gt;"));
+    assert!(!html.contains('\u{202e}') && !html.contains('\u{1b}'));
+    std::fs::remove_dir_all(&dir).unwrap();
+}
+
+#[test]
+fn report_misuse_is_a_usage_error_before_anything_runs() {
+    let dir = temp_dir("report-misuse");
+    let unwritable = dir.join("no/such/dir/r.xml");
+    let ok = dir.join("r.html");
+    for args in [
+        vec![
+            "vectors",
+            "--report",
+            "pdf",
+            ok.to_str().unwrap(),
+            "test-vectors/signature",
+        ],
+        vec![
+            "vectors",
+            "--report",
+            "html",
+            ok.to_str().unwrap(),
+            "--report",
+            "junit",
+            unwritable.to_str().unwrap(),
+            "test-vectors/signature",
+        ],
+        vec!["vectors", "--report", "junit"],
+    ] {
+        let (code, out, err) = idbridge(&args);
+        assert_eq!(code, 2, "{args:?}: {out}{err}");
+        assert!(out.is_empty(), "{args:?} ran: {out}");
+    }
+    std::fs::remove_dir_all(&dir).unwrap();
+}
+
+fn root_path(p: &str) -> PathBuf {
+    root().join(p)
+}
+
+fn sha256_hex(bytes: &[u8]) -> String {
+    idbridge::crypto::HashAlg::Sha256
+        .digest(bytes)
+        .iter()
+        .map(|b| format!("{b:02x}"))
+        .collect()
+}
+
+fn vectors_readme() -> String {
+    std::fs::read_to_string(root_path("test-vectors/README.md")).unwrap()
+}
+
+/// test-vectors/README.md lists exactly the library's error codes: every
+/// code once, and nothing the library does not return.
+#[test]
+fn the_vectors_readme_lists_exactly_the_error_codes() {
+    let readme = vectors_readme();
+    let table = readme
+        .split("\n## Error codes\n")
+        .nth(1)
+        .expect("an Error codes section");
+    let table = table.split("\n## ").next().unwrap();
+    let listed: Vec<&str> = table
+        .lines()
+        .filter_map(|l| l.strip_prefix("| `"))
+        .filter_map(|l| l.split_once("` |").map(|(code, _)| code))
+        .collect();
+    let mut unique = listed.clone();
+    unique.sort_unstable();
+    unique.dedup();
+    assert_eq!(unique.len(), listed.len(), "a code is listed twice");
+    let mut known: Vec<&str> = idbridge::ErrorCode::ALL
+        .iter()
+        .map(|c| c.as_str())
+        .collect();
+    known.sort_unstable();
+    assert_eq!(
+        unique, known,
+        "the README's table is not the library's list"
+    );
+}
+
+/// The README is the contract for whoever clones the repository: it sends
+/// no reader to a document outside it.
+#[test]
+fn the_vectors_readme_stands_alone() {
+    let readme = vectors_readme();
+    assert!(
+        !readme.contains("VECTORS.md"),
+        "the README sends readers to VECTORS.md"
+    );
+    for section in [
+        "## The format",
+        "### Identity fields",
+        "## The runner",
+        "## Replaying a case by hand",
+        "## Error codes",
+    ] {
+        assert!(readme.contains(&format!("\n{section}\n")), "{section}");
+    }
+}
+
+/// The README's replay example is what `--tc N --explain` prints for those
+/// cases (so the two cannot drift apart); the test command runs the block.
+#[test]
+fn the_vectors_readme_replay_example_is_the_runners_replay_line() {
+    let readme = vectors_readme();
+    let section = readme
+        .split("\n## Replaying a case by hand\n")
+        .nth(1)
+        .unwrap()
+        .split("\n## ")
+        .next()
+        .unwrap();
+    let prefix = "cargo run --release -q -p idbridge-cli -- ";
+    let shown: Vec<&str> = section
+        .lines()
+        .filter_map(|l| l.strip_prefix(prefix))
+        .filter(|l| l.starts_with("verify "))
+        .collect();
+    assert_eq!(shown.len(), 2, "{section}");
+    for ((file, tc), line) in [
+        ("test-vectors/webeid/signature.json", "1"),
+        ("test-vectors/spid/valid.json", "1"),
+    ]
+    .into_iter()
+    .zip(shown)
+    {
+        let replay = replay_of(file, tc);
+        assert_eq!(replay.join(" "), line, "{file} tcId {tc}");
+    }
+}

@@ -50,7 +50,6 @@ pub(crate) struct Note {
 #[serde(deny_unknown_fields)]
 pub(crate) struct TestGroup {
     #[serde(default)]
-    #[allow(dead_code)]
     pub source: Option<String>,
     #[serde(default)]
     pub trust: Map<String, Value>,

@@ -48,6 +48,17 @@ const SAML_CONTEXT: &[&str] = &[
 ];
 
 impl Kind {
+    /// The kind's name in vector files.
+    pub(crate) fn name(self) -> &'static str {
+        match self {
+            Kind::Signature => "signature",
+            Kind::Webeid => "webeid",
+            Kind::SpidSaml => "spid-saml",
+            Kind::CieSaml => "cie-saml",
+            Kind::Xmldsig => "xmldsig",
+        }
+    }
+
     pub(crate) fn from_name(name: &str) -> Option<Kind> {
         match name {
             "signature" => Some(Kind::Signature),

@@ -42,12 +42,14 @@ pub mod bench;
 compile_error!("idbridge-vectors' feature \"bench\" needs \"saml\" or \"webeid\" (it measures their verifiers)");
 #[cfg(feature = "saml")]
 mod c14n_pairs;
+mod explain;
 mod format;
 #[cfg(not(target_arch = "wasm32"))]
 mod fs;
 #[cfg(feature = "fuzz")]
 pub mod fuzz;
 mod kinds;
+pub mod report;
 #[cfg(feature = "saml")]
 mod saml;
 mod signature;
@@ -58,6 +60,7 @@ mod xmldsig;
 
 #[cfg(feature = "saml")]
 pub use c14n_pairs::{check_c14n_pairs, C14nReport};
+pub use explain::{ExplainStep, Explanation};
 pub use format::Expected;
 #[cfg(not(target_arch = "wasm32"))]
 pub use fs::{collect, FsFiles};
@@ -180,6 +183,12 @@ pub struct CaseReport {
     pub detail: Option<String>,
     /// The backends the case ran on.
     pub backends: Vec<&'static str>,
+    /// The `source` of the case's test group, when it gives one.
+    pub source: Option<String>,
+    /// How the case was run (its inputs, context, the SAML checks with
+    /// their rules, the `idbridge verify` command that replays it): only
+    /// when the runner was asked for it ([`Runner::with_explain`]).
+    pub explanation: Option<Explanation>,
 }
 
 /// What one vector file did.
@@ -193,16 +202,33 @@ pub struct FileReport {
     pub defect: Option<String>,
     /// One entry per case (empty when the file is malformed).
     pub cases: Vec<CaseReport>,
+    /// The SHA-256 of the file's bytes as the runner read them (lowercase
+    /// hex); `None` when the file could not be read.
+    pub sha256: Option<String>,
+    /// The file's notes: each flag's `bugType`, by flag name.
+    pub notes: BTreeMap<String, String>,
+    /// How long the file took to run (native builds; `None` in WASM, where
+    /// the runner reads no clock).
+    pub elapsed: Option<core::time::Duration>,
 }
 
 impl FileReport {
-    fn defective(path: &str, defect: String) -> FileReport {
+    /// The report of a vector file that could not be run at all: one
+    /// failure, `defect` saying why.
+    pub fn malformed(path: &str, defect: String) -> FileReport {
         FileReport {
             path: path.to_string(),
             kind: None,
             defect: Some(defect),
             cases: Vec::new(),
+            sha256: None,
+            notes: BTreeMap::new(),
+            elapsed: None,
         }
+    }
+
+    fn defective(path: &str, defect: String) -> FileReport {
+        FileReport::malformed(path, defect)
     }
 
     /// Cases that passed.
@@ -248,6 +274,9 @@ impl FileReport {
                     c.comment
                 ));
             }
+            if let Some(e) = &c.explanation {
+                out.extend(e.lines(c));
+            }
         }
         out
     }
@@ -262,21 +291,22 @@ impl FileReport {
             );
         }
         for c in &self.cases {
-            out.push(
-                serde_json::json!({
-                    "file": self.path,
-                    "kind": self.kind,
-                    "tcId": c.tc_id,
-                    "status": if c.passed { "ok" } else { "fail" },
-                    "expected": c.expected,
-                    "got": c.got,
-                    "detail": c.detail,
-                    "comment": c.comment,
-                    "flags": c.flags,
-                    "backends": c.backends,
-                })
-                .to_string(),
-            );
+            let mut line = serde_json::json!({
+                "file": self.path,
+                "kind": self.kind,
+                "tcId": c.tc_id,
+                "status": if c.passed { "ok" } else { "fail" },
+                "expected": c.expected,
+                "got": c.got,
+                "detail": c.detail,
+                "comment": c.comment,
+                "flags": c.flags,
+                "backends": c.backends,
+            });
+            if let (Some(e), Value::Object(map)) = (&c.explanation, &mut line) {
+                map.insert("explain".into(), e.to_json());
+            }
+            out.push(line.to_string());
         }
         out
     }
@@ -310,6 +340,8 @@ impl Summary {
 pub struct Runner<'a> {
     files: &'a dyn Files,
     backends: Vec<&'static dyn Backend>,
+    explain: bool,
+    only: Option<u64>,
 }
 
 impl core::fmt::Debug for Runner<'_> {
@@ -330,7 +362,33 @@ impl<'a> Runner<'a> {
         Runner {
             files,
             backends: crypto::backends().to_vec(),
+            explain: false,
+            only: None,
         }
+    }
+
+    /// Also records, for every case, how it was run ([`CaseReport::explanation`]):
+    /// the inputs and context, for the SAML kinds every check with the rule
+    /// it enforces (one more verification per case, on the default
+    /// backend), and the `idbridge verify` command that replays it.
+    #[must_use]
+    pub fn with_explain(mut self, explain: bool) -> Self {
+        self.explain = explain;
+        self
+    }
+
+    /// Runs only the case whose `tcId` is `tc_id` (the whole file is still
+    /// checked against the format first). A well-formed file without that
+    /// case gives a report with no case and no defect.
+    #[must_use]
+    pub fn only_case(mut self, tc_id: u64) -> Self {
+        self.only = Some(tc_id);
+        self
+    }
+
+    /// The names of the backends every case runs on.
+    pub fn backend_names(&self) -> Vec<&'static str> {
+        self.backends.iter().map(|b| b.name()).collect()
     }
 
     /// Uses only `backends` (at least one; an empty list keeps the current ones).
@@ -344,11 +402,24 @@ impl<'a> Runner<'a> {
 
     /// Runs the vector file at `path`.
     pub fn run_file(&self, path: &str) -> FileReport {
+        #[cfg(not(target_arch = "wasm32"))]
+        let start = std::time::Instant::now();
         let bytes = match self.files.read(path) {
             Ok(b) => b,
             Err(e) => return FileReport::defective(path, format!("cannot read: {e}")),
         };
-        let text = match std::str::from_utf8(&bytes) {
+        let sha256 = hex(&crypto::HashAlg::Sha256.digest(&bytes));
+        let mut report = self.run_bytes(path, &bytes);
+        report.sha256 = Some(sha256);
+        #[cfg(not(target_arch = "wasm32"))]
+        {
+            report.elapsed = Some(start.elapsed());
+        }
+        report
+    }
+
+    fn run_bytes(&self, path: &str, bytes: &[u8]) -> FileReport {
+        let text = match std::str::from_utf8(bytes) {
             Ok(t) => t,
             Err(_) => return FileReport::defective(path, "not UTF-8".into()),
         };
@@ -365,6 +436,9 @@ impl<'a> Runner<'a> {
         let mut prepared = Vec::new();
         for group in &file.test_groups {
             for case in &group.tests {
+                if self.only.is_some_and(|only| only != case.tc_id) {
+                    continue;
+                }
                 let context = format::merge(&group.context, &case.context);
                 if let Err(e) = kind.check_keys(&group.trust, &context) {
                     return FileReport::defective(path, format!("tcId {}: {e}", case.tc_id));
@@ -399,13 +473,25 @@ impl<'a> Runner<'a> {
                     }
                 }
             }
-            cases.push(judge(case, outcomes));
+            let mut report = judge(case, outcomes);
+            report.source = group.source.clone();
+            if self.explain {
+                report.explanation = Some(explain::explain(kind, &job, case));
+            }
+            cases.push(report);
         }
         FileReport {
             path: path.to_string(),
             kind: Some(file.kind),
             defect: None,
             cases,
+            sha256: None,
+            notes: file
+                .notes
+                .iter()
+                .map(|(name, note)| (name.clone(), note.bug_type.clone()))
+                .collect(),
+            elapsed: None,
         }
     }
 
@@ -490,7 +576,19 @@ fn judge(case: &TestCase, outcomes: Vec<(&'static str, Outcome)>) -> CaseReport 
         got,
         detail,
         backends,
+        source: None,
+        explanation: None,
     }
+}
+
+/// Lowercase hex.
+pub(crate) fn hex(bytes: &[u8]) -> String {
+    use core::fmt::Write as _;
+    let mut out = String::with_capacity(bytes.len() * 2);
+    for b in bytes {
+        let _ = write!(out, "{b:02x}");
+    }
+    out
 }
 
 fn meets(case: &TestCase, outcome: &Outcome) -> Result<(), String> {

@@ -125,3 +125,30 @@ pub(crate) fn run(
     Ok(p.verify(backend, job.input)
         .map(|v| Some(super::identity_json(v.identity()))))
 }
+
+/// Every check of the case's verification with the rule it enforces, as
+/// the default backend runs them (`--explain`): `Err` for a malformed
+/// vector, `Ok(Err)` when the trust itself is refused.
+pub(crate) fn audit(
+    job: &Job<'_>,
+    cie: bool,
+) -> Result<core::result::Result<Vec<super::ExplainStep>, idbridge::Error>, String> {
+    let p = match prepare(job, cie)? {
+        Ok(p) => p,
+        Err(e) => return Ok(Err(e)),
+    };
+    let (audit, _) = if cie {
+        cie::explain(&p.trust, job.input, &p.expectations, p.now)
+    } else {
+        spid::explain(&p.trust, job.input, &p.expectations, p.now)
+    };
+    Ok(Ok(audit
+        .steps()
+        .iter()
+        .map(|s| super::ExplainStep {
+            check: s.check,
+            rule: s.rule,
+            failed: s.failed,
+        })
+        .collect()))
+}

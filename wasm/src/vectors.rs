@@ -93,12 +93,7 @@ pub async fn run_in_memory_async(files: &MemoryFiles, paths: &[String]) -> Vecto
         reports.push(
             match discharge(&VECTORS_RECORDER, &crypto, || runner.run_file(path)).await {
                 Ok(r) => r,
-                Err(e) => FileReport {
-                    path: path.clone(),
-                    kind: None,
-                    defect: Some(format!("the checks did not settle: {e}")),
-                    cases: Vec::new(),
-                },
+                Err(e) => FileReport::malformed(path, format!("the checks did not settle: {e}")),
             },
         );
     }

@@ -1,0 +1,306 @@
+//! How one case was run (`idbridge vectors FILE --tc N --explain`, and the
+//! HTML report): the inputs and context the runner used, for the SAML
+//! kinds every check with the rule it enforces, and the `idbridge verify`
+//! command line that replays the case by hand.
+
+use super::format::TestCase;
+use super::kinds::{Job, Kind};
+use super::{normalize, sibling, CaseReport};
+use serde_json::{json, Map, Value};
+
+/// One check of a SAML verification, with the rule it enforces (as
+/// `idbridge verify spid --explain` prints it).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct ExplainStep {
+    /// The check's short name.
+    pub check: &'static str,
+    /// The rule it enforces, with its source.
+    pub rule: &'static str,
+    /// `None` when the check passed, else the error code it failed with.
+    pub failed: Option<&'static str>,
+}
+
+/// How one case was run.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Explanation {
+    /// What the runner used, in order: `input`, then `trust.<key>` (file
+    /// names resolved against the vector file's folder), then the merged
+    /// `context.<key>` values (compact JSON, marked `(case)` when the test
+    /// sets them over its group's).
+    pub inputs: Vec<(String, String)>,
+    /// For the SAML kinds, every check in order with its rule, as the
+    /// default backend ran them; empty for the other kinds.
+    pub steps: Vec<ExplainStep>,
+    /// The `idbridge verify` command line that replays the case (the
+    /// `webeid`, `spid-saml` and `cie-saml` kinds), shell-quoted.
+    pub replay: Option<String>,
+    /// What the reader should know beyond the above (an inline input to
+    /// save first, trust material the library refused...).
+    pub notes: Vec<String>,
+}
+
+impl Explanation {
+    /// The indented lines printed under a case's line.
+    pub fn lines(&self, case: &CaseReport) -> Vec<String> {
+        let mut out = Vec::new();
+        let w = self
+            .inputs
+            .iter()
+            .map(|(name, _)| name.chars().count())
+            .max()
+            .unwrap_or(0)
+            .max(10);
+        for (name, value) in &self.inputs {
+            out.push(format!("  {name:<w$} {value}"));
+        }
+        for s in &self.steps {
+            out.push(match s.failed {
+                None => format!("  check ok   {:<20} {}", s.check, s.rule),
+                Some(code) => format!("  check FAIL {:<20} {} -> {code}", s.check, s.rule),
+            });
+        }
+        out.push(format!(
+            "  {:<w$} expected {}, got {} [{}]",
+            "outcome",
+            case.expected,
+            case.got,
+            case.backends.join(", ")
+        ));
+        if let Some(r) = &self.replay {
+            out.push(format!("  {:<w$} {r}", "replay"));
+        }
+        for n in &self.notes {
+            out.push(format!("  {:<w$} {n}", "note"));
+        }
+        out
+    }
+
+    /// The explanation as a JSON object (`inputs`, `checks`, `replay`, `notes`).
+    pub fn to_json(&self) -> Value {
+        let inputs: Map<String, Value> = self
+            .inputs
+            .iter()
+            .map(|(k, v)| (k.clone(), Value::String(v.clone())))
+            .collect();
+        let checks: Vec<Value> = self
+            .steps
+            .iter()
+            .map(|s| json!({ "check": s.check, "rule": s.rule, "failed": s.failed }))
+            .collect();
+        json!({
+            "inputs": inputs,
+            "checks": checks,
+            "replay": self.replay,
+            "notes": self.notes,
+        })
+    }
+}
+
+/// Builds the explanation of one case (after it ran).
+pub(crate) fn explain(kind: Kind, job: &Job<'_>, case: &TestCase) -> Explanation {
+    let mut e = Explanation::default();
+    let input_file = case
+        .input
+        .file
+        .as_ref()
+        .map(|rel| normalize(&sibling(job.vector_path, rel)));
+    let input = match (&input_file, &case.input.text) {
+        (Some(path), _) => format!("file {path} ({} bytes)", job.input.len()),
+        (None, Some(_)) => format!("inline input.text ({} bytes)", job.input.len()),
+        (None, None) => format!("inline input.base64 ({} bytes decoded)", job.input.len()),
+    };
+    e.inputs.push(("input".into(), input));
+    for (key, value) in job.trust {
+        let files = file_names(value)
+            .into_iter()
+            .map(|f| normalize(&sibling(job.vector_path, f)))
+            .collect::<Vec<_>>();
+        let shown = if files.is_empty() {
+            value.to_string()
+        } else {
+            files.join(" ")
+        };
+        e.inputs.push((format!("trust.{key}"), shown));
+    }
+    for (key, value) in job.context {
+        let from_case = if case.context.contains_key(key) {
+            " (case)"
+        } else {
+            ""
+        };
+        e.inputs
+            .push((format!("context.{key}"), format!("{value}{from_case}")));
+    }
+    let input_arg = input_file.clone().unwrap_or_else(|| "INPUT_FILE".into());
+    if input_file.is_none() && kind != Kind::Signature && kind != Kind::Xmldsig {
+        e.notes.push(
+            "the input is inline in the vector file: write its bytes to INPUT_FILE to replay it"
+                .into(),
+        );
+    }
+    match kind {
+        Kind::Webeid => e.replay = Some(replay_webeid(job, &input_arg)),
+        Kind::SpidSaml | Kind::CieSaml => {
+            let cie = kind == Kind::CieSaml;
+            e.replay = Some(replay_saml(job, &input_arg, cie));
+            saml_steps(job, cie, &mut e);
+        }
+        Kind::Signature | Kind::Xmldsig => e.notes.push(format!(
+            "no `idbridge verify` subcommand runs the {} kind: the inputs above are the whole case",
+            kind.name()
+        )),
+    }
+    e
+}
+
+#[cfg(feature = "saml")]
+fn saml_steps(job: &Job<'_>, cie: bool, e: &mut Explanation) {
+    match super::saml::audit(job, cie) {
+        Ok(Ok(steps)) => {
+            e.steps = steps;
+            e.notes.push(format!(
+                "the checks as the default backend ({}) ran them",
+                idbridge::crypto::default_backend().name()
+            ));
+        }
+        Ok(Err(refused)) => e.notes.push(format!(
+            "the trust material was refused before any check: {refused}"
+        )),
+        Err(defect) => e.notes.push(format!("the case cannot run: {defect}")),
+    }
+}
+
+#[cfg(not(feature = "saml"))]
+fn saml_steps(_: &Job<'_>, _: bool, e: &mut Explanation) {
+    e.notes
+        .push("the SAML checks need idbridge-vectors' feature \"saml\", off in this build".into());
+}
+
+/// The file names a trust value lists (a string, or a list of strings).
+fn file_names(value: &Value) -> Vec<&str> {
+    match value {
+        Value::String(s) => vec![s.as_str()],
+        Value::Array(items) => items.iter().filter_map(Value::as_str).collect(),
+        _ => Vec::new(),
+    }
+}
+
+fn context_str<'v>(job: &'v Job<'_>, key: &str) -> Option<&'v str> {
+    job.context.get(key).and_then(Value::as_str)
+}
+
+/// `--flag=value`, the value quoted for a POSIX shell when it needs it.
+fn arg(flag: &str, value: &str) -> String {
+    format!("--{flag}={}", shell_quote(value))
+}
+
+fn resolved(job: &Job<'_>, rel: &str) -> String {
+    normalize(&sibling(job.vector_path, rel))
+}
+
+fn replay_webeid(job: &Job<'_>, input: &str) -> String {
+    let mut words = vec!["idbridge verify webeid".to_string(), arg("token", input)];
+    for key in ["origin", "nonce", "now"] {
+        if let Some(v) = context_str(job, key) {
+            words.push(arg(key, v));
+        }
+    }
+    for f in job.trust.get("anchors").map(file_names).unwrap_or_default() {
+        words.push(arg("anchors", &resolved(job, f)));
+    }
+    if let Some(Value::Object(ocsp)) = job.context.get("ocsp") {
+        if let Some(r) = ocsp.get("response").and_then(Value::as_str) {
+            words.push(arg("ocsp", &resolved(job, r)));
+        }
+        if let Some(r) = ocsp.get("responder").and_then(Value::as_str) {
+            words.push(arg("ocsp-responder", &resolved(job, r)));
+        }
+    }
+    words.join(" ")
+}
+
+fn replay_saml(job: &Job<'_>, input: &str, cie: bool) -> String {
+    let mut words = vec![
+        format!("idbridge verify {}", if cie { "cie" } else { "spid" }),
+        arg("response", input),
+        arg(
+            "input",
+            context_str(job, "input_encoding").unwrap_or("base64"),
+        ),
+    ];
+    for f in job
+        .trust
+        .get("idp_metadata")
+        .map(file_names)
+        .unwrap_or_default()
+    {
+        words.push(arg("metadata", &resolved(job, f)));
+    }
+    for (key, flag) in [
+        ("sp_entity_id", "sp-entity-id"),
+        ("acs_url", "acs-url"),
+        ("request_id", "request-id"),
+        ("min_level", "min-level"),
+        ("comparison", "comparison"),
+        ("request_issue_instant", "request-issue-instant"),
+        ("now", "now"),
+    ] {
+        if let Some(v) = context_str(job, key) {
+            words.push(arg(flag, v));
+        }
+    }
+    if let Some(skew) = job
+        .context
+        .get("clock_skew_seconds")
+        .and_then(Value::as_u64)
+    {
+        words.push(arg("clock-skew", &skew.to_string()));
+    }
+    words.push("--explain".into());
+    words.join(" ")
+}
+
+/// `s` as one POSIX shell word: as it is when it holds only characters no
+/// shell reads specially, else in single quotes (`'` written `'\''`); a
+/// value with control characters is written `$'...'` (bash, zsh, ksh) with
+/// each such character as `\xHH`, so nothing reaches the terminal raw.
+pub(crate) fn shell_quote(s: &str) -> String {
+    let plain = |c: char| c.is_ascii_alphanumeric() || "_./:=@%+,-".contains(c);
+    if !s.is_empty() && s.chars().all(plain) {
+        return s.to_string();
+    }
+    if s.chars().any(char::is_control) {
+        let mut out = String::from("$'");
+        for c in s.chars() {
+            match c {
+                '\\' => out.push_str("\\\\"),
+                '\'' => out.push_str("\\'"),
+                c if c.is_control() => {
+                    let mut buf = [0u8; 4];
+                    for b in c.encode_utf8(&mut buf).bytes() {
+                        out.push_str(&format!("\\x{b:02x}"));
+                    }
+                }
+                c => out.push(c),
+            }
+        }
+        out.push('\'');
+        return out;
+    }
+    format!("'{}'", s.replace('\'', "'\\''"))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::shell_quote;
+
+    #[test]
+    fn shell_words_are_quoted_only_when_needed() {
+        assert_eq!(shell_quote("https://ria.ee"), "https://ria.ee");
+        assert_eq!(shell_quote(""), "''");
+        assert_eq!(shell_quote("a b"), "'a b'");
+        assert_eq!(shell_quote("it's $HOME"), "'it'\\''s $HOME'");
+        assert_eq!(shell_quote("a\u{1b}[2Jb"), "$'a\\x1b[2Jb'");
+        assert_eq!(shell_quote("-x\u{85}"), "$'-x\\xc2\\x85'");
+    }
+}
