@@ -36,7 +36,8 @@
 #            report in headless Chromium
 #   wasm     the WASM tests in Node and in headless Chromium
 #   browser  wasm/build-pkg.sh (size budget), the built package on both
-#            paths in Node and Chromium, the demo page (Playwright)
+#            paths in Node and Chromium, the demo page (Playwright), every
+#            code block of the Markdown files (scripts/readme-blocks)
 #   fuzz     20 s per fuzz target from its seeds (nightly + cargo-fuzz;
 #            a SKIPPED line without nightly)
 set -euo pipefail
@@ -384,6 +385,10 @@ stage_browser() {
   node wasm/test-pkg.mjs
   step "browser demo in headless Chromium (Playwright)"
   node examples/browser/test.mjs target/browser-demo/demo.png
+  step "every code block of the Markdown files (scripts/readme-blocks; Rust blocks are doctests)"
+  ensure_venv
+  scripts/readme-blocks --self-test >/dev/null || scripts/readme-blocks --self-test
+  scripts/readme-blocks
 }
 
 # A short fuzz smoke: every target from its seeds (libFuzzer needs nightly

@@ -39,6 +39,12 @@
 #![forbid(unsafe_code)]
 #![warn(missing_docs)]
 
+/// README.md, whose Rust examples `cargo test` compiles and runs as doc
+/// tests (its shell and JavaScript blocks: `scripts/readme-blocks`).
+#[cfg(all(doctest, feature = "saml", feature = "webeid"))]
+#[doc = include_str!("../README.md")]
+mod readme {}
+
 pub mod crypto;
 mod error;
 mod identity;

@@ -312,25 +312,42 @@ fn too_many_xml_nodes_are_refused() {
     // The document: Response, Issuer, its text, Extensions, Status,
     // StatusCode: 6 nodes, plus what goes inside Extensions.
     let base = 6;
-    // 100,001 elements in all (the pre-scan counts elements).
-    let elements = "<x xmlns=\"urn:x\"/>".repeat(100_001 - base);
-    saml_all(
-        response(&elements, "", "").as_bytes(),
-        "xml.limits.exceeded",
-    );
+    // 100,001 elements in all (the pre-scan counts elements), in a
+    // namespace declared once, on the Response.
+    let ns = " xmlns:x=\"urn:x\"";
+    let elements = "<x:x/>".repeat(100_001 - base);
+    saml_all(response(&elements, ns, "").as_bytes(), "xml.limits.exceeded");
     // Exactly 100,000 nodes: parsed, then refused by the SAML rules.
-    let elements = "<x xmlns=\"urn:x\"/>".repeat(100_000 - base);
-    saml_within_limits(response(&elements, "", "").as_bytes());
+    let elements = "<x:x/>".repeat(100_000 - base);
+    saml_within_limits(response(&elements, ns, "").as_bytes());
     // Texts are nodes too (roxmltree's own limit counts them): 50,000
     // elements and 50,000 texts between them go one over.
-    let mixed = "t<x xmlns=\"urn:x\"/>".repeat(50_000);
-    saml_all(response(&mixed, "", "").as_bytes(), "xml.limits.exceeded");
+    let mixed = "t<x:x/>".repeat(50_000);
+    saml_all(response(&mixed, ns, "").as_bytes(), "xml.limits.exceeded");
     // Comments count too.
     let comments = "<!---->".repeat(100_001 - base);
     saml_all(
         response(&comments, "", "").as_bytes(),
         "xml.limits.exceeded",
     );
+}
+
+/// The attributes of the whole document, namespace declarations included,
+/// are bounded (`max_xml_attributes_total`): 64 on each of 800 elements go
+/// over; the same spread thinner stays within and reaches the SAML rules.
+#[test]
+fn too_many_attributes_in_one_document_are_refused() {
+    let total = idbridge::Limits::default().max_xml_attributes_total();
+    let per = idbridge::Limits::default().max_xml_attributes();
+    let element = |n: usize| {
+        let attrs: String = (0..n).map(|i| format!(" a{i}=\"\"")).collect();
+        format!("<x xmlns=\"urn:x\"{attrs}/>")
+    };
+    // Each element: `per - 1` attributes and its declaration.
+    let over = element(per - 1).repeat(total / per + 1);
+    saml_all(response(&over, "", "").as_bytes(), "xml.limits.exceeded");
+    let within = element(per - 1).repeat(total / per - 1);
+    saml_within_limits(response(&within, "", "").as_bytes());
 }
 
 #[test]

@@ -55,6 +55,75 @@ function judge(where, suite, sync, async) {
 
 // Node: the package's Node entry.
 const pkg = await import("./pkg/node.js");
+
+// Wrong arguments are coded errors (config.invalid), never wasm-bindgen's
+// own uncoded ones ("expected instance of Trust"...); the asynchronous
+// functions reject, they never throw (issue 20, item 12).
+{
+  const web = { origin: "https://rp.example.org", nonce: "n".repeat(44), now: new Date() };
+  const saml = { spEntityId: "https://sp", acsUrl: "https://sp/acs", requestId: "_r", now: new Date() };
+  const trust = pkg.Trust.fromEmbedded();
+  const freed = pkg.Trust.fromEmbedded();
+  freed.free();
+  const used = pkg.Trust.builder();
+  used.webeidEmbeddedAnchors("test");
+  const bytes = new Uint8Array(4);
+  const cases = [
+    // [what, call, asynchronous]
+    ["verifyWebEidToken(token, options): options where the Trust goes", () => pkg.verifyWebEidToken("{}", web), true],
+    ["verifyWebEidToken(options-with-anchors, token, options)", () => pkg.verifyWebEidToken({ anchors: "embedded" }, "{}", web), true],
+    ["verifyWebEidTokenSync(undefined, ...)", () => pkg.verifyWebEidTokenSync(undefined, "{}", web), false],
+    ["verifyWebEidTokenSync(freed Trust, ...)", () => pkg.verifyWebEidTokenSync(freed, "{}", web), false],
+    ["verifyWebEidTokenSync(TrustBuilder, ...)", () => pkg.verifyWebEidTokenSync(pkg.Trust.builder(), "{}", web), false],
+    ["verifyWebEidTokenSync(look-alike, ...)", () => pkg.verifyWebEidTokenSync(Object.create(pkg.Trust.prototype), "{}", web), false],
+    ["verifyWebEidTokenSync(trust, 42, ...)", () => pkg.verifyWebEidTokenSync(trust, 42, web), false],
+    ["verifyWebEidTokenSync(trust, token, options + anchors)", () => pkg.verifyWebEidTokenSync(trust, "{}", { ...web, anchors: "test" }), false],
+    ["verifyWebEidTokenSync(trust, token, [])", () => pkg.verifyWebEidTokenSync(trust, "{}", []), false],
+    ["verifySpidResponse('x', ...)", () => pkg.verifySpidResponse("x", "x", saml), true],
+    ["verifyCieResponseSync(null, ...)", () => pkg.verifyCieResponseSync(null, "x", saml), false],
+    ["verifySpidResponseSync(trust, response, no now)", () => pkg.verifySpidResponseSync(trust, "x", { ...saml, now: undefined }), false],
+    ["verifySignature(1, ...)", () => pkg.verifySignature(1, bytes, bytes, bytes), true],
+    ["verifySignature(alg, string key, ...)", () => pkg.verifySignature("rsa-pss-sha256", "key", bytes, bytes), true],
+    ["verifySignatureSync(alg, key, ArrayBuffer, ...)", () => pkg.verifySignatureSync("rsa-pss-sha256", bytes, new ArrayBuffer(4), bytes), false],
+    ["verifySignatureSync(alg, key, message, [1, 2])", () => pkg.verifySignatureSync("rsa-pss-sha256", bytes, bytes, [1, 2]), false],
+    ["verifySignatureSync(..., allowed: 'rsa-pss-sha256')", () => pkg.verifySignatureSync("rsa-pss-sha256", bytes, bytes, bytes, "rsa-pss-sha256"), false],
+    ["runVectors(files, 'a.json')", () => pkg.runVectors({}, "a.json"), true],
+    ["runVectorsSync({}, [1])", () => pkg.runVectorsSync({}, [1]), false],
+    ["Trust.fromEmbedded(1)", () => pkg.Trust.fromEmbedded(1), false],
+    ["Trust.fromEmbedded('staging')", () => pkg.Trust.fromEmbedded("staging"), false],
+    ["a TrustBuilder used twice", () => used.build(), false],
+    ["TrustBuilder.webeidAnchor(42)", () => pkg.Trust.builder().webeidAnchor(42), false],
+    ["TrustBuilder.webeidEmbeddedAnchors(2)", () => pkg.Trust.builder().webeidEmbeddedAnchors(2), false],
+    ["SignatureChecks.ofWebEidToken({}, ...)", () => pkg.SignatureChecks.ofWebEidToken({}, "{}", web), false],
+  ];
+  let bad = 0;
+  for (const [what, call, asynchronous] of cases) {
+    let outcome;
+    try {
+      const r = call();
+      if (asynchronous !== r instanceof Promise) throw new Error(`returned ${typeof r}, not what was expected`);
+      if (asynchronous) await r;
+      outcome = "no error";
+    } catch (e) {
+      if (asynchronous && !(e && e.name === "IdbridgeError")) outcome = `threw ${e}`;
+      else outcome = e && e.name === "IdbridgeError" ? e.code : `uncoded: ${e}`;
+    }
+    if (outcome !== "config.invalid") {
+      bad++;
+      console.log(`FAIL wrong argument, ${what}: ${outcome}`);
+    }
+  }
+  // The same Trust, reused, gets past the check every time.
+  for (let i = 0; i < 2; i++) {
+    try {
+      pkg.verifyWebEidTokenSync(trust, "{}", web);
+    } catch (e) {
+      if (!String(e.code).startsWith("webeid.")) { bad++; console.log(`FAIL a genuine Trust refused: ${e.code} ${e.message}`); }
+    }
+  }
+  console.log(`${bad ? "FAIL" : "ok  "} Node, wrong arguments: ${cases.length - bad} of ${cases.length} coded config.invalid`);
+  if (bad) failed = true;
+}
 const sets = suites.map((s) => ({ ...s, files: fileSet(s.base, s.dirs) }))
   .map((s) => ({ ...s, paths: Object.keys(s.files).filter((n) => n.endsWith(".json") && isVector(s.files[n])).sort() }))
   .filter((s) => {

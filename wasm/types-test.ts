@@ -33,6 +33,10 @@ export async function examples(token: string, samlResponse: string, metadata: st
   const noNow: WebEidOptions = { origin: "https://example.ee", nonce: "n" };
   // @ts-expect-error: trust is not an option
   await verifyWebEidToken(estonia, token, { ...web, anchors: "test" });
+  // @ts-expect-error: the first argument is a Trust, never options (config.invalid at run time)
+  await verifyWebEidToken(token, { ...web, anchors: "embedded" });
+  // @ts-expect-error: bytes are a Uint8Array, not a string (config.invalid at run time)
+  await verifySignature("rsa-pss-sha256", "key", new Uint8Array(), new Uint8Array());
 
   const opts: SamlOptions = {
     spEntityId: "https://sp.example.it",

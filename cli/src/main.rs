@@ -168,7 +168,7 @@ idbridge verify webeid --token t.json --origin https://ria.ee --nonce N --anchor
         /// The token file, exactly as the browser posted it.
         #[arg(long, value_name = "FILE")]
         token: String,
-        /// The site's origin, https://host[:port].
+        /// The site's origin, `https://host[:port]`.
         #[arg(long, value_name = "URL")]
         origin: String,
         /// The challenge nonce exactly as issued.

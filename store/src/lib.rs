@@ -55,6 +55,11 @@
 #![forbid(unsafe_code)]
 #![warn(missing_docs)]
 
+/// The crate's README, whose code `cargo test` compiles as a doc test.
+#[cfg(doctest)]
+#[doc = include_str!("../README.md")]
+mod readme {}
+
 mod any;
 mod clock;
 mod error;

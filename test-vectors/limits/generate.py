@@ -443,7 +443,7 @@ case carries the note `ResourceExhaustion` (bugType `RESOURCE_EXHAUSTION`).
 Everything here is **generated** by `generate.py` (Python 3, standard
 library only, no randomness), never edited by hand:
 
-```
+```sh
 python3 test-vectors/limits/generate.py
 git diff --exit-code test-vectors/limits
 cargo run --release -p idbridge-cli -- vectors test-vectors/limits

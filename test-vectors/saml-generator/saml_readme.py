@@ -81,10 +81,13 @@ def readmes(out, elapsed):
         f"Everything in this folder is **generated**, never edited by hand, by `../saml-generator/generate.py` "
         f"(Python 3, lxml {lxml.__version__} / libxml2 exclusive c14n, pyca/cryptography {cryptography.__version__}; see `../saml-generator/README.md`):",
         "",
-        "```",
-        "pip install -r test-vectors/saml-generator/requirements.txt",
-        "python3 test-vectors/saml-generator/generate.py          # writes test-vectors/spid/ and test-vectors/cie/",
-        "python3 test-vectors/saml-generator/generate.py --check  # regenerates into a temporary folder and compares",
+        "```sh",
+        "[ -x target/tools/venv/bin/python3 ] || python3 -m venv target/tools/venv   # Python tools: a venv, never the system Python",
+        "target/tools/venv/bin/pip install --quiet --disable-pip-version-check -r test-vectors/saml-generator/requirements.txt",
+        "target/tools/venv/bin/python3 test-vectors/saml-generator/generate.py          # writes test-vectors/spid/ and test-vectors/cie/",
+        "target/tools/venv/bin/python3 test-vectors/saml-generator/sign_registry.py     # then signs spid/metadata/registry.xml",
+        "target/tools/venv/bin/python3 test-vectors/saml-generator/generate.py --check  # regenerates into a temporary folder and compares",
+        "git diff --exit-code test-vectors/spid test-vectors/cie",
         "```",
         "",
         "The output is reproducible byte for byte: the keys are the committed test keys of `../keys/`, the certificates are built with fixed names, serials and dates, "

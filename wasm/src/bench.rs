@@ -30,10 +30,11 @@ pub struct SignatureChecks {
 }
 
 #[cfg(any(feature = "saml", feature = "webeid"))]
-fn collect(call: &dyn Call, trust: &Trust) -> Result<SignatureChecks, JsValue> {
+fn collect<C: Call>(trust: &JsValue, call: Result<C, JsValue>) -> Result<SignatureChecks, JsValue> {
+    let shared = Trust::from_js(trust)?;
+    let call = call?;
     let recorder = crypto::Recorder::new(crypto::default_backend());
-    call.run(&recorder, &trust.shared().core)
-        .map_err(|e| to_js(&e))?;
+    call.run(&recorder, &shared.core).map_err(|e| to_js(&e))?;
     Ok(SignatureChecks {
         checks: Rc::new(recorder.into_checks()),
         webcrypto: Rc::new(WebCrypto::new()),
@@ -47,11 +48,11 @@ impl SignatureChecks {
     /// (it must succeed; throws its `IdbridgeError` otherwise).
     #[wasm_bindgen(js_name = ofWebEidToken)]
     pub fn of_webeid_token(
-        trust: &Trust,
+        #[wasm_bindgen(unchecked_param_type = "Trust")] trust: JsValue,
         #[wasm_bindgen(unchecked_param_type = "Uint8Array | string")] token: JsValue,
         #[wasm_bindgen(unchecked_param_type = "WebEidOptions")] options: JsValue,
     ) -> Result<SignatureChecks, JsValue> {
-        collect(&WebEidCall::parse(&token, &options)?, trust)
+        collect(&trust, WebEidCall::parse(&token, &options))
     }
 }
 
@@ -61,21 +62,21 @@ impl SignatureChecks {
     /// The checks `verifySpidResponseSync(trust, response, options)` performs.
     #[wasm_bindgen(js_name = ofSpidResponse)]
     pub fn of_spid_response(
-        trust: &Trust,
+        #[wasm_bindgen(unchecked_param_type = "Trust")] trust: JsValue,
         #[wasm_bindgen(unchecked_param_type = "Uint8Array | string")] response: JsValue,
         #[wasm_bindgen(unchecked_param_type = "SamlOptions")] options: JsValue,
     ) -> Result<SignatureChecks, JsValue> {
-        collect(&SamlCall::parse(false, &response, &options)?, trust)
+        collect(&trust, SamlCall::parse(false, &response, &options))
     }
 
     /// The checks `verifyCieResponseSync(trust, response, options)` performs.
     #[wasm_bindgen(js_name = ofCieResponse)]
     pub fn of_cie_response(
-        trust: &Trust,
+        #[wasm_bindgen(unchecked_param_type = "Trust")] trust: JsValue,
         #[wasm_bindgen(unchecked_param_type = "Uint8Array | string")] response: JsValue,
         #[wasm_bindgen(unchecked_param_type = "SamlOptions")] options: JsValue,
     ) -> Result<SignatureChecks, JsValue> {
-        collect(&SamlCall::parse(true, &response, &options)?, trust)
+        collect(&trust, SamlCall::parse(true, &response, &options))
     }
 }
 

@@ -46,8 +46,11 @@ pub(crate) fn absent(v: &JsValue) -> bool {
 /// option this function does not know: a misspelt or misplaced setting
 /// (say, trust anchors in the options) must not be silently ignored.
 pub(crate) fn check_options(options: &JsValue, known: &[&str]) -> Result<(), JsValue> {
-    if !options.is_object() {
-        return Err(config("options must be an object"));
+    if !options.is_object() || js_sys::Array::is_array(options) {
+        return Err(config(&format!(
+            "options must be an object, not {}",
+            describe(options)
+        )));
     }
     for key in Object::keys(options.unchecked_ref::<Object>()).iter() {
         let key = key.as_string().unwrap_or_default();
@@ -77,7 +80,10 @@ pub(crate) fn bytes_of(v: &JsValue, what: &str) -> Result<Vec<u8>, JsValue> {
     } else if v.is_instance_of::<js_sys::Uint8Array>() {
         Ok(js_sys::Uint8Array::new(v).to_vec())
     } else {
-        Err(config(&format!("{what} must be a Uint8Array or a string")))
+        Err(config(&format!(
+            "{what} must be a Uint8Array or a string, not {}",
+            describe(v)
+        )))
     }
 }
 
@@ -98,6 +104,72 @@ pub(crate) fn time_of(v: &JsValue, what: &str) -> Result<idbridge::UnixTime, JsV
     Err(config(&format!(
         "{what} must be a Date or an RFC 3339 string"
     )))
+}
+
+/// What a value is, for an error message (`typeof`, with `null`, arrays
+/// and class names told apart).
+pub(crate) fn describe(v: &JsValue) -> String {
+    if v.is_null() {
+        return "null".into();
+    }
+    if js_sys::Array::is_array(v) {
+        return "an array".into();
+    }
+    if v.is_object() {
+        let name = Reflect::get(v, &JsValue::from_str("constructor"))
+            .ok()
+            .and_then(|c| Reflect::get(&c, &JsValue::from_str("name")).ok())
+            .and_then(|n| n.as_string())
+            .unwrap_or_default();
+        return if name.is_empty() || name == "Object" {
+            "a plain object".into()
+        } else {
+            format!("a {name}")
+        };
+    }
+    v.js_typeof()
+        .as_string()
+        .unwrap_or_else(|| "a value".into())
+}
+
+/// A string argument: `config.invalid` for anything else.
+pub(crate) fn string_arg(v: &JsValue, what: &str) -> Result<String, JsValue> {
+    v.as_string()
+        .ok_or_else(|| config(&format!("{what} must be a string, not {}", describe(v))))
+}
+
+/// Bytes from a `Uint8Array` (a Node `Buffer` is one), copied: binary
+/// inputs take no strings, whose encoding would be a guess.
+pub(crate) fn u8_array(v: &JsValue, what: &str) -> Result<Vec<u8>, JsValue> {
+    if v.is_instance_of::<js_sys::Uint8Array>() {
+        Ok(js_sys::Uint8Array::new(v).to_vec())
+    } else {
+        Err(config(&format!(
+            "{what} must be a Uint8Array, not {}",
+            describe(v)
+        )))
+    }
+}
+
+/// An array of strings, or `None` for `undefined`/`null`.
+pub(crate) fn optional_strings(v: &JsValue, what: &str) -> Result<Option<Vec<String>>, JsValue> {
+    if v.is_undefined() || v.is_null() {
+        return Ok(None);
+    }
+    let bad = || {
+        config(&format!(
+            "{what} must be an array of strings, not {}",
+            describe(v)
+        ))
+    };
+    if !js_sys::Array::is_array(v) {
+        return Err(bad());
+    }
+    js_sys::Array::from(v)
+        .iter()
+        .map(|x| x.as_string().ok_or_else(bad))
+        .collect::<Result<Vec<_>, _>>()
+        .map(Some)
 }
 
 /// A serializable value as a plain JS object (through JSON: no reference

@@ -182,22 +182,25 @@ impl Call for SamlCall {
 /// with an `IdbridgeError` whose `.code` names the failed check.
 #[wasm_bindgen(js_name = verifySpidResponse, unchecked_return_type = "Promise<VerifiedSamlResponse>")]
 pub fn verify_spid_response(
-    trust: &Trust,
+    #[wasm_bindgen(unchecked_param_type = "Trust")] trust: JsValue,
     #[wasm_bindgen(unchecked_param_type = "Uint8Array | string")] response: JsValue,
     #[wasm_bindgen(unchecked_param_type = "SamlOptions")] options: JsValue,
 ) -> Promise {
-    run_async(SamlCall::parse(false, &response, &options), trust)
+    run_async(
+        Trust::from_js(&trust),
+        SamlCall::parse(false, &response, &options),
+    )
 }
 
 /// As `verifySpidResponse`, synchronously, with the signature arithmetic
 /// in WASM. Throws an `IdbridgeError`.
 #[wasm_bindgen(js_name = verifySpidResponseSync, unchecked_return_type = "VerifiedSamlResponse")]
 pub fn verify_spid_response_sync(
-    trust: &Trust,
+    #[wasm_bindgen(unchecked_param_type = "Trust")] trust: JsValue,
     #[wasm_bindgen(unchecked_param_type = "Uint8Array | string")] response: JsValue,
     #[wasm_bindgen(unchecked_param_type = "SamlOptions")] options: JsValue,
 ) -> Result<JsValue, JsValue> {
-    run_sync(&SamlCall::parse(false, &response, &options)?, trust)
+    run_sync(&trust, SamlCall::parse(false, &response, &options))
 }
 
 /// Verifies a CIE ID SAML Response (HTTP-POST binding) against the IdPs of
@@ -205,20 +208,23 @@ pub fn verify_spid_response_sync(
 /// Resolves to the verified Response; rejects with an `IdbridgeError`.
 #[wasm_bindgen(js_name = verifyCieResponse, unchecked_return_type = "Promise<VerifiedSamlResponse>")]
 pub fn verify_cie_response(
-    trust: &Trust,
+    #[wasm_bindgen(unchecked_param_type = "Trust")] trust: JsValue,
     #[wasm_bindgen(unchecked_param_type = "Uint8Array | string")] response: JsValue,
     #[wasm_bindgen(unchecked_param_type = "SamlOptions")] options: JsValue,
 ) -> Promise {
-    run_async(SamlCall::parse(true, &response, &options), trust)
+    run_async(
+        Trust::from_js(&trust),
+        SamlCall::parse(true, &response, &options),
+    )
 }
 
 /// As `verifyCieResponse`, synchronously, with the signature arithmetic in
 /// WASM. Throws an `IdbridgeError`.
 #[wasm_bindgen(js_name = verifyCieResponseSync, unchecked_return_type = "VerifiedSamlResponse")]
 pub fn verify_cie_response_sync(
-    trust: &Trust,
+    #[wasm_bindgen(unchecked_param_type = "Trust")] trust: JsValue,
     #[wasm_bindgen(unchecked_param_type = "Uint8Array | string")] response: JsValue,
     #[wasm_bindgen(unchecked_param_type = "SamlOptions")] options: JsValue,
 ) -> Result<JsValue, JsValue> {
-    run_sync(&SamlCall::parse(true, &response, &options)?, trust)
+    run_sync(&trust, SamlCall::parse(true, &response, &options))
 }

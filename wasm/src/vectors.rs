@@ -1,7 +1,7 @@
 //! `runVectors` (WebCrypto) and `runVectorsSync` (pure WASM): the
 //! test-vector runner of the CLI and `cargo test`, over files in memory.
 
-use crate::js::js_error;
+use crate::js::{describe, js_error};
 use crate::recording::{discharge, Recorder};
 use crate::webcrypto::WebCrypto;
 use idbridge_vectors::{FileReport, MemoryFiles, Runner, Summary};
@@ -101,9 +101,18 @@ pub async fn run_in_memory_async(files: &MemoryFiles, paths: &[String]) -> Vecto
 }
 
 /// `files` as a `MemoryFiles`.
-fn memory_files(files: &js_sys::Object) -> Result<MemoryFiles, JsValue> {
+fn memory_files(files: &JsValue) -> Result<MemoryFiles, JsValue> {
+    if !files.is_object() || js_sys::Array::is_array(files) {
+        return Err(js_error(
+            "input.encoding",
+            &format!(
+                "files must be an object mapping names to contents, not {}",
+                describe(files)
+            ),
+        ));
+    }
     let mut memory = MemoryFiles::new();
-    for entry in js_sys::Object::entries(files).iter() {
+    for entry in js_sys::Object::entries(files.unchecked_ref()).iter() {
         let pair = js_sys::Array::from(&entry);
         let name = pair
             .get(0)
@@ -125,22 +134,32 @@ fn memory_files(files: &js_sys::Object) -> Result<MemoryFiles, JsValue> {
     Ok(memory)
 }
 
+/// `paths` as names: an array of strings (`config.invalid` otherwise).
+fn paths_of(paths: &JsValue) -> Result<Vec<String>, JsValue> {
+    crate::js::optional_strings(paths, "paths")?.ok_or_else(|| {
+        js_error(
+            "config.invalid",
+            "paths must be an array of strings, not undefined",
+        )
+    })
+}
+
 /// Runs test vectors held in memory, every signature check on WebCrypto
 /// (the WASM backend for what it lacks).
 ///
 /// `files` maps `/`-separated names to contents (`Uint8Array` or string):
 /// the vector files and every file they name, with the same relative layout
 /// as on disk. `paths` names the vector files to run, in order. Resolves
-/// to the report; rejects (`input.encoding`) when `files` is not such a map.
+/// to the report; rejects with `input.encoding` when `files` is not such a
+/// map, `config.invalid` when `paths` is not an array of strings.
 #[wasm_bindgen(js_name = runVectors, unchecked_return_type = "Promise<VectorsReport>")]
 pub fn run_vectors(
-    #[wasm_bindgen(unchecked_param_type = "Record<string, Uint8Array | string>")]
-    files: &js_sys::Object,
-    paths: Vec<String>,
+    #[wasm_bindgen(unchecked_param_type = "Record<string, Uint8Array | string>")] files: JsValue,
+    #[wasm_bindgen(unchecked_param_type = "string[]")] paths: JsValue,
 ) -> Promise {
-    let files = match memory_files(files) {
-        Ok(f) => f,
-        Err(e) => return Promise::reject(&e),
+    let (files, paths) = match (memory_files(&files), paths_of(&paths)) {
+        (Ok(f), Ok(p)) => (f, p),
+        (Err(e), _) | (_, Err(e)) => return Promise::reject(&e),
     };
     future_to_promise(async move { Ok(run_in_memory_async(&files, &paths).await.into()) })
 }
@@ -148,9 +167,9 @@ pub fn run_vectors(
 /// As `runVectors`, synchronously, every signature check in WASM.
 #[wasm_bindgen(js_name = runVectorsSync)]
 pub fn run_vectors_sync(
-    #[wasm_bindgen(unchecked_param_type = "Record<string, Uint8Array | string>")]
-    files: &js_sys::Object,
-    paths: Vec<String>,
+    #[wasm_bindgen(unchecked_param_type = "Record<string, Uint8Array | string>")] files: JsValue,
+    #[wasm_bindgen(unchecked_param_type = "string[]")] paths: JsValue,
 ) -> Result<VectorsReport, JsValue> {
-    Ok(run_in_memory(&memory_files(files)?, &paths))
+    let files = memory_files(&files)?;
+    Ok(run_in_memory(&files, &paths_of(&paths)?))
 }

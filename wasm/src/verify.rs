@@ -8,9 +8,11 @@
 //! `run_async`) and the bare signature check; each scheme's exports are in
 //! its own module (`webeid`, `saml`), compiled with its feature.
 
-use crate::js::{js_error, to_js, to_plain};
+use crate::js::{js_error, optional_strings, string_arg, to_js, to_plain, u8_array};
 use crate::recording::{discharge, Recorder};
-use crate::trust::{Shared, Trust};
+use crate::trust::Shared;
+#[cfg(any(feature = "saml", feature = "webeid"))]
+use crate::trust::Trust;
 use idbridge::crypto::{self, Backend};
 use js_sys::Promise;
 use std::rc::Rc;
@@ -27,23 +29,31 @@ pub(crate) trait Call: 'static {
     ) -> Result<serde_json::Value, idbridge::Error>;
 }
 
-/// Runs `call` with the WASM backend (RustCrypto).
+/// Runs `call` with the WASM backend (RustCrypto), against the `Trust`
+/// passed as `trust` (checked first: it is the first argument).
 #[cfg(any(feature = "saml", feature = "webeid"))]
-pub(crate) fn run_sync(call: &dyn Call, trust: &Trust) -> Result<JsValue, JsValue> {
-    let shared = trust.shared();
-    let value = call
+pub(crate) fn run_sync<C: Call>(
+    trust: &JsValue,
+    call: Result<C, JsValue>,
+) -> Result<JsValue, JsValue> {
+    let shared = Trust::from_js(trust)?;
+    let value = call?
         .run(crypto::default_backend(), &shared.core)
         .map_err(|e| to_js(&e))?;
     to_plain(&value)
 }
 
-/// Runs `call` with WebCrypto; a Promise of the result.
-pub(crate) fn run_async<C: Call>(call: Result<C, JsValue>, trust: &Trust) -> Promise {
-    let call = match call {
-        Ok(call) => call,
-        Err(e) => return Promise::reject(&e),
+/// Runs `call` with WebCrypto; a Promise of the result. A bad argument
+/// (`trust` first) rejects the Promise: an asynchronous function never
+/// throws.
+pub(crate) fn run_async<C: Call>(
+    trust: Result<Rc<Shared>, JsValue>,
+    call: Result<C, JsValue>,
+) -> Promise {
+    let (shared, call) = match (trust, call) {
+        (Ok(shared), Ok(call)) => (shared, call),
+        (Err(e), _) | (_, Err(e)) => return Promise::reject(&e),
     };
-    let shared: Rc<Shared> = trust.shared();
     future_to_promise(async move {
         let recorder = Recorder::new();
         let value = discharge(&recorder, &shared.webcrypto, || {
@@ -73,12 +83,17 @@ struct SignatureCall {
 
 impl SignatureCall {
     fn parse(
-        algorithm: &str,
-        spki: &[u8],
-        message: &[u8],
-        signature: &[u8],
-        allowed: Option<Vec<String>>,
+        algorithm: &JsValue,
+        spki: &JsValue,
+        message: &JsValue,
+        signature: &JsValue,
+        allowed: &JsValue,
     ) -> Result<SignatureCall, JsValue> {
+        let algorithm = string_arg(algorithm, "the algorithm")?;
+        let spki = u8_array(spki, "spkiDer")?;
+        let message = u8_array(message, "the message")?;
+        let signature = u8_array(signature, "the signature")?;
+        let allowed = optional_strings(allowed, "allowed")?;
         // The package's algorithms: those of `AllowList::default()` (the ids
         // `algorithms()` lists; Ed25519 is not among them).
         let supported = crypto::AllowList::default();
@@ -105,10 +120,10 @@ impl SignatureCall {
         };
         Ok(SignatureCall {
             allowed,
-            algorithm: crypto::Algorithm::from_id(algorithm).map_err(|e| to_js(&e))?,
-            spki: spki.to_vec(),
-            message: message.to_vec(),
-            signature: signature.to_vec(),
+            algorithm: crypto::Algorithm::from_id(&algorithm).map_err(|e| to_js(&e))?,
+            spki,
+            message,
+            signature,
         })
     }
 }
@@ -134,7 +149,7 @@ impl Call for SignatureCall {
 thread_local! {
     /// The (empty) `Trust` of bare signature checks, which trust the given
     /// key only: it holds their shared WebCrypto key cache.
-    static NO_TRUST: Trust = Trust::empty();
+    static NO_TRUST: crate::trust::Trust = crate::trust::Trust::empty();
 }
 
 /// Verifies one signature with WebCrypto (the WASM backend for what it
@@ -145,31 +160,27 @@ thread_local! {
 /// `IdbridgeError` (`crypto.signature.invalid`, `crypto.key.mismatch`…).
 #[wasm_bindgen(js_name = verifySignature, unchecked_return_type = "Promise<void>")]
 pub fn verify_signature(
-    #[wasm_bindgen(unchecked_param_type = "SignatureAlgorithm")] algorithm: &str,
-    spki_der: &[u8],
-    message: &[u8],
-    signature: &[u8],
-    #[wasm_bindgen(unchecked_optional_param_type = "SignatureAlgorithm[]")] allowed: Option<
-        Vec<String>,
-    >,
+    #[wasm_bindgen(unchecked_param_type = "SignatureAlgorithm")] algorithm: JsValue,
+    #[wasm_bindgen(unchecked_param_type = "Uint8Array")] spki_der: JsValue,
+    #[wasm_bindgen(unchecked_param_type = "Uint8Array")] message: JsValue,
+    #[wasm_bindgen(unchecked_param_type = "Uint8Array")] signature: JsValue,
+    #[wasm_bindgen(unchecked_optional_param_type = "SignatureAlgorithm[]")] allowed: JsValue,
 ) -> Promise {
-    let call = SignatureCall::parse(algorithm, spki_der, message, signature, allowed);
-    NO_TRUST.with(|t| run_async(call, t))
+    let call = SignatureCall::parse(&algorithm, &spki_der, &message, &signature, &allowed);
+    NO_TRUST.with(|t| run_async(Ok(t.shared()), call))
 }
 
 /// As `verifySignature`, synchronously, in WASM: returns nothing, throws an
 /// `IdbridgeError` on failure.
 #[wasm_bindgen(js_name = verifySignatureSync)]
 pub fn verify_signature_sync(
-    #[wasm_bindgen(unchecked_param_type = "SignatureAlgorithm")] algorithm: &str,
-    spki_der: &[u8],
-    message: &[u8],
-    signature: &[u8],
-    #[wasm_bindgen(unchecked_optional_param_type = "SignatureAlgorithm[]")] allowed: Option<
-        Vec<String>,
-    >,
+    #[wasm_bindgen(unchecked_param_type = "SignatureAlgorithm")] algorithm: JsValue,
+    #[wasm_bindgen(unchecked_param_type = "Uint8Array")] spki_der: JsValue,
+    #[wasm_bindgen(unchecked_param_type = "Uint8Array")] message: JsValue,
+    #[wasm_bindgen(unchecked_param_type = "Uint8Array")] signature: JsValue,
+    #[wasm_bindgen(unchecked_optional_param_type = "SignatureAlgorithm[]")] allowed: JsValue,
 ) -> Result<(), JsValue> {
-    let call = SignatureCall::parse(algorithm, spki_der, message, signature, allowed)?;
+    let call = SignatureCall::parse(&algorithm, &spki_der, &message, &signature, &allowed)?;
     call.run(crypto::default_backend(), &idbridge::Trust::default())
         .map(|_| ())
         .map_err(|e| to_js(&e))

@@ -89,20 +89,20 @@ impl Call for WebEidCall {
 /// `IdbridgeError` whose `.code` names the failed check.
 #[wasm_bindgen(js_name = verifyWebEidToken, unchecked_return_type = "Promise<VerifiedIdentity>")]
 pub fn verify_webeid_token(
-    trust: &Trust,
+    #[wasm_bindgen(unchecked_param_type = "Trust")] trust: JsValue,
     #[wasm_bindgen(unchecked_param_type = "Uint8Array | string")] token: JsValue,
     #[wasm_bindgen(unchecked_param_type = "WebEidOptions")] options: JsValue,
 ) -> Promise {
-    run_async(WebEidCall::parse(&token, &options), trust)
+    run_async(Trust::from_js(&trust), WebEidCall::parse(&token, &options))
 }
 
 /// As `verifyWebEidToken`, synchronously, with the signature arithmetic
 /// in WASM. Returns the verified identity; throws an `IdbridgeError`.
 #[wasm_bindgen(js_name = verifyWebEidTokenSync, unchecked_return_type = "VerifiedIdentity")]
 pub fn verify_webeid_token_sync(
-    trust: &Trust,
+    #[wasm_bindgen(unchecked_param_type = "Trust")] trust: JsValue,
     #[wasm_bindgen(unchecked_param_type = "Uint8Array | string")] token: JsValue,
     #[wasm_bindgen(unchecked_param_type = "WebEidOptions")] options: JsValue,
 ) -> Result<JsValue, JsValue> {
-    run_sync(&WebEidCall::parse(&token, &options)?, trust)
+    run_sync(&trust, WebEidCall::parse(&token, &options))
 }

@@ -301,6 +301,131 @@ mod js {
         JsFuture::from(p).await
     }
 
+    fn u8a(bytes: &[u8]) -> JsValue {
+        js_sys::Uint8Array::from(bytes).into()
+    }
+
+    fn strings(list: &[&str]) -> JsValue {
+        list.iter()
+            .map(|s| JsValue::from_str(s))
+            .collect::<js_sys::Array>()
+            .into()
+    }
+
+    /// `verifySignatureSync` as JavaScript calls it.
+    fn vsig_sync(
+        alg: &str,
+        spki: &[u8],
+        message: &[u8],
+        sig: &[u8],
+        allowed: Option<Vec<String>>,
+    ) -> Result<(), JsValue> {
+        idbridge_wasm::verify_signature_sync(
+            alg.into(),
+            u8a(spki),
+            u8a(message),
+            u8a(sig),
+            allowed_js(allowed),
+        )
+    }
+
+    /// `verifySignature` as JavaScript calls it.
+    fn vsig(
+        alg: &str,
+        spki: &[u8],
+        message: &[u8],
+        sig: &[u8],
+        allowed: Option<Vec<String>>,
+    ) -> js_sys::Promise {
+        idbridge_wasm::verify_signature(
+            alg.into(),
+            u8a(spki),
+            u8a(message),
+            u8a(sig),
+            allowed_js(allowed),
+        )
+    }
+
+    fn allowed_js(allowed: Option<Vec<String>>) -> JsValue {
+        match allowed {
+            None => JsValue::UNDEFINED,
+            Some(ids) => ids
+                .into_iter()
+                .map(JsValue::from)
+                .collect::<js_sys::Array>()
+                .into(),
+        }
+    }
+
+    /// A wrong argument type is `config.invalid` on both paths, never
+    /// wasm-bindgen's own uncoded `Error` (issue 20, item 12).
+    #[wasm_bindgen_test]
+    async fn wrong_argument_types_are_coded_errors() {
+        let spki = u8a(key("keys/p256.spki.der"));
+        let sig = u8a(&[1u8; 64]);
+        let m = u8a(b"m");
+        let alg = JsValue::from_str("ecdsa-p256-sha256-raw");
+        let cases: Vec<[JsValue; 5]> = vec![
+            [
+                JsValue::from_f64(1.0),
+                spki.clone(),
+                m.clone(),
+                sig.clone(),
+                JsValue::UNDEFINED,
+            ],
+            [
+                alg.clone(),
+                "spki".into(),
+                m.clone(),
+                sig.clone(),
+                JsValue::UNDEFINED,
+            ],
+            [
+                alg.clone(),
+                spki.clone(),
+                JsValue::NULL,
+                sig.clone(),
+                JsValue::UNDEFINED,
+            ],
+            [
+                alg.clone(),
+                spki.clone(),
+                m.clone(),
+                js_sys::Array::new().into(),
+                JsValue::UNDEFINED,
+            ],
+            [
+                alg.clone(),
+                spki.clone(),
+                m.clone(),
+                sig.clone(),
+                "rsa-pss-sha256".into(),
+            ],
+            [
+                alg.clone(),
+                spki.clone(),
+                m.clone(),
+                sig.clone(),
+                strings(&["a"]),
+            ],
+        ];
+        for [a, k, m, s, allowed] in cases {
+            let sync = idbridge_wasm::verify_signature_sync(
+                a.clone(),
+                k.clone(),
+                m.clone(),
+                s.clone(),
+                allowed.clone(),
+            )
+            .unwrap_err();
+            assert_eq!(code_of(sync), "config.invalid");
+            let webcrypto = settle(idbridge_wasm::verify_signature(a, k, m, s, allowed))
+                .await
+                .unwrap_err();
+            assert_eq!(code_of(webcrypto), "config.invalid");
+        }
+    }
+
     #[cfg(any(feature = "saml", feature = "webeid"))]
     fn shared(name: &str) -> Option<&'static [u8]> {
         SHARED.iter().find(|(n, _)| *n == name).map(|(_, b)| *b)
@@ -344,19 +469,16 @@ mod js {
             ),
         ];
         for (alg, sig, allowed, code) in cases {
-            let err = idbridge_wasm::verify_signature_sync(alg, spki, b"m", sig, allowed.clone())
-                .unwrap_err();
+            let err = vsig_sync(alg, spki, b"m", sig, allowed.clone()).unwrap_err();
             assert_eq!(code_of(err), code, "sync {alg}");
-            let err = settle(idbridge_wasm::verify_signature(
-                alg, spki, b"m", sig, allowed,
-            ))
-            .await
-            .unwrap_err();
+            let err = settle(vsig(alg, spki, b"m", sig, allowed))
+                .await
+                .unwrap_err();
             assert_eq!(code_of(err), code, "webcrypto {alg}");
         }
         // An unknown id in the allow-list is a configuration error, not a
         // silently shorter list.
-        let err = idbridge_wasm::verify_signature_sync(
+        let err = vsig_sync(
             "ecdsa-p256-sha256-raw",
             spki,
             b"m",
@@ -398,15 +520,11 @@ mod js {
             .step_by(2)
             .map(|i| u8::from_str_radix(&hex[i..i + 2], 16).unwrap())
             .collect();
-        idbridge_wasm::verify_signature_sync(alg, spki, &msg, &sig, None).unwrap();
-        settle(idbridge_wasm::verify_signature(alg, spki, &msg, &sig, None))
-            .await
-            .unwrap();
+        vsig_sync(alg, spki, &msg, &sig, None).unwrap();
+        settle(vsig(alg, spki, &msg, &sig, None)).await.unwrap();
         sig[10] ^= 1;
-        let sync = idbridge_wasm::verify_signature_sync(alg, spki, &msg, &sig, None).unwrap_err();
-        let webcrypto = settle(idbridge_wasm::verify_signature(alg, spki, &msg, &sig, None))
-            .await
-            .unwrap_err();
+        let sync = vsig_sync(alg, spki, &msg, &sig, None).unwrap_err();
+        let webcrypto = settle(vsig(alg, spki, &msg, &sig, None)).await.unwrap_err();
         assert_eq!(code_of(sync), "crypto.signature.invalid");
         assert_eq!(code_of(webcrypto), "crypto.signature.invalid");
     }
@@ -530,7 +648,9 @@ mod js {
         token: &JsValue,
         options: &JsValue,
     ) -> Result<JsValue, String> {
-        let sync = idbridge_wasm::verify_webeid_token_sync(trust, token.clone(), options.clone());
+        let trust: JsValue = trust.clone().into();
+        let sync =
+            idbridge_wasm::verify_webeid_token_sync(trust.clone(), token.clone(), options.clone());
         let webcrypto = settle(idbridge_wasm::verify_webeid_token(
             trust,
             token.clone(),
@@ -552,6 +672,82 @@ mod js {
             }
             (a, b) => panic!("the paths disagree: {a:?} / {b:?}"),
         }
+    }
+
+    /// Only a genuine, live `Trust` is a trust: anything else (the options
+    /// object an old README passed, a string, a look-alike, a freed one) is
+    /// `config.invalid` on both paths, checked before the token; a builder
+    /// is used up by its call.
+    #[cfg(feature = "webeid")]
+    #[wasm_bindgen_test]
+    async fn a_trust_argument_is_checked_and_builders_are_single_use() {
+        let options = object(&[
+            ("origin", "https://ria.ee".into()),
+            (
+                "nonce",
+                "12345678123456781234567812345678912356789123".into(),
+            ),
+            ("now", "2023-09-01T10:00:00Z".into()),
+        ]);
+        let token: JsValue = "{}".into();
+        let genuine: JsValue = Trust::from_embedded(JsValue::UNDEFINED).unwrap().into();
+        let look_alike: JsValue =
+            js_sys::Object::create(&js_sys::Object::get_prototype_of(&genuine)).into();
+        let freed: JsValue = Trust::from_embedded(JsValue::UNDEFINED).unwrap().into();
+        js_sys::Reflect::get(&freed, &"free".into())
+            .unwrap()
+            .dyn_into::<js_sys::Function>()
+            .unwrap()
+            .call0(&freed)
+            .unwrap();
+        let not_trusts: [JsValue; 7] = [
+            options.clone(),
+            "embedded".into(),
+            JsValue::UNDEFINED,
+            JsValue::NULL,
+            Trust::builder().into(),
+            look_alike,
+            freed,
+        ];
+        for not_trust in not_trusts {
+            let sync = idbridge_wasm::verify_webeid_token_sync(
+                not_trust.clone(),
+                token.clone(),
+                options.clone(),
+            )
+            .unwrap_err();
+            assert_eq!(code_of(sync), "config.invalid");
+            let webcrypto = settle(idbridge_wasm::verify_webeid_token(
+                not_trust,
+                token.clone(),
+                options.clone(),
+            ))
+            .await
+            .unwrap_err();
+            assert_eq!(code_of(webcrypto), "config.invalid");
+        }
+        // The genuine one gets past the check (and reuses): the token fails.
+        for _ in 0..2 {
+            let code = code_of(
+                idbridge_wasm::verify_webeid_token_sync(
+                    genuine.clone(),
+                    token.clone(),
+                    options.clone(),
+                )
+                .unwrap_err(),
+            );
+            assert!(code.starts_with("webeid."), "{code}");
+        }
+        // A builder serves one call.
+        let builder = Trust::builder();
+        let next = builder.webeid_embedded_anchors("test".into()).unwrap();
+        assert_eq!(code_of(builder.build().unwrap_err()), "config.invalid");
+        assert_eq!(next.build().unwrap().webeid_anchor_count(), 2);
+        assert_eq!(code_of(next.build().unwrap_err()), "config.invalid");
+        assert_eq!(
+            code_of(Trust::from_embedded(JsValue::from_f64(1.0)).unwrap_err()),
+            "config.invalid"
+        );
     }
 
     #[cfg(feature = "webeid")]
@@ -597,7 +793,7 @@ mod js {
         );
         set(&options, "origin", "https://ria.ee".into());
         // The embedded production anchors do not trust a TEST card.
-        let production = Trust::from_embedded(None).unwrap();
+        let production = Trust::from_embedded(JsValue::UNDEFINED).unwrap();
         assert_eq!(production.webeid_anchor_count(), 2);
         assert_eq!(
             webeid_both(&production, &token, &options)
@@ -606,7 +802,7 @@ mod js {
             "x509.chain.untrusted"
         );
         // The embedded TEST anchors do; `now` as an RFC 3339 string.
-        let test = Trust::from_embedded(Some("test".into())).unwrap();
+        let test = Trust::from_embedded("test".into()).unwrap();
         set(&options, "now", "2023-09-01T10:00:00Z".into());
         assert!(webeid_both(&test, &token, &options).await.is_ok());
         // Time is never implicit.
@@ -622,7 +818,7 @@ mod js {
             webeid_both(&test, &token, &options).await.unwrap_err(),
             "config.invalid"
         );
-        assert!(Trust::from_embedded(Some("staging".into())).is_err());
+        assert!(Trust::from_embedded("staging".into()).is_err());
     }
 
     #[cfg(feature = "saml")]
@@ -653,10 +849,14 @@ mod js {
             ("input", "xml".into()),
         ]);
         let r: JsValue = js_sys::Uint8Array::from(response).into();
-        let sync =
-            idbridge_wasm::verify_spid_response_sync(&trust, r.clone(), options.clone()).unwrap();
+        let sync = idbridge_wasm::verify_spid_response_sync(
+            trust.clone().into(),
+            r.clone(),
+            options.clone(),
+        )
+        .unwrap();
         let webcrypto = settle(idbridge_wasm::verify_spid_response(
-            &trust,
+            trust.clone().into(),
             r.clone(),
             options.clone(),
         ))
@@ -674,11 +874,19 @@ mod js {
         assert!(field(&webcrypto, "assertionId").is_some_and(|a| !a.is_empty()));
         // Another SP: the audience check fails with its code, on both paths.
         set(&options, "spEntityId", "https://other.example.it".into());
-        let sync = idbridge_wasm::verify_spid_response_sync(&trust, r.clone(), options.clone())
-            .unwrap_err();
-        let webcrypto = settle(idbridge_wasm::verify_spid_response(&trust, r, options))
-            .await
-            .unwrap_err();
+        let sync = idbridge_wasm::verify_spid_response_sync(
+            trust.clone().into(),
+            r.clone(),
+            options.clone(),
+        )
+        .unwrap_err();
+        let webcrypto = settle(idbridge_wasm::verify_spid_response(
+            trust.clone().into(),
+            r,
+            options,
+        ))
+        .await
+        .unwrap_err();
         assert_eq!(code_of(sync), "saml.audience.mismatch");
         assert_eq!(code_of(webcrypto), "saml.audience.mismatch");
     }
@@ -693,21 +901,25 @@ mod js {
             &"{\"schema\":\"idbridge-vectors/1\"}".into(),
         )
         .unwrap();
-        let report = idbridge_wasm::run_vectors_sync(&obj, vec!["a/bad.json".into()]).unwrap();
+        let report =
+            idbridge_wasm::run_vectors_sync(obj.clone().into(), strings(&["a/bad.json"])).unwrap();
         assert_eq!(report.failed(), 1);
         assert_eq!(
             report.lines().last().unwrap(),
             "vectors: 0 passed, 1 failed"
         );
-        let report = settle(idbridge_wasm::run_vectors(&obj, vec!["a/bad.json".into()]))
-            .await
-            .unwrap();
+        let report = settle(idbridge_wasm::run_vectors(
+            obj.clone().into(),
+            strings(&["a/bad.json"]),
+        ))
+        .await
+        .unwrap();
         let failed = js_sys::Reflect::get(&report, &"failed".into()).unwrap();
         assert_eq!(failed.as_f64(), Some(1.0));
         js_sys::Reflect::set(&obj, &"a/num.json".into(), &JsValue::from_f64(1.0)).unwrap();
-        let err = idbridge_wasm::run_vectors_sync(&obj, vec![]).unwrap_err();
+        let err = idbridge_wasm::run_vectors_sync(obj.clone().into(), strings(&[])).unwrap_err();
         assert_eq!(code_of(err), "input.encoding");
-        let err = settle(idbridge_wasm::run_vectors(&obj, vec![]))
+        let err = settle(idbridge_wasm::run_vectors(obj.clone().into(), strings(&[])))
             .await
             .unwrap_err();
         assert_eq!(code_of(err), "input.encoding");

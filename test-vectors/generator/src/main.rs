@@ -100,7 +100,7 @@ fn vectors(keys_dir: &Path, out_dir: &Path) {
     readme.push_str(
         "Conformance vectors for one signature check (contract: `../README.md`, kind `signature`; \
 format: VECTORS.md). Generated, never edited by hand:\n\n\
-```\ncargo run --release -p idbridge-vectorgen -- vectors test-vectors/keys test-vectors/signature\n```\n\n\
+```sh\ncargo run --release -p idbridge-vectorgen -- vectors test-vectors/keys test-vectors/signature\n```\n\n\
 from the committed test keys in `../keys/` (see `../keys/README.md`); regenerating must leave \
 `git diff --exit-code` clean. Every expectation is checked at generation time against a reference \
 model of the contract (`../generator/src/model.rs`, RustCrypto arithmetic): valid cases verify, \

@@ -197,7 +197,7 @@ tokens in `tokens/`, the OCSP responses in `ocsp/`, the vector files and every R
 never edited by hand:\n\n",
     );
     s.push_str(&format!(
-        "```\n{REGENERATE}\ngit diff --exit-code test-vectors/webeid\n```\n\n"
+        "```sh\n{REGENERATE}\ngit diff --exit-code test-vectors/webeid\n```\n\n"
     ));
     s.push_str(
         "The output is reproducible byte for byte (running it twice gives identical files): EC keys are \
