@@ -316,7 +316,10 @@ fn too_many_xml_nodes_are_refused() {
     // namespace declared once, on the Response.
     let ns = " xmlns:x=\"urn:x\"";
     let elements = "<x:x/>".repeat(100_001 - base);
-    saml_all(response(&elements, ns, "").as_bytes(), "xml.limits.exceeded");
+    saml_all(
+        response(&elements, ns, "").as_bytes(),
+        "xml.limits.exceeded",
+    );
     // Exactly 100,000 nodes: parsed, then refused by the SAML rules.
     let elements = "<x:x/>".repeat(100_000 - base);
     saml_within_limits(response(&elements, ns, "").as_bytes());
