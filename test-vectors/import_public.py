@@ -77,6 +77,18 @@ OUT OF OR IN CONNECTION WITH THE SOFTWARE OR THE USE OR OTHER DEALINGS IN THE
 SOFTWARE.
 """
 
+# Licence texts written beside a suite's NOTICE, from test-vectors/licences/
+# (see its README.md for where each text comes from).
+LICENCES_DIR = os.path.join(os.path.dirname(os.path.abspath(__file__)), "licences")
+
+
+def licence_text(name):
+    with open(os.path.join(LICENCES_DIR, name), "rb") as f:
+        return f.read()
+
+
+LICENCE_FILES = {"spid": {"LICENSE-EUPL-1.2": licence_text("EUPL-1.2.txt")}}
+
 NOTICES = {
     "spid": [
         (
@@ -87,9 +99,9 @@ NOTICES = {
             "italia/spid-saml-check (src/test/*.xml, src/config-sample/test.json test-suite-1) "
             "with one fixed context and signed with the validator's published test key; the "
             "files under derived/ were cut from two of them. They are distributed here under "
-            "the European Union Public Licence v. 1.2. Its text, in every official EU "
-            "language: https://interoperable-europe.ec.europa.eu/collection/eupl/eupl-text-eupl-12 "
-            "(also https://spdx.org/licenses/EUPL-1.2.html).",
+            "the European Union Public Licence v. 1.2: its English text is LICENSE-EUPL-1.2 "
+            "beside this file; every official EU language: "
+            "https://interoperable-europe.ec.europa.eu/collection/eupl/eupl-text-eupl-12.",
         ),
     ],
     "webeid": [
@@ -793,6 +805,8 @@ def import_suite(shared, name):
     for rel, b in s.files.items():
         out[rel] = b
     out["NOTICE"] = notice(name)
+    for licence, text in LICENCE_FILES.get(name, {}).items():
+        out[licence] = text
     out.update(readmes(s, summaries))
     return out, counts
 
@@ -846,6 +860,8 @@ def readmes(s, summaries):
                 t = ", ".join("%d %s" % (tally[k], k) for k in sorted(tally))
                 lines.append("| `%s` | kind `%s`: %d cases (%s) |" % (vn, kind, n, t))
             lines.append("| `NOTICE` | the upstream projects and their licences |")
+            for licence in sorted(LICENCE_FILES.get(s.name, {})):
+                lines.append("| `%s` | the text of that licence, from `../../licences/` |" % licence)
             lines.append("| `README.md` | this index |")
         else:
             lines += [
