@@ -173,8 +173,14 @@ for f in "$out"/*; do
 done
 kb() { printf '%d.%d KB' $(($1 / 1000)) $(($1 % 1000 / 100)); }
 echo "idbridge package (wasm/$out, schemes: ${chosen[*]:-${all_schemes[*]}}): $(kb "$total") gzipped in all; loaded by a browser (idbridge.js + idbridge_bg.wasm): $(kb "$payload") gzipped; budget ${budget_kb} KB, target ${target_kb} KB"
-if [ "$payload" -gt $((budget_kb * 1000)) ]; then
-  echo "FAIL: the package is over its budget of $budget_kb KB gzipped" >&2
+# The budget is a page's: --fast (for Node services) spends bytes on speed
+# on purpose, so it is held to the page budget plus what that trade was
+# measured to cost (24.8 KB, wasm/README.md "Performance"), rounded up.
+fast_allowance_kb=30
+limit_kb=$budget_kb
+[ -z "$fast" ] || limit_kb=$((budget_kb + fast_allowance_kb))
+if [ "$payload" -gt $((limit_kb * 1000)) ]; then
+  echo "FAIL: the package is over its budget of $limit_kb KB gzipped${fast:+ (the page budget + $fast_allowance_kb KB for --fast)}" >&2
   exit 1
 fi
 if [ "$payload" -gt $((target_kb * 1000)) ]; then
