@@ -214,6 +214,91 @@ error_codes! {
     /// Two keys of one set share a `kid`.
     JwkKidDuplicate => "jwk.kid.duplicate",
 
+    // --- jwe (compact JWE, RFC 7516; the order is VECTORS.md's kind oidc-id-token, check 9) ---
+    /// Not five base64url segments without padding, a protected header that is
+    /// not a JSON object, or a part of the wrong length (IV, tag, encrypted
+    /// key).
+    JweMalformed => "jwe.malformed",
+    /// `alg` or `enc` unknown or outside the allow-list (`RSA1_5`, `dir`,
+    /// password-based and AES key wrap without ECDH are never accepted).
+    JweAlgorithmForbidden => "jwe.algorithm.forbidden",
+    /// The content does not decrypt with the caller's key: another key, a
+    /// changed encrypted key, IV, ciphertext, tag or protected header.
+    JweDecryptionFailed => "jwe.decryption.failed",
+
+    // --- oidcfed (OpenID Federation 1.0 trust chains; VECTORS.md kind oidc-trust-chain) ---
+    /// An entity statement lacks `iss`, `sub`, `iat`, `exp` or `jwks`, or one
+    /// has the wrong type.
+    OidcfedStatementMalformed => "oidcfed.statement.malformed",
+    /// The JWS `typ` is not `entity-statement+jwt` (or `trust-mark+jwt` for a
+    /// trust mark).
+    OidcfedTypInvalid => "oidcfed.typ.invalid",
+    /// An entity identifier is not an `https://` URL (and `http://` is not
+    /// allowed).
+    OidcfedEntityIdInvalid => "oidcfed.entity_id.invalid",
+    /// A statement's `iat` is after now.
+    OidcfedStatementNotYetValid => "oidcfed.statement.not_yet_valid",
+    /// A statement's `exp` is not after now.
+    OidcfedStatementExpired => "oidcfed.statement.expired",
+    /// `iss`/`sub` do not link, or the first statement is not self-issued.
+    OidcfedChainBroken => "oidcfed.chain.broken",
+    /// The chain does not end at a configured trust anchor, or is the anchor
+    /// alone.
+    OidcfedTrustAnchorUnknown => "oidcfed.trust_anchor.unknown",
+    /// More intermediates than a `max_path_length` constraint (or the caller's
+    /// cap) allows.
+    OidcfedPathLengthExceeded => "oidcfed.path_length.exceeded",
+    /// `metadata_policy_crit` names an operator idbridge does not implement.
+    OidcfedPolicyUnsupported => "oidcfed.policy.unsupported",
+    /// Metadata policies of two superiors cannot be merged (`value` or
+    /// `default` disagreeing, an empty intersection).
+    OidcfedPolicyConflict => "oidcfed.policy.conflict",
+    /// The resolved metadata breaks a policy (`one_of`, `superset_of`,
+    /// `essential`).
+    OidcfedPolicyViolation => "oidcfed.policy.violation",
+    /// The resolved metadata has no entry for the required entity type.
+    OidcfedMetadataMissing => "oidcfed.metadata.missing",
+    /// A required trust-mark type is not among the subject's trust marks.
+    OidcfedTrustMarkMissing => "oidcfed.trust_mark.missing",
+    /// A trust mark's issuer is neither the trust anchor nor listed for its
+    /// type, or its keys are not trusted.
+    OidcfedTrustMarkIssuerUntrusted => "oidcfed.trust_mark_issuer.untrusted",
+    /// A trust mark's type is not the one its entry names.
+    OidcfedTrustMarkTypeMismatch => "oidcfed.trust_mark_type.mismatch",
+    /// A trust mark is about another entity.
+    OidcfedTrustMarkSubjectMismatch => "oidcfed.trust_mark_subject.mismatch",
+    /// A trust mark's `iat` is after now.
+    OidcfedTrustMarkNotYetValid => "oidcfed.trust_mark.not_yet_valid",
+    /// A trust mark's `exp` is not after now.
+    OidcfedTrustMarkExpired => "oidcfed.trust_mark.expired",
+
+    // --- oidc (OpenID Connect ID tokens and UserInfo; VECTORS.md kind oidc-id-token) ---
+    /// A required claim (`iss`, `sub`, `aud`, `exp`, `iat`, `at_hash`) is
+    /// missing or has the wrong type.
+    OidcClaimMissing => "oidc.claim.missing",
+    /// `iss` is not the expected OpenID Provider.
+    OidcIssuerMismatch => "oidc.issuer.mismatch",
+    /// `aud` is not exactly our client id, or `azp` names another party.
+    OidcAudienceMismatch => "oidc.audience.mismatch",
+    /// `exp` (plus the allowed skew) is not after now.
+    OidcTimeExpired => "oidc.time.expired",
+    /// `iat` or `nbf` is after now (plus the allowed skew).
+    OidcTimeNotYetValid => "oidc.time.not_yet_valid",
+    /// The ID token has no `nonce`.
+    OidcNonceMissing => "oidc.nonce.missing",
+    /// The ID token's `nonce` is not the one sent.
+    OidcNonceMismatch => "oidc.nonce.mismatch",
+    /// `acr` is missing or not a SPID level.
+    OidcAcrInvalid => "oidc.acr.invalid",
+    /// `acr` is below the level required.
+    OidcAcrInsufficient => "oidc.acr.insufficient",
+    /// `at_hash` does not match the access token.
+    OidcAtHashMismatch => "oidc.at_hash.mismatch",
+    /// The UserInfo response is not a compact JWE.
+    OidcUserinfoNotEncrypted => "oidc.userinfo.not_encrypted",
+    /// The UserInfo is about another `sub` than the ID token.
+    OidcSubjectMismatch => "oidc.subject.mismatch",
+
     // --- config (the caller's own settings) ----------------------------------
     /// The caller's expectations or trust material are unusable (an empty
     /// nonce, an origin that is not `https://host[:port]`, no anchors...).

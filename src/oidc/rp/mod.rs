@@ -1,0 +1,2 @@
+//! The SPID/CIE OpenID Connect relying party: requests it sends and tokens
+//! it checks (VECTORS.md, kind `oidc-id-token`).
