@@ -9,6 +9,8 @@ use std::io::Write;
 use std::path::Path;
 use std::process::ExitCode;
 
+mod inspect;
+
 #[derive(Parser, Debug)]
 #[command(
     name = "idbridge",
@@ -68,6 +70,9 @@ that cannot be written).")]
     /// Verify one assertion and print the identity as JSON (or the error code and reason).
     #[command(subcommand)]
     Verify(Box<Verify>),
+    /// Decode a token without verifying it (the output says UNVERIFIED).
+    #[command(subcommand)]
+    Inspect(Inspect),
     /// Measure each verifier beside its floor on built-in inputs (about 15 s).
     ///
     /// One row per verifier (spid, cie, webeid): microseconds per full
@@ -189,6 +194,61 @@ idbridge verify webeid --token t.json --origin https://ria.ee --nonce N --anchor
     },
 }
 
+#[derive(Subcommand, Debug)]
+enum Inspect {
+    /// Print a compact JWT's header and claims (a JWE: its protected header only), UNVERIFIED.
+    ///
+    /// Prints the line `UNVERIFIED: ...`, then one JSON object with
+    /// `"verified": false`, `type` (JWS or JWE), `header`, and for a JWS the
+    /// `claims` and the signature's length; for a JWE the lengths of its
+    /// parts. Nothing is checked: use `idbridge verify` for that. Exits 0, or
+    /// 1 with `error: <code>: <reason>` when the text is no compact JWS or JWE.
+    #[command(after_help = "Examples:\n  idbridge inspect jwt id_token.jwt\n  \
+curl -s https://op.example.it/.well-known/openid-federation | idbridge inspect jwt -")]
+    Jwt {
+        /// The token file (`-`: standard input); surrounding whitespace is ignored.
+        #[arg(value_name = "FILE")]
+        file: String,
+    },
+}
+
+fn run_inspect(i: Inspect) -> ExitCode {
+    let Inspect::Jwt { file } = i;
+    // At most one byte over the limit is read: the library's size check then
+    // refuses it with input.too_large, and a huge file never fills memory.
+    let cap = u64::try_from(idbridge::Limits::default().max_jws_bytes())
+        .unwrap_or(u64::MAX)
+        .saturating_add(1);
+    let mut bytes = Vec::new();
+    let read = if file == "-" {
+        std::io::Read::read_to_end(
+            &mut std::io::Read::take(std::io::stdin().lock(), cap),
+            &mut bytes,
+        )
+    } else {
+        std::fs::File::open(&file)
+            .and_then(|f| std::io::Read::read_to_end(&mut std::io::Read::take(f, cap), &mut bytes))
+    };
+    if let Err(e) = read {
+        return usage(format!("cannot read {file}: {e}"));
+    }
+    let result = inspect::inspect(&bytes, &idbridge::Limits::default()).and_then(|v| {
+        serde_json::to_string_pretty(&v).map_err(|e| {
+            idbridge::Error::with_detail(idbridge::ErrorCode::ConfigInvalid, e.to_string())
+        })
+    });
+    match result {
+        Ok(json) => {
+            if say(inspect::BANNER) {
+                result_exit(Ok(json))
+            } else {
+                ExitCode::from(2)
+            }
+        }
+        Err(e) => result_exit(Err(Failure::Verify(e))),
+    }
+}
+
 fn main() -> ExitCode {
     let cli = Cli::parse();
     match cli.command {
@@ -208,6 +268,7 @@ fn main() -> ExitCode {
             paths,
         }),
         Command::Verify(v) => run_verify(*v),
+        Command::Inspect(i) => run_inspect(i),
         Command::Bench {
             json,
             backend,

@@ -787,3 +787,112 @@ fn the_vectors_readme_replay_example_is_the_runners_replay_line() {
         assert_eq!(replay.join(" "), line, "{file} tcId {tc}");
     }
 }
+
+/// A member of one of our generated oidc-id-token inputs, written alone to a
+/// temporary file.
+fn token_file(dir: &str, input: &str, member: &str) -> PathBuf {
+    let doc: serde_json::Value =
+        serde_json::from_slice(&std::fs::read(root_path(input)).unwrap()).unwrap();
+    let d = temp_dir(dir);
+    let f = d.join(format!("{member}.jwt"));
+    std::fs::write(&f, format!("{}\n", doc[member].as_str().unwrap())).unwrap();
+    f
+}
+
+#[test]
+fn inspect_jwt_prints_header_and_claims_marked_unverified() {
+    let f = token_file(
+        "inspect-jws",
+        "test-vectors/oidc-id-token/tokens/valid-es256.json",
+        "id_token",
+    );
+    let (code, out, _) = idbridge(&["inspect", "jwt", f.to_str().unwrap()]);
+    assert_eq!(code, 0, "{out}");
+    let (first, json) = out.split_once('\n').unwrap();
+    assert!(first.starts_with("UNVERIFIED:"), "{out}");
+    let v: serde_json::Value = serde_json::from_str(json).unwrap();
+    assert_eq!(v["verified"], false);
+    assert_eq!(v["type"], "JWS");
+    assert_eq!(v["header"]["alg"], "ES256");
+    assert_eq!(v["header"]["kid"], "op-sig-ec256-1");
+    assert_eq!(v["claims"]["iss"], "https://op.idbridge.test/");
+    assert_eq!(v["signature_bytes"], 64);
+}
+
+#[test]
+fn inspect_jwt_shows_only_the_header_of_a_jwe() {
+    let f = token_file(
+        "inspect-jwe",
+        "test-vectors/oidc-id-token/tokens/ui-ecdh-es-a256kw-a256gcm.json",
+        "userinfo",
+    );
+    let (code, out, _) = idbridge(&["inspect", "jwt", f.to_str().unwrap()]);
+    assert_eq!(code, 0, "{out}");
+    let v: serde_json::Value = serde_json::from_str(out.split_once('\n').unwrap().1).unwrap();
+    assert_eq!(v["verified"], false);
+    assert_eq!(v["type"], "JWE");
+    assert_eq!(v["header"]["alg"], "ECDH-ES+A256KW");
+    assert_eq!(v["header"]["enc"], "A256GCM");
+    assert_eq!(v["header"]["epk"]["crv"], "P-256");
+    assert!(v.get("claims").is_none(), "{out}");
+    assert!(!out.contains("fiscalNumber"), "{out}");
+}
+
+#[test]
+fn inspect_jwt_refuses_what_is_no_compact_jwt() {
+    let d = temp_dir("inspect-bad");
+    for (name, text, want) in [
+        (
+            "two.jwt",
+            "eyJhbGciOiJub25lIn0.e30",
+            "error: jws.malformed:",
+        ),
+        (
+            "pad.jwt",
+            "eyJhbGciOiJub25lIn0=.e30.",
+            "error: jws.malformed:",
+        ),
+        ("array.jwt", "WzFd.e30.", "error: jws.malformed:"),
+        ("jwe.jwt", "bm9wZQ.a.b.c.d", "error: jwe.malformed:"),
+    ] {
+        let f = d.join(name);
+        std::fs::write(&f, text).unwrap();
+        let (code, out, _) = idbridge(&["inspect", "jwt", f.to_str().unwrap()]);
+        assert_eq!(code, 1, "{name}: {out}");
+        assert!(out.starts_with(want), "{name}: {out}");
+        assert!(!out.contains("UNVERIFIED"), "{name}: {out}");
+    }
+    let big = d.join("big.jwt");
+    std::fs::write(&big, "a".repeat(300 * 1024)).unwrap();
+    let (code, out, _) = idbridge(&["inspect", "jwt", big.to_str().unwrap()]);
+    assert_eq!(code, 1, "{out}");
+    assert!(out.starts_with("error: input.too_large:"), "{out}");
+    let (code, _, err) = idbridge(&["inspect", "jwt", "no/such/file.jwt"]);
+    assert_eq!(code, 2);
+    assert!(
+        err.starts_with("idbridge: cannot read no/such/file.jwt"),
+        "{err}"
+    );
+}
+
+#[test]
+fn inspect_jwt_reads_standard_input() {
+    use std::io::Write as _;
+    let mut child = Command::new(env!("CARGO_BIN_EXE_idbridge"))
+        .args(["inspect", "jwt", "-"])
+        .stdin(std::process::Stdio::piped())
+        .stdout(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    // {"alg":"RS256"}.{"sub":"s"}.sig
+    child
+        .stdin
+        .take()
+        .unwrap()
+        .write_all(b"  eyJhbGciOiJSUzI1NiJ9.eyJzdWIiOiJzIn0.c2ln\n")
+        .unwrap();
+    let out = child.wait_with_output().unwrap();
+    assert_eq!(out.status.code(), Some(0));
+    let out = String::from_utf8(out.stdout).unwrap();
+    assert!(out.contains("\"sub\": \"s\""), "{out}");
+}
