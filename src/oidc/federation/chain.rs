@@ -131,23 +131,35 @@ impl VerifiedChain {
 
 /// Compact JSON, object keys sorted, lists of strings sorted.
 fn canonical(value: &Value) -> String {
-    fn sort(value: &Value) -> Value {
-        match value {
-            Value::Array(items) => {
-                let mut items: Vec<Value> = items.iter().map(sort).collect();
-                if items.iter().all(Value::is_string) {
-                    items.sort_by(|a, b| a.as_str().cmp(&b.as_str()));
-                }
-                Value::Array(items)
+    sorted(value, true).to_string()
+}
+
+/// `value` with object members in key order (whether or not serde_json
+/// keeps insertion order, its `preserve_order` feature) and, with
+/// `sort_string_lists`, lists of strings sorted. `to_string` on the result
+/// is compact and never escapes non-ASCII.
+pub(crate) fn sorted(value: &Value, sort_string_lists: bool) -> Value {
+    match value {
+        Value::Array(items) => {
+            let mut items: Vec<Value> =
+                items.iter().map(|v| sorted(v, sort_string_lists)).collect();
+            if sort_string_lists && items.iter().all(Value::is_string) {
+                items.sort_by(|a, b| a.as_str().cmp(&b.as_str()));
             }
-            Value::Object(m) => {
-                Value::Object(m.iter().map(|(k, v)| (k.clone(), sort(v))).collect())
-            }
-            other => other.clone(),
+            Value::Array(items)
         }
+        Value::Object(m) => {
+            let mut entries: Vec<(&String, &Value)> = m.iter().collect();
+            entries.sort_by(|a, b| a.0.cmp(b.0));
+            Value::Object(
+                entries
+                    .into_iter()
+                    .map(|(k, v)| (k.clone(), sorted(v, sort_string_lists)))
+                    .collect(),
+            )
+        }
+        other => other.clone(),
     }
-    // serde_json's Map is ordered by key; to_string never escapes non-ASCII.
-    sort(value).to_string()
 }
 
 /// Parses the contract's input document `{"statements": [<JWS>, ...]}`:

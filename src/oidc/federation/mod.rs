@@ -54,7 +54,7 @@
 //!     `trust_mark`; a required type without a valid mark fails.
 //!
 //! ```
-//! use idbridge::crypto::{self, RustCryptoSigner};
+//! use idbridge::crypto::{self, RustCryptoSigner, Signer};
 //! use idbridge::jose::{self, Jwk, JwkSet};
 //! use idbridge::oidc::federation::{self, ChainOptions, FederationTrust};
 //! use idbridge::UnixTime;

@@ -65,10 +65,13 @@ fn violation(detail: String) -> Error {
     Error::with_detail(ErrorCode::OidcfedPolicyViolation, detail)
 }
 
-/// A value's identity for set operations: its JSON text (object keys sorted,
-/// as `serde_json::Map` keeps them).
+/// A value's identity for set operations: its JSON text, object keys
+/// sorted.
 fn key(v: &Value) -> String {
-    v.to_string()
+    match v {
+        Value::Object(_) | Value::Array(_) => super::chain::sorted(v, false).to_string(),
+        other => other.to_string(),
+    }
 }
 
 fn contains(list: &[Value], v: &Value) -> bool {
