@@ -10,6 +10,7 @@ use std::path::Path;
 use std::process::ExitCode;
 
 mod inspect;
+mod oidc;
 
 #[derive(Parser, Debug)]
 #[command(
@@ -192,6 +193,16 @@ idbridge verify webeid --token t.json --origin https://ria.ee --nonce N --anchor
         #[arg(long, value_name = "embedded|test|FILE", num_args = 1.., default_value = "embedded")]
         anchors: Vec<String>,
     },
+    /// Verify an OpenID Federation 1.0 trust chain (SPID/CIE OIDC Federation).
+    ///
+    /// Prints the subject, the trust anchor, the chain's expiry, the resolved
+    /// metadata and the valid trust marks as JSON and exits 0, or prints
+    /// `error: <code>: <reason>` and exits 1.
+    #[command(after_help = "Examples:\n  \
+idbridge verify oidc-chain --chain chain.json --anchor https://registry.spid.gov.it ta.jwks.json --entity-type openid_provider\n  \
+idbridge verify oidc-chain --chain test-vectors/oidc-trust-chain/chains/valid-3.json \\\n    \
+--anchor https://ta.idbridge.test/ test-vectors/oidc-trust-chain/jwks/ta.jwks.json --now 2026-01-15T10:00:00Z")]
+    OidcChain(oidc::ChainArgs),
 }
 
 #[derive(Subcommand, Debug)]
@@ -454,6 +465,7 @@ fn run_verify(v: Verify) -> ExitCode {
             ocsp_responder.as_deref(),
             &anchors,
         )),
+        Verify::OidcChain(args) => result_exit(oidc::verify_chain(&args)),
     }
 }
 

@@ -896,3 +896,183 @@ fn inspect_jwt_reads_standard_input() {
     let out = String::from_utf8(out.stdout).unwrap();
     assert!(out.contains("\"sub\": \"s\""), "{out}");
 }
+
+const CHAINS: &str = "test-vectors/oidc-trust-chain";
+
+fn verify_chain(chain: &str, extra: &[&str]) -> (i32, String, String) {
+    let file = format!("{CHAINS}/chains/{chain}.json");
+    let ta = format!("{CHAINS}/jwks/ta.jwks.json");
+    let mut args = vec![
+        "verify",
+        "oidc-chain",
+        "--chain",
+        &file,
+        "--anchor",
+        "https://ta.idbridge.test/",
+        &ta,
+        "--now",
+        "2026-01-15T10:00:00Z",
+    ];
+    args.extend_from_slice(extra);
+    idbridge(&args)
+}
+
+#[test]
+fn verify_oidc_chain_prints_the_resolved_chain_or_the_code() {
+    let (code, out, err) = verify_chain(
+        "valid-4-one-intermediate",
+        &["--entity-type", "openid_provider"],
+    );
+    assert_eq!(code, 0, "{out}{err}");
+    let v: serde_json::Value = serde_json::from_str(&out).unwrap();
+    assert_eq!(v["subject"], "https://op.idbridge.test/");
+    assert_eq!(v["trust_anchor"], "https://ta.idbridge.test/");
+    assert_eq!(v["expires_at"], "2026-01-16T10:00:00Z");
+    assert_eq!(v["statements"], 4);
+    assert_eq!(
+        v["metadata"]["openid_provider"]["issuer"],
+        "https://op.idbridge.test/"
+    );
+    assert_eq!(v["trust_marks"], serde_json::json!([]));
+
+    // One code per refusal, exit 1: the vectors' expectations.
+    for (chain, extra, want) in [
+        ("es-kid-unknown", &[][..], "jws.key.untrusted"),
+        ("es-alg-none", &[][..], "jws.algorithm.forbidden"),
+        ("exp-now-es", &[][..], "oidcfed.statement.expired"),
+        (
+            "valid-rp-leaf",
+            &["--entity-type", "openid_provider"][..],
+            "oidcfed.metadata.missing",
+        ),
+        (
+            "valid-4-one-intermediate",
+            &["--max-path-length", "0"][..],
+            "oidcfed.path_length.exceeded",
+        ),
+        ("merge-value-conflict", &[][..], "oidcfed.policy.conflict"),
+    ] {
+        let (code, out, _) = verify_chain(chain, extra);
+        assert_eq!(code, 1, "{chain}: {out}");
+        assert!(
+            out.starts_with(&format!("error: {want}: ")),
+            "{chain}: {out}"
+        );
+    }
+    // The wrong clock: the same valid chain a day later.
+    let file = format!("{CHAINS}/chains/valid-3.json");
+    let ta = format!("{CHAINS}/jwks/ta.jwks.json");
+    let (code, out, _) = idbridge(&[
+        "verify",
+        "oidc-chain",
+        "--chain",
+        &file,
+        "--anchor",
+        "https://ta.idbridge.test/",
+        &ta,
+        "--now",
+        "2026-01-16T10:00:00Z",
+    ]);
+    assert_eq!(code, 1);
+    assert!(
+        out.starts_with("error: oidcfed.statement.expired: "),
+        "{out}"
+    );
+}
+
+#[test]
+fn verify_oidc_chain_trust_marks_and_http() {
+    let tmi = format!("{CHAINS}/jwks/tmi.jwks.json");
+    let public = "https://tm.idbridge.test/openid_provider/public/";
+    let (code, out, err) = verify_chain(
+        "tm-tmi-required",
+        &[
+            "--trust-mark-issuer",
+            "https://tmi.idbridge.test/",
+            &tmi,
+            "--require-trust-mark",
+            public,
+        ],
+    );
+    assert_eq!(code, 0, "{out}{err}");
+    let v: serde_json::Value = serde_json::from_str(&out).unwrap();
+    assert_eq!(v["trust_marks"][0]["trust_mark_type"], public);
+    assert_eq!(v["trust_marks"][0]["issuer"], "https://tmi.idbridge.test/");
+    // Without the issuer's keys the required mark is untrusted.
+    let (code, out, _) = verify_chain("tm-tmi-required", &["--require-trust-mark", public]);
+    assert_eq!(code, 1);
+    assert!(
+        out.starts_with("error: oidcfed.trust_mark_issuer.untrusted: "),
+        "{out}"
+    );
+
+    let file = format!("{CHAINS}/chains/http-allowed.json");
+    let ta = format!("{CHAINS}/jwks/httpta.jwks.json");
+    let base = [
+        "verify",
+        "oidc-chain",
+        "--chain",
+        &file,
+        "--anchor",
+        "http://127.0.0.1:8000/",
+        &ta,
+        "--now",
+        "2026-01-15T10:00:00Z",
+    ];
+    let (code, out, _) = idbridge(&base);
+    assert_eq!(code, 1);
+    assert!(
+        out.starts_with("error: oidcfed.entity_id.invalid: "),
+        "{out}"
+    );
+    let mut with_http = base.to_vec();
+    with_http.push("--allow-http");
+    let (code, out, _) = idbridge(&with_http);
+    assert_eq!(code, 0, "{out}");
+}
+
+#[test]
+fn verify_oidc_chain_usage_errors_exit_2() {
+    let ta = format!("{CHAINS}/jwks/ta.jwks.json");
+    for args in [
+        vec![
+            "verify",
+            "oidc-chain",
+            "--chain",
+            "no/such/chain.json",
+            "--anchor",
+            "https://ta.idbridge.test/",
+            ta.as_str(),
+        ],
+        vec![
+            "verify",
+            "oidc-chain",
+            "--chain",
+            "test-vectors/oidc-trust-chain/chains/valid-3.json",
+            "--anchor",
+            "https://ta.idbridge.test/",
+            "no/such.jwks",
+        ],
+        vec![
+            "verify",
+            "oidc-chain",
+            "--chain",
+            "test-vectors/oidc-trust-chain/chains/valid-3.json",
+        ],
+    ] {
+        let (code, _, err) = idbridge(&args);
+        assert_eq!(code, 2, "{args:?}: {err}");
+    }
+    // A JWK Set that is no JWK Set is the trust material's refusal (exit 1), as for SAML metadata.
+    let (code, out, _) = idbridge(&[
+        "verify",
+        "oidc-chain",
+        "--chain",
+        "test-vectors/oidc-trust-chain/chains/valid-3.json",
+        "--anchor",
+        "https://ta.idbridge.test/",
+        "test-vectors/oidc-trust-chain/chains/valid-3.json",
+    ]);
+    assert_eq!(code, 1, "{out}");
+    assert!(out.starts_with("error: "), "{out}");
+}
