@@ -35,6 +35,7 @@ pub struct Limits {
     max_jose_header_bytes: usize,
     max_jose_header_members: usize,
     max_jwks_keys: usize,
+    max_jwe_bytes: usize,
 }
 
 impl Default for Limits {
@@ -72,7 +73,8 @@ impl Limits {
     /// element, 50,000 attributes in a document and 64 namespaces in scope
     /// of one element, chains of at most 8 certificates, 16 signature
     /// checks; compact JWS of at most 256 KiB with a header of at most
-    /// 16 KiB (decoded) and 32 members; JWK Sets of at most 64 keys.
+    /// 16 KiB (decoded) and 32 members; JWK Sets of at most 64 keys;
+    /// compact JWE of at most 256 KiB.
     pub const DEFAULT: Limits = Limits {
         max_input_bytes: 5 * 1024 * 1024,
         max_token_bytes: 10_000,
@@ -90,6 +92,7 @@ impl Limits {
         max_jose_header_bytes: 16 * 1024,
         max_jose_header_members: 32,
         max_jwks_keys: 64,
+        max_jwe_bytes: 256 * 1024,
     };
 
     /// The smallest Web eID token accepted, in bytes (the reference validator's bound).
@@ -133,6 +136,10 @@ limit_accessors! {
     max_jose_header_members, tighten_max_jose_header_members;
     /// The most keys in one JWK Set.
     max_jwks_keys, tighten_max_jwks_keys;
+    /// The largest compact JWE (all five segments), in bytes. It bounds the
+    /// plaintext too: compression (`zip`) is refused, so the plaintext is
+    /// never longer than the ciphertext.
+    max_jwe_bytes, tighten_max_jwe_bytes;
 }
 
 #[cfg(test)]
@@ -161,5 +168,6 @@ mod tests {
         assert_eq!(l.max_jose_header_bytes(), 16 * 1024);
         assert_eq!(l.max_jose_header_members(), 32);
         assert_eq!(l.max_jwks_keys(), 64);
+        assert_eq!(l.max_jwe_bytes(), 256 * 1024);
     }
 }
