@@ -15,6 +15,7 @@ pub(crate) enum Kind {
     SpidSaml,
     CieSaml,
     Xmldsig,
+    OidcIdToken,
 }
 
 /// Everything a kind needs to run one case.
@@ -56,6 +57,7 @@ impl Kind {
             Kind::SpidSaml => "spid-saml",
             Kind::CieSaml => "cie-saml",
             Kind::Xmldsig => "xmldsig",
+            Kind::OidcIdToken => "oidc-id-token",
         }
     }
 
@@ -66,6 +68,7 @@ impl Kind {
             "spid-saml" => Some(Kind::SpidSaml),
             "cie-saml" => Some(Kind::CieSaml),
             "xmldsig" => Some(Kind::Xmldsig),
+            "oidc-id-token" => Some(Kind::OidcIdToken),
             _ => None,
         }
     }
@@ -93,6 +96,18 @@ impl Kind {
                 &["sp_entity_id", "acs_url", "request_id", "now"],
             ),
             Kind::Xmldsig => (&["certificates"], &["now", "input_encoding"], &["now"]),
+            Kind::OidcIdToken => (
+                &["op_jwks", "rp_decryption_key"],
+                &[
+                    "now",
+                    "client_id",
+                    "issuer",
+                    "nonce",
+                    "min_level",
+                    "clock_skew_seconds",
+                ],
+                &["now", "client_id", "issuer", "nonce"],
+            ),
         };
         only_keys("trust", trust, trust_keys)?;
         only_keys("context", context, context_keys)?;
@@ -127,6 +142,12 @@ impl Kind {
             Kind::SpidSaml => super::saml::run(job, backend, false),
             #[cfg(feature = "saml")]
             Kind::CieSaml => super::saml::run(job, backend, true),
+            #[cfg(feature = "oidc")]
+            Kind::OidcIdToken => super::oidc_id_token::run(job, backend),
+            #[cfg(not(feature = "oidc"))]
+            Kind::OidcIdToken => Ok(feature_off(
+                "the oidc-id-token kind needs idbridge-vectors' feature \"oidc\", off in this build",
+            )),
             #[cfg(not(feature = "webeid"))]
             Kind::Webeid => Ok(feature_off(
                 "the webeid kind needs idbridge-vectors' feature \"webeid\", off in this build",
@@ -141,7 +162,7 @@ impl Kind {
 
 /// The outcome of a case whose kind this build leaves out: it fails (never
 /// passes, not even an invalid case), naming the missing feature.
-#[cfg(not(all(feature = "saml", feature = "webeid")))]
+#[cfg(not(all(feature = "saml", feature = "webeid", feature = "oidc")))]
 fn feature_off(reason: &'static str) -> Outcome {
     Err(idbridge::Error::new(
         idbridge::ErrorCode::VectorsKindUnsupported,

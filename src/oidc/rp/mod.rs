@@ -45,6 +45,7 @@ mod entity;
 mod pkce;
 #[cfg(not(target_arch = "wasm32"))]
 mod request;
+mod userinfo;
 mod verify;
 
 #[cfg(not(target_arch = "wasm32"))]
@@ -57,6 +58,7 @@ pub use request::{
     client_assertion, client_assertion_with, default_claims, token_request_form,
     AuthorizationRequest, SignedAuthorizationRequest, CLIENT_ASSERTION_TYPE, MAX_LIFETIME_SECONDS,
 };
+pub use userinfo::{verify_login, verify_userinfo, TokenResponse, VerifiedLogin, VerifiedUserinfo};
 pub use verify::{
     at_hash, verify_id_token, Expectations, SpidLevel, UserinfoIssAud, VerifiedIdToken,
 };

@@ -2,8 +2,8 @@
 //! whole login (ID token + UserInfo) from the token endpoint's response.
 
 use super::verify::{
-    check_audience, check_issuer, claims_of, config, verify_id_token, Expectations,
-    UserinfoIssAud, VerifiedIdToken,
+    check_audience, check_issuer, claims_of, config, verify_id_token, Expectations, UserinfoIssAud,
+    VerifiedIdToken,
 };
 use crate::crypto::Backend;
 use crate::error::{Error, ErrorCode, Result};
@@ -84,6 +84,7 @@ fn attribute_text(value: &Value) -> String {
 /// 1. five segments (a compact JWE), else `oidc.userinfo.not_encrypted`;
 /// 2. the JWE (`jose::decrypt_compact`): its header (`jwe.malformed`),
 ///    `alg` and `enc` on [`Expectations::userinfo_jwe`]'s allow-list
+///    (under [`Expectations::limits`])
 ///    (`jwe.algorithm.forbidden`: `RSA1_5` never), decrypted with
 ///    `decryption_key`, the RP's `enc` key (`jwe.decryption.failed`);
 /// 3. the plaintext, a compact JWS, by the `jose` rules with `op_jwks`,
@@ -110,7 +111,8 @@ pub fn verify_userinfo(
             "the UserInfo response is not a compact JWE (five segments)",
         ));
     }
-    let decrypted = jose::decrypt_compact(decryption_key, userinfo, &expectations.userinfo_jwe)?;
+    let jwe_options = expectations.userinfo_jwe.with_limits(expectations.limits);
+    let decrypted = jose::decrypt_compact(decryption_key, userinfo, &jwe_options)?;
     let inner = decrypted.plaintext_str().ok_or_else(|| {
         Error::new(
             ErrorCode::JwsMalformed,
@@ -144,8 +146,8 @@ pub fn verify_userinfo(
     }
     let mut identity = id_token.identity().clone();
     let spid = [FISCAL_NUMBER, NAME, FAMILY_NAME, DATE_OF_BIRTH];
-    identity.subject_id = string_claim(&claims, FISCAL_NUMBER)
-        .or_else(|| string_claim(&claims, CIE_FISCAL_NUMBER));
+    identity.subject_id =
+        string_claim(&claims, FISCAL_NUMBER).or_else(|| string_claim(&claims, CIE_FISCAL_NUMBER));
     identity.given_name =
         string_claim(&claims, NAME).or_else(|| string_claim(&claims, "given_name"));
     identity.family_name =
@@ -261,23 +263,51 @@ impl VerifiedLogin {
 /// one). The contract's kind `oidc-id-token` runs exactly this.
 ///
 /// ```
-/// use idbridge::crypto;
-/// use idbridge::jose::{DecryptionKey, JwkSet};
+/// use idbridge::crypto::{self, RustCryptoSigner, Signer};
+/// use idbridge::jose::{self, DecryptionKey, Jwk, JweAlg, JweEnc, JwkSet};
 /// use idbridge::oidc::rp::{self, Expectations, TokenResponse};
-/// use idbridge::{Limits, UnixTime};
-/// # let dir = concat!(env!("CARGO_MANIFEST_DIR"), "/test-vectors/oidc-id-token/");
-/// # if !std::path::Path::new(dir).exists() { return Ok(()); }
-/// # let read = |p: &str| std::fs::read(format!("{dir}{p}")).unwrap();
-/// let op_jwks = JwkSet::from_json(&read("keys/op.jwks.json"))?;
-/// let rp_key = DecryptionKey::from_jwk_json(&read("keys/rp-enc-private.jwk.json"))?;
-/// let response = TokenResponse::from_json(&read("tokens/valid-full.json"), &Limits::default())?;
-/// let expectations = Expectations::new("https://rp.idbridge.test/",
-///     "https://op.idbridge.test/", "n0nceN0nceN0nceN0nceN0nceN0nce42abcd");
-/// let now = UnixTime::parse_rfc3339("2026-01-15T10:00:30Z")?;
+/// use idbridge::UnixTime;
+/// # let pem = include_str!("../../../test-vectors/keys/p256.pk8.pem");
+/// # let b64: String = pem.lines().filter(|l| !l.starts_with("-----")).collect();
+/// # use base64::Engine as _;
+/// # let pkcs8 = base64::engine::general_purpose::STANDARD.decode(b64).unwrap();
+/// // The RP's encryption key (RFC 7517 Appendix A.2's P-256 key: a test key).
+/// let rp_key = DecryptionKey::from_jwk_json(br#"{"kty":"EC","crv":"P-256","use":"enc","kid":"rp-enc-1",
+///   "x":"MKBCTNIcKUSDii11ySs3526iDZ8AiTo7Tu6KPAqv7D4",
+///   "y":"4Etl6SRW2YiLUrN5vfvVHuhp7x8PxltmWWlbbM4IFyM",
+///   "d":"870MB6gfuTJ4HtUnUvYMyJpr5eUZNP4Bk43bVdj3eAE"}"#)?;
+/// // The OP's side: an ID token, an access token, a signed-then-encrypted UserInfo.
+/// let op = RustCryptoSigner::from_pkcs8_der(&pkcs8)?;
+/// let access_token = "an-opaque-access-token";
+/// let (iss, aud, sub) = ("https://op.example.it/", "https://rp.example.it/", "pairwise-7f3a");
+/// let id_claims = serde_json::json!({"iss": iss, "sub": sub, "aud": aud,
+///     "iat": 1768471200, "exp": 1768471800, "nonce": "n0nceN0nceN0nceN0nceN0nceN0nce42abcd",
+///     "acr": "https://www.spid.gov.it/SpidL2",
+///     "at_hash": rp::at_hash(crypto::HashAlg::Sha256, access_token)});
+/// let userinfo_claims = serde_json::json!({"iss": iss, "aud": aud, "sub": sub,
+///     "https://attributes.spid.gov.it/fiscalNumber": "TINIT-RSSMRA80A01H501U",
+///     "https://attributes.spid.gov.it/name": "Mario",
+///     "https://attributes.spid.gov.it/familyName": "Rossi",
+///     "https://attributes.spid.gov.it/email": "mario.rossi@example.it"});
+/// let sign = |c: &serde_json::Value| jose::sign_compact(&op, "ES256", Some("op-1"), None,
+///     c.to_string().as_bytes());
+/// let userinfo = jose::encrypt_compact(rp_key.public_jwk(), JweAlg::EcdhEs, JweEnc::A256Gcm,
+///     sign(&userinfo_claims)?.as_bytes(), &[("cty", "JWT")])?;
+/// let response = TokenResponse { id_token: sign(&id_claims)?,
+///     access_token: Some(access_token.to_string()), userinfo: Some(userinfo) };
+///
+/// // The RP's side: the OP's keys from its resolved federation metadata.
+/// let op_jwks = JwkSet::from_keys(vec![Jwk::from_public_key(op.public_key())?.with_kid("op-1")])?;
+/// let expectations = Expectations::new(aud, iss, "n0nceN0nceN0nceN0nceN0nceN0nce42abcd");
+/// let now = UnixTime::from_unix_seconds(1768471230);
 /// let login = rp::verify_login(crypto::default_backend(), &op_jwks, Some(&rp_key),
 ///     &response, &expectations, now)?;
-/// assert_eq!(login.identity().subject_id(), Some("TINIT-RSSMRA80A01H501U"));
-/// assert_eq!(login.identity().level(), Some("SpidL2"));
+/// let person = login.identity();
+/// assert_eq!(person.subject_id(), Some("TINIT-RSSMRA80A01H501U"));
+/// assert_eq!(person.given_name(), Some("Mario"));
+/// assert_eq!(person.level(), Some("SpidL2"));
+/// assert_eq!(person.attributes()["https://attributes.spid.gov.it/email"], "mario.rossi@example.it");
+/// assert_eq!(login.userinfo().map(|u| u.jwe_enc()), Some(JweEnc::A256Gcm));
 /// # Ok::<(), idbridge::Error>(())
 /// ```
 pub fn verify_login(

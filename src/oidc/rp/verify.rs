@@ -5,10 +5,13 @@
 use crate::crypto::{AllowList, Backend, HashAlg};
 use crate::error::{Error, ErrorCode, Result};
 use crate::identity::{Loa, System, VerifiedIdentity};
-use crate::jose::{self, JwkSet, JwsOptions, VerifiedJws};
+use crate::jose::{self, JweOptions, JwkSet, JwsOptions, VerifiedJws};
 use crate::limits::Limits;
 use crate::time::UnixTime;
 use serde_json::{Map, Value};
+
+#[cfg(doc)]
+use super::VerifiedUserinfo;
 
 /// A SPID level of assurance, as an OpenID Provider writes it in `acr`
 /// (`https://www.spid.gov.it/SpidL1` ... `SpidL3`; CIE ID uses the same
@@ -133,7 +136,15 @@ pub struct Expectations<'a> {
     pub allowed: AllowList,
     /// Whether the UserInfo's `iss` and `aud` must be present.
     pub userinfo_iss_aud: UserinfoIssAud,
-    /// Input bounds.
+    /// The UserInfo JWE's `alg`/`enc` allow-list (default: every pair the
+    /// contract names: `RSA-OAEP`, `RSA-OAEP-256`, `ECDH-ES`,
+    /// `ECDH-ES+A128KW`/`A192KW`/`A256KW` × `A128CBC-HS256`,
+    /// `A192CBC-HS384`, `A256CBC-HS512`, `A128GCM`, `A192GCM`, `A256GCM`;
+    /// `RSA1_5` never). The OP may use another pair than the one the RP
+    /// registered (the reference OP sends `A256CBC-HS512` whatever was
+    /// asked): [`VerifiedUserinfo::jwe_enc`] says which.
+    pub userinfo_jwe: JweOptions,
+    /// Input bounds (the ID token, the UserInfo JWE and its inner JWS).
     pub limits: Limits,
 }
 
@@ -150,6 +161,7 @@ impl<'a> Expectations<'a> {
             system: System::Spid,
             allowed: AllowList::default(),
             userinfo_iss_aud: UserinfoIssAud::Required,
+            userinfo_jwe: JweOptions::new(),
             limits: Limits::default(),
         }
     }
