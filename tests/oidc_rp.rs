@@ -1230,3 +1230,527 @@ fn the_entity_configuration_refuses_bad_inputs() {
     );
     assert!(http.allow_http().sign(&fed, "ES256", "fed-1", at).is_ok());
 }
+
+// ------------------------------------------------------------------ check 9
+
+use idbridge::jose::{DecryptionKey, JweAlg, JweEnc};
+use rp::{TokenResponse, UserinfoIssAud};
+
+/// The RP's encryption key: RFC 7517 Appendix A.2's P-256 key (public test key).
+fn rp_enc_key() -> DecryptionKey {
+    DecryptionKey::from_jwk_json(
+        br#"{"kty":"EC","crv":"P-256","use":"enc","kid":"rp-enc-1",
+        "x":"MKBCTNIcKUSDii11ySs3526iDZ8AiTo7Tu6KPAqv7D4",
+        "y":"4Etl6SRW2YiLUrN5vfvVHuhp7x8PxltmWWlbbM4IFyM",
+        "d":"870MB6gfuTJ4HtUnUvYMyJpr5eUZNP4Bk43bVdj3eAE"}"#,
+    )
+    .unwrap()
+}
+
+fn userinfo_claims() -> Value {
+    json!({
+        "iss": OP,
+        "aud": CLIENT,
+        "sub": "pairwise-7f3a9c",
+        "iat": IAT,
+        "exp": EXP,
+        "https://attributes.spid.gov.it/fiscalNumber": "TINIT-RSSMRA80A01H501U",
+        "https://attributes.spid.gov.it/name": "Mario",
+        "https://attributes.spid.gov.it/familyName": "Rossi",
+        "https://attributes.spid.gov.it/dateOfBirth": "1980-01-01",
+        "https://attributes.spid.gov.it/email": "mario.rossi@example.it",
+        "https://attributes.spid.gov.it/address": {"street": "Via Roma 1"},
+        "https://attributes.spid.gov.it/mobilePhone": 393331234567i64,
+    })
+}
+
+fn encrypt(key: &DecryptionKey, inner: &str, alg: JweAlg, enc: JweEnc) -> String {
+    jose::encrypt_compact(
+        key.public_jwk(),
+        alg,
+        enc,
+        inner.as_bytes(),
+        &[("cty", "JWT")],
+    )
+    .unwrap()
+}
+
+fn login(op: &Op, userinfo: &str, e: &Expectations<'_>) -> Result<rp::VerifiedLogin, String> {
+    let response = TokenResponse {
+        id_token: op.sign(&claims()),
+        access_token: Some(AT.to_string()),
+        userinfo: Some(userinfo.to_string()),
+    };
+    rp::verify_login(
+        crypto::default_backend(),
+        &op.jwks,
+        Some(&rp_enc_key()),
+        &response,
+        e,
+        now(),
+    )
+    .map_err(|e| e.code().to_string())
+}
+
+fn userinfo_code(op: &Op, claims: &Value) -> String {
+    let body = encrypt(
+        &rp_enc_key(),
+        &op.sign(claims),
+        JweAlg::EcdhEs,
+        JweEnc::A256Gcm,
+    );
+    match login(op, &body, &expectations()) {
+        Ok(_) => "valid".into(),
+        Err(c) => c,
+    }
+}
+
+#[test]
+fn check_9_a_genuine_userinfo_and_the_identity() {
+    let op = op();
+    let body = encrypt(
+        &rp_enc_key(),
+        &op.sign(&userinfo_claims()),
+        JweAlg::EcdhEsA256Kw,
+        JweEnc::A256CbcHs512,
+    );
+    let l = login(&op, &body, &expectations()).unwrap();
+    let u = l.userinfo().unwrap();
+    assert_eq!(u.jwe_alg(), JweAlg::EcdhEsA256Kw);
+    assert_eq!(u.jwe_enc(), JweEnc::A256CbcHs512);
+    assert_eq!(u.jws().key_kid(), Some("op-rsa"));
+    let id = l.identity();
+    assert_eq!(id, u.identity());
+    assert_eq!(id.system(), System::Spid);
+    assert_eq!(id.issuer(), Some(OP));
+    assert_eq!(id.subject_id(), Some("TINIT-RSSMRA80A01H501U"));
+    assert_eq!(id.given_name(), Some("Mario"));
+    assert_eq!(id.family_name(), Some("Rossi"));
+    assert_eq!(id.birth_date(), Some("1980-01-01"));
+    assert_eq!(id.level(), Some("SpidL2"));
+    assert_eq!(id.loa(), Some(Loa::Substantial));
+    let attrs = id.attributes();
+    let keys: Vec<&str> = attrs.keys().map(String::as_str).collect();
+    assert_eq!(
+        keys,
+        [
+            "https://attributes.spid.gov.it/address",
+            "https://attributes.spid.gov.it/email",
+            "https://attributes.spid.gov.it/mobilePhone",
+            "sub"
+        ]
+    );
+    assert_eq!(attrs["sub"], "pairwise-7f3a9c");
+    assert_eq!(
+        attrs["https://attributes.spid.gov.it/email"],
+        "mario.rossi@example.it"
+    );
+    assert_eq!(
+        attrs["https://attributes.spid.gov.it/address"],
+        r#"{"street":"Via Roma 1"}"#
+    );
+    assert_eq!(
+        attrs["https://attributes.spid.gov.it/mobilePhone"],
+        "393331234567"
+    );
+    // Every alg x enc the contract names.
+    for alg in [
+        JweAlg::EcdhEs,
+        JweAlg::EcdhEsA128Kw,
+        JweAlg::EcdhEsA192Kw,
+        JweAlg::EcdhEsA256Kw,
+    ] {
+        for enc in [
+            JweEnc::A128CbcHs256,
+            JweEnc::A192CbcHs384,
+            JweEnc::A256CbcHs512,
+            JweEnc::A128Gcm,
+            JweEnc::A192Gcm,
+            JweEnc::A256Gcm,
+        ] {
+            let body = encrypt(&rp_enc_key(), &op.sign(&userinfo_claims()), alg, enc);
+            let l = login(&op, &body, &expectations())
+                .unwrap_or_else(|c| panic!("{alg:?} {enc:?}: {c}"));
+            assert_eq!(l.userinfo().unwrap().jwe_enc(), enc);
+        }
+    }
+    // Without a UserInfo: the ID token's identity only.
+    let response = TokenResponse {
+        id_token: op.sign(&claims()),
+        access_token: None,
+        userinfo: None,
+    };
+    let l = rp::verify_login(
+        crypto::default_backend(),
+        &op.jwks,
+        None,
+        &response,
+        &expectations(),
+        now(),
+    )
+    .unwrap();
+    assert!(l.userinfo().is_none());
+    assert_eq!(l.identity().subject_id(), None);
+    // A UserInfo but no decryption key: the caller's mistake.
+    let response = TokenResponse {
+        userinfo: Some(body),
+        ..response
+    };
+    assert_eq!(
+        rp::verify_login(
+            crypto::default_backend(),
+            &op.jwks,
+            None,
+            &response,
+            &expectations(),
+            now()
+        )
+        .unwrap_err()
+        .code(),
+        "config.invalid"
+    );
+}
+
+#[test]
+fn check_9_cie_claim_names() {
+    let op = op();
+    let cie = json!({
+        "iss": OP, "aud": CLIENT, "sub": "pairwise-7f3a9c",
+        "given_name": "Maria", "family_name": "Bianchi", "birthdate": "1985-07-14",
+        "https://attributes.eid.gov.it/fiscal_number": "TINIT-BNCMRA85L54H501U",
+    });
+    let body = encrypt(
+        &rp_enc_key(),
+        &op.sign(&cie),
+        JweAlg::EcdhEs,
+        JweEnc::A256Gcm,
+    );
+    let mut e = expectations();
+    e.system = System::Cie;
+    let l = login(&op, &body, &e).unwrap();
+    let id = l.identity();
+    assert_eq!(id.system(), System::Cie);
+    assert_eq!(id.subject_id(), Some("TINIT-BNCMRA85L54H501U"));
+    assert_eq!(id.given_name(), Some("Maria"));
+    assert_eq!(id.family_name(), Some("Bianchi"));
+    assert_eq!(id.birth_date(), Some("1985-07-14"));
+    // The CIE names are not the contract's mapping: they stay attributes too.
+    assert_eq!(id.attributes()["given_name"], "Maria");
+}
+
+#[test]
+fn check_9_userinfo_claims() {
+    let op = op();
+    assert_eq!(userinfo_code(&op, &userinfo_claims()), "valid");
+    // sub: another, missing, mistyped.
+    for sub in [json!("pairwise-other"), json!(""), json!(7), Value::Null] {
+        assert_eq!(
+            userinfo_code(&op, &with(userinfo_claims(), "sub", sub.clone())),
+            "oidc.subject.mismatch",
+            "{sub}"
+        );
+    }
+    assert_eq!(
+        userinfo_code(&op, &without(userinfo_claims(), "sub")),
+        "oidc.subject.mismatch"
+    );
+    // iss: another, missing, mistyped.
+    for iss in [json!("https://evil.example/"), json!(1)] {
+        assert_eq!(
+            userinfo_code(&op, &with(userinfo_claims(), "iss", iss)),
+            "oidc.issuer.mismatch"
+        );
+    }
+    assert_eq!(
+        userinfo_code(&op, &without(userinfo_claims(), "iss")),
+        "oidc.issuer.mismatch"
+    );
+    // aud: the ID token's rule.
+    assert_eq!(
+        userinfo_code(&op, &with(userinfo_claims(), "aud", json!([CLIENT]))),
+        "valid"
+    );
+    for aud in [
+        json!("https://other-rp.example.it/"),
+        json!([CLIENT, "https://other-rp.example.it/"]),
+        json!([]),
+        json!(3),
+    ] {
+        assert_eq!(
+            userinfo_code(&op, &with(userinfo_claims(), "aud", aud.clone())),
+            "oidc.audience.mismatch",
+            "{aud}"
+        );
+    }
+    assert_eq!(
+        userinfo_code(&op, &without(userinfo_claims(), "aud")),
+        "oidc.audience.mismatch"
+    );
+    assert_eq!(
+        userinfo_code(&op, &with(userinfo_claims(), "azp", json!("https://x/"))),
+        "oidc.audience.mismatch"
+    );
+    // An OP that leaves iss and aud out (spid-cie-oidc-django): only by opt-in,
+    // and what is present is still checked.
+    let bare = without(without(userinfo_claims(), "iss"), "aud");
+    let body = encrypt(
+        &rp_enc_key(),
+        &op.sign(&bare),
+        JweAlg::EcdhEs,
+        JweEnc::A256Gcm,
+    );
+    assert_eq!(
+        login(&op, &body, &expectations()).unwrap_err(),
+        "oidc.issuer.mismatch"
+    );
+    let mut lenient = expectations();
+    lenient.userinfo_iss_aud = UserinfoIssAud::IfPresent;
+    assert!(login(&op, &body, &lenient).is_ok());
+    let wrong_aud = with(
+        without(userinfo_claims(), "iss"),
+        "aud",
+        json!("https://x/"),
+    );
+    let body = encrypt(
+        &rp_enc_key(),
+        &op.sign(&wrong_aud),
+        JweAlg::EcdhEs,
+        JweEnc::A256Gcm,
+    );
+    assert_eq!(
+        login(&op, &body, &lenient).unwrap_err(),
+        "oidc.audience.mismatch"
+    );
+    let wrong_iss = with(
+        without(userinfo_claims(), "aud"),
+        "iss",
+        json!("https://x/"),
+    );
+    let body = encrypt(
+        &rp_enc_key(),
+        &op.sign(&wrong_iss),
+        JweAlg::EcdhEs,
+        JweEnc::A256Gcm,
+    );
+    assert_eq!(
+        login(&op, &body, &lenient).unwrap_err(),
+        "oidc.issuer.mismatch"
+    );
+}
+
+#[test]
+fn check_9_the_envelope_and_the_inner_jws() {
+    let op = op();
+    let key = rp_enc_key();
+    let inner = op.sign(&userinfo_claims());
+    // Not encrypted: a bare JWS, plain JSON, other segment counts.
+    let plain_json = userinfo_claims().to_string();
+    for body in [
+        inner.as_str(),
+        plain_json.as_str(),
+        "",
+        "a.b.c.d",
+        "a.b.c.d.e.f",
+    ] {
+        assert_eq!(
+            login(&op, body, &expectations()).unwrap_err(),
+            "oidc.userinfo.not_encrypted",
+            "{body:.30}"
+        );
+    }
+    // Five segments that are not a JWE.
+    assert_eq!(
+        login(&op, "a.b.c.d.e", &expectations()).unwrap_err(),
+        "jwe.malformed"
+    );
+    // RSA1_5 (forbidden by the guidelines) and algorithms off the allow-list.
+    let rsa1_5 = format!(
+        "{}.AQ.AAAAAAAAAAAAAAAA.AA.AAAAAAAAAAAAAAAAAAAAAA",
+        B64.encode(br#"{"alg":"RSA1_5","enc":"A128CBC-HS256"}"#)
+    );
+    assert_eq!(
+        login(&op, &rsa1_5, &expectations()).unwrap_err(),
+        "jwe.algorithm.forbidden"
+    );
+    let mut narrow = expectations();
+    narrow.userinfo_jwe = jose::JweOptions::new().allow_encs(&[JweEnc::A256CbcHs512]);
+    let gcm = encrypt(&key, &inner, JweAlg::EcdhEs, JweEnc::A128Gcm);
+    assert_eq!(
+        login(&op, &gcm, &narrow).unwrap_err(),
+        "jwe.algorithm.forbidden"
+    );
+    // Encrypted to another key; a changed ciphertext.
+    let other = DecryptionKey::from_jwk_json(
+        br#"{"kty":"EC","crv":"P-256","kid":"rp-enc-1",
+        "x":"gI0GAILBdu7T53akrFmMyGcsF3n5dO7MmwNBHKW5SV0",
+        "y":"SLW_xSffzlPWrHEVI30DHM_4egVwt3NQqeUD7nMFpps",
+        "d":"0_NxaRPUMQoAJt50Gz8YiTr8gRTwyEaCumd-MToTmIo"}"#,
+    )
+    .unwrap();
+    let to_other = encrypt(&other, &inner, JweAlg::EcdhEs, JweEnc::A256Gcm);
+    assert_eq!(
+        login(&op, &to_other, &expectations()).unwrap_err(),
+        "jwe.decryption.failed"
+    );
+    let good = encrypt(&key, &inner, JweAlg::EcdhEs, JweEnc::A256Gcm);
+    let mut parts: Vec<String> = good.split('.').map(str::to_string).collect();
+    let mut ct = B64.decode(&parts[3]).unwrap();
+    ct[0] ^= 1;
+    parts[3] = B64.encode(ct);
+    assert_eq!(
+        login(&op, &parts.join("."), &expectations()).unwrap_err(),
+        "jwe.decryption.failed"
+    );
+    // The inner JWT: unsigned, signed by another key, without a kid, not a JWS.
+    let payload = B64.encode(userinfo_claims().to_string());
+    let none = format!("{}.{payload}.", B64.encode(br#"{"alg":"none"}"#));
+    let forged = jose::sign_compact(
+        &signer("rsa2048-b"),
+        "RS256",
+        Some("op-rsa"),
+        None,
+        userinfo_claims().to_string().as_bytes(),
+    )
+    .unwrap();
+    let no_kid = jose::sign_compact(
+        &op.rsa,
+        "RS256",
+        None,
+        None,
+        userinfo_claims().to_string().as_bytes(),
+    )
+    .unwrap();
+    for (inner, code) in [
+        (none.as_str(), "jws.algorithm.forbidden"),
+        (forged.as_str(), "jws.signature.invalid"),
+        (no_kid.as_str(), "jws.kid.missing"),
+        (plain_json.as_str(), "jws.malformed"),
+    ] {
+        let body = encrypt(&key, inner, JweAlg::EcdhEs, JweEnc::A256Gcm);
+        assert_eq!(login(&op, &body, &expectations()).unwrap_err(), code);
+    }
+    // The ID token is checked first: a bad ID token with a good UserInfo.
+    let response = TokenResponse {
+        id_token: op.sign(&with(claims(), "nonce", json!("x"))),
+        access_token: Some(AT.into()),
+        userinfo: Some(good),
+    };
+    assert_eq!(
+        rp::verify_login(
+            crypto::default_backend(),
+            &op.jwks,
+            Some(&key),
+            &response,
+            &expectations(),
+            now()
+        )
+        .unwrap_err()
+        .code(),
+        "oidc.nonce.mismatch"
+    );
+}
+
+#[test]
+fn the_token_response_document() {
+    let limits = idbridge::Limits::default();
+    let r = TokenResponse::from_json(
+        br#"{"id_token":"a.b.c","access_token":"t","userinfo":"u","token_type":"Bearer","expires_in":1980}"#,
+        &limits,
+    )
+    .unwrap();
+    assert_eq!(r.id_token, "a.b.c");
+    assert_eq!(r.access_token.as_deref(), Some("t"));
+    assert_eq!(r.userinfo.as_deref(), Some("u"));
+    for (doc, code) in [
+        (&br#"{"access_token":"t"}"#[..], "oidc.claim.missing"),
+        (br#"{"id_token":1}"#, "input.json"),
+        (br#"{"id_token":"a","access_token":null}"#, "input.json"),
+        (br#"{"id_token":"a","id_token":"b"}"#, "input.json"),
+        (br#"["id_token"]"#, "input.json"),
+        (b"not json", "input.json"),
+        (b"\xff", "input.encoding"),
+    ] {
+        assert_eq!(
+            TokenResponse::from_json(doc, &limits).unwrap_err().code(),
+            code,
+            "{}",
+            String::from_utf8_lossy(doc)
+        );
+    }
+    let deep = format!("{}{}", "[".repeat(10_000), "]".repeat(10_000));
+    assert_eq!(
+        TokenResponse::from_json(deep.as_bytes(), &limits)
+            .unwrap_err()
+            .code(),
+        "input.json"
+    );
+    let big = vec![b' '; limits.max_input_bytes() + 1];
+    assert_eq!(
+        TokenResponse::from_json(&big, &limits).unwrap_err().code(),
+        "input.too_large"
+    );
+}
+
+#[test]
+fn hostile_sizes_are_bounded() {
+    let op = op();
+    // A 5 MB "token", a JWS with a huge header, a huge UserInfo: codes, no panic.
+    let huge = "a".repeat(5 * 1024 * 1024);
+    assert_eq!(
+        verify_at(&op, &huge, None, &expectations(), now()).unwrap_err(),
+        "input.too_large"
+    );
+    let dotted = format!("{huge}.{huge}.{huge}.{huge}.{huge}");
+    let code = login(&op, &dotted, &expectations()).unwrap_err();
+    assert_eq!(code, "input.too_large");
+    // 10,000-deep JSON claims.
+    let deep = format!("{}1{}", "[".repeat(10_000), "]".repeat(10_000));
+    let token = format!(
+        "{}.{}.AA",
+        B64.encode(br#"{"alg":"RS256","kid":"op-rsa"}"#),
+        B64.encode(format!(r#"{{"a":{deep}}}"#))
+    );
+    assert_eq!(
+        verify_at(&op, &token, None, &expectations(), now()).unwrap_err(),
+        "jws.malformed"
+    );
+}
+
+/// The shared vectors' tokens, through the library directly (the runner
+/// has its own test): the UserInfo of the genuine login, and the RSA1_5 and
+/// unsigned-inner cases.
+#[test]
+fn the_shared_oidc_id_token_data() {
+    let t = "the_shared_oidc_id_token_data";
+    let Some(jwks) = common::shared::read(t, "data/oidc-id-token/keys/op.jwks.json") else {
+        return;
+    };
+    let op_jwks = JwkSet::from_json(&jwks).unwrap();
+    let key = common::shared::read(t, "data/oidc-id-token/keys/rp-enc-private.jwk.json").unwrap();
+    let key = DecryptionKey::from_jwk_json(&key).unwrap();
+    let e = Expectations::new(
+        "https://rp.idbridge.test/",
+        "https://op.idbridge.test/",
+        "n0nceN0nceN0nceN0nceN0nceN0nce42abcd",
+    );
+    let now = UnixTime::parse_rfc3339("2026-01-15T10:00:30Z").unwrap();
+    let run = |name: &str| {
+        let doc =
+            common::shared::read(t, &format!("data/oidc-id-token/tokens/{name}.json")).unwrap();
+        let r = TokenResponse::from_json(&doc, &idbridge::Limits::default()).unwrap();
+        rp::verify_login(crypto::default_backend(), &op_jwks, Some(&key), &r, &e, now)
+    };
+    let l = run("valid-full").unwrap();
+    assert_eq!(l.identity().subject_id(), Some("TINIT-RSSMRA80A01H501U"));
+    assert_eq!(l.userinfo().unwrap().jwe_alg(), JweAlg::RsaOaep);
+    assert_eq!(l.userinfo().unwrap().jwe_enc(), JweEnc::A256CbcHs512);
+    for (name, code) in [
+        ("ui-rsa1_5", "jwe.algorithm.forbidden"),
+        ("ui-inner-none", "jws.algorithm.forbidden"),
+        ("ui-plain-jws", "oidc.userinfo.not_encrypted"),
+        ("ui-sub-other", "oidc.subject.mismatch"),
+        ("at-hash-bad", "oidc.at_hash.mismatch"),
+    ] {
+        assert_eq!(run(name).unwrap_err().code(), code, "{name}");
+    }
+}
