@@ -40,6 +40,7 @@ pub struct Limits {
     max_policy_values: usize,
     max_authority_hints: usize,
     max_federation_fetches: usize,
+    max_jwe_bytes: usize,
 }
 
 impl Default for Limits {
@@ -81,6 +82,7 @@ impl Limits {
     /// OpenID Federation entity statements of at most 128 KiB, trust chains
     /// of at most 12 statements, 4,096 metadata-policy values per chain, 16
     /// `authority_hints` followed per entity and 64 fetches per resolution.
+    /// compact JWE of at most 256 KiB.
     pub const DEFAULT: Limits = Limits {
         max_input_bytes: 5 * 1024 * 1024,
         max_token_bytes: 10_000,
@@ -103,6 +105,7 @@ impl Limits {
         max_policy_values: 4096,
         max_authority_hints: 16,
         max_federation_fetches: 64,
+        max_jwe_bytes: 256 * 1024,
     };
 
     /// The smallest Web eID token accepted, in bytes (the reference validator's bound).
@@ -161,6 +164,10 @@ limit_accessors! {
     /// The most documents (entity configurations and subordinate
     /// statements) one trust-chain resolution may ask for.
     max_federation_fetches, tighten_max_federation_fetches;
+    /// The largest compact JWE (all five segments), in bytes. It bounds the
+    /// plaintext too: compression (`zip`) is refused, so the plaintext is
+    /// never longer than the ciphertext.
+    max_jwe_bytes, tighten_max_jwe_bytes;
 }
 
 #[cfg(test)]
@@ -189,5 +196,6 @@ mod tests {
         assert_eq!(l.max_jose_header_bytes(), 16 * 1024);
         assert_eq!(l.max_jose_header_members(), 32);
         assert_eq!(l.max_jwks_keys(), 64);
+        assert_eq!(l.max_jwe_bytes(), 256 * 1024);
     }
 }
