@@ -189,8 +189,9 @@ impl TokenResponse {
     /// "userinfo": ...}` (a token endpoint response with the UserInfo
     /// body added; other members, such as `token_type`, are ignored):
     /// `input.too_large` beyond `Limits::max_input_bytes`, `input.json`
-    /// for malformed JSON, a duplicate key, or members of the wrong type,
-    /// `oidc.claim.missing` without an `id_token`.
+    /// for malformed JSON, a duplicate key, members of the wrong type, or
+    /// no `id_token` (the kind `oidc-id-token` calls any other shape
+    /// `input.json`).
     pub fn from_json(bytes: &[u8], limits: &crate::Limits) -> Result<TokenResponse> {
         if bytes.len() > limits.max_input_bytes() {
             return Err(Error::new(
@@ -216,10 +217,7 @@ impl TokenResponse {
             }
         };
         let id_token = text("id_token")?.ok_or_else(|| {
-            Error::new(
-                ErrorCode::OidcClaimMissing,
-                "the token response has no id_token",
-            )
+            Error::new(ErrorCode::InputJson, "the token response has no id_token")
         })?;
         Ok(TokenResponse {
             id_token,
