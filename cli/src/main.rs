@@ -203,6 +203,16 @@ idbridge verify oidc-chain --chain chain.json --anchor https://registry.spid.gov
 idbridge verify oidc-chain --chain test-vectors/oidc-trust-chain/chains/valid-3.json \\\n    \
 --anchor https://ta.idbridge.test/ test-vectors/oidc-trust-chain/jwks/ta.jwks.json --now 2026-01-15T10:00:00Z")]
     OidcChain(oidc::ChainArgs),
+    /// Verify a SPID/CIE OpenID Connect ID token, with its access token and
+    /// signed-then-encrypted UserInfo when given.
+    ///
+    /// Prints the identity (the UserInfo's person when there is one), the
+    /// pairwise `sub`, the level and the algorithms used as JSON and exits
+    /// 0, or prints `error: <code>: <reason>` and exits 1.
+    #[command(after_help = "Example:\n  \
+idbridge verify id-token --response tokens.json --userinfo userinfo.jwe --op-jwks op.jwks.json \\\n    \
+--rp-key rp-enc.jwk.json --client-id https://rp.example.it/ --issuer https://op.example.it/ --nonce \"$NONCE\"")]
+    IdToken(oidc::IdTokenArgs),
 }
 
 #[derive(Subcommand, Debug)]
@@ -466,6 +476,7 @@ fn run_verify(v: Verify) -> ExitCode {
             &anchors,
         )),
         Verify::OidcChain(args) => result_exit(oidc::verify_chain(&args)),
+        Verify::IdToken(args) => result_exit(oidc::verify_id_token(&args)),
     }
 }
 

@@ -109,3 +109,122 @@ pub fn verify_chain(a: &ChainArgs) -> Result<String, Failure> {
         "trust_marks": marks,
     }))
 }
+
+/// `verify id-token`'s arguments.
+#[derive(clap::Args, Debug)]
+pub struct IdTokenArgs {
+    /// The token endpoint's response: `{"id_token": ..., "access_token": ..., "userinfo": ...}`
+    /// (`userinfo`, the UserInfo body, optional).
+    #[arg(long, value_name = "FILE")]
+    pub response: String,
+    /// The UserInfo response body (a compact JWE) as received, when it is not in --response.
+    #[arg(long, value_name = "FILE")]
+    pub userinfo: Option<String>,
+    /// The OP's signing keys: a JWK Set file (its `openid_provider.jwks` as its trust chain resolves it).
+    #[arg(long, value_name = "FILE")]
+    pub op_jwks: String,
+    /// This RP's private decryption key (a private JWK file), needed with a UserInfo.
+    #[arg(long, value_name = "FILE")]
+    pub rp_key: Option<String>,
+    /// This RP's client id (its entity ID): the only audience trusted.
+    #[arg(long, value_name = "URL")]
+    pub client_id: String,
+    /// The OP's entity ID: the tokens' `iss`.
+    #[arg(long, value_name = "URL")]
+    pub issuer: String,
+    /// The `nonce` exactly as sent in the request object.
+    #[arg(long, value_name = "STR")]
+    pub nonce: String,
+    /// The lowest acceptable level: SpidL1, SpidL2 or SpidL3.
+    #[arg(long, value_name = "LEVEL", default_value = "SpidL2")]
+    pub min_level: String,
+    /// Tolerated clock difference, in seconds.
+    #[arg(long, value_name = "SECS", default_value_t = 0)]
+    pub clock_skew: u32,
+    /// Report the identity under CIE instead of SPID.
+    #[arg(long)]
+    pub cie: bool,
+    /// The verification time, RFC 3339 (default: this machine's clock).
+    #[arg(long, value_name = "T", value_parser = crate::parse_time)]
+    pub now: Option<UnixTime>,
+}
+
+/// Verifies an ID token (with its access token and UserInfo when given);
+/// the JSON printed on success.
+pub fn verify_id_token(a: &IdTokenArgs) -> Result<String, Failure> {
+    use idbridge::jose::DecryptionKey;
+    use idbridge::oidc::rp::{self, Expectations, SpidLevel, TokenResponse};
+    let min_level = SpidLevel::from_name(&a.min_level).ok_or_else(|| {
+        Failure::Usage(format!(
+            "--min-level {}: expected SpidL1, SpidL2 or SpidL3",
+            a.min_level
+        ))
+    })?;
+    // Every file first: one that cannot be read is a usage error.
+    let response = read_arg("response", &a.response)?;
+    let userinfo = a
+        .userinfo
+        .as_ref()
+        .map(|f| read_arg("userinfo", f))
+        .transpose()?;
+    let jwks = read_arg("op-jwks", &a.op_jwks)?;
+    let rp_key = a
+        .rp_key
+        .as_ref()
+        .map(|f| read_arg("rp-key", f))
+        .transpose()?;
+    let op_jwks = JwkSet::from_json(&jwks)?;
+    let decryption_key = rp_key
+        .as_deref()
+        .map(DecryptionKey::from_jwk_json)
+        .transpose()?;
+    let limits = idbridge::Limits::default();
+    let mut tokens = TokenResponse::from_json(&response, &limits)?;
+    if let Some(body) = userinfo {
+        if tokens.userinfo.is_some() {
+            return Err(Failure::Usage(
+                "--userinfo given, but --response already holds a userinfo".into(),
+            ));
+        }
+        // The body as received; surrounding whitespace (a file's final
+        // newline) is not part of the JWE.
+        let text = String::from_utf8(body).map_err(|_| {
+            Failure::Verify(idbridge::Error::new(
+                idbridge::ErrorCode::JweMalformed,
+                "the UserInfo body is not ASCII text",
+            ))
+        })?;
+        tokens.userinfo = Some(text.trim().to_string());
+    }
+    let mut expectations = Expectations::new(&a.client_id, &a.issuer, &a.nonce);
+    expectations.min_level = min_level;
+    expectations.clock_skew_seconds = a.clock_skew;
+    if a.cie {
+        expectations.system = idbridge::System::Cie;
+    }
+    let now = a.now.unwrap_or_else(crate::clock_now);
+    let login = rp::verify_login(
+        idbridge::crypto::default_backend(),
+        &op_jwks,
+        decryption_key.as_ref(),
+        &tokens,
+        &expectations,
+        now,
+    )?;
+    let id = login.id_token();
+    let userinfo = login.userinfo().map(|u| {
+        serde_json::json!({
+            "jwe_alg": u.jwe_alg().name(),
+            "jwe_enc": u.jwe_enc().name(),
+            "jws_alg": u.jws().alg(),
+        })
+    });
+    to_json(&serde_json::json!({
+        "identity": login.identity(),
+        "sub": id.sub(),
+        "level": id.level().name(),
+        "id_token_alg": id.jws().alg(),
+        "at_hash_checked": id.at_hash_checked(),
+        "userinfo": userinfo,
+    }))
+}

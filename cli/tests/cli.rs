@@ -1076,3 +1076,179 @@ fn verify_oidc_chain_usage_errors_exit_2() {
     assert_eq!(code, 1, "{out}");
     assert!(out.starts_with("error: "), "{out}");
 }
+
+const TOKENS: &str = "test-vectors/oidc-id-token";
+
+fn verify_id_token(input: &str, key: &str, extra: &[&str]) -> (i32, String, String) {
+    let file = format!("{TOKENS}/tokens/{input}.json");
+    let jwks = format!("{TOKENS}/keys/op.jwks.json");
+    let rp_key = format!("{TOKENS}/keys/{key}.jwk.json");
+    let mut args = vec![
+        "verify",
+        "id-token",
+        "--response",
+        &file,
+        "--op-jwks",
+        &jwks,
+        "--rp-key",
+        &rp_key,
+        "--client-id",
+        "https://rp.idbridge.test/",
+        "--issuer",
+        "https://op.idbridge.test/",
+        "--nonce",
+        "idbridge-TEST-nonce-5q8Kx2Lm9Pz4Rt7Vw1Yb",
+        "--now",
+        "2026-01-15T10:00:00Z",
+    ];
+    args.extend_from_slice(extra);
+    idbridge(&args)
+}
+
+#[test]
+fn verify_id_token_prints_the_identity_or_the_code() {
+    let (code, out, err) = verify_id_token("ui-ecdh-es-a128kw-a192gcm", "rp-enc-p256", &[]);
+    assert_eq!(code, 0, "{out}{err}");
+    let v: serde_json::Value = serde_json::from_str(&out).unwrap();
+    assert_eq!(v["identity"]["subject_id"], "TINIT-RSSMRA80A01H501U");
+    assert_eq!(v["identity"]["family_name"], "Rossi");
+    assert_eq!(v["level"], "SpidL2");
+    assert_eq!(v["id_token_alg"], "RS256");
+    assert_eq!(v["at_hash_checked"], true);
+    assert_eq!(v["userinfo"]["jwe_alg"], "ECDH-ES+A128KW");
+    assert_eq!(v["userinfo"]["jwe_enc"], "A192GCM");
+
+    // The ID token alone (no UserInfo): issuer, level and the pairwise sub.
+    let (code, out, _) = verify_id_token("valid-ps384", "rp-enc-rsa", &[]);
+    assert_eq!(code, 0, "{out}");
+    let v: serde_json::Value = serde_json::from_str(&out).unwrap();
+    assert_eq!(v["id_token_alg"], "PS384");
+    assert_eq!(v["userinfo"], serde_json::Value::Null);
+    assert_eq!(v["identity"]["issuer"], "https://op.idbridge.test/");
+
+    for (input, key, extra, want) in [
+        ("nonce-other", "rp-enc-rsa", &[][..], "oidc.nonce.mismatch"),
+        (
+            "alg-hs256-public-key",
+            "rp-enc-rsa",
+            &[][..],
+            "jws.algorithm.forbidden",
+        ),
+        ("acr-l1", "rp-enc-rsa", &[][..], "oidc.acr.insufficient"),
+        ("acr-l1", "rp-enc-rsa", &["--min-level", "SpidL1"][..], ""),
+        (
+            "exp-30s-ago-no-skew",
+            "rp-enc-rsa",
+            &[][..],
+            "oidc.time.expired",
+        ),
+        (
+            "exp-30s-ago-no-skew",
+            "rp-enc-rsa",
+            &["--clock-skew", "60"][..],
+            "",
+        ),
+        (
+            "ui-other-rp-key",
+            "rp-enc-rsa",
+            &[][..],
+            "jwe.decryption.failed",
+        ),
+        (
+            "ui-rsa-oaep-a128gcm",
+            "rp-enc-p256",
+            &[][..],
+            "jwe.decryption.failed",
+        ),
+        (
+            "ui-sub-other",
+            "rp-enc-rsa",
+            &[][..],
+            "oidc.subject.mismatch",
+        ),
+        (
+            "ui-plain-jws",
+            "rp-enc-rsa",
+            &[][..],
+            "oidc.userinfo.not_encrypted",
+        ),
+    ] {
+        let (code, out, _) = verify_id_token(input, key, extra);
+        if want.is_empty() {
+            assert_eq!(code, 0, "{input}: {out}");
+        } else {
+            assert_eq!(code, 1, "{input}: {out}");
+            assert!(
+                out.starts_with(&format!("error: {want}: ")),
+                "{input}: {out}"
+            );
+        }
+    }
+    let (code, out, _) = verify_id_token("valid-rs256", "rp-enc-rsa", &["--cie"]);
+    assert_eq!(code, 0, "{out}");
+    assert!(out.contains("\"system\": \"cie\""), "{out}");
+}
+
+#[test]
+fn verify_id_token_takes_the_userinfo_body_apart() {
+    // The UserInfo body as the UserInfo endpoint returned it, next to a
+    // token response without one.
+    let doc: serde_json::Value = serde_json::from_slice(
+        &std::fs::read(root_path(
+            "test-vectors/oidc-id-token/tokens/ui-rsa-oaep-256-a256cbc-hs512.json",
+        ))
+        .unwrap(),
+    )
+    .unwrap();
+    let d = temp_dir("id-token-userinfo");
+    let tokens = d.join("tokens.json");
+    let body = d.join("userinfo.jwe");
+    std::fs::write(
+        &tokens,
+        serde_json::json!({"id_token": doc["id_token"], "access_token": doc["access_token"], "token_type": "Bearer"}).to_string(),
+    )
+    .unwrap();
+    std::fs::write(&body, format!("{}\n", doc["userinfo"].as_str().unwrap())).unwrap();
+    let jwks = format!("{TOKENS}/keys/op.jwks.json");
+    let rp_key = format!("{TOKENS}/keys/rp-enc-rsa.jwk.json");
+    let base = [
+        "verify",
+        "id-token",
+        "--response",
+        tokens.to_str().unwrap(),
+        "--userinfo",
+        body.to_str().unwrap(),
+        "--op-jwks",
+        &jwks,
+        "--client-id",
+        "https://rp.idbridge.test/",
+        "--issuer",
+        "https://op.idbridge.test/",
+        "--nonce",
+        "idbridge-TEST-nonce-5q8Kx2Lm9Pz4Rt7Vw1Yb",
+        "--now",
+        "2026-01-15T10:00:00Z",
+    ];
+    let mut with_key = base.to_vec();
+    with_key.extend(["--rp-key", rp_key.as_str()]);
+    let (code, out, err) = idbridge(&with_key);
+    assert_eq!(code, 0, "{out}{err}");
+    assert!(out.contains("\"jwe_alg\": \"RSA-OAEP-256\""), "{out}");
+    assert!(out.contains("TINIT-RSSMRA80A01H501U"), "{out}");
+    // No decryption key: refused, never skipped.
+    let (code, out, _) = idbridge(&base);
+    assert_eq!(code, 1, "{out}");
+    assert!(out.starts_with("error: "), "{out}");
+    // Usage errors: a missing file, an unknown level, UserInfo twice.
+    let (code, _, _) = idbridge(&[&with_key[..], &["--min-level", "SpidL9"]].concat());
+    assert_eq!(code, 2);
+    let mut twice = with_key.clone();
+    let full = format!("{TOKENS}/tokens/ui-rsa-oaep-256-a256cbc-hs512.json");
+    twice[3] = &full;
+    let (code, _, err) = idbridge(&twice);
+    assert_eq!(code, 2, "{err}");
+    let mut missing = with_key.clone();
+    missing[5] = "no/such/userinfo.jwe";
+    let (code, _, err) = idbridge(&missing);
+    assert_eq!(code, 2, "{err}");
+}
