@@ -8,7 +8,8 @@
 # (README.md, "Size" and "Performance", has the measured trade).
 #
 # --schemes LIST builds a package with only the schemes in LIST, a comma
-# list of the crate's scheme features (`saml`: SPID and CIE ID; `webeid`),
+# list of the crate's scheme features (`saml`: SPID and CIE ID; `webeid`;
+# `oidc`: SPID/CIE over OpenID Connect Federation),
 # into wasm/pkg-<schemes>/ (e.g. wasm/pkg-webeid/): the exports of the other
 # schemes are absent from it and from its TypeScript declarations, and so
 # is the test-vector runner (runVectors, the crate's feature `vectors`): it
@@ -34,10 +35,10 @@ budget_kb=${IDBRIDGE_PKG_BUDGET_KB:-440}
 target_kb=250
 
 # Every scheme feature of the crate (wasm/Cargo.toml), in a fixed order.
-all_schemes=(saml webeid)
+all_schemes=(saml webeid oidc)
 
 usage() {
-  echo "usage: wasm/build-pkg.sh [--fast] [--schemes saml,webeid] [--sizes]" >&2
+  echo "usage: wasm/build-pkg.sh [--fast] [--schemes saml,webeid,oidc] [--sizes]" >&2
   exit 2
 }
 
@@ -95,12 +96,13 @@ if [ -n "$sizes" ]; then
   "$self" $fast
   "$self" $fast --schemes saml
   "$self" $fast --schemes webeid
+  "$self" $fast --schemes saml,webeid
   payload() { echo $(( $(gzip -9c "$1/idbridge.js" | wc -c) + $(gzip -9c "$1/idbridge_bg.wasm" | wc -c) )); }
   kb() { printf '%d.%d KB' $(($1 / 1000)) $(($1 % 1000 / 100)); }
   echo
   echo "gzipped, what a browser loads (idbridge.js + idbridge_bg.wasm)${fast:+, --fast}:"
   printf '  %-26s %-16s %12s %12s\n' package folder bytes size
-  for row in "whole (saml, webeid):pkg" "SAML only (saml):pkg-saml" "Web eID only (webeid):pkg-webeid"; do
+  for row in "whole (saml, webeid, oidc):pkg" "SAML + Web eID (no oidc):pkg-saml-webeid" "SAML only (saml):pkg-saml" "Web eID only (webeid):pkg-webeid"; do
     dir=${row##*:}
     n=$(payload "$dir")
     printf '  %-26s %-16s %12d %12s\n' "${row%:*}" "wasm/$dir" "$n" "$(kb "$n")"

@@ -95,6 +95,16 @@ const pkg = await import("./pkg/node.js");
     ["TrustBuilder.webeidAnchor(42)", () => pkg.Trust.builder().webeidAnchor(42), false],
     ["TrustBuilder.webeidEmbeddedAnchors(2)", () => pkg.Trust.builder().webeidEmbeddedAnchors(2), false],
     ["SignatureChecks.ofWebEidToken({}, ...)", () => pkg.SignatureChecks.ofWebEidToken({}, "{}", web), false],
+    ...(pkg.verifyOidcTrustChain ? [
+      ["verifyOidcTrustChain(chain) without options", () => pkg.verifyOidcTrustChain("{}"), true],
+      ["verifyOidcTrustChainSync(chain, no trust anchor)", () => pkg.verifyOidcTrustChainSync("{}", { trustAnchors: [], now: new Date() }), false],
+      ["verifyOidcTrustChainSync(chain, anchors as a string)", () => pkg.verifyOidcTrustChainSync("{}", { trustAnchors: "https://ta", now: new Date() }), false],
+      ["verifyOidcTrustChainSync([1], ...)", () => pkg.verifyOidcTrustChainSync([1], { trustAnchors: [{ entityId: "https://ta", jwks: "{}" }], now: new Date() }), false],
+      ["verifyOidcTrustChainSync(..., maxPathLength -1)", () => pkg.verifyOidcTrustChainSync("{}", { trustAnchors: [{ entityId: "https://ta", jwks: { keys: [] } }], now: new Date(), maxPathLength: -1 }), false],
+      ["verifyOidcIdToken(42, ...)", () => pkg.verifyOidcIdToken(42, { opJwks: "{}", clientId: "c", issuer: "i", nonce: "n", now: new Date() }), true],
+      ["verifyOidcIdTokenSync(tokens, unknown option)", () => pkg.verifyOidcIdTokenSync("{}", { opJwks: "{}", clientId: "c", issuer: "i", nonce: "n", now: new Date(), audience: "x" }), false],
+      ["verifyOidcIdTokenSync(tokens, minLevel SpidL4)", () => pkg.verifyOidcIdTokenSync("{}", { opJwks: "{}", clientId: "c", issuer: "i", nonce: "n", now: new Date(), minLevel: "SpidL4" }), false],
+    ] : []),
   ];
   let bad = 0;
   for (const [what, call, asynchronous] of cases) {
@@ -122,6 +132,56 @@ const pkg = await import("./pkg/node.js");
     }
   }
   console.log(`${bad ? "FAIL" : "ok  "} Node, wrong arguments: ${cases.length - bad} of ${cases.length} coded config.invalid`);
+  if (bad) failed = true;
+}
+// The OpenID Connect exports on our generated vectors: both paths give the
+// same result, the identity or the contract's code.
+if (pkg.verifyOidcTrustChain) {
+  const tv = (p) => readFileSync(join(root, "test-vectors", p), "utf8");
+  const ta = { entityId: "https://ta.idbridge.test/", jwks: JSON.parse(tv("oidc-trust-chain/jwks/ta.jwks.json")) };
+  const chainOpts = { trustAnchors: [ta], now: "2026-01-15T10:00:00Z" };
+  const idOpts = (key) => ({
+    opJwks: tv("oidc-id-token/keys/op.jwks.json"), rpDecryptionKey: tv(`oidc-id-token/keys/${key}.jwk.json`),
+    clientId: "https://rp.idbridge.test/", issuer: "https://op.idbridge.test/",
+    nonce: "idbridge-TEST-nonce-5q8Kx2Lm9Pz4Rt7Vw1Yb", now: new Date("2026-01-15T10:00:00Z"),
+  });
+  const cases = [
+    // [what, sync, async, check of a result or the expected code]
+    ["chain valid-4-one-intermediate", () => pkg.verifyOidcTrustChainSync(tv("oidc-trust-chain/chains/valid-4-one-intermediate.json"), chainOpts),
+      () => pkg.verifyOidcTrustChain(tv("oidc-trust-chain/chains/valid-4-one-intermediate.json"), chainOpts),
+      (r) => r.subject === "https://op.idbridge.test/" && r.expiresAt === "2026-01-16T10:00:00Z" && r.metadata.openid_provider.issuer === "https://op.idbridge.test/"],
+    ["chain as an array of statements", () => pkg.verifyOidcTrustChainSync(JSON.parse(tv("oidc-trust-chain/chains/valid-3.json")).statements, chainOpts),
+      () => pkg.verifyOidcTrustChain(JSON.parse(tv("oidc-trust-chain/chains/valid-3.json")).statements, chainOpts),
+      (r) => r.trustAnchor === "https://ta.idbridge.test/"],
+    ["chain es-kid-unknown", () => pkg.verifyOidcTrustChainSync(tv("oidc-trust-chain/chains/es-kid-unknown.json"), chainOpts),
+      () => pkg.verifyOidcTrustChain(tv("oidc-trust-chain/chains/es-kid-unknown.json"), chainOpts), "jws.key.untrusted"],
+    ["chain merge-value-conflict", () => pkg.verifyOidcTrustChainSync(tv("oidc-trust-chain/chains/merge-value-conflict.json"), chainOpts),
+      () => pkg.verifyOidcTrustChain(tv("oidc-trust-chain/chains/merge-value-conflict.json"), chainOpts), "oidcfed.policy.conflict"],
+    ["id token with ECDH-ES+A256KW UserInfo", () => pkg.verifyOidcIdTokenSync(tv("oidc-id-token/tokens/ui-ecdh-es-a256kw-a256gcm.json"), idOpts("rp-enc-p256")),
+      () => pkg.verifyOidcIdToken(tv("oidc-id-token/tokens/ui-ecdh-es-a256kw-a256gcm.json"), idOpts("rp-enc-p256")),
+      (r) => r.identity.subject_id === "TINIT-RSSMRA80A01H501U" && r.userinfo.jweAlg === "ECDH-ES+A256KW" && r.level === "SpidL2"],
+    ["id token ES512", () => pkg.verifyOidcIdTokenSync(tv("oidc-id-token/tokens/valid-es512.json"), idOpts("rp-enc-rsa")),
+      () => pkg.verifyOidcIdToken(tv("oidc-id-token/tokens/valid-es512.json"), idOpts("rp-enc-rsa")), (r) => r.idTokenAlg === "ES512"],
+    ["id token nonce-other", () => pkg.verifyOidcIdTokenSync(tv("oidc-id-token/tokens/nonce-other.json"), idOpts("rp-enc-rsa")),
+      () => pkg.verifyOidcIdToken(tv("oidc-id-token/tokens/nonce-other.json"), idOpts("rp-enc-rsa")), "oidc.nonce.mismatch"],
+    ["id token ui-ciphertext-changed", () => pkg.verifyOidcIdTokenSync(tv("oidc-id-token/tokens/ui-ciphertext-changed.json"), idOpts("rp-enc-rsa")),
+      () => pkg.verifyOidcIdToken(tv("oidc-id-token/tokens/ui-ciphertext-changed.json"), idOpts("rp-enc-rsa")), "jwe.decryption.failed"],
+  ];
+  let bad = 0;
+  for (const [what, sync, async, want] of cases) {
+    const outcomes = [];
+    for (const run of [sync, async]) {
+      try {
+        outcomes.push({ ok: await run() });
+      } catch (e) {
+        outcomes.push({ code: e && e.name === "IdbridgeError" ? e.code : `uncoded: ${e}` });
+      }
+    }
+    const good = outcomes.every((o) => (typeof want === "string" ? o.code === want : o.ok !== undefined && want(o.ok)))
+      && JSON.stringify(outcomes[0]) === JSON.stringify(outcomes[1]);
+    if (!good) { bad++; console.log(`FAIL Node, OpenID Connect export, ${what}: ${JSON.stringify(outcomes).slice(0, 300)}`); }
+  }
+  console.log(`${bad ? "FAIL" : "ok  "} Node, OpenID Connect exports: ${cases.length - bad} of ${cases.length} cases, the same on both paths`);
   if (bad) failed = true;
 }
 const sets = suites.map((s) => ({ ...s, files: fileSet(s.base, s.dirs) }))

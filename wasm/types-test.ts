@@ -8,6 +8,10 @@ import init, {
   verifySpidResponse,
   verifyCieResponseSync,
   verifySignature,
+  verifyOidcTrustChain,
+  verifyOidcTrustChainSync,
+  verifyOidcIdToken,
+  verifyOidcIdTokenSync,
   runVectors,
   errorCodes,
   type ErrorCode,
@@ -16,6 +20,10 @@ import init, {
   type VerifiedIdentity,
   type VerifiedSamlResponse,
   type WebEidOptions,
+  type OidcChainOptions,
+  type OidcIdTokenOptions,
+  type VerifiedOidcChain,
+  type VerifiedOidcLogin,
 } from "idbridge";
 
 export async function examples(token: string, samlResponse: string, metadata: string): Promise<string> {
@@ -59,6 +67,39 @@ export async function examples(token: string, samlResponse: string, metadata: st
   const report = await runVectors({ "a.json": "{}" }, ["a.json"]);
   const counts: number = report.passed + report.failed + report.webcryptoChecks;
 
+  const fed: OidcChainOptions = {
+    trustAnchors: [{ entityId: "https://registry.spid.gov.it", jwks: { keys: [] } }],
+    now: new Date(),
+    entityType: "openid_provider",
+    requiredTrustMarks: ["https://registry.spid.gov.it/openid_provider/public/"],
+  };
+  const chain: VerifiedOidcChain = await verifyOidcTrustChain('{"statements":[]}', fed);
+  const chain2: VerifiedOidcChain = verifyOidcTrustChainSync(["a.b.c", "d.e.f"], { ...fed, maxPathLength: 1 });
+  const chainExp: string = chain.expiresAt;
+  const opName: unknown = chain2.metadata["openid_provider"]?.["organization_name"];
+  // @ts-expect-error: trust anchors are required
+  const noAnchors: OidcChainOptions = { now: new Date() };
+  // @ts-expect-error: a chain is not a number
+  await verifyOidcTrustChain(42, fed);
+  const rpOpts: OidcIdTokenOptions = {
+    opJwks: '{"keys":[]}',
+    rpDecryptionKey: { kty: "RSA" },
+    clientId: "https://rp.example.it/",
+    issuer: "https://op.example.it/",
+    nonce: "n",
+    now: "2026-01-15T10:00:00Z",
+    minLevel: "SpidL3",
+    system: "cie",
+  };
+  const login: VerifiedOidcLogin = await verifyOidcIdToken('{"id_token":"a.b.c"}', rpOpts);
+  const login2: VerifiedOidcLogin = verifyOidcIdTokenSync(new Uint8Array(), rpOpts);
+  const pairwise: string = login.sub;
+  const enc: string | undefined = login2.userinfo?.jweEnc;
+  // @ts-expect-error: no such level
+  const badRp: OidcIdTokenOptions = { ...rpOpts, minLevel: "SpidL4" };
+  // @ts-expect-error: the nonce is required
+  const noNonce: OidcIdTokenOptions = { opJwks: "{}", clientId: "c", issuer: "i", now: new Date() };
+
   const codes: ErrorCode[] = errorCodes();
   try {
     await verifyWebEidToken(estonia, token, web);
@@ -69,5 +110,6 @@ export async function examples(token: string, samlResponse: string, metadata: st
     // @ts-expect-error: not an error code
     if (code === "webeid.signature.bad") return "never";
   }
-  return [id.subject_id, same.system, noNow, bad, level, loa, counts, codes.length].join();
+  return [id.subject_id, same.system, noNow, bad, level, loa, counts, codes.length,
+    chainExp, opName, noAnchors, pairwise, enc, badRp, noNonce].join();
 }

@@ -3,7 +3,8 @@
 //! Every verification comes twice:
 //!
 //! - `verifyWebEidToken`, `verifySpidResponse`, `verifyCieResponse`,
-//!   `verifySignature`, `runVectors` return Promises and do their signature
+//!   `verifyOidcTrustChain`, `verifyOidcIdToken`, `verifySignature`,
+//!   `runVectors` return Promises and do their signature
 //!   arithmetic with the host's WebCrypto (`crypto.subtle`), falling back to
 //!   WASM for anything WebCrypto cannot do;
 //! - their `…Sync` twins do everything in WASM.
@@ -14,8 +15,9 @@
 //! give the same result and the same error codes, which the tests check on
 //! every vector in Node and in headless Chromium.
 //!
-//! Cargo features `saml` (SPID, CIE ID) and `webeid` (both on by default)
-//! choose the schemes: a scheme whose feature is off has no export at all,
+//! Cargo features `saml` (SPID, CIE ID), `webeid` and `oidc` (SPID/CIE
+//! over OpenID Connect Federation: `verifyOidcTrustChain`,
+//! `verifyOidcIdToken`; all three on by default) choose the schemes: a scheme whose feature is off has no export at all,
 //! so it is absent from the package and its TypeScript declarations
 //! (`wasm/build-pkg.sh --schemes …`). The feature `vectors` (default) adds
 //! `runVectors` and `runVectorsSync`, the test-vector runner; the
@@ -39,6 +41,8 @@
 
 mod bench;
 mod js;
+#[cfg(feature = "oidc")]
+mod oidc;
 pub mod recording;
 #[cfg(feature = "saml")]
 mod saml;
@@ -51,6 +55,11 @@ mod webcrypto;
 mod webeid;
 
 pub use bench::SignatureChecks;
+#[cfg(feature = "oidc")]
+pub use oidc::{
+    verify_oidc_id_token, verify_oidc_id_token_sync, verify_oidc_trust_chain,
+    verify_oidc_trust_chain_sync,
+};
 #[cfg(feature = "saml")]
 pub use saml::{
     verify_cie_response, verify_cie_response_sync, verify_spid_response, verify_spid_response_sync,

@@ -59,6 +59,8 @@ impl Trust {
     /// here, rather than as a typed `&Trust`, whose wrong type would throw
     /// wasm-bindgen's own `Error` ("expected instance of Trust") without a
     /// `code`.
+    // An OpenID-only build takes its trust in the options, never a Trust.
+    #[cfg_attr(not(any(feature = "saml", feature = "webeid")), allow(dead_code))]
     pub(crate) fn from_js(value: &JsValue) -> Result<Rc<Shared>, JsValue> {
         let wrong = || {
             config(&format!(
@@ -94,6 +96,7 @@ impl Trust {
 }
 
 /// The JavaScript name of [`Trust::lend`].
+#[cfg_attr(not(any(feature = "saml", feature = "webeid")), allow(dead_code))]
 const LEND: &str = "__idbridgeLend";
 
 thread_local! {

@@ -117,6 +117,8 @@ pub fn random_token(bytes: usize) -> Result<String> {
 
 /// `config.invalid` unless `value` (a `state` or `nonce`) has at least
 /// [`MIN_STATE_NONCE_LEN`] characters, all printable ASCII but space.
+/// (Only the request object uses it, which wasm32 builds leave out.)
+#[cfg(any(test, not(target_arch = "wasm32")))]
 pub(crate) fn check_state_nonce(value: &str, what: &'static str) -> Result<()> {
     if value.len() < MIN_STATE_NONCE_LEN || value.len() > 512 {
         return Err(Error::with_detail(
