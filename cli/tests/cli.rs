@@ -1252,3 +1252,80 @@ fn verify_id_token_takes_the_userinfo_body_apart() {
     let (code, _, err) = idbridge(&missing);
     assert_eq!(code, 2, "{err}");
 }
+
+#[test]
+fn the_replay_line_reproduces_oidc_cases_under_idbridge_verify() {
+    for (file, tc, want) in [
+        // valid-3 (a chain), with its identity.
+        (
+            "test-vectors/oidc-trust-chain/chains.json",
+            "2",
+            "\"subject\": \"https://op.idbridge.test/\"",
+        ),
+        // allow_http in the case's context.
+        (
+            "test-vectors/oidc-trust-chain/chains.json",
+            "49",
+            "\"subject\": \"http://127.0.0.1:8000/oidc/op/\"",
+        ),
+        // a required trust mark with the issuer's keys.
+        (
+            "test-vectors/oidc-trust-chain/trust-marks.json",
+            "1",
+            "\"trust_mark_type\"",
+        ),
+        // a UserInfo over RSA-OAEP, with the RP's key.
+        (
+            "test-vectors/oidc-id-token/userinfo.json",
+            "1",
+            "TINIT-RSSMRA80A01H501U",
+        ),
+        // clock_skew_seconds in the case's context.
+        (
+            "test-vectors/oidc-id-token/claims.json",
+            "23",
+            "\"level\": \"SpidL2\"",
+        ),
+    ] {
+        let args = replay_of(file, tc);
+        assert!(
+            args[0] == "verify" && (args[1] == "oidc-chain" || args[1] == "id-token"),
+            "{args:?}"
+        );
+        let args: Vec<&str> = args.iter().map(String::as_str).collect();
+        let (code, out, err) = idbridge(&args);
+        assert_eq!(code, 0, "{file} {tc}: {args:?}: {out}{err}");
+        assert!(out.contains(want), "{file} {tc}: {out}");
+    }
+    for (file, tc, want) in [
+        (
+            "test-vectors/oidc-trust-chain/policy.json",
+            "10",
+            "oidcfed.policy.violation",
+        ),
+        (
+            "test-vectors/oidc-trust-chain/chains.json",
+            "8",
+            "oidcfed.metadata.missing",
+        ),
+        (
+            "test-vectors/oidc-id-token/userinfo.json",
+            "21",
+            "jwe.decryption.failed",
+        ),
+        (
+            "test-vectors/oidc-id-token/claims.json",
+            "2",
+            "oidc.claim.missing",
+        ),
+    ] {
+        let args = replay_of(file, tc);
+        let args: Vec<&str> = args.iter().map(String::as_str).collect();
+        let (code, out, _) = idbridge(&args);
+        assert_eq!(code, 1, "{file} {tc}: {args:?}: {out}");
+        assert!(
+            out.contains(&format!("error: {want}: ")),
+            "{file} {tc}: {out}"
+        );
+    }
+}

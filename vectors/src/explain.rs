@@ -145,12 +145,12 @@ pub(crate) fn explain(kind: Kind, job: &Job<'_>, case: &TestCase) -> Explanation
             e.replay = Some(replay_saml(job, &input_arg, cie));
             saml_steps(job, cie, &mut e);
         }
-        Kind::Signature | Kind::Xmldsig | Kind::OidcTrustChain | Kind::OidcIdToken => {
-            e.notes.push(format!(
+        Kind::OidcTrustChain => e.replay = Some(replay_oidc_chain(job, &input_arg)),
+        Kind::OidcIdToken => e.replay = Some(replay_id_token(job, &input_arg)),
+        Kind::Signature | Kind::Xmldsig => e.notes.push(format!(
             "no `idbridge verify` subcommand runs the {} kind: the inputs above are the whole case",
             kind.name()
-        ))
-        }
+        )),
     }
     e
 }
@@ -217,6 +217,83 @@ fn replay_webeid(job: &Job<'_>, input: &str) -> String {
         if let Some(r) = ocsp.get("responder").and_then(Value::as_str) {
             words.push(arg("ocsp-responder", &resolved(job, r)));
         }
+    }
+    words.join(" ")
+}
+
+/// `--flag ENTITY_ID FILE` for each `{entity_id, jwks}` of `trust.key`.
+fn replay_entities(job: &Job<'_>, key: &str, flag: &str, words: &mut Vec<String>) {
+    let Some(Value::Array(list)) = job.trust.get(key) else {
+        return;
+    };
+    for item in list {
+        if let (Some(id), Some(jwks)) = (
+            item.get("entity_id").and_then(Value::as_str),
+            item.get("jwks").and_then(Value::as_str),
+        ) {
+            words.push(format!(
+                "--{flag} {} {}",
+                shell_quote(id),
+                shell_quote(&resolved(job, jwks))
+            ));
+        }
+    }
+}
+
+fn replay_oidc_chain(job: &Job<'_>, input: &str) -> String {
+    let mut words = vec![
+        "idbridge verify oidc-chain".to_string(),
+        arg("chain", input),
+    ];
+    replay_entities(job, "trust_anchors", "anchor", &mut words);
+    replay_entities(job, "trust_mark_issuers", "trust-mark-issuer", &mut words);
+    if job.context.get("allow_http") == Some(&Value::Bool(true)) {
+        words.push("--allow-http".into());
+    }
+    if let Some(n) = job.context.get("max_path_length").and_then(Value::as_u64) {
+        words.push(arg("max-path-length", &n.to_string()));
+    }
+    if let Some(t) = context_str(job, "entity_type") {
+        words.push(arg("entity-type", t));
+    }
+    if let Some(Value::Array(types)) = job.context.get("required_trust_marks") {
+        for t in types.iter().filter_map(Value::as_str) {
+            words.push(arg("require-trust-mark", t));
+        }
+    }
+    if let Some(now) = context_str(job, "now") {
+        words.push(arg("now", now));
+    }
+    words.join(" ")
+}
+
+fn replay_id_token(job: &Job<'_>, input: &str) -> String {
+    let mut words = vec![
+        "idbridge verify id-token".to_string(),
+        arg("response", input),
+    ];
+    for (key, flag) in [("op_jwks", "op-jwks"), ("rp_decryption_key", "rp-key")] {
+        if let Some(f) = job.trust.get(key).and_then(Value::as_str) {
+            words.push(arg(flag, &resolved(job, f)));
+        }
+    }
+    for (key, flag) in [
+        ("client_id", "client-id"),
+        ("issuer", "issuer"),
+        ("nonce", "nonce"),
+        ("min_level", "min-level"),
+        ("now", "now"),
+    ] {
+        if let Some(v) = context_str(job, key) {
+            words.push(arg(flag, v));
+        }
+    }
+    if let Some(n) = job
+        .context
+        .get("clock_skew_seconds")
+        .and_then(Value::as_u64)
+    {
+        words.push(arg("clock-skew", &n.to_string()));
     }
     words.join(" ")
 }
