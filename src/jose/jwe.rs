@@ -1262,3 +1262,136 @@ where
         .ok()?;
     Some((buffer, tag.to_vec()))
 }
+
+#[cfg(test)]
+#[allow(clippy::unwrap_used, clippy::indexing_slicing)]
+mod tests {
+    use super::*;
+
+    /// RFC 7516 Appendix A.2.4 / A.3.4: the content encryption key.
+    const A2_CEK: [u8; 32] = [
+        4, 211, 31, 197, 84, 157, 252, 254, 11, 100, 157, 250, 63, 170, 106, 206, 107, 124, 212,
+        45, 111, 107, 9, 219, 200, 177, 0, 240, 143, 156, 44, 207,
+    ];
+    const A2_HEADER: &str = "eyJhbGciOiJSU0ExXzUiLCJlbmMiOiJBMTI4Q0JDLUhTMjU2In0";
+    const A3_HEADER: &str = "eyJhbGciOiJBMTI4S1ciLCJlbmMiOiJBMTI4Q0JDLUhTMjU2In0";
+    const A_IV: &str = "AxY8DCtDaGlsbGljb3RoZQ";
+    const A_CT: &str = "KDlTtXchhZTGufMYmOYGS4HffxPSUrfmqCHXaI9wOGY";
+
+    #[test]
+    fn rfc7516_a2_and_a3_content_decrypts_with_a128cbc_hs256() {
+        // The same CEK, IV and ciphertext; the tags differ with the AAD.
+        for (aad, tag) in [
+            (A2_HEADER, "9hH0vgRfYgPnAHOd8stkvw"),
+            (A3_HEADER, "U0m_YmjN04DJvceFICbCVQ"),
+        ] {
+            let iv = b64::decode(A_IV).unwrap();
+            let ct = b64::decode(A_CT).unwrap();
+            let tag = b64::decode(tag).unwrap();
+            let pt = decrypt_content(
+                JweEnc::A128CbcHs256,
+                &A2_CEK,
+                aad.as_bytes(),
+                &iv,
+                &ct,
+                &tag,
+            )
+            .unwrap();
+            assert_eq!(pt.as_slice(), b"Live long and prosper.");
+            // The other header as AAD: the tag no longer matches.
+            let other = if aad == A2_HEADER {
+                A3_HEADER
+            } else {
+                A2_HEADER
+            };
+            assert!(decrypt_content(
+                JweEnc::A128CbcHs256,
+                &A2_CEK,
+                other.as_bytes(),
+                &iv,
+                &ct,
+                &tag
+            )
+            .is_none());
+            // Encryption gives the RFC's ciphertext and tag back.
+            let (c2, t2) = encrypt_content(
+                JweEnc::A128CbcHs256,
+                &A2_CEK,
+                aad.as_bytes(),
+                &iv,
+                b"Live long and prosper.",
+            )
+            .unwrap();
+            assert_eq!((c2, t2), (ct, tag));
+        }
+    }
+
+    #[test]
+    fn rfc7516_a3_key_unwraps_with_aes_kw() {
+        let kek = b64::decode("GawgguFyGrWKav7AX4VKUg").unwrap();
+        let wrapped =
+            b64::decode("6KB707dM9YTIgHtLvtgWQ8mKwboJW3of9locizkDTHzBC2IlrT1oOQ").unwrap();
+        assert_eq!(aes_unwrap(&kek, &wrapped).unwrap().as_slice(), &A2_CEK);
+        let mut bad = wrapped.clone();
+        bad[3] ^= 1;
+        assert!(aes_unwrap(&kek, &bad).is_none());
+    }
+
+    const BOB: &[u8] = br#"{"kty":"EC","crv":"P-256",
+        "x":"weNJy2HscCSM6AEDTDg04biOvhFhyyWvOHQfeF_PxMQ",
+        "y":"e8lnCO-AlStT-NJVX-crhB7QRYhiix03illJOVAOyck",
+        "d":"VEmDZpDXXK8p8N0Cndsxs924q6nS1RXFASRl6BfUqdw"}"#;
+    const ALICE_EPK: &str = r#"{"kty":"EC","crv":"P-256","x":"gI0GAILBdu7T53akrFmMyGcsF3n5dO7MmwNBHKW5SV0","y":"SLW_xSffzlPWrHEVI30DHM_4egVwt3NQqeUD7nMFpps"}"#;
+
+    #[test]
+    fn rfc7518_appendix_c_ecdh_es_key_agreement() {
+        let bob = DecryptionKey::from_jwk_json(BOB).unwrap();
+        let epk = parse_epk(&json::parse(ALICE_EPK.as_bytes(), 8).unwrap()).unwrap();
+        let z = agree(bob.secret(), &epk).unwrap();
+        let key = concat_kdf(&z, "A128GCM", b"Alice", b"Bob", 16);
+        assert_eq!(b64::encode(&key), "VqqN6vgjbSBcIijNcacQGg");
+
+        // A whole token under that key: Bob decrypts it through the public API.
+        let header = format!(
+            r#"{{"alg":"ECDH-ES","enc":"A128GCM","apu":"QWxpY2U","apv":"Qm9i","epk":{ALICE_EPK}}}"#
+        );
+        let aad = b64::encode(header.as_bytes());
+        let iv = [7u8; 12];
+        let (ct, tag) =
+            encrypt_content(JweEnc::A128Gcm, &key, aad.as_bytes(), &iv, b"for Bob").unwrap();
+        let token = format!(
+            "{aad}..{}.{}.{}",
+            b64::encode(&iv),
+            b64::encode(&ct),
+            b64::encode(&tag)
+        );
+        let jwe = decrypt_compact(&bob, &token, &JweOptions::new()).unwrap();
+        assert_eq!(jwe.plaintext(), b"for Bob");
+        // Other apu: another key, the tag fails.
+        let header2 = header.replace("QWxpY2U", "Qm9j");
+        let token2 = token.replacen(&aad, &b64::encode(header2.as_bytes()), 1);
+        assert_eq!(
+            decrypt_compact(&bob, &token2, &JweOptions::new())
+                .unwrap_err()
+                .code(),
+            "jwe.decryption.failed"
+        );
+    }
+
+    #[test]
+    fn concat_kdf_spans_several_rounds() {
+        // 64 bytes = two SHA-256 rounds; the first 32 are round 1's.
+        let long = concat_kdf(b"z", "A256CBC-HS512", b"", b"", 64);
+        let short = concat_kdf(b"z", "A256CBC-HS512", b"", b"", 32);
+        assert_eq!(long.len(), 64);
+        assert_ne!(&long[..32], short.as_slice()); // keydatalen is in OtherInfo
+    }
+
+    #[test]
+    fn rejection_key_is_deterministic_and_key_bound() {
+        let bob = DecryptionKey::from_jwk_json(BOB).unwrap();
+        assert_ne!(bob.rejection_key(), &[0u8; 32]);
+        let again = DecryptionKey::from_jwk_json(BOB).unwrap();
+        assert_eq!(bob.rejection_key(), again.rejection_key());
+    }
+}
