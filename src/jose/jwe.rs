@@ -487,10 +487,10 @@ struct Parts<'a> {
 /// assert_eq!((jwe.alg(), jwe.enc()), (JweAlg::EcdhEsA256Kw, JweEnc::A256Gcm));
 /// assert_eq!(jwe.kid(), Some("enc-1"));
 ///
-/// // A changed ciphertext: one code, whatever was changed.
-/// let mut parts: Vec<String> = token.split('.').map(str::to_string).collect();
-/// parts[3] = parts[3].replace(&parts[3][..2], if &parts[3][..2] == "AA" { "BA" } else { "AA" });
-/// let err = jose::decrypt_compact(&key, &parts.join("."), &JweOptions::new()).unwrap_err();
+/// // A changed tag: one code, whatever was changed.
+/// let (rest, tag) = token.rsplit_once('.').unwrap();
+/// let forged = format!("{rest}.{}{}", if tag.starts_with('A') { "B" } else { "A" }, &tag[1..]);
+/// let err = jose::decrypt_compact(&key, &forged, &JweOptions::new()).unwrap_err();
 /// assert_eq!(err.code(), "jwe.decryption.failed");
 ///
 /// // RSA1_5 is never accepted, before any key is used.
