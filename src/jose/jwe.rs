@@ -28,7 +28,8 @@
 //!    `epk` on the key's curve), its `use`, when present, is `enc`, its
 //!    `key_ops`, when present, allow decryption, its `alg`, when present,
 //!    is the header's; a header `kid` names the key when the key has one
-//!    (`jwe.decryption.failed`: the token is for another key);
+//!    (`jwe.decryption.failed`, with step 5's message: the token is for
+//!    another key);
 //! 5. the content key is recovered and the content decrypted and
 //!    authenticated (`jwe.decryption.failed`, one code and one message for
 //!    every cause: a wrong key, a failed OAEP decoding, a content key of
@@ -565,7 +566,9 @@ pub fn decrypt_compact(
 /// Step 4: the key suits `alg` and the header's `kid` and `epk`.
 fn check_key(key: &DecryptionKey, alg: JweAlg, header: &JweHeader) -> Result<()> {
     let jwk = key.public_jwk();
-    let not_for_this = |reason| Error::new(ErrorCode::JweDecryptionFailed, reason);
+    // The same error as a failed decryption: "another key" is one answer,
+    // whichever public fact gave it away.
+    let not_for_this = |_reason: &'static str| failed();
     let type_fits = match (key.secret(), &header.epk) {
         (Secret::Rsa(_), _) => alg.is_rsa(),
         (Secret::P256(_), Some(Epk::P256(_)))
