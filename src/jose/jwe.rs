@@ -1042,6 +1042,21 @@ fn parse_epk(value: &Json) -> Result<Epk> {
 /// not suit `alg`, or its `use`, `key_ops` or `alg` rule encryption out;
 /// `jwe.malformed` when `extra` repeats a member or names `zip`, `crit`,
 /// `epk`, `alg` or `enc`, or its `apu`/`apv` is not base64url.
+///
+/// ```
+/// use idbridge::jose::{self, DecryptionKey, JweAlg, JweEnc, JweOptions};
+/// let rp = DecryptionKey::from_jwk_json(include_bytes!(
+///     "../../test-vectors/keys/jwe/rsa2048.jwk.json"))?;
+/// // The OP encrypts its signed UserInfo to the RP's published `enc` key,
+/// // with what the SPID/CIE reference OP sends.
+/// let token = jose::encrypt_compact(rp.public_jwk(), JweAlg::RsaOaep,
+///     JweEnc::A256CbcHs512, b"eyJhbGciOiJSUzI1NiJ9.e30.c2ln", &[("cty", "JWT")])?;
+/// assert!(token.starts_with("eyJhbGciOiJSU0EtT0FFUCIsImVuYyI6IkEyNTZDQkMtSFM1MTIi"));
+/// let userinfo = jose::decrypt_compact(&rp, &token, &JweOptions::new())?;
+/// assert_eq!(userinfo.cty(), Some("JWT"));
+/// assert_eq!(userinfo.kid(), Some("rsa2048-enc"));
+/// # Ok::<(), idbridge::Error>(())
+/// ```
 #[cfg(not(target_arch = "wasm32"))]
 pub fn encrypt_compact(
     recipient: &super::Jwk,
