@@ -45,10 +45,17 @@ fn keys_for(alg: JweAlg) -> Vec<&'static str> {
 #[test]
 fn every_alg_and_enc_round_trips() {
     for alg in JweAlg::ALL {
-        for name in keys_for(alg) {
+        for (i, name) in keys_for(alg).into_iter().enumerate() {
             let k = key(name);
+            // Three plaintexts (a block, none, several) on the first key;
+            // one on the others (debug-build RSA is slow).
+            let plaintexts: &[&[u8]] = if i == 0 {
+                &[PLAINTEXT, b"", b"0123456789abcdef"]
+            } else {
+                &[PLAINTEXT]
+            };
             for enc in JweEnc::ALL {
-                for plaintext in [PLAINTEXT, b"", b"0123456789abcdef"] {
+                for plaintext in plaintexts.iter().copied() {
                     let token = jose::encrypt_compact(
                         k.public_jwk(),
                         alg,
