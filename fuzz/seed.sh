@@ -25,6 +25,8 @@ printf '%s' "eyJhbGciOiJSUzI1NiJ9.$p.cC4hiUPoj9Eetdgtv3hF80EGrhuB__dzERat0XF9g2V
 printf '%s' "eyJhbGciOiJFUzI1NiJ9.$p.DtEhU3ljbEg8L38VWAfUAqOyKAM6-Xx-F4GawxaepmXFCgfTjDxw5djxLa8ISlSApmWQxfKTUJqPP3-Kg6NU1Q" > corpus/jose_compact/rfc7515-a3
 printf '{"alg":"ES256","kid":"a3","crit":["x"],"x":1}\n{"iss":"joe"}\n' > corpus/jose_compact/lines-crit
 printf '{"keys":[{"kty":"EC","crv":"P-256","kid":"a","x":"f83OJ3D2xF1Bg8vub9tLe1gHMzV76e8Tus9uPHvRVEU","y":"x_FEzRu9m36HLN_tue659LNpXW6pCyStikYjKIWI5a0"}]}' > corpus/jose_compact/jwks
+# jose_jwe: RFC 7516 A.1, tokens to RFC 7518 C's key, header/parts lines, private JWKs.
+seed jose_jwe seeds/jose_jwe/* $tv/keys/jwe/*.jwk.json
 # signature: layout [alg][key_len u16][key][sig_len u16][sig][msg]; one per key.
 mkdir -p corpus/signature
 i=0

@@ -220,10 +220,13 @@ error_codes! {
     /// key).
     JweMalformed => "jwe.malformed",
     /// `alg` or `enc` unknown or outside the allow-list (`RSA1_5`, `dir`,
-    /// password-based and AES key wrap without ECDH are never accepted).
+    /// password-based and AES key wrap without ECDH are never accepted), or
+    /// compression (`zip`) or a critical extension (`crit`).
     JweAlgorithmForbidden => "jwe.algorithm.forbidden",
-    /// The content does not decrypt with the caller's key: another key, a
-    /// changed encrypted key, IV, ciphertext, tag or protected header.
+    /// The content does not decrypt with the caller's key: another key (or
+    /// one whose type, curve, `use`, `key_ops`, `alg` or `kid` rules the
+    /// token out), a changed encrypted key, IV, ciphertext, tag or protected
+    /// header.
     JweDecryptionFailed => "jwe.decryption.failed",
 
     // --- oidcfed (OpenID Federation 1.0 trust chains; VECTORS.md kind oidc-trust-chain) ---

@@ -1,7 +1,8 @@
 //! josekit as an oracle (native only; it links OpenSSL): every token idbridge
 //! signs, josekit verifies with the JWK idbridge publishes, and every token
-//! josekit signs, idbridge verifies on every backend. A changed byte is
-//! refused by both. (ARCHITECTURE.md, "JOSE": why josekit is only this.)
+//! josekit signs, idbridge verifies on every backend; every JWE josekit
+//! encrypts (each alg and enc idbridge decrypts) idbridge decrypts, and the
+//! reverse. A changed byte is refused by both. (ARCHITECTURE.md, "JOSE": why josekit is only this.)
 #![cfg(all(feature = "jose", not(target_arch = "wasm32")))]
 #![allow(
     clippy::unwrap_used,
@@ -187,4 +188,129 @@ fn josekit_and_idbridge_read_the_same_jwk() {
         assert_eq!(back.public_key(), &public, "{key}");
         assert_eq!(back.thumbprint(), ours.thumbprint(), "{key}");
     }
+}
+
+// --- JWE: josekit encrypts, idbridge decrypts, and the reverse ---------------
+
+fn jwe_key(name: &str) -> Vec<u8> {
+    key_file(&format!("jwe/{name}.jwk.json"))
+}
+
+/// Every alg idbridge decrypts, on each key type it suits, with each enc.
+fn jwe_cases() -> Vec<(&'static str, jose::JweAlg)> {
+    use jose::JweAlg;
+    let mut cases = Vec::new();
+    for alg in JweAlg::ALL {
+        let keys: &[&str] = if alg.name().starts_with("RSA") {
+            &["rsa2048", "rsa3072"]
+        } else {
+            &["p256", "p384", "p521"]
+        };
+        for k in keys {
+            cases.push((*k, alg));
+        }
+    }
+    cases
+}
+
+fn josekit_jwe_header(alg: jose::JweAlg, enc: jose::JweEnc, kid: &str) -> josekit::jwe::JweHeader {
+    let mut header = josekit::jwe::JweHeader::new();
+    header.set_algorithm(alg.name());
+    header.set_content_encryption(enc.name());
+    header.set_key_id(kid);
+    header.set_content_type("JWT");
+    header
+}
+
+fn josekit_encrypter(
+    alg: jose::JweAlg,
+    jwk: &josekit::jwk::Jwk,
+) -> Box<dyn josekit::jwe::JweEncrypter> {
+    use josekit::jwe;
+    match alg.name() {
+        "RSA-OAEP" => Box::new(jwe::RSA_OAEP.encrypter_from_jwk(jwk).unwrap()),
+        "RSA-OAEP-256" => Box::new(jwe::RSA_OAEP_256.encrypter_from_jwk(jwk).unwrap()),
+        "ECDH-ES" => Box::new(jwe::ECDH_ES.encrypter_from_jwk(jwk).unwrap()),
+        "ECDH-ES+A128KW" => Box::new(jwe::ECDH_ES_A128KW.encrypter_from_jwk(jwk).unwrap()),
+        "ECDH-ES+A192KW" => Box::new(jwe::ECDH_ES_A192KW.encrypter_from_jwk(jwk).unwrap()),
+        "ECDH-ES+A256KW" => Box::new(jwe::ECDH_ES_A256KW.encrypter_from_jwk(jwk).unwrap()),
+        other => panic!("{other}"),
+    }
+}
+
+fn josekit_decrypter(
+    alg: jose::JweAlg,
+    jwk: &josekit::jwk::Jwk,
+) -> Box<dyn josekit::jwe::JweDecrypter> {
+    use josekit::jwe;
+    match alg.name() {
+        "RSA-OAEP" => Box::new(jwe::RSA_OAEP.decrypter_from_jwk(jwk).unwrap()),
+        "RSA-OAEP-256" => Box::new(jwe::RSA_OAEP_256.decrypter_from_jwk(jwk).unwrap()),
+        "ECDH-ES" => Box::new(jwe::ECDH_ES.decrypter_from_jwk(jwk).unwrap()),
+        "ECDH-ES+A128KW" => Box::new(jwe::ECDH_ES_A128KW.decrypter_from_jwk(jwk).unwrap()),
+        "ECDH-ES+A192KW" => Box::new(jwe::ECDH_ES_A192KW.decrypter_from_jwk(jwk).unwrap()),
+        "ECDH-ES+A256KW" => Box::new(jwe::ECDH_ES_A256KW.decrypter_from_jwk(jwk).unwrap()),
+        other => panic!("{other}"),
+    }
+}
+
+#[test]
+fn tokens_josekit_encrypts_decrypt_in_idbridge() {
+    let mut checked = 0;
+    for (name, alg) in jwe_cases() {
+        let ours = jose::DecryptionKey::from_jwk_json(&jwe_key(name)).unwrap();
+        // josekit encrypts to the public JWK idbridge publishes.
+        let public = josekit::jwk::Jwk::from_bytes(ours.public_jwk().to_json()).unwrap();
+        let encrypter = josekit_encrypter(alg, &public);
+        for enc in jose::JweEnc::ALL {
+            let header = josekit_jwe_header(alg, enc, &format!("{name}-enc"));
+            let token = josekit::jwe::serialize_compact(CLAIMS, &header, &*encrypter)
+                .unwrap_or_else(|e| panic!("{name} {alg:?} {enc:?}: {e}"));
+            let jwe = jose::decrypt_compact(&ours, &token, &jose::JweOptions::new())
+                .unwrap_or_else(|e| panic!("{name} {alg:?} {enc:?}: {e}"));
+            assert_eq!(jwe.plaintext(), CLAIMS);
+            assert_eq!((jwe.alg(), jwe.enc()), (alg, enc));
+            assert_eq!(jwe.cty(), Some("JWT"));
+            // One changed ciphertext byte: refused with the one code.
+            let mut parts: Vec<String> = token.split('.').map(str::to_string).collect();
+            let mut ct = parts[3].clone().into_bytes();
+            ct[2] = if ct[2] == b'A' { b'B' } else { b'A' };
+            parts[3] = String::from_utf8(ct).unwrap();
+            assert_eq!(
+                jose::decrypt_compact(&ours, &parts.join("."), &jose::JweOptions::new())
+                    .unwrap_err()
+                    .code(),
+                "jwe.decryption.failed"
+            );
+            checked += 1;
+        }
+    }
+    assert_eq!(checked, 16 * 6);
+}
+
+#[test]
+fn tokens_idbridge_encrypts_decrypt_in_josekit() {
+    let mut checked = 0;
+    for (name, alg) in jwe_cases() {
+        let ours = jose::DecryptionKey::from_jwk_json(&jwe_key(name)).unwrap();
+        let private = josekit::jwk::Jwk::from_bytes(jwe_key(name)).unwrap();
+        let decrypter = josekit_decrypter(alg, &private);
+        for enc in jose::JweEnc::ALL {
+            let token = jose::encrypt_compact(
+                ours.public_jwk(),
+                alg,
+                enc,
+                CLAIMS,
+                &[("cty", "JWT"), ("apu", "QWxpY2U"), ("apv", "Qm9i")],
+            )
+            .unwrap();
+            let (plaintext, header) = josekit::jwe::deserialize_compact(&token, &*decrypter)
+                .unwrap_or_else(|e| panic!("{name} {alg:?} {enc:?}: {e}"));
+            assert_eq!(plaintext, CLAIMS, "{name} {alg:?} {enc:?}");
+            assert_eq!(header.content_encryption(), Some(enc.name()));
+            assert_eq!(header.key_id(), Some(format!("{name}-enc").as_str()));
+            checked += 1;
+        }
+    }
+    assert_eq!(checked, 16 * 6);
 }

@@ -28,7 +28,8 @@
 //!    `epk` on the key's curve), its `use`, when present, is `enc`, its
 //!    `key_ops`, when present, allow decryption, its `alg`, when present,
 //!    is the header's; a header `kid` names the key when the key has one
-//!    (`jwe.decryption.failed`: the token is for another key);
+//!    (`jwe.decryption.failed`, with step 5's message: the token is for
+//!    another key);
 //! 5. the content key is recovered and the content decrypted and
 //!    authenticated (`jwe.decryption.failed`, one code and one message for
 //!    every cause: a wrong key, a failed OAEP decoding, a content key of
@@ -487,10 +488,10 @@ struct Parts<'a> {
 /// assert_eq!((jwe.alg(), jwe.enc()), (JweAlg::EcdhEsA256Kw, JweEnc::A256Gcm));
 /// assert_eq!(jwe.kid(), Some("enc-1"));
 ///
-/// // A changed ciphertext: one code, whatever was changed.
-/// let mut parts: Vec<String> = token.split('.').map(str::to_string).collect();
-/// parts[3] = parts[3].replace(&parts[3][..2], if &parts[3][..2] == "AA" { "BA" } else { "AA" });
-/// let err = jose::decrypt_compact(&key, &parts.join("."), &JweOptions::new()).unwrap_err();
+/// // A changed tag: one code, whatever was changed.
+/// let (rest, tag) = token.rsplit_once('.').unwrap();
+/// let forged = format!("{rest}.{}{}", if tag.starts_with('A') { "B" } else { "A" }, &tag[1..]);
+/// let err = jose::decrypt_compact(&key, &forged, &JweOptions::new()).unwrap_err();
 /// assert_eq!(err.code(), "jwe.decryption.failed");
 ///
 /// // RSA1_5 is never accepted, before any key is used.
@@ -565,7 +566,9 @@ pub fn decrypt_compact(
 /// Step 4: the key suits `alg` and the header's `kid` and `epk`.
 fn check_key(key: &DecryptionKey, alg: JweAlg, header: &JweHeader) -> Result<()> {
     let jwk = key.public_jwk();
-    let not_for_this = |reason| Error::new(ErrorCode::JweDecryptionFailed, reason);
+    // The same error as a failed decryption: "another key" is one answer,
+    // whichever public fact gave it away.
+    let not_for_this = |_reason: &'static str| failed();
     let type_fits = match (key.secret(), &header.epk) {
         (Secret::Rsa(_), _) => alg.is_rsa(),
         (Secret::P256(_), Some(Epk::P256(_)))
@@ -1039,6 +1042,21 @@ fn parse_epk(value: &Json) -> Result<Epk> {
 /// not suit `alg`, or its `use`, `key_ops` or `alg` rule encryption out;
 /// `jwe.malformed` when `extra` repeats a member or names `zip`, `crit`,
 /// `epk`, `alg` or `enc`, or its `apu`/`apv` is not base64url.
+///
+/// ```
+/// use idbridge::jose::{self, DecryptionKey, JweAlg, JweEnc, JweOptions};
+/// let rp = DecryptionKey::from_jwk_json(include_bytes!(
+///     "../../test-vectors/keys/jwe/rsa2048.jwk.json"))?;
+/// // The OP encrypts its signed UserInfo to the RP's published `enc` key,
+/// // with what the SPID/CIE reference OP sends.
+/// let token = jose::encrypt_compact(rp.public_jwk(), JweAlg::RsaOaep,
+///     JweEnc::A256CbcHs512, b"eyJhbGciOiJSUzI1NiJ9.e30.c2ln", &[("cty", "JWT")])?;
+/// assert!(token.starts_with("eyJhbGciOiJSU0EtT0FFUCIsImVuYyI6IkEyNTZDQkMtSFM1MTIi"));
+/// let userinfo = jose::decrypt_compact(&rp, &token, &JweOptions::new())?;
+/// assert_eq!(userinfo.cty(), Some("JWT"));
+/// assert_eq!(userinfo.kid(), Some("rsa2048-enc"));
+/// # Ok::<(), idbridge::Error>(())
+/// ```
 #[cfg(not(target_arch = "wasm32"))]
 pub fn encrypt_compact(
     recipient: &super::Jwk,
@@ -1261,4 +1279,137 @@ where
         .encrypt_in_place_detached(&nonce.into(), aad, &mut buffer)
         .ok()?;
     Some((buffer, tag.to_vec()))
+}
+
+#[cfg(test)]
+#[allow(clippy::unwrap_used, clippy::indexing_slicing)]
+mod tests {
+    use super::*;
+
+    /// RFC 7516 Appendix A.2.4 / A.3.4: the content encryption key.
+    const A2_CEK: [u8; 32] = [
+        4, 211, 31, 197, 84, 157, 252, 254, 11, 100, 157, 250, 63, 170, 106, 206, 107, 124, 212,
+        45, 111, 107, 9, 219, 200, 177, 0, 240, 143, 156, 44, 207,
+    ];
+    const A2_HEADER: &str = "eyJhbGciOiJSU0ExXzUiLCJlbmMiOiJBMTI4Q0JDLUhTMjU2In0";
+    const A3_HEADER: &str = "eyJhbGciOiJBMTI4S1ciLCJlbmMiOiJBMTI4Q0JDLUhTMjU2In0";
+    const A_IV: &str = "AxY8DCtDaGlsbGljb3RoZQ";
+    const A_CT: &str = "KDlTtXchhZTGufMYmOYGS4HffxPSUrfmqCHXaI9wOGY";
+
+    #[test]
+    fn rfc7516_a2_and_a3_content_decrypts_with_a128cbc_hs256() {
+        // The same CEK, IV and ciphertext; the tags differ with the AAD.
+        for (aad, tag) in [
+            (A2_HEADER, "9hH0vgRfYgPnAHOd8stkvw"),
+            (A3_HEADER, "U0m_YmjN04DJvceFICbCVQ"),
+        ] {
+            let iv = b64::decode(A_IV).unwrap();
+            let ct = b64::decode(A_CT).unwrap();
+            let tag = b64::decode(tag).unwrap();
+            let pt = decrypt_content(
+                JweEnc::A128CbcHs256,
+                &A2_CEK,
+                aad.as_bytes(),
+                &iv,
+                &ct,
+                &tag,
+            )
+            .unwrap();
+            assert_eq!(pt.as_slice(), b"Live long and prosper.");
+            // The other header as AAD: the tag no longer matches.
+            let other = if aad == A2_HEADER {
+                A3_HEADER
+            } else {
+                A2_HEADER
+            };
+            assert!(decrypt_content(
+                JweEnc::A128CbcHs256,
+                &A2_CEK,
+                other.as_bytes(),
+                &iv,
+                &ct,
+                &tag
+            )
+            .is_none());
+            // Encryption gives the RFC's ciphertext and tag back.
+            let (c2, t2) = encrypt_content(
+                JweEnc::A128CbcHs256,
+                &A2_CEK,
+                aad.as_bytes(),
+                &iv,
+                b"Live long and prosper.",
+            )
+            .unwrap();
+            assert_eq!((c2, t2), (ct, tag));
+        }
+    }
+
+    #[test]
+    fn rfc7516_a3_key_unwraps_with_aes_kw() {
+        let kek = b64::decode("GawgguFyGrWKav7AX4VKUg").unwrap();
+        let wrapped =
+            b64::decode("6KB707dM9YTIgHtLvtgWQ8mKwboJW3of9locizkDTHzBC2IlrT1oOQ").unwrap();
+        assert_eq!(aes_unwrap(&kek, &wrapped).unwrap().as_slice(), &A2_CEK);
+        let mut bad = wrapped.clone();
+        bad[3] ^= 1;
+        assert!(aes_unwrap(&kek, &bad).is_none());
+    }
+
+    const BOB: &[u8] = br#"{"kty":"EC","crv":"P-256",
+        "x":"weNJy2HscCSM6AEDTDg04biOvhFhyyWvOHQfeF_PxMQ",
+        "y":"e8lnCO-AlStT-NJVX-crhB7QRYhiix03illJOVAOyck",
+        "d":"VEmDZpDXXK8p8N0Cndsxs924q6nS1RXFASRl6BfUqdw"}"#;
+    const ALICE_EPK: &str = r#"{"kty":"EC","crv":"P-256","x":"gI0GAILBdu7T53akrFmMyGcsF3n5dO7MmwNBHKW5SV0","y":"SLW_xSffzlPWrHEVI30DHM_4egVwt3NQqeUD7nMFpps"}"#;
+
+    #[test]
+    fn rfc7518_appendix_c_ecdh_es_key_agreement() {
+        let bob = DecryptionKey::from_jwk_json(BOB).unwrap();
+        let epk = parse_epk(&json::parse(ALICE_EPK.as_bytes(), 8).unwrap()).unwrap();
+        let z = agree(bob.secret(), &epk).unwrap();
+        let key = concat_kdf(&z, "A128GCM", b"Alice", b"Bob", 16);
+        assert_eq!(b64::encode(&key), "VqqN6vgjbSBcIijNcacQGg");
+
+        // A whole token under that key: Bob decrypts it through the public API.
+        let header = format!(
+            r#"{{"alg":"ECDH-ES","enc":"A128GCM","apu":"QWxpY2U","apv":"Qm9i","epk":{ALICE_EPK}}}"#
+        );
+        let aad = b64::encode(header.as_bytes());
+        let iv = [7u8; 12];
+        let (ct, tag) =
+            encrypt_content(JweEnc::A128Gcm, &key, aad.as_bytes(), &iv, b"for Bob").unwrap();
+        let token = format!(
+            "{aad}..{}.{}.{}",
+            b64::encode(&iv),
+            b64::encode(&ct),
+            b64::encode(&tag)
+        );
+        let jwe = decrypt_compact(&bob, &token, &JweOptions::new()).unwrap();
+        assert_eq!(jwe.plaintext(), b"for Bob");
+        // Other apu: another key, the tag fails.
+        let header2 = header.replace("QWxpY2U", "Qm9j");
+        let token2 = token.replacen(&aad, &b64::encode(header2.as_bytes()), 1);
+        assert_eq!(
+            decrypt_compact(&bob, &token2, &JweOptions::new())
+                .unwrap_err()
+                .code(),
+            "jwe.decryption.failed"
+        );
+    }
+
+    #[test]
+    fn concat_kdf_spans_several_rounds() {
+        // 64 bytes = two SHA-256 rounds; the first 32 are round 1's.
+        let long = concat_kdf(b"z", "A256CBC-HS512", b"", b"", 64);
+        let short = concat_kdf(b"z", "A256CBC-HS512", b"", b"", 32);
+        assert_eq!(long.len(), 64);
+        assert_ne!(&long[..32], short.as_slice()); // keydatalen is in OtherInfo
+    }
+
+    #[test]
+    fn rejection_key_is_deterministic_and_key_bound() {
+        let bob = DecryptionKey::from_jwk_json(BOB).unwrap();
+        assert_ne!(bob.rejection_key(), &[0u8; 32]);
+        let again = DecryptionKey::from_jwk_json(BOB).unwrap();
+        assert_eq!(bob.rejection_key(), again.rejection_key());
+    }
 }

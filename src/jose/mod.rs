@@ -1,6 +1,7 @@
-//! JOSE (feature `jose`): compact JWS verification and signing, JWK and
-//! JWK Sets, RFC 7638 thumbprints and `typ` checks, for the schemes that
-//! carry JSON Web Tokens (OpenID Federation, OpenID Connect, SD-JWT VC).
+//! JOSE (feature `jose`): compact JWS verification and signing, compact JWE
+//! decryption (and encryption natively), public and private JWKs and JWK
+//! Sets, RFC 7638 thumbprints and `typ` checks, for the schemes that carry
+//! JSON Web Tokens (OpenID Federation, OpenID Connect, SD-JWT VC).
 //!
 //! - [`verify_compact`] checks a compact JWS against trusted keys in the
 //!   order `VECTORS.md` fixes for every kind (its steps and codes are in
@@ -12,6 +13,13 @@
 //!   media-type rules.
 //! - [`sign_compact`] (native) signs with a caller-held
 //!   [`crate::crypto::Signer`].
+//! - [`decrypt_compact`] decrypts a compact JWE (RSA-OAEP, RSA-OAEP-256,
+//!   ECDH-ES and ECDH-ES+A*KW × A*CBC-HS* and A*GCM) with a
+//!   [`DecryptionKey`], without a padding or key-unwrap oracle (the steps
+//!   and codes are in its module, `jwe`); [`encrypt_compact`] (native) is
+//!   the sender's side.
+//! - [`PrivateJwk`] reads a relying party's own private JWK: to decrypt
+//!   ([`DecryptionKey`]) and, natively, to sign ([`PrivateJwk::signer`]).
 //!
 //! The signature arithmetic is [`crate::crypto`]'s: every backend
 //! (AWS-LC, ring, RustCrypto) gives the same answer. No key is ever taken

@@ -292,9 +292,14 @@ fn rsa_secret(value: &Json) -> Result<Secret> {
     }
     let key = rsa::RsaPrivateKey::from_components(n, e, d, vec![p, q])
         .map_err(|_| malformed("the RSA private key is not consistent"))?;
-    let consistent = key.dp() == Some(&dp)
-        && key.dq() == Some(&dq)
-        && key.crt_coefficient().as_ref() == Some(&qi);
+    let mut crt = key.crt_coefficient();
+    let consistent = key.dp() == Some(&dp) && key.dq() == Some(&dq) && crt.as_ref() == Some(&qi);
+    {
+        use zeroize::Zeroize;
+        for mut secret in [dp, dq, qi].into_iter().chain(crt.take()) {
+            secret.zeroize();
+        }
+    }
     if !consistent {
         return Err(malformed("dp, dq or qi do not match p, q and d"));
     }

@@ -300,6 +300,129 @@ pub fn jose_compact(data: &[u8]) {
     }
 }
 
+/// The recipient keys of the `jose_jwe` target: RFC 7516 A.1's RSA key and
+/// RFC 7518 C's P-256 key ("Bob"), public test keys.
+#[cfg(feature = "jose")]
+fn jwe_keys() -> &'static [idbridge::jose::DecryptionKey; 2] {
+    static K: OnceLock<[idbridge::jose::DecryptionKey; 2]> = OnceLock::new();
+    K.get_or_init(|| {
+        let rsa = r#"{"kty":"RSA","kid":"a1","n":"oahUIoWw0K0usKNuOR6H4wkf4oBUXHTxRvgb48E-BVvxkeDNjbC4he8rUWcJoZmds2h7M70imEVhRU5djINXtqllXI4DFqcI1DgjT9LewND8MW2Krf3Spsk_ZkoFnilakGygTwpZ3uesH-PFABNIUYpOiN15dsQRkgr0vEhxN92i2asbOenSZeyaxziK72UwxrrKoExv6kc5twXTq4h-QChLOln0_mtUZwfsRaMStPs6mS6XrgxnxbWhojf663tuEQueGC-FCMfra36C9knDFGzKsNa7LZK2djYgyD3JR_MB_4NUJW_TqOQtwHYbxevoJArm-L5StowjzGy-_bq6Gw","e":"AQAB","d":"kLdtIj6GbDks_ApCSTYQtelcNttlKiOyPzMrXHeI-yk1F7-kpDxY4-WY5NWV5KntaEeXS1j82E375xxhWMHXyvjYecPT9fpwR_M9gV8n9Hrh2anTpTD93Dt62ypW3yDsJzBnTnrYu1iwWRgBKrEYY46qAZIrA2xAwnm2X7uGR1hghkqDp0Vqj3kbSCz1XyfCs6_LehBwtxHIyh8Ripy40p24moOAbgxVw3rxT_vlt3UVe4WO3JkJOzlpUf-KTVI2Ptgm-dARxTEtE-id-4OJr0h-K-VFs3VSndVTIznSxfyrj8ILL6MG_Uv8YAu7VILSB3lOW085-4qE3DzgrTjgyQ","p":"1r52Xk46c-LsfB5P442p7atdPUrxQSy4mti_tZI3Mgf2EuFVbUoDBvaRQ-SWxkbkmoEzL7JXroSBjSrK3YIQgYdMgyAEPTPjXv_hI2_1eTSPVZfzL0lffNn03IXqWF5MDFuoUYE0hzb2vhrlN_rKrbfDIwUbTrjjgieRbwC6Cl0","q":"wLb35x7hmQWZsWJmB_vle87ihgZ19S8lBEROLIsZG4ayZVe9Hi9gDVCOBmUDdaDYVTSNx_8Fyw1YYa9XGrGnDew00J28cRUoeBB_jKI1oma0Orv1T9aXIWxKwd4gvxFImOWr3QRL9KEBRzk2RatUBnmDZJTIAfwTs0g68UZHvtc","dp":"ZK-YwE7diUh0qR1tR7w8WHtolDx3MZ_OTowiFvgfeQ3SiresXjm9gZ5KLhMXvo-uz-KUJWDxS5pFQ_M0evdo1dKiRTjVw_x4NyqyXPM5nULPkcpU827rnpZzAJKpdhWAgqrXGKAECQH0Xt4taznjnd_zVpAmZZq60WPMBMfKcuE","dq":"Dq0gfgJ1DdFGXiLvQEZnuKEN0UUmsJBxkjydc3j4ZYdBiMRAy86x0vHCjywcMlYYg4yoC4YZa9hNVcsjqA3FeiL19rk8g6Qn29Tt0cj8qqyFpz9vNDBUfCAiJVeESOjJDZPYHdHY8v1b-o-Z2X5tvLx-TCekf7oxyeKDUqKWjis","qi":"VIMpMYbPf47dT1w_zDUXfPimsSegnMOA1zTaX7aGk_8urY6R8-ZW1FxU7AlWAyLWybqq6t16VFd7hQd0y6flUK4SlOydB61gwanOsXGOAOv82cHq0E3eL4HrtZkUuKvnPrMnsUUFlfUdybVzxyjz9JF_XyaY14ardLSjf4L_FNY"}"#;
+        let ec = r#"{"kty":"EC","crv":"P-256","kid":"bob","x":"weNJy2HscCSM6AEDTDg04biOvhFhyyWvOHQfeF_PxMQ","y":"e8lnCO-AlStT-NJVX-crhB7QRYhiix03illJOVAOyck","d":"VEmDZpDXXK8p8N0Cndsxs924q6nS1RXFASRl6BfUqdw"}"#;
+        let key = |text: &str| {
+            idbridge::jose::DecryptionKey::from_jwk_json(text.as_bytes())
+                .expect("the fuzz JWE keys parse")
+        };
+        [key(rsa), key(ec)]
+    })
+}
+
+/// `jose::decrypt_compact` (and the private-JWK parser) on arbitrary bytes.
+/// The bytes go in as a compact JWE as they are, and split at the first
+/// four newlines into a header JSON, encrypted key, IV, ciphertext and tag,
+/// each base64url-encoded into a token (so the fuzzer reaches the header and
+/// length checks). Invariants: every failure is a JWE code or
+/// `input.too_large`; the same input gives the same answer twice (implicit
+/// rejection is deterministic); a decrypted token's alg and enc are its
+/// header's and on the allow-list, its plaintext no longer than its
+/// ciphertext, and an allow-list without its alg refuses it; a private JWK
+/// that parses shows none of its `d` in `Debug`. Natively, the bytes are
+/// also encrypted to each key (alg and enc chosen by the first byte) and
+/// must decrypt to themselves.
+#[cfg(feature = "jose")]
+pub fn jose_jwe(data: &[u8]) {
+    use idbridge::jose::{self, JweAlg, JweEnc, JweOptions, PrivateJwk};
+    const CODES: [&str; 4] = [
+        "jwe.malformed",
+        "jwe.algorithm.forbidden",
+        "jwe.decryption.failed",
+        "input.too_large",
+    ];
+    let b64 = |b: &[u8]| base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(b);
+    let mut tokens = Vec::new();
+    if let Ok(text) = std::str::from_utf8(data) {
+        tokens.push(text.to_string());
+    }
+    let parts: Vec<&[u8]> = data.splitn(5, |b| *b == b'\n').collect();
+    if parts.len() >= 2 {
+        let seg = |i: usize| b64(parts.get(i).copied().unwrap_or(&[]));
+        tokens.push(format!(
+            "{}.{}.{}.{}.{}",
+            seg(0),
+            seg(1),
+            seg(2),
+            seg(3),
+            seg(4)
+        ));
+    }
+    let options = JweOptions::new();
+    for token in &tokens {
+        for key in jwe_keys() {
+            let first = jose::decrypt_compact(key, token, &options);
+            let second = jose::decrypt_compact(key, token, &options);
+            match (&first, &second) {
+                (Ok(a), Ok(b)) => {
+                    assert_eq!(a.plaintext(), b.plaintext(), "two decryptions differ");
+                    assert_eq!(a.header().alg(), a.alg().name());
+                    assert_eq!(a.header().enc(), a.enc().name());
+                    assert!(options.allows_alg(a.alg()) && options.allows_enc(a.enc()));
+                    let ciphertext = token.split('.').nth(3).expect("five segments");
+                    assert!(a.plaintext().len() <= ciphertext.len() * 3 / 4);
+                    let others: Vec<JweAlg> =
+                        JweAlg::ALL.into_iter().filter(|x| *x != a.alg()).collect();
+                    let refused =
+                        jose::decrypt_compact(key, token, &JweOptions::new().allow_algs(&others));
+                    assert_eq!(
+                        refused.map(|_| ()).map_err(|e| e.code()),
+                        Err("jwe.algorithm.forbidden")
+                    );
+                }
+                (Err(a), Err(b)) => {
+                    assert_eq!(a, b, "two failures differ");
+                    assert!(CODES.contains(&a.code()), "unexpected code {}", a.code());
+                }
+                _ => panic!("the same token decrypted once and failed once"),
+            }
+        }
+    }
+    if let Ok(key) = PrivateJwk::from_json(data) {
+        let shown = format!("{key:?}");
+        let again = idbridge::jose::Jwk::from_json(key.public_jwk().to_json().as_bytes())
+            .expect("a private JWK's public half re-parses");
+        assert_eq!(again.thumbprint(), key.public_jwk().thumbprint());
+        if let Ok(text) = std::str::from_utf8(data) {
+            if let Some(d) = text.split("\"d\":\"").nth(1).and_then(|r| r.get(..12)) {
+                assert!(!shown.contains(d), "Debug shows the secret");
+            }
+        }
+    }
+    #[cfg(not(target_arch = "wasm32"))]
+    if let Some(first) = data.first() {
+        let enc = JweEnc::ALL
+            .get(usize::from(*first) % JweEnc::ALL.len())
+            .copied()
+            .unwrap_or(JweEnc::A128Gcm);
+        let second = *first / 8 % 2 == 1;
+        for (key, alg) in jwe_keys().iter().zip([
+            if second {
+                JweAlg::RsaOaep256
+            } else {
+                JweAlg::RsaOaep
+            },
+            if second {
+                JweAlg::EcdhEsA128Kw
+            } else {
+                JweAlg::EcdhEs
+            },
+        ]) {
+            let token = jose::encrypt_compact(key.public_jwk(), alg, enc, data, &[])
+                .expect("encryption to a suitable key succeeds");
+            let jwe = jose::decrypt_compact(key, &token, &options)
+                .expect("what idbridge encrypts, it decrypts");
+            assert_eq!(jwe.plaintext(), data);
+        }
+    }
+}
+
 /// A target's body.
 pub type Body = fn(&[u8]);
 
@@ -316,4 +439,6 @@ pub const TARGETS: &[(&str, Body)] = &[
     ("xml_c14n", xml_c14n),
     #[cfg(feature = "jose")]
     ("jose_compact", jose_compact),
+    #[cfg(feature = "jose")]
+    ("jose_jwe", jose_jwe),
 ];
