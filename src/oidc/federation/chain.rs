@@ -1,4 +1,4 @@
-//! Trust-chain validation (OpenID Federation 1.0 §4, §6, §7), in the order
+//! Trust-chain validation (OpenID Federation 1.0: trust chains, federation policy, trust marks), in the order
 //! `VECTORS.md` fixes for kind `oidc-trust-chain`; the first failing check
 //! gives the code. See [`super`] for the list.
 
@@ -77,7 +77,7 @@ impl VerifiedChain {
     }
 
     /// When the chain stops being valid: the earliest `exp` of its
-    /// statements (OpenID Federation 1.0 §4.3).
+    /// statements (OpenID Federation 1.0, trust chain expiration).
     pub fn expires_at(&self) -> UnixTime {
         self.exp
     }
@@ -398,7 +398,7 @@ pub fn verify_chain(
         }
     }
     jose::verify_compact(backend, &keys_of(first)?, &first.token, &jws)?;
-    // Check 7: constraints (§6.2). Subordinate statement k (0-based in
+    // Check 7: constraints (OpenID Federation 1.0, "Constraints"). Subordinate statement k (0-based in
     // `subordinates`) has k intermediates below its issuer.
     let intermediates = subordinates.len().saturating_sub(1) as u64;
     let path_error =
@@ -489,7 +489,7 @@ pub fn verify_chain(
             }
         }
     }
-    // allowed_entity_types (§6.2.3): other types than those listed (and
+    // allowed_entity_types: other types than those listed (and
     // federation_entity) are removed.
     for s in subordinates {
         if let Some(allowed) = &s.constraints.allowed_entity_types {

@@ -5,7 +5,7 @@
 //!
 //! 1. JOSE rule 1 (`jws.malformed`); at most
 //!    `Limits::max_entity_statement_bytes` (`input.too_large`);
-//! 2. `typ` `trust-mark+jwt` (`oidcfed.typ.invalid`, §7.1);
+//! 2. `typ` `trust-mark+jwt` (`oidcfed.typ.invalid`);
 //! 3. JOSE rule 2 (`jws.algorithm.forbidden`);
 //! 4. the issuer is the trust anchor, or is listed for the entry's type in
 //!    the anchor's `trust_mark_issuers` (also read as `trust_marks_issuers`;
