@@ -231,8 +231,12 @@ fn entity_id_ok(id: &str, allow_http: bool) -> bool {
     let Some(rest) = rest else {
         return false;
     };
-    let host = rest.split(['/', ':']).next().unwrap_or("");
-    !host.is_empty() && !rest.contains(['?', '#']) && !rest.contains(char::is_whitespace)
+    let authority = rest.split('/').next().unwrap_or("");
+    let host = authority.split(':').next().unwrap_or("");
+    !host.is_empty()
+        && !authority.contains('@')
+        && !rest.contains(['?', '#'])
+        && !rest.contains(char::is_whitespace)
 }
 
 /// The host of an entity identifier (already checked by check 2), lower case.
@@ -539,6 +543,7 @@ mod tests {
         assert!(!entity_id_ok("https://a.example/#f", false));
         assert!(!entity_id_ok("https:///x", false));
         assert!(!entity_id_ok("ftp://a", true));
+        assert!(!entity_id_ok("https://user@a.example", false));
     }
 
     #[test]

@@ -18,7 +18,8 @@
 //! 8. `iat` present and not after now (`oidcfed.trust_mark.not_yet_valid`);
 //! 9. `exp`, if any, after now (`oidcfed.trust_mark.expired`).
 //!
-//! An invalid mark is dropped; a required type without a valid mark fails
+//! More entries than `Limits::max_signature_checks` is `input.too_large`
+//! (each may cost a signature check). An invalid mark is dropped; a required type without a valid mark fails
 //! with its first entry's error, or `oidcfed.trust_mark.missing` when no
 //! entry has that type.
 
