@@ -562,6 +562,19 @@ fn check4_linkage() {
         code(verify(&c, &ChainOptions::new())),
         "oidcfed.chain.broken"
     );
+    // A loop: OP → INT → OP → INT → TA, every link and signature genuine.
+    let looped = vec![
+        op().ec(&[INT], op_metadata()),
+        int().es(&op(), json!({})),
+        op().es(&int(), json!({})),
+        int().es(&op(), json!({})),
+        ta().es(&int(), json!({})),
+        ta_ec(json!({})),
+    ];
+    assert_eq!(
+        code(verify(&looped, &ChainOptions::new())),
+        "oidcfed.chain.broken"
+    );
     // An entity configuration among the subordinate statements.
     let c = vec![chain[0].clone(), chain[0].clone(), chain[1].clone()];
     assert_eq!(
@@ -1393,4 +1406,76 @@ fn resolver_ignores_documents_that_are_not_what_it_asked_for() {
     let (urls, result) = Web(web).run(&trust(), OP);
     assert_eq!(urls.len(), 3);
     assert_eq!(code(result), "oidcfed.trust_anchor.unknown");
+}
+
+#[test]
+fn check11_trust_mark_delegation() {
+    // The anchor names an owner for MARK; the issuer TMI needs its delegation.
+    let owner = Ent::new("https://owner.example", "p256-b", "own-1");
+    let delegation = |claims: Value, signer: &Ent, typ: &str| {
+        let mut c = json!({"iss": owner.id, "sub": TMI, "trust_mark_type": MARK, "iat": IAT});
+        merge(&mut c, claims);
+        signer.sign_with(&c, Some(&signer.kid), Some(typ))
+    };
+    let chain_with = |d: Option<String>| {
+        let extra = match d {
+            Some(d) => json!({"delegation": d}),
+            None => json!({}),
+        };
+        let m = mark(&tmi(), extra, Some("trust-mark+jwt"));
+        let mut c = with_marks(
+            json!([{"trust_mark_type": MARK, "trust_mark": m}]),
+            json!({MARK: [TMI]}),
+        );
+        c[2] = ta_ec(json!({
+            "trust_mark_issuers": {MARK: [TMI]},
+            "trust_mark_owners": {MARK: {"sub": owner.id, "jwks": owner.jwks()}},
+        }));
+        c
+    };
+    let good = delegation(json!({}), &owner, "trust-mark-delegation+jwt");
+    assert!(verify_marks(&chain_with(Some(good)), true)
+        .unwrap()
+        .has_trust_mark(MARK));
+    for (d, want) in [
+        (None, "oidcfed.trust_mark.delegation_invalid"),
+        (
+            Some(delegation(json!({}), &owner, "JWT")),
+            "oidcfed.trust_mark.delegation_invalid",
+        ),
+        (
+            Some(delegation(
+                json!({"sub": "https://someone.example"}),
+                &owner,
+                "trust-mark-delegation+jwt",
+            )),
+            "oidcfed.trust_mark.delegation_invalid",
+        ),
+        (
+            Some(delegation(
+                json!({"trust_mark_type": "https://other/type"}),
+                &owner,
+                "trust-mark-delegation+jwt",
+            )),
+            "oidcfed.trust_mark.delegation_invalid",
+        ),
+        (
+            Some(delegation(
+                json!({"exp": IAT + 50}),
+                &owner,
+                "trust-mark-delegation+jwt",
+            )),
+            "oidcfed.trust_mark.delegation_invalid",
+        ),
+        (
+            Some(delegation(
+                json!({}),
+                &Ent::new("https://owner.example", "p256", "own-1"),
+                "trust-mark-delegation+jwt",
+            )),
+            "jws.signature.invalid",
+        ),
+    ] {
+        assert_eq!(code(verify_marks(&chain_with(d), true)), want);
+    }
 }

@@ -371,6 +371,13 @@ pub fn verify_chain(
             "an entity configuration sits among the subordinate statements",
         ));
     }
+    // A path visits each entity once: the subject, then each issuer.
+    let mut seen = std::collections::BTreeSet::new();
+    for id in std::iter::once(&first.sub).chain(subordinates.iter().map(|s| &s.iss)) {
+        if !seen.insert(id.as_str()) {
+            return Err(broken("an entity appears twice on the path (a loop)"));
+        }
+    }
     // Check 5: the trust anchor.
     let anchor = trust.anchor(&last.iss).ok_or_else(|| {
         Error::with_detail(

@@ -28,8 +28,9 @@
 //! 3. `iat` ≤ now < `exp` for every statement (§3;
 //!    `oidcfed.statement.not_yet_valid`, `oidcfed.statement.expired`);
 //! 4. the first statement is self-issued, each `iss` is the next
-//!    statement's `sub`, and only the last may be another entity
-//!    configuration (§4; `oidcfed.chain.broken`);
+//!    statement's `sub`, only the last may be another entity
+//!    configuration, and no entity appears twice on the path (§4;
+//!    `oidcfed.chain.broken`);
 //! 5. the last `iss` is a configured anchor and the chain is more than the
 //!    anchor alone (§4; `oidcfed.trust_anchor.unknown`);
 //! 6. signatures by the JOSE rules, `kid` required (§4; `jws.*`): the
