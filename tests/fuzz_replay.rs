@@ -37,6 +37,7 @@ fn seeds(target: &str) -> Vec<&'static str> {
         "x509_certificate" => vec!["test-vectors/webeid/pki", "test-vectors/xmldsig/certs"],
         "xml_c14n" => vec!["test-vectors/c14n/corpus", "test-vectors/xmldsig/inputs"],
         "jose_jwe" => vec!["fuzz/seeds/jose_jwe", "test-vectors/keys/jwe"],
+        "oidc_federation" => vec!["test-vectors/conformance/oidc-trust-chain/upstream/chains"],
         _ => vec![],
     }
 }

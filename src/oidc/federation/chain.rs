@@ -1,4 +1,4 @@
-//! Trust-chain validation (OpenID Federation 1.0 §4, §6, §7), in the order
+//! Trust-chain validation (OpenID Federation 1.0: trust chains, federation policy, trust marks), in the order
 //! `VECTORS.md` fixes for kind `oidc-trust-chain`; the first failing check
 //! gives the code. See [`super`] for the list.
 
@@ -77,7 +77,7 @@ impl VerifiedChain {
     }
 
     /// When the chain stops being valid: the earliest `exp` of its
-    /// statements (OpenID Federation 1.0 §4.3).
+    /// statements (OpenID Federation 1.0, trust chain expiration).
     pub fn expires_at(&self) -> UnixTime {
         self.exp
     }
@@ -231,8 +231,12 @@ fn entity_id_ok(id: &str, allow_http: bool) -> bool {
     let Some(rest) = rest else {
         return false;
     };
-    let host = rest.split(['/', ':']).next().unwrap_or("");
-    !host.is_empty() && !rest.contains(['?', '#']) && !rest.contains(char::is_whitespace)
+    let authority = rest.split('/').next().unwrap_or("");
+    let host = authority.split(':').next().unwrap_or("");
+    !host.is_empty()
+        && !authority.contains('@')
+        && !rest.contains(['?', '#'])
+        && !rest.contains(char::is_whitespace)
 }
 
 /// The host of an entity identifier (already checked by check 2), lower case.
@@ -367,6 +371,13 @@ pub fn verify_chain(
             "an entity configuration sits among the subordinate statements",
         ));
     }
+    // A path visits each entity once: the subject, then each issuer.
+    let mut seen = std::collections::BTreeSet::new();
+    for id in std::iter::once(&first.sub).chain(subordinates.iter().map(|s| &s.iss)) {
+        if !seen.insert(id.as_str()) {
+            return Err(broken("an entity appears twice on the path (a loop)"));
+        }
+    }
     // Check 5: the trust anchor.
     let anchor = trust.anchor(&last.iss).ok_or_else(|| {
         Error::with_detail(
@@ -398,7 +409,7 @@ pub fn verify_chain(
         }
     }
     jose::verify_compact(backend, &keys_of(first)?, &first.token, &jws)?;
-    // Check 7: constraints (§6.2). Subordinate statement k (0-based in
+    // Check 7: constraints (OpenID Federation 1.0, "Constraints"). Subordinate statement k (0-based in
     // `subordinates`) has k intermediates below its issuer.
     let intermediates = subordinates.len().saturating_sub(1) as u64;
     let path_error =
@@ -489,7 +500,7 @@ pub fn verify_chain(
             }
         }
     }
-    // allowed_entity_types (§6.2.3): other types than those listed (and
+    // allowed_entity_types: other types than those listed (and
     // federation_entity) are removed.
     for s in subordinates {
         if let Some(allowed) = &s.constraints.allowed_entity_types {
@@ -539,6 +550,7 @@ mod tests {
         assert!(!entity_id_ok("https://a.example/#f", false));
         assert!(!entity_id_ok("https:///x", false));
         assert!(!entity_id_ok("ftp://a", true));
+        assert!(!entity_id_ok("https://user@a.example", false));
     }
 
     #[test]
