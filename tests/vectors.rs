@@ -22,7 +22,6 @@ use std::path::Path;
 /// implemented fails there, naming the kind.
 const NOT_YET_IMPLEMENTED: &[&str] = &[
     "oidc-trust-chain", // issue 15: SPID/CIE OpenID Connect Federation
-    "oidc-id-token",    // issue 15
     "sd-jwt-vc",        // issue 16: SD-JWT VC presentations
     "mdoc",             // issue 18: ISO 18013-5 mdoc
     "smart-id",         // issue 19: Smart-ID
