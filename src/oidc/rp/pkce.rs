@@ -117,6 +117,7 @@ pub fn random_token(bytes: usize) -> Result<String> {
 
 /// `config.invalid` unless `value` (a `state` or `nonce`) has at least
 /// [`MIN_STATE_NONCE_LEN`] characters, all printable ASCII but space.
+#[cfg(not(target_arch = "wasm32"))]
 pub(crate) fn check_state_nonce(value: &str, what: &'static str) -> Result<()> {
     if value.len() < MIN_STATE_NONCE_LEN || value.len() > 512 {
         return Err(Error::with_detail(
