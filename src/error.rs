@@ -248,6 +248,9 @@ error_codes! {
     /// More intermediates than a `max_path_length` constraint (or the caller's
     /// cap) allows.
     OidcfedPathLengthExceeded => "oidcfed.path_length.exceeded",
+    /// An entity below a superior falls outside that superior's
+    /// `naming_constraints` (OpenID Federation 1.0 §6.2.2).
+    OidcfedNamingConstraintsViolated => "oidcfed.naming_constraints.violated",
     /// `metadata_policy_crit` names an operator idbridge does not implement.
     OidcfedPolicyUnsupported => "oidcfed.policy.unsupported",
     /// Metadata policies of two superiors cannot be merged (`value` or

@@ -36,6 +36,11 @@ pub struct Limits {
     max_jose_header_members: usize,
     max_jwks_keys: usize,
     max_jwe_bytes: usize,
+    max_entity_statement_bytes: usize,
+    max_federation_statements: usize,
+    max_policy_values: usize,
+    max_authority_hints: usize,
+    max_federation_fetches: usize,
 }
 
 impl Default for Limits {
@@ -75,6 +80,9 @@ impl Limits {
     /// checks; compact JWS of at most 256 KiB with a header of at most
     /// 16 KiB (decoded) and 32 members; JWK Sets of at most 64 keys;
     /// compact JWE of at most 256 KiB.
+    /// OpenID Federation entity statements of at most 128 KiB, trust chains
+    /// of at most 12 statements, 4,096 metadata-policy values per chain, 16
+    /// `authority_hints` followed per entity and 64 fetches per resolution.
     pub const DEFAULT: Limits = Limits {
         max_input_bytes: 5 * 1024 * 1024,
         max_token_bytes: 10_000,
@@ -93,6 +101,11 @@ impl Limits {
         max_jose_header_members: 32,
         max_jwks_keys: 64,
         max_jwe_bytes: 256 * 1024,
+        max_entity_statement_bytes: 128 * 1024,
+        max_federation_statements: 12,
+        max_policy_values: 4096,
+        max_authority_hints: 16,
+        max_federation_fetches: 64,
     };
 
     /// The smallest Web eID token accepted, in bytes (the reference validator's bound).
@@ -140,6 +153,21 @@ limit_accessors! {
     /// plaintext too: compression (`zip`) is refused, so the plaintext is
     /// never longer than the ciphertext.
     max_jwe_bytes, tighten_max_jwe_bytes;
+    /// The largest OpenID Federation entity statement or trust mark (compact
+    /// JWS), in bytes.
+    max_entity_statement_bytes, tighten_max_entity_statement_bytes;
+    /// The most statements in one OpenID Federation trust chain (the
+    /// subject's entity configuration and the trust anchor's included).
+    max_federation_statements, tighten_max_federation_statements;
+    /// The most values in the metadata policies of one trust chain (each
+    /// operator counts one, plus one per member of a list operand).
+    max_policy_values, tighten_max_policy_values;
+    /// The most `authority_hints` a trust-chain resolver follows from one
+    /// entity (more are refused, not silently dropped).
+    max_authority_hints, tighten_max_authority_hints;
+    /// The most documents (entity configurations and subordinate
+    /// statements) one trust-chain resolution may ask for.
+    max_federation_fetches, tighten_max_federation_fetches;
 }
 
 #[cfg(test)]

@@ -429,6 +429,30 @@ pub fn verify_compact(
     Err(invalid)
 }
 
+/// Steps 0 and 1 alone (JOSE rule 1), for schemes whose check order puts
+/// other checks between rule 1 and the signature: the header and the
+/// payload bytes, not yet trusted. The payload is a JSON object without
+/// duplicate keys, nested at most `max_json_depth`.
+#[allow(dead_code)]
+pub(crate) fn decode_unverified(token: &str, limits: &Limits) -> Result<(JwsHeader, Vec<u8>)> {
+    let parts = split(token, limits)?;
+    Ok((parts.header, parts.payload))
+}
+
+/// Step 2 alone (JOSE rule 2): `alg` names a JWA signature algorithm on
+/// `allowed`, else `jws.algorithm.forbidden`.
+#[allow(dead_code)]
+pub(crate) fn allowed_algorithm(alg: &str, allowed: AllowList) -> Result<Algorithm> {
+    algorithm(alg)
+        .filter(|a| allowed.contains(*a))
+        .ok_or_else(|| {
+            err(
+                ErrorCode::JwsAlgorithmForbidden,
+                "alg is none, an HMAC, unknown, or not on the allow-list",
+            )
+        })
+}
+
 /// Steps 0 and 1: bounds, segments, header and payload.
 fn split<'a>(token: &'a str, limits: &Limits) -> Result<Parts<'a>> {
     if token.len() > limits.max_jws_bytes() {

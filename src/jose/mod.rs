@@ -50,5 +50,7 @@ pub use jwe::{decrypt_compact, DecryptedJwe, JweAlg, JweEnc, JweHeader, JweOptio
 pub use jwk::{Jwk, JwkSet, KeyUse};
 #[cfg(not(target_arch = "wasm32"))]
 pub use jws::sign_compact;
+#[allow(unused_imports)]
+pub(crate) use jws::{allowed_algorithm, decode_unverified};
 pub use jws::{verify_compact, JwsHeader, JwsOptions, KidRule, VerifiedJws};
 pub use private::{DecryptionKey, PrivateJwk};

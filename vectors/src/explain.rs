@@ -145,7 +145,7 @@ pub(crate) fn explain(kind: Kind, job: &Job<'_>, case: &TestCase) -> Explanation
             e.replay = Some(replay_saml(job, &input_arg, cie));
             saml_steps(job, cie, &mut e);
         }
-        Kind::Signature | Kind::Xmldsig => e.notes.push(format!(
+        Kind::Signature | Kind::Xmldsig | Kind::OidcTrustChain => e.notes.push(format!(
             "no `idbridge verify` subcommand runs the {} kind: the inputs above are the whole case",
             kind.name()
         )),

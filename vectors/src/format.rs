@@ -107,8 +107,14 @@ impl Expected {
 }
 
 /// The kinds of the contract, and whether this build runs them.
-pub(crate) const KNOWN_KINDS: &[&str] =
-    &["signature", "webeid", "spid-saml", "cie-saml", "xmldsig"];
+pub(crate) const KNOWN_KINDS: &[&str] = &[
+    "signature",
+    "webeid",
+    "spid-saml",
+    "cie-saml",
+    "xmldsig",
+    "oidc-trust-chain",
+];
 
 impl VectorFile {
     /// Parses and checks the file-level rules.

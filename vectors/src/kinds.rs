@@ -15,6 +15,7 @@ pub(crate) enum Kind {
     SpidSaml,
     CieSaml,
     Xmldsig,
+    OidcTrustChain,
 }
 
 /// Everything a kind needs to run one case.
@@ -56,6 +57,7 @@ impl Kind {
             Kind::SpidSaml => "spid-saml",
             Kind::CieSaml => "cie-saml",
             Kind::Xmldsig => "xmldsig",
+            Kind::OidcTrustChain => "oidc-trust-chain",
         }
     }
 
@@ -66,6 +68,7 @@ impl Kind {
             "spid-saml" => Some(Kind::SpidSaml),
             "cie-saml" => Some(Kind::CieSaml),
             "xmldsig" => Some(Kind::Xmldsig),
+            "oidc-trust-chain" => Some(Kind::OidcTrustChain),
             _ => None,
         }
     }
@@ -93,6 +96,17 @@ impl Kind {
                 &["sp_entity_id", "acs_url", "request_id", "now"],
             ),
             Kind::Xmldsig => (&["certificates"], &["now", "input_encoding"], &["now"]),
+            Kind::OidcTrustChain => (
+                &["trust_anchors", "trust_mark_issuers"],
+                &[
+                    "now",
+                    "allow_http",
+                    "max_path_length",
+                    "entity_type",
+                    "required_trust_marks",
+                ],
+                &["now"],
+            ),
         };
         only_keys("trust", trust, trust_keys)?;
         only_keys("context", context, context_keys)?;
@@ -127,6 +141,12 @@ impl Kind {
             Kind::SpidSaml => super::saml::run(job, backend, false),
             #[cfg(feature = "saml")]
             Kind::CieSaml => super::saml::run(job, backend, true),
+            #[cfg(feature = "oidc")]
+            Kind::OidcTrustChain => super::oidc_chain::run(job, backend),
+            #[cfg(not(feature = "oidc"))]
+            Kind::OidcTrustChain => Ok(feature_off(
+                "the oidc-trust-chain kind needs idbridge-vectors' feature \"oidc\", off in this build",
+            )),
             #[cfg(not(feature = "webeid"))]
             Kind::Webeid => Ok(feature_off(
                 "the webeid kind needs idbridge-vectors' feature \"webeid\", off in this build",
@@ -141,7 +161,7 @@ impl Kind {
 
 /// The outcome of a case whose kind this build leaves out: it fails (never
 /// passes, not even an invalid case), naming the missing feature.
-#[cfg(not(all(feature = "saml", feature = "webeid")))]
+#[cfg(not(all(feature = "saml", feature = "webeid", feature = "oidc")))]
 fn feature_off(reason: &'static str) -> Outcome {
     Err(idbridge::Error::new(
         idbridge::ErrorCode::VectorsKindUnsupported,

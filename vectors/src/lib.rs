@@ -49,6 +49,8 @@ mod fs;
 #[cfg(feature = "fuzz")]
 pub mod fuzz;
 mod kinds;
+#[cfg(feature = "oidc")]
+mod oidc_chain;
 pub mod report;
 #[cfg(feature = "saml")]
 mod saml;
