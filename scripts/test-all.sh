@@ -399,6 +399,14 @@ stage_browser() {
 # The relying party against the reference implementation's TA + OP (issue
 # 15, item 6): its own script, which starts and stops every server by PID.
 stage_oidc-peer() {
+  ensure_apt curl:curl python3:python3
+  # The peer's up.sh makes its own venv (Debian keeps ensurepip in python3-venv).
+  if ! python3 -c 'import ensurepip, venv' 2>/dev/null; then
+    export DEBIAN_FRONTEND=noninteractive
+    apt-get update -qq
+    apt-get install -y -qq python3-venv >/dev/null
+  fi
+  step "oidc-peer: examples/oidc-rp against the reference TA + OP (scripts/oidc-peer.sh)"
   scripts/oidc-peer.sh
 }
 
