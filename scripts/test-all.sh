@@ -38,6 +38,11 @@
 #   browser  wasm/build-pkg.sh (size budget), the built package on both
 #            paths in Node and Chromium, the demo page (Playwright), every
 #            code block of the Markdown files (scripts/readme-blocks)
+#   oidc-peer  scripts/oidc-peer.sh: the reference SPID/CIE OIDC Trust
+#            Anchor + OpenID Provider (../shared/tools/oidc-peer, from
+#            PyPI) on 127.0.0.1, examples/oidc-rp onboarded, full logins
+#            for the cie and spid profiles and the negative end-to-end
+#            cases (SKIPPED without ../shared, a failure when CI is set)
 #   fuzz     20 s per fuzz target from its seeds (nightly + cargo-fuzz;
 #            a SKIPPED line without nightly)
 set -euo pipefail
@@ -46,7 +51,7 @@ cd "$(dirname "$0")/.."
 export PATH="$HOME/.cargo/bin:$PATH"
 export CARGO_TERM_COLOR="${CARGO_TERM_COLOR:-never}"
 
-STAGES=(install lint doc deny msrv native vectors wasm browser fuzz)
+STAGES=(install lint doc deny msrv native vectors wasm browser oidc-peer fuzz)
 
 usage() { sed -n '2,/^set -euo/{/^set -euo/d;s/^# \{0,1\}//;p}' "$0"; }
 
@@ -390,6 +395,20 @@ stage_browser() {
   ensure_venv
   scripts/readme-blocks --self-test >/dev/null || scripts/readme-blocks --self-test
   scripts/readme-blocks
+}
+
+# The relying party against the reference implementation's TA + OP (issue
+# 15, item 6): its own script, which starts and stops every server by PID.
+stage_oidc-peer() {
+  ensure_apt curl:curl python3:python3
+  # The peer's up.sh makes its own venv (Debian keeps ensurepip in python3-venv).
+  if ! python3 -c 'import ensurepip, venv' 2>/dev/null; then
+    export DEBIAN_FRONTEND=noninteractive
+    apt-get update -qq
+    apt-get install -y -qq python3-venv >/dev/null
+  fi
+  step "oidc-peer: examples/oidc-rp against the reference TA + OP (scripts/oidc-peer.sh)"
+  scripts/oidc-peer.sh
 }
 
 # A short fuzz smoke: every target from its seeds (libFuzzer needs nightly

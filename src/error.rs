@@ -307,6 +307,15 @@ error_codes! {
     OidcUserinfoNotEncrypted => "oidc.userinfo.not_encrypted",
     /// The UserInfo is about another `sub` than the ID token.
     OidcSubjectMismatch => "oidc.subject.mismatch",
+    /// The authorization response's `state` was not issued by this relying
+    /// party, was already used, or has expired (a forged or replayed callback).
+    OidcStateUnknown => "oidc.state.unknown",
+    /// The authorization response's `state` is not the one bound to this
+    /// browser (a login started elsewhere).
+    OidcStateMismatch => "oidc.state.mismatch",
+    /// The OpenID Provider answered with an error (an `error` authorization
+    /// response, a refused token or UserInfo request) or could not be reached.
+    OidcProviderError => "oidc.provider.error",
 
     // --- config (the caller's own settings) ----------------------------------
     /// The caller's expectations or trust material are unusable (an empty

@@ -1,0 +1,273 @@
+//! `oidc-rp`: serves the relying party of `lib.rs`.
+//!
+//! ```text
+//! oidc-rp --client-id http://127.0.0.1:8011 --trust-anchor http://127.0.0.1:8000
+//!         --trust-anchor-jwks FILE --op http://127.0.0.1:8002/oidc/op
+//!         [--keys DIR] [--listen 127.0.0.1:PORT] [--acr SpidLn]... [--min-level SpidLn]
+//!         [--system spid|cie] [--claims spid|cie] [--scope S] [--name NAME]
+//!         [--contact ADDR] [--clock-skew SECS] [--userinfo-iss-aud-optional]
+//!         [--trust-marks FILE] [--redis URL] [--insecure-test-hooks]
+//! oidc-rp --print-jwks [--keys DIR]
+//! ```
+//!
+//! `--listen` defaults to the host and port of `--client-id`. `--keys`
+//! (default `oidc-rp-keys`) holds the three RSA keys, made on first start.
+//! `--trust-anchor-jwks` is the trust anchor's federation JWK Set (trust
+//! material: configure it, do not fetch it at login). `--trust-marks` is a
+//! JSON array `[{"id": …, "trust_mark": …}]` to republish.
+//! `--print-jwks` prints the federation JWK Set (for `onboard.sh --jwks`).
+//! `--acr` (repeatable; default SpidL2) and `--min-level` (default: the
+//! lowest requested) take `SpidL1`..`SpidL3`; `--system` (default spid) is
+//! the scheme the identity is reported under, `--claims` (default: as
+//! `--system`) which claim names are requested. `--userinfo-iss-aud-optional`
+//! accepts a UserInfo JWS without `iss`/`aud` (the reference OP omits them;
+//! checked when present). `--insecure-test-hooks` (builds with the feature
+//! of that name only) lets `/login?test_hook=…` provoke the negative
+//! end-to-end cases: never in a service.
+
+use idbridge::jose::JwkSet;
+use idbridge::oidc::rp::SpidLevel;
+use idbridge::System;
+use idbridge_example_oidc_rp::{http, keys::RpKeys, App, RpConfig};
+use idbridge_store::{AnyStore, MemoryStore, RedisConfig, RedisStore, SystemClock};
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+const USAGE: &str = "usage: oidc-rp --client-id URL --trust-anchor URL --trust-anchor-jwks FILE --op URL [--keys DIR] [--listen ADDR] [--acr SpidLn]... [--min-level SpidLn] [--system spid|cie] [--claims spid|cie] [--scope S] [--name NAME] [--contact ADDR] [--clock-skew SECS] [--userinfo-iss-aud-optional] [--trust-marks FILE] [--redis URL] [--insecure-test-hooks]\n       oidc-rp --print-jwks [--keys DIR]";
+
+struct Options {
+    listen: Option<String>,
+    client_id: Option<String>,
+    trust_anchor: Option<String>,
+    trust_anchor_jwks: Option<String>,
+    op: Option<String>,
+    keys: PathBuf,
+    acr: Vec<SpidLevel>,
+    min_level: Option<SpidLevel>,
+    system: System,
+    claims: Option<System>,
+    scope: String,
+    name: String,
+    contact: String,
+    clock_skew: u32,
+    userinfo_iss_aud_optional: bool,
+    trust_marks: Option<String>,
+    redis: Option<String>,
+    test_hooks: bool,
+    print_jwks: bool,
+}
+
+fn options() -> Result<Options, String> {
+    let mut o = Options {
+        listen: None,
+        client_id: None,
+        trust_anchor: None,
+        trust_anchor_jwks: None,
+        op: None,
+        keys: PathBuf::from("oidc-rp-keys"),
+        acr: Vec::new(),
+        min_level: None,
+        system: System::Spid,
+        claims: None,
+        scope: "openid".into(),
+        name: "idbridge example RP".into(),
+        contact: "ops@example.invalid".into(),
+        clock_skew: 0,
+        userinfo_iss_aud_optional: false,
+        trust_marks: None,
+        redis: None,
+        test_hooks: false,
+        print_jwks: false,
+    };
+    let mut args = std::env::args().skip(1);
+    while let Some(flag) = args.next() {
+        match flag.as_str() {
+            "--insecure-test-hooks" => {
+                if !cfg!(feature = "insecure-test-hooks") {
+                    return Err(
+                        "--insecure-test-hooks needs a build with the insecure-test-hooks feature"
+                            .into(),
+                    );
+                }
+                o.test_hooks = true;
+                continue;
+            }
+            "--print-jwks" => {
+                o.print_jwks = true;
+                continue;
+            }
+            "--userinfo-iss-aud-optional" => {
+                o.userinfo_iss_aud_optional = true;
+                continue;
+            }
+            "-h" | "--help" => return Err(USAGE.to_owned()),
+            _ => {}
+        }
+        let value = args
+            .next()
+            .ok_or_else(|| format!("{flag} needs a value\n{USAGE}"))?;
+        match flag.as_str() {
+            "--listen" => o.listen = Some(value),
+            "--client-id" => o.client_id = Some(value.trim_end_matches('/').to_owned()),
+            "--trust-anchor" => o.trust_anchor = Some(value),
+            "--trust-anchor-jwks" => o.trust_anchor_jwks = Some(value),
+            "--op" => o.op = Some(value),
+            "--keys" => o.keys = PathBuf::from(value),
+            "--acr" => o.acr.push(level(&value)?),
+            "--min-level" => o.min_level = Some(level(&value)?),
+            "--system" => o.system = system(&value)?,
+            "--claims" => o.claims = Some(system(&value)?),
+            "--scope" => o.scope = value,
+            "--name" => o.name = value,
+            "--contact" => o.contact = value,
+            "--clock-skew" => {
+                o.clock_skew = value
+                    .parse()
+                    .map_err(|_| format!("--clock-skew {value}: not a number of seconds"))?
+            }
+            "--trust-marks" => o.trust_marks = Some(value),
+            "--redis" => o.redis = Some(value),
+            _ => return Err(USAGE.to_owned()),
+        }
+    }
+    if o.acr.is_empty() {
+        o.acr.push(SpidLevel::L2);
+    }
+    Ok(o)
+}
+
+fn level(s: &str) -> Result<SpidLevel, String> {
+    SpidLevel::from_name(s)
+        .or_else(|| SpidLevel::from_acr(s))
+        .ok_or_else(|| format!("{s}: not SpidL1, SpidL2 or SpidL3"))
+}
+
+fn system(s: &str) -> Result<System, String> {
+    match s {
+        "spid" => Ok(System::Spid),
+        "cie" => Ok(System::Cie),
+        _ => Err(format!("{s}: not spid or cie")),
+    }
+}
+
+fn read(path: &str) -> Result<Vec<u8>, String> {
+    std::fs::read(path).map_err(|e| format!("{path}: {e}"))
+}
+
+fn trust_marks(path: &str) -> Result<Vec<(String, String)>, String> {
+    let v: serde_json::Value =
+        serde_json::from_slice(&read(path)?).map_err(|e| format!("{path}: {e}"))?;
+    let items = v
+        .as_array()
+        .ok_or_else(|| format!("{path}: not a JSON array"))?;
+    items
+        .iter()
+        .map(|t| {
+            match (
+                t.get("id").and_then(|x| x.as_str()),
+                t.get("trust_mark").and_then(|x| x.as_str()),
+            ) {
+                (Some(id), Some(tm)) => Ok((id.to_owned(), tm.to_owned())),
+                _ => Err(format!("{path}: an entry lacks id or trust_mark")),
+            }
+        })
+        .collect()
+}
+
+fn required(v: Option<String>, flag: &str) -> Result<String, String> {
+    v.ok_or_else(|| format!("{flag} is required\n{USAGE}"))
+}
+
+async fn run(o: Options) -> Result<(), String> {
+    let keys = RpKeys::load_or_create(&o.keys)?;
+    if o.print_jwks {
+        println!("{{\"keys\":[{}]}}", keys.federation.jwk().to_json());
+        return Ok(());
+    }
+    let client_id = required(o.client_id, "--client-id")?;
+    let ta_jwks_file = required(o.trust_anchor_jwks, "--trust-anchor-jwks")?;
+    let trust_anchor_jwks =
+        JwkSet::from_json(&read(&ta_jwks_file)?).map_err(|e| format!("{ta_jwks_file}: {e}"))?;
+    let listen = match o.listen {
+        Some(l) => l,
+        None => {
+            http::loopback(&client_id)
+                .map_err(|e| format!("--client-id: {e} (or give --listen)"))?
+                .authority
+        }
+    };
+    let config = RpConfig {
+        client_id,
+        name: o.name,
+        contact: o.contact,
+        trust_anchor: required(o.trust_anchor, "--trust-anchor")?,
+        trust_anchor_jwks,
+        op: required(o.op, "--op")?,
+        min_level: o
+            .min_level
+            .or_else(|| o.acr.iter().min().copied())
+            .unwrap_or(SpidLevel::L2),
+        acr_values: o.acr,
+        system: o.system,
+        claims: o.claims.unwrap_or(o.system),
+        clock_skew_seconds: o.clock_skew,
+        userinfo_iss_aud_optional: o.userinfo_iss_aud_optional,
+        scope: o.scope,
+        trust_marks: match &o.trust_marks {
+            Some(p) => trust_marks(p)?,
+            None => Vec::new(),
+        },
+    };
+    let store: AnyStore = match &o.redis {
+        Some(url) => RedisStore::connect(RedisConfig::new(url.clone()))
+            .await
+            .map_err(|e| e.to_string())?
+            .into(),
+        None => MemoryStore::with_capacity(1_000_000).into(),
+    };
+    eprintln!(
+        "oidc-rp: {} on http://{listen} (OP {}, trust anchor {}, states: {}){}",
+        config.client_id,
+        config.op,
+        config.trust_anchor,
+        o.redis.as_deref().unwrap_or("in memory"),
+        if o.test_hooks {
+            "; INSECURE TEST HOOKS ON"
+        } else {
+            ""
+        }
+    );
+    let app = App {
+        config,
+        keys,
+        store,
+        clock: SystemClock,
+        http: http::Http::default(),
+        test_hooks: o.test_hooks,
+        op_cache: tokio::sync::Mutex::new(None),
+    };
+    let listener = tokio::net::TcpListener::bind(&listen)
+        .await
+        .map_err(|e| format!("{listen}: {e}"))?;
+    axum::serve(listener, app.router())
+        .with_graceful_shutdown(async {
+            let _ = tokio::signal::ctrl_c().await;
+        })
+        .await
+        .map_err(|e| e.to_string())
+}
+
+#[tokio::main]
+async fn main() -> ExitCode {
+    let result = match options() {
+        Ok(o) => run(o).await,
+        Err(e) => Err(e),
+    };
+    match result {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(e) => {
+            eprintln!("oidc-rp: {e}");
+            ExitCode::FAILURE
+        }
+    }
+}
