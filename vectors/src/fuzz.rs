@@ -421,6 +421,8 @@ pub fn jose_jwe(data: &[u8]) {
             assert_eq!(jwe.plaintext(), data);
         }
     }
+}
+
 #[cfg(feature = "oidc")]
 fn federation_trust() -> &'static idbridge::oidc::federation::FederationTrust {
     use idbridge::jose::JwkSet;
