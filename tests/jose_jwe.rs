@@ -997,3 +997,70 @@ fn timing() {
         println!("{line}");
     }
 }
+
+#[test]
+fn several_keys_select_by_kid_and_are_bounded() {
+    let (a, b, c) = (key("p256"), key("p256-b"), key("rsa2048"));
+    let keys = [c.clone(), b.clone(), a.clone()];
+    for k in [&a, &b, &c] {
+        let alg = if k.public_jwk().kty() == "RSA" {
+            JweAlg::RsaOaep256
+        } else {
+            JweAlg::EcdhEsA128Kw
+        };
+        let token =
+            jose::encrypt_compact(k.public_jwk(), alg, JweEnc::A256Gcm, b"rotated", &[]).unwrap();
+        let jwe = jose::decrypt_compact_with_keys(&keys, &token, &JweOptions::new()).unwrap();
+        assert_eq!(jwe.plaintext(), b"rotated");
+        assert_eq!(jwe.key_kid(), k.kid());
+        // Without the right key: the one code.
+        let others: Vec<DecryptionKey> = keys
+            .iter()
+            .filter(|x| x.kid() != k.kid())
+            .cloned()
+            .collect();
+        assert_eq!(
+            code(jose::decrypt_compact_with_keys(
+                &others,
+                &token,
+                &JweOptions::new()
+            )),
+            "jwe.decryption.failed"
+        );
+    }
+    assert_eq!(
+        code(jose::decrypt_compact_with_keys(
+            &[],
+            &jose::encrypt_compact(a.public_jwk(), JweAlg::EcdhEs, JweEnc::A128Gcm, b"", &[])
+                .unwrap(),
+            &JweOptions::new()
+        )),
+        "jwe.decryption.failed"
+    );
+    // Keys without a kid are all candidates, at most max_signature_checks.
+    let strip = |name: &str| {
+        DecryptionKey::from_jwk_json(
+            edited_key(name, |v| {
+                v.as_object_mut().unwrap().remove("kid");
+            })
+            .as_bytes(),
+        )
+        .unwrap()
+    };
+    let anonymous = [strip("p256-b"), strip("p256")];
+    let token =
+        jose::encrypt_compact(a.public_jwk(), JweAlg::EcdhEs, JweEnc::A128Gcm, b"x", &[]).unwrap();
+    assert_eq!(
+        code(jose::decrypt_compact_with_keys(
+            &anonymous,
+            &token,
+            &JweOptions::new()
+        )),
+        "ok"
+    );
+    let one = JweOptions::new().with_limits(Limits::default().tighten_max_signature_checks(1));
+    assert_eq!(
+        code(jose::decrypt_compact_with_keys(&anonymous, &token, &one)),
+        "crypto.checks.exceeded"
+    );
+}

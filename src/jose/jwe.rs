@@ -505,6 +505,36 @@ pub fn decrypt_compact(
     token: &str,
     options: &JweOptions,
 ) -> Result<DecryptedJwe> {
+    decrypt_compact_with_keys(core::slice::from_ref(key), token, options)
+}
+
+/// Decrypts a compact JWE with one of `keys` (a relying party that rotates
+/// its encryption keys), with the checks of the module documentation.
+///
+/// Steps 0 to 3 run once. The candidates are the keys whose `kid` is the
+/// header's (or that have none) and that suit the token (step 4); at most
+/// `Limits::max_signature_checks` of them are tried, in order
+/// (`crypto.checks.exceeded` beyond), and the first that decrypts wins.
+/// No candidate, or none that decrypts: `jwe.decryption.failed`, with the
+/// one message.
+///
+/// ```
+/// use idbridge::jose::{self, DecryptionKey, JweAlg, JweEnc, JweOptions};
+/// let old = DecryptionKey::from_jwk_json(include_bytes!(
+///     "../../test-vectors/keys/jwe/p256.jwk.json"))?;
+/// let new = DecryptionKey::from_jwk_json(include_bytes!(
+///     "../../test-vectors/keys/jwe/p384.jwk.json"))?;
+/// let token = jose::encrypt_compact(old.public_jwk(), JweAlg::EcdhEs,
+///     JweEnc::A128Gcm, b"{}", &[])?;
+/// let jwe = jose::decrypt_compact_with_keys(&[new, old], &token, &JweOptions::new())?;
+/// assert_eq!(jwe.key_kid(), Some("p256-enc"));
+/// # Ok::<(), idbridge::Error>(())
+/// ```
+pub fn decrypt_compact_with_keys(
+    keys: &[DecryptionKey],
+    token: &str,
+    options: &JweOptions,
+) -> Result<DecryptedJwe> {
     let limits = &options.limits;
     // Steps 0 and 1.
     let parts = split(token, limits)?;
@@ -541,26 +571,44 @@ pub fn decrypt_compact(
         return Err(malformed("ECDH-ES needs the sender's ephemeral key (epk)"));
     }
     // Step 4.
-    check_key(key, alg, header)?;
+    let candidates: Vec<&DecryptionKey> = keys
+        .iter()
+        .filter(|k| check_key(k, alg, header).is_ok())
+        .collect();
     // Step 5.
-    let cek = content_key(key, alg, enc, &parts)?;
-    let plaintext = decrypt_content(
-        enc,
-        &cek,
-        parts.aad,
-        &parts.iv,
-        &parts.ciphertext,
-        &parts.tag,
-    )
-    .ok_or_else(failed)?;
-    Ok(DecryptedJwe {
-        header: parts.header,
-        alg,
-        enc,
-        key_kid: key.kid().map(str::to_string),
-        key_thumbprint: key.public_jwk().thumbprint().to_string(),
-        plaintext,
-    })
+    for (tried, key) in candidates.into_iter().enumerate() {
+        if tried >= limits.max_signature_checks() {
+            return Err(Error::with_detail(
+                ErrorCode::CryptoChecksExceeded,
+                format!(
+                    "more than {} candidate decryption keys",
+                    limits.max_signature_checks()
+                ),
+            ));
+        }
+        let Ok(cek) = content_key(key, alg, enc, &parts) else {
+            continue;
+        };
+        let Some(plaintext) = decrypt_content(
+            enc,
+            &cek,
+            parts.aad,
+            &parts.iv,
+            &parts.ciphertext,
+            &parts.tag,
+        ) else {
+            continue;
+        };
+        return Ok(DecryptedJwe {
+            header: parts.header,
+            alg,
+            enc,
+            key_kid: key.kid().map(str::to_string),
+            key_thumbprint: key.public_jwk().thumbprint().to_string(),
+            plaintext,
+        });
+    }
+    Err(failed())
 }
 
 /// Step 4: the key suits `alg` and the header's `kid` and `epk`.

@@ -16,7 +16,8 @@
 //! - [`decrypt_compact`] decrypts a compact JWE (RSA-OAEP, RSA-OAEP-256,
 //!   ECDH-ES and ECDH-ES+A*KW × A*CBC-HS* and A*GCM) with a
 //!   [`DecryptionKey`], without a padding or key-unwrap oracle (the steps
-//!   and codes are in its module, `jwe`); [`encrypt_compact`] (native) is
+//!   and codes are in its module, `jwe`); [`decrypt_compact_with_keys`]
+//!   picks among several (key rotation); [`encrypt_compact`] (native) is
 //!   the sender's side.
 //! - [`PrivateJwk`] reads a relying party's own private JWK: to decrypt
 //!   ([`DecryptionKey`]) and, natively, to sign ([`PrivateJwk::signer`]).
@@ -54,7 +55,9 @@ pub mod typ;
 
 #[cfg(not(target_arch = "wasm32"))]
 pub use jwe::encrypt_compact;
-pub use jwe::{decrypt_compact, DecryptedJwe, JweAlg, JweEnc, JweHeader, JweOptions};
+pub use jwe::{
+    decrypt_compact, decrypt_compact_with_keys, DecryptedJwe, JweAlg, JweEnc, JweHeader, JweOptions,
+};
 pub use jwk::{Jwk, JwkSet, KeyUse};
 #[cfg(not(target_arch = "wasm32"))]
 pub use jws::sign_compact;
