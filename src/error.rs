@@ -274,6 +274,9 @@ error_codes! {
     OidcfedTrustMarkNotYetValid => "oidcfed.trust_mark.not_yet_valid",
     /// A trust mark's `exp` is not after now.
     OidcfedTrustMarkExpired => "oidcfed.trust_mark.expired",
+    /// A trust mark whose type has an owner (`trust_mark_owners`) lacks a
+    /// valid `delegation` from that owner to its issuer.
+    OidcfedTrustMarkDelegationInvalid => "oidcfed.trust_mark.delegation_invalid",
 
     // --- oidc (OpenID Connect ID tokens and UserInfo; VECTORS.md kind oidc-id-token) ---
     /// A required claim (`iss`, `sub`, `aud`, `exp`, `iat`, `at_hash`) is

@@ -40,10 +40,9 @@ from pylib import vecfile  # noqa: E402
 # from PENDING to SUITES and give its headers, notes and upstream licences.
 # --------------------------------------------------------------------------
 
-SUITES = ["spid", "webeid"]
+SUITES = ["spid", "webeid", "oidc-trust-chain"]
 
 PENDING = {
-    "oidc-trust-chain": "kind oidc-trust-chain is not implemented yet (issue 15)",
     "oidc-id-token": "kind oidc-id-token is not implemented yet (issue 15)",
     "sd-jwt-vc": "kind sd-jwt-vc is not implemented yet (issue 16)",
     "mdoc": "kind mdoc is not implemented yet (issue 18)",
@@ -55,6 +54,8 @@ PENDING = {
 SPID_PROJECT = "italia/spid-saml-check"
 JAVA_PROJECT = "web-eid/web-eid-authtoken-validation-java"
 DOTNET_PROJECT = "web-eid/web-eid-authtoken-validation-dotnet"
+OIDCFED_PROJECT = "italia/spid-cie-oidc-django"
+OIDCFED_COMMIT = "931c95394b53c9f8b31a03525759ef99ba29753d"
 
 # Upstream licences of the data each suite ships (../shared/data/*/index.md,
 # spid_tests.json), written into the suite's NOTICE.
@@ -104,6 +105,19 @@ NOTICES = {
             "https://interoperable-europe.ec.europa.eu/collection/eupl/eupl-text-eupl-12.",
         ),
     ],
+    "oidc-trust-chain": [
+        (
+            OIDCFED_PROJECT,
+            "Apache-2.0",
+            "Copyright the spid-cie-oidc-django contributors (Developers Italia)",
+            "The entity statements inside the trust-chain documents under upstream/chains/ "
+            "come from the example federation's Django fixtures (examples/*/dumps/example.json "
+            "at %s), copied byte for byte in the chains without 'derived' in their name and "
+            "re-signed with the fixtures' published test keys in the others; the JWK Sets under "
+            "upstream/jwks/ are public keys taken from the same fixtures. Licence text: "
+            "https://www.apache.org/licenses/LICENSE-2.0." % OIDCFED_COMMIT,
+        ),
+    ],
     "webeid": [
         (
             JAVA_PROJECT,
@@ -135,6 +149,16 @@ HEADERS = {
         "Besides the upstream cases: every returned level against every requested level and "
         "Comparison, the HTTP-POST (base64) form of three Responses, and two Responses cut down "
         "to an Assertion signature without KeyInfo.",
+    ],
+    ("oidc-trust-chain", "spid-cie-oidc-django.json"): [
+        "OpenID Federation 1.0 trust chains of the spid-cie-oidc-django example federation "
+        "(trust anchor http://127.0.0.1:8000/, two providers, a relying party, an aggregator; "
+        "April 2022), imported from the public suite by test-vectors/import_public.py; "
+        "upstream data under Apache-2.0 (see NOTICE).",
+        "The genuine chains at times around their validity, against other anchors, without the "
+        "anchor's configuration and with one signature byte changed; then statements re-signed "
+        "with the fixtures' published keys, each with one change: kid, typ, sub, exp, a "
+        "metadata policy, a trust mark, an intermediate.",
     ],
     ("webeid", "java-suite.json"): [
         "Web eID authentication tokens of TEST ESTEID2018 cards from the Web eID validators' "
@@ -197,6 +221,33 @@ NOTE_TEXT = {
     "MetadataCertificateDates": "The metadata certificate's validity (2025-03-13 to 2027-03-13) "
     "does not cover now; a key in trusted metadata is a bare key and its certificate dates are "
     "not evaluated.",
+    # oidc-trust-chain
+    "BrokenSignature": "A statement's signature does not verify with its superior's keys (or, "
+    "for the last statement, with the configured trust-anchor keys).",
+    "ExpiredStatement": "A statement of the chain is outside iat..exp at now: the whole chain is "
+    "refused.",
+    "InsecureEntityId": "Entity identifiers are http:// URLs, accepted only when the context "
+    "allows http (a test federation on 127.0.0.1).",
+    "KidUnknown": "A federation JWS without a kid, or whose kid names none of its superior's "
+    "keys: there is no fallback to the other keys.",
+    "LinkMismatch": "Statements that do not link (an iss that is not the next sub), or a first "
+    "statement that is not self-issued.",
+    "PathLength": "More intermediates than a max_path_length constraint, or the relying "
+    "party's own cap, allows.",
+    "PolicyViolation": "The subject's metadata breaks its superiors' metadata policy, or the "
+    "policy names a critical operator that is not implemented.",
+    "ReferenceTrustMarks": "The example federation's own trust marks are not valid OpenID "
+    "Federation trust marks (placed in subordinate statements, no typ, another type, an "
+    "unpublished key): the chains are valid without them and fail when one is required.",
+    "SpellingVariants": "The SPID/CIE profile spells trust_mark_issuers as trust_marks_issuers "
+    "and the mark type as id; both spellings are read.",
+    "TrustMark": "A required trust mark that is missing, expired, of another type or badly "
+    "signed.",
+    "TrustMarkIssuer": "A trust mark signed by an issuer the trust anchor does not list for its "
+    "type.",
+    "TypHeader": "A statement whose typ header is not entity-statement+jwt.",
+    "UnknownTrustAnchor": "The chain ends at an entity that is not a configured trust anchor, "
+    "or is the leaf alone.",
     # webeid
     "AlgorithmConfusion": "The algorithm field must be exactly one of the nine JWA names the "
     "Web eID format allows, and must suit the certificate's key.",
@@ -298,6 +349,8 @@ class Provenance:
     def __init__(self, shared, suite):
         self.shared = shared
         self.suite = suite
+        if suite == "oidc-trust-chain":
+            return
         if suite == "spid":
             tests = json.loads(read(os.path.join(shared, "data/spid/spid_tests.json")))
             origin = tests["generated_from"][SPID_PROJECT]
@@ -330,6 +383,15 @@ class Provenance:
 
     def of_data(self, rel):
         """The upstream of data/<suite>/<rel>."""
+        if self.suite == "oidc-trust-chain":
+            dumps = "%s@%s examples/*/dumps/example.json" % (OIDCFED_PROJECT, OIDCFED_COMMIT)
+            if rel.startswith("chains/derived-"):
+                return "statements of %s, changed and re-signed by the public suite with the fixtures' published keys" % dumps
+            if rel.startswith("chains/"):
+                return "statements of %s, assembled into a chain by the public suite" % dumps
+            if rel.startswith("jwks/"):
+                return "public keys from %s" % dumps
+            fail("no provenance rule for data/oidc-trust-chain/" + rel)
         if self.suite == "spid":
             m = re.fullmatch(r"ssc_signed/case-([\w-]+)\.xml", rel)
             if not m:
@@ -641,6 +703,11 @@ class Suite:
                     "Assertion signature's KeyInfo (nothing re-signed)" % m.group(1)
                 )
             return "a signed SAML Response"
+        if self.name == "oidc-trust-chain" and rel.endswith(".json"):
+            if "/jwks/" in rel:
+                return "a JWK Set: public federation keys"
+            doc = json.loads(b)
+            return "a trust chain of %d statements, subject first" % len(doc["statements"])
         if rel.endswith((".token", ".json")):
             if rel.startswith("derived/"):
                 return "a Web eID token: " + self.desc.token(b)
@@ -680,7 +747,10 @@ class Suite:
         for g in obj["testGroups"]:
             trust = {}
             for k, v in g.get("trust", {}).items():
-                trust[k] = [self.map_path(vec_dir, p) for p in v]
+                trust[k] = [
+                    dict(p, jwks=self.map_path(vec_dir, p["jwks"])) if isinstance(p, dict) else self.map_path(vec_dir, p)
+                    for p in v
+                ]
             gctx = self.map_ctx(vec_dir, g.get("context", {}))
             tests = []
             origins = []
@@ -699,7 +769,7 @@ class Suite:
                 if up not in origins:
                     origins.append(up)
                 tctx = self.map_ctx(vec_dir, t.get("context", {}))
-                used = [p for v in trust.values() for p in v]
+                used = [p["jwks"] if isinstance(p, dict) else p for v in trust.values() for p in v]
                 for c in (gctx, tctx):
                     if isinstance(c.get("ocsp"), dict):
                         used += list(c["ocsp"].values())
@@ -752,6 +822,11 @@ class Suite:
                 rel = m.group(0)
                 return "the HTTP-POST form of " + self.prov.of_data(rel[len("upstream/"):])
             return "made by the public suite (an input that is not base64)"
+        if self.name == "oidc-trust-chain":
+            return "made by the public suite from statements of %s@%s (an input of another shape)" % (
+                OIDCFED_PROJECT,
+                OIDCFED_COMMIT,
+            )
         return "made by the public suite from %s (size and null-input checks)" % self.prov.java()
 
     def map_ctx(self, vec_dir, ctx):

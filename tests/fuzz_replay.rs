@@ -36,6 +36,7 @@ fn seeds(target: &str) -> Vec<&'static str> {
         "ocsp_response" => vec!["test-vectors/webeid/ocsp"],
         "x509_certificate" => vec!["test-vectors/webeid/pki", "test-vectors/xmldsig/certs"],
         "xml_c14n" => vec!["test-vectors/c14n/corpus", "test-vectors/xmldsig/inputs"],
+        "oidc_federation" => vec!["test-vectors/conformance/oidc-trust-chain/upstream/chains"],
         _ => vec![],
     }
 }

@@ -300,6 +300,92 @@ pub fn jose_compact(data: &[u8]) {
     }
 }
 
+#[cfg(feature = "oidc")]
+fn federation_trust() -> &'static idbridge::oidc::federation::FederationTrust {
+    use idbridge::jose::JwkSet;
+    use idbridge::oidc::federation::FederationTrust;
+    static T: OnceLock<FederationTrust> = OnceLock::new();
+    T.get_or_init(|| {
+        let jwks = |bytes: &[u8]| JwkSet::from_json(bytes).expect("the fuzz key sets parse");
+        FederationTrust::new()
+            .with_anchor(
+                "http://127.0.0.1:8000/",
+                jwks(include_bytes!(
+                    "../../test-vectors/conformance/oidc-trust-chain/upstream/jwks/ta-127.0.0.1-8000.jwks.json"
+                )),
+            )
+            .with_trust_mark_issuer(
+                "http://127.0.0.1:8001/",
+                jwks(include_bytes!(
+                    "../../test-vectors/conformance/oidc-trust-chain/upstream/jwks/sa-127.0.0.1-8001.jwks.json"
+                )),
+            )
+    })
+}
+
+/// OpenID Federation: `verify_chain_document` on arbitrary bytes (as a
+/// chain document, and as one statement per line) against the
+/// spid-cie-oidc-django example federation's anchor on every backend (they
+/// must agree; a verified chain is the one given, its expiry the earliest
+/// `exp`), and the sans-IO resolver fed the bytes as every body it asks
+/// for (it must end within its fetch limit).
+#[cfg(feature = "oidc")]
+pub fn oidc_federation(data: &[u8]) {
+    use idbridge::oidc::federation::{self, ChainOptions, Resolver};
+    let trust = federation_trust();
+    let now = UnixTime::from_unix_seconds(1_650_729_000); // 2022-04-23T15:50:00Z
+    let options = ChainOptions::new()
+        .allow_http(true)
+        .require_trust_mark("https://registry.agid.gov.it/openid_provider/public/");
+    let mut documents = vec![data.to_vec()];
+    if let Ok(text) = std::str::from_utf8(data) {
+        let lines: Vec<&str> = text.lines().collect();
+        if lines.len() > 1 {
+            documents.push(
+                serde_json::json!({ "statements": lines })
+                    .to_string()
+                    .into_bytes(),
+            );
+        }
+    }
+    for doc in &documents {
+        for options in [options.clone(), ChainOptions::new().allow_http(true)] {
+            let results: Vec<_> = crypto::backends()
+                .iter()
+                .map(|b| federation::verify_chain_document(*b, trust, doc, &options, now))
+                .collect();
+            let codes: Vec<_> = results
+                .iter()
+                .map(|r| r.as_ref().map(|_| ()).map_err(|e| e.code()))
+                .collect();
+            assert!(
+                codes.windows(2).all(|w| w.first() == w.get(1)),
+                "backends disagree: {codes:?}"
+            );
+            if let Some(Ok(chain)) = results.first() {
+                let given = federation::parse_chain_document(doc, &options)
+                    .expect("a verified document parses");
+                assert_eq!(chain.statements(), &given[..], "not the chain given");
+                assert!(chain.expires_at() > now, "an expired chain verified");
+                let _ = chain.identity_attributes();
+            }
+        }
+    }
+    let mut resolver = Resolver::new(trust, "http://127.0.0.1:8000/oidc/op/", options);
+    let mut asked = 0usize;
+    while resolver.next_request().is_some() {
+        asked += 1;
+        assert!(
+            asked <= 64,
+            "the resolver asks for more than its fetch limit"
+        );
+        if resolver.provide(Some(data)).is_err() {
+            break;
+        }
+    }
+    let _ = resolver.finish(crypto::default_backend(), trust, now);
+}
+
 /// A target's body.
 pub type Body = fn(&[u8]);
 
@@ -316,4 +402,6 @@ pub const TARGETS: &[(&str, Body)] = &[
     ("xml_c14n", xml_c14n),
     #[cfg(feature = "jose")]
     ("jose_compact", jose_compact),
+    #[cfg(feature = "oidc")]
+    ("oidc_federation", oidc_federation),
 ];

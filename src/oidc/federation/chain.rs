@@ -1,4 +1,4 @@
-//! Trust-chain validation (OpenID Federation 1.0 §4, §6, §7), in the order
+//! Trust-chain validation (OpenID Federation 1.0: trust chains, federation policy, trust marks), in the order
 //! `VECTORS.md` fixes for kind `oidc-trust-chain`; the first failing check
 //! gives the code. See [`super`] for the list.
 
@@ -77,7 +77,7 @@ impl VerifiedChain {
     }
 
     /// When the chain stops being valid: the earliest `exp` of its
-    /// statements (OpenID Federation 1.0 §4.3).
+    /// statements (OpenID Federation 1.0, trust chain expiration).
     pub fn expires_at(&self) -> UnixTime {
         self.exp
     }
@@ -131,23 +131,35 @@ impl VerifiedChain {
 
 /// Compact JSON, object keys sorted, lists of strings sorted.
 fn canonical(value: &Value) -> String {
-    fn sort(value: &Value) -> Value {
-        match value {
-            Value::Array(items) => {
-                let mut items: Vec<Value> = items.iter().map(sort).collect();
-                if items.iter().all(Value::is_string) {
-                    items.sort_by(|a, b| a.as_str().cmp(&b.as_str()));
-                }
-                Value::Array(items)
+    sorted(value, true).to_string()
+}
+
+/// `value` with object members in key order (whether or not serde_json
+/// keeps insertion order, its `preserve_order` feature) and, with
+/// `sort_string_lists`, lists of strings sorted. `to_string` on the result
+/// is compact and never escapes non-ASCII.
+pub(crate) fn sorted(value: &Value, sort_string_lists: bool) -> Value {
+    match value {
+        Value::Array(items) => {
+            let mut items: Vec<Value> =
+                items.iter().map(|v| sorted(v, sort_string_lists)).collect();
+            if sort_string_lists && items.iter().all(Value::is_string) {
+                items.sort_by(|a, b| a.as_str().cmp(&b.as_str()));
             }
-            Value::Object(m) => {
-                Value::Object(m.iter().map(|(k, v)| (k.clone(), sort(v))).collect())
-            }
-            other => other.clone(),
+            Value::Array(items)
         }
+        Value::Object(m) => {
+            let mut entries: Vec<(&String, &Value)> = m.iter().collect();
+            entries.sort_by(|a, b| a.0.cmp(b.0));
+            Value::Object(
+                entries
+                    .into_iter()
+                    .map(|(k, v)| (k.clone(), sorted(v, sort_string_lists)))
+                    .collect(),
+            )
+        }
+        other => other.clone(),
     }
-    // serde_json's Map is ordered by key; to_string never escapes non-ASCII.
-    sort(value).to_string()
 }
 
 /// Parses the contract's input document `{"statements": [<JWS>, ...]}`:
@@ -219,8 +231,12 @@ fn entity_id_ok(id: &str, allow_http: bool) -> bool {
     let Some(rest) = rest else {
         return false;
     };
-    let host = rest.split(['/', ':']).next().unwrap_or("");
-    !host.is_empty() && !rest.contains(['?', '#']) && !rest.contains(char::is_whitespace)
+    let authority = rest.split('/').next().unwrap_or("");
+    let host = authority.split(':').next().unwrap_or("");
+    !host.is_empty()
+        && !authority.contains('@')
+        && !rest.contains(['?', '#'])
+        && !rest.contains(char::is_whitespace)
 }
 
 /// The host of an entity identifier (already checked by check 2), lower case.
@@ -355,6 +371,13 @@ pub fn verify_chain(
             "an entity configuration sits among the subordinate statements",
         ));
     }
+    // A path visits each entity once: the subject, then each issuer.
+    let mut seen = std::collections::BTreeSet::new();
+    for id in std::iter::once(&first.sub).chain(subordinates.iter().map(|s| &s.iss)) {
+        if !seen.insert(id.as_str()) {
+            return Err(broken("an entity appears twice on the path (a loop)"));
+        }
+    }
     // Check 5: the trust anchor.
     let anchor = trust.anchor(&last.iss).ok_or_else(|| {
         Error::with_detail(
@@ -386,7 +409,7 @@ pub fn verify_chain(
         }
     }
     jose::verify_compact(backend, &keys_of(first)?, &first.token, &jws)?;
-    // Check 7: constraints (§6.2). Subordinate statement k (0-based in
+    // Check 7: constraints (OpenID Federation 1.0, "Constraints"). Subordinate statement k (0-based in
     // `subordinates`) has k intermediates below its issuer.
     let intermediates = subordinates.len().saturating_sub(1) as u64;
     let path_error =
@@ -477,7 +500,7 @@ pub fn verify_chain(
             }
         }
     }
-    // allowed_entity_types (§6.2.3): other types than those listed (and
+    // allowed_entity_types: other types than those listed (and
     // federation_entity) are removed.
     for s in subordinates {
         if let Some(allowed) = &s.constraints.allowed_entity_types {
@@ -527,6 +550,7 @@ mod tests {
         assert!(!entity_id_ok("https://a.example/#f", false));
         assert!(!entity_id_ok("https:///x", false));
         assert!(!entity_id_ok("ftp://a", true));
+        assert!(!entity_id_ok("https://user@a.example", false));
     }
 
     #[test]

@@ -14,7 +14,7 @@
 //!
 //! The checks, in order; the first failing one gives the code:
 //!
-//! 1. each statement (§3): at most `Limits::max_entity_statement_bytes`
+//! 1. each statement (§3, entity statements): at most `Limits::max_entity_statement_bytes`
 //!    and the chain at most `Limits::max_federation_statements`
 //!    (`input.too_large`); JOSE rule 1 (`jws.malformed`); `typ`
 //!    `entity-statement+jwt` (`oidcfed.typ.invalid`); `iss`, `sub` strings,
@@ -23,18 +23,20 @@
 //!    (`oidcfed.statement.malformed`); the metadata policies hold at most
 //!    `Limits::max_policy_values` values (`input.too_large`);
 //! 2. without `allow_http`, every `iss` and `sub` is an `https://` URL with
-//!    a host and no query or fragment (§1.2; `oidcfed.entity_id.invalid`);
+//!    a host and no query or fragment (the Entity Identifier of §1.2;
+//!    `oidcfed.entity_id.invalid`);
 //! 3. `iat` ≤ now < `exp` for every statement (§3;
 //!    `oidcfed.statement.not_yet_valid`, `oidcfed.statement.expired`);
 //! 4. the first statement is self-issued, each `iss` is the next
-//!    statement's `sub`, and only the last may be another entity
-//!    configuration (§4; `oidcfed.chain.broken`);
+//!    statement's `sub`, only the last may be another entity
+//!    configuration, and no entity appears twice on the path (§4;
+//!    `oidcfed.chain.broken`);
 //! 5. the last `iss` is a configured anchor and the chain is more than the
-//!    anchor alone (§4.2; `oidcfed.trust_anchor.unknown`);
-//! 6. signatures by the JOSE rules, `kid` required (§4.2; `jws.*`): the
+//!    anchor alone (§4; `oidcfed.trust_anchor.unknown`);
+//! 6. signatures by the JOSE rules, `kid` required (§4; `jws.*`): the
 //!    last statement with the configured anchor keys only, each statement
 //!    with the next one's `jwks`, the first also with its own;
-//! 7. constraints (§6.2): the intermediates are at most the caller's
+//! 7. constraints (§6.2; path length §6.2.1): the intermediates are at most the caller's
 //!    `max_path_length`, the anchor configuration's and each subordinate
 //!    statement's for the intermediates below its issuer
 //!    (`oidcfed.path_length.exceeded`); `naming_constraints` hold every
@@ -42,19 +44,19 @@
 //!    `oidcfed.naming_constraints.violated`); `allowed_entity_types` remove
 //!    the other types (but `federation_entity`) from the metadata;
 //! 8. `metadata_policy_crit` names only the seven standard operators
-//!    (§6.1.5; `oidcfed.policy.unsupported`);
+//!    (`oidcfed.policy.unsupported`);
 //! 9. metadata (§6.1): the immediate superior's `metadata` overrides the
 //!    subject's for the types the subject has; the policies merge from the
-//!    anchor's down (§6.1.4.1; `oidcfed.policy.conflict`) and apply in the
+//!    anchor's down (`oidcfed.policy.conflict`) and apply in the
 //!    order value, add, default, one_of, subset_of, superset_of, essential
-//!    (§6.1.4.2; `oidcfed.policy.violation`);
+//!    (§6.1.3.1; `oidcfed.policy.violation`);
 //! 10. the caller's entity type is in the resolved metadata
 //!     (`oidcfed.metadata.missing`);
-//! 11. trust marks (§7): see [`VerifiedTrustMark`] and the module
+//! 11. trust marks (§3.1.2, §7, §7.3): see [`VerifiedTrustMark`] and the module
 //!     `trust_mark`; a required type without a valid mark fails.
 //!
 //! ```
-//! use idbridge::crypto::{self, RustCryptoSigner};
+//! use idbridge::crypto::{self, RustCryptoSigner, Signer};
 //! use idbridge::jose::{self, Jwk, JwkSet};
 //! use idbridge::oidc::federation::{self, ChainOptions, FederationTrust};
 //! use idbridge::UnixTime;

@@ -1,10 +1,10 @@
 //! Metadata policy (OpenID Federation 1.0 §6.1): the seven standard
-//! operators, how the policies of the superiors in a chain merge (§6.1.4.1),
-//! which operator combinations are allowed (§6.1.3), and the order they are
-//! applied in (§6.1.4.2: value, add, default, one_of, subset_of,
-//! superset_of, essential).
+//! operators, how the policies of the superiors in a chain merge, which
+//! operator combinations are allowed, and the order they are applied in
+//! (§6.1.3.1: value, add, default, one_of, subset_of, superset_of,
+//! essential).
 //!
-//! - Parsing: an operator's operand has the type §6.1.3 gives it (a list for
+//! - Parsing: an operator's operand has the type the specification gives it (a list for
 //!   `add`, `one_of`, `subset_of`, `superset_of`; a boolean for `essential`;
 //!   any JSON value for `value` and `default`, `null` allowed for `value`
 //!   only): else `oidcfed.statement.malformed`. Operators other than the
@@ -29,7 +29,7 @@ use serde_json::{Map, Value};
 use super::statement::malformed;
 use crate::error::{Error, ErrorCode, Result};
 
-/// The seven operators OpenID Federation 1.0 §6.1.3 defines.
+/// The seven operators OpenID Federation 1.0 defines.
 pub(crate) const STANDARD_OPERATORS: [&str; 7] = [
     "value",
     "add",
@@ -65,10 +65,13 @@ fn violation(detail: String) -> Error {
     Error::with_detail(ErrorCode::OidcfedPolicyViolation, detail)
 }
 
-/// A value's identity for set operations: its JSON text (object keys sorted,
-/// as `serde_json::Map` keeps them).
+/// A value's identity for set operations: its JSON text, object keys
+/// sorted.
 fn key(v: &Value) -> String {
-    v.to_string()
+    match v {
+        Value::Object(_) | Value::Array(_) => super::chain::sorted(v, false).to_string(),
+        other => other.to_string(),
+    }
 }
 
 fn contains(list: &[Value], v: &Value) -> bool {
@@ -156,7 +159,7 @@ pub(crate) fn parse(value: &Value) -> Result<(Policy, usize)> {
     Ok((policy, count))
 }
 
-/// Merges `sub`'s operators under `sup`'s (§6.1.4.1), for `param`.
+/// Merges `sub`'s operators under `sup`'s, for `param`.
 fn merge_operators(param: &str, sup: &Operators, sub: &Operators) -> Result<Operators> {
     let mut out = sup.clone();
     match (&sup.value, &sub.value) {
@@ -214,7 +217,7 @@ fn merge_operators(param: &str, sup: &Operators, sub: &Operators) -> Result<Oper
     Ok(out)
 }
 
-/// The combination rules of §6.1.3 for one parameter's merged operators.
+/// The combination rules for one parameter's merged operators.
 fn check_combinations(param: &str, o: &Operators) -> Result<()> {
     let bad = |what: &str| Err(conflict(format!("{param}: {what}")));
     if let Some(value) = &o.value {
@@ -290,7 +293,7 @@ pub(crate) fn merge<'a>(policies: impl Iterator<Item = &'a Policy>) -> Result<Po
 }
 
 /// Applies one entity type's merged policy to its metadata, in the order
-/// of §6.1.4.2.
+/// of §6.1.3.1.
 pub(crate) fn apply(
     entity_type: &str,
     params: &BTreeMap<String, Operators>,

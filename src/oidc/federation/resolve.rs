@@ -1,4 +1,5 @@
-//! Sans-IO trust-chain resolution (OpenID Federation 1.0 §4, §8.1, §8.1.1):
+//! Sans-IO trust-chain resolution (OpenID Federation 1.0: the well-known
+//! entity configuration, the fetch endpoint, trust-chain resolution):
 //! the resolver says which document it needs next, the caller fetches it
 //! and hands the body back, and the resolver follows `authority_hints`
 //! from the subject up until it reaches a configured trust anchor. It never
@@ -28,7 +29,7 @@ use crate::time::UnixTime;
 #[non_exhaustive]
 pub enum Request {
     /// An entity's configuration, at `{entity_id}/.well-known/openid-federation`
-    /// (§8.1, the entity identifier's trailing `/` removed).
+    /// (the entity identifier's trailing `/` removed).
     EntityConfiguration {
         /// The entity whose configuration is needed.
         entity_id: String,
@@ -36,7 +37,7 @@ pub enum Request {
         url: String,
     },
     /// A superior's statement about a subordinate, from the superior's
-    /// `federation_fetch_endpoint` with `?sub=` (§8.1.1).
+    /// `federation_fetch_endpoint` with `?sub=`.
     SubordinateStatement {
         /// The superior (the statement's `iss`).
         issuer: String,
@@ -57,7 +58,7 @@ impl Request {
     }
 }
 
-/// The well-known URL of an entity's configuration (§8.1).
+/// The well-known URL of an entity's configuration.
 pub fn entity_configuration_url(entity_id: &str) -> String {
     format!(
         "{}/.well-known/openid-federation",
@@ -65,7 +66,7 @@ pub fn entity_configuration_url(entity_id: &str) -> String {
     )
 }
 
-/// The fetch endpoint's URL for `subject` (§8.1.1): `sub` as a query
+/// The fetch endpoint's URL for `subject`: `sub` as a query
 /// parameter, percent-encoded.
 pub fn fetch_url(fetch_endpoint: &str, subject: &str) -> String {
     let sep = if fetch_endpoint.contains('?') {

@@ -1,11 +1,11 @@
 //! Entity statements (OpenID Federation 1.0 §3): an entity configuration
-//! (self-issued, §3.1) or a subordinate statement (a superior about its
-//! subordinate, §3.2), parsed strictly before any signature is looked at
+//! (self-issued) or a subordinate statement (a superior about its
+//! subordinate), parsed strictly before any signature is looked at
 //! (check 1 of `VECTORS.md`, kind `oidc-trust-chain`).
 //!
 //! "Entity Statements ... MUST be explicitly typed by using the typ header
 //! parameter ... entity-statement+jwt" (§3); `iss`, `sub`, `iat`, `exp` and
-//! `jwks` are required (§3.1): a missing or mistyped one is
+//! `jwks` are required: a missing or mistyped one is
 //! `oidcfed.statement.malformed`. The optional claims this crate reads are
 //! typed as strictly (`authority_hints`, `metadata`, `metadata_policy`,
 //! `metadata_policy_crit`, `constraints`, `crit`).
@@ -18,7 +18,7 @@ use crate::jose::{self, typ, JwsHeader};
 use crate::limits::Limits;
 
 /// Claims an entity statement may list in `crit` that this crate
-/// understands (every claim it reads; OpenID Federation 1.0 §3.1: "crit
+/// understands (every claim it reads; OpenID Federation 1.0: "crit
 /// ... extension claims ... that MUST be understood").
 const UNDERSTOOD: [&str; 8] = [
     "authority_hints",
@@ -31,14 +31,14 @@ const UNDERSTOOD: [&str; 8] = [
     "trust_marks_issuers",
 ];
 
-/// Claims OpenID Federation 1.0 defines: `crit` may not name them (§3.1).
+/// Claims OpenID Federation 1.0 defines: `crit` may not name them.
 const REGISTERED: [&str; 7] = ["iss", "sub", "iat", "exp", "jwks", "aud", "crit"];
 
 pub(super) fn malformed(reason: &'static str) -> Error {
     Error::new(ErrorCode::OidcfedStatementMalformed, reason)
 }
 
-/// The `constraints` of a subordinate statement (§6.2), as far as this
+/// The `constraints` of a subordinate statement, as far as this
 /// crate enforces them.
 #[derive(Clone, Debug, Default, PartialEq)]
 pub(crate) struct Constraints {
@@ -199,12 +199,12 @@ impl Statement {
         })
     }
 
-    /// An entity configuration: issued by its subject (§3.1).
+    /// An entity configuration: issued by its subject.
     pub(crate) fn self_issued(&self) -> bool {
         self.iss == self.sub
     }
 
-    /// `metadata.federation_entity.federation_fetch_endpoint` (§5.1.1).
+    /// `metadata.federation_entity.federation_fetch_endpoint`.
     pub(crate) fn fetch_endpoint(&self) -> Option<&str> {
         self.metadata
             .get("federation_entity")?
@@ -213,7 +213,7 @@ impl Statement {
     }
 }
 
-/// `constraints` (§6.2): `max_path_length` a non-negative integer,
+/// `constraints`: `max_path_length` a non-negative integer,
 /// `naming_constraints` with `permitted`/`excluded` lists of strings,
 /// `allowed_entity_types` a list of strings.
 fn constraints(value: &Value) -> Result<Constraints> {

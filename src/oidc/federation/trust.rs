@@ -8,7 +8,7 @@ use crate::limits::Limits;
 
 /// A configured trust anchor: its entity identifier and the federation keys
 /// the relying party holds for it (never the keys the anchor publishes
-/// about itself, OpenID Federation 1.0 §4.2).
+/// about itself).
 #[derive(Clone, Debug)]
 pub struct TrustAnchor {
     entity_id: String,

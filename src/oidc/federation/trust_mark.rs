@@ -5,7 +5,7 @@
 //!
 //! 1. JOSE rule 1 (`jws.malformed`); at most
 //!    `Limits::max_entity_statement_bytes` (`input.too_large`);
-//! 2. `typ` `trust-mark+jwt` (`oidcfed.typ.invalid`, §7.1);
+//! 2. `typ` `trust-mark+jwt` (`oidcfed.typ.invalid`);
 //! 3. JOSE rule 2 (`jws.algorithm.forbidden`);
 //! 4. the issuer is the trust anchor, or is listed for the entry's type in
 //!    the anchor's `trust_mark_issuers` (also read as `trust_marks_issuers`;
@@ -16,9 +16,17 @@
 //!    (`oidcfed.trust_mark_type.mismatch`);
 //! 7. `sub` is the subject (`oidcfed.trust_mark_subject.mismatch`);
 //! 8. `iat` present and not after now (`oidcfed.trust_mark.not_yet_valid`);
-//! 9. `exp`, if any, after now (`oidcfed.trust_mark.expired`).
+//! 9. `exp`, if any, after now (`oidcfed.trust_mark.expired`);
+//! 10. delegation: when the anchor's `trust_mark_owners` names an owner for
+//!     the type and the issuer is not that owner, the mark's `delegation`
+//!     is a JWT of `typ` `trust-mark-delegation+jwt` signed by a key the
+//!     anchor lists for the owner (JOSE rules, `kid` required), with `iss`
+//!     the owner, `sub` the mark's issuer, the same type, `iat` not after
+//!     now and `exp`, if any, after now
+//!     (`oidcfed.trust_mark.delegation_invalid`).
 //!
-//! An invalid mark is dropped; a required type without a valid mark fails
+//! More entries than `Limits::max_signature_checks` is `input.too_large`
+//! (each may cost a signature check). An invalid mark is dropped; a required type without a valid mark fails
 //! with its first entry's error, or `oidcfed.trust_mark.missing` when no
 //! entry has that type.
 
@@ -174,12 +182,90 @@ fn check_one(
                 })?,
         ),
     };
+    check_delegation(backend, ta_ec, entry_type, issuer, &claims, options, now)?;
     Ok(VerifiedTrustMark {
         trust_mark_type: entry_type.to_string(),
         issuer: issuer.to_string(),
         issued_at: UnixTime::from_unix_seconds(iat),
         expires_at: exp.map(UnixTime::from_unix_seconds),
     })
+}
+
+fn delegation_invalid(detail: &'static str) -> Error {
+    Error::new(ErrorCode::OidcfedTrustMarkDelegationInvalid, detail)
+}
+
+/// Step 10: the owner's delegation to the issuer, when the type has an owner.
+fn check_delegation(
+    backend: &dyn Backend,
+    ta_ec: Option<&Statement>,
+    entry_type: &str,
+    issuer: &str,
+    claims: &Map<String, Value>,
+    options: &ChainOptions,
+    now: UnixTime,
+) -> Result<()> {
+    let Some(owner) = ta_ec
+        .and_then(|ec| ec.claims.get("trust_mark_owners"))
+        .and_then(|o| o.get(entry_type))
+    else {
+        return Ok(());
+    };
+    let owner_id = owner
+        .get("sub")
+        .and_then(Value::as_str)
+        .ok_or_else(|| delegation_invalid("the trust mark owner entry has no sub"))?;
+    if owner_id == issuer {
+        return Ok(());
+    }
+    let limits = options.limits();
+    let keys = owner
+        .get("jwks")
+        .ok_or_else(|| delegation_invalid("the trust mark owner entry has no jwks"))?;
+    let keys = JwkSet::from_json_with_limits(keys.to_string().as_bytes(), limits)?;
+    let token = claims
+        .get("delegation")
+        .and_then(Value::as_str)
+        .ok_or_else(|| delegation_invalid("the trust mark has no delegation from its owner"))?;
+    if token.len() > limits.max_entity_statement_bytes() {
+        return Err(Error::new(
+            ErrorCode::InputTooLarge,
+            "a delegation is too large",
+        ));
+    }
+    let (header, _) = jose::decode_unverified(token, limits)?;
+    if !header
+        .typ()
+        .is_some_and(|t| typ::typ_matches(t, "trust-mark-delegation+jwt"))
+    {
+        return Err(delegation_invalid(
+            "the delegation's typ is not trust-mark-delegation+jwt",
+        ));
+    }
+    let jws = JwsOptions::new()
+        .allow(options.allowed())
+        .require_kid()
+        .with_limits(*limits);
+    let verified = jose::verify_compact(backend, &keys, token, &jws)?;
+    let d: Map<String, Value> = serde_json::from_slice(verified.payload())
+        .map_err(|_| Error::new(ErrorCode::JwsMalformed, "the payload is not a JSON object"))?;
+    let secs = now.as_secs();
+    let ok = d.get("iss").and_then(Value::as_str) == Some(owner_id)
+        && d.get("sub").and_then(Value::as_str) == Some(issuer)
+        && type_of(&d) == Some(entry_type)
+        && d.get("iat")
+            .and_then(Value::as_i64)
+            .is_some_and(|iat| iat <= secs)
+        && match d.get("exp") {
+            None => true,
+            Some(v) => v.as_i64().is_some_and(|exp| secs < exp),
+        };
+    if !ok {
+        return Err(delegation_invalid(
+            "the delegation is not from the owner to this issuer for this type, or is outside its time",
+        ));
+    }
+    Ok(())
 }
 
 /// Check 11: the subject's valid marks, or the error of a required type.
