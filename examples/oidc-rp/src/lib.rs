@@ -517,6 +517,16 @@ async fn redeem_consumed<S: SingleUseStore, C: Clock>(
     q: &CallbackQuery,
     pending: &Pending,
 ) -> Result<VerifiedIdentity, Refusal> {
+    // RFC 9207: an `iss` parameter, when sent (with a code or an error),
+    // names the OP we asked (mix-up defence).
+    if let Some(iss) = &q.iss {
+        if iss != &app.config.op {
+            return Err(Refusal::forbidden(
+                idbridge::ErrorCode::OidcIssuerMismatch.as_str(),
+                "the authorization response's iss is not the OP",
+            ));
+        }
+    }
     if let Some(error) = &q.error {
         return Err(Refusal::provider(format!(
             "authorization error {error:.100}: {:.300}",
@@ -524,15 +534,6 @@ async fn redeem_consumed<S: SingleUseStore, C: Clock>(
         )));
     }
     let op = resolved_op(app).await?;
-    // RFC 9207: an `iss` parameter, when sent, names the OP we asked.
-    if let Some(iss) = &q.iss {
-        if iss != &op.entity_id {
-            return Err(Refusal::forbidden(
-                idbridge::ErrorCode::OidcIssuerMismatch.as_str(),
-                "the authorization response's iss is not the OP",
-            ));
-        }
-    }
     let code = q.code.as_deref().filter(|c| !c.is_empty()).ok_or_else(|| {
         Refusal::forbidden(
             idbridge::ErrorCode::OidcClaimMissing.as_str(),

@@ -340,3 +340,32 @@ async fn test_hooks_are_refused_unless_switched_on() {
     let r = get(on.addr, "/login?test_hook=no-such-hook", None).await;
     assert_eq!(r.status, 400);
 }
+
+#[tokio::test]
+async fn a_response_from_another_issuer_is_refused_after_spending_the_state() {
+    let server = start(false).await;
+    // RFC 9207 mix-up: the response names another OP (exact comparison:
+    // a trailing slash is another issuer).
+    for (i, iss) in [
+        "http%3A%2F%2F127.0.0.1%3A9%2Fother",
+        "http%3A%2F%2F127.0.0.1%3A9%2Fop%2F",
+    ]
+    .into_iter()
+    .enumerate()
+    {
+        let state = format!("{STATE}{i}");
+        pending_state(&server, &state).await;
+        let path = format!("/callback?code=c0de&state={state}&iss={iss}");
+        let r = get(server.addr, &path, Some(&state)).await;
+        assert_eq!(r.status, 403);
+        assert_eq!(r.error_code(), Some("oidc.issuer.mismatch"));
+        // The attempt spent the state.
+        let again = get(server.addr, &path, Some(&state)).await;
+        assert_eq!(again.error_code(), Some("oidc.state.unknown"));
+    }
+    // An error answer is checked the same way.
+    pending_state(&server, STATE).await;
+    let path = format!("/callback?error=access_denied&state={STATE}&iss=http%3A%2F%2Fevil.example");
+    let r = get(server.addr, &path, Some(STATE)).await;
+    assert_eq!(r.error_code(), Some("oidc.issuer.mismatch"));
+}
