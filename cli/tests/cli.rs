@@ -1276,7 +1276,7 @@ fn the_replay_line_reproduces_oidc_cases_under_idbridge_verify() {
         ),
         // a UserInfo over RSA-OAEP, with the RP's key.
         (
-            "test-vectors/oidc-id-token/userinfo.json",
+            "test-vectors/oidc-id-token/userinfo-rsa-oaep.json",
             "1",
             "TINIT-RSSMRA80A01H501U",
         ),
@@ -1309,8 +1309,8 @@ fn the_replay_line_reproduces_oidc_cases_under_idbridge_verify() {
             "oidcfed.metadata.missing",
         ),
         (
-            "test-vectors/oidc-id-token/userinfo.json",
-            "21",
+            "test-vectors/oidc-id-token/userinfo-jwe.json",
+            "7",
             "jwe.decryption.failed",
         ),
         (

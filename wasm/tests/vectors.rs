@@ -63,7 +63,24 @@ fn runs_here(bytes: &[u8]) -> bool {
     let kind = kind_of(bytes);
     let saml = matches!(kind.as_deref(), Some("spid-saml" | "cie-saml" | "xmldsig"));
     let webeid = kind.as_deref() == Some("webeid");
-    (!saml || cfg!(feature = "saml")) && (!webeid || cfg!(feature = "webeid"))
+    let oidc = matches!(kind.as_deref(), Some("oidc-trust-chain" | "oidc-id-token"));
+    (!saml || cfg!(feature = "saml"))
+        && (!webeid || cfg!(feature = "webeid"))
+        && (!oidc || cfg!(feature = "oidc"))
+}
+
+/// Which test runs a vector file: the OpenID Connect kinds get a test each
+/// (a headless browser gives every test its own time limit, and one test
+/// for every file would pass it), the rest is `every_repository_vector_passes`.
+#[cfg(feature = "vectors")]
+fn share(name: &str) -> &'static str {
+    if name.contains("oidc-trust-chain/") {
+        "oidc-trust-chain"
+    } else if name.contains("oidc-id-token/") {
+        "oidc-id-token"
+    } else {
+        "other"
+    }
 }
 
 /// `all` with both schemes (every vector runs), 1 with one of them.
@@ -149,11 +166,19 @@ async fn run_files(files: &MemoryFiles, paths: &[String]) -> Totals {
     totals
 }
 
+/// The embedded vector files of one share (see [`share`]).
+#[cfg(feature = "vectors")]
+fn embedded_share(which: &str) -> (MemoryFiles, Vec<String>) {
+    let (files, paths) = embedded();
+    let paths: Vec<String> = paths.into_iter().filter(|p| share(p) == which).collect();
+    assert!(!paths.is_empty(), "no {which} vector files embedded");
+    (files, paths)
+}
+
 #[cfg(all(feature = "vectors", not(target_arch = "wasm32")))]
 #[test]
 fn every_repository_vector_passes() {
-    let (files, paths) = embedded();
-    assert!(!paths.is_empty(), "no vector files embedded");
+    let (files, paths) = embedded_share("other");
     let report = idbridge_wasm::run_in_memory(&files, &paths);
     assert_all_passed(&report, at_least(60));
 }
@@ -161,11 +186,50 @@ fn every_repository_vector_passes() {
 #[cfg(all(feature = "vectors", target_arch = "wasm32"))]
 #[wasm_bindgen_test]
 async fn every_repository_vector_passes() {
-    let (files, paths) = embedded();
-    assert!(!paths.is_empty(), "no vector files embedded");
+    let (files, paths) = embedded_share("other");
     run_files(&files, &paths)
         .await
         .assert_all_passed(at_least(60));
+}
+
+#[cfg(all(feature = "vectors", feature = "oidc", not(target_arch = "wasm32")))]
+#[test]
+fn every_oidc_vector_passes() {
+    for which in ["oidc-trust-chain", "oidc-id-token"] {
+        let (files, paths) = embedded_share(which);
+        let report = idbridge_wasm::run_in_memory(&files, &paths);
+        assert_all_passed(&report, 100);
+    }
+}
+
+/// One share's files on the WebCrypto path, one file at a time: the
+/// signature checks run as Promises, so the page's event loop (and the
+/// headless runner's polling of it) gets control between rounds; a
+/// synchronous run of the RSA- and P-384-heavy OpenID Connect files blocks
+/// the page for seconds on a loaded machine.
+#[cfg(all(feature = "vectors", feature = "oidc", target_arch = "wasm32"))]
+async fn run_files_async(files: &MemoryFiles, paths: &[String]) -> Totals {
+    let mut totals = Totals::default();
+    for path in paths {
+        let report = idbridge_wasm::run_in_memory_async(files, std::slice::from_ref(path)).await;
+        totals.add(&report);
+        yield_to_event_loop().await;
+    }
+    totals
+}
+
+#[cfg(all(feature = "vectors", feature = "oidc", target_arch = "wasm32"))]
+#[wasm_bindgen_test]
+async fn every_oidc_trust_chain_vector_passes() {
+    let (files, paths) = embedded_share("oidc-trust-chain");
+    run_files_async(&files, &paths).await.assert_all_passed(100);
+}
+
+#[cfg(all(feature = "vectors", feature = "oidc", target_arch = "wasm32"))]
+#[wasm_bindgen_test]
+async fn every_oidc_id_token_vector_passes() {
+    let (files, paths) = embedded_share("oidc-id-token");
+    run_files_async(&files, &paths).await.assert_all_passed(100);
 }
 
 /// A vector file whose kind's feature is off in this build fails every
