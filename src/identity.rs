@@ -170,7 +170,7 @@ impl VerifiedIdentity {
 
 impl VerifiedIdentity {
     /// An identity of `system` with no fields yet (for the verifiers to fill).
-    #[cfg(any(feature = "saml", feature = "webeid"))]
+    #[cfg(any(feature = "saml", feature = "webeid", feature = "oidc"))]
     pub(crate) fn new(system: System) -> Self {
         VerifiedIdentity {
             system,

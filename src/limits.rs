@@ -35,6 +35,7 @@ pub struct Limits {
     max_jose_header_bytes: usize,
     max_jose_header_members: usize,
     max_jwks_keys: usize,
+    max_jwe_bytes: usize,
     max_entity_statement_bytes: usize,
     max_federation_statements: usize,
     max_policy_values: usize,
@@ -78,6 +79,7 @@ impl Limits {
     /// of one element, chains of at most 8 certificates, 16 signature
     /// checks; compact JWS of at most 256 KiB with a header of at most
     /// 16 KiB (decoded) and 32 members; JWK Sets of at most 64 keys;
+    /// compact JWE of at most 256 KiB.
     /// OpenID Federation entity statements of at most 128 KiB, trust chains
     /// of at most 12 statements, 4,096 metadata-policy values per chain, 16
     /// `authority_hints` followed per entity and 64 fetches per resolution.
@@ -98,6 +100,7 @@ impl Limits {
         max_jose_header_bytes: 16 * 1024,
         max_jose_header_members: 32,
         max_jwks_keys: 64,
+        max_jwe_bytes: 256 * 1024,
         max_entity_statement_bytes: 128 * 1024,
         max_federation_statements: 12,
         max_policy_values: 4096,
@@ -146,6 +149,10 @@ limit_accessors! {
     max_jose_header_members, tighten_max_jose_header_members;
     /// The most keys in one JWK Set.
     max_jwks_keys, tighten_max_jwks_keys;
+    /// The largest compact JWE (all five segments), in bytes. It bounds the
+    /// plaintext too: compression (`zip`) is refused, so the plaintext is
+    /// never longer than the ciphertext.
+    max_jwe_bytes, tighten_max_jwe_bytes;
     /// The largest OpenID Federation entity statement or trust mark (compact
     /// JWS), in bytes.
     max_entity_statement_bytes, tighten_max_entity_statement_bytes;
@@ -189,5 +196,6 @@ mod tests {
         assert_eq!(l.max_jose_header_bytes(), 16 * 1024);
         assert_eq!(l.max_jose_header_members(), 32);
         assert_eq!(l.max_jwks_keys(), 64);
+        assert_eq!(l.max_jwe_bytes(), 256 * 1024);
     }
 }

@@ -9,7 +9,8 @@ comments, every case naming its upstream project, file and commit. The data
 (tokens, certificates, signed Responses, OCSP responses) is copied byte for
 byte beside the vector files, under upstream/ (as published) and derived/
 (mutations the public suites made of it); nothing else is copied. Private
-keys are never read. Each suite folder gets a NOTICE with the upstream
+keys are never read, except the oidc-id-token suite's RP decryption key: a
+TEST key made for those vectors, the kind's trust material. Each suite folder gets a NOTICE with the upstream
 licences and a README.md per folder.
 
     python3 test-vectors/import_public.py                 # writes test-vectors/conformance
@@ -40,10 +41,9 @@ from pylib import vecfile  # noqa: E402
 # from PENDING to SUITES and give its headers, notes and upstream licences.
 # --------------------------------------------------------------------------
 
-SUITES = ["spid", "webeid", "oidc-trust-chain"]
+SUITES = ["spid", "webeid", "oidc-trust-chain", "oidc-id-token"]
 
 PENDING = {
-    "oidc-id-token": "kind oidc-id-token is not implemented yet (issue 15)",
     "sd-jwt-vc": "kind sd-jwt-vc is not implemented yet (issue 16)",
     "mdoc": "kind mdoc is not implemented yet (issue 18)",
     "smart-id": "kind smart-id is not implemented yet (issue 19)",
@@ -135,6 +135,17 @@ NOTICES = {
     ],
 }
 
+# Suites made with idbridge's own TEST keys (no third-party material): the
+# one line their NOTICE gives instead of upstream projects.
+OWN_SUITES = {
+    "oidc-id-token": "The ID tokens, access tokens, UserInfo responses and keys under upstream/ were "
+    "made for the shared oidc-id-token vectors with idbridge's own TEST keys, after the SPID/CIE "
+    "OIDC guidelines (italia/spid-cie-oidc-docs); no third-party material. Never trust the keys.",
+}
+
+# The private keys a suite may reference: trust material its kind needs.
+TRUST_PRIVATE_KEYS = {"oidc-id-token": ["keys/rp-enc-private.jwk.json"]}
+
 # Our header of each imported vector file.
 HEADERS = {
     ("spid", "spid-saml-check.json"): [
@@ -191,6 +202,17 @@ HEADERS = {
         "Web eID tokens of Belgian and Finnish test ID cards (ES384, RS256, PS256) and the "
         "Latvian RS256 token, from the Java validator's tests; imported by "
         "test-vectors/import_public.py (upstream MIT, see NOTICE).",
+    ],
+    ("oidc-id-token", "spid-cie-id-token.json"): [
+        "SPID/CIE OpenID Connect ID tokens, access tokens and signed-then-encrypted UserInfo "
+        "responses of an OP https://op.idbridge.test/ for the RP https://rp.idbridge.test/, made "
+        "with idbridge's own TEST keys; imported from the shared suite by "
+        "test-vectors/import_public.py (see NOTICE).",
+        "The genuine logins (RS256 and RS512, levels L1 to L3, aud as a string or an array, one "
+        "with the UserInfo RSA-OAEP + A256CBC-HS512 around an RS256 JWS) and one change each: "
+        "audience, time window, issuer, nonce, acr, alg none and HMAC key confusion, signature, "
+        "kid and key type, at_hash, and the UserInfo's sub, aud, algorithm, key, ciphertext, "
+        "encryption and inner signature.",
     ],
 }
 
@@ -290,6 +312,32 @@ NOTE_TEXT = {
     "DEFAULT value DER forbids encoding (X.690 §11.5); real Finnish cards do this.",
 }
 
+# A suite's own description of a flag, where another suite uses the same name.
+SUITE_NOTE_TEXT = {"oidc-id-token": {
+    "AudienceMismatch": "The token names another audience, or the RP is another client: "
+    "OpenID Connect Core §3.1.3.7 refuses any audience the RP does not trust.",
+    "Expired": "now is at or after exp (no skew): the ID token is no longer valid.",
+    "NonceMismatch": "The nonce is not the one this RP sent: a token from another login, "
+    "replayed or injected.",
+    "AcrInsufficient": "acr is below the minimum SPID level the RP requires.",
+    "AlgNone": "alg none (no signature) is never accepted.",
+    "KeyConfusion": "An HMAC keyed with the OP's public key bytes: a verifier that lets the "
+    "token choose the algorithm accepts a forgery.",
+    "BrokenSignature": "The signature does not verify: changed, by another key under the OP's "
+    "kid, or over changed claims.",
+    "UserinfoSubMismatch": "The UserInfo is about another sub than the ID token: another "
+    "person's attributes.",
+    "ForbiddenJweAlg": "The UserInfo JWE uses RSA1_5, which the SPID/CIE guidelines forbid "
+    "(padding-oracle attacks).",
+    "IssuerMismatch": "iss is not the OP the RP expects.",
+    "UserinfoNotEncrypted": "The UserInfo is not encrypted to the RP, or is encrypted to "
+    "another key, or was changed: SPID/CIE send it signed then encrypted.",
+    "AtHash": "at_hash is not the left half of the hash of the access token that came with "
+    "the ID token.",
+    "AlgKeyMismatch": "The header's alg does not suit the key its kid names (RS256 on an EC "
+    "key).",
+}}
+
 # Java test classes -> their folder under src/test/java/eu/webeid/security/.
 JAVA_CLASS_DIRS = {
     "AbstractTestWithValidator": "testutil",
@@ -360,9 +408,21 @@ class Provenance:
                 for t in tests["tests"]
                 if t.get("source") == SPID_PROJECT and t.get("suite") == "test-suite-1"
             }
+        elif suite in OWN_SUITES:
+            self.index = self._own_index()
         else:
             self.commits = webeid_commits(shared)
             self.readme_origins = self._readme_origins()
+
+    def _own_index(self):
+        """The shared data index's description of each file (its `file | what` table)."""
+        text = read(os.path.join(self.shared, "data", self.suite, "index.md")).decode("utf-8")
+        out = {}
+        for line in text.splitlines():
+            cells = [c.strip() for c in line.strip().strip("|").split("|")]
+            if len(cells) == 2 and cells[0].startswith("`"):
+                out[cells[0].strip("`")] = cells[1]
+        return out
 
     def _readme_origins(self):
         """The origin column of the public suite's index of derived inputs
@@ -383,6 +443,11 @@ class Provenance:
 
     def of_data(self, rel):
         """The upstream of data/<suite>/<rel>."""
+        if self.suite in OWN_SUITES:
+            return "made for the shared %s vectors with idbridge's own TEST keys (data/%s/)" % (
+                self.suite,
+                self.suite,
+            )
         if self.suite == "oidc-trust-chain":
             dumps = "%s@%s examples/*/dumps/example.json" % (OIDCFED_PROJECT, OIDCFED_COMMIT)
             if rel.startswith("chains/derived-"):
@@ -663,7 +728,7 @@ class Suite:
         vecs = os.path.join(self.shared, "vectors", self.name) + os.sep
         if full.startswith(data):
             rel = full[len(data):].replace(os.sep, "/")
-            if "keys/" in rel or rel.endswith(".key"):
+            if ("keys/" in rel or rel.endswith(".key")) and not self.trust_key(rel):
                 fail("a private key is referenced: " + rel)
             ours = "upstream/" + rel
             if ours not in self.files:
@@ -694,7 +759,31 @@ class Suite:
             return ours
         fail("a path outside the suite's data: " + path)
 
+    def trust_key(self, rel):
+        """Whether data/<suite>/<rel>, under keys/, may be read: a public key set, or a
+        private key the kind needs as trust (TRUST_PRIVATE_KEYS)."""
+        if self.name not in OWN_SUITES:
+            return False
+        if rel in TRUST_PRIVATE_KEYS.get(self.name, []):
+            return True
+        try:
+            obj = json.loads(read(os.path.join(self.shared, "data", self.name, rel)))
+        except ValueError:
+            return False
+        private = {"d", "p", "q", "dp", "dq", "qi", "oth", "k"}
+        return isinstance(obj, dict) and all(
+            isinstance(k, dict) and not private & set(k) for k in obj.get("keys", [None])
+        )
+
     def kind_of(self, rel, b):
+        if self.name == "oidc-id-token":
+            if rel.startswith("upstream/keys/"):
+                if rel in ["upstream/" + k for k in TRUST_PRIVATE_KEYS["oidc-id-token"]]:
+                    return "the RP's private encryption JWK (a TEST key: the kind's trust material)"
+                return "the OP's public signing keys (a JWK Set)"
+            return "a token response and UserInfo body {id_token, access_token?, userinfo?}: %s" % (
+                os.path.basename(rel)[: -len(".json")]
+            )
         if rel.endswith(".xml"):
             if self.name == "spid" and rel.startswith("derived/"):
                 m = re.fullmatch(r"derived/(case-[\w-]+?)-assertion-only-nokeyinfo\.xml", rel)
@@ -747,10 +836,13 @@ class Suite:
         for g in obj["testGroups"]:
             trust = {}
             for k, v in g.get("trust", {}).items():
-                trust[k] = [
-                    dict(p, jwks=self.map_path(vec_dir, p["jwks"])) if isinstance(p, dict) else self.map_path(vec_dir, p)
-                    for p in v
-                ]
+                if isinstance(v, str):
+                    trust[k] = self.map_path(vec_dir, v)
+                else:
+                    trust[k] = [
+                        dict(p, jwks=self.map_path(vec_dir, p["jwks"])) if isinstance(p, dict) else self.map_path(vec_dir, p)
+                        for p in v
+                    ]
             gctx = self.map_ctx(vec_dir, g.get("context", {}))
             tests = []
             origins = []
@@ -769,7 +861,11 @@ class Suite:
                 if up not in origins:
                     origins.append(up)
                 tctx = self.map_ctx(vec_dir, t.get("context", {}))
-                used = [p["jwks"] if isinstance(p, dict) else p for v in trust.values() for p in v]
+                used = [
+                    (p["jwks"] if isinstance(p, dict) else p)
+                    for v in trust.values()
+                    for p in ([v] if isinstance(v, str) else v)
+                ]
                 for c in (gctx, tctx):
                     if isinstance(c.get("ocsp"), dict):
                         used += list(c["ocsp"].values())
@@ -800,10 +896,11 @@ class Suite:
             all_tests += tests
         notes = {}
         for flag in sorted({f for t in all_tests for f in t["flags"]}):
-            if flag not in NOTE_TEXT:
+            text = SUITE_NOTE_TEXT.get(self.name, {}).get(flag, NOTE_TEXT.get(flag))
+            if text is None:
                 fail("flag %s has no description of ours: add it to NOTE_TEXT" % flag)
             theirs = obj["notes"][flag]
-            note = {"bugType": theirs["bugType"], "description": NOTE_TEXT[flag]}
+            note = {"bugType": theirs["bugType"], "description": text}
             for k in ("cves", "links"):
                 if k in theirs:
                     note[k] = theirs[k]
@@ -855,7 +952,10 @@ class Suite:
         expected = t["result"]
         if t["result"] == "invalid":
             expected += " (%s)" % t["expectedError"] if "expectedError" in t else " (any code)"
-        return "%s: expected %s. Upstream: %s" % (", ".join(parts), expected, up)
+        text = "%s: expected %s. Upstream: %s" % (", ".join(parts), expected, up)
+        if self.name in OWN_SUITES and t.get("comment"):
+            text = "%s (%s)" % (t["comment"], text)
+        return text
 
 
 def import_suite(shared, name):
@@ -887,6 +987,15 @@ def import_suite(shared, name):
 
 
 def notice(name):
+    if name in OWN_SUITES:
+        return "\n".join([
+            "Material in test-vectors/conformance/%s/" % name,
+            "",
+            "The vector files (*.json) and the README.md files are idbridge's own, written by",
+            "test-vectors/import_public.py.",
+            "",
+            OWN_SUITES[name],
+        ]) + "\n"
     lines = [
         "Third-party material in test-vectors/conformance/%s/" % name,
         "",

@@ -21,12 +21,11 @@ use std::path::Path;
 /// other folder of `../shared/vectors/` runs, and a kind that is not
 /// implemented fails there, naming the kind.
 const NOT_YET_IMPLEMENTED: &[&str] = &[
-    "oidc-id-token", // issue 15: SPID/CIE OpenID Connect ID tokens
-    "sd-jwt-vc",     // issue 16: SD-JWT VC presentations
-    "mdoc",          // issue 18: ISO 18013-5 mdoc
-    "smart-id",      // issue 19: Smart-ID
-    "mobile-id",     // issue 19: Mobile-ID
-    "icao-sod",      // issue 19: CIE chip / ICAO 9303 passive authentication
+    "sd-jwt-vc", // issue 16: SD-JWT VC presentations
+    "mdoc",      // issue 18: ISO 18013-5 mdoc
+    "smart-id",  // issue 19: Smart-ID
+    "mobile-id", // issue 19: Mobile-ID
+    "icao-sod",  // issue 19: CIE chip / ICAO 9303 passive authentication
 ];
 
 fn run(dir: &Path) -> (Vec<FileReport>, Summary) {

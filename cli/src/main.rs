@@ -254,7 +254,7 @@ fn run_bench(json: bool, backend: Option<&str>, seconds: f64, threads: Option<us
     }
     let result = bench::with_workloads(|workloads| -> Result<(), Fail> {
         if !json {
-            out!("idbridge bench: {seconds} s per verifier and backend; floor = the same input's signature checks alone");
+            out!("idbridge bench: {seconds} s per verifier and backend; floor = the same input's signature checks alone (oidc: and the UserInfo decryption)");
             out!(
                 "  machine: {} {}, {} CPUs; idbridge {}",
                 std::env::consts::ARCH,

@@ -38,13 +38,19 @@
 //! ```
 
 mod b64;
+mod jwe;
 mod jwk;
 mod jws;
+mod private;
 pub mod typ;
 
+#[cfg(not(target_arch = "wasm32"))]
+pub use jwe::encrypt_compact;
+pub use jwe::{decrypt_compact, DecryptedJwe, JweAlg, JweEnc, JweHeader, JweOptions};
 pub use jwk::{Jwk, JwkSet, KeyUse};
 #[cfg(not(target_arch = "wasm32"))]
 pub use jws::sign_compact;
 #[allow(unused_imports)]
 pub(crate) use jws::{allowed_algorithm, decode_unverified};
 pub use jws::{verify_compact, JwsHeader, JwsOptions, KidRule, VerifiedJws};
+pub use private::{DecryptionKey, PrivateJwk};

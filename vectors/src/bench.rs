@@ -90,15 +90,47 @@ const EMBEDDED_WEBEID: &[(&str, &[u8])] = &[
     ),
 ];
 
+/// The embedded SPID/CIE OpenID Connect inputs: the imported
+/// `oidc-id-token` suite's genuine login (ID token, access token, UserInfo
+/// JWE) and its keys.
+#[cfg(feature = "oidc")]
+const EMBEDDED_OIDC: &[(&str, &[u8])] = &[
+    (
+        "test-vectors/conformance/oidc-id-token/spid-cie-id-token.json",
+        include_bytes!("../../test-vectors/conformance/oidc-id-token/spid-cie-id-token.json"),
+    ),
+    (
+        "test-vectors/conformance/oidc-id-token/upstream/tokens/valid-full.json",
+        include_bytes!(
+            "../../test-vectors/conformance/oidc-id-token/upstream/tokens/valid-full.json"
+        ),
+    ),
+    (
+        "test-vectors/conformance/oidc-id-token/upstream/keys/op.jwks.json",
+        include_bytes!("../../test-vectors/conformance/oidc-id-token/upstream/keys/op.jwks.json"),
+    ),
+    (
+        "test-vectors/conformance/oidc-id-token/upstream/keys/rp-enc-private.jwk.json",
+        include_bytes!(
+            "../../test-vectors/conformance/oidc-id-token/upstream/keys/rp-enc-private.jwk.json"
+        ),
+    ),
+];
+
 type VerifyFn<'a> = Box<dyn Fn(&dyn Backend) -> Result<()> + Send + Sync + 'a>;
+
+/// Work a floor holds besides the recorded signature checks (OIDC: the
+/// UserInfo's decryption).
+type FloorFn<'a> = Box<dyn Fn() -> Result<()> + Send + Sync + 'a>;
 
 /// One verifier on one built-in input.
 pub struct Workload<'a> {
-    /// `spid`, `cie`, `webeid`.
+    /// `spid`, `cie`, `webeid`, `oidc`.
     pub name: &'static str,
     /// What the input is, for reports.
     pub input: String,
     verify: VerifyFn<'a>,
+    floor_extra: Option<FloorFn<'a>>,
     #[cfg(feature = "saml")]
     digests: Option<Vec<digests::BareSignature>>,
 }
@@ -130,6 +162,16 @@ impl Workload<'_> {
             ));
         }
         Ok(checks)
+    }
+
+    /// The floor's work besides the signature checks, once: for `oidc`,
+    /// the UserInfo JWE's decryption (key unwrap, MAC, decryption) on the
+    /// same input; nothing for the others.
+    pub fn floor_extra(&self) -> Result<()> {
+        match &self.floor_extra {
+            Some(f) => f(),
+            None => Ok(()),
+        }
     }
 
     /// SAML only: the signatures' whole cryptography (each reference digest
@@ -384,13 +426,14 @@ mod digests {
             verify: Box::new(move |backend: &dyn Backend| {
                 p.verify(backend, xml.as_bytes()).map(|_| ())
             }),
+            floor_extra: None,
             digests: Some(digests),
         })
     }
 }
 
 /// Builds the workloads (SPID and CIE ID with the feature `saml`, Web eID
-/// with `webeid`) and hands them to `f`.
+/// with `webeid`, the OpenID Connect login with `oidc`) and hands them to `f`.
 /// Trust is built once here, as a service builds it at start-up.
 pub fn with_workloads<R>(f: impl FnOnce(&[Workload<'_>]) -> R) -> Result<R> {
     let mut files = MemoryFiles::new();
@@ -400,6 +443,10 @@ pub fn with_workloads<R>(f: impl FnOnce(&[Workload<'_>]) -> R) -> Result<R> {
     }
     #[cfg(feature = "webeid")]
     for (path, bytes) in EMBEDDED_WEBEID {
+        files.insert(path, bytes.to_vec());
+    }
+    #[cfg(feature = "oidc")]
+    for (path, bytes) in EMBEDDED_OIDC {
         files.insert(path, bytes.to_vec());
     }
 
@@ -441,6 +488,24 @@ pub fn with_workloads<R>(f: impl FnOnce(&[Workload<'_>]) -> R) -> Result<R> {
     #[cfg(feature = "webeid")]
     let web_expectations = web.expectations();
 
+    #[cfg(feature = "oidc")]
+    let oidc_case = Case::load(
+        &files,
+        "test-vectors/conformance/oidc-id-token/spid-cie-id-token.json",
+        2,
+    )?;
+    #[cfg(feature = "oidc")]
+    let oidc_job = oidc_case.job(&files, &oidc_case.input)?;
+    #[cfg(feature = "oidc")]
+    let oidc_prepared = super::oidc_id_token::prepare(&oidc_job)
+        .map_err(defect)?
+        .map_err(|e| defect(e.to_string()))?;
+    #[cfg(feature = "oidc")]
+    let oidc_response = idbridge::oidc::rp::TokenResponse::from_json(
+        &oidc_case.input,
+        &idbridge::Limits::default(),
+    )?;
+
     let mut workloads = Vec::new();
     #[cfg(feature = "saml")]
     {
@@ -467,16 +532,76 @@ pub fn with_workloads<R>(f: impl FnOnce(&[Workload<'_>]) -> R) -> Result<R> {
             )
             .map(|_| ())
         }),
+        floor_extra: None,
         #[cfg(feature = "saml")]
         digests: None,
     });
+    #[cfg(feature = "oidc")]
+    workloads.push(oidc::workload(&oidc_case, &oidc_prepared, &oidc_response)?);
     Ok(f(&workloads))
+}
+
+/// The SPID/CIE OpenID Connect login: ID token + access token + UserInfo
+/// JWE, beside its floor (the two signature checks and the decryption).
+#[cfg(feature = "oidc")]
+mod oidc {
+    use super::{defect, Case, Workload};
+    use crate::oidc_id_token::Prepared;
+    use idbridge::crypto::Backend;
+    use idbridge::jose::{self, JweOptions};
+    use idbridge::oidc::rp::{self, TokenResponse};
+    use idbridge::Result;
+
+    pub(super) fn workload<'a>(
+        case: &Case,
+        p: &'a Prepared<'a>,
+        response: &'a TokenResponse,
+    ) -> Result<Workload<'a>> {
+        let key = p
+            .decryption_key
+            .as_ref()
+            .ok_or_else(|| defect("the oidc case has no rp_decryption_key".into()))?;
+        let userinfo = response
+            .userinfo
+            .as_deref()
+            .ok_or_else(|| defect("the oidc case has no UserInfo".into()))?;
+        // Hook for the trust chain (helper "federation"): a service resolves
+        // the OP's chain (three statements) before the login, and the OP's
+        // keys come out of it. Resolving it inside `verify` below, with the
+        // chain's statements embedded beside this case, adds the chain to
+        // the row, and its signature checks to the floor by themselves (the
+        // floor records every signature check `verify` makes).
+        Ok(Workload {
+            name: "oidc",
+            input: format!(
+                "{} tcId 2: a {}-byte token response, RS256 ID token + RSA-OAEP/A256CBC-HS512 UserInfo around RS256",
+                case.path,
+                case.input.len()
+            ),
+            verify: Box::new(move |backend: &dyn Backend| {
+                rp::verify_login(
+                    backend,
+                    &p.op_jwks,
+                    Some(key),
+                    response,
+                    &p.expectations(),
+                    p.now,
+                )
+                .map(|_| ())
+            }),
+            floor_extra: Some(Box::new(move || {
+                jose::decrypt_compact(key, userinfo, &JweOptions::new()).map(|_| ())
+            })),
+            #[cfg(feature = "saml")]
+            digests: None,
+        })
+    }
 }
 
 /// One verifier's figures on one backend.
 #[derive(Clone, Debug, PartialEq)]
 pub struct Row {
-    /// `spid`, `cie`, `webeid`.
+    /// `spid`, `cie`, `webeid`, `oidc`.
     pub name: &'static str,
     /// The backend's name.
     pub backend: &'static str,
@@ -562,7 +687,7 @@ pub fn measure(
         for check in &checks {
             backend.verify(check).map_err(|_| check.failure().clone())?;
         }
-        Ok(())
+        w.floor_extra()
     };
     let mut digests = || w.verify_digests(backend).unwrap_or(Ok(()));
     // Calibrate: iterations per ~10 ms batch.
@@ -652,6 +777,9 @@ mod tests {
             if cfg!(feature = "webeid") {
                 want.push("webeid");
             }
+            if cfg!(feature = "oidc") {
+                want.push("oidc");
+            }
             assert_eq!(names, want);
             for w in ws {
                 for backend in crypto::backends() {
@@ -659,8 +787,9 @@ mod tests {
                     let checks = w.floor_checks(*backend).unwrap();
                     // SPID and CIE: the Response's and the Assertion's
                     // signatures; Web eID: the CA's on the certificate and
-                    // the token's.
+                    // the token's; OIDC: the ID token's and the UserInfo's.
                     assert_eq!(checks.len(), 2, "{}", w.name);
+                    w.floor_extra().unwrap();
                     for c in &checks {
                         backend.verify(c).unwrap();
                     }
@@ -680,7 +809,10 @@ mod tests {
                 assert!(row.rounds >= 3);
                 assert!(row.us_per_op.is_finite() && row.us_per_op > 0.0);
                 assert!(row.floor_us_per_op.is_finite() && row.floor_us_per_op > 0.0);
-                assert_eq!(row.floor_digests_us_per_op.is_some(), w.name != "webeid");
+                assert_eq!(
+                    row.floor_digests_us_per_op.is_some(),
+                    w.name == "spid" || w.name == "cie"
+                );
                 let json: serde_json::Value = serde_json::from_str(&row.json_line()).unwrap();
                 for key in ["name", "us_per_op", "floor_us_per_op", "ratio"] {
                     assert!(json.get(key).is_some(), "{key}");

@@ -145,10 +145,12 @@ pub(crate) fn explain(kind: Kind, job: &Job<'_>, case: &TestCase) -> Explanation
             e.replay = Some(replay_saml(job, &input_arg, cie));
             saml_steps(job, cie, &mut e);
         }
-        Kind::Signature | Kind::Xmldsig | Kind::OidcTrustChain => e.notes.push(format!(
+        Kind::Signature | Kind::Xmldsig | Kind::OidcTrustChain | Kind::OidcIdToken => {
+            e.notes.push(format!(
             "no `idbridge verify` subcommand runs the {} kind: the inputs above are the whole case",
             kind.name()
-        )),
+        ))
+        }
     }
     e
 }

@@ -114,6 +114,7 @@ pub(crate) const KNOWN_KINDS: &[&str] = &[
     "cie-saml",
     "xmldsig",
     "oidc-trust-chain",
+    "oidc-id-token",
 ];
 
 impl VectorFile {

@@ -16,6 +16,7 @@ pub(crate) enum Kind {
     CieSaml,
     Xmldsig,
     OidcTrustChain,
+    OidcIdToken,
 }
 
 /// Everything a kind needs to run one case.
@@ -58,6 +59,7 @@ impl Kind {
             Kind::CieSaml => "cie-saml",
             Kind::Xmldsig => "xmldsig",
             Kind::OidcTrustChain => "oidc-trust-chain",
+            Kind::OidcIdToken => "oidc-id-token",
         }
     }
 
@@ -69,6 +71,7 @@ impl Kind {
             "cie-saml" => Some(Kind::CieSaml),
             "xmldsig" => Some(Kind::Xmldsig),
             "oidc-trust-chain" => Some(Kind::OidcTrustChain),
+            "oidc-id-token" => Some(Kind::OidcIdToken),
             _ => None,
         }
     }
@@ -106,6 +109,18 @@ impl Kind {
                     "required_trust_marks",
                 ],
                 &["now"],
+            ),
+            Kind::OidcIdToken => (
+                &["op_jwks", "rp_decryption_key"],
+                &[
+                    "now",
+                    "client_id",
+                    "issuer",
+                    "nonce",
+                    "min_level",
+                    "clock_skew_seconds",
+                ],
+                &["now", "client_id", "issuer", "nonce"],
             ),
         };
         only_keys("trust", trust, trust_keys)?;
@@ -146,6 +161,12 @@ impl Kind {
             #[cfg(not(feature = "oidc"))]
             Kind::OidcTrustChain => Ok(feature_off(
                 "the oidc-trust-chain kind needs idbridge-vectors' feature \"oidc\", off in this build",
+            )),
+            #[cfg(feature = "oidc")]
+            Kind::OidcIdToken => super::oidc_id_token::run(job, backend),
+            #[cfg(not(feature = "oidc"))]
+            Kind::OidcIdToken => Ok(feature_off(
+                "the oidc-id-token kind needs idbridge-vectors' feature \"oidc\", off in this build",
             )),
             #[cfg(not(feature = "webeid"))]
             Kind::Webeid => Ok(feature_off(

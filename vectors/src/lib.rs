@@ -51,6 +51,8 @@ pub mod fuzz;
 mod kinds;
 #[cfg(feature = "oidc")]
 mod oidc_chain;
+#[cfg(feature = "oidc")]
+mod oidc_id_token;
 pub mod report;
 #[cfg(feature = "saml")]
 mod saml;
