@@ -293,10 +293,17 @@ pub fn verify_chain(
         ));
     }
     // Check 1: each statement parsed (JOSE rule 1, typ, claims).
-    let parsed: Vec<Statement> = statements
+    let mut parsed: Vec<Statement> = statements
         .iter()
         .map(|s| Statement::parse(s.as_ref(), limits))
         .collect::<Result<_>>()?;
+    // The subject's own metadata, moved out (read only by check 9, which
+    // takes it as the start of the resolved metadata).
+    let subject_metadata = parsed
+        .first_mut()
+        .map(|s| std::mem::take(&mut s.metadata))
+        .unwrap_or_default();
+    let parsed = parsed;
     let policy_values = parsed
         .iter()
         .fold(0usize, |n, s| n.saturating_add(s.policy_values));
@@ -495,10 +502,12 @@ pub fn verify_chain(
     }
     // Check 9: metadata. The immediate superior's statement overrides the
     // subject's own parameters for the types the subject has.
-    let mut metadata: BTreeMap<String, Map<String, Value>> = first
-        .metadata
-        .iter()
-        .filter_map(|(t, v)| v.as_object().map(|m| (t.clone(), m.clone())))
+    let mut metadata: BTreeMap<String, Map<String, Value>> = subject_metadata
+        .into_iter()
+        .filter_map(|(t, v)| match v {
+            Value::Object(m) => Some((t, m)),
+            _ => None,
+        })
         .collect();
     if let Some(superior) = subordinates.first() {
         for (entity_type, params) in &superior.metadata {
