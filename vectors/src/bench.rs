@@ -631,8 +631,11 @@ mod oidc {
         // check `verify` makes: the chain's and the tokens'.
         Ok(Workload {
             name: "oidc",
+            // The first "<n>-byte" figure is the whole input (the heap
+            // test's budget reads it).
             input: format!(
-                "{} tcId 2: a {}-statement OP trust chain of {:?} bytes; {} tcId 2: a {}-byte token response, RS256 ID token + RSA-OAEP/A256CBC-HS512 UserInfo around RS256",
+                "a {}-byte input: {} tcId 2, a {}-statement OP trust chain of {:?} bytes; {} tcId 2, a {}-byte token response, RS256 ID token + RSA-OAEP/A256CBC-HS512 UserInfo around RS256",
+                statements.iter().map(String::len).sum::<usize>() + case.input.len(),
                 chain_case.path,
                 statements.len(),
                 statements.iter().map(String::len).collect::<Vec<_>>(),
