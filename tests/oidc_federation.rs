@@ -662,6 +662,30 @@ fn check6_signatures() {
     let c = json!({"iss": OP, "sub": OP, "iat": IAT, "exp": EXP, "jwks": ta().jwks()});
     let chain = vec![o.sign(&c), ta().es(&op(), json!({})), ta_ec(json!({}))];
     assert_eq!(code(verify(&chain, &opts)), "jws.key.untrusted");
+    // Under its own jwks the leaf's key runs every check: the same key
+    // material with `use` "enc" does not suit a signature; another key
+    // under the same kid does not verify it.
+    let mut own = o.jwks();
+    own["keys"][0]["use"] = json!("enc");
+    let c = json!({"iss": OP, "sub": OP, "iat": IAT, "exp": EXP, "jwks": own});
+    let chain = vec![o.sign(&c), ta().es(&op(), json!({})), ta_ec(json!({}))];
+    assert_eq!(code(verify(&chain, &opts)), "jws.key.mismatch");
+    let other = Ent::new(OP, "p256", "op-1");
+    let c = json!({"iss": OP, "sub": OP, "iat": IAT, "exp": EXP, "jwks": other.jwks()});
+    let chain = vec![o.sign(&c), ta().es(&op(), json!({})), ta_ec(json!({}))];
+    assert_eq!(code(verify(&chain, &opts)), "jws.signature.invalid");
+    // The superior vouches for a key the leaf does not sign with, its own
+    // jwks holds the signing key: refused at the superior's keys.
+    let c = json!({"iss": TA, "sub": OP, "iat": IAT, "exp": EXP, "jwks": other.jwks()});
+    let chain = vec![o.ec(&[TA], json!({})), ta().sign(&c), ta_ec(json!({}))];
+    assert_eq!(code(verify(&chain, &opts)), "jws.signature.invalid");
+    // Three statements, three signatures: the leaf's, verified under its
+    // superior's keys, is not recomputed for the same key in its own jwks
+    // (every other check runs, as the cases above show).
+    let recorder = crypto::Recorder::new(crypto::default_backend());
+    let chain = direct(json!({}));
+    federation::verify_chain(&recorder, &trust(), &chain, &opts, now()).unwrap();
+    assert_eq!(recorder.into_checks().len(), 3);
     // none and HS256, before any key is looked at.
     let payload = B64.encode(
         json!({"iss": OP, "sub": OP, "iat": IAT, "exp": EXP, "jwks": o.jwks()}).to_string(),

@@ -283,13 +283,21 @@ impl VerifiedJws {
     }
 }
 
-/// A compact JWS split and decoded by step 1, not yet trusted.
-struct Parts<'a> {
-    signing_input: &'a [u8],
-    header: JwsHeader,
-    payload: Vec<u8>,
-    claims: Json,
-    signature: Vec<u8>,
+/// A compact JWS split and decoded by steps 0 and 1 (JOSE rule 1), not yet
+/// trusted: the signing input, the header, the payload as the caller's
+/// strict reader kept it, the signature bytes.
+pub(crate) struct Decoded<'a, P> {
+    pub(crate) signing_input: &'a [u8],
+    pub(crate) header: JwsHeader,
+    pub(crate) payload: Vec<u8>,
+    pub(crate) claims: P,
+    pub(crate) signature: Vec<u8>,
+}
+
+/// The key and algorithm steps 2 to 6 accepted.
+pub(crate) struct Accepted<'k> {
+    pub(crate) algorithm: Algorithm,
+    pub(crate) key: &'k Jwk,
 }
 
 /// Verifies a compact JWS against `keys` with the checks of the module
@@ -330,10 +338,46 @@ pub fn verify_compact(
     token: &str,
     options: &JwsOptions,
 ) -> Result<VerifiedJws> {
+    // Steps 0 and 1.
+    let parts = split(token, &options.limits, read_object)?;
+    // Steps 2 to 6.
+    let Accepted { algorithm, key } = verify_decoded(
+        backend,
+        keys,
+        &parts.header,
+        parts.signing_input,
+        &parts.signature,
+        options,
+        None,
+    )?;
+    Ok(VerifiedJws {
+        key_kid: key.kid().map(str::to_string),
+        key_thumbprint: key.thumbprint().to_string(),
+        header: parts.header,
+        payload: parts.payload,
+        claims: parts.claims,
+        algorithm,
+    })
+}
+
+/// Steps 2 to 6 on a JWS that steps 0 and 1 already split and decoded
+/// ([`decode_claims`], or `verify_compact`'s own): the algorithm, the
+/// header's extensions, the `kid` rule, the candidate keys, the signature
+/// over `signing_input`. `verified`: the RFC 7638 thumbprint of a key that
+/// already verified this same signature over this same input (a statement
+/// checked under two key sets); a suitable candidate with that thumbprint
+/// (the same public key) is accepted without repeating the arithmetic,
+/// every check before the signature still runs.
+pub(crate) fn verify_decoded<'k>(
+    backend: &dyn Backend,
+    keys: &'k JwkSet,
+    header: &JwsHeader,
+    signing_input: &[u8],
+    signature: &[u8],
+    options: &JwsOptions,
+    verified: Option<&str>,
+) -> Result<Accepted<'k>> {
     let limits = &options.limits;
-    // Step 0 and 1.
-    let parts = split(token, limits)?;
-    let header = &parts.header;
     // Step 2.
     let algorithm = algorithm(&header.alg)
         .filter(|a| options.allowed.contains(*a))
@@ -403,12 +447,15 @@ pub fn verify_compact(
                 ),
             ));
         }
+        if verified == Some(key.thumbprint()) {
+            return Ok(Accepted { algorithm, key });
+        }
         let Ok(check) = SignatureCheck::new(
             options.allowed,
             algorithm,
             key.public_key(),
-            parts.signing_input,
-            &parts.signature,
+            signing_input,
+            signature,
             invalid.clone(),
         ) else {
             // The key suits alg, so only the signature's encoding is wrong.
@@ -417,14 +464,7 @@ pub fn verify_compact(
         if let Err(Rejected) = backend.verify(&check) {
             continue;
         }
-        return Ok(VerifiedJws {
-            header: parts.header,
-            payload: parts.payload,
-            claims: parts.claims,
-            algorithm,
-            key_kid: key.kid().map(str::to_string),
-            key_thumbprint: key.thumbprint().to_string(),
-        });
+        return Ok(Accepted { algorithm, key });
     }
     Err(invalid)
 }
@@ -435,8 +475,35 @@ pub fn verify_compact(
 /// duplicate keys, nested at most `max_json_depth`.
 #[allow(dead_code)]
 pub(crate) fn decode_unverified(token: &str, limits: &Limits) -> Result<(JwsHeader, Vec<u8>)> {
-    let parts = split(token, limits)?;
+    let parts = split(token, limits, read_object)?;
     Ok((parts.header, parts.payload))
+}
+
+/// Steps 0 and 1 alone, the payload's members kept (parsed once, as
+/// strictly as `verify_compact` parses it): for schemes that read the
+/// claims before the signature and then verify with [`verify_decoded`].
+#[allow(dead_code)]
+pub(crate) fn decode_claims<'a>(
+    token: &'a str,
+    limits: &Limits,
+) -> Result<Decoded<'a, serde_json::Map<String, serde_json::Value>>> {
+    split(token, limits, |payload, depth| {
+        match json::parse_value(payload, depth) {
+            Ok(serde_json::Value::Object(members)) => Ok(members),
+            Ok(_) => Err(malformed("the payload is not a JSON object")),
+            Err(_) => Err(malformed("the payload is not strict JSON")),
+        }
+    })
+}
+
+/// `verify_compact`'s payload reader: a strict JSON object.
+fn read_object(payload: &[u8], max_depth: usize) -> Result<Json> {
+    let claims =
+        json::parse(payload, max_depth).map_err(|_| malformed("the payload is not strict JSON"))?;
+    if !matches!(claims, Json::Object(_)) {
+        return Err(malformed("the payload is not a JSON object"));
+    }
+    Ok(claims)
 }
 
 /// Step 2 alone (JOSE rule 2): `alg` names a JWA signature algorithm on
@@ -453,8 +520,13 @@ pub(crate) fn allowed_algorithm(alg: &str, allowed: AllowList) -> Result<Algorit
         })
 }
 
-/// Steps 0 and 1: bounds, segments, header and payload.
-fn split<'a>(token: &'a str, limits: &Limits) -> Result<Parts<'a>> {
+/// Steps 0 and 1: bounds, segments, header and payload (read by `read`,
+/// given the payload bytes and `max_json_depth`).
+fn split<'a, P>(
+    token: &'a str,
+    limits: &Limits,
+    read: impl FnOnce(&[u8], usize) -> Result<P>,
+) -> Result<Decoded<'a, P>> {
     if token.len() > limits.max_jws_bytes() {
         return Err(too_large("compact JWS (bytes)", limits.max_jws_bytes()));
     }
@@ -500,13 +572,9 @@ fn split<'a>(token: &'a str, limits: &Limits) -> Result<Parts<'a>> {
             limits.max_jose_header_members(),
         ));
     }
-    let header = header(raw_header.clone(), json)?;
-    let claims = json::parse(&payload, limits.max_json_depth())
-        .map_err(|_| malformed("the payload is not strict JSON"))?;
-    if !matches!(claims, Json::Object(_)) {
-        return Err(malformed("the payload is not a JSON object"));
-    }
-    Ok(Parts {
+    let header = header(raw_header, json)?;
+    let claims = read(&payload, limits.max_json_depth())?;
+    Ok(Decoded {
         signing_input,
         header,
         payload,

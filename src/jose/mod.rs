@@ -62,6 +62,6 @@ pub use jwk::{Jwk, JwkSet, KeyUse};
 #[cfg(not(target_arch = "wasm32"))]
 pub use jws::sign_compact;
 #[allow(unused_imports)]
-pub(crate) use jws::{allowed_algorithm, decode_unverified};
+pub(crate) use jws::{allowed_algorithm, decode_claims, decode_unverified, verify_decoded};
 pub use jws::{verify_compact, JwsHeader, JwsOptions, KidRule, VerifiedJws};
 pub use private::{DecryptionKey, PrivateJwk};

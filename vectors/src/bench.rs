@@ -92,7 +92,8 @@ const EMBEDDED_WEBEID: &[(&str, &[u8])] = &[
 
 /// The embedded SPID/CIE OpenID Connect inputs: the imported
 /// `oidc-id-token` suite's genuine login (ID token, access token, UserInfo
-/// JWE) and its keys.
+/// JWE) and its keys; the imported `oidc-trust-chain` suite's OP chain
+/// (three statements) and its trust anchor's keys.
 #[cfg(feature = "oidc")]
 const EMBEDDED_OIDC: &[(&str, &[u8])] = &[
     (
@@ -113,6 +114,22 @@ const EMBEDDED_OIDC: &[(&str, &[u8])] = &[
         "test-vectors/conformance/oidc-id-token/upstream/keys/rp-enc-private.jwk.json",
         include_bytes!(
             "../../test-vectors/conformance/oidc-id-token/upstream/keys/rp-enc-private.jwk.json"
+        ),
+    ),
+    (
+        "test-vectors/conformance/oidc-trust-chain/spid-cie-oidc-django.json",
+        include_bytes!("../../test-vectors/conformance/oidc-trust-chain/spid-cie-oidc-django.json"),
+    ),
+    (
+        "test-vectors/conformance/oidc-trust-chain/upstream/chains/rp-dump-op-8002.json",
+        include_bytes!(
+            "../../test-vectors/conformance/oidc-trust-chain/upstream/chains/rp-dump-op-8002.json"
+        ),
+    ),
+    (
+        "test-vectors/conformance/oidc-trust-chain/upstream/jwks/ta-127.0.0.1-8000.jwks.json",
+        include_bytes!(
+            "../../test-vectors/conformance/oidc-trust-chain/upstream/jwks/ta-127.0.0.1-8000.jwks.json"
         ),
     ),
 ];
@@ -505,6 +522,23 @@ pub fn with_workloads<R>(f: impl FnOnce(&[Workload<'_>]) -> R) -> Result<R> {
         &oidc_case.input,
         &idbridge::Limits::default(),
     )?;
+    #[cfg(feature = "oidc")]
+    let chain_case = Case::load(
+        &files,
+        "test-vectors/conformance/oidc-trust-chain/spid-cie-oidc-django.json",
+        2,
+    )?;
+    #[cfg(feature = "oidc")]
+    let chain_job = chain_case.job(&files, &chain_case.input)?;
+    #[cfg(feature = "oidc")]
+    let chain_prepared = super::oidc_chain::prepare(&chain_job)
+        .map_err(defect)?
+        .map_err(|e| defect(e.to_string()))?;
+    #[cfg(feature = "oidc")]
+    let chain_statements = idbridge::oidc::federation::parse_chain_document(
+        &chain_case.input,
+        &chain_prepared.options,
+    )?;
 
     let mut workloads = Vec::new();
     #[cfg(feature = "saml")]
@@ -537,25 +571,45 @@ pub fn with_workloads<R>(f: impl FnOnce(&[Workload<'_>]) -> R) -> Result<R> {
         digests: None,
     });
     #[cfg(feature = "oidc")]
-    workloads.push(oidc::workload(&oidc_case, &oidc_prepared, &oidc_response)?);
+    workloads.push(oidc::workload(
+        &oidc_case,
+        &oidc_prepared,
+        &oidc_response,
+        oidc::Chain {
+            case: &chain_case,
+            prepared: &chain_prepared,
+            statements: &chain_statements,
+        },
+    )?);
     Ok(f(&workloads))
 }
 
-/// The SPID/CIE OpenID Connect login: ID token + access token + UserInfo
-/// JWE, beside its floor (the two signature checks and the decryption).
+/// The SPID/CIE OpenID Connect login: the OP's trust chain (three
+/// statements) + ID token + access token + UserInfo JWE, beside its floor
+/// (the chain's and the two tokens' signature checks, and the decryption).
 #[cfg(feature = "oidc")]
 mod oidc {
     use super::{defect, Case, Workload};
+    use crate::oidc_chain::Prepared as ChainPrepared;
     use crate::oidc_id_token::Prepared;
     use idbridge::crypto::Backend;
     use idbridge::jose::{self, JweOptions};
+    use idbridge::oidc::federation;
     use idbridge::oidc::rp::{self, TokenResponse};
     use idbridge::Result;
+
+    /// The OP's trust chain: its case, trust and statements.
+    pub(super) struct Chain<'a> {
+        pub case: &'a Case,
+        pub prepared: &'a ChainPrepared,
+        pub statements: &'a [String],
+    }
 
     pub(super) fn workload<'a>(
         case: &Case,
         p: &'a Prepared<'a>,
         response: &'a TokenResponse,
+        chain: Chain<'a>,
     ) -> Result<Workload<'a>> {
         let key = p
             .decryption_key
@@ -565,20 +619,31 @@ mod oidc {
             .userinfo
             .as_deref()
             .ok_or_else(|| defect("the oidc case has no UserInfo".into()))?;
-        // Hook for the trust chain (helper "federation"): a service resolves
-        // the OP's chain (three statements) before the login, and the OP's
-        // keys come out of it. Resolving it inside `verify` below, with the
-        // chain's statements embedded beside this case, adds the chain to
-        // the row, and its signature checks to the floor by themselves (the
-        // floor records every signature check `verify` makes).
+        let Chain {
+            case: chain_case,
+            prepared: c,
+            statements,
+        } = chain;
+        // A service validates the OP's trust chain, then the login. The two
+        // inputs come from two public suites (two federations), so the
+        // login's OP keys are the id-token case's, not the chain's; the
+        // work per login is the same. The floor records every signature
+        // check `verify` makes: the chain's and the tokens'.
         Ok(Workload {
             name: "oidc",
+            // The first "<n>-byte" figure is the whole input (the heap
+            // test's budget reads it).
             input: format!(
-                "{} tcId 2: a {}-byte token response, RS256 ID token + RSA-OAEP/A256CBC-HS512 UserInfo around RS256",
+                "a {}-byte input: {} tcId 2, a {}-statement OP trust chain of {:?} bytes; {} tcId 2, a {}-byte token response, RS256 ID token + RSA-OAEP/A256CBC-HS512 UserInfo around RS256",
+                statements.iter().map(String::len).sum::<usize>() + case.input.len(),
+                chain_case.path,
+                statements.len(),
+                statements.iter().map(String::len).collect::<Vec<_>>(),
                 case.path,
                 case.input.len()
             ),
             verify: Box::new(move |backend: &dyn Backend| {
+                federation::verify_chain(backend, &c.trust, statements, &c.options, c.now)?;
                 rp::verify_login(
                     backend,
                     &p.op_jwks,
@@ -787,8 +852,13 @@ mod tests {
                     let checks = w.floor_checks(*backend).unwrap();
                     // SPID and CIE: the Response's and the Assertion's
                     // signatures; Web eID: the CA's on the certificate and
-                    // the token's; OIDC: the ID token's and the UserInfo's.
-                    assert_eq!(checks.len(), 2, "{}", w.name);
+                    // the token's; OIDC: the chain's three (the anchor's
+                    // configuration, its statement about the OP, the OP's
+                    // configuration: checked under its own keys too, by the
+                    // same key, so the arithmetic runs once), the ID
+                    // token's and the UserInfo's.
+                    let want = if w.name == "oidc" { 5 } else { 2 };
+                    assert_eq!(checks.len(), want, "{}", w.name);
                     w.floor_extra().unwrap();
                     for c in &checks {
                         backend.verify(c).unwrap();

@@ -16,7 +16,14 @@ use std::sync::OnceLock;
 /// `crypto::PublicKey::from_spki_der`.
 pub fn spki(data: &[u8]) {
     if let Ok(key) = crypto::PublicKey::from_spki_der(data) {
-        assert!(key.rsa_components().is_some() != key.ec_point().is_some());
+        // Exactly one kind of key: RSA, EC, or (with the `ed25519`
+        // feature) Ed25519.
+        let kinds = [
+            key.rsa_components().is_some(),
+            key.ec_point().is_some(),
+            key.ed25519_point().is_some(),
+        ];
+        assert_eq!(kinds.iter().filter(|k| **k).count(), 1);
     }
 }
 

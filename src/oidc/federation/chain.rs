@@ -12,7 +12,7 @@ use super::trust::{ChainOptions, FederationTrust};
 use super::trust_mark::{self, VerifiedTrustMark};
 use crate::crypto::Backend;
 use crate::error::{Error, ErrorCode, Result};
-use crate::jose::{self, JwkSet, JwsOptions};
+use crate::jose::{JwkSet, JwsOptions};
 use crate::json;
 use crate::time::UnixTime;
 
@@ -293,10 +293,17 @@ pub fn verify_chain(
         ));
     }
     // Check 1: each statement parsed (JOSE rule 1, typ, claims).
-    let parsed: Vec<Statement> = statements
+    let mut parsed: Vec<Statement> = statements
         .iter()
         .map(|s| Statement::parse(s.as_ref(), limits))
         .collect::<Result<_>>()?;
+    // The subject's own metadata, moved out (read only by check 9, which
+    // takes it as the start of the resolved metadata).
+    let subject_metadata = parsed
+        .first_mut()
+        .map(|s| std::mem::take(&mut s.metadata))
+        .unwrap_or_default();
+    let parsed = parsed;
     let policy_values = parsed
         .iter()
         .fold(0usize, |n, s| n.saturating_add(s.policy_values));
@@ -400,15 +407,24 @@ pub fn verify_chain(
         .require_kid()
         .with_limits(*limits);
     let keys_of = |s: &Statement| -> Result<JwkSet> {
-        JwkSet::from_json_with_limits(s.jwks.to_string().as_bytes(), limits)
+        JwkSet::from_value(&json::from_value(&s.jwks), limits)
     };
-    jose::verify_compact(backend, anchor.jwks(), &last.token, &jws)?;
+    // Each statement was split, decoded and parsed once (check 1); these
+    // are `verify_compact`'s remaining steps on those parts.
+    let mut first_key = None;
+    last.verify(backend, anchor.jwks(), &jws, None)?;
     for j in (0..parsed.len().saturating_sub(1)).rev() {
         if let (Some(lower), Some(upper)) = (parsed.get(j), parsed.get(j + 1)) {
-            jose::verify_compact(backend, &keys_of(upper)?, &lower.token, &jws)?;
+            let key = lower.verify(backend, &keys_of(upper)?, &jws, None)?;
+            if j == 0 {
+                first_key = Some(key);
+            }
         }
     }
-    jose::verify_compact(backend, &keys_of(first)?, &first.token, &jws)?;
+    // The subject's configuration again, under its own keys: every check
+    // runs; the signature arithmetic is not repeated for the very key
+    // (same RFC 7638 thumbprint) that verified it just above.
+    first.verify(backend, &keys_of(first)?, &jws, first_key.as_deref())?;
     // Check 7: constraints (OpenID Federation 1.0, "Constraints"). Subordinate statement k (0-based in
     // `subordinates`) has k intermediates below its issuer.
     let intermediates = subordinates.len().saturating_sub(1) as u64;
@@ -486,10 +502,12 @@ pub fn verify_chain(
     }
     // Check 9: metadata. The immediate superior's statement overrides the
     // subject's own parameters for the types the subject has.
-    let mut metadata: BTreeMap<String, Map<String, Value>> = first
-        .metadata
-        .iter()
-        .filter_map(|(t, v)| v.as_object().map(|m| (t.clone(), m.clone())))
+    let mut metadata: BTreeMap<String, Map<String, Value>> = subject_metadata
+        .into_iter()
+        .filter_map(|(t, v)| match v {
+            Value::Object(m) => Some((t, m)),
+            _ => None,
+        })
         .collect();
     if let Some(superior) = subordinates.first() {
         for (entity_type, params) in &superior.metadata {

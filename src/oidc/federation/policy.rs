@@ -78,7 +78,25 @@ fn contains(list: &[Value], v: &Value) -> bool {
     list.iter().any(|x| x == v)
 }
 
+/// Below this many pairs, the set operations compare values directly
+/// (`Value`'s equality ignores object member order, as `key` does);
+/// above, they hash `key`s, so long lists cost O(n + m).
+const DIRECT_PAIRS: usize = 256;
+
+fn direct(a: &[Value], b: &[Value]) -> bool {
+    a.len().saturating_mul(b.len()) <= DIRECT_PAIRS
+}
+
 fn union(a: &[Value], b: &[Value]) -> Vec<Value> {
+    if direct(a, b) {
+        let mut out = a.to_vec();
+        for v in b {
+            if !contains(&out, v) {
+                out.push(v.clone());
+            }
+        }
+        return out;
+    }
     let mut seen: HashSet<String> = a.iter().map(key).collect();
     let mut out = a.to_vec();
     for v in b {
@@ -90,6 +108,9 @@ fn union(a: &[Value], b: &[Value]) -> Vec<Value> {
 }
 
 fn intersection(a: &[Value], b: &[Value]) -> Vec<Value> {
+    if direct(a, b) {
+        return a.iter().filter(|v| contains(b, v)).cloned().collect();
+    }
     let keep: HashSet<String> = b.iter().map(key).collect();
     a.iter()
         .filter(|v| keep.contains(&key(v)))
@@ -98,6 +119,9 @@ fn intersection(a: &[Value], b: &[Value]) -> Vec<Value> {
 }
 
 fn is_subset(a: &[Value], b: &[Value]) -> bool {
+    if direct(a, b) {
+        return a.iter().all(|v| contains(b, v));
+    }
     let of: HashSet<String> = b.iter().map(key).collect();
     a.iter().all(|v| of.contains(&key(v)))
 }
@@ -380,6 +404,45 @@ mod tests {
     fn ops(v: Value) -> Operators {
         let (p, _) = parse(&json!({"t": {"p": v}})).unwrap();
         p["t"]["p"].clone()
+    }
+
+    #[test]
+    fn set_operations_agree_direct_and_hashed() {
+        // Objects equal whatever their member order; 1 and 1.0 differ.
+        let a = vec![json!({"x": 1, "y": [2]}), json!("s"), json!(1), json!(null)];
+        let b = vec![json!({"y": [2], "x": 1}), json!(1.0), json!("s")];
+        assert!(direct(&a, &b));
+        // The same lists, padded past DIRECT_PAIRS with values in neither.
+        let pad = |l: &[Value], tag: &str| -> Vec<Value> {
+            let mut out = l.to_vec();
+            out.extend((0..40).map(|i| json!(format!("{tag}{i}"))));
+            out
+        };
+        let (la, lb) = (pad(&a, "a"), pad(&b, "b"));
+        assert!(!direct(&la, &lb));
+        let strip = |l: Vec<Value>| -> Vec<Value> {
+            l.into_iter()
+                .filter(|v| v.as_str().is_none_or(|s| s.len() <= 1))
+                .collect()
+        };
+        let want_i = vec![json!({"x": 1, "y": [2]}), json!("s")];
+        assert_eq!(intersection(&a, &b), want_i);
+        assert_eq!(strip(intersection(&la, &lb)), want_i);
+        let want_u = vec![
+            json!({"x": 1, "y": [2]}),
+            json!("s"),
+            json!(1),
+            json!(null),
+            json!(1.0),
+        ];
+        assert_eq!(union(&a, &b), want_u);
+        assert_eq!(strip(union(&la, &lb)), want_u);
+        assert!(!is_subset(&a, &b) && !is_subset(&la, &lb));
+        let sub = vec![json!("s"), json!({"y": [2], "x": 1})];
+        assert!(is_subset(&sub, &a) && is_subset(&sub, &la));
+        let big: Vec<Value> = (0..200).map(|i| json!(i)).collect();
+        assert!(!direct(&sub, &big) && !is_subset(&sub, &big));
+        assert!(is_subset(&big[..3], &big));
     }
 
     #[test]

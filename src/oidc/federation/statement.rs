@@ -13,8 +13,9 @@
 use serde_json::{Map, Value};
 
 use super::policy::{self, Policy};
+use crate::crypto::Backend;
 use crate::error::{Error, ErrorCode, Result};
-use crate::jose::{self, typ, JwsHeader};
+use crate::jose::{self, typ, JwkSet, JwsHeader, JwsOptions};
 use crate::limits::Limits;
 
 /// Claims an entity statement may list in `crit` that this crate
@@ -49,11 +50,16 @@ pub(crate) struct Constraints {
 }
 
 /// One entity statement after check 1: header and claims, not yet trusted.
+/// The JWS was split, decoded and parsed once; check 6 verifies these
+/// parts ([`Statement::verify`]), never the token again.
 #[derive(Clone, Debug)]
 pub(crate) struct Statement {
     pub token: String,
-    #[allow(dead_code)]
     pub header: JwsHeader,
+    /// The length of the signing input (`header.payload`) in `token`.
+    signing_len: usize,
+    signature: Vec<u8>,
+    /// The claims other than `jwks` and `metadata` (moved to their fields).
     pub claims: Map<String, Value>,
     pub iss: String,
     pub sub: String,
@@ -98,7 +104,11 @@ impl Statement {
                 ),
             ));
         }
-        let (header, payload) = jose::decode_unverified(token, limits)?;
+        let decoded = jose::decode_claims(token, limits)?;
+        let header = decoded.header;
+        let signing_len = decoded.signing_input.len();
+        let signature = decoded.signature;
+        let mut claims = decoded.claims;
         if !header
             .typ()
             .is_some_and(|t| typ::typ_matches(t, typ::ENTITY_STATEMENT))
@@ -108,10 +118,6 @@ impl Statement {
                 "the statement's typ is not entity-statement+jwt",
             ));
         }
-        // The payload passed the strict parser (no duplicate keys, bounded
-        // depth); this second reading keeps the values.
-        let claims: Map<String, Value> = serde_json::from_slice(&payload)
-            .map_err(|_| Error::new(ErrorCode::JwsMalformed, "the payload is not a JSON object"))?;
         let string = |name: &'static str, reason: &'static str| -> Result<String> {
             claims
                 .get(name)
@@ -129,24 +135,21 @@ impl Statement {
         let sub = string("sub", "sub is missing or not a string")?;
         let iat = int("iat", "iat is missing or not an integer")?;
         let exp = int("exp", "exp is missing or not an integer")?;
-        let jwks = match claims.get("jwks") {
-            Some(v @ Value::Object(_)) => v.clone(),
-            _ => return Err(malformed("jwks is missing or not an object")),
-        };
+        if !claims.get("jwks").is_some_and(Value::is_object) {
+            return Err(malformed("jwks is missing or not an object"));
+        }
         let authority_hints = match claims.get("authority_hints") {
             None => Vec::new(),
             Some(v) => strings(v, "authority_hints is not a list of strings")?,
         };
-        let metadata = match claims.get("metadata") {
-            None => Map::new(),
-            Some(Value::Object(m)) => {
-                if m.values().any(|v| !v.is_object()) {
-                    return Err(malformed("metadata holds a non-object entity type"));
-                }
-                m.clone()
+        match claims.get("metadata") {
+            None => {}
+            Some(Value::Object(m)) if m.values().any(|v| !v.is_object()) => {
+                return Err(malformed("metadata holds a non-object entity type"));
             }
+            Some(Value::Object(_)) => {}
             Some(_) => return Err(malformed("metadata is not an object")),
-        };
+        }
         if let Some(crit) = claims.get("crit") {
             let names = strings(crit, "crit is not a list of strings")?;
             if names.is_empty() {
@@ -181,9 +184,17 @@ impl Statement {
             None => Constraints::default(),
             Some(v) => constraints(v)?,
         };
+        // Every claim checked: the two large ones move out, not copied.
+        let jwks = claims.remove("jwks").unwrap_or(Value::Null);
+        let metadata = match claims.remove("metadata") {
+            Some(Value::Object(m)) => m,
+            _ => Map::new(),
+        };
         Ok(Statement {
             token: token.to_string(),
             header,
+            signing_len,
+            signature,
             iss,
             sub,
             iat,
@@ -197,6 +208,34 @@ impl Statement {
             policy_values,
             claims,
         })
+    }
+
+    /// Check 6 for this statement: JOSE rules 2 onwards and the signature
+    /// under `keys` ([`jose::verify_decoded`], `verify_compact`'s own
+    /// steps). `verified`: the thumbprint of a key that already verified
+    /// this statement's signature. Returns the accepting key's thumbprint.
+    pub(crate) fn verify(
+        &self,
+        backend: &dyn Backend,
+        keys: &JwkSet,
+        options: &JwsOptions,
+        verified: Option<&str>,
+    ) -> Result<String> {
+        let signing_input = self
+            .token
+            .as_bytes()
+            .get(..self.signing_len)
+            .ok_or_else(|| Error::new(ErrorCode::JwsMalformed, "the signing input is missing"))?;
+        jose::verify_decoded(
+            backend,
+            keys,
+            &self.header,
+            signing_input,
+            &self.signature,
+            options,
+            verified,
+        )
+        .map(|accepted| accepted.key.thumbprint().to_string())
     }
 
     /// An entity configuration: issued by its subject.

@@ -101,7 +101,9 @@ fn check_one(
             "a trust mark is too large",
         ));
     }
-    let (header, payload) = jose::decode_unverified(token, limits)?;
+    // Split, decoded and parsed once; the same parts are verified below.
+    let decoded = jose::decode_claims(token, limits)?;
+    let header = &decoded.header;
     if !header
         .typ()
         .is_some_and(|t| typ::typ_matches(t, typ::TRUST_MARK))
@@ -112,8 +114,7 @@ fn check_one(
         ));
     }
     jose::allowed_algorithm(header.alg(), options.allowed())?;
-    let claims: Map<String, Value> = serde_json::from_slice(&payload)
-        .map_err(|_| Error::new(ErrorCode::JwsMalformed, "the payload is not a JSON object"))?;
+    let claims = &decoded.claims;
     let issuer = claims
         .get("iss")
         .and_then(Value::as_str)
@@ -143,11 +144,18 @@ fn check_one(
         .allow(options.allowed())
         .require_kid()
         .with_limits(*limits);
-    let verified = jose::verify_compact(backend, keys, token, &jws)?;
-    // Read from the verified payload from here on.
-    let claims: Map<String, Value> = serde_json::from_slice(verified.payload())
-        .map_err(|_| Error::new(ErrorCode::JwsMalformed, "the payload is not a JSON object"))?;
-    if type_of(&claims) != Some(entry_type) {
+    jose::verify_decoded(
+        backend,
+        keys,
+        header,
+        decoded.signing_input,
+        &decoded.signature,
+        &jws,
+        None,
+    )?;
+    // From here on the claims are those of the verified payload (the
+    // parse of exactly the bytes the signature covers).
+    if type_of(claims) != Some(entry_type) {
         return Err(Error::new(
             ErrorCode::OidcfedTrustMarkTypeMismatch,
             "the trust mark's type is not its entry's",
@@ -182,7 +190,7 @@ fn check_one(
                 })?,
         ),
     };
-    check_delegation(backend, ta_ec, entry_type, issuer, &claims, options, now)?;
+    check_delegation(backend, ta_ec, entry_type, issuer, claims, options, now)?;
     Ok(VerifiedTrustMark {
         trust_mark_type: entry_type.to_string(),
         issuer: issuer.to_string(),
@@ -233,8 +241,9 @@ fn check_delegation(
             "a delegation is too large",
         ));
     }
-    let (header, _) = jose::decode_unverified(token, limits)?;
-    if !header
+    let decoded = jose::decode_claims(token, limits)?;
+    if !decoded
+        .header
         .typ()
         .is_some_and(|t| typ::typ_matches(t, "trust-mark-delegation+jwt"))
     {
@@ -246,13 +255,20 @@ fn check_delegation(
         .allow(options.allowed())
         .require_kid()
         .with_limits(*limits);
-    let verified = jose::verify_compact(backend, &keys, token, &jws)?;
-    let d: Map<String, Value> = serde_json::from_slice(verified.payload())
-        .map_err(|_| Error::new(ErrorCode::JwsMalformed, "the payload is not a JSON object"))?;
+    jose::verify_decoded(
+        backend,
+        &keys,
+        &decoded.header,
+        decoded.signing_input,
+        &decoded.signature,
+        &jws,
+        None,
+    )?;
+    let d = &decoded.claims;
     let secs = now.as_secs();
     let ok = d.get("iss").and_then(Value::as_str) == Some(owner_id)
         && d.get("sub").and_then(Value::as_str) == Some(issuer)
-        && type_of(&d) == Some(entry_type)
+        && type_of(d) == Some(entry_type)
         && d.get("iat")
             .and_then(Value::as_i64)
             .is_some_and(|iat| iat <= secs)
