@@ -292,7 +292,9 @@ fn paths_of(paths: &JsValue) -> Result<Vec<String>, JsValue> {
 ///
 /// `files` maps `/`-separated names to contents (`Uint8Array` or string):
 /// the vector files and every file they name, with the same relative layout
-/// as on disk. `paths` names the vector files to run, in order. Resolves
+/// as on disk. `paths` names the vector files to run, in order; they run
+/// one case at a time, the page's event loop getting a turn every few tens
+/// of milliseconds (a long run never freezes a page). Resolves
 /// to the report; rejects with `input.encoding` when `files` is not such a
 /// map, `config.invalid` when `paths` is not an array of strings.
 #[wasm_bindgen(js_name = runVectors, unchecked_return_type = "Promise<VectorsReport>")]
