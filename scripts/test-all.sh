@@ -372,6 +372,10 @@ stage_wasm() {
   step "WASM tests in Node"
   cargo test --profile wasm-test -p idbridge-wasm --target wasm32-unknown-unknown --locked
   step "WASM tests in headless Chromium"
+  # wasm-bindgen-test-runner gives the whole page 20 s by default (the
+  # vector tests take about 35 s on 2 busy cores); the tests hand the page's
+  # event loop a turn every 40 ms, so its polling is answered meanwhile.
+  WASM_BINDGEN_TEST_TIMEOUT="${WASM_BINDGEN_TEST_TIMEOUT:-600}" \
   WASM_BINDGEN_USE_BROWSER=1 CHROMEDRIVER=/usr/bin/chromedriver \
     cargo test --profile wasm-test -p idbridge-wasm --target wasm32-unknown-unknown --locked
 }

@@ -16,8 +16,9 @@
 # is a page's package. wasm/pkg/ (what test-pkg.mjs and the demo load) is
 # always the whole package, runner included.
 #
-# --sizes builds the whole package, the SAML-only one and the Web eID-only
-# one, and prints the gzipped size of each (what a browser loads).
+# --sizes builds the whole package, the SAML + Web eID one (no oidc), the
+# SAML-only one and the Web eID-only one, each held to its budget (below),
+# and prints the gzipped size of each (what a browser loads) and its budget.
 #
 # cargo (profile wasm-release, opt-level "z") → wasm-bindgen --target web
 # (the CLI at the Cargo.lock version) → wasm-opt -Oz from the npm package
@@ -27,11 +28,18 @@
 set -euo pipefail
 cd "$(dirname "$0")"
 
-# The enforced budget for what a browser loads (the module and its .wasm),
-# gzip -9, in KB (1000 bytes).
-# Issue 6 asks for 250 KB; see README.md "Size" for why the package is
-# above it today and what would bring it down.
+# The enforced budgets for what a browser loads (the module and its .wasm),
+# gzip -9, in KB (1000 bytes); README.md "Size" has the figures and reasons.
+# - page budget, every package without OpenID Connect (saml+webeid, saml,
+#   webeid): 440 KB. Issue 6 asks for 250 KB; the core's dependencies put
+#   the floor near 229 KB (README.md "The dependency floor").
+# - OpenID Connect budget, every package with the `oidc` scheme (the whole
+#   package among them): 520 KB. `oidc` brings JWE (AES-CBC-HMAC, AES-GCM,
+#   AES key wrap), RSA-OAEP decryption, ECDH-ES, federation and the relying
+#   party: about 88 KB over saml+webeid; a page that needs no OpenID
+#   Connect builds without it (--schemes saml,webeid) and keeps 440 KB.
 budget_kb=${IDBRIDGE_PKG_BUDGET_KB:-440}
+oidc_budget_kb=${IDBRIDGE_PKG_OIDC_BUDGET_KB:-520}
 target_kb=250
 
 # Every scheme feature of the crate (wasm/Cargo.toml), in a fixed order.
@@ -101,12 +109,17 @@ if [ -n "$sizes" ]; then
   kb() { printf '%d.%d KB' $(($1 / 1000)) $(($1 % 1000 / 100)); }
   echo
   echo "gzipped, what a browser loads (idbridge.js + idbridge_bg.wasm)${fast:+, --fast}:"
-  printf '  %-26s %-16s %12s %12s\n' package folder bytes size
-  for row in "whole (saml, webeid, oidc):pkg" "SAML + Web eID (no oidc):pkg-saml-webeid" "SAML only (saml):pkg-saml" "Web eID only (webeid):pkg-webeid"; do
-    dir=${row##*:}
+  printf '  %-26s %-22s %10s %10s  %s\n' package folder bytes size budget
+  for row in "whole (saml, webeid, oidc):pkg:$oidc_budget_kb KB (OpenID Connect budget)" \
+    "SAML + Web eID (no oidc):pkg-saml-webeid:$budget_kb KB (page budget)" \
+    "SAML only (saml):pkg-saml:$budget_kb KB (page budget)" \
+    "Web eID only (webeid):pkg-webeid:$budget_kb KB (page budget)"; do
+    rest=${row#*:}
+    dir=${rest%%:*}
     n=$(payload "$dir")
-    printf '  %-26s %-16s %12d %12s\n' "${row%:*}" "wasm/$dir" "$n" "$(kb "$n")"
+    printf '  %-26s %-22s %10d %10s  %s\n' "${row%%:*}" "wasm/$dir" "$n" "$(kb "$n")" "${rest#*:}${fast:+ + 30 KB for --fast}"
   done
+  echo "(each build above already failed if it was over its budget)"
   exit 0
 fi
 
@@ -174,15 +187,26 @@ for f in "$out"/*; do
   printf '  %-28s %8d bytes, %7d gzipped\n' "${f#"$out"/}" "$(wc -c < "$f")" "$gz"
 done
 kb() { printf '%d.%d KB' $(($1 / 1000)) $(($1 % 1000 / 100)); }
-echo "idbridge package (wasm/$out, schemes: ${chosen[*]:-${all_schemes[*]}}): $(kb "$total") gzipped in all; loaded by a browser (idbridge.js + idbridge_bg.wasm): $(kb "$payload") gzipped; budget ${budget_kb} KB, target ${target_kb} KB"
-# The budget is a page's: --fast (for Node services) spends bytes on speed
-# on purpose, so it is held to the page budget plus what that trade was
-# measured to cost (24.8 KB, wasm/README.md "Performance"), rounded up.
+# Which budget: a package with the oidc scheme (the whole one: no
+# --schemes) has the OpenID Connect budget, every other one the page budget.
+case " ${chosen[*]:-${all_schemes[*]}} " in
+  *" oidc "*)
+    limit_kb=$oidc_budget_kb
+    why="the OpenID Connect budget: oidc adds JWE, RSA-OAEP, ECDH-ES, federation and the relying party; a page without OpenID Connect builds with --schemes saml,webeid and is held to $budget_kb KB"
+    ;;
+  *)
+    limit_kb=$budget_kb
+    why="the page budget of every package without oidc"
+    ;;
+esac
+echo "idbridge package (wasm/$out, schemes: ${chosen[*]:-${all_schemes[*]}}): $(kb "$total") gzipped in all; loaded by a browser (idbridge.js + idbridge_bg.wasm): $(kb "$payload") gzipped; budget ${limit_kb} KB ($why), target ${target_kb} KB"
+# --fast (for Node services) spends bytes on speed on purpose, so it is
+# held to its budget plus what that trade was measured to cost (24.8 KB,
+# wasm/README.md "Performance"), rounded up.
 fast_allowance_kb=30
-limit_kb=$budget_kb
-[ -z "$fast" ] || limit_kb=$((budget_kb + fast_allowance_kb))
+[ -z "$fast" ] || limit_kb=$((limit_kb + fast_allowance_kb))
 if [ "$payload" -gt $((limit_kb * 1000)) ]; then
-  echo "FAIL: the package is over its budget of $limit_kb KB gzipped${fast:+ (the page budget + $fast_allowance_kb KB for --fast)}" >&2
+  echo "FAIL: the package is over its budget of $limit_kb KB gzipped${fast:+ (its budget + $fast_allowance_kb KB for --fast)}" >&2
   exit 1
 fi
 if [ "$payload" -gt $((target_kb * 1000)) ]; then

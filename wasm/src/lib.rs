@@ -67,7 +67,8 @@ pub use saml::{
 pub use trust::{Trust, TrustBuilder};
 #[cfg(feature = "vectors")]
 pub use vectors::{
-    run_in_memory, run_in_memory_async, run_vectors, run_vectors_sync, VectorsReport,
+    run_in_memory, run_in_memory_async, run_in_memory_stepwise, run_vectors, run_vectors_sync,
+    VectorsReport,
 };
 pub use verify::{verify_signature, verify_signature_sync};
 pub use webcrypto::WebCrypto;

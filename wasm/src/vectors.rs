@@ -82,19 +82,162 @@ pub fn run_in_memory(files: &MemoryFiles, paths: &[String]) -> VectorsReport {
     report(&reports, None)
 }
 
+/// The distinct `tcId`s of a vector file, in file order; `None` when the
+/// file is not a JSON object with `testGroups[].tests[].tcId` (the runner
+/// then runs it whole and reports what is wrong with it).
+fn case_ids(bytes: &[u8]) -> Option<Vec<u64>> {
+    let file: serde_json::Value = serde_json::from_slice(bytes).ok()?;
+    let mut ids = Vec::new();
+    for group in file.get("testGroups")?.as_array()? {
+        for case in group.get("tests")?.as_array()? {
+            let id = case.get("tcId")?.as_u64()?;
+            if !ids.contains(&id) {
+                ids.push(id);
+            }
+        }
+    }
+    Some(ids)
+}
+
+/// How long a stepwise run computes before it lets the event loop run, in
+/// milliseconds: well under the 50 ms a browser counts as a long task's
+/// start, so a page stays responsive and a test runner's polling is answered.
+const SLICE_MS: f64 = 40.0;
+
+/// Gives the JavaScript event loop a turn once [`SLICE_MS`] have passed
+/// since the last one: a `setTimeout(0)` task, so rendering, input and a
+/// test runner's polling run, not only microtasks. (Yielding before every
+/// case would cost the 4 ms a browser adds to nested timers, each time.)
+struct Slicer {
+    last: f64,
+}
+
+impl Slicer {
+    fn new() -> Self {
+        Slicer {
+            last: js_sys::Date::now(),
+        }
+    }
+
+    async fn maybe_yield(&mut self) {
+        if js_sys::Date::now() - self.last < SLICE_MS {
+            return;
+        }
+        yield_to_event_loop().await;
+        self.last = js_sys::Date::now();
+    }
+}
+
+/// One `setTimeout(0)` turn of the event loop; nothing where there is no
+/// `setTimeout`.
+async fn yield_to_event_loop() {
+    let Ok(set_timeout) = js_sys::Reflect::get(&js_sys::global(), &"setTimeout".into()) else {
+        return;
+    };
+    let Ok(set_timeout) = set_timeout.dyn_into::<js_sys::Function>() else {
+        return;
+    };
+    let mut called = true;
+    let promise = Promise::new(&mut |resolve, _| {
+        called = set_timeout
+            .call2(&JsValue::NULL, &resolve, &0.into())
+            .is_ok();
+    });
+    if called {
+        // A setTimeout callback cannot reject: the outcome carries nothing.
+        let _ = wasm_bindgen_futures::JsFuture::from(promise).await;
+    }
+}
+
+/// Runs the file at `path` one case at a time (`run_case` runs one
+/// `tcId`, `None` the whole file), letting `slicer` give the event loop a
+/// turn before every case, and joins the cases into one file report: the same cases,
+/// results and lines as one run of the whole file, without blocking a
+/// page for the whole file. A case that does not come back is a defect of
+/// the file, never a silent gap.
+async fn run_file_stepwise<F, Fut>(
+    files: &MemoryFiles,
+    path: &str,
+    slicer: &mut Slicer,
+    mut run_case: F,
+) -> FileReport
+where
+    F: FnMut(Option<u64>) -> Fut,
+    Fut: core::future::Future<Output = FileReport>,
+{
+    use idbridge_vectors::Files;
+    let ids = match files.read(path).ok().as_deref().and_then(case_ids) {
+        Some(ids) if !ids.is_empty() => ids,
+        _ => {
+            slicer.maybe_yield().await;
+            return run_case(None).await;
+        }
+    };
+    let mut joined: Option<FileReport> = None;
+    for id in ids {
+        slicer.maybe_yield().await;
+        let one = run_case(Some(id)).await;
+        if one.defect.is_some() {
+            return one;
+        }
+        if one.cases.is_empty() {
+            return FileReport::malformed(path, format!("tcId {id}: the case did not run"));
+        }
+        match &mut joined {
+            None => joined = Some(one),
+            Some(all) => all.cases.extend(one.cases),
+        }
+    }
+    joined.unwrap_or_else(|| FileReport::malformed(path, "no case ran".into()))
+}
+
+/// As [`run_in_memory`], one case at a time, giving the event loop a turn
+/// between cases every few tens of milliseconds (a page, or a headless
+/// browser's test runner, is never blocked for much more than one case).
+pub async fn run_in_memory_stepwise(files: &MemoryFiles, paths: &[String]) -> VectorsReport {
+    let mut reports = Vec::with_capacity(paths.len());
+    let mut slicer = Slicer::new();
+    for path in paths {
+        reports.push(
+            run_file_stepwise(files, path, &mut slicer, |id| {
+                let runner = Runner::new(files);
+                let runner = match id {
+                    Some(id) => runner.only_case(id),
+                    None => runner,
+                };
+                core::future::ready(runner.run_file(path))
+            })
+            .await,
+        );
+    }
+    report(&reports, None)
+}
+
 /// The runner over an in-memory file set, every signature check on
-/// WebCrypto (shared with the tests). A file whose verification cannot
-/// settle its checks is reported as a failure, never skipped.
+/// WebCrypto (shared with the tests), one case at a time, giving the event
+/// loop a turn between cases every few tens of milliseconds. A case whose verification cannot settle its
+/// checks is reported as a failure of its file, never skipped.
 pub async fn run_in_memory_async(files: &MemoryFiles, paths: &[String]) -> VectorsReport {
     let crypto = WebCrypto::new();
     let mut reports = Vec::with_capacity(paths.len());
+    let mut slicer = Slicer::new();
     for path in paths {
-        let runner = Runner::new(files).with_backends(&[&VECTORS_RECORDER]);
+        let crypto = &crypto;
         reports.push(
-            match discharge(&VECTORS_RECORDER, &crypto, || runner.run_file(path)).await {
-                Ok(r) => r,
-                Err(e) => FileReport::malformed(path, format!("the checks did not settle: {e}")),
-            },
+            run_file_stepwise(files, path, &mut slicer, |id| async move {
+                let runner = Runner::new(files).with_backends(&[&VECTORS_RECORDER]);
+                let runner = match id {
+                    Some(id) => runner.only_case(id),
+                    None => runner,
+                };
+                match discharge(&VECTORS_RECORDER, crypto, || runner.run_file(path)).await {
+                    Ok(r) => r,
+                    Err(e) => {
+                        FileReport::malformed(path, format!("the checks did not settle: {e}"))
+                    }
+                }
+            })
+            .await,
         );
     }
     report(&reports, Some(&crypto))
@@ -149,7 +292,9 @@ fn paths_of(paths: &JsValue) -> Result<Vec<String>, JsValue> {
 ///
 /// `files` maps `/`-separated names to contents (`Uint8Array` or string):
 /// the vector files and every file they name, with the same relative layout
-/// as on disk. `paths` names the vector files to run, in order. Resolves
+/// as on disk. `paths` names the vector files to run, in order; they run
+/// one case at a time, the page's event loop getting a turn every few tens
+/// of milliseconds (a long run never freezes a page). Resolves
 /// to the report; rejects with `input.encoding` when `files` is not such a
 /// map, `config.invalid` when `paths` is not an array of strings.
 #[wasm_bindgen(js_name = runVectors, unchecked_return_type = "Promise<VectorsReport>")]

@@ -108,64 +108,6 @@ fn embedded() -> (MemoryFiles, Vec<String>) {
     (files, vector_files)
 }
 
-/// Passed and failed counts and FAIL lines, summed over files.
-#[cfg(all(feature = "vectors", target_arch = "wasm32"))]
-#[derive(Default)]
-struct Totals {
-    passed: usize,
-    failed: usize,
-    failures: Vec<String>,
-}
-
-#[cfg(all(feature = "vectors", target_arch = "wasm32"))]
-impl Totals {
-    fn add(&mut self, report: &idbridge_wasm::VectorsReport) {
-        self.passed += report.passed();
-        self.failed += report.failed();
-        self.failures
-            .extend(report.lines().into_iter().filter(|l| l.starts_with("FAIL")));
-    }
-
-    fn assert_all_passed(&self, at_least: usize) {
-        assert!(self.failures.is_empty(), "{:#?}", self.failures);
-        assert_eq!(self.failed, 0);
-        assert!(self.passed >= at_least, "only {} cases", self.passed);
-    }
-}
-
-/// Lets the browser's event loop run (a `setTimeout(0)` task): a page
-/// that computes for longer than the webdriver's 20 s request timeout
-/// fails the whole run, so long synchronous work yields between files.
-#[cfg(all(feature = "vectors", target_arch = "wasm32"))]
-async fn yield_to_event_loop() {
-    use wasm_bindgen::JsCast;
-    let promise = js_sys::Promise::new(&mut |resolve, _| {
-        let set_timeout: js_sys::Function =
-            js_sys::Reflect::get(&js_sys::global(), &"setTimeout".into())
-                .unwrap()
-                .unchecked_into();
-        set_timeout
-            .call2(&wasm_bindgen::JsValue::NULL, &resolve, &0.into())
-            .unwrap();
-    });
-    wasm_bindgen_futures::JsFuture::from(promise).await.unwrap();
-}
-
-/// Every vector file in `paths`, one at a time, yielding to the event loop
-/// between files.
-#[cfg(all(feature = "vectors", target_arch = "wasm32"))]
-async fn run_files(files: &MemoryFiles, paths: &[String]) -> Totals {
-    let mut totals = Totals::default();
-    for path in paths {
-        totals.add(&idbridge_wasm::run_in_memory(
-            files,
-            std::slice::from_ref(path),
-        ));
-        yield_to_event_loop().await;
-    }
-    totals
-}
-
 /// The embedded vector files of one share (see [`share`]).
 #[cfg(feature = "vectors")]
 fn embedded_share(which: &str) -> (MemoryFiles, Vec<String>) {
@@ -187,9 +129,8 @@ fn every_repository_vector_passes() {
 #[wasm_bindgen_test]
 async fn every_repository_vector_passes() {
     let (files, paths) = embedded_share("other");
-    run_files(&files, &paths)
-        .await
-        .assert_all_passed(at_least(60));
+    let report = idbridge_wasm::run_in_memory_stepwise(&files, &paths).await;
+    assert_all_passed(&report, at_least(60));
 }
 
 #[cfg(all(feature = "vectors", feature = "oidc", not(target_arch = "wasm32")))]
@@ -202,34 +143,25 @@ fn every_oidc_vector_passes() {
     }
 }
 
-/// One share's files on the WebCrypto path, one file at a time: the
-/// signature checks run as Promises, so the page's event loop (and the
-/// headless runner's polling of it) gets control between rounds; a
-/// synchronous run of the RSA- and P-384-heavy OpenID Connect files blocks
-/// the page for seconds on a loaded machine.
-#[cfg(all(feature = "vectors", feature = "oidc", target_arch = "wasm32"))]
-async fn run_files_async(files: &MemoryFiles, paths: &[String]) -> Totals {
-    let mut totals = Totals::default();
-    for path in paths {
-        let report = idbridge_wasm::run_in_memory_async(files, std::slice::from_ref(path)).await;
-        totals.add(&report);
-        yield_to_event_loop().await;
-    }
-    totals
-}
-
+/// The OpenID Connect shares run on the WebCrypto path (the signature
+/// checks as Promises), one case at a time with the event loop in between
+/// (`run_in_memory_async`): a headless browser's runner polls the page and
+/// gives up when the page stays busy for seconds, and one RSA-OAEP or
+/// ECDH-ES case in pure WASM takes a fraction of a second.
 #[cfg(all(feature = "vectors", feature = "oidc", target_arch = "wasm32"))]
 #[wasm_bindgen_test]
 async fn every_oidc_trust_chain_vector_passes() {
     let (files, paths) = embedded_share("oidc-trust-chain");
-    run_files_async(&files, &paths).await.assert_all_passed(100);
+    let report = idbridge_wasm::run_in_memory_async(&files, &paths).await;
+    assert_all_passed(&report, 100);
 }
 
 #[cfg(all(feature = "vectors", feature = "oidc", target_arch = "wasm32"))]
 #[wasm_bindgen_test]
 async fn every_oidc_id_token_vector_passes() {
     let (files, paths) = embedded_share("oidc-id-token");
-    run_files_async(&files, &paths).await.assert_all_passed(100);
+    let report = idbridge_wasm::run_in_memory_async(&files, &paths).await;
+    assert_all_passed(&report, 100);
 }
 
 /// A vector file whose kind's feature is off in this build fails every
@@ -302,9 +234,8 @@ async fn public_suites_pass_when_present() {
         shared_missing("public_suites_pass_when_present");
         return;
     }
-    run_files(&files, &paths)
-        .await
-        .assert_all_passed(at_least(110 + 147));
+    let report = idbridge_wasm::run_in_memory_stepwise(&files, &paths).await;
+    assert_all_passed(&report, at_least(110 + 147));
 }
 
 #[cfg(feature = "vectors")]
@@ -652,7 +583,7 @@ mod js {
     #[wasm_bindgen_test]
     async fn every_repository_vector_passes_on_webcrypto() {
         let (files, paths) = embedded();
-        let sync = idbridge_wasm::run_in_memory(&files, &paths);
+        let sync = idbridge_wasm::run_in_memory_stepwise(&files, &paths).await;
         let webcrypto = idbridge_wasm::run_in_memory_async(&files, &paths).await;
         assert_all_passed(&webcrypto, at_least(60));
         assert_eq!(webcrypto.lines(), sync.lines());
