@@ -101,6 +101,13 @@ pub const CRAFTED: &[(&str, &str)] = &[
     ("p256.spki.pem", "p256's SPKI as PEM (\"PUBLIC KEY\"): the PEM form of trust keys"),
 ];
 
+/// Keys in this folder that `keys` does not write (it never touches
+/// them), indexed here so that regenerating the README keeps their rows.
+const MADE_ELSEWHERE: &[(&str, &str)] = &[
+    ("ed25519.pk8.pem", "Ed25519, PKCS#8 private key, **TEST**: the seed is SHA-256(\"idbridge TEST ed25519 key 1\"), written once by hand for `../oidc-generator/` (EdDSA, which the OpenID vectors' JOSE allow-list refuses)"),
+    ("ed25519.spki.der", "its public key (SPKI, DER)"),
+];
+
 pub fn rng(offset: u64) -> ChaCha20Rng {
     ChaCha20Rng::seed_from_u64(SEED_BASE + offset)
 }
@@ -319,6 +326,9 @@ the vectors stay byte-for-byte reproducible even if a key generator changes.\n\n
             format!("public only: {what}"),
             String::new(),
         );
+    }
+    for (file, what) in MADE_ELSEWHERE {
+        row((*file).to_string(), (*what).to_string(), String::new());
     }
     row(
         "README.md".to_string(),
