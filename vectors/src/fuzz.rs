@@ -337,7 +337,7 @@ fn jwe_keys() -> &'static [idbridge::jose::DecryptionKey; 2] {
 /// must decrypt to themselves.
 #[cfg(feature = "jose")]
 pub fn jose_jwe(data: &[u8]) {
-    use idbridge::jose::{self, JweAlg, JweEnc, JweOptions, PrivateJwk};
+    use idbridge::jose::{self, JweAlg, JweOptions, PrivateJwk};
     const CODES: [&str; 4] = [
         "jwe.malformed",
         "jwe.algorithm.forbidden",
@@ -404,6 +404,7 @@ pub fn jose_jwe(data: &[u8]) {
     }
     #[cfg(not(target_arch = "wasm32"))]
     if let Some(first) = data.first() {
+        use idbridge::jose::JweEnc;
         let enc = JweEnc::ALL
             .get(usize::from(*first) % JweEnc::ALL.len())
             .copied()
