@@ -53,6 +53,7 @@ pub(crate) fn parse(bytes: &[u8], max_depth: usize) -> Result<Json> {
 /// nesting at most `max_depth`, nothing after the value, the same error
 /// codes) that keeps the values: for schemes that read the claims, so a
 /// document is parsed once.
+#[cfg_attr(not(feature = "oidc"), allow(dead_code))] // read by oidc/ only
 pub(crate) fn parse_value(bytes: &[u8], max_depth: usize) -> Result<serde_json::Value> {
     let text = std::str::from_utf8(bytes)
         .map_err(|_| Error::new(ErrorCode::InputEncoding, "the input is not UTF-8"))?;
@@ -71,6 +72,7 @@ pub(crate) fn parse_value(bytes: &[u8], max_depth: usize) -> Result<serde_json::
 /// `value` as a [`Json`] (objects in `serde_json`'s member order), for
 /// readers of this module's type given a value [`parse_value`] read: no
 /// second parse of the text.
+#[cfg_attr(not(feature = "oidc"), allow(dead_code))] // read by oidc/ only
 pub(crate) fn from_value(value: &serde_json::Value) -> Json {
     match value {
         serde_json::Value::Null => Json::Null,
@@ -178,6 +180,7 @@ impl<'de> Visitor<'de> for Seed {
 
 /// [`Seed`]'s rules, building a `serde_json::Value` (a duplicate shows as
 /// a member the map already holds).
+#[cfg_attr(not(feature = "oidc"), allow(dead_code))] // read by oidc/ only
 #[derive(Clone, Copy)]
 struct ValueSeed(Seed);
 
