@@ -93,7 +93,7 @@ pub fn entity_configuration(
 /// statement made during the resolution is not "from the future").
 pub async fn resolve_op<C: Clock>(
     config: &RpConfig,
-    http: &crate::http::Http,
+    http: &idbridge_fetch::Fetcher,
     clock: &C,
 ) -> Result<ResolvedOp, Refusal> {
     let trust = FederationTrust::new().with_anchor(
@@ -104,21 +104,13 @@ pub async fn resolve_op<C: Clock>(
         .allow_http(true)
         .entity_type("openid_provider");
     let mut resolver = Resolver::new(&trust, &config.op, options);
-    // The resolver bounds the number of fetches (Limits::max_federation_fetches).
-    while let Some(request) = resolver.next_request() {
-        let url = request.url().to_owned();
-        let body = match http.get(&url, None).await {
-            Ok(r) if r.status == 200 => Some(r.body),
-            Ok(r) => {
-                eprintln!("oidc-rp: federation fetch {url}: HTTP {}", r.status);
-                None
-            }
-            Err(e) => {
-                eprintln!("oidc-rp: federation fetch {url}: {e}");
-                None
-            }
-        };
-        resolver.provide(body.as_deref())?;
+    // The resolver bounds the number of fetches (Limits::max_federation_fetches);
+    // the fetcher bounds each one (deadline, body size, addresses, redirects).
+    for failure in http.resolve(&mut resolver).await? {
+        eprintln!(
+            "oidc-rp: federation fetch {}: {}",
+            failure.url, failure.error
+        );
     }
     let now = clock.now().to_unix_time();
     let chain = resolver.finish(idbridge::crypto::default_backend(), &trust, now)?;
@@ -192,7 +184,7 @@ pub fn authorization_request(
     })
 }
 
-fn body_text(what: &str, r: &crate::http::HttpResponse) -> Result<String, Refusal> {
+fn body_text(what: &str, r: &idbridge_fetch::Response) -> Result<String, Refusal> {
     String::from_utf8(r.body.clone())
         .map_err(|_| Refusal::provider(format!("the {what} response is not UTF-8")))
 }
@@ -231,7 +223,7 @@ pub async fn redeem<S, C: Clock>(
     )?;
     let r = app
         .http
-        .post_form_body(&op.token_endpoint, form)
+        .post_form_encoded(&op.token_endpoint, form)
         .await
         .map_err(|e| Refusal::provider(format!("token endpoint: {e}")))?;
     if r.status != 200 {

@@ -7,7 +7,7 @@
 //!   anchor).
 //! - `GET /login`: resolves the OpenID Provider's trust chain up to the
 //!   configured trust anchor (sans-IO resolver of
-//!   `idbridge::oidc::federation`, fed by [`http::Http`]), makes a fresh
+//!   `idbridge::oidc::federation`, fed by `idbridge-fetch`), makes a fresh
 //!   `state`, `nonce` and PKCE verifier, remembers them once in the store
 //!   (key `oidc-state:` + state, 10 minutes), binds the state to the browser
 //!   with a cookie, and sends the browser to the OP's authorization
@@ -27,7 +27,6 @@
 //! unavailable.
 
 pub mod flow;
-pub mod http;
 pub mod keys;
 
 use axum::extract::{Query, State};
@@ -139,8 +138,9 @@ pub struct App<S, C> {
     pub store: S,
     /// The clock.
     pub clock: C,
-    /// The HTTP client (loopback only).
-    pub http: http::Http,
+    /// The HTTP client (`idbridge-fetch`: HTTPS to public hosts, and
+    /// loopback for the local peer).
+    pub http: idbridge_fetch::Fetcher,
     /// Whether `/login?test_hook=` is honoured (the `insecure-test-hooks`
     /// build with `--insecure-test-hooks` only).
     pub test_hooks: bool,

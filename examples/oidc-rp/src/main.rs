@@ -6,7 +6,7 @@
 //!         [--keys DIR] [--listen 127.0.0.1:PORT] [--acr SpidLn]... [--min-level SpidLn]
 //!         [--system spid|cie] [--claims spid|cie] [--scope S] [--name NAME]
 //!         [--contact ADDR] [--clock-skew SECS] [--userinfo-iss-aud-optional]
-//!         [--trust-marks FILE] [--redis URL] [--insecure-test-hooks]
+//!         [--trust-marks FILE] [--ca-bundle PEM] [--redis URL] [--insecure-test-hooks]
 //! oidc-rp --print-jwks [--keys DIR]
 //! ```
 //!
@@ -15,6 +15,10 @@
 //! `--trust-anchor-jwks` is the trust anchor's federation JWK Set (trust
 //! material: configure it, do not fetch it at login). `--trust-marks` is a
 //! JSON array `[{"id": …, "trust_mark": …}]` to republish.
+//! Outgoing requests (federation documents, token, UserInfo) go through
+//! `idbridge-fetch`: HTTPS with the roots of `--ca-bundle` (none by default,
+//! so HTTPS fails closed until one is given), and plain http to loopback
+//! hosts, where this example's local peers run.
 //! `--print-jwks` prints the federation JWK Set (for `onboard.sh --jwks`).
 //! `--acr` (repeatable; default SpidL2) and `--min-level` (default: the
 //! lowest requested) take `SpidL1`..`SpidL3`; `--system` (default spid) is
@@ -28,12 +32,13 @@
 use idbridge::jose::JwkSet;
 use idbridge::oidc::rp::SpidLevel;
 use idbridge::System;
-use idbridge_example_oidc_rp::{http, keys::RpKeys, App, RpConfig};
+use idbridge_example_oidc_rp::{keys::RpKeys, App, RpConfig};
+use idbridge_fetch::{roots_from_pem, FetchPolicy, Fetcher, RootCertStore};
 use idbridge_store::{AnyStore, MemoryStore, RedisConfig, RedisStore, SystemClock};
 use std::path::PathBuf;
 use std::process::ExitCode;
 
-const USAGE: &str = "usage: oidc-rp --client-id URL --trust-anchor URL --trust-anchor-jwks FILE --op URL [--keys DIR] [--listen ADDR] [--acr SpidLn]... [--min-level SpidLn] [--system spid|cie] [--claims spid|cie] [--scope S] [--name NAME] [--contact ADDR] [--clock-skew SECS] [--userinfo-iss-aud-optional] [--trust-marks FILE] [--redis URL] [--insecure-test-hooks]\n       oidc-rp --print-jwks [--keys DIR]";
+const USAGE: &str = "usage: oidc-rp --client-id URL --trust-anchor URL --trust-anchor-jwks FILE --op URL [--keys DIR] [--listen ADDR] [--acr SpidLn]... [--min-level SpidLn] [--system spid|cie] [--claims spid|cie] [--scope S] [--name NAME] [--contact ADDR] [--clock-skew SECS] [--userinfo-iss-aud-optional] [--trust-marks FILE] [--ca-bundle PEM] [--redis URL] [--insecure-test-hooks]\n       oidc-rp --print-jwks [--keys DIR]";
 
 struct Options {
     listen: Option<String>,
@@ -52,6 +57,7 @@ struct Options {
     clock_skew: u32,
     userinfo_iss_aud_optional: bool,
     trust_marks: Option<String>,
+    ca_bundle: Option<String>,
     redis: Option<String>,
     test_hooks: bool,
     print_jwks: bool,
@@ -75,6 +81,7 @@ fn options() -> Result<Options, String> {
         clock_skew: 0,
         userinfo_iss_aud_optional: false,
         trust_marks: None,
+        ca_bundle: None,
         redis: None,
         test_hooks: false,
         print_jwks: false,
@@ -118,6 +125,7 @@ fn options() -> Result<Options, String> {
             "--system" => o.system = system(&value)?,
             "--claims" => o.claims = Some(system(&value)?),
             "--scope" => o.scope = value,
+            "--ca-bundle" => o.ca_bundle = Some(value),
             "--name" => o.name = value,
             "--contact" => o.contact = value,
             "--clock-skew" => {
@@ -190,11 +198,9 @@ async fn run(o: Options) -> Result<(), String> {
         JwkSet::from_json(&read(&ta_jwks_file)?).map_err(|e| format!("{ta_jwks_file}: {e}"))?;
     let listen = match o.listen {
         Some(l) => l,
-        None => {
-            http::loopback(&client_id)
-                .map_err(|e| format!("--client-id: {e} (or give --listen)"))?
-                .authority
-        }
+        None => listen_address(&client_id).ok_or_else(|| {
+            format!("--client-id {client_id} is not http://127.0.0.1:PORT: give --listen")
+        })?,
     };
     let config = RpConfig {
         client_id,
@@ -237,12 +243,17 @@ async fn run(o: Options) -> Result<(), String> {
             ""
         }
     );
+    let roots = match &o.ca_bundle {
+        Some(p) => roots_from_pem(&read(p)?).map_err(|e| format!("{p}: {e}"))?,
+        None => RootCertStore::empty(),
+    };
+    let http = Fetcher::new(roots, FetchPolicy::default().loopback(true));
     let app = App {
         config,
         keys,
         store,
         clock: SystemClock,
-        http: http::Http::default(),
+        http,
         test_hooks: o.test_hooks,
         op_cache: tokio::sync::Mutex::new(None),
     };
@@ -257,6 +268,14 @@ async fn run(o: Options) -> Result<(), String> {
         .map_err(|e| e.to_string())
 }
 
+/// `127.0.0.1:PORT` from a client id `http://127.0.0.1:PORT[/…]`.
+fn listen_address(client_id: &str) -> Option<String> {
+    let rest = client_id.strip_prefix("http://127.0.0.1:")?;
+    let port = rest.split('/').next()?;
+    let n: u16 = port.parse().ok().filter(|n| *n != 0)?;
+    (port.bytes().all(|b| b.is_ascii_digit())).then(|| format!("127.0.0.1:{n}"))
+}
+
 #[tokio::main]
 async fn main() -> ExitCode {
     let result = match options() {
@@ -268,6 +287,32 @@ async fn main() -> ExitCode {
         Err(e) => {
             eprintln!("oidc-rp: {e}");
             ExitCode::FAILURE
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::listen_address;
+
+    #[test]
+    fn the_listen_address_comes_from_a_loopback_client_id() {
+        assert_eq!(
+            listen_address("http://127.0.0.1:8011").as_deref(),
+            Some("127.0.0.1:8011")
+        );
+        assert_eq!(
+            listen_address("http://127.0.0.1:8011/rp").as_deref(),
+            Some("127.0.0.1:8011")
+        );
+        for bad in [
+            "https://127.0.0.1:8011",
+            "http://127.0.0.1.evil:1",
+            "http://127.0.0.1:0",
+            "http://127.0.0.1:+1",
+            "http://127.0.0.1:99999",
+        ] {
+            assert_eq!(listen_address(bad), None, "{bad}");
         }
     }
 }

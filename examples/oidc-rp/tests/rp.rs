@@ -16,7 +16,7 @@ use idbridge::oidc::federation::{self, ChainOptions, FederationTrust};
 use idbridge::oidc::rp::SpidLevel;
 use idbridge::{System, UnixTime};
 use idbridge_example_oidc_rp::keys::RpKeys;
-use idbridge_example_oidc_rp::{http::Http, App, Pending, RpConfig, STATE_PREFIX};
+use idbridge_example_oidc_rp::{App, Pending, RpConfig, STATE_PREFIX};
 use idbridge_store::{Clock, MemoryStore, SingleUseStore, SystemClock};
 use std::net::SocketAddr;
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
@@ -73,7 +73,10 @@ async fn start(test_hooks: bool) -> Server {
         keys,
         store: store.clone(),
         clock: SystemClock,
-        http: Http::default(),
+        http: idbridge_fetch::Fetcher::new(
+            idbridge_fetch::RootCertStore::empty(),
+            idbridge_fetch::FetchPolicy::default().loopback(true),
+        ),
         test_hooks,
         op_cache: tokio::sync::Mutex::new(None),
     };
