@@ -537,6 +537,65 @@ fn check3_time_window_and_boundaries() {
 }
 
 #[test]
+fn check3_and_check11_allow_the_callers_clock_skew_only() {
+    use idbridge::ClockSkew;
+    let chain = direct(json!({}));
+    let at = |t: i64, skew: u32| {
+        code(federation::verify_chain(
+            crypto::default_backend(),
+            &trust(),
+            &chain,
+            &ChainOptions::new().clock_skew(ClockSkew::from_secs(skew)),
+            UnixTime::from_unix_seconds(t),
+        ))
+    };
+    // 30 s early or late: refused without a tolerance, taken with 30 s, not with 29.
+    assert_eq!(at(IAT - 30, 0), "oidcfed.statement.not_yet_valid");
+    assert_eq!(at(IAT - 30, 29), "oidcfed.statement.not_yet_valid");
+    assert_eq!(at(IAT - 30, 30), "ok");
+    assert_eq!(at(EXP + 29, 0), "oidcfed.statement.expired");
+    assert_eq!(at(EXP + 29, 30), "ok");
+    assert_eq!(at(EXP + 30, 30), "oidcfed.statement.expired");
+    // The chain's expiry stays the earliest exp, without the tolerance.
+    let v = federation::verify_chain(
+        crypto::default_backend(),
+        &trust(),
+        &chain,
+        &ChainOptions::new().clock_skew(ClockSkew::from_secs(30)),
+        UnixTime::from_unix_seconds(EXP + 10),
+    )
+    .unwrap();
+    assert_eq!(v.expires_at(), UnixTime::from_unix_seconds(EXP));
+    // Trust marks: an iat 20 s ahead of now, an exp 20 s behind.
+    let listed = json!({MARK: [TMI]});
+    let ahead = mark(&tmi(), json!({"iat": IAT + 120}), Some("trust-mark+jwt"));
+    let behind = mark(&tmi(), json!({"exp": IAT + 80}), Some("trust-mark+jwt"));
+    for (token, want) in [
+        (ahead, "oidcfed.trust_mark.not_yet_valid"),
+        (behind, "oidcfed.trust_mark.expired"),
+    ] {
+        let c = with_marks(
+            json!([{"trust_mark_type": MARK, "trust_mark": token}]),
+            listed.clone(),
+        );
+        let run = |skew: u32| {
+            code(federation::verify_chain(
+                crypto::default_backend(),
+                &marks_trust(),
+                &c,
+                &ChainOptions::new()
+                    .require_trust_mark(MARK)
+                    .clock_skew(ClockSkew::from_secs(skew)),
+                now(),
+            ))
+        };
+        assert_eq!(run(0), want);
+        assert_eq!(run(19), want);
+        assert_eq!(run(21), "ok");
+    }
+}
+
+#[test]
 fn check4_linkage() {
     let chain = direct(json!({}));
     // The first statement is not self-issued.

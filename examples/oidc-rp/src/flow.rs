@@ -102,7 +102,8 @@ pub async fn resolve_op<C: Clock>(
     );
     let options = ChainOptions::new()
         .allow_http(true)
-        .entity_type("openid_provider");
+        .entity_type("openid_provider")
+        .clock_skew(idbridge::ClockSkew::from_secs(config.clock_skew_seconds));
     let mut resolver = Resolver::new(&trust, &config.op, options);
     // The resolver bounds the number of fetches (Limits::max_federation_fetches);
     // the fetcher bounds each one (deadline, body size, addresses, redirects).

@@ -332,8 +332,9 @@ pub fn verify_chain(
     }
     // Check 3: iat <= now < exp.
     let secs = now.as_secs();
+    let skew = i64::from(options.skew().as_secs());
     for s in &parsed {
-        if s.iat > secs {
+        if s.iat > secs.saturating_add(skew) {
             return Err(Error::with_detail(
                 ErrorCode::OidcfedStatementNotYetValid,
                 format!(
@@ -342,7 +343,7 @@ pub fn verify_chain(
                 ),
             ));
         }
-        if secs >= s.exp {
+        if secs >= s.exp.saturating_add(skew) {
             return Err(Error::with_detail(
                 ErrorCode::OidcfedStatementExpired,
                 format!("the statement by {} about {} has expired", s.iss, s.sub),

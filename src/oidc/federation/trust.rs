@@ -5,6 +5,7 @@
 use crate::crypto::AllowList;
 use crate::jose::JwkSet;
 use crate::limits::Limits;
+use crate::time::ClockSkew;
 
 /// A configured trust anchor: its entity identifier and the federation keys
 /// the relying party holds for it (never the keys the anchor publishes
@@ -112,6 +113,7 @@ pub struct ChainOptions {
     required_trust_marks: Vec<String>,
     allowed: AllowList,
     limits: Limits,
+    clock_skew: ClockSkew,
 }
 
 impl ChainOptions {
@@ -158,6 +160,19 @@ impl ChainOptions {
         self
     }
 
+    /// The tolerance for clocks that differ: a statement, trust mark or
+    /// delegation is taken `skew` seconds before its `iat` and until
+    /// `skew` seconds after its `exp`. Default zero, the contract's
+    /// (`../shared/VECTORS.md` gives the `oidc-trust-chain` kind no skew);
+    /// a few seconds suits a service whose clock and the OP's are
+    /// NTP-synchronised. [`VerifiedChain::expires_at`](super::VerifiedChain::expires_at)
+    /// stays the earliest `exp`, without the tolerance.
+    #[must_use]
+    pub fn clock_skew(mut self, skew: ClockSkew) -> ChainOptions {
+        self.clock_skew = skew;
+        self
+    }
+
     /// These options under `limits`.
     #[must_use]
     pub fn with_limits(mut self, limits: Limits) -> ChainOptions {
@@ -188,6 +203,11 @@ impl ChainOptions {
     /// The algorithm allow-list.
     pub fn allowed(&self) -> AllowList {
         self.allowed
+    }
+
+    /// The clock-skew tolerance.
+    pub fn skew(&self) -> ClockSkew {
+        self.clock_skew
     }
 
     /// The limits.

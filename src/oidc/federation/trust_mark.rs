@@ -95,6 +95,7 @@ fn check_one(
     now: UnixTime,
 ) -> Result<VerifiedTrustMark> {
     let limits = options.limits();
+    let skew = i64::from(options.skew().as_secs());
     if token.len() > limits.max_entity_statement_bytes() {
         return Err(Error::new(
             ErrorCode::InputTooLarge,
@@ -170,7 +171,7 @@ fn check_one(
     let iat = claims
         .get("iat")
         .and_then(Value::as_i64)
-        .filter(|iat| *iat <= now.as_secs())
+        .filter(|iat| *iat <= now.as_secs().saturating_add(skew))
         .ok_or_else(|| {
             Error::new(
                 ErrorCode::OidcfedTrustMarkNotYetValid,
@@ -181,7 +182,7 @@ fn check_one(
         None => None,
         Some(v) => Some(
             v.as_i64()
-                .filter(|exp| now.as_secs() < *exp)
+                .filter(|exp| now.as_secs() < exp.saturating_add(skew))
                 .ok_or_else(|| {
                     Error::new(
                         ErrorCode::OidcfedTrustMarkExpired,
@@ -227,6 +228,7 @@ fn check_delegation(
         return Ok(());
     }
     let limits = options.limits();
+    let skew = i64::from(options.skew().as_secs());
     let keys = owner
         .get("jwks")
         .ok_or_else(|| delegation_invalid("the trust mark owner entry has no jwks"))?;
@@ -271,10 +273,12 @@ fn check_delegation(
         && type_of(d) == Some(entry_type)
         && d.get("iat")
             .and_then(Value::as_i64)
-            .is_some_and(|iat| iat <= secs)
+            .is_some_and(|iat| iat <= secs.saturating_add(skew))
         && match d.get("exp") {
             None => true,
-            Some(v) => v.as_i64().is_some_and(|exp| secs < exp),
+            Some(v) => v
+                .as_i64()
+                .is_some_and(|exp| secs < exp.saturating_add(skew)),
         };
     if !ok {
         return Err(delegation_invalid(
