@@ -381,38 +381,18 @@ async fn redirects_stay_on_their_origin_and_are_counted() {
     );
     let r = local().get(&format!("{base}/old"), None).await.unwrap();
     assert_eq!(r.url, format!("{base}/new"));
-    assert_eq!(
-        local()
-            .get(&format!("{base}/loop"), None)
+    for (path, want) in [
+        ("/loop", Code::RedirectTooMany),
+        ("/away", Code::RedirectRefused),
+        ("/port", Code::RedirectRefused),
+        ("/bare", Code::RedirectRefused),
+    ] {
+        let e = local()
+            .get(&format!("{base}{path}"), None)
             .await
-            .unwrap_err()
-            .code(),
-        Code::RedirectTooMany
-    );
-    assert_eq!(
-        local()
-            .get(&format!("{base}/away"), None)
-            .await
-            .unwrap_err()
-            .code(),
-        Code::RedirectRefused
-    );
-    assert_eq!(
-        local()
-            .get(&format!("{base}/port"), None)
-            .await
-            .unwrap_err()
-            .code(),
-        Code::RedirectRefused
-    );
-    assert_eq!(
-        local()
-            .get(&format!("{base}/bare"), None)
-            .await
-            .unwrap_err()
-            .code(),
-        Code::RedirectRefused
-    );
+            .unwrap_err();
+        assert_eq!(e.code(), want, "{path}: {e}");
+    }
     // 1 + 4 (3 redirects allowed, the 4th refused) requests for the loop.
     let loops = seen
         .lock()
