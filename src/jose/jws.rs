@@ -604,32 +604,7 @@ fn header(raw: Vec<u8>, json: Json) -> Result<JwsHeader> {
         Some(Json::Bool(b)) => Some(*b),
         Some(_) => return Err(malformed("the header parameter \"b64\" is not a boolean")),
     };
-    let crit = match json.get("crit") {
-        None => Vec::new(),
-        Some(Json::Array(items)) => {
-            if items.is_empty() {
-                return Err(malformed("crit is an empty list"));
-            }
-            let mut names: Vec<String> = Vec::with_capacity(items.len());
-            for item in items {
-                let Json::String(name) = item else {
-                    return Err(malformed("crit holds strings"));
-                };
-                if names.contains(name) {
-                    return Err(malformed("crit names a parameter twice"));
-                }
-                if REGISTERED.contains(&name.as_str()) {
-                    return Err(malformed("crit names a parameter RFC 7515 defines"));
-                }
-                if json.get(name).is_none() {
-                    return Err(malformed("crit names a parameter the header lacks"));
-                }
-                names.push(name.clone());
-            }
-            names
-        }
-        Some(_) => return Err(malformed("crit is not an array")),
-    };
+    let crit = super::header::crit(&json, &REGISTERED, malformed)?;
     Ok(JwsHeader {
         raw,
         json,

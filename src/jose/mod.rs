@@ -47,6 +47,7 @@
 //! ```
 
 mod b64;
+mod header;
 mod jwe;
 mod jwk;
 mod jws;
