@@ -74,7 +74,7 @@ pub mod webeid;
 pub use any::AnyStore;
 pub use clock::{Clock, ManualClock, SystemClock, UnixMillis};
 pub use error::{Error, ErrorKind, Result};
-pub use memory::MemoryStore;
+pub use memory::{MemoryStore, PURGE_BATCH};
 #[cfg(feature = "redis")]
 pub use redis::{RedisConfig, RedisStore};
 pub use store::{Inserted, SingleUseStore, MAX_KEY_BYTES};

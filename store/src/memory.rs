@@ -15,6 +15,10 @@ use std::sync::{Arc, Mutex, MutexGuard};
 const SHARDED_FROM: usize = 1024;
 /// The number of shards of a large store.
 const SHARDS: usize = 16;
+/// The most expired entries one operation purges: expiry is spread over
+/// the inserts that pass by, so no single insert pays for a whole
+/// generation of expired keys under the shard's lock.
+pub const PURGE_BATCH: usize = 32;
 
 /// A single-use store in this process's memory.
 ///
@@ -25,7 +29,11 @@ const SHARDS: usize = 16;
 ///   unexpired key is never evicted to make room: that would let a replay
 ///   through.
 /// - **Expiring**: an entry is gone once `now` reaches its `expires_at`;
-///   expired entries are purged as inserts pass by, oldest first.
+///   expired entries are purged as inserts pass by, oldest first, at most
+///   [`PURGE_BATCH`] per insert (a full shard frees at least one expired
+///   entry before it refuses), and a shard's table shrinks once it is
+///   under a quarter full, so memory comes back after a burst.
+///   [`MemoryStore::purge_expired`] lets an idle server purge on a timer.
 /// - **Thread-safe**: clones share the same entries; each shard is behind
 ///   its own mutex, and both operations are atomic.
 ///
@@ -112,7 +120,7 @@ impl MemoryStore {
     ) -> Result<Inserted> {
         check_key(key)?;
         let mut shard = self.inner.shard_for(key)?;
-        shard.purge(now);
+        shard.purge(now, PURGE_BATCH);
         if let Some(e) = shard.entries.get(key) {
             if e.expires_at > now {
                 return Ok(Inserted::AlreadyPresent);
@@ -136,6 +144,14 @@ impl MemoryStore {
         }
         shard.by_expiry.insert((expires_at, key.to_owned()));
         Ok(Inserted::New)
+    }
+
+    /// Purges up to `budget` expired entries from each shard (for a timer
+    /// in an otherwise idle server); returns how many went.
+    pub fn purge_expired(&self, now: UnixMillis, budget: usize) -> usize {
+        (0..self.inner.shards.len())
+            .filter_map(|i| self.inner.lock(i).map(|mut s| s.purge(now, budget)))
+            .sum()
     }
 
     /// The take, synchronously (the trait's future is this, ready).
@@ -169,17 +185,32 @@ impl Inner {
 }
 
 impl Shard {
-    /// Drops every entry expired at `now`, oldest first. Each entry is
-    /// purged once, so the cost is amortized over the inserts.
-    fn purge(&mut self, now: UnixMillis) {
-        while let Some(first) = self.by_expiry.first() {
-            if first.0 > now {
-                break;
+    /// Drops up to `budget` entries expired at `now`, oldest first, and
+    /// shrinks the table when it is under a quarter full. Each entry is
+    /// purged once and each shrink follows a fourfold drop, so the cost is
+    /// amortized over the inserts. Returns how many entries went.
+    fn purge(&mut self, now: UnixMillis, budget: usize) -> usize {
+        let mut purged = 0;
+        while purged < budget {
+            match self.by_expiry.first() {
+                Some(first) if first.0 <= now => {}
+                _ => break,
             }
             if let Some((_, key)) = self.by_expiry.pop_first() {
                 self.entries.remove(&key);
+                purged += 1;
             }
         }
+        let (len, cap) = (self.entries.len(), self.entries.capacity());
+        if purged > 0 && cap > 64 && len.saturating_mul(4) < cap {
+            self.entries.shrink_to(len.saturating_mul(2));
+        }
+        purged
+    }
+
+    #[cfg(test)]
+    fn capacity(&self) -> usize {
+        self.entries.capacity()
     }
 }
 
@@ -316,5 +347,76 @@ mod tests {
             inserted, SHARDED_FROM,
             "16 shards of 64 each fill up exactly"
         );
+    }
+
+    #[test]
+    fn expiry_is_spread_over_inserts_and_memory_comes_back() {
+        let s = MemoryStore::with_capacity(1000);
+        for i in 0..1000 {
+            let _ = s
+                .insert_if_absent_sync(&format!("k{i}"), b"", T0, T0.plus_secs(1))
+                .unwrap();
+        }
+        let grown = s.inner.lock(0).unwrap().capacity();
+        assert!(grown >= 1000);
+        // All 1000 expired: one insert purges one batch, not all of them.
+        let t = T0.plus_secs(2);
+        let _ = s
+            .insert_if_absent_sync("fresh-0", b"", t, t.plus_secs(60))
+            .unwrap();
+        assert_eq!(s.len(), 1000 - PURGE_BATCH + 1);
+        // Each further insert purges at most a batch more...
+        let mut inserts = 1;
+        while s.len() > inserts {
+            let before = s.len();
+            let _ = s
+                .insert_if_absent_sync(&format!("fresh-{inserts}"), b"", t, t.plus_secs(60))
+                .unwrap();
+            inserts += 1;
+            assert!(before + 1 - s.len() <= PURGE_BATCH);
+        }
+        // ...and once only the fresh keys are left, the table has shrunk.
+        assert_eq!(s.len(), inserts);
+        let shrunk = s.inner.lock(0).unwrap().capacity();
+        assert!(shrunk < grown / 2, "capacity {shrunk}, was {grown}");
+        // The fresh keys are all still single-use.
+        for i in 0..inserts {
+            assert_eq!(
+                s.insert_if_absent_sync(&format!("fresh-{i}"), b"", t, t.plus_secs(60))
+                    .unwrap(),
+                Inserted::AlreadyPresent
+            );
+        }
+    }
+
+    #[test]
+    fn a_full_shard_of_expired_keys_still_takes_an_insert() {
+        let s = MemoryStore::with_capacity(100);
+        for i in 0..100 {
+            let _ = s
+                .insert_if_absent_sync(&format!("k{i}"), b"", T0, T0.plus_secs(1))
+                .unwrap();
+        }
+        let t = T0.plus_secs(1);
+        assert_eq!(
+            s.insert_if_absent_sync("new", b"", t, t.plus_secs(1))
+                .unwrap(),
+            Inserted::New
+        );
+    }
+
+    #[test]
+    fn purge_expired_is_bounded_by_its_budget() {
+        let s = MemoryStore::with_capacity(100);
+        for i in 0..100 {
+            let _ = s
+                .insert_if_absent_sync(&format!("k{i}"), b"", T0, T0.plus_secs(1))
+                .unwrap();
+        }
+        assert_eq!(s.purge_expired(T0, 1000), 0, "nothing has expired yet");
+        let t = T0.plus_secs(1);
+        assert_eq!(s.purge_expired(t, 40), 40);
+        assert_eq!(s.purge_expired(t, 1000), 60);
+        assert!(s.is_empty());
     }
 }
