@@ -11,12 +11,23 @@ use std::sync::Arc;
 use std::time::Duration;
 
 /// How to reach Redis.
-#[derive(Clone, Debug)]
+///
+/// ```
+/// use idbridge_store::RedisConfig;
+/// use std::time::Duration;
+/// let config = RedisConfig::new("rediss://idbridge:s3cret@redis.internal:6380/0")
+///     .with_connections(8)
+///     .with_timeout(Duration::from_millis(500))
+///     .with_key_prefix("portal:");
+/// assert_eq!(config.connections, 8);
+/// ```
+#[derive(Clone)]
 #[non_exhaustive]
 pub struct RedisConfig {
-    /// `redis://[user:password@]host:port[/db]` (or `rediss://` is refused:
-    /// this build has no TLS; put Redis on a private network or a local
-    /// TLS tunnel).
+    /// `redis://[user:password@]host:port[/db]`, or `rediss://…` for TLS
+    /// (feature `redis-tls`, on by default). A user name selects a Redis 6
+    /// ACL user (`AUTH user password`); a password alone authenticates the
+    /// `default` user.
     pub url: String,
     /// How many multiplexed connections to open and use in turn (each one
     /// pipelines the commands of many tasks; default 4).
@@ -27,6 +38,25 @@ pub struct RedisConfig {
     /// The most one operation may take, connecting included (default 1 s):
     /// past it the operation fails with `store.unavailable`.
     pub timeout: Duration,
+    /// For `rediss://`: the CA certificates (PEM) that may sign the
+    /// server's certificate, instead of the system's roots.
+    pub tls_ca_pem: Option<Vec<u8>>,
+    /// For `rediss://` with client authentication (`tls-auth-clients yes`):
+    /// the client's certificate chain and private key, both PEM.
+    pub tls_client_pem: Option<(Vec<u8>, Vec<u8>)>,
+}
+
+impl core::fmt::Debug for RedisConfig {
+    fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
+        f.debug_struct("RedisConfig")
+            .field("url", &redact(&self.url))
+            .field("connections", &self.connections)
+            .field("key_prefix", &self.key_prefix)
+            .field("timeout", &self.timeout)
+            .field("tls_ca_pem", &self.tls_ca_pem.as_ref().map(Vec::len))
+            .field("tls_client_pem", &self.tls_client_pem.is_some())
+            .finish()
+    }
 }
 
 impl RedisConfig {
@@ -37,7 +67,49 @@ impl RedisConfig {
             connections: 4,
             key_prefix: "idbridge:".to_owned(),
             timeout: Duration::from_secs(1),
+            tls_ca_pem: None,
+            tls_client_pem: None,
         }
+    }
+
+    /// With `n` pooled connections.
+    #[must_use]
+    pub fn with_connections(mut self, n: usize) -> Self {
+        self.connections = n;
+        self
+    }
+
+    /// With this per-operation timeout.
+    #[must_use]
+    pub fn with_timeout(mut self, timeout: Duration) -> Self {
+        self.timeout = timeout;
+        self
+    }
+
+    /// With this key prefix.
+    #[must_use]
+    pub fn with_key_prefix(mut self, prefix: impl Into<String>) -> Self {
+        self.key_prefix = prefix.into();
+        self
+    }
+
+    /// Trusting these CA certificates (PEM) for `rediss://`.
+    #[must_use]
+    pub fn with_tls_ca_pem(mut self, pem: impl Into<Vec<u8>>) -> Self {
+        self.tls_ca_pem = Some(pem.into());
+        self
+    }
+
+    /// Presenting this client certificate chain and key (PEM) to a
+    /// `rediss://` server that asks for one.
+    #[must_use]
+    pub fn with_tls_client_pem(
+        mut self,
+        cert: impl Into<Vec<u8>>,
+        key: impl Into<Vec<u8>>,
+    ) -> Self {
+        self.tls_client_pem = Some((cert.into(), key.into()));
+        self
     }
 }
 
@@ -108,12 +180,15 @@ fn redact(url: &str) -> String {
 }
 
 impl RedisStore {
-    /// Opens [`RedisConfig::connections`] connections; fails with
-    /// `store.unavailable` when Redis does not answer within the timeout,
-    /// and with `store.config.invalid` for a bad URL.
+    /// Checks one connection with a `PING`, then opens
+    /// [`RedisConfig::connections`] connections;
+    /// fails with `store.unavailable` when Redis does not answer within the
+    /// timeout (or the TLS handshake fails), and with
+    /// `store.config.invalid` for a bad URL, TLS settings without
+    /// `rediss://`, or credentials Redis refuses (`NOAUTH`, `WRONGPASS`).
     pub async fn connect(config: RedisConfig) -> Result<Self> {
         let url_for_errors = redact(&config.url);
-        let client = redis::Client::open(config.url.as_str()).map_err(|e| {
+        let client = client(&config).map_err(|e| {
             Error::with_detail(
                 ErrorKind::Config,
                 format!("Redis URL {url_for_errors}: {e}"),
@@ -132,6 +207,7 @@ impl RedisStore {
             // operation never waits through a long backoff.
             .set_number_of_retries(1)
             .set_max_delay(100);
+        probe(&client, config.timeout, &url_for_errors).await?;
         let mut connections = Vec::with_capacity(config.connections);
         for _ in 0..config.connections {
             let manager = tokio::time::timeout(
@@ -143,7 +219,7 @@ impl RedisStore {
             .map_err(|e| from_redis(&url_for_errors, &e))?;
             connections.push(manager);
         }
-        Ok(RedisStore {
+        let store = RedisStore {
             inner: Arc::new(Inner {
                 connections,
                 next: AtomicUsize::new(0),
@@ -151,7 +227,8 @@ impl RedisStore {
                 timeout: config.timeout,
                 url_for_errors,
             }),
-        })
+        };
+        Ok(store)
     }
 
     fn connection(&self) -> Result<ConnectionManager> {
@@ -188,14 +265,87 @@ impl RedisStore {
     }
 }
 
+/// The client for `config`: TLS settings only with `rediss://` (never
+/// silently ignored), and `rediss://` only in a build with `redis-tls`.
+fn client(config: &RedisConfig) -> core::result::Result<redis::Client, String> {
+    let tls_url = config
+        .url
+        .get(..9)
+        .is_some_and(|s| s.eq_ignore_ascii_case("rediss://"));
+    let tls_settings = config.tls_ca_pem.is_some() || config.tls_client_pem.is_some();
+    if tls_settings && !tls_url {
+        return Err("TLS settings need a rediss:// URL".to_owned());
+    }
+    if !tls_url {
+        return redis::Client::open(config.url.as_str()).map_err(|e| e.to_string());
+    }
+    tls_client(config)
+}
+
+#[cfg(feature = "redis-tls")]
+fn tls_client(config: &RedisConfig) -> core::result::Result<redis::Client, String> {
+    // redis builds its rustls configuration with the process's default
+    // provider; make sure there is one (AWS-LC, as everywhere here).
+    let _ = rustls::crypto::aws_lc_rs::default_provider().install_default();
+    if config.tls_ca_pem.is_none() && config.tls_client_pem.is_none() {
+        return redis::Client::open(config.url.as_str()).map_err(|e| e.to_string());
+    }
+    let certificates = redis::TlsCertificates {
+        client_tls: config
+            .tls_client_pem
+            .as_ref()
+            .map(|(cert, key)| redis::ClientTlsConfig {
+                client_cert: cert.clone(),
+                client_key: key.clone(),
+            }),
+        root_cert: config.tls_ca_pem.clone(),
+    };
+    redis::Client::build_with_tls(config.url.as_str(), certificates).map_err(|e| e.to_string())
+}
+
+#[cfg(not(feature = "redis-tls"))]
+fn tls_client(_: &RedisConfig) -> core::result::Result<redis::Client, String> {
+    Err("rediss:// needs the redis-tls feature".to_owned())
+}
+
+/// One plain connection and a `PING`, before the pool: connection
+/// managers retry a refused `AUTH` until their timeout, and a connection
+/// without credentials is accepted until its first command, so a missing
+/// or wrong password would otherwise surface as "unavailable" at the first
+/// login rather than as a configuration error at start-up.
+async fn probe(client: &redis::Client, timeout: Duration, url: &str) -> Result<()> {
+    let work = async {
+        let mut conn = client.get_multiplexed_async_connection().await?;
+        redis::cmd("PING")
+            .query_async::<redis::Value>(&mut conn)
+            .await
+    };
+    match tokio::time::timeout(timeout, work).await {
+        Err(_) => Err(unavailable(url, "connecting timed out")),
+        Ok(Err(e)) => Err(from_redis(url, &e)),
+        Ok(Ok(redis::Value::SimpleString(_) | redis::Value::Okay)) => Ok(()),
+        Ok(Ok(other)) => Err(Error::with_detail(
+            ErrorKind::UnexpectedReply,
+            format!("PING answered {other:?}"),
+        )),
+    }
+}
+
 fn unavailable(url: &str, what: &str) -> Error {
     Error::with_detail(ErrorKind::Unavailable, format!("Redis at {url}: {what}"))
 }
 
 fn from_redis(url: &str, e: &redis::RedisError) -> Error {
+    // Credentials or permissions Redis refused: the configuration is wrong
+    // (a retry will not help), not the server unavailable.
+    if matches!(e.code(), Some("NOAUTH" | "WRONGPASS" | "NOPERM")) {
+        return Error::with_detail(ErrorKind::Config, format!("Redis at {url}: {e}"));
+    }
     let kind = match e.kind() {
         redis::ErrorKind::TypeError => ErrorKind::UnexpectedReply,
-        redis::ErrorKind::InvalidClientConfig => ErrorKind::Config,
+        redis::ErrorKind::InvalidClientConfig | redis::ErrorKind::AuthenticationFailed => {
+            ErrorKind::Config
+        }
         _ => ErrorKind::Unavailable,
     };
     Error::with_detail(kind, format!("Redis at {url}: {e}"))

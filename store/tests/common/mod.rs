@@ -15,7 +15,7 @@ fn required() -> bool {
     std::env::var("IDBRIDGE_REQUIRE_REDIS").is_ok_and(|v| v == "1")
 }
 
-fn skip(test: &str, why: &str) {
+pub fn skip(test: &str, why: &str) {
     assert!(!required(), "{test}: {why}, and IDBRIDGE_REQUIRE_REDIS=1");
     // Written to stderr directly, past the test harness's capture, so that
     // a skip is seen in an ordinary `cargo test` run.
