@@ -6,9 +6,9 @@ use crate::clock::UnixMillis;
 use crate::error::{Error, ErrorKind, Result};
 use crate::store::{check_key, Inserted, SingleUseStore};
 use redis::aio::{ConnectionManager, ConnectionManagerConfig};
-use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::atomic::{AtomicU64, AtomicUsize, Ordering};
 use std::sync::Arc;
-use std::time::Duration;
+use std::time::{Duration, Instant};
 
 /// How to reach Redis.
 ///
@@ -44,6 +44,16 @@ pub struct RedisConfig {
     /// For `rediss://` with client authentication (`tls-auth-clients yes`):
     /// the client's certificate chain and private key, both PEM.
     pub tls_client_pem: Option<(Vec<u8>, Vec<u8>)>,
+    /// After an operation finds Redis unreachable (refused, timed out),
+    /// the following operations fail at once with `store.unavailable` for
+    /// this long instead of each waiting for the timeout (default 250 ms;
+    /// zero turns the breaker off). Logins fail fast during an outage and
+    /// a flood of them does not pile up waiting tasks.
+    pub breaker: Duration,
+    /// How long [`RedisStore::connect`] keeps trying while Redis refuses
+    /// connections (a service started before its Redis; default zero:
+    /// fail at once). Bad URLs and refused credentials are never retried.
+    pub startup_wait: Duration,
 }
 
 impl core::fmt::Debug for RedisConfig {
@@ -55,6 +65,8 @@ impl core::fmt::Debug for RedisConfig {
             .field("timeout", &self.timeout)
             .field("tls_ca_pem", &self.tls_ca_pem.as_ref().map(Vec::len))
             .field("tls_client_pem", &self.tls_client_pem.is_some())
+            .field("breaker", &self.breaker)
+            .field("startup_wait", &self.startup_wait)
             .finish()
     }
 }
@@ -69,7 +81,23 @@ impl RedisConfig {
             timeout: Duration::from_secs(1),
             tls_ca_pem: None,
             tls_client_pem: None,
+            breaker: Duration::from_millis(250),
+            startup_wait: Duration::ZERO,
         }
+    }
+
+    /// With this circuit-breaker window ([`RedisConfig::breaker`]).
+    #[must_use]
+    pub fn with_breaker(mut self, window: Duration) -> Self {
+        self.breaker = window;
+        self
+    }
+
+    /// Waiting up to `wait` for Redis at start-up ([`RedisConfig::startup_wait`]).
+    #[must_use]
+    pub fn with_startup_wait(mut self, wait: Duration) -> Self {
+        self.startup_wait = wait;
+        self
     }
 
     /// With `n` pooled connections.
@@ -154,6 +182,10 @@ struct Inner {
     key_prefix: String,
     timeout: Duration,
     url_for_errors: String,
+    breaker: Duration,
+    /// Milliseconds since `epoch` until which the breaker is open.
+    open_until: AtomicU64,
+    epoch: Instant,
 }
 
 impl core::fmt::Debug for RedisStore {
@@ -207,7 +239,19 @@ impl RedisStore {
             // operation never waits through a long backoff.
             .set_number_of_retries(1)
             .set_max_delay(100);
-        probe(&client, config.timeout, &url_for_errors).await?;
+        let started = Instant::now();
+        loop {
+            match probe(&client, config.timeout, &url_for_errors).await {
+                Ok(()) => break,
+                Err(e)
+                    if e.kind() == ErrorKind::Unavailable
+                        && started.elapsed() + Duration::from_millis(200) < config.startup_wait =>
+                {
+                    tokio::time::sleep(Duration::from_millis(200)).await;
+                }
+                Err(e) => return Err(e),
+            }
+        }
         let mut connections = Vec::with_capacity(config.connections);
         for _ in 0..config.connections {
             let manager = tokio::time::timeout(
@@ -226,6 +270,9 @@ impl RedisStore {
                 key_prefix: config.key_prefix,
                 timeout: config.timeout,
                 url_for_errors,
+                breaker: config.breaker,
+                open_until: AtomicU64::new(0),
+                epoch: Instant::now(),
             }),
         };
         Ok(store)
@@ -247,19 +294,61 @@ impl RedisStore {
     }
 
     /// Runs one command with the timeout; every failure is an error.
+    /// Runs one command within the timeout; every failure is an error.
+    /// While the breaker is open it fails at once. A connection found
+    /// dropped, broken or slow (Redis restarted while this instance was
+    /// idle, or a manager's last reconnection failed) is retried once
+    /// within the same deadline (see below): a
+    /// retried take may find its key already consumed by the first try,
+    /// which refuses the login (fails closed), never the reverse.
     async fn run(&self, cmd: redis::Cmd) -> Result<redis::Value> {
+        let inner = &self.inner;
+        let now_ms = || u64::try_from(inner.epoch.elapsed().as_millis()).unwrap_or(u64::MAX);
+        let open_until = inner.open_until.load(Ordering::Relaxed);
+        if now_ms() < open_until {
+            return Err(unavailable(
+                &inner.url_for_errors,
+                "circuit open after a recent failure to reach Redis",
+            ));
+        }
         let mut conn = self.connection()?;
-        match tokio::time::timeout(
-            self.inner.timeout,
-            cmd.query_async::<redis::Value>(&mut conn),
-        )
-        .await
-        {
-            Err(_) => Err(unavailable(
-                &self.inner.url_for_errors,
-                "no answer within the timeout",
-            )),
-            Ok(Err(e)) => Err(from_redis(&self.inner.url_for_errors, &e)),
+        let half = inner.timeout / 2;
+        let work = async {
+            // First try, within half the time. A dropped connection (Redis
+            // restarted while this instance was idle) is retried on the
+            // same manager, which is reconnecting; a broken or slow one
+            // (its last reconnection failed) on the next pooled connection.
+            let first =
+                tokio::time::timeout(half, cmd.query_async::<redis::Value>(&mut conn)).await;
+            let mut again = match first {
+                Ok(Err(e)) if e.is_connection_dropped() => conn,
+                Ok(Err(e)) if e.is_connection_refusal() || e.is_io_error() => self.connection()?,
+                Ok(other) => return other.map_err(|e| from_redis(&inner.url_for_errors, &e)),
+                Err(_) => self.connection()?,
+            };
+            cmd.query_async::<redis::Value>(&mut again)
+                .await
+                .map_err(|e| from_redis(&inner.url_for_errors, &e))
+        };
+        let trip = || {
+            let until = now_ms()
+                .saturating_add(u64::try_from(inner.breaker.as_millis()).unwrap_or(u64::MAX));
+            inner.open_until.store(until, Ordering::Relaxed);
+        };
+        match tokio::time::timeout(inner.timeout, work).await {
+            Err(_) => {
+                trip();
+                Err(unavailable(
+                    &inner.url_for_errors,
+                    "no answer within the timeout",
+                ))
+            }
+            Ok(Err(e)) => {
+                if e.kind() == ErrorKind::Unavailable {
+                    trip();
+                }
+                Err(e)
+            }
             Ok(Ok(v)) => Ok(v),
         }
     }

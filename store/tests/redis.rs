@@ -283,7 +283,7 @@ async fn redis_restarted_mid_test_errors_then_recovers_and_never_succeeds_falsel
     };
     // Redis's memory was lost: the old nonce fails closed.
     let err = challenges.consume(before.as_str()).await.unwrap_err();
-    assert_eq!(err.code(), "store.not_issued");
+    assert_eq!(err.code(), "store.not_issued", "{err}");
     challenges.consume(after.as_str()).await.unwrap();
     assert_eq!(
         challenges.consume(after.as_str()).await.unwrap_err().code(),
@@ -363,4 +363,103 @@ async fn a_login_costs_one_set_and_one_getdel() {
         .filter(|l| !l.starts_with("cmdstat_info:") && !l.starts_with("cmdstat_config|resetstat:"))
         .collect();
     assert!(others.is_empty(), "no other command ran: {others:?}");
+}
+
+/// An idle instance whose Redis restarted: its pooled connections are all
+/// stale, and still the first operations succeed (each retried once on its
+/// reconnecting connection), not one failure per pooled connection.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_idle_pool_survives_a_redis_restart_without_failing_a_request() {
+    let Some(mut redis) = OwnedRedis::start("an_idle_pool_survives") else {
+        return;
+    };
+    let config = RedisConfig::new(redis.url())
+        .with_connections(4)
+        .with_timeout(Duration::from_secs(2));
+    let challenges = webeid::Challenges::new(RedisStore::connect(config).await.unwrap());
+    challenges.issue().await.unwrap();
+    redis.kill();
+    let redis = tokio::task::spawn_blocking(move || {
+        redis.restart();
+        redis
+    })
+    .await
+    .unwrap();
+    for i in 0..8 {
+        let n = challenges.issue().await;
+        assert!(n.is_ok(), "request {i} failed after the restart: {n:?}");
+        challenges.consume(n.unwrap().as_str()).await.unwrap();
+    }
+    drop(redis);
+}
+
+/// While Redis is down the breaker opens after the first failure: the
+/// next operations fail at once with the breaker's message (no timeout
+/// each), and once Redis is back and the window has passed, it closes.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_breaker_fails_fast_during_an_outage_and_closes_after() {
+    let Some(mut redis) = OwnedRedis::start("the_breaker") else {
+        return;
+    };
+    let config = RedisConfig::new(redis.url())
+        .with_connections(1)
+        .with_timeout(Duration::from_millis(500))
+        .with_breaker(Duration::from_secs(30));
+    let store = RedisStore::connect(config).await.unwrap();
+    let now = wall();
+    redis.kill();
+    let first = store.take("k", now).await.unwrap_err();
+    assert_eq!(first.kind(), ErrorKind::Unavailable, "{first}");
+    for _ in 0..100 {
+        let e = store.take("k", now).await.unwrap_err();
+        assert_eq!(e.kind(), ErrorKind::Unavailable);
+        assert!(e.to_string().contains("circuit open"), "{e}");
+    }
+    // A breaker of zero never opens.
+    redis.restart();
+    let config = RedisConfig::new(redis.url())
+        .with_connections(1)
+        .with_timeout(Duration::from_millis(500))
+        .with_breaker(Duration::ZERO);
+    let store = RedisStore::connect(config).await.unwrap();
+    redis.kill();
+    for _ in 0..3 {
+        let e = store.take("k", now).await.unwrap_err();
+        assert!(!e.to_string().contains("circuit open"), "{e}");
+    }
+}
+
+/// A service started before its Redis waits for it when told to; without
+/// a start-up wait it fails at once.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn connect_waits_for_a_late_redis_when_told_to() {
+    let Some(mut redis) = OwnedRedis::start("connect_waits") else {
+        return;
+    };
+    redis.kill();
+    let url = redis.url();
+    let err = RedisStore::connect(RedisConfig::new(url.clone()))
+        .await
+        .unwrap_err();
+    assert_eq!(err.kind(), ErrorKind::Unavailable);
+    let waiting = tokio::spawn(RedisStore::connect(
+        RedisConfig::new(url).with_startup_wait(Duration::from_secs(20)),
+    ));
+    tokio::time::sleep(Duration::from_millis(600)).await;
+    let redis = tokio::task::spawn_blocking(move || {
+        redis.restart();
+        redis
+    })
+    .await
+    .unwrap();
+    let store = waiting.await.unwrap().unwrap();
+    let now = wall();
+    assert_eq!(
+        store
+            .insert_if_absent("late", b"", now, now.plus_secs(5))
+            .await
+            .unwrap(),
+        Inserted::New
+    );
+    drop(redis);
 }

@@ -225,10 +225,13 @@ async fn run(o: Options) -> Result<(), String> {
         },
     };
     let store: AnyStore = match &o.redis {
-        Some(url) => RedisStore::connect(RedisConfig::new(url.clone()))
-            .await
-            .map_err(|e| e.to_string())?
-            .into(),
+        Some(url) => RedisStore::connect(
+            // A Redis that starts after us is waited for, up to 30 s.
+            RedisConfig::new(url.clone()).with_startup_wait(std::time::Duration::from_secs(30)),
+        )
+        .await
+        .map_err(|e| e.to_string())?
+        .into(),
         None => MemoryStore::with_capacity(1_000_000).into(),
     };
     eprintln!(

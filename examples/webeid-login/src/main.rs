@@ -66,10 +66,13 @@ fn trust(anchors: &str) -> Result<Trust, String> {
 async fn run(o: Options) -> Result<(), String> {
     let trust = trust(&o.anchors)?;
     let store: AnyStore = match &o.redis {
-        Some(url) => RedisStore::connect(RedisConfig::new(url.clone()))
-            .await
-            .map_err(|e| e.to_string())?
-            .into(),
+        Some(url) => RedisStore::connect(
+            // A Redis that starts after us is waited for, up to 30 s.
+            RedisConfig::new(url.clone()).with_startup_wait(std::time::Duration::from_secs(30)),
+        )
+        .await
+        .map_err(|e| e.to_string())?
+        .into(),
         None => MemoryStore::with_capacity(1_000_000).into(),
     };
     let mut app = App::new(o.origin.clone(), trust, Challenges::new(store));
