@@ -317,6 +317,21 @@ error_codes! {
     /// response, a refused token or UserInfo request) or could not be reached.
     OidcProviderError => "oidc.provider.error",
 
+    // --- mobileid (Mobile-ID REST API session status; VECTORS.md kind mobile-id) ---
+    /// The session-status response is not what the API sends: no `cert` or
+    /// `signature.value`, not strict base64, a certificate that is not DER.
+    MobileidResponseMalformed => "mobileid.response.malformed",
+    /// `state` is not `COMPLETE` (still `RUNNING`, or missing).
+    MobileidSessionNotComplete => "mobileid.session.not_complete",
+    /// `result` is not `OK` (the user refused, timed out, ...).
+    MobileidResultNotOk => "mobileid.result.not_ok",
+    /// The hash the relying party sent does not have its hash type's length
+    /// (or is not base64).
+    MobileidHashInvalid => "mobileid.hash.invalid",
+    /// The signature does not verify over the hash the relying party sent
+    /// with the certificate's key.
+    MobileidSignatureInvalid => "mobileid.signature.invalid",
+
     // --- config (the caller's own settings) ----------------------------------
     /// The caller's expectations or trust material are unusable (an empty
     /// nonce, an origin that is not `https://host[:port]`, no anchors...).

@@ -18,6 +18,8 @@ pub enum System {
     Cie,
     /// Web eID authentication tokens (Estonian, Finnish, Belgian, Latvian ID cards...).
     Webeid,
+    /// Mobile-ID (SK ID Solutions; Estonia): `mobile-id`.
+    MobileId,
 }
 
 /// eIDAS level of assurance.
@@ -170,7 +172,12 @@ impl VerifiedIdentity {
 
 impl VerifiedIdentity {
     /// An identity of `system` with no fields yet (for the verifiers to fill).
-    #[cfg(any(feature = "saml", feature = "webeid", feature = "oidc"))]
+    #[cfg(any(
+        feature = "saml",
+        feature = "webeid",
+        feature = "oidc",
+        feature = "mobileid"
+    ))]
     pub(crate) fn new(system: System) -> Self {
         VerifiedIdentity {
             system,

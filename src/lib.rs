@@ -53,6 +53,8 @@ pub mod jose;
 #[cfg(feature = "json")]
 mod json;
 mod limits;
+#[cfg(feature = "mobileid")]
+pub mod mobileid;
 #[cfg(feature = "oidc")]
 pub mod oidc;
 #[cfg(feature = "saml")]

@@ -41,13 +41,12 @@ from pylib import vecfile  # noqa: E402
 # from PENDING to SUITES and give its headers, notes and upstream licences.
 # --------------------------------------------------------------------------
 
-SUITES = ["spid", "webeid", "oidc-trust-chain", "oidc-id-token"]
+SUITES = ["spid", "webeid", "oidc-trust-chain", "oidc-id-token", "mobile-id"]
 
 PENDING = {
     "sd-jwt-vc": "kind sd-jwt-vc is not implemented yet (issue 16)",
     "mdoc": "kind mdoc is not implemented yet (issue 18)",
     "smart-id": "kind smart-id is not implemented yet (issue 19)",
-    "mobile-id": "kind mobile-id is not implemented yet (issue 19)",
     "icao-sod": "kind icao-sod is not implemented yet (issue 19)",
 }
 
@@ -90,7 +89,20 @@ def licence_text(name):
 
 LICENCE_FILES = {"spid": {"LICENSE-EUPL-1.2": licence_text("EUPL-1.2.txt")}}
 
+MID_PROJECT = "SK-EID/mid-rest-java-client"
+
 NOTICES = {
+    "mobile-id": [
+        (
+            MID_PROJECT,
+            "MIT",
+            "Copyright (c) 2018 SK ID Solutions AS",
+            "The authentication certificate, the signed hashes and the raw r||s signatures inside "
+            "the session-status responses under upstream/ come from the client's TestData "
+            "(src/test/java/ee/sk/mid/mock/TestData.java at cf04a09); the CA certificates "
+            "TEST of ESTEID-SK 2015 and 2011 are SK's published test CAs.",
+        ),
+    ],
     "spid": [
         (
             SPID_PROJECT,
@@ -148,6 +160,14 @@ TRUST_PRIVATE_KEYS = {"oidc-id-token": ["keys/rp-enc-private.jwk.json"]}
 
 # Our header of each imported vector file.
 HEADERS = {
+    ("mobile-id", "mobile-id.json"): [
+        "Mobile-ID REST API authentication session-status responses around SK's published test "
+        "data (a P-256 authentication certificate of a TEST person, 64-byte SHA-512 hashes signed "
+        "with raw r||s), imported from the public suite by test-vectors/import_public.py; "
+        "upstream data under MIT (see NOTICE).",
+        "The two genuine signatures, then one change per case: an RSA-sized, swapped or zero "
+        "signature, the session's state and result, the trusted CA and the time.",
+    ],
     ("spid", "spid-saml-check.json"): [
         "SPID SAML 2.0 Responses from the AgID validator's response tests (italia/spid-saml-check, "
         "test-suite-1), imported from the public suite into idbridge's repository by "
@@ -448,6 +468,13 @@ class Provenance:
                 self.suite,
                 self.suite,
             )
+        if self.suite == "mobile-id":
+            if not rel.endswith(".json") or "/" in rel:
+                fail("no provenance rule for data/mobile-id/" + rel)
+            return (
+                "a session-status response made for the shared vectors around %s@cf04a09 "
+                "src/test/java/ee/sk/mid/mock/TestData.java (its certificate and signatures)" % MID_PROJECT
+            )
         if self.suite == "oidc-trust-chain":
             dumps = "%s@%s examples/*/dumps/example.json" % (OIDCFED_PROJECT, OIDCFED_COMMIT)
             if rel.startswith("chains/derived-"):
@@ -734,6 +761,20 @@ class Suite:
             if ours not in self.files:
                 self.files[ours] = read(full)
                 self.origin[ours] = self.prov.of_data(rel)
+                self.what[ours] = self.kind_of(ours, self.files[ours])
+            return ours
+        mid_cas = os.path.join(self.shared, "data", "webeid", "mobile-id") + os.sep
+        if self.name == "mobile-id" and full.startswith(mid_cas):
+            rel = full[len(mid_cas):].replace(os.sep, "/")
+            if "/" in rel or not rel.endswith(".crt"):
+                fail("unexpected file of data/webeid/mobile-id: " + rel)
+            ours = "upstream/" + rel
+            if ours not in self.files:
+                self.files[ours] = read(full)
+                self.origin[ours] = "%s@cf04a09 test data: SK's published test CA (data/webeid/mobile-id/%s)" % (
+                    MID_PROJECT,
+                    rel,
+                )
                 self.what[ours] = self.kind_of(ours, self.files[ours])
             return ours
         if full.startswith(vecs):

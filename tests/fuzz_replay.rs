@@ -38,6 +38,7 @@ fn seeds(target: &str) -> Vec<&'static str> {
         "xml_c14n" => vec!["test-vectors/c14n/corpus", "test-vectors/xmldsig/inputs"],
         "jose_jwe" => vec!["fuzz/seeds/jose_jwe", "test-vectors/keys/jwe"],
         "oidc_federation" => vec!["test-vectors/conformance/oidc-trust-chain/upstream/chains"],
+        "mobileid" => vec!["test-vectors/conformance/mobile-id/upstream"],
         _ => vec![],
     }
 }

@@ -24,7 +24,6 @@ const NOT_YET_IMPLEMENTED: &[&str] = &[
     "sd-jwt-vc", // issue 16: SD-JWT VC presentations
     "mdoc",      // issue 18: ISO 18013-5 mdoc
     "smart-id",  // issue 19: Smart-ID
-    "mobile-id", // issue 19: Mobile-ID
     "icao-sod",  // issue 19: CIE chip / ICAO 9303 passive authentication
 ];
 

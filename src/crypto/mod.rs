@@ -141,6 +141,27 @@ pub fn verify_with_key(
     }
 }
 
+/// Verifies `signature` over a `digest` computed elsewhere (a protocol that
+/// signs a hash it was sent, as Mobile-ID does): ECDSA over the prehash,
+/// raw `r‖s` (a digest longer than the curve is truncated, FIPS 186-5
+/// §6.4.1), or RSASSA-PKCS1-v1_5 with `hash`'s DigestInfo. The arithmetic
+/// is RustCrypto's whatever the backend: ring and AWS-LC take messages.
+/// `crypto.signature.invalid` when it does not verify (the caller words
+/// the failure in its scheme's code).
+pub fn verify_prehashed(
+    key: &PublicKey,
+    hash: HashAlg,
+    digest: &[u8],
+    signature: &[u8],
+) -> Result<()> {
+    rustcrypto::verify_prehashed(key, hash, digest, signature).map_err(|_| {
+        Error::new(
+            ErrorCode::CryptoSignatureInvalid,
+            "the signature does not verify over the digest",
+        )
+    })
+}
+
 /// The backend used when the caller does not choose: AWS-LC where compiled
 /// in (native with the default `aws-lc-rs` feature), else RustCrypto.
 pub fn default_backend() -> &'static dyn Backend {

@@ -75,12 +75,28 @@ fn rsa_verify(check: &SignatureCheck, hash: HashAlg, pss: bool) -> Result<(), Re
 }
 
 fn ecdsa_verify(check: &SignatureCheck, curve: Curve, hash: HashAlg) -> Result<(), Rejected> {
-    use ecdsa::signature::hazmat::PrehashVerifier;
     let (key_curve, point) = check.key().ec_point().ok_or(Rejected)?;
     if key_curve != curve {
         return Err(Rejected);
     }
-    let mut digest = hash.digest(check.message());
+    ecdsa_prehash(
+        curve,
+        point,
+        hash.digest(check.message()),
+        check.signature(),
+    )
+}
+
+/// ECDSA over `digest` (FIPS 186-5 §6.4.2: a longer digest is truncated to
+/// the curve's order length by bits2field; a shorter one left-padded), the
+/// signature raw `r‖s` with 0 < r, s < n.
+fn ecdsa_prehash(
+    curve: Curve,
+    point: &[u8],
+    mut digest: Vec<u8>,
+    sig: &[u8],
+) -> Result<(), Rejected> {
+    use ecdsa::signature::hazmat::PrehashVerifier;
     // bits2field refuses a prehash shorter than half the field size; a
     // left zero pad keeps the integer (and so the equation) the same.
     let min = curve.field_len() / 2;
@@ -89,7 +105,6 @@ fn ecdsa_verify(check: &SignatureCheck, curve: Curve, hash: HashAlg) -> Result<(
         padded.extend_from_slice(&digest);
         digest = padded;
     }
-    let sig = check.signature();
     macro_rules! verify_on {
         ($c:ident) => {{
             let key = $c::ecdsa::VerifyingKey::from_sec1_bytes(point).map_err(|_| Rejected)?;
@@ -102,4 +117,39 @@ fn ecdsa_verify(check: &SignatureCheck, curve: Curve, hash: HashAlg) -> Result<(
         Curve::P384 => verify_on!(p384),
         Curve::P521 => verify_on!(p521),
     }
+}
+
+/// A signature over a digest the caller computed (Mobile-ID signs the hash
+/// the relying party sends, not a message): ECDSA over the prehash with raw
+/// `r‖s` of twice the field size, or RSASSA-PKCS1-v1_5 with the DigestInfo
+/// of `hash` (RFC 8017 §8.2.2 step 2 onwards). Always RustCrypto: ring and
+/// AWS-LC's verification APIs take the message, not its digest.
+pub(crate) fn verify_prehashed(
+    key: &super::key::PublicKey,
+    hash: HashAlg,
+    digest: &[u8],
+    signature: &[u8],
+) -> Result<(), Rejected> {
+    if digest.len() != hash.output_len() {
+        return Err(Rejected);
+    }
+    if let Some((curve, point)) = key.ec_point() {
+        if signature.len() != 2 * curve.field_len() {
+            return Err(Rejected);
+        }
+        return ecdsa_prehash(curve, point, digest.to_vec(), signature);
+    }
+    let (n, e) = key.rsa_components().ok_or(Rejected)?;
+    let key = rsa::RsaPublicKey::new_with_max_size(
+        rsa::BigUint::from_bytes_be(n),
+        rsa::BigUint::from_bytes_be(e),
+        super::key::RSA_MAX_BITS,
+    )
+    .map_err(|_| Rejected)?;
+    let scheme = match hash {
+        HashAlg::Sha256 => rsa::Pkcs1v15Sign::new::<sha2::Sha256>(),
+        HashAlg::Sha384 => rsa::Pkcs1v15Sign::new::<sha2::Sha384>(),
+        HashAlg::Sha512 => rsa::Pkcs1v15Sign::new::<sha2::Sha512>(),
+    };
+    key.verify(scheme, digest, signature).map_err(|_| Rejected)
 }

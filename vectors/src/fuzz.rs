@@ -517,6 +517,50 @@ pub fn oidc_federation(data: &[u8]) {
     let _ = resolver.finish(crypto::default_backend(), trust, now);
 }
 
+/// A Mobile-ID session-status response (`mobileid`): parsed and checked
+/// twice with the same result, against SK's test CA and the TestData hash;
+/// every failure carries a code of the `mobile-id` kind, and only SK's two
+/// genuine signatures (over that hash) can pass.
+#[cfg(feature = "mobileid")]
+pub fn mobileid(data: &[u8]) {
+    use idbridge::crypto::HashAlg;
+    use idbridge::mobileid::{self, AuthenticationHash, MobileIdTrust};
+    static TRUST: OnceLock<MobileIdTrust> = OnceLock::new();
+    let trust = TRUST.get_or_init(|| {
+        MobileIdTrust::new()
+            .with_certificate(include_bytes!(
+                "../../test-vectors/conformance/mobile-id/upstream/TEST_of_ESTEID-SK_2015.pem.crt"
+            ))
+            .expect("the fuzz CA parses")
+    });
+    let sent = AuthenticationHash::from_base64(
+        HashAlg::Sha512,
+        "XN1Ej7bys/MlbZlDBN3GoRFv6JOJbm8/mLwulZlZQBIF/TYVsHDJiOCGx2yVaxiXbbrNmRQJcgR0AhZtTfFigQ==",
+    )
+    .expect("the TestData hash decodes");
+    let now = idbridge::UnixTime::from_unix_seconds(1_756_720_800);
+    let first = mobileid::verify_session_status(trust, data, &sent, now);
+    let second = mobileid::verify_session_status(trust, data, &sent, now);
+    match (&first, &second) {
+        (Ok(a), Ok(b)) => {
+            assert_eq!(a.identity(), b.identity());
+            assert_eq!(a.identity().subject_id(), Some("PNOEE-60001019906"));
+            assert_eq!(a.signed_hash(), &sent);
+        }
+        (Err(a), Err(b)) => {
+            assert_eq!(a, b, "two failures differ");
+            let code = a.code();
+            assert!(
+                ["mobileid.", "input.", "x509."]
+                    .iter()
+                    .any(|p| code.starts_with(p)),
+                "unexpected code {code}"
+            );
+        }
+        _ => panic!("the same response verified once and failed once"),
+    }
+}
+
 /// A target's body.
 pub type Body = fn(&[u8]);
 
@@ -537,4 +581,6 @@ pub const TARGETS: &[(&str, Body)] = &[
     ("jose_jwe", jose_jwe),
     #[cfg(feature = "oidc")]
     ("oidc_federation", oidc_federation),
+    #[cfg(feature = "mobileid")]
+    ("mobileid", mobileid),
 ];

@@ -17,6 +17,7 @@ pub(crate) enum Kind {
     Xmldsig,
     OidcTrustChain,
     OidcIdToken,
+    MobileId,
 }
 
 /// Everything a kind needs to run one case.
@@ -60,6 +61,7 @@ impl Kind {
             Kind::Xmldsig => "xmldsig",
             Kind::OidcTrustChain => "oidc-trust-chain",
             Kind::OidcIdToken => "oidc-id-token",
+            Kind::MobileId => "mobile-id",
         }
     }
 
@@ -72,6 +74,7 @@ impl Kind {
             "xmldsig" => Some(Kind::Xmldsig),
             "oidc-trust-chain" => Some(Kind::OidcTrustChain),
             "oidc-id-token" => Some(Kind::OidcIdToken),
+            "mobile-id" => Some(Kind::MobileId),
             _ => None,
         }
     }
@@ -122,6 +125,11 @@ impl Kind {
                 ],
                 &["now", "client_id", "issuer", "nonce"],
             ),
+            Kind::MobileId => (
+                &["anchors"],
+                &["now", "signed_hash", "hash_type"],
+                &["now", "signed_hash", "hash_type"],
+            ),
         };
         only_keys("trust", trust, trust_keys)?;
         only_keys("context", context, context_keys)?;
@@ -168,6 +176,12 @@ impl Kind {
             Kind::OidcIdToken => Ok(feature_off(
                 "the oidc-id-token kind needs idbridge-vectors' feature \"oidc\", off in this build",
             )),
+            #[cfg(feature = "mobileid")]
+            Kind::MobileId => super::mobileid::run(job, backend),
+            #[cfg(not(feature = "mobileid"))]
+            Kind::MobileId => Ok(feature_off(
+                "the mobile-id kind needs idbridge-vectors' feature \"mobileid\", off in this build",
+            )),
             #[cfg(not(feature = "webeid"))]
             Kind::Webeid => Ok(feature_off(
                 "the webeid kind needs idbridge-vectors' feature \"webeid\", off in this build",
@@ -182,7 +196,12 @@ impl Kind {
 
 /// The outcome of a case whose kind this build leaves out: it fails (never
 /// passes, not even an invalid case), naming the missing feature.
-#[cfg(not(all(feature = "saml", feature = "webeid", feature = "oidc")))]
+#[cfg(not(all(
+    feature = "saml",
+    feature = "webeid",
+    feature = "oidc",
+    feature = "mobileid"
+)))]
 fn feature_off(reason: &'static str) -> Outcome {
     Err(idbridge::Error::new(
         idbridge::ErrorCode::VectorsKindUnsupported,

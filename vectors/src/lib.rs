@@ -49,6 +49,8 @@ mod fs;
 #[cfg(feature = "fuzz")]
 pub mod fuzz;
 mod kinds;
+#[cfg(feature = "mobileid")]
+mod mobileid;
 #[cfg(feature = "oidc")]
 mod oidc_chain;
 #[cfg(feature = "oidc")]
