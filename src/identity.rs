@@ -18,6 +18,9 @@ pub enum System {
     Cie,
     /// Web eID authentication tokens (Estonian, Finnish, Belgian, Latvian ID cards...).
     Webeid,
+    /// SD-JWT VC presentations from a wallet (IT-Wallet, EU Digital
+    /// Identity Wallets): `sd-jwt-vc`.
+    SdJwtVc,
 }
 
 /// eIDAS level of assurance.
@@ -170,7 +173,12 @@ impl VerifiedIdentity {
 
 impl VerifiedIdentity {
     /// An identity of `system` with no fields yet (for the verifiers to fill).
-    #[cfg(any(feature = "saml", feature = "webeid", feature = "oidc"))]
+    #[cfg(any(
+        feature = "saml",
+        feature = "webeid",
+        feature = "oidc",
+        feature = "sdjwt"
+    ))]
     pub(crate) fn new(system: System) -> Self {
         VerifiedIdentity {
             system,

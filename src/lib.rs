@@ -57,6 +57,8 @@ mod limits;
 pub mod oidc;
 #[cfg(feature = "saml")]
 mod saml;
+#[cfg(feature = "sdjwt")]
+pub mod sdjwt;
 mod time;
 mod trust;
 #[cfg(feature = "webeid")]

@@ -21,7 +21,6 @@ use std::path::Path;
 /// other folder of `../shared/vectors/` runs, and a kind that is not
 /// implemented fails there, naming the kind.
 const NOT_YET_IMPLEMENTED: &[&str] = &[
-    "sd-jwt-vc", // issue 16: SD-JWT VC presentations
     "mdoc",      // issue 18: ISO 18013-5 mdoc
     "smart-id",  // issue 19: Smart-ID
     "mobile-id", // issue 19: Mobile-ID

@@ -147,7 +147,7 @@ pub(crate) fn explain(kind: Kind, job: &Job<'_>, case: &TestCase) -> Explanation
         }
         Kind::OidcTrustChain => e.replay = Some(replay_oidc_chain(job, &input_arg)),
         Kind::OidcIdToken => e.replay = Some(replay_id_token(job, &input_arg)),
-        Kind::Signature | Kind::Xmldsig => e.notes.push(format!(
+        Kind::Signature | Kind::Xmldsig | Kind::SdJwtVc => e.notes.push(format!(
             "no `idbridge verify` subcommand runs the {} kind: the inputs above are the whole case",
             kind.name()
         )),

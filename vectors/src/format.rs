@@ -115,6 +115,7 @@ pub(crate) const KNOWN_KINDS: &[&str] = &[
     "xmldsig",
     "oidc-trust-chain",
     "oidc-id-token",
+    "sd-jwt-vc",
 ];
 
 impl VectorFile {

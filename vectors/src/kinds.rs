@@ -17,6 +17,7 @@ pub(crate) enum Kind {
     Xmldsig,
     OidcTrustChain,
     OidcIdToken,
+    SdJwtVc,
 }
 
 /// Everything a kind needs to run one case.
@@ -60,6 +61,7 @@ impl Kind {
             Kind::Xmldsig => "xmldsig",
             Kind::OidcTrustChain => "oidc-trust-chain",
             Kind::OidcIdToken => "oidc-id-token",
+            Kind::SdJwtVc => "sd-jwt-vc",
         }
     }
 
@@ -72,6 +74,7 @@ impl Kind {
             "xmldsig" => Some(Kind::Xmldsig),
             "oidc-trust-chain" => Some(Kind::OidcTrustChain),
             "oidc-id-token" => Some(Kind::OidcIdToken),
+            "sd-jwt-vc" => Some(Kind::SdJwtVc),
             _ => None,
         }
     }
@@ -122,6 +125,22 @@ impl Kind {
                 ],
                 &["now", "client_id", "issuer", "nonce"],
             ),
+            Kind::SdJwtVc => (
+                &["issuer_keys", "status_lists", "status_list_keys"],
+                &[
+                    "now",
+                    "clock_skew_seconds",
+                    "profile",
+                    "accepted_typ",
+                    "accepted_vct",
+                    "require_key_binding",
+                    "nonce",
+                    "audience",
+                    "max_kb_age_seconds",
+                    "status_check",
+                ],
+                &["now"],
+            ),
         };
         only_keys("trust", trust, trust_keys)?;
         only_keys("context", context, context_keys)?;
@@ -168,6 +187,12 @@ impl Kind {
             Kind::OidcIdToken => Ok(feature_off(
                 "the oidc-id-token kind needs idbridge-vectors' feature \"oidc\", off in this build",
             )),
+            #[cfg(feature = "sdjwt")]
+            Kind::SdJwtVc => super::sdjwt::run(job, backend),
+            #[cfg(not(feature = "sdjwt"))]
+            Kind::SdJwtVc => Ok(feature_off(
+                "the sd-jwt-vc kind needs idbridge-vectors' feature \"sdjwt\", off in this build",
+            )),
             #[cfg(not(feature = "webeid"))]
             Kind::Webeid => Ok(feature_off(
                 "the webeid kind needs idbridge-vectors' feature \"webeid\", off in this build",
@@ -182,7 +207,12 @@ impl Kind {
 
 /// The outcome of a case whose kind this build leaves out: it fails (never
 /// passes, not even an invalid case), naming the missing feature.
-#[cfg(not(all(feature = "saml", feature = "webeid", feature = "oidc")))]
+#[cfg(not(all(
+    feature = "saml",
+    feature = "webeid",
+    feature = "oidc",
+    feature = "sdjwt"
+)))]
 fn feature_off(reason: &'static str) -> Outcome {
     Err(idbridge::Error::new(
         idbridge::ErrorCode::VectorsKindUnsupported,

@@ -56,6 +56,8 @@ mod oidc_id_token;
 pub mod report;
 #[cfg(feature = "saml")]
 mod saml;
+#[cfg(feature = "sdjwt")]
+mod sdjwt;
 mod signature;
 #[cfg(feature = "webeid")]
 mod webeid;
