@@ -62,7 +62,7 @@
 //! use idbridge::jose::JwkSet;
 //! use idbridge::sdjwt::{self, Expectations, SdJwtTrust, StatusLists};
 //! use idbridge::UnixTime;
-//! # let dir = concat!(env!("CARGO_MANIFEST_DIR"), "/test-vectors/conformance/sd-jwt-vc/data/own");
+//! # let dir = concat!(env!("CARGO_MANIFEST_DIR"), "/test-vectors/conformance/sd-jwt-vc/upstream/own");
 //! # let issuer_jwks = std::fs::read(format!("{dir}/keys/issuer.jwks.json")).unwrap();
 //! # let status_jwks = std::fs::read(format!("{dir}/keys/status-signer.jwks.json")).unwrap();
 //! # let status_token = std::fs::read(format!("{dir}/status/list-2bit.jwt")).unwrap();
