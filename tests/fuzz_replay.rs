@@ -38,6 +38,11 @@ fn seeds(target: &str) -> Vec<&'static str> {
         "xml_c14n" => vec!["test-vectors/c14n/corpus", "test-vectors/xmldsig/inputs"],
         "jose_jwe" => vec!["fuzz/seeds/jose_jwe", "test-vectors/keys/jwe"],
         "oidc_federation" => vec!["test-vectors/conformance/oidc-trust-chain/upstream/chains"],
+        "sdjwt" => vec![
+            "test-vectors/conformance/sd-jwt-vc/upstream/own/presentations",
+            "test-vectors/conformance/sd-jwt-vc/upstream/own/status",
+            "test-vectors/conformance/sd-jwt-vc/upstream/public",
+        ],
         _ => vec![],
     }
 }
