@@ -178,3 +178,47 @@ pub(crate) fn to_plain<T: serde::Serialize>(value: &T) -> Result<JsValue, JsValu
     let json = serde_json::to_string(value).map_err(|e| config(&e.to_string()))?;
     js_sys::JSON::parse(&json)
 }
+
+/// A JWK Set or JWK given as JSON text, UTF-8 bytes or a parsed object.
+#[cfg(any(feature = "oidc", feature = "sdjwt"))]
+pub(crate) fn json_bytes(v: &JsValue, what: &str) -> Result<Vec<u8>, JsValue> {
+    if v.as_string().is_some() || v.is_instance_of::<js_sys::Uint8Array>() {
+        return bytes_of(v, what);
+    }
+    if v.is_object() && !js_sys::Array::is_array(v) {
+        let text = js_sys::JSON::stringify(v)
+            .map_err(|_| config(&format!("{what} cannot be written as JSON")))?;
+        return Ok(String::from(text).into_bytes());
+    }
+    Err(config(&format!(
+        "{what} must be JSON text, a Uint8Array or an object, not {}",
+        describe(v)
+    )))
+}
+
+/// An optional boolean option (default false).
+#[cfg(any(feature = "oidc", feature = "sdjwt"))]
+pub(crate) fn flag(options: &JsValue, key: &str) -> Result<bool, JsValue> {
+    let v = get(options, key);
+    if absent(&v) {
+        return Ok(false);
+    }
+    v.as_bool()
+        .ok_or_else(|| config(&format!("options.{key} must be a boolean")))
+}
+
+/// An optional non-negative integer option.
+#[cfg(any(feature = "oidc", feature = "sdjwt"))]
+pub(crate) fn count(options: &JsValue, key: &str) -> Result<Option<u64>, JsValue> {
+    let v = get(options, key);
+    if absent(&v) {
+        return Ok(None);
+    }
+    match v.as_f64() {
+        Some(n) if n >= 0.0 && n.fract() == 0.0 && n <= 4_294_967_295.0 => Ok(Some(n as u64)),
+        _ => Err(config(&format!(
+            "options.{key} must be a non-negative integer, not {}",
+            describe(&v)
+        ))),
+    }
+}
