@@ -297,7 +297,10 @@ fn replay_sd_jwt(job: &Job<'_>, input: &str) -> String {
             words.push(arg(flag, v));
         }
     }
-    for (key, flag) in [("accepted_typ", "accept-typ"), ("accepted_vct", "accept-vct")] {
+    for (key, flag) in [
+        ("accepted_typ", "accept-typ"),
+        ("accepted_vct", "accept-vct"),
+    ] {
         if let Some(Value::Array(items)) = job.context.get(key) {
             for v in items.iter().filter_map(Value::as_str) {
                 words.push(arg(flag, v));
