@@ -214,5 +214,8 @@ mod tests {
         assert_eq!(l.max_jose_header_members(), 32);
         assert_eq!(l.max_jwks_keys(), 64);
         assert_eq!(l.max_jwe_bytes(), 256 * 1024);
+        assert_eq!(l.max_presentation_bytes(), 512 * 1024);
+        assert_eq!(l.max_disclosures(), 256);
+        assert_eq!(l.max_status_list_bytes(), 4 * 1024 * 1024);
     }
 }

@@ -196,7 +196,7 @@ kb() { printf '%d.%d KB' $(($1 / 1000)) $(($1 % 1000 / 100)); }
 # has the wallet budget, one with oidc the OpenID Connect budget, every
 # other one the page budget.
 case " ${chosen[*]:-${all_schemes[*]}} " in
-  *" oidc "*" sdjwt "*)
+  *" oidc sdjwt "*)
     limit_kb=$wallet_budget_kb
     why="the wallet budget: sdjwt adds SD-JWT VC, the KB-JWT and Token Status Lists (zlib) to OpenID Connect; a page without wallets builds with --schemes saml,webeid,oidc and is held to $oidc_budget_kb KB"
     ;;
