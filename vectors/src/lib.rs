@@ -520,7 +520,12 @@ impl<'a> Runner<'a> {
 
 /// A verified identity as the contract's JSON object (the library
 /// serializes it with the contract's field names).
-#[cfg(any(feature = "saml", feature = "webeid"))]
+#[cfg(any(
+    feature = "saml",
+    feature = "webeid",
+    feature = "oidc",
+    feature = "sdjwt"
+))]
 pub(crate) fn identity_json(identity: &idbridge::VerifiedIdentity) -> Value {
     serde_json::to_value(identity).unwrap_or_default()
 }
