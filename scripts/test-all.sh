@@ -231,13 +231,16 @@ stage_lint() {
   cargo clippy -p idbridge --all-targets --no-default-features --locked -- -D warnings
   step "clippy, wasm32"
   cargo clippy -p idbridge -p idbridge-wasm --lib --tests --target wasm32-unknown-unknown --locked -- -D warnings
-  step "clippy, one scheme at a time (features saml, webeid; none)"
+  step "clippy, one scheme at a time (features saml, webeid, sdjwt; none)"
   cargo clippy -p idbridge --lib --no-default-features --features saml --locked -- -D warnings
   cargo clippy -p idbridge --lib --no-default-features --features webeid --locked -- -D warnings
+  cargo clippy -p idbridge --lib --no-default-features --features sdjwt --locked -- -D warnings
+  cargo clippy -p idbridge-vectors --lib --tests --no-default-features --features sdjwt --locked -- -D warnings
   cargo clippy -p idbridge-vectors --lib --tests --no-default-features --features saml,bench --locked -- -D warnings
   cargo clippy -p idbridge-vectors --lib --tests --no-default-features --features webeid,bench --locked -- -D warnings
   cargo clippy -p idbridge-wasm --lib --tests --target wasm32-unknown-unknown --no-default-features --features saml --locked -- -D warnings
   cargo clippy -p idbridge-wasm --lib --tests --target wasm32-unknown-unknown --no-default-features --features webeid --locked -- -D warnings
+  cargo clippy -p idbridge-wasm --lib --tests --target wasm32-unknown-unknown --no-default-features --features sdjwt --locked -- -D warnings
   step "fuzz targets compile"
   cargo check --manifest-path fuzz/Cargo.toml --bins
 }

@@ -331,6 +331,78 @@ error_codes! {
     /// The signature does not verify over the hash the relying party sent
     /// with the certificate's key.
     MobileidSignatureInvalid => "mobileid.signature.invalid",
+    // --- sdjwt (SD-JWT and SD-JWT VC; VECTORS.md kind sd-jwt-vc) ------------
+    /// The presentation is not `<JWT>~<disclosure>~…~<KB-JWT or nothing>`:
+    /// no `~`, an empty disclosure, a last part that is neither empty nor a
+    /// three-segment JWS, or bytes outside ASCII.
+    SdjwtFormatInvalid => "sdjwt.format.invalid",
+    /// The issuer-signed JWT's `typ` is not one the caller accepts.
+    SdjwtTypUnsupported => "sdjwt.typ.unsupported",
+    /// `_sd_alg` is not `sha-256`, `sha-384` or `sha-512`.
+    SdjwtHashAlgUnsupported => "sdjwt.hash_alg.unsupported",
+    /// The same disclosure string appears twice.
+    SdjwtDisclosureDuplicate => "sdjwt.disclosure.duplicate",
+    /// A disclosure is not base64url JSON of the right shape, or is
+    /// referenced from the wrong place (an array element from `_sd`, a
+    /// property from `...`).
+    SdjwtDisclosureMalformed => "sdjwt.disclosure.malformed",
+    /// `_sd` is not an array of strings, a `...` value is not a string, or a
+    /// claim the checks read has the wrong type.
+    SdjwtClaimsInvalid => "sdjwt.claims.invalid",
+    /// A digest appears twice in the payload and the disclosures.
+    SdjwtDigestDuplicate => "sdjwt.digest.duplicate",
+    /// A disclosure names its claim `_sd` or `...`.
+    SdjwtClaimNameForbidden => "sdjwt.claim_name.forbidden",
+    /// A disclosure names a claim the object already has.
+    SdjwtClaimNameConflict => "sdjwt.claim_name.conflict",
+    /// A disclosure that no digest references.
+    SdjwtDisclosureUnreferenced => "sdjwt.disclosure.unreferenced",
+    /// The credential's `exp` (plus the skew) is not after now.
+    SdjwtTimeExpired => "sdjwt.time.expired",
+    /// The credential's `nbf` (less the skew) is after now.
+    SdjwtTimeNotYetValid => "sdjwt.time.not_yet_valid",
+    /// The credential's `iat` is in the future (beyond the skew).
+    SdjwtTimeInvalid => "sdjwt.time.invalid",
+    /// An SD-JWT VC without a string `vct`.
+    SdjwtVctMissing => "sdjwt.vct.missing",
+    /// `vct` is not one the caller accepts.
+    SdjwtVctMismatch => "sdjwt.vct.mismatch",
+
+    // --- kb (the Key Binding JWT, RFC 9901 §4.3) ------------------------------
+    /// No KB-JWT while the caller requires key binding.
+    KbMissing => "kb.missing",
+    /// A KB-JWT, but the credential has no usable `cnf.jwk`.
+    KbKeyMissing => "kb.key.missing",
+    /// The KB-JWT's `typ` is not `kb+jwt`.
+    KbTypInvalid => "kb.typ.invalid",
+    /// The KB-JWT's signature does not verify under `cnf.jwk`.
+    KbSignatureInvalid => "kb.signature.invalid",
+    /// The KB-JWT's `iat` is missing or outside the accepted window.
+    KbTimeInvalid => "kb.time.invalid",
+    /// The KB-JWT's `nonce` is not the request's.
+    KbNonceMismatch => "kb.nonce.mismatch",
+    /// The KB-JWT's `aud` is not this verifier.
+    KbAudienceMismatch => "kb.audience.mismatch",
+    /// The KB-JWT's `sd_hash` is not the hash of the presentation.
+    KbSdHashMismatch => "kb.sd_hash.mismatch",
+
+    // --- status (Token Status List) ------------------------------------------
+    /// The credential names a status list the caller did not provide.
+    StatusListUnavailable => "status.list.unavailable",
+    /// The status list token fails its checks (signature, `typ`, `sub`,
+    /// encoding).
+    StatusListInvalid => "status.list.invalid",
+    /// The status list token's `exp` (plus the skew) is not after now.
+    StatusListExpired => "status.list.expired",
+    /// The credential's `idx` is beyond the list.
+    StatusIndexOutOfRange => "status.index.out_of_range",
+    /// The credential's status is 1, INVALID (revoked).
+    StatusCredentialRevoked => "status.credential.revoked",
+    /// The credential's status is 2, SUSPENDED.
+    StatusCredentialSuspended => "status.credential.suspended",
+    /// The credential's status is another value than VALID, INVALID or
+    /// SUSPENDED (3 is application-specific).
+    StatusValueUnknown => "status.value.unknown",
 
     // --- config (the caller's own settings) ----------------------------------
     /// The caller's expectations or trust material are unusable (an empty

@@ -20,6 +20,9 @@ pub enum System {
     Webeid,
     /// Mobile-ID (SK ID Solutions; Estonia): `mobile-id`.
     MobileId,
+    /// SD-JWT VC presentations from a wallet (IT-Wallet, EU Digital
+    /// Identity Wallets): `sd-jwt-vc`.
+    SdJwtVc,
 }
 
 /// eIDAS level of assurance.
@@ -176,7 +179,8 @@ impl VerifiedIdentity {
         feature = "saml",
         feature = "webeid",
         feature = "oidc",
-        feature = "mobileid"
+        feature = "mobileid",
+        feature = "sdjwt"
     ))]
     pub(crate) fn new(system: System) -> Self {
         VerifiedIdentity {

@@ -53,7 +53,7 @@ pub(crate) fn parse(bytes: &[u8], max_depth: usize) -> Result<Json> {
 /// nesting at most `max_depth`, nothing after the value, the same error
 /// codes) that keeps the values: for schemes that read the claims, so a
 /// document is parsed once.
-#[cfg_attr(not(feature = "oidc"), allow(dead_code))] // read by oidc/ only
+#[cfg_attr(not(any(feature = "oidc", feature = "sdjwt")), allow(dead_code))] // read by oidc/ and sdjwt/ only
 pub(crate) fn parse_value(bytes: &[u8], max_depth: usize) -> Result<serde_json::Value> {
     let text = std::str::from_utf8(bytes)
         .map_err(|_| Error::new(ErrorCode::InputEncoding, "the input is not UTF-8"))?;
@@ -180,7 +180,7 @@ impl<'de> Visitor<'de> for Seed {
 
 /// [`Seed`]'s rules, building a `serde_json::Value` (a duplicate shows as
 /// a member the map already holds).
-#[cfg_attr(not(feature = "oidc"), allow(dead_code))] // read by oidc/ only
+#[cfg_attr(not(any(feature = "oidc", feature = "sdjwt")), allow(dead_code))] // read by oidc/ and sdjwt/ only
 #[derive(Clone, Copy)]
 struct ValueSeed(Seed);
 

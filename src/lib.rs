@@ -59,6 +59,8 @@ pub mod mobileid;
 pub mod oidc;
 #[cfg(feature = "saml")]
 mod saml;
+#[cfg(feature = "sdjwt")]
+pub mod sdjwt;
 mod time;
 mod trust;
 #[cfg(feature = "webeid")]

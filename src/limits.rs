@@ -41,6 +41,9 @@ pub struct Limits {
     max_authority_hints: usize,
     max_federation_fetches: usize,
     max_jwe_bytes: usize,
+    max_presentation_bytes: usize,
+    max_disclosures: usize,
+    max_status_list_bytes: usize,
 }
 
 impl Default for Limits {
@@ -82,7 +85,8 @@ impl Limits {
     /// OpenID Federation entity statements of at most 128 KiB, trust chains
     /// of at most 12 statements, 4,096 metadata-policy values per chain, 16
     /// `authority_hints` followed per entity and 64 fetches per resolution.
-    /// compact JWE of at most 256 KiB.
+    /// compact JWE of at most 256 KiB; SD-JWT presentations of at most
+    /// 512 KiB with 256 disclosures, status lists inflating to at most 4 MiB.
     pub const DEFAULT: Limits = Limits {
         max_input_bytes: 5 * 1024 * 1024,
         max_token_bytes: 10_000,
@@ -106,6 +110,9 @@ impl Limits {
         max_authority_hints: 16,
         max_federation_fetches: 64,
         max_jwe_bytes: 256 * 1024,
+        max_presentation_bytes: 512 * 1024,
+        max_disclosures: 256,
+        max_status_list_bytes: 4 * 1024 * 1024,
     };
 
     /// The smallest Web eID token accepted, in bytes (the reference validator's bound).
@@ -168,6 +175,16 @@ limit_accessors! {
     /// plaintext too: compression (`zip`) is refused, so the plaintext is
     /// never longer than the ciphertext.
     max_jwe_bytes, tighten_max_jwe_bytes;
+    /// The largest SD-JWT presentation (issuer-signed JWT, disclosures and
+    /// KB-JWT), in bytes.
+    max_presentation_bytes, tighten_max_presentation_bytes;
+    /// The most disclosures in one SD-JWT presentation (counted before any
+    /// is decoded).
+    max_disclosures, tighten_max_disclosures;
+    /// The largest Token Status List once inflated, in bytes: inflation
+    /// stops there, so a small token that would inflate to gigabytes costs
+    /// at most this much work and memory.
+    max_status_list_bytes, tighten_max_status_list_bytes;
 }
 
 #[cfg(test)]
@@ -197,5 +214,8 @@ mod tests {
         assert_eq!(l.max_jose_header_members(), 32);
         assert_eq!(l.max_jwks_keys(), 64);
         assert_eq!(l.max_jwe_bytes(), 256 * 1024);
+        assert_eq!(l.max_presentation_bytes(), 512 * 1024);
+        assert_eq!(l.max_disclosures(), 256);
+        assert_eq!(l.max_status_list_bytes(), 4 * 1024 * 1024);
     }
 }

@@ -41,10 +41,9 @@ from pylib import vecfile  # noqa: E402
 # from PENDING to SUITES and give its headers, notes and upstream licences.
 # --------------------------------------------------------------------------
 
-SUITES = ["spid", "webeid", "oidc-trust-chain", "oidc-id-token", "mobile-id"]
+SUITES = ["spid", "webeid", "oidc-trust-chain", "oidc-id-token", "sd-jwt-vc", "mobile-id"]
 
 PENDING = {
-    "sd-jwt-vc": "kind sd-jwt-vc is not implemented yet (issue 16)",
     "mdoc": "kind mdoc is not implemented yet (issue 18)",
     "smart-id": "kind smart-id is not implemented yet (issue 19)",
     "icao-sod": "kind icao-sod is not implemented yet (issue 19)",
@@ -55,6 +54,13 @@ JAVA_PROJECT = "web-eid/web-eid-authtoken-validation-java"
 DOTNET_PROJECT = "web-eid/web-eid-authtoken-validation-dotnet"
 OIDCFED_PROJECT = "italia/spid-cie-oidc-django"
 OIDCFED_COMMIT = "931c95394b53c9f8b31a03525759ef99ba29753d"
+EUDI_SDJWT_PROJECT = "eu-digital-identity-wallet/eudi-lib-jvm-sdjwt-kt"
+EUDI_SDJWT_COMMIT = "0ebe6527f3175018708eff415edbce15173f204f"
+STATUS_LIST_PROJECT = "oauth-wg/draft-ietf-oauth-status-list"
+STATUS_LIST_COMMIT = "2fb61cd535a82ec77fe43d604e31b7012cab4adc"
+# Suites holding both public material (data/<suite>/public/) and material
+# made with idbridge's own TEST keys (data/<suite>/own/).
+MIXED_SUITES = {"sd-jwt-vc"}
 
 # Upstream licences of the data each suite ships (../shared/data/*/index.md,
 # spid_tests.json), written into the suite's NOTICE.
@@ -130,6 +136,28 @@ NOTICES = {
             "https://www.apache.org/licenses/LICENSE-2.0." % OIDCFED_COMMIT,
         ),
     ],
+    "sd-jwt-vc": [
+        (
+            EUDI_SDJWT_PROJECT,
+            "Apache-2.0",
+            "Copyright the eudi-lib-jvm-sdjwt-kt contributors (European Commission, EUDI Wallet)",
+            "The SD-JWT under upstream/public/eudi-lib-jvm-sdjwt-kt/ (issuance and presentation "
+            "forms, src/test/resources at %s) and the public halves of its example issuer and "
+            "holder keys as JWK Sets; the inline mutations of that SD-JWT in "
+            "eudi-lib-jvm-sdjwt-kt.json. Licence text: "
+            "https://www.apache.org/licenses/LICENSE-2.0." % EUDI_SDJWT_COMMIT,
+        ),
+        (
+            STATUS_LIST_PROJECT,
+            "IETF Trust (BCP 78/79); code components Revised BSD",
+            "Copyright (c) the IETF Trust and the persons identified as the document authors",
+            "The example status list token under upstream/public/draft-ietf-oauth-status-list/ "
+            "(examples/status_list_jwt_raw.md at %s, its line breaks removed) and "
+            "the public half of the draft's example key (src/util.py). Code components of IETF "
+            "documents are under the Revised BSD License: "
+            "https://trustee.ietf.org/documents/trust-legal-provisions/." % STATUS_LIST_COMMIT,
+        ),
+    ],
     "webeid": [
         (
             JAVA_PROJECT,
@@ -153,6 +181,13 @@ OWN_SUITES = {
     "oidc-id-token": "The ID tokens, access tokens, UserInfo responses and keys under upstream/ were "
     "made for the shared oidc-id-token vectors with idbridge's own TEST keys, after the SPID/CIE "
     "OIDC guidelines (italia/spid-cie-oidc-docs); no third-party material. Never trust the keys.",
+}
+
+# The line a mixed suite's NOTICE gives for its own material.
+MIXED_OWN_TEXT = {
+    "sd-jwt-vc": "The presentations, status list and JWK Sets under upstream/own/ were made for the "
+    "shared sd-jwt-vc vectors with idbridge's own TEST keys (a fictitious PID subject); no "
+    "third-party material. Never trust the keys.",
 }
 
 # The private keys a suite may reference: trust material its kind needs.
@@ -222,6 +257,24 @@ HEADERS = {
         "Web eID tokens of Belgian and Finnish test ID cards (ES384, RS256, PS256) and the "
         "Latvian RS256 token, from the Java validator's tests; imported by "
         "test-vectors/import_public.py (upstream MIT, see NOTICE).",
+    ],
+    ("sd-jwt-vc", "own-issuer.json"): [
+        "SD-JWT VC presentations (dc+sd-jwt, KB-JWT, Token Status List) of a fictitious PID "
+        "subject, issued with idbridge's own TEST P-256 keys, plus the Token Status List draft's "
+        "public example list; imported from the shared suite by test-vectors/import_public.py "
+        "(see NOTICE).",
+        "The genuine presentations (all disclosures with KB-JWT, issuance form, legacy typ, "
+        "status VALID) and one change each: typ, disclosures, digests, claim names, _sd_alg, "
+        "alg, key, payload, expiry, vct, the KB-JWT's nonce, sd_hash, typ and age, cnf, and "
+        "status (revoked, out of range, value 3, list missing, list signed by another key).",
+    ],
+    ("sd-jwt-vc", "eudi-lib-jvm-sdjwt-kt.json"): [
+        "The RS256 SD-JWT published by eu-digital-identity-wallet/eudi-lib-jvm-sdjwt-kt (no typ, "
+        "vct or cnf), checked as RFC 9901 SD-JWT; imported from the shared suite by "
+        "test-vectors/import_public.py; upstream data under Apache-2.0 (see NOTICE).",
+        "The issuance form as published, and mutations that need no private key: expiry, "
+        "key-binding policy, the SD-JWT VC profile, re-encoded and repeated disclosures, alg "
+        "none, alg changed, payload changed, another key.",
     ],
     ("oidc-id-token", "spid-cie-id-token.json"): [
         "SPID/CIE OpenID Connect ID tokens, access tokens and signed-then-encrypted UserInfo "
@@ -358,6 +411,31 @@ SUITE_NOTE_TEXT = {"oidc-id-token": {
     "key).",
 }}
 
+SUITE_NOTE_TEXT["sd-jwt-vc"] = {
+    "MissingKeyBinding": "No KB-JWT, or a KB-JWT the credential gives no key for, while the "
+    "verifier requires key binding: a copied credential would be replayed by anyone.",
+    "TypeConfusion": "The issuer-signed JWT's typ is not an accepted SD-JWT VC type (absent, "
+    "JWT, or a legacy type the verifier no longer takes): another kind of JWT passed off as a "
+    "credential.",
+    "TamperedDisclosure": "A disclosure changed, re-encoded or added by the holder: its digest "
+    "is in no signed _sd array, so it must be refused, not ignored or matched by content.",
+    "DuplicateDigest": "A digest or a disclosure appears twice: a claim could be put in place "
+    "twice, or shadow another.",
+    "ClaimNameForbidden": "A disclosure names _sd, or a claim the signed payload already has "
+    "(iss): it would overwrite signed claims.",
+    "AlgNone": "alg none (no signature) is never accepted.",
+    "AlgKeyMismatch": "The header's alg does not suit the trusted key (ES384 on P-256, ES256 on "
+    "RSA), or the token is checked with a key that did not sign it.",
+    "KbReplay": "The KB-JWT does not bind this presentation to this request: another nonce, an "
+    "sd_hash over other disclosures, another typ, or an iat older than the verifier allows.",
+    "DisclosureStripping": "The presentation is cut or reshaped (no trailing ~): its parts "
+    "cannot be told apart, so it is refused before any signature check.",
+    "RevokedCredential": "The Token Status List says the credential is not VALID (revoked, "
+    "value 3), its index is outside the list, or the list is missing or not signed by a "
+    "trusted key: the verifier fails closed.",
+    "ExpiredCredential": "now is at or after the credential's exp (no skew).",
+}
+
 # Java test classes -> their folder under src/test/java/eu/webeid/security/.
 JAVA_CLASS_DIRS = {
     "AbstractTestWithValidator": "testutil",
@@ -428,7 +506,7 @@ class Provenance:
                 for t in tests["tests"]
                 if t.get("source") == SPID_PROJECT and t.get("suite") == "test-suite-1"
             }
-        elif suite in OWN_SUITES:
+        elif suite in OWN_SUITES or suite in MIXED_SUITES:
             self.index = self._own_index()
         else:
             self.commits = webeid_commits(shared)
@@ -463,6 +541,29 @@ class Provenance:
 
     def of_data(self, rel):
         """The upstream of data/<suite>/<rel>."""
+        if self.suite in MIXED_SUITES:
+            if rel.startswith("own/"):
+                return "made for the shared %s vectors with idbridge's own TEST keys (data/%s/own/)" % (
+                    self.suite,
+                    self.suite,
+                )
+            if rel.startswith("public/eudi-lib-jvm-sdjwt-kt/"):
+                name = rel.rsplit("/", 1)[1]
+                if name.endswith(".jwks.json"):
+                    src = "examplesIssuerKey.json" if name.startswith("issuer") else "exampleHolderKey.json"
+                    return "the public part of %s@%s src/test/resources/%s" % (
+                        EUDI_SDJWT_PROJECT, EUDI_SDJWT_COMMIT, src)
+                return "%s@%s src/test/resources/%s" % (EUDI_SDJWT_PROJECT, EUDI_SDJWT_COMMIT, name)
+            if rel.startswith("public/draft-ietf-oauth-status-list/"):
+                name = rel.rsplit("/", 1)[1]
+                if name.endswith(".jwks.json"):
+                    return "the public part of EXAMPLE_KEY in %s@%s src/util.py" % (
+                        STATUS_LIST_PROJECT, STATUS_LIST_COMMIT)
+                if name.endswith(".jwt"):
+                    return "%s@%s examples/status_list_jwt_raw.md, white space removed" % (
+                        STATUS_LIST_PROJECT, STATUS_LIST_COMMIT)
+                return "%s@%s examples/%s" % (STATUS_LIST_PROJECT, STATUS_LIST_COMMIT, name)
+            fail("no provenance rule for data/%s/%s" % (self.suite, rel))
         if self.suite in OWN_SUITES:
             return "made for the shared %s vectors with idbridge's own TEST keys (data/%s/)" % (
                 self.suite,
@@ -803,7 +904,7 @@ class Suite:
     def trust_key(self, rel):
         """Whether data/<suite>/<rel>, under keys/, may be read: a public key set, or a
         private key the kind needs as trust (TRUST_PRIVATE_KEYS)."""
-        if self.name not in OWN_SUITES:
+        if self.name not in OWN_SUITES and self.name not in MIXED_SUITES:
             return False
         if rel in TRUST_PRIVATE_KEYS.get(self.name, []):
             return True
@@ -817,6 +918,16 @@ class Suite:
         )
 
     def kind_of(self, rel, b):
+        if self.name == "sd-jwt-vc":
+            if rel.endswith(".jwks.json"):
+                return "a JWK Set: public keys (%s)" % os.path.basename(rel)[: -len(".jwks.json")]
+            if rel.endswith(".jwt"):
+                return "a Token Status List token (statuslist+jwt)"
+            if rel.endswith(".txt"):
+                kb = "with a KB-JWT" if not b.endswith(b"~") else "without a KB-JWT"
+                return "an SD-JWT presentation, %d disclosures, %s: %s" % (
+                    b.count(b"~") - 1, kb, os.path.basename(rel)[: -len(".txt")])
+            return "%d bytes" % len(b)
         if self.name == "oidc-id-token":
             if rel.startswith("upstream/keys/"):
                 if rel in ["upstream/" + k for k in TRUST_PRIVATE_KEYS["oidc-id-token"]]:
@@ -879,6 +990,8 @@ class Suite:
             for k, v in g.get("trust", {}).items():
                 if isinstance(v, str):
                     trust[k] = self.map_path(vec_dir, v)
+                elif isinstance(v, dict):
+                    trust[k] = {uri: self.map_path(vec_dir, p) for uri, p in v.items()}
                 else:
                     trust[k] = [
                         dict(p, jwks=self.map_path(vec_dir, p["jwks"])) if isinstance(p, dict) else self.map_path(vec_dir, p)
@@ -905,7 +1018,7 @@ class Suite:
                 used = [
                     (p["jwks"] if isinstance(p, dict) else p)
                     for v in trust.values()
-                    for p in ([v] if isinstance(v, str) else v)
+                    for p in ([v] if isinstance(v, str) else list(v.values()) if isinstance(v, dict) else v)
                 ]
                 for c in (gctx, tctx):
                     if isinstance(c.get("ocsp"), dict):
@@ -960,6 +1073,11 @@ class Suite:
                 rel = m.group(0)
                 return "the HTTP-POST form of " + self.prov.of_data(rel[len("upstream/"):])
             return "made by the public suite (an input that is not base64)"
+        if self.name == "sd-jwt-vc":
+            return "made by the public suite from %s@%s src/test/resources/examplePresentationSdJwt.txt" % (
+                EUDI_SDJWT_PROJECT,
+                EUDI_SDJWT_COMMIT,
+            )
         if self.name == "oidc-trust-chain":
             return "made by the public suite from statements of %s@%s (an input of another shape)" % (
                 OIDCFED_PROJECT,
@@ -994,7 +1112,7 @@ class Suite:
         if t["result"] == "invalid":
             expected += " (%s)" % t["expectedError"] if "expectedError" in t else " (any code)"
         text = "%s: expected %s. Upstream: %s" % (", ".join(parts), expected, up)
-        if self.name in OWN_SUITES and t.get("comment"):
+        if (self.name in OWN_SUITES or self.name in MIXED_SUITES) and t.get("comment"):
             text = "%s (%s)" % (t["comment"], text)
         return text
 
@@ -1050,6 +1168,8 @@ def notice(name):
         lines += ["", scope]
         if licence == "MIT":
             lines += ["", MIT_TEXT.rstrip("\n")]
+    if name in MIXED_OWN_TEXT:
+        lines += ["", "-" * 72, "idbridge's own TEST material", "", MIXED_OWN_TEXT[name]]
     return "\n".join(lines) + "\n"
 
 

@@ -21,10 +21,9 @@ use std::path::Path;
 /// other folder of `../shared/vectors/` runs, and a kind that is not
 /// implemented fails there, naming the kind.
 const NOT_YET_IMPLEMENTED: &[&str] = &[
-    "sd-jwt-vc", // issue 16: SD-JWT VC presentations
-    "mdoc",      // issue 18: ISO 18013-5 mdoc
-    "smart-id",  // issue 19: Smart-ID
-    "icao-sod",  // issue 19: CIE chip / ICAO 9303 passive authentication
+    "mdoc",     // issue 18: ISO 18013-5 mdoc
+    "smart-id", // issue 19: Smart-ID
+    "icao-sod", // issue 19: CIE chip / ICAO 9303 passive authentication
 ];
 
 fn run(dir: &Path) -> (Vec<FileReport>, Summary) {

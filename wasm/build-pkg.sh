@@ -9,7 +9,7 @@
 #
 # --schemes LIST builds a package with only the schemes in LIST, a comma
 # list of the crate's scheme features (`saml`: SPID and CIE ID; `webeid`;
-# `oidc`: SPID/CIE over OpenID Connect Federation),
+# `oidc`: SPID/CIE over OpenID Connect Federation; `sdjwt`: SD-JWT VC),
 # into wasm/pkg-<schemes>/ (e.g. wasm/pkg-webeid/): the exports of the other
 # schemes are absent from it and from its TypeScript declarations, and so
 # is the test-vector runner (runVectors, the crate's feature `vectors`): it
@@ -38,15 +38,20 @@ cd "$(dirname "$0")"
 #   AES key wrap), RSA-OAEP decryption, ECDH-ES, federation and the relying
 #   party: about 88 KB over saml+webeid; a page that needs no OpenID
 #   Connect builds without it (--schemes saml,webeid) and keeps 440 KB.
+# - wallet budget, every package with both `oidc` and `sdjwt` (the whole
+#   package among them): 550 KB. `sdjwt` (SD-JWT VC, KB-JWT, Token Status
+#   List with its zlib inflater, the sd-jwt-vc runner kind) adds about
+#   31 KB to the whole package; a page without wallets builds without it.
 budget_kb=${IDBRIDGE_PKG_BUDGET_KB:-440}
 oidc_budget_kb=${IDBRIDGE_PKG_OIDC_BUDGET_KB:-520}
+wallet_budget_kb=${IDBRIDGE_PKG_WALLET_BUDGET_KB:-550}
 target_kb=250
 
 # Every scheme feature of the crate (wasm/Cargo.toml), in a fixed order.
-all_schemes=(saml webeid oidc)
+all_schemes=(saml webeid oidc sdjwt)
 
 usage() {
-  echo "usage: wasm/build-pkg.sh [--fast] [--schemes saml,webeid,oidc] [--sizes]" >&2
+  echo "usage: wasm/build-pkg.sh [--fast] [--schemes saml,webeid,oidc,sdjwt] [--sizes]" >&2
   exit 2
 }
 
@@ -110,7 +115,7 @@ if [ -n "$sizes" ]; then
   echo
   echo "gzipped, what a browser loads (idbridge.js + idbridge_bg.wasm)${fast:+, --fast}:"
   printf '  %-26s %-22s %10s %10s  %s\n' package folder bytes size budget
-  for row in "whole (saml, webeid, oidc):pkg:$oidc_budget_kb KB (OpenID Connect budget)" \
+  for row in "whole (every scheme):pkg:$wallet_budget_kb KB (wallet budget)" \
     "SAML + Web eID (no oidc):pkg-saml-webeid:$budget_kb KB (page budget)" \
     "SAML only (saml):pkg-saml:$budget_kb KB (page budget)" \
     "Web eID only (webeid):pkg-webeid:$budget_kb KB (page budget)"; do
@@ -187,9 +192,14 @@ for f in "$out"/*; do
   printf '  %-28s %8d bytes, %7d gzipped\n' "${f#"$out"/}" "$(wc -c < "$f")" "$gz"
 done
 kb() { printf '%d.%d KB' $(($1 / 1000)) $(($1 % 1000 / 100)); }
-# Which budget: a package with the oidc scheme (the whole one: no
-# --schemes) has the OpenID Connect budget, every other one the page budget.
+# Which budget: a package with oidc and sdjwt (the whole one: no --schemes)
+# has the wallet budget, one with oidc the OpenID Connect budget, every
+# other one the page budget.
 case " ${chosen[*]:-${all_schemes[*]}} " in
+  *" oidc sdjwt "*)
+    limit_kb=$wallet_budget_kb
+    why="the wallet budget: sdjwt adds SD-JWT VC, the KB-JWT and Token Status Lists (zlib) to OpenID Connect; a page without wallets builds with --schemes saml,webeid,oidc and is held to $oidc_budget_kb KB"
+    ;;
   *" oidc "*)
     limit_kb=$oidc_budget_kb
     why="the OpenID Connect budget: oidc adds JWE, RSA-OAEP, ECDH-ES, federation and the relying party; a page without OpenID Connect builds with --schemes saml,webeid and is held to $budget_kb KB"

@@ -7,7 +7,13 @@ use std::path::{Path, PathBuf};
 
 /// Public suites (beside the repository, in ../shared) whose kind is
 /// implemented: embedded when present, so the browser runs them too.
-const SHARED_SUITES: &[&str] = &["webeid", "spid", "oidc-trust-chain", "oidc-id-token"];
+const SHARED_SUITES: &[&str] = &[
+    "webeid",
+    "spid",
+    "oidc-trust-chain",
+    "oidc-id-token",
+    "sd-jwt-vc",
+];
 
 fn walk(dir: &Path, out: &mut Vec<PathBuf>) {
     let Ok(entries) = std::fs::read_dir(dir) else {

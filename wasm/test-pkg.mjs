@@ -35,8 +35,8 @@ const sharedBase = process.env.IDBRIDGE_SHARED_DIR || join(root, "../shared");
 const suites = [
   { name: "test-vectors", base: join(root, "test-vectors"), dirs: ["."], url: "test-vectors/" },
   { name: "../shared (public suites)", base: sharedBase,
-    dirs: ["vectors/webeid", "vectors/spid", "vectors/oidc-trust-chain", "vectors/oidc-id-token",
-      "data/webeid", "data/spid", "data/oidc-trust-chain", "data/oidc-id-token"] },
+    dirs: ["vectors/webeid", "vectors/spid", "vectors/oidc-trust-chain", "vectors/oidc-id-token", "vectors/sd-jwt-vc",
+      "data/webeid", "data/spid", "data/oidc-trust-chain", "data/oidc-id-token", "data/sd-jwt-vc"] },
 ];
 
 let failed = false;
@@ -105,6 +105,13 @@ const pkg = await import("./pkg/node.js");
       ["verifyOidcIdToken(42, ...)", () => pkg.verifyOidcIdToken(42, { opJwks: "{}", clientId: "c", issuer: "i", nonce: "n", now: new Date() }), true],
       ["verifyOidcIdTokenSync(tokens, unknown option)", () => pkg.verifyOidcIdTokenSync("{}", { opJwks: "{}", clientId: "c", issuer: "i", nonce: "n", now: new Date(), audience: "x" }), false],
       ["verifyOidcIdTokenSync(tokens, minLevel SpidL4)", () => pkg.verifyOidcIdTokenSync("{}", { opJwks: "{}", clientId: "c", issuer: "i", nonce: "n", now: new Date(), minLevel: "SpidL4" }), false],
+    ] : []),
+    ...(pkg.verifySdJwtVc ? [
+      ["verifySdJwtVc(p) without options", () => pkg.verifySdJwtVc("a~"), true],
+      ["verifySdJwtVcSync(p, unknown option)", () => pkg.verifySdJwtVcSync("a~", { issuerKeys: "{}", now: new Date(), clientId: "x" }), false],
+      ["verifySdJwtVcSync(p, profile vc)", () => pkg.verifySdJwtVcSync("a~", { issuerKeys: "{}", now: new Date(), profile: "vc" }), false],
+      ["verifySdJwtVcSync(p, statusLists as an array)", () => pkg.verifySdJwtVcSync("a~", { issuerKeys: "{}", now: new Date(), statusLists: [] }), false],
+      ["sdJwtVcStatusList(42)", () => pkg.sdJwtVcStatusList(42), false],
     ] : []),
   ];
   let bad = 0;
@@ -183,6 +190,50 @@ if (pkg.verifyOidcTrustChain) {
     if (!good) { bad++; console.log(`FAIL Node, OpenID Connect export, ${what}: ${JSON.stringify(outcomes).slice(0, 300)}`); }
   }
   console.log(`${bad ? "FAIL" : "ok  "} Node, OpenID Connect exports: ${cases.length - bad} of ${cases.length} cases, the same on both paths`);
+  if (bad) failed = true;
+}
+// The SD-JWT VC exports on the imported shared suite: both paths give the
+// same result, the identity or the contract's code; the status list to
+// fetch is read before verifying.
+if (pkg.verifySdJwtVc) {
+  const own = (p) => readFileSync(join(root, "test-vectors/conformance/sd-jwt-vc/upstream/own", p), "utf8");
+  const opts = (extra = {}) => ({
+    issuerKeys: own("keys/issuer.jwks.json"), statusListKeys: JSON.parse(own("keys/status-signer.jwks.json")),
+    statusLists: { "https://status.idbridge.test/lists/2": own("status/list-2bit.jwt") },
+    nonce: "3f1d2c9a7b8e4f60a1b2c3d4e5f60718293a4b5c", audience: "https://rp.idbridge.test",
+    now: "2026-05-01T00:00:00Z", ...extra,
+  });
+  const p = (name) => own(`presentations/${name}.txt`);
+  const cases = [
+    ["status-own-valid", p("status-own-valid"), opts(),
+      (r) => r.identity.subject_id === "TINIT-RSSMRA80A10H501U" && r.status.state === "valid" && r.keyBinding.alg === "ES256"],
+    ["status-own-revoked", p("status-own-revoked"), opts(), "status.credential.revoked"],
+    ["valid-no-kb, key binding optional", p("valid-no-kb"), opts({ requireKeyBinding: false, statusCheck: "off" }),
+      (r) => r.keyBinding === undefined && r.status.state === "not-checked"],
+    ["kb-nonce", p("kb-nonce"), opts(), "kb.nonce.mismatch"],
+    ["tampered-disclosure", p("tampered-disclosure"), opts(), "sdjwt.disclosure.unreferenced"],
+  ];
+  let bad = 0;
+  for (const [what, presentation, options, want] of cases) {
+    const outcomes = [];
+    for (const run of [() => pkg.verifySdJwtVcSync(presentation, options), () => pkg.verifySdJwtVc(presentation, options)]) {
+      try {
+        outcomes.push({ ok: await run() });
+      } catch (e) {
+        outcomes.push({ code: e && e.name === "IdbridgeError" ? e.code : `uncoded: ${e}` });
+      }
+    }
+    const good = outcomes.every((o) => (typeof want === "string" ? o.code === want : o.ok !== undefined && want(o.ok)))
+      && JSON.stringify(outcomes[0]) === JSON.stringify(outcomes[1]);
+    if (!good) { bad++; console.log(`FAIL Node, SD-JWT VC export, ${what}: ${JSON.stringify(outcomes).slice(0, 300)}`); }
+  }
+  const ref = pkg.sdJwtVcStatusList(p("status-own-valid"));
+  if (!ref || ref.uri !== "https://status.idbridge.test/lists/2" || ref.idx !== 0 || pkg.sdJwtVcStatusList(readFileSync(join(root,
+    "test-vectors/conformance/sd-jwt-vc/upstream/public/eudi-lib-jvm-sdjwt-kt/exampleIssuanceSdJwt.txt"), "utf8")) !== null) {
+    bad++;
+    console.log(`FAIL Node, sdJwtVcStatusList: ${JSON.stringify(ref)}`);
+  }
+  console.log(`${bad ? "FAIL" : "ok  "} Node, SD-JWT VC exports: ${cases.length + 1 - bad} of ${cases.length + 1} cases, the same on both paths`);
   if (bad) failed = true;
 }
 const sets = suites.map((s) => ({ ...s, files: fileSet(s.base, s.dirs) }))

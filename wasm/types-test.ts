@@ -12,6 +12,9 @@ import init, {
   verifyOidcTrustChainSync,
   verifyOidcIdToken,
   verifyOidcIdTokenSync,
+  verifySdJwtVc,
+  verifySdJwtVcSync,
+  sdJwtVcStatusList,
   runVectors,
   errorCodes,
   type ErrorCode,
@@ -24,6 +27,8 @@ import init, {
   type OidcIdTokenOptions,
   type VerifiedOidcChain,
   type VerifiedOidcLogin,
+  type SdJwtVcOptions,
+  type VerifiedSdJwtVc,
 } from "idbridge";
 
 export async function examples(token: string, samlResponse: string, metadata: string): Promise<string> {
@@ -100,6 +105,25 @@ export async function examples(token: string, samlResponse: string, metadata: st
   // @ts-expect-error: the nonce is required
   const noNonce: OidcIdTokenOptions = { opJwks: "{}", clientId: "c", issuer: "i", now: new Date() };
 
+  const vpOpts: SdJwtVcOptions = {
+    issuerKeys: '{"keys":[]}',
+    statusLists: { "https://status.example/1": "eyJ..." },
+    nonce: "n",
+    audience: "https://rp.example.it",
+    now: new Date(),
+    acceptedVct: ["urn:eudi:pid:it:1"],
+  };
+  const where = sdJwtVcStatusList("a.b.c~");
+  const listUri: string | undefined = where?.uri;
+  const vp: VerifiedSdJwtVc = await verifySdJwtVc("a.b.c~", vpOpts);
+  const vp2: VerifiedSdJwtVc = verifySdJwtVcSync(new Uint8Array(), { ...vpOpts, requireKeyBinding: false });
+  const holder: string | undefined = vp.keyBinding?.holderThumbprint;
+  const wallet: "sd-jwt-vc" | "spid" | "cie" | "webeid" = vp2.identity.system;
+  // @ts-expect-error: no such profile
+  const badVp: SdJwtVcOptions = { ...vpOpts, profile: "mdoc" };
+  // @ts-expect-error: the issuer's keys are required
+  const noKeys: SdJwtVcOptions = { now: new Date() };
+
   const codes: ErrorCode[] = errorCodes();
   try {
     await verifyWebEidToken(estonia, token, web);
@@ -111,5 +135,6 @@ export async function examples(token: string, samlResponse: string, metadata: st
     if (code === "webeid.signature.bad") return "never";
   }
   return [id.subject_id, same.system, noNow, bad, level, loa, counts, codes.length,
-    chainExp, opName, noAnchors, pairwise, enc, badRp, noNonce].join();
+    chainExp, opName, noAnchors, pairwise, enc, badRp, noNonce, listUri, holder, wallet, badVp,
+    noKeys].join();
 }

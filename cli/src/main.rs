@@ -11,6 +11,7 @@ use std::process::ExitCode;
 
 mod inspect;
 mod oidc;
+mod sdjwt;
 
 #[derive(Parser, Debug)]
 #[command(
@@ -213,6 +214,16 @@ idbridge verify oidc-chain --chain test-vectors/oidc-trust-chain/chains/valid-3.
 idbridge verify id-token --response tokens.json --userinfo userinfo.jwe --op-jwks op.jwks.json \\\n    \
 --rp-key rp-enc.jwk.json --client-id https://rp.example.it/ --issuer https://op.example.it/ --nonce \"$NONCE\"")]
     IdToken(oidc::IdTokenArgs),
+    /// Verify an SD-JWT VC presentation (IT-Wallet, EU wallet PIDs): the
+    /// issuer-signed JWT, the disclosures, the KB-JWT and the Token Status List.
+    ///
+    /// Prints the identity, the disclosed claims, the KB-JWT and the status
+    /// as JSON and exits 0, or prints `error: <code>: <reason>` and exits 1.
+    /// Nothing is fetched: give the status lists with --status-list.
+    #[command(after_help = "Example:\n  \
+idbridge verify sd-jwt --presentation vp_token.txt --issuer-jwks issuer.jwks.json \\\n    \
+--status-list https://status.example/1 list.jwt --nonce \"$NONCE\" --audience https://rp.example.it")]
+    SdJwt(sdjwt::SdJwtArgs),
 }
 
 #[derive(Subcommand, Debug)]
@@ -477,6 +488,7 @@ fn run_verify(v: Verify) -> ExitCode {
         )),
         Verify::OidcChain(args) => result_exit(oidc::verify_chain(&args)),
         Verify::IdToken(args) => result_exit(oidc::verify_id_token(&args)),
+        Verify::SdJwt(args) => result_exit(sdjwt::verify(&args)),
     }
 }
 

@@ -1329,3 +1329,75 @@ fn the_replay_line_reproduces_oidc_cases_under_idbridge_verify() {
         );
     }
 }
+
+const SDJWT: &str = "test-vectors/conformance/sd-jwt-vc/upstream/own";
+
+fn verify_sd_jwt(presentation: &str, extra: &[&str]) -> (i32, String, String) {
+    let file = format!("{SDJWT}/presentations/{presentation}.txt");
+    let issuer = format!("{SDJWT}/keys/issuer.jwks.json");
+    let signer = format!("{SDJWT}/keys/status-signer.jwks.json");
+    let list = format!("{SDJWT}/status/list-2bit.jwt");
+    let mut args = vec![
+        "verify",
+        "sd-jwt",
+        "--presentation",
+        &file,
+        "--issuer-jwks",
+        &issuer,
+        "--status-list-jwks",
+        &signer,
+        "--status-list",
+        "https://status.idbridge.test/lists/2",
+        &list,
+        "--nonce",
+        "3f1d2c9a7b8e4f60a1b2c3d4e5f60718293a4b5c",
+        "--audience",
+        "https://rp.idbridge.test",
+        "--now",
+        "2026-05-01T00:00:00Z",
+    ];
+    args.extend_from_slice(extra);
+    idbridge(&args)
+}
+
+#[test]
+fn verify_sd_jwt_prints_the_identity_or_the_code() {
+    let (code, out, err) = verify_sd_jwt("status-own-valid", &[]);
+    assert_eq!(code, 0, "{out}{err}");
+    let v: serde_json::Value = serde_json::from_str(&out).unwrap();
+    assert_eq!(v["identity"]["system"], "sd-jwt-vc");
+    assert_eq!(v["identity"]["subject_id"], "TINIT-RSSMRA80A10H501U");
+    assert_eq!(v["status"]["state"], "valid");
+    assert_eq!(v["key_binding"]["alg"], "ES256");
+    for (input, extra, want) in [
+        ("status-own-revoked", &[][..], "status.credential.revoked"),
+        ("kb-nonce", &[][..], "kb.nonce.mismatch"),
+        ("valid-no-kb", &[][..], "kb.missing"),
+        (
+            "valid-no-kb",
+            &["--no-key-binding"][..],
+            "status.list.unavailable",
+        ),
+        (
+            "valid-no-kb",
+            &["--no-key-binding", "--no-status-check"][..],
+            "",
+        ),
+        (
+            "valid-legacy-typ",
+            &["--accept-typ", "dc+sd-jwt"][..],
+            "sdjwt.typ.unsupported",
+        ),
+    ] {
+        let (code, out, err) = verify_sd_jwt(input, extra);
+        if want.is_empty() {
+            assert_eq!(code, 0, "{input} {extra:?}: {out}{err}");
+        } else {
+            assert_eq!(code, 1, "{input} {extra:?}: {out}{err}");
+            assert!(
+                (out.clone() + &err).contains(&format!("error: {want}:")),
+                "{input} {extra:?}: {out}{err}"
+            );
+        }
+    }
+}

@@ -46,7 +46,7 @@
 //! # Ok::<(), idbridge::Error>(())
 //! ```
 
-mod b64;
+pub(crate) mod b64;
 mod header;
 mod jwe;
 mod jwk;

@@ -147,6 +147,7 @@ pub(crate) fn explain(kind: Kind, job: &Job<'_>, case: &TestCase) -> Explanation
         }
         Kind::OidcTrustChain => e.replay = Some(replay_oidc_chain(job, &input_arg)),
         Kind::OidcIdToken => e.replay = Some(replay_id_token(job, &input_arg)),
+        Kind::SdJwtVc => e.replay = Some(replay_sd_jwt(job, &input_arg)),
         Kind::Signature | Kind::Xmldsig | Kind::MobileId => e.notes.push(format!(
             "no `idbridge verify` subcommand runs the {} kind: the inputs above are the whole case",
             kind.name()
@@ -263,6 +264,65 @@ fn replay_oidc_chain(job: &Job<'_>, input: &str) -> String {
     }
     if let Some(now) = context_str(job, "now") {
         words.push(arg("now", now));
+    }
+    words.join(" ")
+}
+
+fn replay_sd_jwt(job: &Job<'_>, input: &str) -> String {
+    let mut words = vec![
+        "idbridge verify sd-jwt".to_string(),
+        arg("presentation", input),
+    ];
+    for (key, flag) in [
+        ("issuer_keys", "issuer-jwks"),
+        ("status_list_keys", "status-list-jwks"),
+    ] {
+        for f in job.trust.get(key).map(file_names).unwrap_or_default() {
+            words.push(arg(flag, &resolved(job, f)));
+        }
+    }
+    if let Some(Value::Object(lists)) = job.trust.get("status_lists") {
+        for (uri, file) in lists {
+            if let Some(f) = file.as_str() {
+                words.push(format!(
+                    "--status-list {} {}",
+                    shell_quote(uri),
+                    shell_quote(&resolved(job, f))
+                ));
+            }
+        }
+    }
+    for (key, flag) in [("nonce", "nonce"), ("audience", "audience"), ("now", "now")] {
+        if let Some(v) = context_str(job, key) {
+            words.push(arg(flag, v));
+        }
+    }
+    for (key, flag) in [
+        ("accepted_typ", "accept-typ"),
+        ("accepted_vct", "accept-vct"),
+    ] {
+        if let Some(Value::Array(items)) = job.context.get(key) {
+            for v in items.iter().filter_map(Value::as_str) {
+                words.push(arg(flag, v));
+            }
+        }
+    }
+    for (key, flag) in [
+        ("max_kb_age_seconds", "max-kb-age"),
+        ("clock_skew_seconds", "clock-skew"),
+    ] {
+        if let Some(n) = job.context.get(key).and_then(Value::as_u64) {
+            words.push(arg(flag, &n.to_string()));
+        }
+    }
+    if job.context.get("require_key_binding") == Some(&Value::Bool(false)) {
+        words.push("--no-key-binding".into());
+    }
+    if context_str(job, "profile") == Some("sd-jwt") {
+        words.push("--plain-sd-jwt".into());
+    }
+    if context_str(job, "status_check") == Some("off") {
+        words.push("--no-status-check".into());
     }
     words.join(" ")
 }

@@ -561,6 +561,69 @@ pub fn mobileid(data: &[u8]) {
     }
 }
 
+/// SD-JWT VC: `sdjwt::verify_presentation` on arbitrary bytes as the
+/// presentation (the shared suite's own issuer, key binding optional, its
+/// status lists), and as the status list token of a genuine presentation
+/// that names it (the Token Status List parser and inflater); on every
+/// backend, which must agree; `status_reference` on the bytes too. A
+/// verified presentation has no `_sd` or `...` left in its claims.
+#[cfg(feature = "sdjwt")]
+pub fn sdjwt(data: &[u8]) {
+    use idbridge::jose::JwkSet;
+    use idbridge::sdjwt::{self, Expectations, SdJwtTrust, StatusLists};
+    let jwks = |bytes: &[u8]| JwkSet::from_json(bytes).expect("the fuzz key sets parse");
+    let trust = SdJwtTrust::new(jwks(include_bytes!(
+        "../../test-vectors/conformance/sd-jwt-vc/upstream/own/keys/issuer.jwks.json"
+    )))
+    .with_status_list_keys(jwks(include_bytes!(
+        "../../test-vectors/conformance/sd-jwt-vc/upstream/own/keys/status-signer.jwks.json"
+    )));
+    let genuine = include_str!(
+        "../../test-vectors/conformance/sd-jwt-vc/upstream/own/presentations/status-own-valid.txt"
+    );
+    let list_uri = "https://status.idbridge.test/lists/2";
+    let now = UnixTime::parse_rfc3339("2026-05-01T00:00:00Z").expect("a fixed time");
+    let mut expect = Expectations::new(
+        "3f1d2c9a7b8e4f60a1b2c3d4e5f60718293a4b5c",
+        "https://rp.idbridge.test",
+    );
+    expect.key_binding = idbridge::sdjwt::KeyBinding::Optional;
+    let own_list = StatusLists::new().with(
+        list_uri,
+        include_bytes!(
+            "../../test-vectors/conformance/sd-jwt-vc/upstream/own/status/list-2bit.jwt"
+        )
+        .to_vec(),
+    );
+    let fuzzed_list = StatusLists::new().with(list_uri, data.to_vec());
+    let mut runs: Vec<(&str, &StatusLists)> = vec![(genuine, &fuzzed_list)];
+    if let Ok(text) = std::str::from_utf8(data) {
+        runs.push((text, &own_list));
+        let _ = sdjwt::status_reference(text, &Limits::default());
+    }
+    for (presentation, lists) in runs {
+        let results: Vec<_> = crypto::backends()
+            .iter()
+            .map(|b| sdjwt::verify_presentation(*b, presentation, &trust, lists, &expect, now))
+            .collect();
+        let codes: Vec<_> = results
+            .iter()
+            .map(|r| r.as_ref().map(|_| ()).map_err(|e| e.code()))
+            .collect();
+        assert!(
+            codes.windows(2).all(|w| w.first() == w.get(1)),
+            "backends disagree: {codes:?}"
+        );
+        if let Some(Ok(v)) = results.first() {
+            let text = serde_json::Value::Object(v.claims().clone()).to_string();
+            assert!(
+                !text.contains("\"_sd\""),
+                "a verified presentation kept _sd"
+            );
+        }
+    }
+}
+
 /// A target's body.
 pub type Body = fn(&[u8]);
 
@@ -583,4 +646,6 @@ pub const TARGETS: &[(&str, Body)] = &[
     ("oidc_federation", oidc_federation),
     #[cfg(feature = "mobileid")]
     ("mobileid", mobileid),
+    #[cfg(feature = "sdjwt")]
+    ("sdjwt", sdjwt),
 ];

@@ -18,6 +18,7 @@ pub(crate) enum Kind {
     OidcTrustChain,
     OidcIdToken,
     MobileId,
+    SdJwtVc,
 }
 
 /// Everything a kind needs to run one case.
@@ -62,6 +63,7 @@ impl Kind {
             Kind::OidcTrustChain => "oidc-trust-chain",
             Kind::OidcIdToken => "oidc-id-token",
             Kind::MobileId => "mobile-id",
+            Kind::SdJwtVc => "sd-jwt-vc",
         }
     }
 
@@ -75,6 +77,7 @@ impl Kind {
             "oidc-trust-chain" => Some(Kind::OidcTrustChain),
             "oidc-id-token" => Some(Kind::OidcIdToken),
             "mobile-id" => Some(Kind::MobileId),
+            "sd-jwt-vc" => Some(Kind::SdJwtVc),
             _ => None,
         }
     }
@@ -130,6 +133,22 @@ impl Kind {
                 &["now", "signed_hash", "hash_type"],
                 &["now", "signed_hash", "hash_type"],
             ),
+            Kind::SdJwtVc => (
+                &["issuer_keys", "status_lists", "status_list_keys"],
+                &[
+                    "now",
+                    "clock_skew_seconds",
+                    "profile",
+                    "accepted_typ",
+                    "accepted_vct",
+                    "require_key_binding",
+                    "nonce",
+                    "audience",
+                    "max_kb_age_seconds",
+                    "status_check",
+                ],
+                &["now"],
+            ),
         };
         only_keys("trust", trust, trust_keys)?;
         only_keys("context", context, context_keys)?;
@@ -182,6 +201,12 @@ impl Kind {
             Kind::MobileId => Ok(feature_off(
                 "the mobile-id kind needs idbridge-vectors' feature \"mobileid\", off in this build",
             )),
+            #[cfg(feature = "sdjwt")]
+            Kind::SdJwtVc => super::sdjwt::run(job, backend),
+            #[cfg(not(feature = "sdjwt"))]
+            Kind::SdJwtVc => Ok(feature_off(
+                "the sd-jwt-vc kind needs idbridge-vectors' feature \"sdjwt\", off in this build",
+            )),
             #[cfg(not(feature = "webeid"))]
             Kind::Webeid => Ok(feature_off(
                 "the webeid kind needs idbridge-vectors' feature \"webeid\", off in this build",
@@ -200,7 +225,8 @@ impl Kind {
     feature = "saml",
     feature = "webeid",
     feature = "oidc",
-    feature = "mobileid"
+    feature = "mobileid",
+    feature = "sdjwt"
 )))]
 fn feature_off(reason: &'static str) -> Outcome {
     Err(idbridge::Error::new(

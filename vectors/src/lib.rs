@@ -58,6 +58,8 @@ mod oidc_id_token;
 pub mod report;
 #[cfg(feature = "saml")]
 mod saml;
+#[cfg(feature = "sdjwt")]
+mod sdjwt;
 mod signature;
 #[cfg(feature = "webeid")]
 mod webeid;
@@ -520,7 +522,13 @@ impl<'a> Runner<'a> {
 
 /// A verified identity as the contract's JSON object (the library
 /// serializes it with the contract's field names).
-#[cfg(any(feature = "saml", feature = "webeid"))]
+#[cfg(any(
+    feature = "saml",
+    feature = "webeid",
+    feature = "oidc",
+    feature = "sdjwt",
+    feature = "mobileid"
+))]
 pub(crate) fn identity_json(identity: &idbridge::VerifiedIdentity) -> Value {
     serde_json::to_value(identity).unwrap_or_default()
 }

@@ -1,10 +1,20 @@
 //! Conversions between JavaScript values and idbridge's inputs and errors.
 
-#[cfg(any(feature = "saml", feature = "webeid", feature = "oidc"))]
+#[cfg(any(
+    feature = "saml",
+    feature = "webeid",
+    feature = "oidc",
+    feature = "sdjwt"
+))]
 use js_sys::Object;
 use js_sys::Reflect;
 use wasm_bindgen::prelude::*;
-#[cfg(any(feature = "saml", feature = "webeid", feature = "oidc"))]
+#[cfg(any(
+    feature = "saml",
+    feature = "webeid",
+    feature = "oidc",
+    feature = "sdjwt"
+))]
 use wasm_bindgen::JsCast;
 
 /// An `Error` named `IdbridgeError` carrying the stable code of `e`.
@@ -26,7 +36,12 @@ pub(crate) fn config(why: &str) -> JsValue {
     js_error("config.invalid", why)
 }
 
-#[cfg(any(feature = "saml", feature = "webeid", feature = "oidc"))]
+#[cfg(any(
+    feature = "saml",
+    feature = "webeid",
+    feature = "oidc",
+    feature = "sdjwt"
+))]
 /// `obj[key]`, `undefined` when absent or when `obj` is not an object.
 pub(crate) fn get(obj: &JsValue, key: &str) -> JsValue {
     if !obj.is_object() {
@@ -35,13 +50,23 @@ pub(crate) fn get(obj: &JsValue, key: &str) -> JsValue {
     Reflect::get(obj, &JsValue::from_str(key)).unwrap_or(JsValue::UNDEFINED)
 }
 
-#[cfg(any(feature = "saml", feature = "webeid", feature = "oidc"))]
+#[cfg(any(
+    feature = "saml",
+    feature = "webeid",
+    feature = "oidc",
+    feature = "sdjwt"
+))]
 /// Whether `v` is `undefined` or `null`.
 pub(crate) fn absent(v: &JsValue) -> bool {
     v.is_undefined() || v.is_null()
 }
 
-#[cfg(any(feature = "saml", feature = "webeid", feature = "oidc"))]
+#[cfg(any(
+    feature = "saml",
+    feature = "webeid",
+    feature = "oidc",
+    feature = "sdjwt"
+))]
 /// Refuses an options object that is not an object or that names an
 /// option this function does not know: a misspelt or misplaced setting
 /// (say, trust anchors in the options) must not be silently ignored.
@@ -64,7 +89,12 @@ pub(crate) fn check_options(options: &JsValue, known: &[&str]) -> Result<(), JsV
     Ok(())
 }
 
-#[cfg(any(feature = "saml", feature = "webeid", feature = "oidc"))]
+#[cfg(any(
+    feature = "saml",
+    feature = "webeid",
+    feature = "oidc",
+    feature = "sdjwt"
+))]
 /// A string option.
 pub(crate) fn string(options: &JsValue, key: &str) -> Result<String, JsValue> {
     get(options, key)
@@ -72,7 +102,12 @@ pub(crate) fn string(options: &JsValue, key: &str) -> Result<String, JsValue> {
         .ok_or_else(|| config(&format!("options.{key} must be a string")))
 }
 
-#[cfg(any(feature = "saml", feature = "webeid", feature = "oidc"))]
+#[cfg(any(
+    feature = "saml",
+    feature = "webeid",
+    feature = "oidc",
+    feature = "sdjwt"
+))]
 /// Bytes from a `Uint8Array` (copied) or a string (its UTF-8).
 pub(crate) fn bytes_of(v: &JsValue, what: &str) -> Result<Vec<u8>, JsValue> {
     if let Some(s) = v.as_string() {
@@ -87,7 +122,12 @@ pub(crate) fn bytes_of(v: &JsValue, what: &str) -> Result<Vec<u8>, JsValue> {
     }
 }
 
-#[cfg(any(feature = "saml", feature = "webeid", feature = "oidc"))]
+#[cfg(any(
+    feature = "saml",
+    feature = "webeid",
+    feature = "oidc",
+    feature = "sdjwt"
+))]
 /// `now` as a `Date` or an RFC 3339 string: never an implicit clock.
 pub(crate) fn time_of(v: &JsValue, what: &str) -> Result<idbridge::UnixTime, JsValue> {
     if let Some(s) = v.as_string() {
@@ -177,4 +217,48 @@ pub(crate) fn optional_strings(v: &JsValue, what: &str) -> Result<Option<Vec<Str
 pub(crate) fn to_plain<T: serde::Serialize>(value: &T) -> Result<JsValue, JsValue> {
     let json = serde_json::to_string(value).map_err(|e| config(&e.to_string()))?;
     js_sys::JSON::parse(&json)
+}
+
+/// A JWK Set or JWK given as JSON text, UTF-8 bytes or a parsed object.
+#[cfg(any(feature = "oidc", feature = "sdjwt"))]
+pub(crate) fn json_bytes(v: &JsValue, what: &str) -> Result<Vec<u8>, JsValue> {
+    if v.as_string().is_some() || v.is_instance_of::<js_sys::Uint8Array>() {
+        return bytes_of(v, what);
+    }
+    if v.is_object() && !js_sys::Array::is_array(v) {
+        let text = js_sys::JSON::stringify(v)
+            .map_err(|_| config(&format!("{what} cannot be written as JSON")))?;
+        return Ok(String::from(text).into_bytes());
+    }
+    Err(config(&format!(
+        "{what} must be JSON text, a Uint8Array or an object, not {}",
+        describe(v)
+    )))
+}
+
+/// An optional boolean option (default false).
+#[cfg(any(feature = "oidc", feature = "sdjwt"))]
+pub(crate) fn flag(options: &JsValue, key: &str) -> Result<bool, JsValue> {
+    let v = get(options, key);
+    if absent(&v) {
+        return Ok(false);
+    }
+    v.as_bool()
+        .ok_or_else(|| config(&format!("options.{key} must be a boolean")))
+}
+
+/// An optional non-negative integer option.
+#[cfg(any(feature = "oidc", feature = "sdjwt"))]
+pub(crate) fn count(options: &JsValue, key: &str) -> Result<Option<u64>, JsValue> {
+    let v = get(options, key);
+    if absent(&v) {
+        return Ok(None);
+    }
+    match v.as_f64() {
+        Some(n) if n >= 0.0 && n.fract() == 0.0 && n <= 4_294_967_295.0 => Ok(Some(n as u64)),
+        _ => Err(config(&format!(
+            "options.{key} must be a non-negative integer, not {}",
+            describe(&v)
+        ))),
+    }
 }

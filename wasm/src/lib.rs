@@ -46,6 +46,8 @@ mod oidc;
 pub mod recording;
 #[cfg(feature = "saml")]
 mod saml;
+#[cfg(feature = "sdjwt")]
+mod sdjwt;
 mod trust;
 #[cfg(feature = "vectors")]
 mod vectors;
@@ -64,6 +66,8 @@ pub use oidc::{
 pub use saml::{
     verify_cie_response, verify_cie_response_sync, verify_spid_response, verify_spid_response_sync,
 };
+#[cfg(feature = "sdjwt")]
+pub use sdjwt::{sd_jwt_vc_status_list, verify_sd_jwt_vc, verify_sd_jwt_vc_sync};
 pub use trust::{Trust, TrustBuilder};
 #[cfg(feature = "vectors")]
 pub use vectors::{
@@ -115,7 +119,7 @@ pub fn webcrypto_available() -> bool {
 const TS_TYPES: &'static str = r#"
 /** The uniform verified identity (VECTORS.md "Identity fields"). */
 export interface VerifiedIdentity {
-  system: "spid" | "cie" | "webeid";
+  system: "spid" | "cie" | "webeid" | "sd-jwt-vc";
   issuer?: string;
   subject_id?: string;
   given_name?: string;

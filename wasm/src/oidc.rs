@@ -4,7 +4,10 @@
 //! Sets, given in the options: the trust anchors' federation keys, the
 //! OP's signing keys, the RP's decryption key.
 
-use crate::js::{absent, bytes_of, check_options, config, describe, get, string, time_of, to_js};
+use crate::js::{
+    absent, bytes_of, check_options, config, count, describe, flag, get, json_bytes, string,
+    time_of, to_js,
+};
 use crate::verify::{run_async, Call};
 use idbridge::crypto::{self, Backend};
 use idbridge::jose::{DecryptionKey, JwkSet};
@@ -129,47 +132,6 @@ const ID_TOKEN_OPTIONS: &[&str] = &[
     "clockSkewSeconds",
     "system",
 ];
-
-/// A JWK Set or JWK given as JSON text, UTF-8 bytes or a parsed object.
-fn json_bytes(v: &JsValue, what: &str) -> Result<Vec<u8>, JsValue> {
-    if v.as_string().is_some() || v.is_instance_of::<js_sys::Uint8Array>() {
-        return bytes_of(v, what);
-    }
-    if v.is_object() && !js_sys::Array::is_array(v) {
-        let text = js_sys::JSON::stringify(v)
-            .map_err(|_| config(&format!("{what} cannot be written as JSON")))?;
-        return Ok(String::from(text).into_bytes());
-    }
-    Err(config(&format!(
-        "{what} must be JSON text, a Uint8Array or an object, not {}",
-        describe(v)
-    )))
-}
-
-/// An optional boolean option (default false).
-fn flag(options: &JsValue, key: &str) -> Result<bool, JsValue> {
-    let v = get(options, key);
-    if absent(&v) {
-        return Ok(false);
-    }
-    v.as_bool()
-        .ok_or_else(|| config(&format!("options.{key} must be a boolean")))
-}
-
-/// An optional non-negative integer option.
-fn count(options: &JsValue, key: &str) -> Result<Option<u64>, JsValue> {
-    let v = get(options, key);
-    if absent(&v) {
-        return Ok(None);
-    }
-    match v.as_f64() {
-        Some(n) if n >= 0.0 && n.fract() == 0.0 && n <= 4_294_967_295.0 => Ok(Some(n as u64)),
-        _ => Err(config(&format!(
-            "options.{key} must be a non-negative integer, not {}",
-            describe(&v)
-        ))),
-    }
-}
 
 /// `[{entityId, jwks}]` of option `key`, the key sets parsed.
 fn entities(

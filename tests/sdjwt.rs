@@ -1,0 +1,713 @@
+//! SD-JWT VC presentations (`idbridge::sdjwt`): every check of the
+//! `sd-jwt-vc` kind fails closed with its code, on presentations issued
+//! here with the TEST keys of `test-vectors/keys/` (issuer P-256, holder
+//! P-256 "b", status lists P-384, an attacker P-384 "b"), and every limit
+//! (presentation size, 10,000 disclosures, nesting, a status-list
+//! decompression bomb) ends with `input.too_large` under the defaults.
+#![cfg(all(feature = "sdjwt", not(target_arch = "wasm32")))]
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::panic,
+    clippy::indexing_slicing
+)]
+
+use base64::engine::general_purpose::URL_SAFE_NO_PAD as B64;
+use base64::Engine as _;
+use idbridge::crypto::{self, HashAlg, RustCryptoSigner, Signer};
+use idbridge::jose::{self, Jwk, JwkSet};
+use idbridge::sdjwt::{
+    self, CredentialStatus, Expectations, KeyBinding, Profile, SdJwtTrust, StatusCheck, StatusLists,
+};
+use idbridge::{Limits, System, UnixTime};
+use serde_json::{json, Value};
+
+const NOW: i64 = 1_777_593_600; // 2026-05-01T00:00:00Z
+const NONCE: &str = "n-0S6_WzA2Mj-nonce-of-the-request";
+const AUD: &str = "https://rp.example.it";
+const ISS: &str = "https://issuer.example.it";
+const LIST_URI: &str = "https://status.example.it/lists/7";
+
+fn signer(name: &str) -> RustCryptoSigner {
+    let path = format!(
+        "{}/test-vectors/keys/{name}.pk8.pem",
+        env!("CARGO_MANIFEST_DIR")
+    );
+    let pem = std::fs::read_to_string(path).unwrap();
+    let b64: String = pem.lines().filter(|l| !l.starts_with("-----")).collect();
+    let der = base64::engine::general_purpose::STANDARD
+        .decode(b64)
+        .unwrap();
+    RustCryptoSigner::from_pkcs8_der(&der).unwrap()
+}
+
+fn jwks(s: &RustCryptoSigner, kid: &str) -> JwkSet {
+    JwkSet::from_keys(vec![Jwk::from_public_key(s.public_key())
+        .unwrap()
+        .with_kid(kid)])
+    .unwrap()
+}
+
+fn disclosure(v: Value) -> String {
+    B64.encode(v.to_string())
+}
+
+fn digest(d: &str) -> String {
+    B64.encode(HashAlg::Sha256.digest(d.as_bytes()))
+}
+
+fn now() -> UnixTime {
+    UnixTime::from_unix_seconds(NOW)
+}
+
+/// A credential being built: the payload, the disclosures presented, the
+/// header, and the KB-JWT's claims.
+struct Cred {
+    payload: Value,
+    disclosures: Vec<String>,
+    alg: &'static str,
+    typ: Option<&'static str>,
+    kid: Option<&'static str>,
+    issuer: RustCryptoSigner,
+    kb: Option<Value>,
+    kb_typ: Option<&'static str>,
+    kb_signer: RustCryptoSigner,
+    hash: HashAlg,
+}
+
+impl Cred {
+    /// A PID-like credential: three object-property disclosures and a
+    /// decoy at the top, an array element, a recursive one; a KB-JWT.
+    fn pid() -> Cred {
+        let holder = signer("p256-b");
+        let given = disclosure(json!(["salt-1", "given_name", "Mario"]));
+        let family = disclosure(json!(["salt-2", "family_name", "Rossi"]));
+        let tax = disclosure(json!(["salt-3", "tax_id_code", "TINIT-RSSMRA80A10H501U"]));
+        let it = disclosure(json!(["salt-4", "IT"]));
+        let locality = disclosure(json!(["salt-5", "locality", "Roma"]));
+        let place = disclosure(json!(["salt-6", "place_of_birth",
+            {"_sd": [digest(&locality)], "country": "IT"}]));
+        let payload = json!({
+            "iss": ISS,
+            "iat": NOW - 86_400,
+            "exp": NOW + 86_400,
+            "vct": "urn:eudi:pid:it:1",
+            "cnf": {"jwk": serde_json::from_str::<Value>(
+                &Jwk::from_public_key(holder.public_key()).unwrap().to_json()).unwrap()},
+            "_sd_alg": "sha-256",
+            "_sd": [digest(&given), digest(&family), digest(&tax), digest(&place),
+                    "decoy-digest-that-matches-nothing-000000000"],
+            "nationalities": [{"...": digest(&it)}],
+        });
+        Cred {
+            payload,
+            disclosures: vec![given, family, tax, it, place, locality],
+            alg: "ES256",
+            typ: Some("dc+sd-jwt"),
+            kid: Some("iss-1"),
+            issuer: signer("p256"),
+            kb: Some(json!({"iat": NOW - 30, "aud": AUD, "nonce": NONCE})),
+            kb_typ: Some("kb+jwt"),
+            kb_signer: holder,
+            hash: HashAlg::Sha256,
+        }
+    }
+
+    fn jwt(&self) -> String {
+        jose::sign_compact(
+            &self.issuer,
+            self.alg,
+            self.kid,
+            self.typ,
+            self.payload.to_string().as_bytes(),
+        )
+        .unwrap()
+    }
+
+    /// The presentation: issuer JWT, disclosures, KB-JWT with `sd_hash`
+    /// over the rest unless the KB claims already hold one.
+    fn present(&self) -> String {
+        let mut p = self.jwt();
+        p.push('~');
+        for d in &self.disclosures {
+            p.push_str(d);
+            p.push('~');
+        }
+        if let Some(kb) = &self.kb {
+            let mut kb = kb.clone();
+            if kb.get("sd_hash").is_none() {
+                kb["sd_hash"] = json!(B64.encode(self.hash.digest(p.as_bytes())));
+            }
+            let token = jose::sign_compact(
+                &self.kb_signer,
+                "ES256",
+                None,
+                self.kb_typ,
+                kb.to_string().as_bytes(),
+            )
+            .unwrap();
+            p.push_str(&token);
+        }
+        p
+    }
+}
+
+fn trust() -> SdJwtTrust {
+    SdJwtTrust::new(jwks(&signer("p256"), "iss-1"))
+        .with_status_list_keys(jwks(&signer("p384"), "status-1"))
+}
+
+fn verify_with(
+    p: &str,
+    expect: &Expectations<'_>,
+    lists: &StatusLists,
+) -> idbridge::Result<sdjwt::VerifiedPresentation> {
+    sdjwt::verify_presentation(crypto::default_backend(), p, &trust(), lists, expect, now())
+}
+
+fn verify(p: &str) -> idbridge::Result<sdjwt::VerifiedPresentation> {
+    verify_with(p, &Expectations::new(NONCE, AUD), &StatusLists::new())
+}
+
+fn code(p: &str) -> &'static str {
+    verify(p).unwrap_err().code()
+}
+
+#[test]
+fn a_genuine_presentation_gives_the_identity_from_verified_claims_only() {
+    let v = verify(&Cred::pid().present()).unwrap();
+    let id = v.identity();
+    assert_eq!(id.system(), System::SdJwtVc);
+    assert_eq!(id.issuer(), Some(ISS));
+    assert_eq!(id.subject_id(), Some("TINIT-RSSMRA80A10H501U"));
+    assert_eq!(id.given_name(), Some("Mario"));
+    assert_eq!(id.family_name(), Some("Rossi"));
+    assert_eq!(id.authn_instant(), Some("2026-04-30T23:59:30Z"));
+    let attrs = id.attributes();
+    assert_eq!(attrs["place_of_birth.locality"], "Roma");
+    assert_eq!(attrs["place_of_birth.country"], "IT");
+    assert_eq!(attrs["nationalities.0"], "IT");
+    assert_eq!(attrs["vct"], "urn:eudi:pid:it:1");
+    for gone in ["iss", "cnf.jwk.x", "exp", "_sd_alg", "_sd.0"] {
+        assert!(!attrs.contains_key(gone), "{gone}");
+    }
+    assert_eq!(v.disclosures(), 6);
+    assert_eq!(v.vct(), Some("urn:eudi:pid:it:1"));
+    assert_eq!(v.issuer_kid(), Some("iss-1"));
+    assert!(v.claims().get("_sd").is_none());
+    assert_eq!(*v.status(), CredentialStatus::NoStatusList);
+    let kb = v.key_binding().unwrap();
+    assert_eq!(kb.iat(), UnixTime::from_unix_seconds(NOW - 30));
+    assert_eq!(kb.alg(), "ES256");
+    assert_eq!(
+        serde_json::to_value(id).unwrap()["system"],
+        json!("sd-jwt-vc")
+    );
+}
+
+#[test]
+fn withheld_disclosures_are_simply_absent() {
+    let mut c = Cred::pid();
+    c.disclosures.retain(|d| {
+        let text = String::from_utf8(B64.decode(d).unwrap()).unwrap();
+        !text.contains("given_name")
+            && !text.contains("place_of_birth")
+            && !text.contains("locality")
+    });
+    let v = verify(&c.present()).unwrap();
+    assert_eq!(v.identity().given_name(), None);
+    assert!(v.claims().get("place_of_birth").is_none());
+    assert_eq!(v.identity().family_name(), Some("Rossi"));
+}
+
+#[test]
+fn check_1_format() {
+    let p = Cred::pid().present();
+    let jwt = Cred::pid().jwt();
+    assert_eq!(code(&jwt), "sdjwt.format.invalid"); // no ~ at all
+    let (head, kb) = p.rsplit_once('~').unwrap();
+    assert_eq!(code(&format!("{head}~{kb}x.y")), "sdjwt.format.invalid");
+    assert_eq!(code(&format!("{head}~notajws")), "sdjwt.format.invalid");
+    assert_eq!(code(&format!("{jwt}~~{kb}")), "sdjwt.format.invalid");
+    assert_eq!(code(&format!("{jwt}~é~")), "sdjwt.format.invalid");
+    assert_eq!(code("~"), "jws.malformed");
+}
+
+#[test]
+fn check_2_issuer_jwt() {
+    let mut c = Cred::pid();
+    c.typ = None;
+    assert_eq!(code(&c.present()), "sdjwt.typ.unsupported");
+    c.typ = Some("JWT");
+    assert_eq!(code(&c.present()), "sdjwt.typ.unsupported");
+    // RFC 9901 alone: no typ rule.
+    let mut e = Expectations::new(NONCE, AUD);
+    e.profile = Profile::SdJwt;
+    assert!(verify_with(&c.present(), &e, &StatusLists::new()).is_ok());
+    // The legacy typ, accepted by default, refused when the RP says so.
+    c.typ = Some("vc+sd-jwt");
+    assert!(verify(&c.present()).is_ok());
+    let only_dc = ["dc+sd-jwt"];
+    let mut e = Expectations::new(NONCE, AUD);
+    e.accepted_typ = &only_dc;
+    assert_eq!(
+        verify_with(&c.present(), &e, &StatusLists::new())
+            .unwrap_err()
+            .code(),
+        "sdjwt.typ.unsupported"
+    );
+    // The media-type rules: application/ prefix and case.
+    c.typ = Some("application/DC+SD-JWT");
+    assert!(verify(&c.present()).is_ok());
+    // alg none is refused before typ is looked at.
+    let p = Cred::pid().present();
+    let (jwt, rest) = p.split_once('~').unwrap();
+    let payload = jwt.split('.').nth(1).unwrap();
+    let none = format!("{}.{payload}.~{rest}", B64.encode(r#"{"alg":"none"}"#));
+    assert_eq!(code(&none), "jws.algorithm.forbidden");
+    let hs = format!(
+        "{}.{payload}.c2ln~{rest}",
+        B64.encode(r#"{"alg":"HS256","typ":"dc+sd-jwt"}"#)
+    );
+    assert_eq!(code(&hs), "jws.algorithm.forbidden");
+    // Another key, an unknown kid, a changed payload.
+    let mut c = Cred::pid();
+    c.issuer = signer("p256-b");
+    assert_eq!(code(&c.present()), "jws.signature.invalid");
+    c.kid = Some("someone-else");
+    assert_eq!(code(&c.present()), "jws.key.untrusted");
+    let mut c = Cred::pid();
+    c.kid = None; // kid optional: every trusted key is a candidate
+    assert!(verify(&c.present()).is_ok());
+}
+
+#[test]
+fn check_3_hash_algorithm() {
+    for (alg, hash) in [("sha-384", HashAlg::Sha384), ("sha-512", HashAlg::Sha512)] {
+        let d = disclosure(json!(["s", "given_name", "Ada"]));
+        let mut c = Cred::pid();
+        c.hash = hash;
+        c.payload["_sd_alg"] = json!(alg);
+        c.payload["_sd"] = json!([B64.encode(hash.digest(d.as_bytes()))]);
+        c.payload.as_object_mut().unwrap().remove("nationalities");
+        c.disclosures = vec![d];
+        let v = verify(&c.present()).unwrap();
+        assert_eq!(v.identity().given_name(), Some("Ada"));
+        assert_eq!(v.hash_alg(), hash);
+    }
+    for bad in [json!("sha-1"), json!("SHA-256"), json!(256), json!(null)] {
+        let mut c = Cred::pid();
+        c.payload["_sd_alg"] = bad.clone();
+        assert_eq!(code(&c.present()), "sdjwt.hash_alg.unsupported", "{bad}");
+    }
+    // Absent: SHA-256.
+    let mut c = Cred::pid();
+    c.payload.as_object_mut().unwrap().remove("_sd_alg");
+    assert!(verify(&c.present()).is_ok());
+}
+
+#[test]
+fn check_4_disclosures() {
+    // The same disclosure twice.
+    let mut c = Cred::pid();
+    c.disclosures.push(c.disclosures[0].clone());
+    assert_eq!(code(&c.present()), "sdjwt.disclosure.duplicate");
+    // Not base64url, not JSON, wrong shape.
+    for bad in [
+        "%%%".to_string(),
+        B64.encode("not json"),
+        disclosure(json!({"a": 1})),
+        disclosure(json!(["s", "a", 1, 2])),
+        disclosure(json!([1, "a", 1])),
+        disclosure(json!(["s"])),
+    ] {
+        let mut c = Cred::pid();
+        c.payload["_sd"]
+            .as_array_mut()
+            .unwrap()
+            .push(json!(digest(&bad)));
+        c.disclosures.push(bad.clone());
+        assert_eq!(code(&c.present()), "sdjwt.disclosure.malformed", "{bad}");
+    }
+    // A re-encoded disclosure (same salt and value, other bytes): unreferenced.
+    let mut c = Cred::pid();
+    c.disclosures[0] = B64.encode(r#"["salt-1", "given_name", "Mario"]"#);
+    assert_eq!(code(&c.present()), "sdjwt.disclosure.unreferenced");
+    // _sd of the wrong type.
+    let mut c = Cred::pid();
+    c.payload["extra"] = json!({"_sd": "not-an-array"});
+    assert_eq!(code(&c.present()), "sdjwt.claims.invalid");
+    // A digest twice (decoys count too).
+    let mut c = Cred::pid();
+    let again = c.payload["_sd"][0].clone();
+    c.payload["_sd"].as_array_mut().unwrap().push(again);
+    assert_eq!(code(&c.present()), "sdjwt.digest.duplicate");
+    // Claim names _sd, ..., and an existing one.
+    for (name, want) in [
+        ("_sd", "sdjwt.claim_name.forbidden"),
+        ("...", "sdjwt.claim_name.forbidden"),
+        ("iss", "sdjwt.claim_name.conflict"),
+        ("vct", "sdjwt.claim_name.conflict"),
+    ] {
+        let d = disclosure(json!(["s", name, "x"]));
+        let mut c = Cred::pid();
+        c.payload["_sd"]
+            .as_array_mut()
+            .unwrap()
+            .push(json!(digest(&d)));
+        c.disclosures.push(d);
+        assert_eq!(code(&c.present()), want, "{name}");
+    }
+    // Two disclosures of one name in one object.
+    let d = disclosure(json!(["other-salt", "given_name", "Luigi"]));
+    let mut c = Cred::pid();
+    c.payload["_sd"]
+        .as_array_mut()
+        .unwrap()
+        .push(json!(digest(&d)));
+    c.disclosures.push(d);
+    assert_eq!(code(&c.present()), "sdjwt.claim_name.conflict");
+}
+
+#[test]
+fn check_5_time_and_vct() {
+    let mut c = Cred::pid();
+    c.payload["exp"] = json!(NOW);
+    assert_eq!(code(&c.present()), "sdjwt.time.expired");
+    c.payload["exp"] = json!(NOW + 1);
+    assert!(verify(&c.present()).is_ok());
+    // The skew moves the edge.
+    c.payload["exp"] = json!(NOW - 5);
+    let mut e = Expectations::new(NONCE, AUD);
+    e.clock_skew_seconds = 10;
+    assert!(verify_with(&c.present(), &e, &StatusLists::new()).is_ok());
+    let mut c = Cred::pid();
+    c.payload["nbf"] = json!(NOW + 1);
+    assert_eq!(code(&c.present()), "sdjwt.time.not_yet_valid");
+    c.payload["nbf"] = json!(NOW);
+    assert!(verify(&c.present()).is_ok());
+    let mut c = Cred::pid();
+    c.payload["iat"] = json!(NOW + 1);
+    assert_eq!(code(&c.present()), "sdjwt.time.invalid");
+    c.payload["iat"] = json!("yesterday");
+    assert_eq!(code(&c.present()), "sdjwt.claims.invalid");
+    let mut c = Cred::pid();
+    c.payload.as_object_mut().unwrap().remove("vct");
+    assert_eq!(code(&c.present()), "sdjwt.vct.missing");
+    c.payload["vct"] = json!(7);
+    assert_eq!(code(&c.present()), "sdjwt.vct.missing");
+    let c = Cred::pid();
+    let other = ["urn:eudi:pid:1"];
+    let mut e = Expectations::new(NONCE, AUD);
+    e.accepted_vct = Some(&other);
+    assert_eq!(
+        verify_with(&c.present(), &e, &StatusLists::new())
+            .unwrap_err()
+            .code(),
+        "sdjwt.vct.mismatch"
+    );
+    let ours = ["urn:eudi:pid:1", "urn:eudi:pid:it:1"];
+    e.accepted_vct = Some(&ours);
+    assert!(verify_with(&c.present(), &e, &StatusLists::new()).is_ok());
+}
+
+#[test]
+fn check_6_key_binding() {
+    // No KB-JWT: refused unless the RP's policy allows it.
+    let mut c = Cred::pid();
+    c.kb = None;
+    assert_eq!(code(&c.present()), "kb.missing");
+    let mut e = Expectations::new(NONCE, AUD);
+    e.key_binding = KeyBinding::Optional;
+    let v = verify_with(&c.present(), &e, &StatusLists::new()).unwrap();
+    assert!(v.key_binding().is_none());
+    assert_eq!(v.identity().authn_instant(), None);
+    // A KB-JWT without cnf in the credential.
+    let mut c = Cred::pid();
+    c.payload.as_object_mut().unwrap().remove("cnf");
+    assert_eq!(code(&c.present()), "kb.key.missing");
+    c.payload["cnf"] = json!({"jwk": {"kty": "oct", "k": "c2VjcmV0"}});
+    assert_eq!(code(&c.present()), "kb.key.missing");
+    // typ, signer.
+    let mut c = Cred::pid();
+    c.kb_typ = Some("JWT");
+    assert_eq!(code(&c.present()), "kb.typ.invalid");
+    c.kb_typ = None;
+    assert_eq!(code(&c.present()), "kb.typ.invalid");
+    let mut c = Cred::pid();
+    c.kb_signer = signer("p256");
+    assert_eq!(code(&c.present()), "kb.signature.invalid");
+    // iat window: [now - 300, now].
+    for (iat, ok) in [
+        (NOW - 300, true),
+        (NOW - 301, false),
+        (NOW, true),
+        (NOW + 1, false),
+    ] {
+        let mut c = Cred::pid();
+        c.kb.as_mut().unwrap()["iat"] = json!(iat);
+        let r = verify(&c.present());
+        assert_eq!(r.is_ok(), ok, "{iat}");
+        if !ok {
+            assert_eq!(r.unwrap_err().code(), "kb.time.invalid");
+        }
+    }
+    let mut c = Cred::pid();
+    c.kb.as_mut()
+        .unwrap()
+        .as_object_mut()
+        .unwrap()
+        .remove("iat");
+    assert_eq!(code(&c.present()), "kb.time.invalid");
+    // nonce, aud, sd_hash.
+    let mut c = Cred::pid();
+    c.kb.as_mut().unwrap()["nonce"] = json!("another-nonce");
+    assert_eq!(code(&c.present()), "kb.nonce.mismatch");
+    let mut c = Cred::pid();
+    c.kb.as_mut().unwrap()["aud"] = json!([AUD]);
+    assert_eq!(code(&c.present()), "kb.audience.mismatch");
+    let mut c = Cred::pid();
+    c.kb.as_mut().unwrap()["sd_hash"] = json!(B64.encode([0u8; 32]));
+    assert_eq!(code(&c.present()), "kb.sd_hash.mismatch");
+    // A disclosure stripped after the holder signed: sd_hash no longer matches.
+    let p = Cred::pid().present();
+    let mut parts: Vec<&str> = p.split('~').collect();
+    parts.remove(1);
+    assert_eq!(code(&parts.join("~")), "kb.sd_hash.mismatch");
+    // A KB-JWT is checked even when key binding is optional, and without
+    // an expected nonce it matches nothing.
+    let c = Cred::pid();
+    let e = Expectations::without_key_binding();
+    assert_eq!(
+        verify_with(&c.present(), &e, &StatusLists::new())
+            .unwrap_err()
+            .code(),
+        "kb.nonce.mismatch"
+    );
+}
+
+/// A status list token signed by `who` over `values` at `bits`.
+fn status_token(
+    who: &RustCryptoSigner,
+    sub: &str,
+    bits: u8,
+    values: &[u8],
+    extra: Value,
+) -> Vec<u8> {
+    let per = 8 / bits as usize;
+    let mut bytes = vec![0u8; values.len().div_ceil(per)];
+    for (i, v) in values.iter().enumerate() {
+        bytes[i / per] |= v << ((i % per) * bits as usize);
+    }
+    let lst = B64.encode(miniz_oxide::deflate::compress_to_vec_zlib(&bytes, 9));
+    let mut claims = json!({"sub": sub, "iat": NOW - 60, "exp": NOW + 3600,
+        "status_list": {"bits": bits, "lst": lst}});
+    for (k, v) in extra.as_object().unwrap() {
+        claims[k] = v.clone();
+    }
+    jose::sign_compact(
+        who,
+        "ES384",
+        Some("status-1"),
+        Some("statuslist+jwt"),
+        claims.to_string().as_bytes(),
+    )
+    .unwrap()
+    .into_bytes()
+}
+
+fn with_status(idx: u64) -> String {
+    let mut c = Cred::pid();
+    c.payload["status"] = json!({"status_list": {"idx": idx, "uri": LIST_URI}});
+    c.present()
+}
+
+fn status_code(p: &str, token: Vec<u8>) -> Result<CredentialStatus, &'static str> {
+    let lists = StatusLists::new().with(LIST_URI, token);
+    verify_with(p, &Expectations::new(NONCE, AUD), &lists)
+        .map(|v| v.status().clone())
+        .map_err(|e| e.code())
+}
+
+#[test]
+fn check_7_status_list() {
+    let s = signer("p384");
+    let list = status_token(&s, LIST_URI, 2, &[0, 1, 2, 3], json!({}));
+    // Sans-IO: the URI the caller must fetch, before verification.
+    let r = sdjwt::status_reference(&with_status(1), &Limits::default())
+        .unwrap()
+        .unwrap();
+    assert_eq!((r.uri(), r.idx()), (LIST_URI, 1));
+    assert_eq!(
+        sdjwt::status_reference(&Cred::pid().present(), &Limits::default()).unwrap(),
+        None
+    );
+    assert!(matches!(
+        status_code(&with_status(0), list.clone()),
+        Ok(CredentialStatus::Valid(_))
+    ));
+    assert_eq!(
+        status_code(&with_status(1), list.clone()),
+        Err("status.credential.revoked")
+    );
+    assert_eq!(
+        status_code(&with_status(2), list.clone()),
+        Err("status.credential.suspended")
+    );
+    assert_eq!(
+        status_code(&with_status(3), list.clone()),
+        Err("status.value.unknown")
+    );
+    assert_eq!(
+        status_code(&with_status(4), list.clone()),
+        Err("status.index.out_of_range")
+    );
+    assert_eq!(
+        status_code(&with_status(u64::MAX), list.clone()),
+        Err("status.index.out_of_range")
+    );
+    for bits in [1u8, 4, 8] {
+        let l = status_token(&s, LIST_URI, bits, &[0, 1], json!({}));
+        assert_eq!(
+            status_code(&with_status(1), l.clone()),
+            Err("status.credential.revoked")
+        );
+        assert!(status_code(&with_status(0), l).is_ok(), "{bits}");
+    }
+    // Not provided; the check turned off.
+    let lists = StatusLists::new();
+    let e = Expectations::new(NONCE, AUD);
+    assert_eq!(
+        verify_with(&with_status(1), &e, &lists).unwrap_err().code(),
+        "status.list.unavailable"
+    );
+    let mut off = Expectations::new(NONCE, AUD);
+    off.status_check = StatusCheck::Off;
+    assert!(matches!(
+        verify_with(&with_status(1), &off, &lists).unwrap().status(),
+        CredentialStatus::NotChecked(_)
+    ));
+    // The list token's own checks.
+    let attacker = signer("p384-b");
+    assert_eq!(
+        status_code(
+            &with_status(0),
+            status_token(&attacker, LIST_URI, 2, &[0], json!({}))
+        ),
+        Err("status.list.invalid")
+    );
+    assert_eq!(
+        status_code(
+            &with_status(0),
+            status_token(&s, "https://other.example/l", 2, &[0], json!({}))
+        ),
+        Err("status.list.invalid")
+    );
+    for bad in [
+        json!({"status_list": {"bits": 3, "lst": "eJwDAAAAAAE"}}),
+        json!({"status_list": {"bits": 1, "lst": B64.encode(b"not zlib")}}),
+        json!({"status_list": {"bits": 1}}),
+        json!({"status_list": "x"}),
+    ] {
+        assert_eq!(
+            status_code(
+                &with_status(0),
+                status_token(&s, LIST_URI, 1, &[0], bad.clone())
+            ),
+            Err("status.list.invalid"),
+            "{bad}"
+        );
+    }
+    let typ_jwt = jose::sign_compact(
+        &s,
+        "ES384",
+        Some("status-1"),
+        Some("JWT"),
+        json!({"sub": LIST_URI, "status_list": {"bits": 1, "lst": "eJwDAAAAAAE"}})
+            .to_string()
+            .as_bytes(),
+    )
+    .unwrap();
+    assert_eq!(
+        status_code(&with_status(0), typ_jwt.into_bytes()),
+        Err("status.list.invalid")
+    );
+    assert_eq!(
+        status_code(&with_status(0), b"\xff".to_vec()),
+        Err("status.list.invalid")
+    );
+    assert_eq!(
+        status_code(
+            &with_status(0),
+            status_token(&s, LIST_URI, 2, &[0], json!({"exp": NOW}))
+        ),
+        Err("status.list.expired")
+    );
+    // A malformed reference in the credential.
+    let mut c = Cred::pid();
+    c.payload["status"] = json!({"status_list": {"idx": -1, "uri": LIST_URI}});
+    assert_eq!(status_code(&c.present(), list), Err("sdjwt.claims.invalid"));
+}
+
+#[test]
+fn limits_end_with_input_too_large() {
+    // A presentation over 512 KiB.
+    let big = format!("{}~{}~", Cred::pid().jwt(), "A".repeat(600 * 1024));
+    assert_eq!(code(&big), "input.too_large");
+    // 10,000 disclosures (each well-formed): refused before any is decoded.
+    let mut c = Cred::pid();
+    c.kb = None;
+    let d = disclosure(json!(["s", "x", 1]));
+    let mut p = c.jwt();
+    p.push('~');
+    for _ in 0..10_000 {
+        p.push_str(&d);
+        p.push('~');
+    }
+    assert_eq!(code(&p), "input.too_large");
+    // The limit is the caller's to tighten.
+    let mut e = Expectations::new(NONCE, AUD);
+    e.limits = Limits::default().tighten_max_disclosures(5);
+    assert_eq!(
+        verify_with(&Cred::pid().present(), &e, &StatusLists::new())
+            .unwrap_err()
+            .code(),
+        "input.too_large"
+    );
+    // Recursive disclosures nested 40 deep.
+    let mut c = Cred::pid();
+    let mut inner = disclosure(json!(["s0", "leaf", "x"]));
+    c.disclosures.push(inner.clone());
+    for i in 1..40 {
+        inner = disclosure(json!([format!("s{i}"), format!("n{i}"), {"_sd": [digest(&inner)]}]));
+        c.disclosures.push(inner.clone());
+    }
+    c.payload["_sd"]
+        .as_array_mut()
+        .unwrap()
+        .push(json!(digest(&inner)));
+    assert_eq!(code(&c.present()), "input.too_large");
+}
+
+#[test]
+fn a_status_list_decompression_bomb_stops_at_the_limit() {
+    // 16 MiB of zeros deflate to about 16 KB; the default cap is 4 MiB.
+    let zeros = vec![0u8; 16 * 1024 * 1024];
+    let lst = B64.encode(miniz_oxide::deflate::compress_to_vec_zlib(&zeros, 9));
+    assert!(lst.len() < 64 * 1024);
+    let s = signer("p384");
+    let token = jose::sign_compact(
+        &s,
+        "ES384",
+        Some("status-1"),
+        Some("statuslist+jwt"),
+        json!({"sub": LIST_URI, "exp": NOW + 60, "status_list": {"bits": 1, "lst": lst}})
+            .to_string()
+            .as_bytes(),
+    )
+    .unwrap();
+    assert_eq!(
+        status_code(&with_status(0), token.into_bytes()),
+        Err("input.too_large")
+    );
+}
