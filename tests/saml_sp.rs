@@ -233,6 +233,22 @@ fn contacts<'a, 'i>(root: Element<'a, 'i>) -> Vec<Element<'a, 'i>> {
     children(root, MD, "ContactPerson")
 }
 
+/// `IDBRIDGE_SAML_SP_DUMP=DIR` writes the three signed metadata there (for
+/// the official XSDs and spid-sp-test's `file://` metadata checks).
+#[test]
+fn dump_metadata_when_asked() {
+    let Ok(dir) = std::env::var("IDBRIDGE_SAML_SP_DUMP") else {
+        return;
+    };
+    for (name, md) in [
+        ("spid-public", spid_public()),
+        ("spid-private", spid_private()),
+        ("cie-public", cie_public()),
+    ] {
+        std::fs::write(format!("{dir}/{name}.xml"), signed_metadata(&md)).unwrap();
+    }
+}
+
 #[test]
 fn spid_public_metadata() {
     let xml = signed_metadata(&spid_public());
