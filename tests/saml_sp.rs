@@ -191,7 +191,10 @@ fn signed_metadata(md: &SpMetadata) -> String {
     assert_eq!(acs.attribute("Location"), Some(md.acs_url.as_str()));
     let atcs = one(sp, MD, "AttributeConsumingService");
     assert_eq!(atcs.attribute("index"), Some("0"));
-    assert_eq!(one(atcs, MD, "ServiceName").text(), Some("Servizi online"));
+    assert_eq!(
+        one(atcs, MD, "ServiceName").text(),
+        Some(md.service_name.as_str())
+    );
     let names: Vec<_> = children(atcs, MD, "RequestedAttribute")
         .iter()
         .map(|a| a.attribute("Name").unwrap().to_owned())
@@ -650,4 +653,28 @@ fn sent_request_drives_the_acs_expectations() {
     assert_eq!(e.code(), "saml.authn_context.insufficient");
     let e = check(&make(id, "2026-03-01T10:00:20Z", spid::Level::L2)).unwrap_err();
     assert_eq!(e.code(), "saml.time.invalid");
+}
+
+/// Markup in a configured value is text, not markup: escaped, signed, and
+/// read back as written.
+#[test]
+fn markup_in_values_is_escaped() {
+    let mut md = spid_public();
+    md.organization[0].name = "Rossi & Figli <s.r.l.> \"x\"".into();
+    md.service_name = "</md:ServiceName><evil/>".into();
+    let xml = signed_metadata(&md);
+    let doc = Document::parse(&xml, &Limits::default()).unwrap();
+    let root = doc.root_element();
+    let org = one(root, MD, "Organization");
+    assert_eq!(
+        children(org, MD, "OrganizationName")[0].text(),
+        Some("Rossi & Figli <s.r.l.> \"x\"")
+    );
+    let sp = one(root, MD, "SPSSODescriptor");
+    let atcs = one(sp, MD, "AttributeConsumingService");
+    assert_eq!(
+        one(atcs, MD, "ServiceName").text(),
+        Some("</md:ServiceName><evil/>")
+    );
+    assert!(!xml.contains("<evil/>"));
 }

@@ -49,14 +49,17 @@ pub(crate) fn value<'a>(v: &'a str, what: &'static str) -> Result<&'a str> {
     Ok(v)
 }
 
-/// An http(s) URL (the scheme and a host, nothing more is checked).
+/// An http(s) URL with a host, written with the characters RFC 3986 §2
+/// allows in a URI (unreserved, reserved and `%`: nothing to escape in a
+/// `Location` header, an HTML attribute or XML but `&` and `'`).
 pub(crate) fn url<'a>(v: &'a str, what: &'static str) -> Result<&'a str> {
     let v = value(v, what)?;
     let rest = v
         .strip_prefix("https://")
         .or_else(|| v.strip_prefix("http://"))
         .ok_or_else(|| invalid(what))?;
-    if rest.is_empty() || rest.starts_with('/') || v.contains(char::is_whitespace) {
+    let uri_char = |c: char| c.is_ascii_alphanumeric() || "-._~:/?#[]@!$&'()*+,;=%".contains(c);
+    if rest.is_empty() || rest.starts_with('/') || !v.chars().all(uri_char) {
         return Err(invalid(what));
     }
     Ok(v)
@@ -210,6 +213,9 @@ mod tests {
             "https:///x",
             "https://a b",
             "sp.example.it",
+            "https://a\"b",
+            "https://a<b",
+            "https://è.it",
         ] {
             assert!(url(bad, "x").is_err(), "{bad}");
         }
