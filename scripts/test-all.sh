@@ -43,6 +43,13 @@
 #            PyPI) on 127.0.0.1, examples/oidc-rp onboarded, full logins
 #            for the cie and spid profiles and the negative end-to-end
 #            cases (SKIPPED without ../shared, a failure when CI is set)
+#   spid-sp-test  scripts/spid-sp-test.sh: Developers Italia's official
+#            SP test tool (spid-sp-test, PyPI, through
+#            ../shared/tools/spid-sp-test/run.sh) against examples/spid-acs:
+#            metadata, AuthnRequest and every Response test, for
+#            spid-sp-public and cie-sp-public, HTTP-POST and HTTP-Redirect;
+#            prints the harness's closing line for each run (SKIPPED
+#            without ../shared, a failure when CI is set)
 #   fuzz     20 s per fuzz target from its seeds (nightly + cargo-fuzz;
 #            a SKIPPED line without nightly)
 set -euo pipefail
@@ -51,7 +58,7 @@ cd "$(dirname "$0")/.."
 export PATH="$HOME/.cargo/bin:$PATH"
 export CARGO_TERM_COLOR="${CARGO_TERM_COLOR:-never}"
 
-STAGES=(install lint doc deny msrv native vectors wasm browser oidc-peer fuzz)
+STAGES=(install lint doc deny msrv native vectors wasm browser oidc-peer spid-sp-test fuzz)
 
 usage() { sed -n '2,/^set -euo/{/^set -euo/d;s/^# \{0,1\}//;p}' "$0"; }
 
@@ -416,6 +423,17 @@ stage_oidc-peer() {
   fi
   step "oidc-peer: examples/oidc-rp against the reference TA + OP (scripts/oidc-peer.sh)"
   scripts/oidc-peer.sh
+}
+
+stage_spid-sp-test() {
+  ensure_apt curl:curl python3:python3
+  if ! python3 -c 'import ensurepip, venv' 2>/dev/null; then
+    export DEBIAN_FRONTEND=noninteractive
+    apt-get update -qq
+    apt-get install -y -qq python3-venv >/dev/null
+  fi
+  step "spid-sp-test: examples/spid-acs against the official SP test tool (scripts/spid-sp-test.sh)"
+  scripts/spid-sp-test.sh
 }
 
 # A short fuzz smoke: every target from its seeds (libFuzzer needs nightly

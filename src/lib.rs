@@ -75,6 +75,10 @@ pub use identity::{Loa, System, VerifiedIdentity};
 pub use limits::Limits;
 #[cfg(feature = "saml")]
 pub use saml::profile::{cie, spid};
+/// The SPID / CIE ID service provider's side: signed metadata and
+/// AuthnRequests (native only).
+#[cfg(all(feature = "saml", not(target_arch = "wasm32")))]
+pub use saml::sp as saml_sp;
 #[cfg(feature = "saml")]
 pub use saml::{IdpRegistry, IdpRegistryBuilder, SsoEndpoint};
 pub use time::{ClockSkew, UnixTime};

@@ -80,6 +80,16 @@ pub enum Comparison {
 }
 
 impl Comparison {
+    /// `"minimum"`, `"exact"`, `"better"`, `"maximum"`.
+    pub fn name(self) -> &'static str {
+        match self {
+            Comparison::Minimum => "minimum",
+            Comparison::Exact => "exact",
+            Comparison::Better => "better",
+            Comparison::Maximum => "maximum",
+        }
+    }
+
     /// `minimum`, `exact`, `better`, `maximum`.
     pub fn from_name(s: &str) -> Option<Comparison> {
         match s {

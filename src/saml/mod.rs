@@ -7,7 +7,8 @@
 //!   with the sentences it enforces, quoted, and their source;
 //! - [`profile`]: the rules in which SPID and CIE ID differ;
 //! - [`identity`]: the verified attributes → [`crate::VerifiedIdentity`];
-//! - [`verify`]: the steps, in order.
+//! - [`verify`]: the steps, in order;
+//! - [`sp`]: the service provider's metadata and AuthnRequests (native).
 
 pub(crate) mod audit;
 mod checks;
@@ -16,6 +17,8 @@ mod expectations;
 mod identity;
 mod level;
 pub(crate) mod profile;
+#[cfg(not(target_arch = "wasm32"))]
+pub mod sp;
 pub(crate) mod time;
 pub(crate) mod trust;
 mod verified;

@@ -22,20 +22,27 @@ impl UnixMillis {
         self.plus_millis(secs.saturating_mul(1000))
     }
 
-    /// The whole second this instant falls in, as the core's time type.
+    /// This instant, milliseconds kept, as the core's time type (the
+    /// verifiers compare instants below the second: a SAML IssueInstant
+    /// with microseconds issued in the current second is not "in the
+    /// future").
     pub const fn to_unix_time(self) -> idbridge::UnixTime {
-        idbridge::UnixTime::from_unix_seconds(self.0.div_euclid(1000))
+        idbridge::UnixTime::from_unix_nanos(self.0 as i128 * 1_000_000)
     }
 
-    /// The start of a core time's second.
+    /// The core time, to the millisecond (rounded toward the past).
     pub const fn from_unix_time(t: idbridge::UnixTime) -> Self {
-        UnixMillis(t.as_secs().saturating_mul(1000))
+        UnixMillis(
+            t.as_secs()
+                .saturating_mul(1000)
+                .saturating_add((t.subsec_nanos() / 1_000_000) as i64),
+        )
     }
 }
 
 impl fmt::Display for UnixMillis {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        let secs = self.to_unix_time().to_rfc3339();
+        let secs = self.to_unix_time().floor_secs().to_rfc3339();
         let base = secs.strip_suffix('Z').unwrap_or(&secs);
         write!(f, "{base}.{:03}Z", self.0.rem_euclid(1000))
     }
@@ -114,9 +121,17 @@ mod tests {
     use super::*;
 
     #[test]
-    fn conversions_round_down_to_the_second() {
+    fn conversions_keep_the_milliseconds() {
         assert_eq!(UnixMillis(1_999).to_unix_time().as_secs(), 1);
+        assert_eq!(UnixMillis(1_999).to_unix_time().subsec_nanos(), 999_000_000);
         assert_eq!(UnixMillis(-1).to_unix_time().as_secs(), -1);
+        assert_eq!(UnixMillis(-1).to_unix_time().subsec_nanos(), 999_000_000);
+        let t = idbridge::UnixTime::from_unix_nanos(42_123_456_789);
+        assert_eq!(UnixMillis::from_unix_time(t), UnixMillis(42_123));
+        assert_eq!(
+            UnixMillis(42_123).to_unix_time(),
+            idbridge::UnixTime::from_unix_nanos(42_123_000_000)
+        );
         let t = idbridge::UnixTime::from_unix_seconds(42);
         assert_eq!(UnixMillis::from_unix_time(t), UnixMillis(42_000));
         assert_eq!(UnixMillis(5).plus_secs(1), UnixMillis(1_005));

@@ -1,36 +1,61 @@
-//! A SPID / CIE ID Assertion Consumer Service on idbridge: the HTTP-POST
-//! binding's receiving end, with the replay defences of `idbridge-store`.
+//! A SPID / CIE ID service provider on idbridge: signed metadata, signed
+//! AuthnRequests and the Assertion Consumer Service (HTTP-POST binding),
+//! with the replay defences of `idbridge-store`.
 //!
-//! - `GET /login` starts a login: a fresh AuthnRequest ID is remembered in
-//!   the store ([`idbridge_store::spid::Requests`]) and bound to the browser
-//!   with a cookie. (Building and signing the AuthnRequest itself, and
-//!   sending the browser to the IdP, is outside this example: idbridge
-//!   verifies, it does not build requests.)
+//! - `GET /metadata` answers the SP's signed metadata
+//!   ([`idbridge::saml_sp::SpMetadata`], built once at start-up).
+//! - `GET /login?idp=ENTITY_ID` starts a login at that IdP (one of the
+//!   trusted ones): a fresh AuthnRequest ID is remembered in the store
+//!   ([`idbridge_store::spid::Requests`]) and bound to the browser with a
+//!   cookie, and the answer is the signed AuthnRequest
+//!   ([`idbridge::saml_sp::AuthnRequest`]): a page whose form posts it to
+//!   the IdP (HTTP-POST), or a 302 to the IdP (HTTP-Redirect), as
+//!   configured. An unknown IdP is 400.
 //! - `POST /acs` takes the form field `SAMLResponse`, consumes the
 //!   cookie's request ID from the store *before* verifying (SPID: a
 //!   Response answers one request, once; an unsolicited Response is
 //!   refused), verifies the Response against the IdP metadata with
-//!   [`idbridge::spid::verify_response`], records the Assertion ID until
-//!   its NotOnOrAfter ([`idbridge_store::spid::Assertions`]), and shows the
-//!   identity.
+//!   [`idbridge::spid::verify_response`] (or [`idbridge::cie::verify_response`]),
+//!   records the Assertion ID until its NotOnOrAfter
+//!   ([`idbridge_store::spid::Assertions`]), and shows the identity.
 //!
 //! A refusal is a 403 page naming the stable code (`store.not_issued` for
 //! an unsolicited or replayed Response, `store.replayed` for an Assertion
 //! seen before, `saml.*`/`xmldsig.*` from the verifier); 503 when the store
-//! is unavailable.
+//! is unavailable. Never a redirect to an error page.
+//!
+//! The request cookie is `Secure` (and `SameSite=None`, as the IdP posts
+//! cross-site) when the ACS URL is https; on a plain-http ACS (local
+//! tests only) it is neither, or the client would never send it back.
 
-use axum::extract::{DefaultBodyLimit, State};
+use axum::extract::{DefaultBodyLimit, Query, State};
 use axum::http::{header, HeaderMap, HeaderValue, StatusCode};
 use axum::response::{Html, IntoResponse, Response};
 use axum::routing::{get, post};
 use axum::{Form, Router};
-use idbridge::{spid, Trust, VerifiedIdentity};
+use idbridge::crypto::RustCryptoSigner;
+use idbridge::saml_sp::{AuthnRequest, Binding, SpCredential};
+use idbridge::{cie, spid, Trust, VerifiedIdentity};
 use idbridge_store::spid::{Assertions, Requests};
 use idbridge_store::{Clock, ErrorKind, SingleUseStore};
 use std::sync::Arc;
 
 /// The cookie that binds an outstanding AuthnRequest to the browser.
 pub const REQUEST_COOKIE: &str = "spid_request";
+
+/// The RelayState sent with every AuthnRequest (the example keeps its
+/// state in the cookie and the store).
+pub const RELAY_STATE: &str = "spid-acs";
+
+/// Which verifier the ACS applies.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub enum Federation {
+    /// SPID ([`idbridge::spid`]).
+    #[default]
+    Spid,
+    /// CIE ID ([`idbridge::cie`]).
+    Cie,
+}
 
 /// The service provider's own identity.
 #[derive(Clone, Debug)]
@@ -41,6 +66,28 @@ pub struct ServiceProvider {
     pub acs_url: String,
     /// The level requested (with comparison `minimum`).
     pub min_level: spid::Level,
+    /// SPID or CIE ID.
+    pub federation: Federation,
+    /// How `/login` sends the AuthnRequest.
+    pub binding: Binding,
+}
+
+impl ServiceProvider {
+    /// Whether the request cookie may be `Secure`: the ACS is https.
+    pub fn secure_cookie(&self) -> bool {
+        self.acs_url.starts_with("https://")
+    }
+}
+
+/// The SP's signing key, its certificate and its signed metadata.
+#[derive(Debug)]
+pub struct Signing {
+    /// The key that signs AuthnRequests (and signed the metadata).
+    pub signer: RustCryptoSigner,
+    /// Its certificate, PEM or DER.
+    pub certificate: Vec<u8>,
+    /// The signed metadata `/metadata` answers.
+    pub metadata: String,
 }
 
 /// Everything the handlers share.
@@ -53,6 +100,8 @@ pub struct App<S, C> {
     pub requests: Requests<S, C>,
     /// Assertions already accepted.
     pub assertions: Assertions<S, C>,
+    /// The SP's key, certificate and metadata.
+    pub signing: Signing,
 }
 
 impl<S, C> core::fmt::Debug for App<S, C> {
@@ -74,6 +123,7 @@ impl<S: SingleUseStore + 'static, C: Clock + 'static> App<S, C> {
     /// The routes.
     pub fn router(self) -> Router {
         Router::new()
+            .route("/metadata", get(metadata::<S, C>))
             .route("/login", get(login::<S, C>))
             .route("/acs", post(acs::<S, C>))
             // idbridge's default input limit is 256 KiB of XML; base64 and
@@ -147,33 +197,111 @@ pub fn cookie<'a>(headers: &'a HeaderMap, name: &str) -> Option<&'a str> {
     found.next().is_none().then_some(first)
 }
 
-async fn login<S: SingleUseStore, C: Clock>(State(app): State<Arc<App<S, C>>>) -> Response {
+/// The query of `/login`.
+#[derive(serde::Deserialize)]
+struct LoginQuery {
+    idp: Option<String>,
+}
+
+async fn metadata<S: SingleUseStore, C: Clock>(State(app): State<Arc<App<S, C>>>) -> Response {
+    let mut r = app.signing.metadata.clone().into_response();
+    r.headers_mut().insert(
+        header::CONTENT_TYPE,
+        HeaderValue::from_static("application/samlmetadata+xml"),
+    );
+    r
+}
+
+/// The `Set-Cookie` value binding request `id` to the browser: `Secure`
+/// and `SameSite=None` (the IdP's page posts cross-site) behind https; on
+/// plain http neither (a client never returns a `Secure` cookie over http,
+/// and browsers refuse `SameSite=None` without `Secure`).
+pub fn request_cookie(sp: &ServiceProvider, id: &str) -> String {
+    let attributes = if sp.secure_cookie() {
+        "; Secure; SameSite=None"
+    } else {
+        ""
+    };
+    format!(
+        "{REQUEST_COOKIE}={id}; Path=/; Max-Age={}; HttpOnly{attributes}",
+        idbridge_store::spid::DEFAULT_REQUEST_LIFETIME_SECS
+    )
+}
+
+fn bad_request(code: &str) -> Response {
+    let mut r = refused(code);
+    *r.status_mut() = StatusCode::BAD_REQUEST;
+    r
+}
+
+async fn login<S: SingleUseStore, C: Clock>(
+    State(app): State<Arc<App<S, C>>>,
+    Query(q): Query<LoginQuery>,
+) -> Response {
+    // The IdP: one the SP trusts, at its SSO endpoint for our binding.
+    let Some(idp) = q.idp else {
+        return bad_request("login.idp.missing");
+    };
+    let Some(endpoints) = app.trust.saml_idp_sso_endpoints(&idp) else {
+        return bad_request("login.idp.unknown");
+    };
+    let wanted = app.sp.binding.uri();
+    let Some(sso) = endpoints
+        .iter()
+        .find(|e| e.binding == wanted)
+        .or_else(|| endpoints.first())
+    else {
+        return bad_request("login.idp.no_sso");
+    };
     let id = match app.requests.issue().await {
         Ok(id) => id,
         Err(e) => return store_error(&e),
     };
-    let mut r = page(
-        StatusCode::OK,
-        "AuthnRequest issued",
-        &format!(
-            "<p>Outstanding AuthnRequest <code id=\"request-id\">{}</code> for {}: sign it into an AuthnRequest and send the browser to the IdP; the Response comes back to {}.</p>\n",
-            escape(&id),
-            escape(&app.sp.entity_id),
-            escape(&app.sp.acs_url)
-        ),
-    );
-    // The IdP's page posts cross-site: SameSite=None (hence Secure).
-    let cookie = format!(
-        "{REQUEST_COOKIE}={id}; Path=/; Max-Age={}; HttpOnly; Secure; SameSite=None",
-        idbridge_store::spid::DEFAULT_REQUEST_LIFETIME_SECS
-    );
-    match HeaderValue::from_str(&cookie) {
+    let now = app.requests.clock().now().to_unix_time();
+    let mut request = AuthnRequest::new(&app.sp.entity_id, &sso.location, &id, now);
+    request.level = app.sp.min_level;
+    let credential = match SpCredential::new(&app.signing.signer, &app.signing.certificate) {
+        Ok(c) => c,
+        Err(e) => return server_error(e.code()),
+    };
+    let mut r = match app.sp.binding {
+        Binding::HttpPost => match request.post_form(&credential, RELAY_STATE) {
+            Ok(html) => {
+                let mut r = (StatusCode::OK, Html(html)).into_response();
+                r.headers_mut()
+                    .insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
+                r
+            }
+            Err(e) => return server_error(e.code()),
+        },
+        Binding::HttpRedirect => match request.redirect_url(&credential, RELAY_STATE) {
+            Ok(url) => match HeaderValue::from_str(&url) {
+                Ok(location) => {
+                    let mut r = StatusCode::FOUND.into_response();
+                    r.headers_mut().insert(header::LOCATION, location);
+                    r.headers_mut()
+                        .insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
+                    r
+                }
+                Err(_) => return server_error("login.location.invalid"),
+            },
+            Err(e) => return server_error(e.code()),
+        },
+    };
+    match HeaderValue::from_str(&request_cookie(&app.sp, &id)) {
         Ok(v) => {
             r.headers_mut().append(header::SET_COOKIE, v);
             r
         }
-        Err(_) => refused("cookie.invalid"),
+        Err(_) => server_error("cookie.invalid"),
     }
+}
+
+fn server_error(code: &str) -> Response {
+    eprintln!("spid-acs: {code}");
+    let mut r = refused(code);
+    *r.status_mut() = StatusCode::INTERNAL_SERVER_ERROR;
+    r
 }
 
 async fn acs<S: SingleUseStore, C: Clock>(
@@ -196,11 +324,15 @@ async fn acs<S: SingleUseStore, C: Clock>(
     let mut exp = spid::Expectations::new(&app.sp.entity_id, &app.sp.acs_url, request.as_str());
     exp.min_level = app.sp.min_level;
     let now = app.requests.clock().now().to_unix_time();
-    let verified =
-        match spid::verify_response(&app.trust, posted.saml_response.as_bytes(), &exp, now) {
-            Ok(v) => v,
-            Err(e) => return refused(e.code()),
-        };
+    let input = posted.saml_response.as_bytes();
+    let result = match app.sp.federation {
+        Federation::Spid => spid::verify_response(&app.trust, input, &exp, now),
+        Federation::Cie => cie::verify_response(&app.trust, input, &exp, now),
+    };
+    let verified = match result {
+        Ok(v) => v,
+        Err(e) => return refused(e.code()),
+    };
     // SPID: an Assertion already received is discarded (replay).
     if let Err(e) = app.assertions.first_use(&verified).await {
         return store_error(&e);

@@ -1,23 +1,35 @@
-//! `spid-acs`: serves the Assertion Consumer Service of `lib.rs`.
+//! `spid-acs`: serves the service provider of `lib.rs`.
 //!
 //! ```text
 //! spid-acs [--listen 127.0.0.1:8081] [--sp-entity-id URL] [--acs-url URL]
-//!          [--registry FILE --registry-signer FILE] [--redis URL]
-//!          [--demo-test-vectors]
+//!          [--profile spid|cie] [--binding post|redirect]
+//!          [--sp-key PKCS8-PEM --sp-cert PEM]
+//!          [--registry FILE --registry-signer FILE | --idp-metadata FILE]
+//!          [--redis URL] [--demo-test-vectors]
 //! ```
 //!
 //! The registry defaults to the signed test registry of
-//! `test-vectors/spid/metadata/`. `--demo-test-vectors` replays the test
-//! vectors: the clock stops at their `now` (2026-03-01T10:00:30Z) and
-//! `GET /demo` posts their reference Response for you. Test material only.
+//! `test-vectors/spid/metadata/`; `--idp-metadata` pins one unsigned IdP
+//! metadata file instead (e.g. the test IdP of spid-sp-test). The SP's key
+//! and certificate default to the *test-only* `rsa2048` pair of
+//! `test-vectors/` (anyone can recompute that key): pass your own.
+//! The metadata's organization and contact are placeholders (Comune di
+//! Esempio, IPA code `c_x000`): a real SP writes its own.
+//! `--demo-test-vectors` replays the test vectors: the clock stops at their
+//! `now` (2026-03-01T10:00:30Z) and `GET /demo` posts their reference
+//! Response for you. Test material only.
 
 use axum::extract::State;
 use axum::http::{header, HeaderValue};
 use axum::response::{Html, IntoResponse, Response};
 use axum::routing::get;
 use base64::Engine as _;
+use idbridge::crypto::RustCryptoSigner;
+use idbridge::saml_sp::{Binding, Contact, OrganizationName, SpCredential, SpMetadata, SpProfile};
 use idbridge::{spid, Trust, UnixTime};
-use idbridge_example_spid_acs::{escape, App, ServiceProvider, REQUEST_COOKIE};
+use idbridge_example_spid_acs::{
+    escape, App, Federation, ServiceProvider, Signing, REQUEST_COOKIE,
+};
 use idbridge_store::spid::{Assertions, Requests};
 use idbridge_store::{
     AnyStore, Clock, ManualClock, MemoryStore, RedisConfig, RedisStore, SystemClock, UnixMillis,
@@ -25,7 +37,8 @@ use idbridge_store::{
 use std::process::ExitCode;
 use std::sync::Arc;
 
-const USAGE: &str = "usage: spid-acs [--listen ADDR] [--sp-entity-id URL] [--acs-url URL] [--registry FILE --registry-signer FILE] [--redis URL] [--demo-test-vectors]";
+const USAGE: &str = "usage: spid-acs [--listen ADDR] [--sp-entity-id URL] [--acs-url URL] [--profile spid|cie] [--binding post|redirect] [--sp-key PKCS8-PEM --sp-cert PEM] [--registry FILE --registry-signer FILE | --idp-metadata FILE] [--redis URL] [--demo-test-vectors]";
+const TEST_KEYS: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/../../test-vectors");
 
 const VECTORS: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/../../test-vectors/spid");
 /// The request every test-vector Response answers, and their `now`.
@@ -37,6 +50,9 @@ struct Options {
     sp: ServiceProvider,
     registry: String,
     signer: String,
+    idp_metadata: Option<String>,
+    sp_key: String,
+    sp_cert: String,
     redis: Option<String>,
     demo: bool,
 }
@@ -48,9 +64,14 @@ fn options() -> Result<Options, String> {
             entity_id: "https://sp.idbridge.test".into(),
             acs_url: "https://sp.idbridge.test/acs".into(),
             min_level: spid::Level::L2,
+            federation: Federation::Spid,
+            binding: Binding::HttpPost,
         },
         registry: format!("{VECTORS}/metadata/registry-signed.xml"),
         signer: format!("{VECTORS}/metadata/registry-signer.pem"),
+        idp_metadata: None,
+        sp_key: format!("{TEST_KEYS}/keys/rsa2048.pk8.pem"),
+        sp_cert: format!("{TEST_KEYS}/xmldsig/certs/rsa2048.pem"),
         redis: None,
         demo: false,
     };
@@ -69,6 +90,23 @@ fn options() -> Result<Options, String> {
             "--acs-url" => o.sp.acs_url = value,
             "--registry" => o.registry = value,
             "--registry-signer" => o.signer = value,
+            "--idp-metadata" => o.idp_metadata = Some(value),
+            "--sp-key" => o.sp_key = value,
+            "--sp-cert" => o.sp_cert = value,
+            "--profile" => {
+                o.sp.federation = match value.as_str() {
+                    "spid" => Federation::Spid,
+                    "cie" => Federation::Cie,
+                    _ => return Err(format!("--profile is spid or cie\n{USAGE}")),
+                }
+            }
+            "--binding" => {
+                o.sp.binding = match value.as_str() {
+                    "post" => Binding::HttpPost,
+                    "redirect" => Binding::HttpRedirect,
+                    _ => return Err(format!("--binding is post or redirect\n{USAGE}")),
+                }
+            }
             "--redis" => o.redis = Some(value),
             _ => return Err(USAGE.to_owned()),
         }
@@ -111,11 +149,104 @@ async fn demo(State(requests): State<Requests<AnyStore, Arc<dyn Clock>>>) -> Res
     r
 }
 
+/// The SP's key (PKCS#8 PEM or DER) and its metadata, signed.
+fn signing(o: &Options) -> Result<Signing, String> {
+    let key = read(&o.sp_key)?;
+    let der = match std::str::from_utf8(&key) {
+        Ok(pem) if pem.contains("-----BEGIN") => {
+            let b64: String = pem.lines().filter(|l| !l.starts_with("-----")).collect();
+            base64::engine::general_purpose::STANDARD
+                .decode(b64.trim())
+                .map_err(|e| format!("{}: {e}", o.sp_key))?
+        }
+        _ => key,
+    };
+    let signer =
+        RustCryptoSigner::from_pkcs8_der(&der).map_err(|e| format!("{}: {e}", o.sp_key))?;
+    let certificate = read(&o.sp_cert)?;
+    let metadata = {
+        let credential =
+            SpCredential::new(&signer, &certificate).map_err(|e| format!("{}: {e}", o.sp_cert))?;
+        metadata(&o.sp)
+            .sign(&credential)
+            .map_err(|e| format!("metadata: {e}"))?
+    };
+    Ok(Signing {
+        signer,
+        certificate,
+        metadata,
+    })
+}
+
+/// The example's metadata: the endpoints it serves, placeholder
+/// organization and contact.
+fn metadata(sp: &ServiceProvider) -> SpMetadata {
+    let base = sp
+        .acs_url
+        .rsplit_once('/')
+        .map_or(sp.acs_url.as_str(), |(b, _)| b);
+    let (profile, attributes): (SpProfile, &[&str]) = match sp.federation {
+        Federation::Spid => (
+            SpProfile::SpidPublic,
+            &[
+                "spidCode",
+                "name",
+                "familyName",
+                "fiscalNumber",
+                "email",
+                "dateOfBirth",
+            ],
+        ),
+        Federation::Cie => (
+            SpProfile::CiePublic,
+            &["name", "familyName", "fiscalNumber", "dateOfBirth"],
+        ),
+    };
+    let mut md = SpMetadata::new(
+        profile,
+        &sp.entity_id,
+        &sp.acs_url,
+        &format!("{base}/logout"),
+    );
+    md.service_name = "idbridge spid-acs".into();
+    md.attributes = attributes.iter().map(|a| (*a).to_owned()).collect();
+    md.organization = [
+        ("it", "Comune di Esempio"),
+        ("en", "Municipality of Esempio"),
+    ]
+    .iter()
+    .map(|(lang, name)| OrganizationName {
+        lang: (*lang).into(),
+        name: "Comune di Esempio".into(),
+        display_name: (*name).into(),
+        url: format!("{base}/"),
+    })
+    .collect();
+    md.contact = Contact {
+        email: "spid@comune.esempio.it".into(),
+        telephone: Some("+390600000000".into()),
+        ipa_code: Some("c_x000".into()),
+        municipality: Some("H501".into()),
+        ..Contact::default()
+    };
+    if sp.federation == Federation::Spid {
+        md.contact.municipality = None;
+    }
+    md
+}
+
 async fn run(o: Options) -> Result<(), String> {
-    let trust = Trust::builder()
-        .saml_registry(&read(&o.registry)?, &read(&o.signer)?)
-        .and_then(|b| b.build())
-        .map_err(|e| format!("{}: {e}", o.registry))?;
+    let trust = match &o.idp_metadata {
+        Some(path) => Trust::builder()
+            .pin_saml_idp_metadata(&read(path)?)
+            .and_then(|b| b.build())
+            .map_err(|e| format!("{path}: {e}"))?,
+        None => Trust::builder()
+            .saml_registry(&read(&o.registry)?, &read(&o.signer)?)
+            .and_then(|b| b.build())
+            .map_err(|e| format!("{}: {e}", o.registry))?,
+    };
+    let signing = signing(&o)?;
     let store: AnyStore = match &o.redis {
         Some(url) => RedisStore::connect(RedisConfig::new(url.clone()))
             .await
@@ -135,6 +266,7 @@ async fn run(o: Options) -> Result<(), String> {
         trust,
         requests: requests.clone(),
         assertions: Assertions::with_clock(store, clock),
+        signing,
     };
     let mut router = app.router();
     if o.demo {
@@ -148,10 +280,10 @@ async fn run(o: Options) -> Result<(), String> {
         .await
         .map_err(|e| format!("{}: {e}", o.listen))?;
     eprintln!(
-        "spid-acs: http://{}/acs for {} (IdPs: {}; requests: {}){}",
+        "spid-acs: http://{}/ (metadata, login, acs) for {} (IdPs: {}; requests: {}){}",
         o.listen,
         o.sp.entity_id,
-        o.registry,
+        o.idp_metadata.as_deref().unwrap_or(&o.registry),
         o.redis.as_deref().unwrap_or("in memory"),
         if o.demo {
             format!(

@@ -12,8 +12,10 @@
 )]
 
 use base64::Engine as _;
+use idbridge::crypto::RustCryptoSigner;
+use idbridge::saml_sp::{Binding, Contact, OrganizationName, SpCredential, SpMetadata, SpProfile};
 use idbridge::{spid, Trust, UnixTime};
-use idbridge_example_spid_acs::{App, ServiceProvider};
+use idbridge_example_spid_acs::{App, Federation, ServiceProvider, Signing};
 use idbridge_store::spid::{Assertions, Requests};
 use idbridge_store::{ManualClock, MemoryStore, UnixMillis};
 use std::net::SocketAddr;
@@ -33,7 +35,50 @@ fn file(rel: &str) -> Vec<u8> {
     std::fs::read(format!("{VECTORS}/{rel}")).unwrap()
 }
 
+const IDP: &str = "https://idp.idbridge.test/spid";
+
+fn signing() -> Signing {
+    let pem = std::fs::read_to_string(format!("{VECTORS}/../keys/rsa2048.pk8.pem")).unwrap();
+    let b64: String = pem.lines().filter(|l| !l.starts_with("-----")).collect();
+    let der = base64::engine::general_purpose::STANDARD
+        .decode(b64)
+        .unwrap();
+    let signer = RustCryptoSigner::from_pkcs8_der(&der).unwrap();
+    let certificate = std::fs::read(format!("{VECTORS}/../xmldsig/certs/rsa2048.pem")).unwrap();
+    let mut md = SpMetadata::new(
+        SpProfile::SpidPublic,
+        "https://sp.idbridge.test",
+        "https://sp.idbridge.test/acs",
+        "https://sp.idbridge.test/logout",
+    );
+    md.service_name = "test".into();
+    md.attributes = vec!["spidCode".into()];
+    md.organization = vec![OrganizationName {
+        lang: "it".into(),
+        name: "Test".into(),
+        display_name: "Test".into(),
+        url: "https://sp.idbridge.test/".into(),
+    }];
+    md.contact = Contact {
+        email: "a@b.it".into(),
+        ipa_code: Some("x".into()),
+        ..Contact::default()
+    };
+    let metadata = md
+        .sign(&SpCredential::new(&signer, &certificate).unwrap())
+        .unwrap();
+    Signing {
+        signer,
+        certificate,
+        metadata,
+    }
+}
+
 async fn start() -> Server {
+    start_with("https://sp.idbridge.test/acs", Binding::HttpPost).await
+}
+
+async fn start_with(acs_url: &str, binding: Binding) -> Server {
     let trust = Trust::builder()
         .saml_registry(
             &file("metadata/registry-signed.xml"),
@@ -50,12 +95,15 @@ async fn start() -> Server {
     let app = App {
         sp: ServiceProvider {
             entity_id: "https://sp.idbridge.test".into(),
-            acs_url: "https://sp.idbridge.test/acs".into(),
+            acs_url: acs_url.into(),
             min_level: spid::Level::L2,
+            federation: Federation::Spid,
+            binding,
         },
         trust,
         requests: requests.clone(),
         assertions: Assertions::with_clock(store, clock),
+        signing: signing(),
     };
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
     let addr = listener.local_addr().unwrap();
@@ -255,31 +303,145 @@ async fn a_tampered_response_is_refused_with_the_verifier_code() {
     assert!(!r.body.contains("Mallory"));
 }
 
-#[tokio::test]
-async fn login_issues_a_request_bound_to_the_browser() {
-    let srv = start().await;
-    let r = http(srv.addr, "GET", "/login", None, None).await;
-    assert_eq!(r.status, 200);
-    let id = r.element("request-id").unwrap().to_owned();
-    let cookie = r
-        .headers
+fn set_cookie(r: &Reply) -> String {
+    r.headers
         .iter()
         .find(|(k, v)| k == "set-cookie" && v.starts_with("spid_request="))
         .map(|(_, v)| v.clone())
-        .unwrap();
-    assert!(
-        cookie.starts_with(&format!("spid_request={id};")),
-        "{cookie}"
-    );
+        .unwrap()
+}
+
+fn cookie_id(cookie: &str) -> String {
+    cookie
+        .strip_prefix("spid_request=")
+        .unwrap()
+        .split(';')
+        .next()
+        .unwrap()
+        .to_owned()
+}
+
+#[tokio::test]
+async fn login_posts_a_signed_request_bound_to_the_browser() {
+    let srv = start().await;
+    let r = http(
+        srv.addr,
+        "GET",
+        &format!("/login?idp={}", form_encode(IDP)),
+        None,
+        None,
+    )
+    .await;
+    assert_eq!(r.status, 200, "{}", r.body);
+    assert!(r.body.contains("name=\"SAMLRequest\""));
+    assert!(r.body.contains("name=\"RelayState\" value=\"spid-acs\""));
+    let cookie = set_cookie(&r);
+    let id = cookie_id(&cookie);
+    // Behind https: Secure, and SameSite=None for the IdP's cross-site POST.
     assert!(
         cookie.contains("HttpOnly")
-            && cookie.contains("Secure")
-            && cookie.contains("SameSite=None")
+            && cookie.contains("; Secure")
+            && cookie.contains("SameSite=None"),
+        "{cookie}"
     );
+    // The form carries the request with that ID.
+    let b64 = r
+        .body
+        .split("name=\"SAMLRequest\" value=\"")
+        .nth(1)
+        .unwrap()
+        .split('"')
+        .next()
+        .unwrap();
+    let xml = base64::engine::general_purpose::STANDARD
+        .decode(b64)
+        .unwrap();
+    let xml = String::from_utf8(xml).unwrap();
+    assert!(xml.contains(&format!("ID=\"{id}\"")), "{xml}");
     // The ID is outstanding in the store, once.
     srv.requests.consume(&id).await.unwrap();
     assert_eq!(
         srv.requests.consume(&id).await.unwrap_err().code(),
         "store.not_issued"
     );
+}
+
+#[tokio::test]
+async fn login_redirects_with_a_signed_query_when_configured() {
+    let srv = start_with("https://sp.idbridge.test/acs", Binding::HttpRedirect).await;
+    let r = http(
+        srv.addr,
+        "GET",
+        &format!("/login?idp={}", form_encode(IDP)),
+        None,
+        None,
+    )
+    .await;
+    assert_eq!(r.status, 302, "{}", r.body);
+    let location = r
+        .headers
+        .iter()
+        .find(|(k, _)| k == "location")
+        .map(|(_, v)| v.clone())
+        .unwrap();
+    assert!(location.contains("?SAMLRequest="), "{location}");
+    assert!(location.contains("&RelayState=spid-acs&SigAlg="));
+    assert!(location.contains("&Signature="));
+    assert!(set_cookie(&r).contains("; Secure"));
+}
+
+/// Over plain http (local tests) the cookie is not Secure, or the client
+/// would never send it back to the ACS.
+#[tokio::test]
+async fn over_plain_http_the_cookie_is_not_secure_and_comes_back() {
+    let srv = start_with("http://127.0.0.1/acs", Binding::HttpPost).await;
+    let r = http(
+        srv.addr,
+        "GET",
+        &format!("/login?idp={}", form_encode(IDP)),
+        None,
+        None,
+    )
+    .await;
+    assert_eq!(r.status, 200);
+    let cookie = set_cookie(&r);
+    assert!(!cookie.contains("Secure"), "{cookie}");
+    assert!(!cookie.contains("SameSite=None"), "{cookie}");
+    assert!(cookie.contains("HttpOnly"));
+    // Sent back, it names an outstanding request (the Response then
+    // fails on its Destination, not as unsolicited).
+    let id = cookie_id(&cookie);
+    let r = post(&srv, "valid.xml", Some(&format!("spid_request={id}"))).await;
+    assert_eq!(r.status, 403);
+    assert_ne!(r.error(), Some("store.not_issued"));
+}
+
+#[tokio::test]
+async fn login_refuses_an_unknown_or_missing_idp_with_400() {
+    let srv = start().await;
+    let r = http(
+        srv.addr,
+        "GET",
+        "/login?idp=https%3A%2F%2Fevil.example",
+        None,
+        None,
+    )
+    .await;
+    assert_eq!((r.status, r.error()), (400, Some("login.idp.unknown")));
+    let r = http(srv.addr, "GET", "/login", None, None).await;
+    assert_eq!((r.status, r.error()), (400, Some("login.idp.missing")));
+    assert!(!r.headers.iter().any(|(k, _)| k == "set-cookie"));
+}
+
+#[tokio::test]
+async fn metadata_is_served_signed() {
+    let srv = start().await;
+    let r = http(srv.addr, "GET", "/metadata", None, None).await;
+    assert_eq!(r.status, 200);
+    assert!(r
+        .headers
+        .iter()
+        .any(|(k, v)| k == "content-type" && v == "application/samlmetadata+xml"));
+    assert!(r.body.starts_with("<md:EntityDescriptor"));
+    assert!(r.body.contains("<ds:SignatureValue>"));
 }

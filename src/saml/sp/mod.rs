@@ -1,0 +1,23 @@
+//! The service provider's side of SPID and CIE ID (native only: it
+//! signs with a caller-held key, [`crate::crypto::Signer`]):
+//!
+//! - [`SpMetadata`]: the SP's signed `EntityDescriptor`;
+//! - [`AuthnRequest`]: the signed request, for the HTTP-POST and
+//!   HTTP-Redirect bindings, and the [`SentRequest`] the ACS verifies the
+//!   Response against.
+//!
+//! Both are written here as text and signed with an enveloped signature
+//! (exclusive c14n, `rsa-sha256`, `KeyInfo` with the certificate) that the
+//! library's own XML-DSig verifier accepts; configuration errors are
+//! `config.invalid`, found before anything is signed.
+
+mod metadata;
+mod request;
+mod xml;
+
+pub use metadata::{
+    BillingContact, Binding, Contact, OrganizationName, SpMetadata, SpProfile, CIE_ATTRIBUTES,
+    SPID_ATTRIBUTES,
+};
+pub use request::{AuthnRequest, SentRequest, MAX_RELAY_STATE_BYTES};
+pub use xml::{SpCredential, MAX_VALUE_BYTES};
