@@ -458,6 +458,11 @@ mod tests {
                 .code(),
             "mobileid.hash.invalid"
         );
+    }
+
+    #[cfg(not(target_arch = "wasm32"))]
+    #[test]
+    fn generated_hashes_are_fresh_and_round_trip() {
         let h = AuthenticationHash::generate(HashAlg::Sha384).unwrap();
         assert_eq!(h.digest().len(), 48);
         assert_eq!(h.hash_type(), "SHA384");
