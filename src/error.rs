@@ -367,6 +367,12 @@ error_codes! {
     SdjwtVctMissing => "sdjwt.vct.missing",
     /// `vct` is not one the caller accepts.
     SdjwtVctMismatch => "sdjwt.vct.mismatch",
+    /// The credential's signed `iss` is not the issuer the trust is bound
+    /// to (issuer metadata, federation entity).
+    SdjwtIssuerMismatch => "sdjwt.issuer.mismatch",
+    /// A JWT VC Issuer Metadata document is not a JSON object with a string
+    /// `issuer` and an inline `jwks` object.
+    SdjwtMetadataInvalid => "sdjwt.metadata.invalid",
 
     // --- kb (the Key Binding JWT, RFC 9901 §4.3) ------------------------------
     /// No KB-JWT while the caller requires key binding.

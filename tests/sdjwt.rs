@@ -711,3 +711,202 @@ fn a_status_list_decompression_bomb_stops_at_the_limit() {
         Err("input.too_large")
     );
 }
+
+// ------------------------------------------------ issuer trust beyond a JWK Set
+
+fn verify_under(p: &str, trust: &SdJwtTrust) -> idbridge::Result<sdjwt::VerifiedPresentation> {
+    sdjwt::verify_presentation(
+        crypto::default_backend(),
+        p,
+        trust,
+        &StatusLists::new(),
+        &Expectations::new(NONCE, AUD),
+        now(),
+    )
+}
+
+fn metadata(issuer: &str, keys: &JwkSet) -> Vec<u8> {
+    json!({"issuer": issuer, "jwks": serde_json::from_str::<Value>(&keys.to_json()).unwrap()})
+        .to_string()
+        .into_bytes()
+}
+
+#[test]
+fn issuer_metadata_binds_the_keys_to_its_issuer() {
+    let keys = jwks(&signer("p256"), "iss-1");
+    let limits = Limits::default();
+    let trust = SdJwtTrust::from_issuer_metadata(&metadata(ISS, &keys), &limits).unwrap();
+    assert_eq!(trust.issuer(), Some(ISS));
+    let p = Cred::pid().present();
+    assert!(verify_under(&p, &trust).is_ok());
+    // The same keys published by another issuer's metadata.
+    let other =
+        SdJwtTrust::from_issuer_metadata(&metadata("https://other.example", &keys), &limits)
+            .unwrap();
+    assert_eq!(
+        verify_under(&p, &other).unwrap_err().code(),
+        "sdjwt.issuer.mismatch"
+    );
+    // A credential without iss under issuer-bound trust.
+    let mut c = Cred::pid();
+    c.payload.as_object_mut().unwrap().remove("iss");
+    assert_eq!(
+        verify_under(&c.present(), &trust).unwrap_err().code(),
+        "sdjwt.issuer.mismatch"
+    );
+    // The issuer bound with for_issuer directly.
+    let bound = SdJwtTrust::for_issuer("https://issuer.example.it/", keys);
+    assert_eq!(
+        verify_under(&p, &bound).unwrap_err().code(),
+        "sdjwt.issuer.mismatch"
+    );
+}
+
+#[test]
+fn issuer_metadata_documents_that_are_refused() {
+    let keys = serde_json::from_str::<Value>(&jwks(&signer("p256"), "iss-1").to_json()).unwrap();
+    let limits = Limits::default();
+    let cases: Vec<(Vec<u8>, &str)> = vec![
+        (b"not json".to_vec(), "sdjwt.metadata.invalid"),
+        (b"[]".to_vec(), "sdjwt.metadata.invalid"),
+        (
+            json!({"jwks": keys}).to_string().into_bytes(),
+            "sdjwt.metadata.invalid",
+        ),
+        (
+            json!({"issuer": "", "jwks": keys}).to_string().into_bytes(),
+            "sdjwt.metadata.invalid",
+        ),
+        (
+            json!({"issuer": 7, "jwks": keys}).to_string().into_bytes(),
+            "sdjwt.metadata.invalid",
+        ),
+        (
+            json!({"issuer": ISS, "jwks_uri": "https://issuer.example.it/jwks"})
+                .to_string()
+                .into_bytes(),
+            "sdjwt.metadata.invalid",
+        ),
+        (
+            json!({"issuer": ISS, "jwks": "keys"})
+                .to_string()
+                .into_bytes(),
+            "sdjwt.metadata.invalid",
+        ),
+        (
+            br#"{"issuer":"https://a.example","issuer":"https://b.example","jwks":{"keys":[]}}"#
+                .to_vec(),
+            "sdjwt.metadata.invalid",
+        ),
+        (
+            json!({"issuer": ISS, "jwks": {"keys": [{"kty": "EC"}]}})
+                .to_string()
+                .into_bytes(),
+            "jwk.malformed",
+        ),
+        (vec![b' '; limits.max_input_bytes() + 1], "input.too_large"),
+    ];
+    for (doc, want) in cases {
+        let got = SdJwtTrust::from_issuer_metadata(&doc, &limits).unwrap_err();
+        assert_eq!(
+            got.code(),
+            want,
+            "{}",
+            String::from_utf8_lossy(&doc[..doc.len().min(80)])
+        );
+    }
+}
+
+#[cfg(feature = "oidc")]
+mod federation {
+    use super::*;
+    use idbridge::oidc::federation::{self, ChainOptions, FederationTrust};
+
+    const TA: &str = "https://ta.example.it";
+
+    fn statement(s: &RustCryptoSigner, kid: &str, claims: &Value) -> String {
+        jose::sign_compact(
+            s,
+            "ES384",
+            Some(kid),
+            Some("entity-statement+jwt"),
+            claims.to_string().as_bytes(),
+        )
+        .unwrap()
+    }
+
+    fn set_json(s: &RustCryptoSigner, kid: &str) -> Value {
+        serde_json::from_str(&jwks(s, kid).to_json()).unwrap()
+    }
+
+    /// EC(issuer), ES(TA → issuer), EC(TA): the issuer's federation key is
+    /// P-384 "b", its credential key (metadata) the P-256 issuer key.
+    fn chain(issuer_metadata: Value) -> idbridge::Result<federation::VerifiedChain> {
+        let (ta, ent) = (signer("p384"), signer("p384-b"));
+        let (iat, exp) = (NOW - 60, NOW + 3600);
+        let ec = statement(
+            &ent,
+            "ent-1",
+            &json!({"iss": ISS, "sub": ISS, "iat": iat, "exp": exp,
+                "jwks": set_json(&ent, "ent-1"), "authority_hints": [TA],
+                "metadata": issuer_metadata}),
+        );
+        let es = statement(
+            &ta,
+            "ta-1",
+            &json!({"iss": TA, "sub": ISS, "iat": iat, "exp": exp,
+                "jwks": set_json(&ent, "ent-1")}),
+        );
+        let ta_ec = statement(
+            &ta,
+            "ta-1",
+            &json!({"iss": TA, "sub": TA, "iat": iat, "exp": exp,
+                "jwks": set_json(&ta, "ta-1")}),
+        );
+        federation::verify_chain(
+            crypto::default_backend(),
+            &FederationTrust::new().with_anchor(TA, jwks(&ta, "ta-1")),
+            &[ec, es, ta_ec],
+            &ChainOptions::new().entity_type("openid_credential_issuer"),
+            now(),
+        )
+    }
+
+    #[test]
+    fn a_federation_issuer_gives_trust_bound_to_the_chain_subject() {
+        let verified = chain(json!({"openid_credential_issuer": {
+            "jwks": set_json(&signer("p256"), "iss-1")}}))
+        .unwrap();
+        let trust = idbridge::sdjwt_trust_from_federation(&verified).unwrap();
+        assert_eq!(trust.issuer(), Some(ISS));
+        assert!(verify_under(&Cred::pid().present(), &trust).is_ok());
+        // A credential of another iss signed with the same key.
+        let mut c = Cred::pid();
+        c.payload["iss"] = json!("https://another.example.it");
+        assert_eq!(
+            verify_under(&c.present(), &trust).unwrap_err().code(),
+            "sdjwt.issuer.mismatch"
+        );
+        // The federation key is not a credential key (same kid, other key).
+        let mut c = Cred::pid();
+        c.issuer = signer("p384-b");
+        c.alg = "ES384";
+        assert_eq!(
+            verify_under(&c.present(), &trust).unwrap_err().code(),
+            "jws.key.mismatch"
+        );
+    }
+
+    #[test]
+    fn a_federation_issuer_without_credential_keys_is_refused() {
+        let verified = chain(json!({"openid_credential_issuer": {
+            "credential_issuer": ISS}}))
+        .unwrap();
+        assert_eq!(
+            idbridge::sdjwt_trust_from_federation(&verified)
+                .unwrap_err()
+                .code(),
+            "oidcfed.metadata.missing"
+        );
+    }
+}

@@ -185,6 +185,14 @@ pub fn verify_presentation(
         &options,
         None,
     )?;
+    if let Some(expected) = trust.issuer() {
+        if issuer.claims.get("iss").and_then(Value::as_str) != Some(expected) {
+            return Err(fail(
+                ErrorCode::SdjwtIssuerMismatch,
+                "the credential's iss is not the issuer the trust is bound to",
+            ));
+        }
+    }
     let issuer_kid = accepted.key.kid().map(str::to_string);
     let issuer_alg = issuer.header.alg().to_string();
     // Check 3.
