@@ -373,6 +373,9 @@ error_codes! {
     /// A JWT VC Issuer Metadata document is not a JSON object with a string
     /// `issuer` and an inline `jwks` object.
     SdjwtMetadataInvalid => "sdjwt.metadata.invalid",
+    /// The issuer-signed JWT's `x5c` is not an array of 1 to 8 base64
+    /// strings (its certificates' own faults are `x509.*`).
+    SdjwtX5cInvalid => "sdjwt.x5c.invalid",
 
     // --- kb (the Key Binding JWT, RFC 9901 §4.3) ------------------------------
     /// No KB-JWT while the caller requires key binding.

@@ -910,3 +910,164 @@ mod federation {
         );
     }
 }
+
+// ------------------------------------------------------------ x5c to anchors
+
+#[cfg(feature = "x509-path")]
+mod x5c {
+    use super::*;
+    use base64::engine::general_purpose::STANDARD;
+    use idbridge::crypto::{Algorithm, Curve, EcdsaEncoding};
+
+    fn file(name: &str) -> Vec<u8> {
+        std::fs::read(format!(
+            "{}/test-vectors/sdjwt-x5c/{name}",
+            env!("CARGO_MANIFEST_DIR")
+        ))
+        .unwrap()
+    }
+
+    /// The issuer JWT of `c` re-signed (P-256 "issuer" key) with `x5c`.
+    fn with_x5c(c: &Cred, x5c: Value) -> String {
+        let p = c.present();
+        let rest = &p[p.find('~').unwrap()..];
+        let header = json!({"alg": "ES256", "typ": "dc+sd-jwt", "x5c": x5c});
+        let mut jwt = format!(
+            "{}.{}",
+            B64.encode(header.to_string()),
+            B64.encode(c.payload.to_string())
+        );
+        let es256 = Algorithm::Ecdsa {
+            curve: Curve::P256,
+            hash: HashAlg::Sha256,
+            encoding: EcdsaEncoding::Raw,
+        };
+        let sig = c.issuer.sign(es256, jwt.as_bytes()).unwrap();
+        jwt.push('.');
+        jwt.push_str(&B64.encode(sig));
+        // The KB-JWT's sd_hash covers the old issuer JWT: present again.
+        let mut out = jwt;
+        let disclosures_end = rest.rfind('~').unwrap();
+        out.push_str(&rest[..=disclosures_end]);
+        let mut kb = c.kb.clone().unwrap();
+        kb["sd_hash"] = json!(B64.encode(HashAlg::Sha256.digest(out.as_bytes())));
+        let token = jose::sign_compact(
+            &c.kb_signer,
+            "ES256",
+            None,
+            Some("kb+jwt"),
+            kb.to_string().as_bytes(),
+        )
+        .unwrap();
+        out.push_str(&token);
+        out
+    }
+
+    fn chain(names: &[&str]) -> Value {
+        json!(names
+            .iter()
+            .map(|n| STANDARD.encode(file(n)))
+            .collect::<Vec<_>>())
+    }
+
+    fn anchored() -> SdJwtTrust {
+        SdJwtTrust::new(JwkSet::from_keys(vec![]).unwrap())
+            .with_x5c_anchor(&file("ca.pem"))
+            .unwrap()
+    }
+
+    fn code_under(p: &str, trust: &SdJwtTrust) -> &'static str {
+        match verify_under(p, trust) {
+            Ok(_) => "ok",
+            Err(e) => e.code(),
+        }
+    }
+
+    #[test]
+    fn an_x5c_chain_to_a_configured_anchor_gives_the_issuer_key() {
+        let c = Cred::pid();
+        let trust = anchored();
+        assert_eq!(trust.x5c_anchor_count(), 1);
+        let direct = with_x5c(&c, chain(&["issuer.der"]));
+        let v = verify_under(&direct, &trust).unwrap();
+        assert_eq!(v.identity().given_name(), Some("Mario"));
+        let via = with_x5c(
+            &c,
+            chain(&["issuer-via-intermediate.der", "intermediate.der"]),
+        );
+        assert_eq!(code_under(&via, &trust), "ok");
+        // The intermediate left out: no path.
+        let gap = with_x5c(&c, chain(&["issuer-via-intermediate.der"]));
+        assert_eq!(code_under(&gap, &trust), "x509.chain.untrusted");
+    }
+
+    #[test]
+    fn x5c_fails_closed() {
+        let c = Cred::pid();
+        let trust = anchored();
+        // Another CA.
+        let rogue = SdJwtTrust::new(JwkSet::from_keys(vec![]).unwrap())
+            .with_x5c_anchor(&file("rogue-ca.pem"))
+            .unwrap();
+        let p = with_x5c(&c, chain(&["issuer.der"]));
+        assert_eq!(code_under(&p, &rogue), "x509.chain.untrusted");
+        // Without anchors, x5c is ignored: the (empty) JWK Set decides.
+        let none = SdJwtTrust::new(JwkSet::from_keys(vec![]).unwrap());
+        assert_ne!(code_under(&p, &none), "ok");
+        // The leaf names another host.
+        let other = with_x5c(&c, chain(&["other-name.der"]));
+        assert_eq!(code_under(&other, &trust), "sdjwt.issuer.mismatch");
+        // iss not https, or absent.
+        let mut c2 = Cred::pid();
+        c2.payload["iss"] = json!("http://issuer.example.it");
+        assert_eq!(
+            code_under(&with_x5c(&c2, chain(&["issuer.der"])), &trust),
+            "sdjwt.issuer.mismatch"
+        );
+        c2.payload.as_object_mut().unwrap().remove("iss");
+        assert_eq!(
+            code_under(&with_x5c(&c2, chain(&["issuer.der"])), &trust),
+            "sdjwt.issuer.mismatch"
+        );
+        // Shapes of x5c.
+        for bad in [
+            json!([]),
+            json!("MIIB"),
+            json!([7]),
+            json!(["not base64!"]),
+            json!(vec![STANDARD.encode(file("issuer.der")); 9]),
+        ] {
+            assert_eq!(
+                code_under(&with_x5c(&c, bad.clone()), &trust),
+                "sdjwt.x5c.invalid",
+                "{bad}"
+            );
+        }
+        assert_eq!(
+            code_under(&with_x5c(&c, json!([STANDARD.encode(b"junk")])), &trust),
+            "x509.cert.malformed"
+        );
+        // Expired (after 2036) and the leaf's key that did not sign.
+        let late = UnixTime::from_unix_seconds(2_200_000_000);
+        let err = sdjwt::verify_presentation(
+            crypto::default_backend(),
+            &p,
+            &trust,
+            &StatusLists::new(),
+            &Expectations::new(NONCE, AUD),
+            late,
+        )
+        .unwrap_err();
+        assert!(
+            err.code().starts_with("x509.") || err.code().starts_with("sdjwt.time"),
+            "{}",
+            err.code()
+        );
+        let mut forged = Cred::pid();
+        forged.issuer = signer("p256-b");
+        assert_eq!(
+            code_under(&with_x5c(&forged, chain(&["issuer.der"])), &trust),
+            "jws.signature.invalid"
+        );
+    }
+}

@@ -98,6 +98,8 @@ mod identity;
 mod metadata;
 mod status;
 mod verify;
+#[cfg(feature = "x509-path")]
+mod x5c;
 
 pub use status::StatusReference;
 pub use verify::{status_reference, verify_presentation};
@@ -167,6 +169,8 @@ pub struct SdJwtTrust {
     issuer_keys: JwkSet,
     status_list_keys: Option<JwkSet>,
     issuer: Option<String>,
+    #[cfg(feature = "x509-path")]
+    x5c_anchors: Vec<crate::x509::path::Anchor>,
 }
 
 impl SdJwtTrust {
@@ -176,6 +180,8 @@ impl SdJwtTrust {
             issuer_keys,
             status_list_keys: None,
             issuer: None,
+            #[cfg(feature = "x509-path")]
+            x5c_anchors: Vec::new(),
         }
     }
 
@@ -188,6 +194,8 @@ impl SdJwtTrust {
             issuer_keys,
             status_list_keys: None,
             issuer: Some(issuer.into()),
+            #[cfg(feature = "x509-path")]
+            x5c_anchors: Vec::new(),
         }
     }
 
@@ -217,6 +225,37 @@ impl SdJwtTrust {
     pub fn from_issuer_metadata(document: &[u8], limits: &Limits) -> crate::Result<SdJwtTrust> {
         let (issuer, keys) = metadata::parse(document, limits)?;
         Ok(SdJwtTrust::for_issuer(issuer, keys))
+    }
+
+    /// This trust with `anchor` (a CA certificate, PEM or DER;
+    /// `x509.cert.malformed` otherwise) accepted for issuer-signed JWTs that
+    /// carry their key in `x5c` (SD-JWT VC §3.5; feature `x509-path`, on
+    /// by default): the chain, leaf first, must validate to a configured
+    /// anchor at `now` (the `x509.*` codes), at most 8 base64 DER
+    /// certificates (`sdjwt.x5c.invalid`), and the leaf must name the
+    /// credential's `iss` in its subjectAltName, a URI equal to it or, for
+    /// an `https` `iss`, a dNSName equal to its host
+    /// (`sdjwt.issuer.mismatch`). A JWT without `x5c` is checked with the
+    /// JWK Set as before; intermediates are not checked for revocation.
+    ///
+    /// ```
+    /// use idbridge::jose::JwkSet;
+    /// use idbridge::sdjwt::SdJwtTrust;
+    /// let trust = SdJwtTrust::new(JwkSet::from_keys(vec![])?);
+    /// let err = trust.clone().with_x5c_anchor(b"not a certificate").unwrap_err();
+    /// assert_eq!(err.code(), "x509.cert.malformed");
+    /// # Ok::<(), idbridge::Error>(())
+    /// ```
+    #[cfg(feature = "x509-path")]
+    pub fn with_x5c_anchor(mut self, anchor: &[u8]) -> crate::Result<SdJwtTrust> {
+        self.x5c_anchors.push(x5c::anchor(anchor)?);
+        Ok(self)
+    }
+
+    /// How many `x5c` anchors this trust holds.
+    #[cfg(feature = "x509-path")]
+    pub fn x5c_anchor_count(&self) -> usize {
+        self.x5c_anchors.len()
     }
 
     /// The issuer this trust is bound to, if any ([`SdJwtTrust::for_issuer`]).
