@@ -376,6 +376,16 @@ error_codes! {
     /// The issuer-signed JWT's `x5c` is not an array of 1 to 8 base64
     /// strings (its certificates' own faults are `x509.*`).
     SdjwtX5cInvalid => "sdjwt.x5c.invalid",
+    // --- openid4vp (the verifier's side of an OpenID4VP response) ----------
+    /// An authorization response body or its `vp_token` is not of the
+    /// shape OpenID4VP §8 gives, or answers what the query did not ask.
+    Openid4vpResponseInvalid => "openid4vp.response.invalid",
+    /// A DCQL query outside the subset idbridge checks, or malformed.
+    Openid4vpQueryInvalid => "openid4vp.query.invalid",
+    /// No presentation answers one of the query's credential queries.
+    Openid4vpCredentialMissing => "openid4vp.credential.missing",
+    /// A claim the query requires is not disclosed.
+    Openid4vpClaimMissing => "openid4vp.claim.missing",
 
     // --- kb (the Key Binding JWT, RFC 9901 §4.3) ------------------------------
     /// No KB-JWT while the caller requires key binding.

@@ -1071,3 +1071,293 @@ mod x5c {
         );
     }
 }
+
+// ------------------------------------------------------------------ OpenID4VP
+
+mod openid4vp {
+    use super::*;
+    use idbridge::jose::{DecryptionKey, JweAlg, JweEnc, JweOptions, JwsOptions};
+    use idbridge::sdjwt::openid4vp::{
+        verify_response, AuthorizationResponse, BodyEncoding, DcqlQuery,
+    };
+
+    const QUERY: &[u8] = br#"{"credentials":[{"id":"pid","format":"dc+sd-jwt",
+        "meta":{"vct_values":["urn:eudi:pid:it:1"]},
+        "claims":[{"path":["given_name"]},{"path":["place_of_birth","locality"]},
+                  {"path":["nationalities",null]}]}]}"#;
+
+    fn limits() -> Limits {
+        Limits::default()
+    }
+
+    fn query(bytes: &[u8]) -> DcqlQuery {
+        DcqlQuery::from_json(bytes, &limits()).unwrap()
+    }
+
+    fn percent(s: &str) -> String {
+        s.bytes()
+            .map(|b| match b {
+                b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' => {
+                    (b as char).to_string()
+                }
+                _ => format!("%{b:02X}"),
+            })
+            .collect()
+    }
+
+    fn form_body(vp_token: &Value) -> Vec<u8> {
+        format!("vp_token={}&state=st-1", percent(&vp_token.to_string())).into_bytes()
+    }
+
+    fn check(r: &AuthorizationResponse, q: &DcqlQuery) -> &'static str {
+        match verify_response(
+            crypto::default_backend(),
+            r,
+            q,
+            &trust(),
+            &StatusLists::new(),
+            &Expectations::new(NONCE, AUD),
+            now(),
+        ) {
+            Ok(_) => "ok",
+            Err(e) => e.code(),
+        }
+    }
+
+    fn enc_key() -> DecryptionKey {
+        DecryptionKey::from_jwk_json(
+            &std::fs::read(format!(
+                "{}/test-vectors/keys/jwe/p256.jwk.json",
+                env!("CARGO_MANIFEST_DIR")
+            ))
+            .unwrap(),
+        )
+        .unwrap()
+    }
+
+    #[test]
+    fn a_direct_post_response_answers_the_query() {
+        let p = Cred::pid().present();
+        let token = json!({"pid": [p]});
+        let q = query(QUERY);
+        let form = AuthorizationResponse::from_direct_post(
+            &form_body(&token),
+            BodyEncoding::Form,
+            &limits(),
+        )
+        .unwrap();
+        assert_eq!(form.state(), Some("st-1"));
+        assert_eq!(check(&form, &q), "ok");
+        let json_body = json!({"vp_token": token, "state": "st-1"}).to_string();
+        let json = AuthorizationResponse::from_direct_post(
+            json_body.as_bytes(),
+            BodyEncoding::Json,
+            &limits(),
+        )
+        .unwrap();
+        assert_eq!(json, form);
+        let out = verify_response(
+            crypto::default_backend(),
+            &json,
+            &q,
+            &trust(),
+            &StatusLists::new(),
+            &Expectations::new(NONCE, AUD),
+            now(),
+        )
+        .unwrap();
+        assert_eq!(out["pid"][0].identity().given_name(), Some("Mario"));
+    }
+
+    #[test]
+    fn a_direct_post_jwt_response_is_decrypted_then_checked() {
+        let p = Cred::pid().present();
+        let params = json!({"vp_token": {"pid": [p]}, "state": "st-1"}).to_string();
+        let key = enc_key();
+        let jwe = jose::encrypt_compact(
+            key.public_jwk(),
+            JweAlg::EcdhEs,
+            JweEnc::A256Gcm,
+            params.as_bytes(),
+            &[],
+        )
+        .unwrap();
+        let body = format!("response={jwe}");
+        let r = AuthorizationResponse::from_direct_post_jwt(
+            body.as_bytes(),
+            BodyEncoding::Form,
+            &key,
+            &JweOptions::new(),
+            None,
+            &limits(),
+        )
+        .unwrap();
+        assert_eq!(check(&r, &query(QUERY)), "ok");
+        // Signed inside: needs the wallet's key.
+        let wallet = signer("p384-b");
+        let jws =
+            jose::sign_compact(&wallet, "ES384", Some("w-1"), None, params.as_bytes()).unwrap();
+        let jwe = jose::encrypt_compact(
+            key.public_jwk(),
+            JweAlg::EcdhEs,
+            JweEnc::A256Gcm,
+            jws.as_bytes(),
+            &[],
+        )
+        .unwrap();
+        let body = format!("response={jwe}");
+        let decode = |signed_by| {
+            AuthorizationResponse::from_direct_post_jwt(
+                body.as_bytes(),
+                BodyEncoding::Form,
+                &key,
+                &JweOptions::new(),
+                signed_by,
+                &limits(),
+            )
+        };
+        assert_eq!(
+            decode(None).unwrap_err().code(),
+            "openid4vp.response.invalid"
+        );
+        let keys = jwks(&wallet, "w-1");
+        let options = JwsOptions::new();
+        let ok = decode(Some((crypto::default_backend(), &keys, &options))).unwrap();
+        assert_eq!(ok, r);
+        let other = jwks(&signer("p384"), "w-1");
+        assert_eq!(
+            decode(Some((crypto::default_backend(), &other, &options)))
+                .unwrap_err()
+                .code(),
+            "jws.signature.invalid"
+        );
+        // Tampered JWE.
+        let mut bad = jwe.clone();
+        bad.pop();
+        bad.push(if jwe.ends_with('A') { 'B' } else { 'A' });
+        let err = AuthorizationResponse::from_direct_post_jwt(
+            format!("response={bad}").as_bytes(),
+            BodyEncoding::Form,
+            &key,
+            &JweOptions::new(),
+            None,
+            &limits(),
+        )
+        .unwrap_err();
+        assert!(err.code().starts_with("jwe."), "{}", err.code());
+    }
+
+    #[test]
+    fn responses_that_do_not_answer_the_query_fail_closed() {
+        let q = query(QUERY);
+        let p = Cred::pid().present();
+        let parse = |v: Value| {
+            AuthorizationResponse::from_direct_post(
+                v.to_string().as_bytes(),
+                BodyEncoding::Json,
+                &limits(),
+            )
+        };
+        let code_of = |v: Value| match parse(v) {
+            Ok(r) => check(&r, &q),
+            Err(e) => e.code(),
+        };
+        assert_eq!(
+            code_of(json!({"vp_token": {"other": [p]}})),
+            "openid4vp.response.invalid"
+        );
+        assert_eq!(
+            code_of(json!({"vp_token": {"pid": [p.clone(), p.clone()]}})),
+            "openid4vp.response.invalid"
+        );
+        assert_eq!(
+            code_of(json!({"vp_token": {}})),
+            "openid4vp.response.invalid"
+        );
+        assert_eq!(
+            code_of(json!({"vp_token": {"pid": []}})),
+            "openid4vp.response.invalid"
+        );
+        assert_eq!(
+            code_of(json!({"vp_token": {"pid": [7]}})),
+            "openid4vp.response.invalid"
+        );
+        assert_eq!(
+            code_of(json!({"vp_token": [p]})),
+            "openid4vp.response.invalid"
+        );
+        assert_eq!(code_of(json!({"state": "x"})), "openid4vp.response.invalid");
+        assert_eq!(
+            code_of(json!({"vp_token": {"pid": [p]}, "state": 1})),
+            "openid4vp.response.invalid"
+        );
+        // The query asks two credentials; one is answered.
+        let two = query(
+            br#"{"credentials":[{"id":"pid","format":"dc+sd-jwt"},
+                {"id":"mdl","format":"dc+sd-jwt"}]}"#,
+        );
+        let r = parse(json!({"vp_token": {"pid": [p]}})).unwrap();
+        assert_eq!(check(&r, &two), "openid4vp.credential.missing");
+        // A claim withheld, a vct not asked.
+        let mut c = Cred::pid();
+        c.disclosures.remove(0); // given_name
+        let r = parse(json!({"vp_token": {"pid": [c.present()]}})).unwrap();
+        assert_eq!(check(&r, &q), "openid4vp.claim.missing");
+        let mdl = query(
+            br#"{"credentials":[{"id":"pid","format":"dc+sd-jwt","meta":{"vct_values":["urn:mdl"]}}]}"#,
+        );
+        let r = parse(json!({"vp_token": {"pid": [p]}})).unwrap();
+        assert_eq!(check(&r, &mdl), "sdjwt.vct.mismatch");
+        // The presentation itself is checked.
+        let r = parse(json!({"vp_token": {"pid": [format!("x{p}")]}})).unwrap();
+        assert_ne!(check(&r, &q), "ok");
+        // Forms.
+        for body in [
+            &b"vp_token=%7"[..],
+            b"vp_token=%ZZ",
+            b"vp_token=a&vp_token=b",
+            b"vp_token=%FF",
+        ] {
+            assert_eq!(
+                AuthorizationResponse::from_direct_post(body, BodyEncoding::Form, &limits())
+                    .unwrap_err()
+                    .code(),
+                "openid4vp.response.invalid",
+                "{}",
+                String::from_utf8_lossy(body)
+            );
+        }
+        let huge = vec![b'a'; limits().max_input_bytes() + 1];
+        assert_eq!(
+            AuthorizationResponse::from_direct_post(&huge, BodyEncoding::Form, &limits())
+                .unwrap_err()
+                .code(),
+            "input.too_large"
+        );
+    }
+
+    #[test]
+    fn dcql_outside_the_subset_is_refused() {
+        for bad in [
+            &br#"[]"#[..],
+            br#"{"credentials":[]}"#,
+            br#"{"credentials":[{"id":"a","format":"mso_mdoc"}]}"#,
+            br#"{"credentials":[{"id":"a","format":"dc+sd-jwt"},{"id":"a","format":"dc+sd-jwt"}]}"#,
+            br#"{"credentials":[{"id":"a","format":"dc+sd-jwt"}],"credential_sets":[]}"#,
+            br#"{"credentials":[{"id":"a","format":"dc+sd-jwt","claim_sets":[]}]}"#,
+            br#"{"credentials":[{"id":"a","format":"dc+sd-jwt","claims":[{"path":["x"],"values":[1]}]}]}"#,
+            br#"{"credentials":[{"id":"a","format":"dc+sd-jwt","claims":[{"path":[]}]}]}"#,
+            br#"{"credentials":[{"id":"a","format":"dc+sd-jwt","claims":[{"path":[-1]}]}]}"#,
+            br#"{"credentials":[{"id":"a","format":"dc+sd-jwt","claims":[{"path":[true]}]}]}"#,
+            br#"{"credentials":[{"id":"a","format":"dc+sd-jwt","meta":{"vct_values":[1]}}]}"#,
+            br#"{"credentials":[{"id":"","format":"dc+sd-jwt"}]}"#,
+        ] {
+            assert_eq!(
+                DcqlQuery::from_json(bad, &limits()).unwrap_err().code(),
+                "openid4vp.query.invalid",
+                "{}",
+                String::from_utf8_lossy(bad)
+            );
+        }
+    }
+}

@@ -96,6 +96,7 @@
 mod disclosure;
 mod identity;
 mod metadata;
+pub mod openid4vp;
 mod status;
 mod verify;
 #[cfg(feature = "x509-path")]
