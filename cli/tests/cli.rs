@@ -1401,3 +1401,28 @@ fn verify_sd_jwt_prints_the_identity_or_the_code() {
         }
     }
 }
+
+#[test]
+fn inspect_sd_jwt_prints_disclosures_marked_unverified() {
+    let p = root_path(
+        "test-vectors/conformance/sd-jwt-vc/upstream/own/presentations/status-own-valid.txt",
+    );
+    let (code, out, _) = idbridge(&["inspect", "sd-jwt", p.to_str().unwrap()]);
+    assert_eq!(code, 0, "{out}");
+    let (first, json) = out.split_once('\n').unwrap();
+    assert!(first.starts_with("UNVERIFIED:"), "{out}");
+    let v: serde_json::Value = serde_json::from_str(json).unwrap();
+    assert_eq!(v["verified"], false);
+    assert_eq!(v["issuer_jwt"]["header"]["typ"], "dc+sd-jwt");
+    let disclosures = v["disclosures"].as_array().unwrap();
+    assert_eq!(disclosures.len(), 8);
+    assert!(disclosures.iter().all(|d| d["referenced"] == true));
+    assert!(disclosures.iter().any(|d| d["name"] == "given_name"));
+    assert_eq!(v["kb_jwt"]["header"]["typ"], "kb+jwt");
+    let d = temp_dir("inspect-sd-bad");
+    let f = d.join("bad.txt");
+    std::fs::write(&f, "no tilde here").unwrap();
+    let (code, out, _) = idbridge(&["inspect", "sd-jwt", f.to_str().unwrap()]);
+    assert_eq!(code, 1);
+    assert!(out.contains("sdjwt.format.invalid"), "{out}");
+}
