@@ -458,6 +458,12 @@ mod tests {
                 .code(),
             "mobileid.hash.invalid"
         );
+    }
+
+    // `generate` is native only.
+    #[cfg(not(target_arch = "wasm32"))]
+    #[test]
+    fn generated_hashes_round_trip() {
         let h = AuthenticationHash::generate(HashAlg::Sha384).unwrap();
         assert_eq!(h.digest().len(), 48);
         assert_eq!(h.hash_type(), "SHA384");
