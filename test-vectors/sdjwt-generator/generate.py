@@ -13,8 +13,6 @@ Reproducible byte for byte: keys from ../keys/, ECDSA by RFC 6979
 """
 
 import argparse
-import base64
-import copy
 import hashlib
 import json
 import os
