@@ -465,6 +465,39 @@ fn has_path(value: &Value, path: &[PathElement]) -> bool {
 /// its `accepted_vct` the query's `vct_values` when it has some; every
 /// required claim path disclosed (`openid4vp.claim.missing`). The result
 /// holds each query id's verified presentations.
+///
+/// ```
+/// use idbridge::crypto;
+/// use idbridge::jose::JwkSet;
+/// use idbridge::sdjwt::openid4vp::{verify_response, AuthorizationResponse, BodyEncoding, DcqlQuery};
+/// use idbridge::sdjwt::{Expectations, SdJwtTrust, StatusLists};
+/// use idbridge::{Limits, UnixTime};
+/// # let dir = concat!(env!("CARGO_MANIFEST_DIR"), "/test-vectors/conformance/sd-jwt-vc/upstream/own");
+/// # let issuer_jwks = std::fs::read(format!("{dir}/keys/issuer.jwks.json")).unwrap();
+/// # let presentation = std::fs::read_to_string(format!("{dir}/presentations/status-own-valid.txt")).unwrap();
+/// let limits = Limits::default();
+/// // What the verifier asked for, and what the wallet posted (JSON body here).
+/// let query = DcqlQuery::from_json(br#"{"credentials":[{"id":"pid","format":"dc+sd-jwt",
+///     "meta":{"vct_values":["urn:eudi:pid:it:1"]},"claims":[{"path":["given_name"]}]}]}"#, &limits)?;
+/// let body = serde_json::json!({"vp_token": {"pid": [presentation]}}).to_string();
+/// let response = AuthorizationResponse::from_direct_post(body.as_bytes(), BodyEncoding::Json, &limits)?;
+///
+/// let trust = SdJwtTrust::new(JwkSet::from_json(&issuer_jwks)?);
+/// let mut expect = Expectations::new("3f1d2c9a7b8e4f60a1b2c3d4e5f60718293a4b5c", "https://rp.idbridge.test");
+/// expect.status_check = idbridge::sdjwt::StatusCheck::Off; // no list fetched in this example
+/// let now = UnixTime::parse_rfc3339("2026-05-01T00:00:00Z")?;
+/// let verified = verify_response(crypto::default_backend(), &response, &query, &trust,
+///     &StatusLists::new(), &expect, now)?;
+/// assert_eq!(verified["pid"][0].identity().given_name(), Some("Mario"));
+///
+/// // A query asking for a claim the presentation does not disclose.
+/// let more = DcqlQuery::from_json(br#"{"credentials":[{"id":"pid","format":"dc+sd-jwt",
+///     "claims":[{"path":["email"]}]}]}"#, &limits)?;
+/// let err = verify_response(crypto::default_backend(), &response, &more, &trust,
+///     &StatusLists::new(), &expect, now).unwrap_err();
+/// assert_eq!(err.code(), "openid4vp.claim.missing");
+/// # Ok::<(), idbridge::Error>(())
+/// ```
 pub fn verify_response(
     backend: &dyn Backend,
     response: &AuthorizationResponse,
