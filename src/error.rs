@@ -367,6 +367,25 @@ error_codes! {
     SdjwtVctMissing => "sdjwt.vct.missing",
     /// `vct` is not one the caller accepts.
     SdjwtVctMismatch => "sdjwt.vct.mismatch",
+    /// The credential's signed `iss` is not the issuer the trust is bound
+    /// to (issuer metadata, federation entity).
+    SdjwtIssuerMismatch => "sdjwt.issuer.mismatch",
+    /// A JWT VC Issuer Metadata document is not a JSON object with a string
+    /// `issuer` and an inline `jwks` object.
+    SdjwtMetadataInvalid => "sdjwt.metadata.invalid",
+    /// The issuer-signed JWT's `x5c` is not an array of 1 to 8 base64
+    /// strings (its certificates' own faults are `x509.*`).
+    SdjwtX5cInvalid => "sdjwt.x5c.invalid",
+    // --- openid4vp (the verifier's side of an OpenID4VP response) ----------
+    /// An authorization response body or its `vp_token` is not of the
+    /// shape OpenID4VP §8 gives, or answers what the query did not ask.
+    Openid4vpResponseInvalid => "openid4vp.response.invalid",
+    /// A DCQL query outside the subset idbridge checks, or malformed.
+    Openid4vpQueryInvalid => "openid4vp.query.invalid",
+    /// No presentation answers one of the query's credential queries.
+    Openid4vpCredentialMissing => "openid4vp.credential.missing",
+    /// A claim the query requires is not disclosed.
+    Openid4vpClaimMissing => "openid4vp.claim.missing",
 
     // --- kb (the Key Binding JWT, RFC 9901 §4.3) ------------------------------
     /// No KB-JWT while the caller requires key binding.

@@ -82,6 +82,8 @@ pub use saml::sp as saml_sp;
 #[cfg(feature = "saml")]
 pub use saml::{IdpRegistry, IdpRegistryBuilder, SsoEndpoint};
 pub use time::{ClockSkew, UnixTime};
+#[cfg(all(feature = "oidc", feature = "sdjwt"))]
+pub use trust::sdjwt_trust_from_federation;
 pub use trust::{Trust, TrustBuilder};
 #[cfg(feature = "webeid")]
 pub use webeid::anchors;

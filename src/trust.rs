@@ -128,3 +128,25 @@ impl TrustBuilder {
         })
     }
 }
+
+/// SD-JWT VC trust in an issuer that is an OpenID Federation entity (the
+/// IT-Wallet trust model): the `jwks` of the `openid_credential_issuer`
+/// metadata a verified trust chain resolved, bound to the chain's subject
+/// ([`SdJwtTrust::for_issuer`](crate::sdjwt::SdJwtTrust::for_issuer), so a
+/// credential whose `iss` is another entity is `sdjwt.issuer.mismatch`).
+/// Status lists are checked with the same keys unless the caller adds
+/// others ([`SdJwtTrust::with_status_list_keys`](crate::sdjwt::SdJwtTrust::with_status_list_keys)).
+///
+/// Lives at the top layer because `sdjwt` must not import `oidc` (each
+/// scheme stands alone): the caller verifies the chain with
+/// [`oidc::federation::verify_chain`](crate::oidc::federation::verify_chain)
+/// (entity type `openid_credential_issuer`), then hands it here. No
+/// `openid_credential_issuer` metadata or no `jwks` in it is
+/// `oidcfed.metadata.missing`.
+#[cfg(all(feature = "oidc", feature = "sdjwt"))]
+pub fn sdjwt_trust_from_federation(
+    chain: &crate::oidc::federation::VerifiedChain,
+) -> Result<crate::sdjwt::SdJwtTrust> {
+    let keys = chain.entity_jwks("openid_credential_issuer")?;
+    Ok(crate::sdjwt::SdJwtTrust::for_issuer(chain.subject(), keys))
+}

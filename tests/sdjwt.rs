@@ -711,3 +711,653 @@ fn a_status_list_decompression_bomb_stops_at_the_limit() {
         Err("input.too_large")
     );
 }
+
+// ------------------------------------------------ issuer trust beyond a JWK Set
+
+fn verify_under(p: &str, trust: &SdJwtTrust) -> idbridge::Result<sdjwt::VerifiedPresentation> {
+    sdjwt::verify_presentation(
+        crypto::default_backend(),
+        p,
+        trust,
+        &StatusLists::new(),
+        &Expectations::new(NONCE, AUD),
+        now(),
+    )
+}
+
+fn metadata(issuer: &str, keys: &JwkSet) -> Vec<u8> {
+    json!({"issuer": issuer, "jwks": serde_json::from_str::<Value>(&keys.to_json()).unwrap()})
+        .to_string()
+        .into_bytes()
+}
+
+#[test]
+fn issuer_metadata_binds_the_keys_to_its_issuer() {
+    let keys = jwks(&signer("p256"), "iss-1");
+    let limits = Limits::default();
+    let trust = SdJwtTrust::from_issuer_metadata(&metadata(ISS, &keys), &limits).unwrap();
+    assert_eq!(trust.issuer(), Some(ISS));
+    let p = Cred::pid().present();
+    assert!(verify_under(&p, &trust).is_ok());
+    // The same keys published by another issuer's metadata.
+    let other =
+        SdJwtTrust::from_issuer_metadata(&metadata("https://other.example", &keys), &limits)
+            .unwrap();
+    assert_eq!(
+        verify_under(&p, &other).unwrap_err().code(),
+        "sdjwt.issuer.mismatch"
+    );
+    // A credential without iss under issuer-bound trust.
+    let mut c = Cred::pid();
+    c.payload.as_object_mut().unwrap().remove("iss");
+    assert_eq!(
+        verify_under(&c.present(), &trust).unwrap_err().code(),
+        "sdjwt.issuer.mismatch"
+    );
+    // The issuer bound with for_issuer directly.
+    let bound = SdJwtTrust::for_issuer("https://issuer.example.it/", keys);
+    assert_eq!(
+        verify_under(&p, &bound).unwrap_err().code(),
+        "sdjwt.issuer.mismatch"
+    );
+}
+
+#[test]
+fn issuer_metadata_documents_that_are_refused() {
+    let keys = serde_json::from_str::<Value>(&jwks(&signer("p256"), "iss-1").to_json()).unwrap();
+    let limits = Limits::default();
+    let cases: Vec<(Vec<u8>, &str)> = vec![
+        (b"not json".to_vec(), "sdjwt.metadata.invalid"),
+        (b"[]".to_vec(), "sdjwt.metadata.invalid"),
+        (
+            json!({"jwks": keys}).to_string().into_bytes(),
+            "sdjwt.metadata.invalid",
+        ),
+        (
+            json!({"issuer": "", "jwks": keys}).to_string().into_bytes(),
+            "sdjwt.metadata.invalid",
+        ),
+        (
+            json!({"issuer": 7, "jwks": keys}).to_string().into_bytes(),
+            "sdjwt.metadata.invalid",
+        ),
+        (
+            json!({"issuer": ISS, "jwks_uri": "https://issuer.example.it/jwks"})
+                .to_string()
+                .into_bytes(),
+            "sdjwt.metadata.invalid",
+        ),
+        (
+            json!({"issuer": ISS, "jwks": "keys"})
+                .to_string()
+                .into_bytes(),
+            "sdjwt.metadata.invalid",
+        ),
+        (
+            br#"{"issuer":"https://a.example","issuer":"https://b.example","jwks":{"keys":[]}}"#
+                .to_vec(),
+            "sdjwt.metadata.invalid",
+        ),
+        (
+            json!({"issuer": ISS, "jwks": {"keys": [{"kty": "EC"}]}})
+                .to_string()
+                .into_bytes(),
+            "jwk.malformed",
+        ),
+        (vec![b' '; limits.max_input_bytes() + 1], "input.too_large"),
+    ];
+    for (doc, want) in cases {
+        let got = SdJwtTrust::from_issuer_metadata(&doc, &limits).unwrap_err();
+        assert_eq!(
+            got.code(),
+            want,
+            "{}",
+            String::from_utf8_lossy(&doc[..doc.len().min(80)])
+        );
+    }
+}
+
+#[cfg(feature = "oidc")]
+mod federation {
+    use super::*;
+    use idbridge::oidc::federation::{self, ChainOptions, FederationTrust};
+
+    const TA: &str = "https://ta.example.it";
+
+    fn statement(s: &RustCryptoSigner, kid: &str, claims: &Value) -> String {
+        jose::sign_compact(
+            s,
+            "ES384",
+            Some(kid),
+            Some("entity-statement+jwt"),
+            claims.to_string().as_bytes(),
+        )
+        .unwrap()
+    }
+
+    fn set_json(s: &RustCryptoSigner, kid: &str) -> Value {
+        serde_json::from_str(&jwks(s, kid).to_json()).unwrap()
+    }
+
+    /// EC(issuer), ES(TA → issuer), EC(TA): the issuer's federation key is
+    /// P-384 "b", its credential key (metadata) the P-256 issuer key.
+    fn chain(issuer_metadata: Value) -> idbridge::Result<federation::VerifiedChain> {
+        let (ta, ent) = (signer("p384"), signer("p384-b"));
+        let (iat, exp) = (NOW - 60, NOW + 3600);
+        let ec = statement(
+            &ent,
+            "ent-1",
+            &json!({"iss": ISS, "sub": ISS, "iat": iat, "exp": exp,
+                "jwks": set_json(&ent, "ent-1"), "authority_hints": [TA],
+                "metadata": issuer_metadata}),
+        );
+        let es = statement(
+            &ta,
+            "ta-1",
+            &json!({"iss": TA, "sub": ISS, "iat": iat, "exp": exp,
+                "jwks": set_json(&ent, "ent-1")}),
+        );
+        let ta_ec = statement(
+            &ta,
+            "ta-1",
+            &json!({"iss": TA, "sub": TA, "iat": iat, "exp": exp,
+                "jwks": set_json(&ta, "ta-1")}),
+        );
+        federation::verify_chain(
+            crypto::default_backend(),
+            &FederationTrust::new().with_anchor(TA, jwks(&ta, "ta-1")),
+            &[ec, es, ta_ec],
+            &ChainOptions::new().entity_type("openid_credential_issuer"),
+            now(),
+        )
+    }
+
+    #[test]
+    fn a_federation_issuer_gives_trust_bound_to_the_chain_subject() {
+        let verified = chain(json!({"openid_credential_issuer": {
+            "jwks": set_json(&signer("p256"), "iss-1")}}))
+        .unwrap();
+        let trust = idbridge::sdjwt_trust_from_federation(&verified).unwrap();
+        assert_eq!(trust.issuer(), Some(ISS));
+        assert!(verify_under(&Cred::pid().present(), &trust).is_ok());
+        // A credential of another iss signed with the same key.
+        let mut c = Cred::pid();
+        c.payload["iss"] = json!("https://another.example.it");
+        assert_eq!(
+            verify_under(&c.present(), &trust).unwrap_err().code(),
+            "sdjwt.issuer.mismatch"
+        );
+        // The federation key is not a credential key (same kid, other key).
+        let mut c = Cred::pid();
+        c.issuer = signer("p384-b");
+        c.alg = "ES384";
+        assert_eq!(
+            verify_under(&c.present(), &trust).unwrap_err().code(),
+            "jws.key.mismatch"
+        );
+    }
+
+    #[test]
+    fn a_federation_issuer_without_credential_keys_is_refused() {
+        let verified = chain(json!({"openid_credential_issuer": {
+            "credential_issuer": ISS}}))
+        .unwrap();
+        assert_eq!(
+            idbridge::sdjwt_trust_from_federation(&verified)
+                .unwrap_err()
+                .code(),
+            "oidcfed.metadata.missing"
+        );
+    }
+}
+
+// ------------------------------------------------------------ x5c to anchors
+
+#[cfg(feature = "x509-path")]
+mod x5c {
+    use super::*;
+    use base64::engine::general_purpose::STANDARD;
+    use idbridge::crypto::{Algorithm, Curve, EcdsaEncoding};
+
+    fn file(name: &str) -> Vec<u8> {
+        std::fs::read(format!(
+            "{}/test-vectors/sdjwt-x5c/{name}",
+            env!("CARGO_MANIFEST_DIR")
+        ))
+        .unwrap()
+    }
+
+    /// The issuer JWT of `c` re-signed (P-256 "issuer" key) with `x5c`.
+    fn with_x5c(c: &Cred, x5c: Value) -> String {
+        let p = c.present();
+        let rest = &p[p.find('~').unwrap()..];
+        let header = json!({"alg": "ES256", "typ": "dc+sd-jwt", "x5c": x5c});
+        let mut jwt = format!(
+            "{}.{}",
+            B64.encode(header.to_string()),
+            B64.encode(c.payload.to_string())
+        );
+        let es256 = Algorithm::Ecdsa {
+            curve: Curve::P256,
+            hash: HashAlg::Sha256,
+            encoding: EcdsaEncoding::Raw,
+        };
+        let sig = c.issuer.sign(es256, jwt.as_bytes()).unwrap();
+        jwt.push('.');
+        jwt.push_str(&B64.encode(sig));
+        // The KB-JWT's sd_hash covers the old issuer JWT: present again.
+        let mut out = jwt;
+        let disclosures_end = rest.rfind('~').unwrap();
+        out.push_str(&rest[..=disclosures_end]);
+        let mut kb = c.kb.clone().unwrap();
+        kb["sd_hash"] = json!(B64.encode(HashAlg::Sha256.digest(out.as_bytes())));
+        let token = jose::sign_compact(
+            &c.kb_signer,
+            "ES256",
+            None,
+            Some("kb+jwt"),
+            kb.to_string().as_bytes(),
+        )
+        .unwrap();
+        out.push_str(&token);
+        out
+    }
+
+    fn chain(names: &[&str]) -> Value {
+        json!(names
+            .iter()
+            .map(|n| STANDARD.encode(file(n)))
+            .collect::<Vec<_>>())
+    }
+
+    fn anchored() -> SdJwtTrust {
+        SdJwtTrust::new(JwkSet::from_keys(vec![]).unwrap())
+            .with_x5c_anchor(&file("ca.pem"))
+            .unwrap()
+    }
+
+    fn code_under(p: &str, trust: &SdJwtTrust) -> &'static str {
+        match verify_under(p, trust) {
+            Ok(_) => "ok",
+            Err(e) => e.code(),
+        }
+    }
+
+    #[test]
+    fn an_x5c_chain_to_a_configured_anchor_gives_the_issuer_key() {
+        let c = Cred::pid();
+        let trust = anchored();
+        assert_eq!(trust.x5c_anchor_count(), 1);
+        let direct = with_x5c(&c, chain(&["issuer.der"]));
+        let v = verify_under(&direct, &trust).unwrap();
+        assert_eq!(v.identity().given_name(), Some("Mario"));
+        let via = with_x5c(
+            &c,
+            chain(&["issuer-via-intermediate.der", "intermediate.der"]),
+        );
+        assert_eq!(code_under(&via, &trust), "ok");
+        // The intermediate left out: no path.
+        let gap = with_x5c(&c, chain(&["issuer-via-intermediate.der"]));
+        assert_eq!(code_under(&gap, &trust), "x509.chain.untrusted");
+    }
+
+    #[test]
+    fn x5c_fails_closed() {
+        let c = Cred::pid();
+        let trust = anchored();
+        // Another CA.
+        let rogue = SdJwtTrust::new(JwkSet::from_keys(vec![]).unwrap())
+            .with_x5c_anchor(&file("rogue-ca.pem"))
+            .unwrap();
+        let p = with_x5c(&c, chain(&["issuer.der"]));
+        assert_eq!(code_under(&p, &rogue), "x509.chain.untrusted");
+        // Without anchors, x5c is ignored: the (empty) JWK Set decides.
+        let none = SdJwtTrust::new(JwkSet::from_keys(vec![]).unwrap());
+        assert_ne!(code_under(&p, &none), "ok");
+        // The leaf names another host.
+        let other = with_x5c(&c, chain(&["other-name.der"]));
+        assert_eq!(code_under(&other, &trust), "sdjwt.issuer.mismatch");
+        // iss not https, or absent.
+        let mut c2 = Cred::pid();
+        c2.payload["iss"] = json!("http://issuer.example.it");
+        assert_eq!(
+            code_under(&with_x5c(&c2, chain(&["issuer.der"])), &trust),
+            "sdjwt.issuer.mismatch"
+        );
+        c2.payload.as_object_mut().unwrap().remove("iss");
+        assert_eq!(
+            code_under(&with_x5c(&c2, chain(&["issuer.der"])), &trust),
+            "sdjwt.issuer.mismatch"
+        );
+        // Shapes of x5c.
+        for bad in [
+            json!([]),
+            json!("MIIB"),
+            json!([7]),
+            json!(["not base64!"]),
+            json!(vec![STANDARD.encode(file("issuer.der")); 9]),
+        ] {
+            assert_eq!(
+                code_under(&with_x5c(&c, bad.clone()), &trust),
+                "sdjwt.x5c.invalid",
+                "{bad}"
+            );
+        }
+        assert_eq!(
+            code_under(&with_x5c(&c, json!([STANDARD.encode(b"junk")])), &trust),
+            "x509.cert.malformed"
+        );
+        // Expired (after 2036) and the leaf's key that did not sign.
+        let late = UnixTime::from_unix_seconds(2_200_000_000);
+        let err = sdjwt::verify_presentation(
+            crypto::default_backend(),
+            &p,
+            &trust,
+            &StatusLists::new(),
+            &Expectations::new(NONCE, AUD),
+            late,
+        )
+        .unwrap_err();
+        assert!(
+            err.code().starts_with("x509.") || err.code().starts_with("sdjwt.time"),
+            "{}",
+            err.code()
+        );
+        let mut forged = Cred::pid();
+        forged.issuer = signer("p256-b");
+        assert_eq!(
+            code_under(&with_x5c(&forged, chain(&["issuer.der"])), &trust),
+            "jws.signature.invalid"
+        );
+    }
+}
+
+// ------------------------------------------------------------------ OpenID4VP
+
+mod openid4vp {
+    use super::*;
+    use idbridge::jose::{DecryptionKey, JweAlg, JweEnc, JweOptions, JwsOptions};
+    use idbridge::sdjwt::openid4vp::{
+        verify_response, AuthorizationResponse, BodyEncoding, DcqlQuery,
+    };
+
+    const QUERY: &[u8] = br#"{"credentials":[{"id":"pid","format":"dc+sd-jwt",
+        "meta":{"vct_values":["urn:eudi:pid:it:1"]},
+        "claims":[{"path":["given_name"]},{"path":["place_of_birth","locality"]},
+                  {"path":["nationalities",null]}]}]}"#;
+
+    fn limits() -> Limits {
+        Limits::default()
+    }
+
+    fn query(bytes: &[u8]) -> DcqlQuery {
+        DcqlQuery::from_json(bytes, &limits()).unwrap()
+    }
+
+    fn percent(s: &str) -> String {
+        s.bytes()
+            .map(|b| match b {
+                b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' => {
+                    (b as char).to_string()
+                }
+                _ => format!("%{b:02X}"),
+            })
+            .collect()
+    }
+
+    fn form_body(vp_token: &Value) -> Vec<u8> {
+        format!("vp_token={}&state=st-1", percent(&vp_token.to_string())).into_bytes()
+    }
+
+    fn check(r: &AuthorizationResponse, q: &DcqlQuery) -> &'static str {
+        match verify_response(
+            crypto::default_backend(),
+            r,
+            q,
+            &trust(),
+            &StatusLists::new(),
+            &Expectations::new(NONCE, AUD),
+            now(),
+        ) {
+            Ok(_) => "ok",
+            Err(e) => e.code(),
+        }
+    }
+
+    fn enc_key() -> DecryptionKey {
+        DecryptionKey::from_jwk_json(
+            &std::fs::read(format!(
+                "{}/test-vectors/keys/jwe/p256.jwk.json",
+                env!("CARGO_MANIFEST_DIR")
+            ))
+            .unwrap(),
+        )
+        .unwrap()
+    }
+
+    #[test]
+    fn a_direct_post_response_answers_the_query() {
+        let p = Cred::pid().present();
+        let token = json!({"pid": [p]});
+        let q = query(QUERY);
+        let form = AuthorizationResponse::from_direct_post(
+            &form_body(&token),
+            BodyEncoding::Form,
+            &limits(),
+        )
+        .unwrap();
+        assert_eq!(form.state(), Some("st-1"));
+        assert_eq!(check(&form, &q), "ok");
+        let json_body = json!({"vp_token": token, "state": "st-1"}).to_string();
+        let json = AuthorizationResponse::from_direct_post(
+            json_body.as_bytes(),
+            BodyEncoding::Json,
+            &limits(),
+        )
+        .unwrap();
+        assert_eq!(json, form);
+        let out = verify_response(
+            crypto::default_backend(),
+            &json,
+            &q,
+            &trust(),
+            &StatusLists::new(),
+            &Expectations::new(NONCE, AUD),
+            now(),
+        )
+        .unwrap();
+        assert_eq!(out["pid"][0].identity().given_name(), Some("Mario"));
+    }
+
+    #[test]
+    fn a_direct_post_jwt_response_is_decrypted_then_checked() {
+        let p = Cred::pid().present();
+        let params = json!({"vp_token": {"pid": [p]}, "state": "st-1"}).to_string();
+        let key = enc_key();
+        let jwe = jose::encrypt_compact(
+            key.public_jwk(),
+            JweAlg::EcdhEs,
+            JweEnc::A256Gcm,
+            params.as_bytes(),
+            &[],
+        )
+        .unwrap();
+        let body = format!("response={jwe}");
+        let r = AuthorizationResponse::from_direct_post_jwt(
+            body.as_bytes(),
+            BodyEncoding::Form,
+            &key,
+            &JweOptions::new(),
+            None,
+            &limits(),
+        )
+        .unwrap();
+        assert_eq!(check(&r, &query(QUERY)), "ok");
+        // Signed inside: needs the wallet's key.
+        let wallet = signer("p384-b");
+        let jws =
+            jose::sign_compact(&wallet, "ES384", Some("w-1"), None, params.as_bytes()).unwrap();
+        let jwe = jose::encrypt_compact(
+            key.public_jwk(),
+            JweAlg::EcdhEs,
+            JweEnc::A256Gcm,
+            jws.as_bytes(),
+            &[],
+        )
+        .unwrap();
+        let body = format!("response={jwe}");
+        let decode = |signed_by| {
+            AuthorizationResponse::from_direct_post_jwt(
+                body.as_bytes(),
+                BodyEncoding::Form,
+                &key,
+                &JweOptions::new(),
+                signed_by,
+                &limits(),
+            )
+        };
+        assert_eq!(
+            decode(None).unwrap_err().code(),
+            "openid4vp.response.invalid"
+        );
+        let keys = jwks(&wallet, "w-1");
+        let options = JwsOptions::new();
+        let ok = decode(Some((crypto::default_backend(), &keys, &options))).unwrap();
+        assert_eq!(ok, r);
+        let other = jwks(&signer("p384"), "w-1");
+        assert_eq!(
+            decode(Some((crypto::default_backend(), &other, &options)))
+                .unwrap_err()
+                .code(),
+            "jws.signature.invalid"
+        );
+        // Tampered JWE.
+        let mut bad = jwe.clone();
+        bad.pop();
+        bad.push(if jwe.ends_with('A') { 'B' } else { 'A' });
+        let err = AuthorizationResponse::from_direct_post_jwt(
+            format!("response={bad}").as_bytes(),
+            BodyEncoding::Form,
+            &key,
+            &JweOptions::new(),
+            None,
+            &limits(),
+        )
+        .unwrap_err();
+        assert!(err.code().starts_with("jwe."), "{}", err.code());
+    }
+
+    #[test]
+    fn responses_that_do_not_answer_the_query_fail_closed() {
+        let q = query(QUERY);
+        let p = Cred::pid().present();
+        let parse = |v: Value| {
+            AuthorizationResponse::from_direct_post(
+                v.to_string().as_bytes(),
+                BodyEncoding::Json,
+                &limits(),
+            )
+        };
+        let code_of = |v: Value| match parse(v) {
+            Ok(r) => check(&r, &q),
+            Err(e) => e.code(),
+        };
+        assert_eq!(
+            code_of(json!({"vp_token": {"other": [p]}})),
+            "openid4vp.response.invalid"
+        );
+        assert_eq!(
+            code_of(json!({"vp_token": {"pid": [p.clone(), p.clone()]}})),
+            "openid4vp.response.invalid"
+        );
+        assert_eq!(
+            code_of(json!({"vp_token": {}})),
+            "openid4vp.response.invalid"
+        );
+        assert_eq!(
+            code_of(json!({"vp_token": {"pid": []}})),
+            "openid4vp.response.invalid"
+        );
+        assert_eq!(
+            code_of(json!({"vp_token": {"pid": [7]}})),
+            "openid4vp.response.invalid"
+        );
+        assert_eq!(
+            code_of(json!({"vp_token": [p]})),
+            "openid4vp.response.invalid"
+        );
+        assert_eq!(code_of(json!({"state": "x"})), "openid4vp.response.invalid");
+        assert_eq!(
+            code_of(json!({"vp_token": {"pid": [p]}, "state": 1})),
+            "openid4vp.response.invalid"
+        );
+        // The query asks two credentials; one is answered.
+        let two = query(
+            br#"{"credentials":[{"id":"pid","format":"dc+sd-jwt"},
+                {"id":"mdl","format":"dc+sd-jwt"}]}"#,
+        );
+        let r = parse(json!({"vp_token": {"pid": [p]}})).unwrap();
+        assert_eq!(check(&r, &two), "openid4vp.credential.missing");
+        // A claim withheld, a vct not asked.
+        let mut c = Cred::pid();
+        c.disclosures.remove(0); // given_name
+        let r = parse(json!({"vp_token": {"pid": [c.present()]}})).unwrap();
+        assert_eq!(check(&r, &q), "openid4vp.claim.missing");
+        let mdl = query(
+            br#"{"credentials":[{"id":"pid","format":"dc+sd-jwt","meta":{"vct_values":["urn:mdl"]}}]}"#,
+        );
+        let r = parse(json!({"vp_token": {"pid": [p]}})).unwrap();
+        assert_eq!(check(&r, &mdl), "sdjwt.vct.mismatch");
+        // The presentation itself is checked.
+        let r = parse(json!({"vp_token": {"pid": [format!("x{p}")]}})).unwrap();
+        assert_ne!(check(&r, &q), "ok");
+        // Forms.
+        for body in [
+            &b"vp_token=%7"[..],
+            b"vp_token=%ZZ",
+            b"vp_token=a&vp_token=b",
+            b"vp_token=%FF",
+        ] {
+            assert_eq!(
+                AuthorizationResponse::from_direct_post(body, BodyEncoding::Form, &limits())
+                    .unwrap_err()
+                    .code(),
+                "openid4vp.response.invalid",
+                "{}",
+                String::from_utf8_lossy(body)
+            );
+        }
+        let huge = vec![b'a'; limits().max_input_bytes() + 1];
+        assert_eq!(
+            AuthorizationResponse::from_direct_post(&huge, BodyEncoding::Form, &limits())
+                .unwrap_err()
+                .code(),
+            "input.too_large"
+        );
+    }
+
+    #[test]
+    fn dcql_outside_the_subset_is_refused() {
+        for bad in [
+            &br#"[]"#[..],
+            br#"{"credentials":[]}"#,
+            br#"{"credentials":[{"id":"a","format":"mso_mdoc"}]}"#,
+            br#"{"credentials":[{"id":"a","format":"dc+sd-jwt"},{"id":"a","format":"dc+sd-jwt"}]}"#,
+            br#"{"credentials":[{"id":"a","format":"dc+sd-jwt"}],"credential_sets":[]}"#,
+            br#"{"credentials":[{"id":"a","format":"dc+sd-jwt","claim_sets":[]}]}"#,
+            br#"{"credentials":[{"id":"a","format":"dc+sd-jwt","claims":[{"path":["x"],"values":[1]}]}]}"#,
+            br#"{"credentials":[{"id":"a","format":"dc+sd-jwt","claims":[{"path":[]}]}]}"#,
+            br#"{"credentials":[{"id":"a","format":"dc+sd-jwt","claims":[{"path":[-1]}]}]}"#,
+            br#"{"credentials":[{"id":"a","format":"dc+sd-jwt","claims":[{"path":[true]}]}]}"#,
+            br#"{"credentials":[{"id":"a","format":"dc+sd-jwt","meta":{"vct_values":[1]}}]}"#,
+            br#"{"credentials":[{"id":"","format":"dc+sd-jwt"}]}"#,
+        ] {
+            assert_eq!(
+                DcqlQuery::from_json(bad, &limits()).unwrap_err().code(),
+                "openid4vp.query.invalid",
+                "{}",
+                String::from_utf8_lossy(bad)
+            );
+        }
+    }
+}

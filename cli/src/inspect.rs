@@ -133,6 +133,137 @@ pub fn inspect(input: &[u8], limits: &Limits) -> Result<serde_json::Value, Error
     }
 }
 
+/// The first line `inspect sd-jwt` prints, before the JSON.
+pub const SD_JWT_BANNER: &str =
+    "UNVERIFIED: decoded only; no signature, key, digest binding, key binding, status or time was checked";
+
+/// Every digest a JSON value holds where RFC 9901 §4.2.4 puts them (`_sd`
+/// arrays, `...` members), recursively.
+fn digests_in(value: &serde_json::Value, out: &mut std::collections::HashSet<String>) {
+    match value {
+        serde_json::Value::Object(map) => {
+            for (k, v) in map {
+                match (k.as_str(), v) {
+                    ("_sd", serde_json::Value::Array(list)) => {
+                        out.extend(list.iter().filter_map(|d| d.as_str().map(str::to_string)));
+                    }
+                    ("...", serde_json::Value::String(d)) => {
+                        out.insert(d.clone());
+                    }
+                    _ => digests_in(v, out),
+                }
+            }
+        }
+        serde_json::Value::Array(list) => list.iter().for_each(|v| digests_in(v, out)),
+        _ => {}
+    }
+}
+
+/// The JSON that `inspect sd-jwt` prints for `input` (an SD-JWT,
+/// `<issuer JWT>~<disclosure>~…~<KB-JWT or nothing>`, surrounding whitespace
+/// ignored): the issuer JWT's header and signed claims, each disclosure
+/// with its digest under `_sd_alg`, its decoded content and whether a
+/// digest in the signed payload or another disclosure names it, and the
+/// KB-JWT's header and claims. Nothing is verified.
+pub fn inspect_sd_jwt(input: &[u8], limits: &Limits) -> Result<serde_json::Value, Error> {
+    use idbridge::crypto::HashAlg;
+    if input.len() > limits.max_presentation_bytes() {
+        return Err(Error::with_detail(
+            ErrorCode::InputTooLarge,
+            format!(
+                "{} bytes > {}",
+                input.len(),
+                limits.max_presentation_bytes()
+            ),
+        ));
+    }
+    let format = |why: &str| Error::with_detail(ErrorCode::SdjwtFormatInvalid, why.to_string());
+    let text = std::str::from_utf8(input)
+        .ok()
+        .filter(|t| t.is_ascii())
+        .ok_or_else(|| format("not ASCII text"))?
+        .trim();
+    let last = text
+        .rfind('~')
+        .ok_or_else(|| format("no ~: an SD-JWT ends with ~ or a KB-JWT"))?;
+    let (body, kb) = (
+        text.get(..last).unwrap_or_default(),
+        text.get(last + 1..).unwrap_or_default(),
+    );
+    let mut parts = body.split('~');
+    let issuer_jwt = parts.next().unwrap_or_default();
+    let disclosures: Vec<&str> = parts.collect();
+    if disclosures.len() > limits.max_disclosures() {
+        return Err(Error::with_detail(
+            ErrorCode::InputTooLarge,
+            format!("more than {} disclosures", limits.max_disclosures()),
+        ));
+    }
+    let issuer = inspect(issuer_jwt.as_bytes(), limits)?;
+    let claims = issuer.get("claims").cloned().unwrap_or_default();
+    let (alg_name, hash) = match claims.get("_sd_alg") {
+        None => ("sha-256 (default)", Some(HashAlg::Sha256)),
+        Some(serde_json::Value::String(s)) if s == "sha-256" => ("sha-256", Some(HashAlg::Sha256)),
+        Some(serde_json::Value::String(s)) if s == "sha-384" => ("sha-384", Some(HashAlg::Sha384)),
+        Some(serde_json::Value::String(s)) if s == "sha-512" => ("sha-512", Some(HashAlg::Sha512)),
+        Some(_) => ("unsupported", None),
+    };
+    let mut referenced = std::collections::HashSet::new();
+    digests_in(&claims, &mut referenced);
+    let decoded: Vec<Option<serde_json::Value>> = disclosures
+        .iter()
+        .map(|d| {
+            let bytes = URL_SAFE_NO_PAD.decode(d).ok()?;
+            depth_ok(&bytes, limits.max_json_depth()).ok()?;
+            serde_json::from_slice::<serde_json::Value>(&bytes).ok()
+        })
+        .collect();
+    for v in decoded.iter().flatten() {
+        digests_in(v, &mut referenced);
+    }
+    let listed: Vec<serde_json::Value> = disclosures
+        .iter()
+        .zip(&decoded)
+        .map(|(text, value)| {
+            let digest = hash.map(|h| URL_SAFE_NO_PAD.encode(h.digest(text.as_bytes())));
+            let mut entry = serde_json::Map::new();
+            entry.insert("digest".into(), serde_json::json!(digest));
+            entry.insert(
+                "referenced".into(),
+                serde_json::Value::Bool(digest.as_ref().is_some_and(|d| referenced.contains(d))),
+            );
+            match value.as_ref().and_then(|v| v.as_array()).map(Vec::as_slice) {
+                Some([salt, name, value]) => {
+                    entry.insert("salt".into(), salt.clone());
+                    entry.insert("name".into(), name.clone());
+                    entry.insert("value".into(), value.clone());
+                }
+                Some([salt, value]) => {
+                    entry.insert("salt".into(), salt.clone());
+                    entry.insert("array_element".into(), value.clone());
+                }
+                _ => {
+                    entry.insert("malformed".into(), serde_json::Value::Bool(true));
+                }
+            }
+            serde_json::Value::Object(entry)
+        })
+        .collect();
+    let kb_jwt = if kb.is_empty() {
+        serde_json::Value::Null
+    } else {
+        inspect(kb.as_bytes(), limits)?
+    };
+    Ok(serde_json::json!({
+        "verified": false,
+        "type": "SD-JWT",
+        "issuer_jwt": issuer,
+        "sd_alg": alg_name,
+        "disclosures": listed,
+        "kb_jwt": kb_jwt,
+    }))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -171,6 +302,43 @@ mod tests {
         assert_eq!(v["type"], "JWE");
         assert_eq!(v["header"]["enc"], "A256GCM");
         assert!(v.get("claims").is_none());
+    }
+
+    #[test]
+    fn sd_jwt_digests_and_disclosures() {
+        let given = b64(r#"["s1","given_name","Mario"]"#);
+        let stray = b64(r#"["s2","family_name","Rossi"]"#);
+        let digest = |d: &str| {
+            URL_SAFE_NO_PAD.encode(idbridge::crypto::HashAlg::Sha256.digest(d.as_bytes()))
+        };
+        let claims = format!(
+            r#"{{"iss":"https://i.example","_sd":["{}"]}}"#,
+            digest(&given)
+        );
+        let jwt = format!(
+            "{}.{}.{}",
+            b64(r#"{"alg":"ES256"}"#),
+            b64(&claims),
+            b64("sig")
+        );
+        let t = format!("{jwt}~{given}~{stray}~bad~");
+        let v = inspect_sd_jwt(t.as_bytes(), &Limits::default()).unwrap();
+        assert_eq!(v["verified"], false);
+        assert_eq!(v["issuer_jwt"]["claims"]["iss"], "https://i.example");
+        assert_eq!(v["disclosures"][0]["name"], "given_name");
+        assert_eq!(v["disclosures"][0]["referenced"], true);
+        assert_eq!(v["disclosures"][1]["referenced"], false);
+        assert_eq!(v["disclosures"][2]["malformed"], true);
+        assert!(v["kb_jwt"].is_null());
+        let l = Limits::default();
+        let code = |s: &str| inspect_sd_jwt(s.as_bytes(), &l).unwrap_err().kind();
+        assert_eq!(code("no-tilde"), ErrorCode::SdjwtFormatInvalid);
+        assert_eq!(code("a.b~"), ErrorCode::JwsMalformed);
+        assert_eq!(code(&format!("{jwt}~x.y")), ErrorCode::JwsMalformed);
+        assert_eq!(
+            code(&format!("{jwt}{}~", "~d".repeat(l.max_disclosures() + 1))),
+            ErrorCode::InputTooLarge
+        );
     }
 
     #[test]

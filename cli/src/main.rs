@@ -242,15 +242,34 @@ curl -s https://op.example.it/.well-known/openid-federation | idbridge inspect j
         #[arg(value_name = "FILE")]
         file: String,
     },
+    /// Print an SD-JWT presentation's parts, UNVERIFIED: the issuer JWT's
+    /// header and claims, each disclosure with its digest and content, the
+    /// KB-JWT.
+    ///
+    /// Prints the line `UNVERIFIED: ...`, then one JSON object with
+    /// `"verified": false`, `issuer_jwt` (as `inspect jwt` prints it),
+    /// `sd_alg`, `disclosures` (each: `digest`, `referenced` by a digest in
+    /// the signed payload or another disclosure, `salt`, `name`, `value` or
+    /// `array_element`, or `malformed`) and `kb_jwt`. Nothing is checked:
+    /// use `idbridge verify sd-jwt` for that. Exits 0, or 1 with
+    /// `error: <code>: <reason>`.
+    #[command(after_help = "Example:\n  idbridge inspect sd-jwt presentation.txt")]
+    SdJwt {
+        /// The presentation file (`-`: standard input); surrounding whitespace is ignored.
+        #[arg(value_name = "FILE")]
+        file: String,
+    },
 }
 
 fn run_inspect(i: Inspect) -> ExitCode {
-    let Inspect::Jwt { file } = i;
+    let limits = idbridge::Limits::default();
+    let (file, max, sd_jwt) = match i {
+        Inspect::Jwt { file } => (file, limits.max_jws_bytes(), false),
+        Inspect::SdJwt { file } => (file, limits.max_presentation_bytes(), true),
+    };
     // At most one byte over the limit is read: the library's size check then
     // refuses it with input.too_large, and a huge file never fills memory.
-    let cap = u64::try_from(idbridge::Limits::default().max_jws_bytes())
-        .unwrap_or(u64::MAX)
-        .saturating_add(1);
+    let cap = u64::try_from(max).unwrap_or(u64::MAX).saturating_add(1);
     let mut bytes = Vec::new();
     let read = if file == "-" {
         std::io::Read::read_to_end(
@@ -264,14 +283,24 @@ fn run_inspect(i: Inspect) -> ExitCode {
     if let Err(e) = read {
         return usage(format!("cannot read {file}: {e}"));
     }
-    let result = inspect::inspect(&bytes, &idbridge::Limits::default()).and_then(|v| {
+    let decoded = if sd_jwt {
+        inspect::inspect_sd_jwt(&bytes, &limits)
+    } else {
+        inspect::inspect(&bytes, &limits)
+    };
+    let banner = if sd_jwt {
+        inspect::SD_JWT_BANNER
+    } else {
+        inspect::BANNER
+    };
+    let result = decoded.and_then(|v| {
         serde_json::to_string_pretty(&v).map_err(|e| {
             idbridge::Error::with_detail(idbridge::ErrorCode::ConfigInvalid, e.to_string())
         })
     });
     match result {
         Ok(json) => {
-            if say(inspect::BANNER) {
+            if say(banner) {
                 result_exit(Ok(json))
             } else {
                 ExitCode::from(2)

@@ -17,8 +17,23 @@ pub struct SdJwtArgs {
     #[arg(long, value_name = "FILE")]
     pub presentation: String,
     /// The issuer's keys: a JWK Set file. Repeatable (the sets are joined).
-    #[arg(long = "issuer-jwks", value_name = "FILE", required = true)]
+    #[arg(
+        long = "issuer-jwks",
+        value_name = "FILE",
+        required_unless_present_any = ["issuer_metadata", "x5c_ca"]
+    )]
     pub issuer_jwks: Vec<String>,
+    /// The issuer's JWT VC Issuer Metadata (`/.well-known/jwt-vc-issuer`, fetched by you): its
+    /// inline `jwks`, for its `issuer` only.
+    #[arg(
+        long = "issuer-metadata",
+        value_name = "FILE",
+        conflicts_with = "issuer_jwks"
+    )]
+    pub issuer_metadata: Option<String>,
+    /// A CA certificate (PEM or DER) for issuer JWTs carrying their key in `x5c`. Repeatable.
+    #[arg(long = "x5c-ca", value_name = "FILE")]
+    pub x5c_ca: Vec<String>,
     /// The status-list tokens' signers: a JWK Set file (default: the issuer's). Repeatable.
     #[arg(long = "status-list-jwks", value_name = "FILE")]
     pub status_list_jwks: Vec<String>,
@@ -75,7 +90,16 @@ pub fn verify(a: &SdJwtArgs) -> Result<String, Failure> {
     let bytes = read_arg("presentation", &a.presentation)?;
     let text = String::from_utf8_lossy(&bytes);
     let presentation = text.strip_suffix('\n').unwrap_or(&text);
-    let mut trust = SdJwtTrust::new(key_sets("issuer-jwks", &a.issuer_jwks)?);
+    let mut trust = match &a.issuer_metadata {
+        Some(file) => SdJwtTrust::from_issuer_metadata(
+            &read_arg("issuer-metadata", file)?,
+            &idbridge::Limits::default(),
+        )?,
+        None => SdJwtTrust::new(key_sets("issuer-jwks", &a.issuer_jwks)?),
+    };
+    for file in &a.x5c_ca {
+        trust = trust.with_x5c_anchor(&read_arg("x5c-ca", file)?)?;
+    }
     if !a.status_list_jwks.is_empty() {
         trust = trust.with_status_list_keys(key_sets("status-list-jwks", &a.status_list_jwks)?);
     }

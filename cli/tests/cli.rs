@@ -1401,3 +1401,76 @@ fn verify_sd_jwt_prints_the_identity_or_the_code() {
         }
     }
 }
+
+#[test]
+fn inspect_sd_jwt_prints_disclosures_marked_unverified() {
+    let p = root_path(
+        "test-vectors/conformance/sd-jwt-vc/upstream/own/presentations/status-own-valid.txt",
+    );
+    let (code, out, _) = idbridge(&["inspect", "sd-jwt", p.to_str().unwrap()]);
+    assert_eq!(code, 0, "{out}");
+    let (first, json) = out.split_once('\n').unwrap();
+    assert!(first.starts_with("UNVERIFIED:"), "{out}");
+    let v: serde_json::Value = serde_json::from_str(json).unwrap();
+    assert_eq!(v["verified"], false);
+    assert_eq!(v["issuer_jwt"]["header"]["typ"], "dc+sd-jwt");
+    let disclosures = v["disclosures"].as_array().unwrap();
+    assert_eq!(disclosures.len(), 8);
+    assert!(disclosures.iter().all(|d| d["referenced"] == true));
+    assert!(disclosures.iter().any(|d| d["name"] == "given_name"));
+    assert_eq!(v["kb_jwt"]["header"]["typ"], "kb+jwt");
+    let d = temp_dir("inspect-sd-bad");
+    let f = d.join("bad.txt");
+    std::fs::write(&f, "no tilde here").unwrap();
+    let (code, out, _) = idbridge(&["inspect", "sd-jwt", f.to_str().unwrap()]);
+    assert_eq!(code, 1);
+    assert!(out.contains("sdjwt.format.invalid"), "{out}");
+}
+
+#[test]
+fn verify_sd_jwt_with_issuer_metadata() {
+    let d = temp_dir("sd-jwt-metadata");
+    let jwks: serde_json::Value = serde_json::from_slice(
+        &std::fs::read(root_path(&format!("{SDJWT}/keys/issuer.jwks.json"))).unwrap(),
+    )
+    .unwrap();
+    let file = format!("{SDJWT}/presentations/status-own-valid.txt");
+    let signer = format!("{SDJWT}/keys/status-signer.jwks.json");
+    let list = format!("{SDJWT}/status/list-2bit.jwt");
+    for (issuer, want) in [
+        ("https://issuer.idbridge.test", ""),
+        ("https://other.idbridge.test", "sdjwt.issuer.mismatch"),
+    ] {
+        let meta = d.join("jwt-vc-issuer.json");
+        std::fs::write(
+            &meta,
+            serde_json::json!({"issuer": issuer, "jwks": jwks}).to_string(),
+        )
+        .unwrap();
+        let (code, out, err) = idbridge(&[
+            "verify",
+            "sd-jwt",
+            "--presentation",
+            &file,
+            "--issuer-metadata",
+            meta.to_str().unwrap(),
+            "--status-list-jwks",
+            &signer,
+            "--status-list",
+            "https://status.idbridge.test/lists/2",
+            &list,
+            "--nonce",
+            "3f1d2c9a7b8e4f60a1b2c3d4e5f60718293a4b5c",
+            "--audience",
+            "https://rp.idbridge.test",
+            "--now",
+            "2026-05-01T00:00:00Z",
+        ]);
+        if want.is_empty() {
+            assert_eq!(code, 0, "{issuer}: {out}{err}");
+        } else {
+            assert_eq!(code, 1, "{issuer}: {out}{err}");
+            assert!((out + &err).contains(&format!("error: {want}:")));
+        }
+    }
+}

@@ -95,8 +95,12 @@
 
 mod disclosure;
 mod identity;
+mod metadata;
+pub mod openid4vp;
 mod status;
 mod verify;
+#[cfg(feature = "x509-path")]
+mod x5c;
 
 pub use status::StatusReference;
 pub use verify::{status_reference, verify_presentation};
@@ -165,6 +169,9 @@ pub enum StatusCheck {
 pub struct SdJwtTrust {
     issuer_keys: JwkSet,
     status_list_keys: Option<JwkSet>,
+    issuer: Option<String>,
+    #[cfg(feature = "x509-path")]
+    x5c_anchors: Vec<crate::x509::path::Anchor>,
 }
 
 impl SdJwtTrust {
@@ -173,7 +180,88 @@ impl SdJwtTrust {
         SdJwtTrust {
             issuer_keys,
             status_list_keys: None,
+            issuer: None,
+            #[cfg(feature = "x509-path")]
+            x5c_anchors: Vec::new(),
         }
+    }
+
+    /// Trust in `issuer_keys` **for the issuer `issuer` only**: a credential
+    /// whose signed `iss` is not `issuer` is `sdjwt.issuer.mismatch`, even
+    /// when its signature verifies. What a key found through the issuer's
+    /// identity (its metadata, its federation entity) needs.
+    pub fn for_issuer(issuer: impl Into<String>, issuer_keys: JwkSet) -> SdJwtTrust {
+        SdJwtTrust {
+            issuer_keys,
+            status_list_keys: None,
+            issuer: Some(issuer.into()),
+            #[cfg(feature = "x509-path")]
+            x5c_anchors: Vec::new(),
+        }
+    }
+
+    /// Trust from a JWT VC Issuer Metadata document (SD-JWT VC §5, served
+    /// at `/.well-known/jwt-vc-issuer`), given as bytes: its inline `jwks`
+    /// for its `issuer` ([`SdJwtTrust::for_issuer`]). A document that is
+    /// not a JSON object with a non-empty string `issuer` and an inline
+    /// `jwks` object (`jwks_uri` alone would need a fetch) is
+    /// `sdjwt.metadata.invalid`; its keys follow [`JwkSet::from_json`].
+    ///
+    /// The caller fetched the document from the URL built from the `iss`
+    /// it expects, so the library also checks the credential's `iss`
+    /// against the document's `issuer`.
+    ///
+    /// ```
+    /// use idbridge::sdjwt::SdJwtTrust;
+    /// let doc = br#"{"issuer":"https://issuer.example","jwks":{"keys":[{"kty":"EC",
+    ///   "crv":"P-256","kid":"i1","x":"f83OJ3D2xF1Bg8vub9tLe1gHMzV76e8Tus9uPHvRVEU",
+    ///   "y":"x_FEzRu9m36HLN_tue659LNpXW6pCyStikYjKIWI5a0"}]}}"#;
+    /// let trust = SdJwtTrust::from_issuer_metadata(doc, &idbridge::Limits::default())?;
+    /// assert_eq!(trust.issuer(), Some("https://issuer.example"));
+    /// let only_uri = br#"{"issuer":"https://issuer.example","jwks_uri":"https://issuer.example/jwks"}"#;
+    /// let err = SdJwtTrust::from_issuer_metadata(only_uri, &idbridge::Limits::default()).unwrap_err();
+    /// assert_eq!(err.code(), "sdjwt.metadata.invalid");
+    /// # Ok::<(), idbridge::Error>(())
+    /// ```
+    pub fn from_issuer_metadata(document: &[u8], limits: &Limits) -> crate::Result<SdJwtTrust> {
+        let (issuer, keys) = metadata::parse(document, limits)?;
+        Ok(SdJwtTrust::for_issuer(issuer, keys))
+    }
+
+    /// This trust with `anchor` (a CA certificate, PEM or DER;
+    /// `x509.cert.malformed` otherwise) accepted for issuer-signed JWTs that
+    /// carry their key in `x5c` (SD-JWT VC §3.5; feature `x509-path`, on
+    /// by default): the chain, leaf first, must validate to a configured
+    /// anchor at `now` (the `x509.*` codes), at most 8 base64 DER
+    /// certificates (`sdjwt.x5c.invalid`), and the leaf must name the
+    /// credential's `iss` in its subjectAltName, a URI equal to it or, for
+    /// an `https` `iss`, a dNSName equal to its host
+    /// (`sdjwt.issuer.mismatch`). A JWT without `x5c` is checked with the
+    /// JWK Set as before; intermediates are not checked for revocation.
+    ///
+    /// ```
+    /// use idbridge::jose::JwkSet;
+    /// use idbridge::sdjwt::SdJwtTrust;
+    /// let trust = SdJwtTrust::new(JwkSet::from_keys(vec![])?);
+    /// let err = trust.clone().with_x5c_anchor(b"not a certificate").unwrap_err();
+    /// assert_eq!(err.code(), "x509.cert.malformed");
+    /// # Ok::<(), idbridge::Error>(())
+    /// ```
+    #[cfg(feature = "x509-path")]
+    pub fn with_x5c_anchor(mut self, anchor: &[u8]) -> crate::Result<SdJwtTrust> {
+        self.x5c_anchors.push(x5c::anchor(anchor)?);
+        Ok(self)
+    }
+
+    /// How many `x5c` anchors this trust holds.
+    #[cfg(feature = "x509-path")]
+    pub fn x5c_anchor_count(&self) -> usize {
+        self.x5c_anchors.len()
+    }
+
+    /// The issuer this trust is bound to, if any ([`SdJwtTrust::for_issuer`]).
+    pub fn issuer(&self) -> Option<&str> {
+        self.issuer.as_deref()
     }
 
     /// This trust with the status-list tokens checked under `keys` instead

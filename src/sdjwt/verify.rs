@@ -176,15 +176,37 @@ pub fn verify_presentation(
             ));
         }
     }
+    #[cfg(feature = "x509-path")]
+    let from_x5c = match super::x5c::chain(&issuer.header, limits)? {
+        Some(chain) if !trust.x5c_anchors.is_empty() => Some(super::x5c::issuer_keys(
+            backend,
+            &chain,
+            &trust.x5c_anchors,
+            issuer.claims.get("iss").and_then(Value::as_str),
+            issuer.header.kid(),
+            now,
+        )?),
+        _ => None,
+    };
+    #[cfg(not(feature = "x509-path"))]
+    let from_x5c: Option<JwkSet> = None;
     let accepted = jose::verify_decoded(
         backend,
-        trust.issuer_keys(),
+        from_x5c.as_ref().unwrap_or(trust.issuer_keys()),
         &issuer.header,
         issuer.signing_input,
         &issuer.signature,
         &options,
         None,
     )?;
+    if let Some(expected) = trust.issuer() {
+        if issuer.claims.get("iss").and_then(Value::as_str) != Some(expected) {
+            return Err(fail(
+                ErrorCode::SdjwtIssuerMismatch,
+                "the credential's iss is not the issuer the trust is bound to",
+            ));
+        }
+    }
     let issuer_kid = accepted.key.kid().map(str::to_string);
     let issuer_alg = issuer.header.alg().to_string();
     // Check 3.

@@ -221,6 +221,31 @@ impl Certificate {
         self.subject.iter().filter(move |a| a.oid == oid)
     }
 
+    /// The subjectAltName's dNSName and uniformResourceIdentifier entries,
+    /// as written (each list empty when the extension is absent).
+    #[cfg(all(feature = "x509-path", feature = "sdjwt"))]
+    pub(crate) fn san_dns_and_uris(&self) -> Result<(Vec<String>, Vec<String>)> {
+        use x509_cert::ext::pkix::name::GeneralName;
+        use x509_cert::ext::pkix::SubjectAltName;
+        const ID_CE_SUBJECT_ALT_NAME: ObjectIdentifier = ObjectIdentifier::new_unwrap("2.5.29.17");
+        let cert = <x509_cert::Certificate as Decode>::from_der(&self.der)
+            .map_err(|_| malformed("not a DER X.509 certificate"))?;
+        let (mut dns, mut uris) = (Vec::new(), Vec::new());
+        for ext in cert.tbs_certificate.extensions.iter().flatten() {
+            if ext.extn_id != ID_CE_SUBJECT_ALT_NAME {
+                continue;
+            }
+            for name in extension::<SubjectAltName>(ext.extn_value.as_bytes())?.0 {
+                match name {
+                    GeneralName::DnsName(d) => dns.push(d.to_string()),
+                    GeneralName::UniformResourceIdentifier(u) => uris.push(u.to_string()),
+                    _ => {}
+                }
+            }
+        }
+        Ok((dns, uris))
+    }
+
     /// Every issuer attribute of type `oid`, in order.
     #[cfg(feature = "x509-path")]
     pub(crate) fn issuer_attrs<'a>(&'a self, oid: &'a str) -> impl Iterator<Item = &'a Attribute> {

@@ -134,6 +134,49 @@ const EMBEDDED_OIDC: &[(&str, &[u8])] = &[
     ),
 ];
 
+/// The embedded SD-JWT VC inputs: the imported `sd-jwt-vc` suite's own
+/// PID-like presentation (8 disclosures, KB-JWT, a 2-bit status list) with
+/// the group's trust (issuer and status-list keys, both status lists).
+#[cfg(feature = "sdjwt")]
+const EMBEDDED_SDJWT: &[(&str, &[u8])] = &[
+    (
+        "test-vectors/conformance/sd-jwt-vc/own-issuer.json",
+        include_bytes!("../../test-vectors/conformance/sd-jwt-vc/own-issuer.json"),
+    ),
+    (
+        "test-vectors/conformance/sd-jwt-vc/upstream/own/presentations/status-own-valid.txt",
+        include_bytes!(
+            "../../test-vectors/conformance/sd-jwt-vc/upstream/own/presentations/status-own-valid.txt"
+        ),
+    ),
+    (
+        "test-vectors/conformance/sd-jwt-vc/upstream/own/keys/issuer.jwks.json",
+        include_bytes!("../../test-vectors/conformance/sd-jwt-vc/upstream/own/keys/issuer.jwks.json"),
+    ),
+    (
+        "test-vectors/conformance/sd-jwt-vc/upstream/own/keys/status-signer.jwks.json",
+        include_bytes!(
+            "../../test-vectors/conformance/sd-jwt-vc/upstream/own/keys/status-signer.jwks.json"
+        ),
+    ),
+    (
+        "test-vectors/conformance/sd-jwt-vc/upstream/own/status/list-2bit.jwt",
+        include_bytes!("../../test-vectors/conformance/sd-jwt-vc/upstream/own/status/list-2bit.jwt"),
+    ),
+    (
+        "test-vectors/conformance/sd-jwt-vc/upstream/public/draft-ietf-oauth-status-list/status-list-1.jwt",
+        include_bytes!(
+            "../../test-vectors/conformance/sd-jwt-vc/upstream/public/draft-ietf-oauth-status-list/status-list-1.jwt"
+        ),
+    ),
+    (
+        "test-vectors/conformance/sd-jwt-vc/upstream/public/draft-ietf-oauth-status-list/status-key-kid12.jwks.json",
+        include_bytes!(
+            "../../test-vectors/conformance/sd-jwt-vc/upstream/public/draft-ietf-oauth-status-list/status-key-kid12.jwks.json"
+        ),
+    ),
+];
+
 type VerifyFn<'a> = Box<dyn Fn(&dyn Backend) -> Result<()> + Send + Sync + 'a>;
 
 /// Work a floor holds besides the recorded signature checks (OIDC: the
@@ -466,6 +509,10 @@ pub fn with_workloads<R>(f: impl FnOnce(&[Workload<'_>]) -> R) -> Result<R> {
     for (path, bytes) in EMBEDDED_OIDC {
         files.insert(path, bytes.to_vec());
     }
+    #[cfg(feature = "sdjwt")]
+    for (path, bytes) in EMBEDDED_SDJWT {
+        files.insert(path, bytes.to_vec());
+    }
 
     #[cfg(feature = "saml")]
     let (spid_case, cie_case) = (
@@ -540,6 +587,23 @@ pub fn with_workloads<R>(f: impl FnOnce(&[Workload<'_>]) -> R) -> Result<R> {
         &chain_prepared.options,
     )?;
 
+    #[cfg(feature = "sdjwt")]
+    let sdjwt_case = Case::load(
+        &files,
+        "test-vectors/conformance/sd-jwt-vc/own-issuer.json",
+        29,
+    )?;
+    #[cfg(feature = "sdjwt")]
+    let sdjwt_job = sdjwt_case.job(&files, &sdjwt_case.input)?;
+    #[cfg(feature = "sdjwt")]
+    let sdjwt_prepared = super::sdjwt::prepare(&sdjwt_job)
+        .map_err(defect)?
+        .map_err(|e| defect(e.to_string()))?;
+    #[cfg(feature = "sdjwt")]
+    let sdjwt_presentation = std::str::from_utf8(&sdjwt_case.input)
+        .map_err(|_| defect("the sd-jwt presentation is not UTF-8".into()))?
+        .trim_end();
+
     let mut workloads = Vec::new();
     #[cfg(feature = "saml")]
     {
@@ -581,6 +645,24 @@ pub fn with_workloads<R>(f: impl FnOnce(&[Workload<'_>]) -> R) -> Result<R> {
             statements: &chain_statements,
         },
     )?);
+    #[cfg(feature = "sdjwt")]
+    workloads.push(Workload {
+        name: "sdjwt",
+        input: format!(
+            "a {}-byte input: {} tcId 29, a PID-like dc+sd-jwt (ES256) with {} disclosures, an ES256 KB-JWT and an ES256 2-bit status list",
+            sdjwt_presentation.len(),
+            sdjwt_case.path,
+            sdjwt_presentation.matches('~').count().saturating_sub(1),
+        ),
+        verify: Box::new(|backend: &dyn Backend| {
+            sdjwt_prepared
+                .verify(backend, sdjwt_presentation)
+                .map(|_| ())
+        }),
+        floor_extra: None,
+        #[cfg(feature = "saml")]
+        digests: None,
+    });
     Ok(f(&workloads))
 }
 
@@ -845,6 +927,9 @@ mod tests {
             if cfg!(feature = "oidc") {
                 want.push("oidc");
             }
+            if cfg!(feature = "sdjwt") {
+                want.push("sdjwt");
+            }
             assert_eq!(names, want);
             for w in ws {
                 for backend in crypto::backends() {
@@ -857,7 +942,13 @@ mod tests {
                     // configuration: checked under its own keys too, by the
                     // same key, so the arithmetic runs once), the ID
                     // token's and the UserInfo's.
-                    let want = if w.name == "oidc" { 5 } else { 2 };
+                    // SD-JWT VC: the issuer's, the KB-JWT's and the
+                    // status list's.
+                    let want = match w.name {
+                        "oidc" => 5,
+                        "sdjwt" => 3,
+                        _ => 2,
+                    };
                     assert_eq!(checks.len(), want, "{}", w.name);
                     w.floor_extra().unwrap();
                     for c in &checks {

@@ -565,7 +565,8 @@ pub fn mobileid(data: &[u8]) {
 /// presentation (the shared suite's own issuer, key binding optional, its
 /// status lists), and as the status list token of a genuine presentation
 /// that names it (the Token Status List parser and inflater); on every
-/// backend, which must agree; `status_reference` on the bytes too. A
+/// backend, which must agree; `status_reference`, the OpenID4VP body and
+/// DCQL parsers and the issuer-metadata reader on the bytes too. A
 /// verified presentation has no `_sd` or `...` left in its claims.
 #[cfg(feature = "sdjwt")]
 pub fn sdjwt(data: &[u8]) {
@@ -600,6 +601,19 @@ pub fn sdjwt(data: &[u8]) {
     if let Ok(text) = std::str::from_utf8(data) {
         runs.push((text, &own_list));
         let _ = sdjwt::status_reference(text, &Limits::default());
+    }
+    // The OpenID4VP body and DCQL parsers and the issuer-metadata reader on
+    // the same bytes: codes, never a panic.
+    {
+        use idbridge::sdjwt::openid4vp::{AuthorizationResponse, BodyEncoding, DcqlQuery};
+        let limits = Limits::default();
+        for encoding in [BodyEncoding::Form, BodyEncoding::Json] {
+            if let Ok(r) = AuthorizationResponse::from_direct_post(data, encoding, &limits) {
+                assert!(r.presentations("").len() <= 64);
+            }
+        }
+        let _ = DcqlQuery::from_json(data, &limits);
+        let _ = SdJwtTrust::from_issuer_metadata(data, &limits);
     }
     for (presentation, lists) in runs {
         let results: Vec<_> = crypto::backends()

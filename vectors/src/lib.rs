@@ -38,8 +38,16 @@
 
 #[cfg(feature = "bench")]
 pub mod bench;
-#[cfg(all(feature = "bench", not(any(feature = "saml", feature = "webeid"))))]
-compile_error!("idbridge-vectors' feature \"bench\" needs \"saml\" or \"webeid\" (it measures their verifiers)");
+#[cfg(all(
+    feature = "bench",
+    not(any(
+        feature = "saml",
+        feature = "webeid",
+        feature = "oidc",
+        feature = "sdjwt"
+    ))
+))]
+compile_error!("idbridge-vectors' feature \"bench\" needs \"saml\", \"webeid\", \"oidc\" or \"sdjwt\" (it measures their verifiers)");
 #[cfg(feature = "saml")]
 mod c14n_pairs;
 mod explain;
