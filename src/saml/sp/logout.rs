@@ -1,17 +1,20 @@
 //! Single logout (SAML Core 2.0 §3.7; SPID rules, *Single Logout*; CIE ID
-//! manual, *Logout*), HTTP-POST binding for what arrives:
+//! manual, *Logout*), HTTP-POST and HTTP-Redirect bindings both ways:
 //!
 //! - [`LogoutRequest`]: the SP-initiated request, signed, for HTTP-POST or
 //!   HTTP-Redirect as the AuthnRequest; [`LogoutRequest::sent`] keeps what
 //!   the answer is checked against;
-//! - [`verify_logout_response`]: the IdP's `LogoutResponse` to it;
-//! - [`verify_logout_request`]: an IdP-initiated `LogoutRequest`, checked
-//!   against the SP's session; [`LogoutResponse`] is the SP's answer.
+//! - [`verify_logout_response`] (POST), [`verify_logout_response_redirect`]:
+//!   the IdP's `LogoutResponse` to it;
+//! - [`verify_logout_request`] (POST), [`verify_logout_request_redirect`]:
+//!   an IdP-initiated `LogoutRequest`, checked against the SP's session;
+//!   [`LogoutResponse`] is the SP's answer.
 //!
 //! What arrives is checked as strictly as a Response: the IdP is the one
 //! the request went to (or the session came from), its metadata keys are
 //! the only keys tried, the signature is mandatory and is the document
-//! element's own (SAML Core §5.4.2: its Reference names that element), the
+//! element's own (SAML Core §5.4.2: its Reference names that element) or,
+//! for HTTP-Redirect, the query string's (SAML bindings §3.4.4.1), the
 //! elements are in schema order (SAML Core §3.2.1, §3.2.2, §3.7.1), then
 //! `Version`, `IssueInstant` (not in the future, not older than the
 //! maximum age, not before our request: the clock skew widens each bound),
@@ -22,13 +25,14 @@
 
 use super::request::{post_page, redirect};
 use super::xml::{self, esc, invalid, url, value, xml_id, SpCredential};
-use crate::crypto::{self, Backend};
-use crate::error::{ErrorCode, Result};
+use crate::crypto::{self, Algorithm, AllowList, Backend, HashAlg};
+use crate::error::{Error, ErrorCode, Result};
 use crate::saml::checks::{issuer, status, timing};
 use crate::saml::dom::{attr, children, err, is, structure, text, time_attr, trim, SAML, SAMLP};
 use crate::saml::{Expectations, IdpRegistry, InputEncoding};
 use crate::xml::dsig::{self, DSIG_NS};
 use crate::{ClockSkew, Limits, UnixTime};
+use base64::Engine as _;
 use roxmltree::Node;
 
 const ENTITY: &str = "urn:oasis:names:tc:SAML:2.0:nameid-format:entity";
@@ -132,9 +136,15 @@ impl LogoutRequest {
             return Err(invalid("the IdP's SLO URL carries a query or fragment"));
         }
         xml_id(&self.id, "the request ID is not an xs:ID")?;
-        value(&self.idp_entity_id, "the IdP entity ID is empty or not plain text")?;
+        value(
+            &self.idp_entity_id,
+            "the IdP entity ID is empty or not plain text",
+        )?;
         value(&self.name_id, "the NameID is empty or not plain text")?;
-        value(&self.session_index, "the SessionIndex is empty or not plain text")?;
+        value(
+            &self.session_index,
+            "the SessionIndex is empty or not plain text",
+        )?;
         let entity = esc(&self.sp_entity_id);
         let head = format!(
             "<samlp:LogoutRequest xmlns:samlp=\"{SAMLP}\" xmlns:saml=\"{SAML}\" ID=\"{}\" Version=\"2.0\" IssueInstant=\"{}\" Destination=\"{}\"><saml:Issuer Format=\"{ENTITY}\" NameQualifier=\"{entity}\">{entity}</saml:Issuer>",
@@ -172,7 +182,13 @@ impl LogoutRequest {
     /// HTTP-Redirect: the IdP's SLO URL with the signed query string.
     pub fn redirect_url(&self, credential: &SpCredential<'_>, relay_state: &str) -> Result<String> {
         let xml = self.unsigned_xml()?;
-        redirect(&self.destination, "SAMLRequest", &xml, relay_state, credential)
+        redirect(
+            &self.destination,
+            "SAMLRequest",
+            &xml,
+            relay_state,
+            credential,
+        )
     }
 }
 
@@ -328,8 +344,8 @@ pub struct VerifiedLogoutRequest {
     pub session_indexes: Vec<String>,
 }
 
-/// Verifies the IdP's `LogoutResponse` (HTTP-POST) to the request `sent`,
-/// on the default crypto backend.
+/// Verifies the IdP's `LogoutResponse` (HTTP-POST: the `SAMLResponse`
+/// field) to the request `sent`, on the default crypto backend.
 pub fn verify_logout_response(
     registry: &IdpRegistry,
     input: &[u8],
@@ -340,10 +356,7 @@ pub fn verify_logout_response(
     let shared = exp.shared(&sent.id, &sent.idp_entity_id, Some(sent.issue_instant));
     let xml = crate::xml::input::decode(input, exp.input == InputEncoding::Base64, &exp.limits)?;
     let doc = crate::xml::parse::parse(&xml, &exp.limits)?;
-    let root = doc.root_element();
-    if !is(root, SAMLP, "LogoutResponse") {
-        return Err(structure("the document is not a LogoutResponse"));
-    }
+    let root = root_named(&doc, "LogoutResponse")?;
     let idp = issuer::select_idp(registry, root, None, &shared, now)?;
     dsig::verify_enveloped(
         crypto::default_backend(),
@@ -352,49 +365,33 @@ pub fn verify_logout_response(
         &idp.signing_keys,
         dsig::Policy::SAML,
     )?;
-    schema_order(root, &[(SAMLP, "Status", false)])?;
-    let id = header(root, &shared, now)?;
-    let irt = attr(root, "InResponseTo", "the LogoutResponse has no InResponseTo")?;
-    if trim(irt) != sent.id {
-        return Err(err(
-            ErrorCode::SamlInResponseToMismatch,
-            "InResponseTo is not the LogoutRequest's ID",
-        ));
-    }
-    issuer_is(root, &idp.entity_id)?;
-    status::check(root, true)?;
-    let partial = children(root, SAMLP, "Status")
-        .flat_map(|s| children(s, SAMLP, "StatusCode"))
-        .flat_map(|c| children(c, SAMLP, "StatusCode"))
-        .any(|c| c.attribute("Value").map(trim) == Some(PARTIAL));
-    Ok(VerifiedLogoutResponse {
-        id,
-        idp_entity_id: idp.entity_id.clone(),
-        partial,
-    })
+    response_body(root, &idp.entity_id, &shared, true, now)
 }
 
-/// Verifies an IdP-initiated `LogoutRequest` (HTTP-POST) for `session`,
-/// on the default crypto backend.
-pub fn verify_logout_request(
+/// Verifies the IdP's `LogoutResponse` (HTTP-Redirect: `query` is the SLO
+/// URL's query string as received, without `?`) to the request `sent`.
+/// The signature is over `SAMLResponse`, `RelayState` and `SigAlg` as they
+/// appear in `query` (SAML bindings §3.4.4.1), with the IdP's keys;
+/// `SigAlg` is `rsa-sha256`, `rsa-sha384` or `rsa-sha512`; the inflated
+/// message is bounded by `exp.limits` and carries no `ds:Signature`.
+pub fn verify_logout_response_redirect(
     registry: &IdpRegistry,
-    input: &[u8],
+    query: &str,
     exp: &LogoutExpectations<'_>,
-    session: &LogoutSession<'_>,
+    sent: &SentLogout,
     now: UnixTime,
-) -> Result<VerifiedLogoutRequest> {
-    verify_request_with(
-        crypto::default_backend(),
-        registry,
-        input,
-        exp,
-        session,
-        now,
-    )
+) -> Result<VerifiedLogoutResponse> {
+    let shared = exp.shared(&sent.id, &sent.idp_entity_id, Some(sent.issue_instant));
+    let idp = registry_idp(registry, &shared, now)?;
+    let xml = redirect_message(crypto::default_backend(), query, "SAMLResponse", idp, exp)?;
+    let doc = crate::xml::parse::parse(&xml, &exp.limits)?;
+    let root = root_named(&doc, "LogoutResponse")?;
+    response_body(root, &idp.entity_id, &shared, false, now)
 }
 
-fn verify_request_with(
-    backend: &dyn Backend,
+/// Verifies an IdP-initiated `LogoutRequest` (HTTP-POST: the
+/// `SAMLRequest` field) for `session`, on the default crypto backend.
+pub fn verify_logout_request(
     registry: &IdpRegistry,
     input: &[u8],
     exp: &LogoutExpectations<'_>,
@@ -404,18 +401,106 @@ fn verify_request_with(
     let shared = exp.shared("", session.idp_entity_id, None);
     let xml = crate::xml::input::decode(input, exp.input == InputEncoding::Base64, &exp.limits)?;
     let doc = crate::xml::parse::parse(&xml, &exp.limits)?;
-    let root = doc.root_element();
-    if !is(root, SAMLP, "LogoutRequest") {
-        return Err(structure("the document is not a LogoutRequest"));
-    }
+    let root = root_named(&doc, "LogoutRequest")?;
     let idp = issuer::select_idp(registry, root, None, &shared, now)?;
-    dsig::verify_enveloped(backend, &doc, root, &idp.signing_keys, dsig::Policy::SAML)?;
+    dsig::verify_enveloped(
+        crypto::default_backend(),
+        &doc,
+        root,
+        &idp.signing_keys,
+        dsig::Policy::SAML,
+    )?;
+    request_body(root, &idp.entity_id, &shared, session, true, now)
+}
+
+/// Verifies an IdP-initiated `LogoutRequest` (HTTP-Redirect), as
+/// [`verify_logout_response_redirect`] does a response.
+pub fn verify_logout_request_redirect(
+    registry: &IdpRegistry,
+    query: &str,
+    exp: &LogoutExpectations<'_>,
+    session: &LogoutSession<'_>,
+    now: UnixTime,
+) -> Result<VerifiedLogoutRequest> {
+    let shared = exp.shared("", session.idp_entity_id, None);
+    let idp = registry_idp(registry, &shared, now)?;
+    let xml = redirect_message(crypto::default_backend(), query, "SAMLRequest", idp, exp)?;
+    let doc = crate::xml::parse::parse(&xml, &exp.limits)?;
+    let root = root_named(&doc, "LogoutRequest")?;
+    request_body(root, &idp.entity_id, &shared, session, false, now)
+}
+
+fn root_named<'a, 'i>(doc: &'a roxmltree::Document<'i>, name: &str) -> Result<Node<'a, 'i>> {
+    let root = doc.root_element();
+    if !is(root, SAMLP, name) {
+        return Err(structure("the document is not the logout message expected"));
+    }
+    Ok(root)
+}
+
+/// The IdP named by the expectations (the Redirect binding has no document
+/// to read an Issuer from before the signature).
+fn registry_idp<'r>(
+    registry: &'r IdpRegistry,
+    shared: &Expectations<'_>,
+    now: UnixTime,
+) -> Result<&'r crate::saml::trust::Idp> {
+    // select_idp reads the hint first; the node is never consulted.
+    let empty = roxmltree::Document::parse("<x/>")
+        .map_err(|_| structure("the placeholder document does not parse"))?;
+    issuer::select_idp(registry, empty.root_element(), None, shared, now)
+}
+
+/// The checks after the signature, on a `LogoutResponse`.
+fn response_body(
+    root: Node<'_, '_>,
+    idp: &str,
+    shared: &Expectations<'_>,
+    signed_in_xml: bool,
+    now: UnixTime,
+) -> Result<VerifiedLogoutResponse> {
+    schema_order(root, signed_in_xml, &[(SAMLP, "Status", false)])?;
+    let id = header(root, shared, now)?;
+    let irt = attr(
+        root,
+        "InResponseTo",
+        "the LogoutResponse has no InResponseTo",
+    )?;
+    if trim(irt) != shared.request_id {
+        return Err(err(
+            ErrorCode::SamlInResponseToMismatch,
+            "InResponseTo is not the LogoutRequest's ID",
+        ));
+    }
+    issuer_is(root, idp)?;
+    status::check(root, true)?;
+    let partial = children(root, SAMLP, "Status")
+        .flat_map(|s| children(s, SAMLP, "StatusCode"))
+        .flat_map(|c| children(c, SAMLP, "StatusCode"))
+        .any(|c| c.attribute("Value").map(trim) == Some(PARTIAL));
+    Ok(VerifiedLogoutResponse {
+        id,
+        idp_entity_id: idp.to_owned(),
+        partial,
+    })
+}
+
+/// The checks after the signature, on an IdP-initiated `LogoutRequest`.
+fn request_body(
+    root: Node<'_, '_>,
+    idp: &str,
+    shared: &Expectations<'_>,
+    session: &LogoutSession<'_>,
+    signed_in_xml: bool,
+    now: UnixTime,
+) -> Result<VerifiedLogoutRequest> {
     schema_order(
         root,
+        signed_in_xml,
         &[(SAML, "NameID", false), (SAMLP, "SessionIndex", true)],
     )?;
-    let id = header(root, &shared, now)?;
-    issuer_is(root, &idp.entity_id)?;
+    let id = header(root, shared, now)?;
+    issuer_is(root, idp)?;
     if let Some(noa) = root.attribute("NotOnOrAfter") {
         let noa = crate::saml::time::parse(noa)?;
         timing::window(None, noa, shared.skew_secs(), now)?;
@@ -430,7 +515,7 @@ fn verify_request_with(
     }
     if name_id_node
         .attribute("NameQualifier")
-        .is_some_and(|q| trim(q) != idp.entity_id)
+        .is_some_and(|q| trim(q) != idp)
     {
         return Err(mismatch("the NameID's NameQualifier is not the IdP"));
     }
@@ -448,22 +533,155 @@ fn verify_request_with(
     }
     Ok(VerifiedLogoutRequest {
         id,
-        idp_entity_id: idp.entity_id.clone(),
+        idp_entity_id: idp.to_owned(),
         name_id,
         session_indexes,
     })
 }
 
-/// SAML Core §3.2.1, §3.2.2: `Issuer`, `Signature`, optional
+/// HTTP-Redirect (SAML bindings §3.4.4.1): checks the query's signature
+/// with the IdP's keys and returns the inflated message of `field`.
+fn redirect_message(
+    backend: &dyn Backend,
+    query: &str,
+    field: &str,
+    idp: &crate::saml::trust::Idp,
+    exp: &LogoutExpectations<'_>,
+) -> Result<String> {
+    let max = exp.limits.max_input_bytes();
+    if query.len() > max {
+        return Err(Error::new(
+            ErrorCode::InputTooLarge,
+            "the query string is longer than the input limit",
+        ));
+    }
+    let (mut message, mut relay, mut sig_alg, mut signature) = (None, None, None, None);
+    for pair in query.split('&') {
+        let (k, v) = pair.split_once('=').unwrap_or((pair, ""));
+        let slot = match k {
+            _ if k == field => &mut message,
+            "RelayState" => &mut relay,
+            "SigAlg" => &mut sig_alg,
+            "Signature" => &mut signature,
+            _ => continue,
+        };
+        if slot.replace(v).is_some() {
+            return Err(structure("a query parameter appears twice"));
+        }
+    }
+    let message = message.ok_or_else(|| structure("the query has no SAML message"))?;
+    let (Some(sig_alg), Some(signature)) = (sig_alg, signature) else {
+        return Err(Error::new(
+            ErrorCode::XmldsigSignatureMissing,
+            "the query has no SigAlg or no Signature",
+        ));
+    };
+    let algorithm = match form_decode(sig_alg)?.as_slice() {
+        b"http://www.w3.org/2001/04/xmldsig-more#rsa-sha256" => Algorithm::RSA_PKCS1V15_SHA256,
+        b"http://www.w3.org/2001/04/xmldsig-more#rsa-sha384" => {
+            Algorithm::RsaPkcs1v15(HashAlg::Sha384)
+        }
+        b"http://www.w3.org/2001/04/xmldsig-more#rsa-sha512" => {
+            Algorithm::RsaPkcs1v15(HashAlg::Sha512)
+        }
+        _ => {
+            return Err(Error::new(
+                ErrorCode::XmldsigAlgorithmForbidden,
+                "SigAlg is not on the allow-list",
+            ))
+        }
+    };
+    let b64 = base64::engine::general_purpose::STANDARD;
+    let signature = b64
+        .decode(form_decode(signature)?)
+        .map_err(|_| Error::new(ErrorCode::InputEncoding, "the Signature is not base64"))?;
+    let mut signed = format!("{field}={message}");
+    if let Some(r) = relay {
+        signed.push_str("&RelayState=");
+        signed.push_str(r);
+    }
+    signed.push_str("&SigAlg=");
+    signed.push_str(sig_alg);
+    let verified = idp
+        .signing_keys
+        .iter()
+        .filter_map(|k| k.key.as_ref())
+        .any(|key| {
+            crypto::verify_with_key(
+                backend,
+                AllowList::all(),
+                algorithm,
+                key,
+                signed.as_bytes(),
+                &signature,
+            )
+            .is_ok()
+        });
+    if !verified {
+        return Err(Error::new(
+            ErrorCode::XmldsigSignatureInvalid,
+            "the query's signature does not verify with the IdP's keys",
+        ));
+    }
+    let deflated = b64
+        .decode(form_decode(message)?)
+        .map_err(|_| Error::new(ErrorCode::InputEncoding, "the SAML message is not base64"))?;
+    let inflated =
+        miniz_oxide::inflate::decompress_to_vec_with_limit(&deflated, max).map_err(|e| match e
+            .status
+        {
+            miniz_oxide::inflate::TINFLStatus::HasMoreOutput => Error::new(
+                ErrorCode::InputTooLarge,
+                "the inflated message is larger than the input limit",
+            ),
+            _ => Error::new(
+                ErrorCode::InputEncoding,
+                "the SAML message is not raw DEFLATE",
+            ),
+        })?;
+    String::from_utf8(inflated)
+        .map_err(|_| Error::new(ErrorCode::InputEncoding, "the SAML message is not UTF-8"))
+}
+
+/// `application/x-www-form-urlencoded` decoding of one value: `+` is a
+/// space, `%XX` a byte; a `%` without two hex digits is `input.encoding`.
+fn form_decode(v: &str) -> Result<Vec<u8>> {
+    let bad = || Error::new(ErrorCode::InputEncoding, "a query value is badly %-encoded");
+    let mut out = Vec::with_capacity(v.len());
+    let mut bytes = v.bytes();
+    while let Some(b) = bytes.next() {
+        match b {
+            b'+' => out.push(b' '),
+            b'%' => {
+                let hi = bytes.next().and_then(|h| char::from(h).to_digit(16));
+                let lo = bytes.next().and_then(|l| char::from(l).to_digit(16));
+                match (hi, lo) {
+                    (Some(h), Some(l)) => out.push(u8::try_from(h * 16 + l).map_err(|_| bad())?),
+                    _ => return Err(bad()),
+                }
+            }
+            _ => out.push(b),
+        }
+    }
+    Ok(out)
+}
+
+/// SAML Core §3.2.1, §3.2.2: `Issuer`, `Signature` (HTTP-POST), optional
 /// `Extensions`, then the message's own elements, `body`, in order: each
 /// `(namespace, name, repeatable)`; one that is not repeatable appears at
 /// most once (presence is checked by the caller).
-fn schema_order(root: Node<'_, '_>, body: &[(&str, &str, bool)]) -> Result<()> {
+fn schema_order(
+    root: Node<'_, '_>,
+    signed_in_xml: bool,
+    body: &[(&str, &str, bool)],
+) -> Result<()> {
     let mut elements = root.children().filter(Node::is_element).peekable();
     if !elements.next().is_some_and(|e| is(e, SAML, "Issuer")) {
         return Err(structure("the message does not start with its Issuer"));
     }
-    if !elements.next().is_some_and(|e| is(e, DSIG_NS, "Signature")) {
+    // HTTP-POST: the enveloped signature (checked before); HTTP-Redirect:
+    // none (SAML bindings §3.4.4.1: it "MUST be removed").
+    if signed_in_xml && !elements.next().is_some_and(|e| is(e, DSIG_NS, "Signature")) {
         return Err(structure("the Signature does not follow the Issuer"));
     }
     if elements.peek().is_some_and(|e| is(*e, SAMLP, "Extensions")) {
@@ -472,6 +690,9 @@ fn schema_order(root: Node<'_, '_>, body: &[(&str, &str, bool)]) -> Result<()> {
     let mut at = 0;
     let mut seen = false;
     for e in elements {
+        if is(e, DSIG_NS, "Signature") {
+            return Err(structure("a Signature out of place"));
+        }
         loop {
             let Some(&(ns, name, many)) = body.get(at) else {
                 return Err(structure("an element out of schema order or unknown"));
@@ -528,7 +749,10 @@ fn issuer_is(root: Node<'_, '_>, idp: &str) -> Result<()> {
         ));
     }
     if t != idp {
-        return Err(err(ErrorCode::SamlIssuerInvalid, "the Issuer is not the IdP"));
+        return Err(err(
+            ErrorCode::SamlIssuerInvalid,
+            "the Issuer is not the IdP",
+        ));
     }
     Ok(())
 }

@@ -10,13 +10,11 @@
 
 use super::*;
 use crate::crypto::RustCryptoSigner;
-use base64::Engine as _;
 
 const ROOT: &str = env!("CARGO_MANIFEST_DIR");
 const IDP: &str = "https://idp.idbridge.test/spid";
 const SP: &str = "https://sp.example.it";
 const SLO: &str = "https://sp.example.it/slo";
-const DS: &str = "http://www.w3.org/2000/09/xmldsig#";
 
 fn file(rel: &str) -> Vec<u8> {
     std::fs::read(format!("{ROOT}/{rel}")).unwrap()
@@ -180,7 +178,7 @@ fn logout_response_signature_is_mandatory_trusted_and_its_own() {
         .starts_with("xmldsig."));
     // Altered after signing.
     let good = response(&[], SUCCESS_STATUS);
-    let altered = good.replace("_req1", "_req1").replace("11:00:05Z", "11:00:06Z");
+    let altered = good.replace("11:00:05Z", "11:00:06Z");
     assert_eq!(code(check_response(&altered)), "xmldsig.digest.mismatch");
     // The signature names another element's ID.
     let renamed = good.replacen("ID=\"_resp1\"", "ID=\"_resp2\"", 1);
@@ -197,7 +195,6 @@ fn logout_response_signature_is_mandatory_trusted_and_its_own() {
     // A LogoutRequest where a LogoutResponse is expected.
     let req = idp_request(&[], NAME_AND_SESSION);
     assert_eq!(code(check_response(&req)), "saml.structure.invalid");
-    let _ = DS;
 }
 
 #[test]
@@ -275,15 +272,33 @@ fn idp_logout_request_checks_fail_closed() {
         ),
         (
             "saml.logout.session_mismatch",
-            idp_request(&[], &b.replace("NameQualifier=\"https://idp.idbridge.test/spid\"", "NameQualifier=\"https://other.example\"")),
+            idp_request(
+                &[],
+                &b.replace(
+                    "NameQualifier=\"https://idp.idbridge.test/spid\"",
+                    "NameQualifier=\"https://other.example\"",
+                ),
+            ),
         ),
         (
             "saml.time.expired",
-            idp_request(&[("NotOnOrAfter=\"2026-03-01T11:05:00Z\"", "NotOnOrAfter=\"2026-03-01T11:00:10Z\"")], b),
+            idp_request(
+                &[(
+                    "NotOnOrAfter=\"2026-03-01T11:05:00Z\"",
+                    "NotOnOrAfter=\"2026-03-01T11:00:10Z\"",
+                )],
+                b,
+            ),
         ),
         (
             "saml.time.invalid",
-            idp_request(&[("NotOnOrAfter=\"2026-03-01T11:05:00Z\"", "NotOnOrAfter=\"soon\"")], b),
+            idp_request(
+                &[(
+                    "NotOnOrAfter=\"2026-03-01T11:05:00Z\"",
+                    "NotOnOrAfter=\"soon\"",
+                )],
+                b,
+            ),
         ),
         (
             "saml.destination.mismatch",
@@ -303,7 +318,10 @@ fn idp_logout_request_checks_fail_closed() {
         ),
         (
             "saml.structure.invalid",
-            idp_request(&[], &b.replace("<samlp:SessionIndex>_sess1</samlp:SessionIndex>", "")),
+            idp_request(
+                &[],
+                &b.replace("<samlp:SessionIndex>_sess1</samlp:SessionIndex>", ""),
+            ),
         ),
         (
             "saml.structure.invalid",
@@ -311,7 +329,13 @@ fn idp_logout_request_checks_fail_closed() {
         ),
         (
             "saml.structure.invalid",
-            idp_request(&[], &format!("<samlp:SessionIndex>_sess1</samlp:SessionIndex>{}", &b[..b.find("<samlp:").unwrap()])),
+            idp_request(
+                &[],
+                &format!(
+                    "<samlp:SessionIndex>_sess1</samlp:SessionIndex>{}",
+                    &b[..b.find("<samlp:").unwrap()]
+                ),
+            ),
         ),
         (
             "saml.structure.invalid",
@@ -351,7 +375,15 @@ fn what_the_sp_signs_verifies_and_says_what_it_should() {
     let cred = SpCredential::new(&s, &cert).unwrap();
     // Our LogoutRequest, as if we were the IdP (same key): it passes the
     // IdP-initiated checks, so its layout is the one we demand.
-    let mut req = LogoutRequest::new(IDP, SLO, "_out1", t("2026-03-01T11:00:05Z"), IDP, "_name1", "_sess1");
+    let mut req = LogoutRequest::new(
+        IDP,
+        SLO,
+        "_out1",
+        t("2026-03-01T11:00:05Z"),
+        IDP,
+        "_name1",
+        "_sess1",
+    );
     let signed = req.signed_xml(&cred).unwrap();
     let mut e = exp();
     e.sp_entity_id = IDP;
@@ -359,7 +391,10 @@ fn what_the_sp_signs_verifies_and_says_what_it_should() {
     assert_eq!(v.id, "_out1");
     assert!(signed.contains("<saml:Issuer Format=\"urn:oasis:names:tc:SAML:2.0:nameid-format:entity\" NameQualifier=\"https://idp.idbridge.test/spid\">"));
     let sent = req.sent();
-    assert_eq!((sent.id.as_str(), sent.idp_entity_id.as_str()), ("_out1", IDP));
+    assert_eq!(
+        (sent.id.as_str(), sent.idp_entity_id.as_str()),
+        ("_out1", IDP)
+    );
     // The bindings.
     let form = req.post_form(&cred, "rs").unwrap();
     assert!(form.contains("name=\"SAMLRequest\""));
@@ -388,9 +423,147 @@ fn what_the_sp_signs_verifies_and_says_what_it_should() {
     let signed = resp.signed_xml(&cred).unwrap();
     assert!(check_response(&signed).is_ok());
     resp.success = false;
-    assert_eq!(code(check_response(&resp.signed_xml(&cred).unwrap())), "saml.status.failure");
-    assert!(resp.post_form(&cred, "rs").unwrap().contains("name=\"SAMLResponse\""));
-    assert!(resp.redirect_url(&cred, "rs").unwrap().starts_with(&format!("{SLO}?SAMLResponse=")));
+    assert_eq!(
+        code(check_response(&resp.signed_xml(&cred).unwrap())),
+        "saml.status.failure"
+    );
+    assert!(resp
+        .post_form(&cred, "rs")
+        .unwrap()
+        .contains("name=\"SAMLResponse\""));
+    assert!(resp
+        .redirect_url(&cred, "rs")
+        .unwrap()
+        .starts_with(&format!("{SLO}?SAMLResponse=")));
     resp.in_response_to = "a b".into();
     assert_eq!(code(resp.signed_xml(&cred)), "config.invalid");
+}
+
+/// The IdP's HTTP-Redirect query (after `?`) carrying `xml` in `field`.
+fn idp_query(key: &str, field: &str, xml: &str) -> String {
+    let s = signer(key);
+    let cert = file(&format!("test-vectors/xmldsig/certs/{key}.pem"));
+    let cred = SpCredential::new(&s, &cert).unwrap();
+    let url = super::super::request::redirect(SLO, field, xml, "rs", &cred).unwrap();
+    url.split_once('?').unwrap().1.to_owned()
+}
+
+fn check_response_redirect(query: &str) -> Result<VerifiedLogoutResponse> {
+    verify_logout_response_redirect(&registry(), query, &exp(), &sent(), now())
+}
+
+#[test]
+fn redirect_binding_verifies_the_query_signature() {
+    let (h, tl) = response_halves(&[], SUCCESS_STATUS);
+    let unsigned = format!("{h}{tl}");
+    let q = idp_query("rsa2048", "SAMLResponse", &unsigned);
+    let v = check_response_redirect(&q).unwrap();
+    assert_eq!(v.id, "_resp1");
+    // An IdP-initiated request.
+    let (h, tl) = idp_request_halves(&[], NAME_AND_SESSION);
+    let rq = idp_query("rsa2048", "SAMLRequest", &format!("{h}{tl}"));
+    let v = verify_logout_request_redirect(&registry(), &rq, &exp(), &session(), now()).unwrap();
+    assert_eq!(v.session_indexes, ["_sess1"]);
+    // The same checks as HTTP-POST after the signature.
+    let (h, tl) = response_halves(
+        &[("InResponseTo=\"_req1\"", "InResponseTo=\"_x\"")],
+        SUCCESS_STATUS,
+    );
+    let bad = idp_query("rsa2048", "SAMLResponse", &format!("{h}{tl}"));
+    assert_eq!(
+        code(check_response_redirect(&bad)),
+        "saml.in_response_to.mismatch"
+    );
+    let (h, tl) = idp_request_halves(&[], &NAME_AND_SESSION.replace("_sess1", "_s"));
+    let bad = idp_query("rsa2048", "SAMLRequest", &format!("{h}{tl}"));
+    let r = verify_logout_request_redirect(&registry(), &bad, &exp(), &session(), now());
+    assert_eq!(code(r), "saml.logout.session_mismatch");
+}
+
+#[test]
+fn redirect_binding_fails_closed() {
+    let (h, tl) = response_halves(&[], SUCCESS_STATUS);
+    let unsigned = format!("{h}{tl}");
+    let q = idp_query("rsa2048", "SAMLResponse", &unsigned);
+    let cases: Vec<(&str, String)> = vec![
+        // Another key.
+        (
+            "xmldsig.signature.invalid",
+            idp_query("rsa2048-b", "SAMLResponse", &unsigned),
+        ),
+        // The RelayState changed after signing.
+        (
+            "xmldsig.signature.invalid",
+            q.replace("RelayState=rs", "RelayState=rt"),
+        ),
+        // RelayState dropped from the signed string.
+        ("xmldsig.signature.invalid", q.replace("&RelayState=rs", "")),
+        // No signature, no SigAlg.
+        (
+            "xmldsig.signature.missing",
+            q[..q.find("&Signature=").unwrap()].to_owned(),
+        ),
+        ("xmldsig.signature.missing", q.replace("&SigAlg=", "&Sig=")),
+        // rsa-sha1.
+        (
+            "xmldsig.algorithm.forbidden",
+            q.replace("rsa-sha256", "rsa-sha1")
+                .replace("xmldsig-more%23rsa-sha1", "xmldsig%23rsa-sha1"),
+        ),
+        // A parameter twice.
+        ("saml.structure.invalid", format!("{q}&RelayState=rs")),
+        (
+            "saml.structure.invalid",
+            q.replace("SAMLResponse=", "SAMLRequest="),
+        ),
+        // Bad %-encoding and base64.
+        ("input.encoding", q.replace("&Signature=", "&Signature=%G")),
+        ("input.encoding", q.replace("&Signature=", "&Signature=*")),
+    ];
+    for (i, (want, query)) in cases.iter().enumerate() {
+        assert_eq!(code(check_response_redirect(query)), *want, "case {i}");
+    }
+    // A message signed in the XML as well: the binding says it is removed.
+    let posted = response(&[], SUCCESS_STATUS);
+    let q2 = idp_query("rsa2048", "SAMLResponse", &posted);
+    assert_eq!(code(check_response_redirect(&q2)), "saml.structure.invalid");
+    // Not DEFLATE.
+    let s = signer("rsa2048");
+    let cert = file("test-vectors/xmldsig/certs/rsa2048.pem");
+    let cred = SpCredential::new(&s, &cert).unwrap();
+    let raw = base64::engine::general_purpose::STANDARD.encode(unsigned.as_bytes());
+    let signed = format!(
+        "SAMLResponse={}&SigAlg={}",
+        super::super::request::form_encode(&raw),
+        super::super::request::form_encode(xml::RSA_SHA256)
+    );
+    let sig =
+        base64::engine::general_purpose::STANDARD.encode(cred.sign(signed.as_bytes()).unwrap());
+    let q3 = format!(
+        "{signed}&Signature={}",
+        super::super::request::form_encode(&sig)
+    );
+    assert_eq!(code(check_response_redirect(&q3)), "input.encoding");
+    // A small query inflating past the input limit (a DEFLATE bomb).
+    let big = format!("{h}{}{tl}", " ".repeat(200_000));
+    let q4 = idp_query("rsa2048", "SAMLResponse", &big);
+    assert!(q4.len() < 4096);
+    let mut e = exp();
+    e.limits = Limits::default().tighten_max_input_bytes(64 * 1024);
+    let r = verify_logout_response_redirect(&registry(), &q4, &e, &sent(), now());
+    assert_eq!(code(r), "input.too_large");
+    // A query longer than the limit.
+    let r = verify_logout_response_redirect(
+        &registry(),
+        &"a".repeat(64 * 1024 + 1),
+        &e,
+        &sent(),
+        now(),
+    );
+    assert_eq!(code(r), "input.too_large");
+    // Sent to an IdP we do not trust.
+    let mut other = sent();
+    other.idp_entity_id = "https://unknown.example".into();
+    let r = verify_logout_response_redirect(&registry(), &q, &exp(), &other, now());
+    assert_eq!(code(r), "saml.issuer.invalid");
 }

@@ -19,8 +19,9 @@ mod request;
 mod xml;
 
 pub use logout::{
-    verify_logout_request, verify_logout_response, LogoutExpectations, LogoutRequest,
-    LogoutResponse, LogoutSession, SentLogout, VerifiedLogoutRequest, VerifiedLogoutResponse,
+    verify_logout_request, verify_logout_request_redirect, verify_logout_response,
+    verify_logout_response_redirect, LogoutExpectations, LogoutRequest, LogoutResponse,
+    LogoutSession, SentLogout, VerifiedLogoutRequest, VerifiedLogoutResponse,
 };
 pub use metadata::{
     BillingContact, Binding, Contact, OrganizationName, SpMetadata, SpProfile, CIE_ATTRIBUTES,

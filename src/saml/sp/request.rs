@@ -204,7 +204,13 @@ impl AuthnRequest {
     /// `+`, every other byte `%XX` with upper-case hex.
     pub fn redirect_url(&self, credential: &SpCredential<'_>, relay_state: &str) -> Result<String> {
         let xml = self.unsigned_xml()?;
-        redirect(&self.destination, "SAMLRequest", &xml, relay_state, credential)
+        redirect(
+            &self.destination,
+            "SAMLRequest",
+            &xml,
+            relay_state,
+            credential,
+        )
     }
 }
 
