@@ -567,3 +567,109 @@ fn redirect_binding_fails_closed() {
     let r = verify_logout_response_redirect(&registry(), &q, &exp(), &other, now());
     assert_eq!(code(r), "saml.issuer.invalid");
 }
+
+/// `test-vectors/saml-logout/cases.json`: each case's message is written
+/// from its template and edits, signed here (HTTP-POST: enveloped, right
+/// after the Issuer; HTTP-Redirect: the query string), then verified.
+#[test]
+fn the_logout_cases_of_test_vectors() {
+    use serde_json::Value;
+    let cases: Value =
+        serde_json::from_slice(&file("test-vectors/saml-logout/cases.json")).unwrap();
+    assert_eq!(cases["schema"], "idbridge-saml-logout/1");
+    let ctx = &cases["context"];
+    let s = |v: &Value| v.as_str().unwrap().to_owned();
+    let registry = IdpRegistry::builder()
+        .pinned_metadata(&file(&format!(
+            "test-vectors/saml-logout/{}",
+            s(&cases["idp_metadata"])
+        )))
+        .unwrap()
+        .build();
+    let (sp, slo) = (s(&ctx["sp_entity_id"]), s(&ctx["slo_url"]));
+    let now = t(&s(&ctx["now"]));
+    let mut e = LogoutExpectations::new(&sp, &slo);
+    e.input = InputEncoding::Xml;
+    let sent = SentLogout {
+        id: s(&ctx["sent"]["id"]),
+        issue_instant: t(&s(&ctx["sent"]["issue_instant"])),
+        idp_entity_id: s(&ctx["sent"]["idp_entity_id"]),
+    };
+    let (sess_idp, sess_index, sess_name) = (
+        s(&ctx["session"]["idp_entity_id"]),
+        s(&ctx["session"]["session_index"]),
+        s(&ctx["session"]["name_id"]),
+    );
+    let session = LogoutSession {
+        idp_entity_id: &sess_idp,
+        session_index: &sess_index,
+        name_id: Some(&sess_name),
+    };
+    let tests = cases["tests"].as_array().unwrap();
+    assert_eq!(tests.len() as u64, cases["numberOfTests"].as_u64().unwrap());
+    let mut seen = 0;
+    for case in tests {
+        let id = case["tcId"].as_u64().unwrap();
+        let message = s(&case["message"]);
+        let mut xml = s(&cases["templates"][message.as_str()]);
+        for edit in case["edits"].as_array().unwrap() {
+            let (from, to) = (s(&edit[0]), s(&edit[1]));
+            assert!(xml.contains(&from), "tcId {id}: edit not applicable");
+            xml = xml.replace(&from, &to);
+        }
+        let cut = xml.find("</saml:Issuer>").unwrap() + "</saml:Issuer>".len();
+        let (head, tail) = xml.split_at(cut);
+        let signer_name = s(&case["signer"]);
+        let field = if message == "LogoutResponse" {
+            "SAMLResponse"
+        } else {
+            "SAMLRequest"
+        };
+        let message_id = xml
+            .split("ID=\"")
+            .nth(1)
+            .and_then(|r| r.split('"').next())
+            .unwrap()
+            .to_owned();
+        let redirect = s(&case["binding"]) == "redirect";
+        let got: Result<()> = if redirect {
+            let query = if signer_name == "none" {
+                let deflated = miniz_oxide::deflate::compress_to_vec(xml.as_bytes(), 6);
+                let b64 = base64::engine::general_purpose::STANDARD.encode(deflated);
+                format!(
+                    "{field}={}&RelayState=rs",
+                    super::super::request::form_encode(&b64)
+                )
+            } else {
+                idp_query(&signer_name, field, &xml)
+            };
+            if message == "LogoutResponse" {
+                verify_logout_response_redirect(&registry, &query, &e, &sent, now).map(|_| ())
+            } else {
+                verify_logout_request_redirect(&registry, &query, &e, &session, now).map(|_| ())
+            }
+        } else {
+            let doc = if signer_name == "none" {
+                xml.clone()
+            } else {
+                sign(&signer_name, head, tail, &message_id)
+            };
+            if message == "LogoutResponse" {
+                verify_logout_response(&registry, doc.as_bytes(), &e, &sent, now).map(|_| ())
+            } else {
+                verify_logout_request(&registry, doc.as_bytes(), &e, &session, now).map(|_| ())
+            }
+        };
+        match (s(&case["result"]).as_str(), got) {
+            ("valid", Ok(())) => {}
+            ("invalid", Err(err)) => {
+                if let Some(want) = case.get("expectedError") {
+                    assert_eq!(err.code(), want.as_str().unwrap(), "tcId {id}");
+                }
+            }
+            (want, got) => panic!("tcId {id}: wanted {want}, got {got:?}"),
+        }
+        seen += 1;
+    }
+    assert_eq!(seen, tests.len());
+}
