@@ -673,3 +673,30 @@ fn the_logout_cases_of_test_vectors() {
     }
     assert_eq!(seen, tests.len());
 }
+
+#[test]
+fn what_slo_needs_of_the_login_and_the_metadata() {
+    // The IdP's SingleLogoutService endpoints, from its metadata.
+    let slo = registry().slo_endpoints(IDP).unwrap().to_vec();
+    assert_eq!(slo.len(), 2);
+    assert!(slo
+        .iter()
+        .all(|e| e.location == "https://idp.idbridge.test/spid/slo"));
+    assert!(registry()
+        .slo_endpoints("https://unknown.example")
+        .is_none());
+    // The NameID and SessionIndex of a verified login name the session.
+    let xml = file("test-vectors/spid/responses/valid.xml");
+    let mut e = crate::saml::Expectations::new(
+        "https://sp.idbridge.test",
+        "https://sp.idbridge.test/acs",
+        "_idbr-spid-req-5f0e8c1a9d3b47e2a6c4",
+    );
+    e.input = InputEncoding::Xml;
+    let v = crate::spid::verify_response(&registry(), &xml, &e, t("2026-03-01T10:00:30Z")).unwrap();
+    assert_eq!(v.name_id(), "_d570da0489bb7345293362a11ebd6887");
+    assert_eq!(
+        v.session_index(),
+        Some("_0a5a8fd2f6f1811609a8aa2cd53f75313bbab5a9")
+    );
+}
