@@ -290,7 +290,6 @@ fn load(path: &str) -> Result<Config, Failure> {
         municipality: opt_string(c, "municipality", path)?,
         province: opt_string(c, "province", path)?,
         country: opt_string(c, "country", path)?,
-        ..Contact::default()
     };
     let dir = Path::new(path)
         .parent()
