@@ -83,7 +83,7 @@ impl IdpRegistry {
     }
 
     /// The single-logout endpoints (`SingleLogoutService`) of the IdP
-    /// `entity_id`, where [`crate::saml_sp::LogoutRequest`]s go.
+    /// `entity_id`, where the SP's `saml_sp::LogoutRequest`s go.
     pub fn slo_endpoints(&self, entity_id: &str) -> Option<&[SsoEndpoint]> {
         self.idp(entity_id).map(|i| i.slo.as_slice())
     }

@@ -117,7 +117,7 @@ impl VerifiedResponse {
 
     /// The Subject's `NameID` (signed; transient): keep it with
     /// [`Self::session_index`] for single logout
-    /// ([`crate::saml_sp::LogoutRequest`], [`crate::saml_sp::LogoutSession`]).
+    /// (`saml_sp::LogoutRequest`, `saml_sp::LogoutSession`, native builds).
     pub fn name_id(&self) -> &str {
         &self.name_id
     }
