@@ -113,6 +113,8 @@ error_codes! {
     SamlAttributeInvalid => "saml.attribute.invalid",
     /// The IdP's metadata is past its `validUntil`.
     SamlMetadataExpired => "saml.metadata.expired",
+    /// A LogoutRequest's NameID, its NameQualifier or SessionIndex is not the session's.
+    SamlLogoutSessionMismatch => "saml.logout.session_mismatch",
 
     // --- x509 ------------------------------------------------------------
     /// The certificate does not parse.

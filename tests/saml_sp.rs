@@ -678,3 +678,124 @@ fn markup_in_values_is_escaped() {
     );
     assert!(!xml.contains("<evil/>"));
 }
+
+/// The Python that runs `scripts/xsd-validate.py`: `IDBRIDGE_XSD_PYTHON`,
+/// else spid-sp-test's venv (`SPID_SP_TEST_HOME`, default
+/// `target/spid-sp-test/`), else `python3`.
+fn xsd_python() -> String {
+    if let Ok(p) = std::env::var("IDBRIDGE_XSD_PYTHON") {
+        return p;
+    }
+    let home = std::env::var("SPID_SP_TEST_HOME")
+        .unwrap_or_else(|_| format!("{ROOT}/target/spid-sp-test"));
+    let venv = format!("{home}/venv/bin/python3");
+    if std::path::Path::new(&venv).exists() {
+        venv
+    } else {
+        "python3".into()
+    }
+}
+
+/// Everything the SP writes, validated against the official XSDs (SAML
+/// 2.0 metadata and protocol, SPID Avviso 29 v3, CIE) by Python's
+/// `xmlschema`, when it and spid-sp-test (whose XSD folder is used; or
+/// `IDBRIDGE_XSD_DIR`) are installed: SKIPPED otherwise.
+#[test]
+fn generated_documents_are_valid_against_the_official_xsds() {
+    use idbridge::saml_sp::{LogoutRequest, LogoutResponse};
+    let dir = std::env::temp_dir().join(format!("idbridge-xsd-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let key = signer("rsa2048");
+    let cred = SpCredential::new(&key, &cert("rsa2048")).unwrap();
+    let now = UnixTime::parse_rfc3339("2026-03-01T10:00:00Z").unwrap();
+    let logout = LogoutRequest::new(
+        "https://sp.example.it",
+        "https://idp.example.it/slo",
+        "_logout1",
+        now,
+        "https://idp.example.it",
+        "_name1",
+        "_sess1",
+    );
+    let answer = LogoutResponse {
+        sp_entity_id: "https://sp.example.it".into(),
+        destination: "https://idp.example.it/slo".into(),
+        id: "_answer1".into(),
+        issue_instant: now,
+        in_response_to: "_idpreq1".into(),
+        success: true,
+    };
+    let spid_md = "saml-schema-metadata-sp-spid-av29.xsd";
+    let protocol = "saml-schema-protocol-2.0.xsd";
+    let docs: Vec<(&str, &str, String)> = vec![
+        ("spid-public.xml", spid_md, signed_metadata(&spid_public())),
+        (
+            "spid-private.xml",
+            spid_md,
+            signed_metadata(&spid_private()),
+        ),
+        (
+            "cie-public.xml",
+            "cie/saml-schema-metadata-sp-cie.xsd",
+            signed_metadata(&cie_public()),
+        ),
+        (
+            "metadata.xml",
+            "saml-schema-metadata-2.0.xsd",
+            signed_metadata(&spid_public()),
+        ),
+        (
+            "authn-post.xml",
+            protocol,
+            request(spid::Level::L2).signed_xml(&cred).unwrap(),
+        ),
+        (
+            "authn-redirect.xml",
+            protocol,
+            request(spid::Level::L1).unsigned_xml().unwrap(),
+        ),
+        (
+            "logout-post.xml",
+            protocol,
+            logout.signed_xml(&cred).unwrap(),
+        ),
+        (
+            "logout-redirect.xml",
+            protocol,
+            logout.unsigned_xml().unwrap(),
+        ),
+        (
+            "logout-response.xml",
+            protocol,
+            answer.signed_xml(&cred).unwrap(),
+        ),
+    ];
+    let mut args = vec![
+        format!("{ROOT}/scripts/xsd-validate.py"),
+        std::env::var("IDBRIDGE_XSD_DIR").unwrap_or_else(|_| "auto".into()),
+    ];
+    for (name, xsd, xml) in &docs {
+        let path = dir.join(name);
+        std::fs::write(&path, xml).unwrap();
+        args.push(format!("{xsd}={}", path.display()));
+    }
+    let python = xsd_python();
+    let out = std::process::Command::new(&python).args(&args).output();
+    std::fs::remove_dir_all(&dir).unwrap();
+    let Ok(out) = out else {
+        println!("SKIPPED xsd: {python} does not run");
+        return;
+    };
+    let text = String::from_utf8_lossy(&out.stdout);
+    match out.status.code() {
+        Some(0) => assert_eq!(
+            text.lines().filter(|l| l.starts_with("ok ")).count(),
+            docs.len()
+        ),
+        Some(3) => println!("SKIPPED xsd: {}", text.trim()),
+        _ => panic!(
+            "XSD validation failed:\n{text}{}",
+            String::from_utf8_lossy(&out.stderr)
+        ),
+    }
+}

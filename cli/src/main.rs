@@ -12,6 +12,7 @@ use std::process::ExitCode;
 mod inspect;
 mod oidc;
 mod sdjwt;
+mod sp;
 
 #[derive(Parser, Debug)]
 #[command(
@@ -75,6 +76,9 @@ that cannot be written).")]
     /// Decode a token without verifying it (the output says UNVERIFIED).
     #[command(subcommand)]
     Inspect(Inspect),
+    /// The SPID/CIE service provider's signed metadata and AuthnRequest, from a JSON config.
+    #[command(subcommand)]
+    Sp(sp::Sp),
     /// Measure each verifier beside its floor on built-in inputs (about 15 s).
     ///
     /// One row per verifier (spid, cie, webeid): microseconds per full
@@ -330,6 +334,7 @@ fn main() -> ExitCode {
         }),
         Command::Verify(v) => run_verify(*v),
         Command::Inspect(i) => run_inspect(i),
+        Command::Sp(s) => sp::run(s),
         Command::Bench {
             json,
             backend,

@@ -36,6 +36,7 @@ pub(crate) struct Idp {
     pub entity_id: String,
     pub signing_keys: Vec<TrustedKey>,
     pub sso: Vec<SsoEndpoint>,
+    pub slo: Vec<SsoEndpoint>,
     pub valid_until: Option<UnixTime>,
 }
 
@@ -79,6 +80,12 @@ impl IdpRegistry {
     /// The single-sign-on endpoints of the IdP `entity_id`.
     pub fn sso_endpoints(&self, entity_id: &str) -> Option<&[SsoEndpoint]> {
         self.idp(entity_id).map(|i| i.sso.as_slice())
+    }
+
+    /// The single-logout endpoints (`SingleLogoutService`) of the IdP
+    /// `entity_id`, where the SP's `saml_sp::LogoutRequest`s go.
+    pub fn slo_endpoints(&self, entity_id: &str) -> Option<&[SsoEndpoint]> {
+        self.idp(entity_id).map(|i| i.slo.as_slice())
     }
 
     /// The IdP `entity_id`, if trusted.
@@ -205,20 +212,24 @@ fn idp_from(entity: Node<'_, '_>, valid_until: Option<UnixTime>) -> Result<Optio
     if signing_keys.is_empty() {
         return Err(structure("an IdP in the metadata has no signing key"));
     }
-    let sso = idp
-        .children()
-        .filter(|c| is_md(*c, "SingleSignOnService"))
-        .filter_map(|s| {
-            Some(SsoEndpoint {
-                binding: s.attribute("Binding")?.to_string(),
-                location: s.attribute("Location")?.to_string(),
+    let endpoints = |name: &str| {
+        idp.children()
+            .filter(|c| is_md(*c, name))
+            .filter_map(|s| {
+                Some(SsoEndpoint {
+                    binding: s.attribute("Binding")?.to_string(),
+                    location: s.attribute("Location")?.to_string(),
+                })
             })
-        })
-        .collect();
+            .collect()
+    };
+    let sso = endpoints("SingleSignOnService");
+    let slo = endpoints("SingleLogoutService");
     Ok(Some(Idp {
         entity_id: entity_id.to_string(),
         signing_keys,
         sso,
+        slo,
         valid_until,
     }))
 }

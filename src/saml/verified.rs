@@ -65,6 +65,7 @@ pub struct VerifiedResponse {
     pub(crate) not_on_or_after: UnixTime,
     pub(crate) session_index: Option<String>,
     pub(crate) idp_entity_id: String,
+    pub(crate) name_id: String,
 }
 
 impl VerifiedResponse {
@@ -112,5 +113,12 @@ impl VerifiedResponse {
     /// The IdP's entity ID.
     pub fn idp_entity_id(&self) -> &str {
         &self.idp_entity_id
+    }
+
+    /// The Subject's `NameID` (signed; transient): keep it with
+    /// [`Self::session_index`] for single logout
+    /// (`saml_sp::LogoutRequest`, `saml_sp::LogoutSession`, native builds).
+    pub fn name_id(&self) -> &str {
+        &self.name_id
     }
 }

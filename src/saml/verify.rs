@@ -124,6 +124,7 @@ fn read_verified(
         response_signed: signed.response_signed,
         assertion_id: assertion.id().to_string(),
         in_response_to: confirmation.in_response_to,
+        name_id: confirmation.name_id,
         // Whole seconds, as before sub-second times: keep the IDs until then.
         not_on_or_after: confirmation
             .not_on_or_after

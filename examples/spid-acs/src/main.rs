@@ -28,7 +28,7 @@ use idbridge::crypto::RustCryptoSigner;
 use idbridge::saml_sp::{Binding, Contact, OrganizationName, SpCredential, SpMetadata, SpProfile};
 use idbridge::{spid, Trust, UnixTime};
 use idbridge_example_spid_acs::{
-    escape, App, Federation, ServiceProvider, Signing, REQUEST_COOKIE,
+    escape, App, Federation, ServiceProvider, Sessions, Signing, REQUEST_COOKIE,
 };
 use idbridge_store::spid::{Assertions, Requests};
 use idbridge_store::{
@@ -202,12 +202,7 @@ fn metadata(sp: &ServiceProvider) -> SpMetadata {
             &["name", "familyName", "fiscalNumber", "dateOfBirth"],
         ),
     };
-    let mut md = SpMetadata::new(
-        profile,
-        &sp.entity_id,
-        &sp.acs_url,
-        &format!("{base}/logout"),
-    );
+    let mut md = SpMetadata::new(profile, &sp.entity_id, &sp.acs_url, &sp.slo_url());
     md.service_name = "idbridge spid-acs".into();
     md.attributes = attributes.iter().map(|a| (*a).to_owned()).collect();
     md.organization = [
@@ -265,8 +260,9 @@ async fn run(o: Options) -> Result<(), String> {
         sp: o.sp.clone(),
         trust,
         requests: requests.clone(),
-        assertions: Assertions::with_clock(store, clock),
+        assertions: Assertions::with_clock(store.clone(), clock.clone()),
         signing,
+        sessions: Sessions::with_clock(store, clock),
     };
     let mut router = app.router();
     if o.demo {
@@ -280,7 +276,7 @@ async fn run(o: Options) -> Result<(), String> {
         .await
         .map_err(|e| format!("{}: {e}", o.listen))?;
     eprintln!(
-        "spid-acs: http://{}/ (metadata, login, acs) for {} (IdPs: {}; requests: {}){}",
+        "spid-acs: http://{}/ (metadata, login, acs, logout) for {} (IdPs: {}; requests: {}){}",
         o.listen,
         o.sp.entity_id,
         o.idp_metadata.as_deref().unwrap_or(&o.registry),

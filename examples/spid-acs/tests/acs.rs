@@ -13,9 +13,12 @@
 
 use base64::Engine as _;
 use idbridge::crypto::RustCryptoSigner;
-use idbridge::saml_sp::{Binding, Contact, OrganizationName, SpCredential, SpMetadata, SpProfile};
+use idbridge::saml_sp::{
+    Binding, Contact, LogoutRequest, LogoutResponse, OrganizationName, SpCredential, SpMetadata,
+    SpProfile,
+};
 use idbridge::{spid, Trust, UnixTime};
-use idbridge_example_spid_acs::{App, Federation, ServiceProvider, Signing};
+use idbridge_example_spid_acs::{App, Federation, ServiceProvider, Sessions, Signing};
 use idbridge_store::spid::{Assertions, Requests};
 use idbridge_store::{ManualClock, MemoryStore, UnixMillis};
 use std::net::SocketAddr;
@@ -102,8 +105,9 @@ async fn start_with(acs_url: &str, binding: Binding) -> Server {
         },
         trust,
         requests: requests.clone(),
-        assertions: Assertions::with_clock(store, clock),
+        assertions: Assertions::with_clock(store.clone(), clock.clone()),
         signing: signing(),
+        sessions: Sessions::with_clock(store, clock),
     };
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
     let addr = listener.local_addr().unwrap();
@@ -444,4 +448,276 @@ async fn metadata_is_served_signed() {
         .any(|(k, v)| k == "content-type" && v == "application/samlmetadata+xml"));
     assert!(r.body.starts_with("<md:EntityDescriptor"));
     assert!(r.body.contains("<ds:SignatureValue>"));
+}
+
+// --- single logout ------------------------------------------------------
+
+const SP_SLO: &str = "https://sp.idbridge.test/logout";
+const IDP_SLO: &str = "https://idp.idbridge.test/spid/slo";
+/// The NameID and SessionIndex of responses/valid.xml.
+const NAME_ID: &str = "_d570da0489bb7345293362a11ebd6887";
+const SESSION_INDEX: &str = "_0a5a8fd2f6f1811609a8aa2cd53f75313bbab5a9";
+
+fn cookie_named(r: &Reply, name: &str) -> Option<String> {
+    r.headers
+        .iter()
+        .filter(|(k, _)| k == "set-cookie")
+        .filter_map(|(_, v)| v.strip_prefix(&format!("{name}=")))
+        .map(|v| v.split(';').next().unwrap().to_owned())
+        .next_back()
+}
+
+/// Logs in with the vectors' Response: the session cookie.
+async fn logged_in(srv: &Server) -> String {
+    srv.request_sent().await;
+    let r = post(srv, "valid.xml", Some(COOKIE)).await;
+    assert_eq!(r.status, 200, "{}", r.body);
+    format!("spid_session={}", cookie_named(&r, "spid_session").unwrap())
+}
+
+/// The SAML message of an auto-submitting form, decoded.
+fn form_message(body: &str, field: &str) -> String {
+    let start = body.find(&format!("name=\"{field}\" value=\"")).unwrap() + field.len() + 15;
+    let len = body[start..].find('"').unwrap();
+    let b64 = &body[start..start + len];
+    String::from_utf8(
+        base64::engine::general_purpose::STANDARD
+            .decode(b64)
+            .unwrap(),
+    )
+    .unwrap()
+}
+
+fn attribute(xml: &str, name: &str) -> String {
+    let start = xml.find(&format!(" {name}=\"")).unwrap() + name.len() + 3;
+    let len = xml[start..].find('"').unwrap();
+    xml[start..start + len].to_owned()
+}
+
+/// The test IdP's key (the IdP of the registry signs with rsa2048).
+fn idp_signed<F: FnOnce(&SpCredential<'_>) -> String>(f: F) -> String {
+    let s = signing();
+    let credential = SpCredential::new(&s.signer, &s.certificate).unwrap();
+    f(&credential)
+}
+
+fn now() -> UnixTime {
+    UnixTime::parse_rfc3339(NOW).unwrap()
+}
+
+#[tokio::test]
+async fn sp_initiated_logout_sends_a_signed_request_and_takes_the_answer_once() {
+    let srv = start().await;
+    let session = logged_in(&srv).await;
+    let r = http(srv.addr, "GET", "/logout", Some(&session), None).await;
+    assert_eq!(r.status, 200, "{}", r.body);
+    let request = form_message(&r.body, "SAMLRequest");
+    assert!(request.starts_with("<samlp:LogoutRequest"));
+    assert_eq!(attribute(&request, "Destination"), IDP_SLO);
+    assert!(request.contains(&format!(">{NAME_ID}</saml:NameID>")));
+    assert!(request.contains(&format!(">{SESSION_INDEX}</samlp:SessionIndex>")));
+    assert!(request.contains("<ds:Signature"));
+    let logout = cookie_named(&r, "spid_logout").unwrap();
+    assert_eq!(attribute(&request, "ID"), logout);
+    assert_eq!(cookie_named(&r, "spid_session").as_deref(), Some(""));
+    // The session is over: a second /logout finds none.
+    let again = http(srv.addr, "GET", "/logout", Some(&session), None).await;
+    assert_eq!((again.status, again.error()), (403, Some("session.none")));
+    // The IdP answers.
+    let answer = idp_signed(|c| {
+        LogoutResponse {
+            sp_entity_id: IDP.into(),
+            destination: SP_SLO.into(),
+            id: "_idp-answer".into(),
+            issue_instant: now(),
+            in_response_to: logout.clone(),
+            success: true,
+        }
+        .signed_xml(c)
+        .unwrap()
+    });
+    let form = format!(
+        "SAMLResponse={}",
+        form_encode(&base64::engine::general_purpose::STANDARD.encode(&answer))
+    );
+    let cookie = format!("spid_logout={logout}");
+    let r = http(srv.addr, "POST", "/logout", Some(&cookie), Some(&form)).await;
+    assert_eq!(
+        (r.status, r.element("logout")),
+        (200, Some("done")),
+        "{}",
+        r.body
+    );
+    // Once.
+    let r = http(srv.addr, "POST", "/logout", Some(&cookie), Some(&form)).await;
+    assert_eq!((r.status, r.error()), (403, Some("store.not_issued")));
+}
+
+#[tokio::test]
+async fn a_logout_response_to_another_request_is_refused() {
+    let srv = start().await;
+    let session = logged_in(&srv).await;
+    let r = http(srv.addr, "GET", "/logout", Some(&session), None).await;
+    let logout = cookie_named(&r, "spid_logout").unwrap();
+    let answer = idp_signed(|c| {
+        LogoutResponse {
+            sp_entity_id: IDP.into(),
+            destination: SP_SLO.into(),
+            id: "_idp-answer".into(),
+            issue_instant: now(),
+            in_response_to: "_another".into(),
+            success: true,
+        }
+        .signed_xml(c)
+        .unwrap()
+    });
+    let form = format!(
+        "SAMLResponse={}",
+        form_encode(&base64::engine::general_purpose::STANDARD.encode(&answer))
+    );
+    let cookie = format!("spid_logout={logout}");
+    let r = http(srv.addr, "POST", "/logout", Some(&cookie), Some(&form)).await;
+    assert_eq!(
+        (r.status, r.error()),
+        (403, Some("saml.in_response_to.mismatch"))
+    );
+    // Without the browser's pending logout: not ours.
+    let r = http(srv.addr, "POST", "/logout", None, Some(&form)).await;
+    assert_eq!((r.status, r.error()), (403, Some("store.not_issued")));
+}
+
+fn idp_request(session_index: &str) -> String {
+    idp_signed(|c| {
+        LogoutRequest::new(
+            IDP,
+            SP_SLO,
+            "_idp-logout-1",
+            now(),
+            IDP,
+            NAME_ID,
+            session_index,
+        )
+        .signed_xml(c)
+        .unwrap()
+    })
+}
+
+#[tokio::test]
+async fn idp_initiated_logout_ends_the_session_and_answers_signed() {
+    let srv = start().await;
+    let session = logged_in(&srv).await;
+    let form = format!(
+        "SAMLRequest={}",
+        form_encode(&base64::engine::general_purpose::STANDARD.encode(idp_request(SESSION_INDEX)))
+    );
+    let r = http(srv.addr, "POST", "/logout", Some(&session), Some(&form)).await;
+    assert_eq!(r.status, 200, "{}", r.body);
+    let answer = form_message(&r.body, "SAMLResponse");
+    assert!(answer.starts_with("<samlp:LogoutResponse"));
+    assert_eq!(attribute(&answer, "InResponseTo"), "_idp-logout-1");
+    assert_eq!(attribute(&answer, "Destination"), IDP_SLO);
+    assert!(answer.contains("status:Success"));
+    assert!(answer.contains("<ds:Signature"));
+    assert_eq!(cookie_named(&r, "spid_session").as_deref(), Some(""));
+    // The session is gone.
+    let r = http(srv.addr, "POST", "/logout", Some(&session), Some(&form)).await;
+    assert_eq!((r.status, r.error()), (403, Some("session.none")));
+}
+
+#[tokio::test]
+async fn idp_initiated_logout_for_another_session_is_refused() {
+    let srv = start().await;
+    let session = logged_in(&srv).await;
+    let form = format!(
+        "SAMLRequest={}",
+        form_encode(&base64::engine::general_purpose::STANDARD.encode(idp_request("_other")))
+    );
+    let r = http(srv.addr, "POST", "/logout", Some(&session), Some(&form)).await;
+    assert_eq!(
+        (r.status, r.error()),
+        (403, Some("saml.logout.session_mismatch"))
+    );
+    // Unsigned: refused.
+    let unsigned = LogoutRequest::new(IDP, SP_SLO, "_x", now(), IDP, NAME_ID, SESSION_INDEX)
+        .unsigned_xml()
+        .unwrap();
+    let srv2 = start().await;
+    let session = logged_in(&srv2).await;
+    let form = format!(
+        "SAMLRequest={}",
+        form_encode(&base64::engine::general_purpose::STANDARD.encode(unsigned))
+    );
+    let r = http(srv2.addr, "POST", "/logout", Some(&session), Some(&form)).await;
+    assert_eq!(
+        (r.status, r.error()),
+        (403, Some("xmldsig.signature.missing"))
+    );
+    // No session cookie at all.
+    let r = http(srv.addr, "GET", "/logout", None, None).await;
+    assert_eq!((r.status, r.error()), (403, Some("session.none")));
+}
+
+#[tokio::test]
+async fn a_login_without_session_index_opens_no_slo_session() {
+    let srv = start().await;
+    srv.request_sent().await;
+    let r = post(&srv, "valid-no-sessionindex.xml", Some(COOKIE)).await;
+    assert_eq!(r.status, 200, "{}", r.body);
+    assert!(cookie_named(&r, "spid_session").is_none());
+}
+
+#[tokio::test]
+async fn logout_messages_over_http_redirect_are_verified_too() {
+    let srv = start().await;
+    let session = logged_in(&srv).await;
+    let r = http(srv.addr, "GET", "/logout", Some(&session), None).await;
+    let logout = cookie_named(&r, "spid_logout").unwrap();
+    let answer = |in_response_to: &str| {
+        idp_signed(|c| {
+            LogoutResponse {
+                sp_entity_id: IDP.into(),
+                destination: SP_SLO.into(),
+                id: "_idp-answer".into(),
+                issue_instant: now(),
+                in_response_to: in_response_to.into(),
+                success: true,
+            }
+            .redirect_url(c, "x")
+            .unwrap()
+        })
+    };
+    let cookie = format!("spid_logout={logout}");
+    let url = answer(&logout);
+    let path = url.strip_prefix("https://sp.idbridge.test").unwrap();
+    // The query altered: the signature no longer holds.
+    let altered = path.replace("RelayState=x", "RelayState=y");
+    let r = http(srv.addr, "GET", &altered, Some(&cookie), None).await;
+    assert_eq!(
+        (r.status, r.error()),
+        (403, Some("xmldsig.signature.invalid"))
+    );
+    // Genuine, but the pending logout was spent by the refused attempt.
+    let r = http(srv.addr, "GET", path, Some(&cookie), None).await;
+    assert_eq!((r.status, r.error()), (403, Some("store.not_issued")));
+    // A fresh logout, answered over Redirect.
+    let srv = start().await;
+    let session = logged_in(&srv).await;
+    let r = http(srv.addr, "GET", "/logout", Some(&session), None).await;
+    let logout = cookie_named(&r, "spid_logout").unwrap();
+    let url = answer(&logout);
+    let path = url.strip_prefix("https://sp.idbridge.test").unwrap();
+    let r = http(
+        srv.addr,
+        "GET",
+        path,
+        Some(&format!("spid_logout={logout}")),
+        None,
+    )
+    .await;
+    assert_eq!(
+        (r.status, r.element("logout")),
+        (200, Some("done")),
+        "{}",
+        r.body
+    );
 }

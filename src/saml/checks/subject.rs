@@ -50,6 +50,8 @@ pub(crate) struct Confirmation {
     pub not_on_or_after: UnixTime,
     /// SubjectConfirmationData's InResponseTo (trimmed).
     pub in_response_to: String,
+    /// The NameID (transient), which a LogoutRequest names.
+    pub name_id: String,
 }
 
 pub(crate) fn check(
@@ -64,7 +66,8 @@ pub(crate) fn check(
         "the Assertion has no Subject",
     )?;
     let name_id = one(subject, SAML, "NameID", "the Subject has no NameID")?;
-    if text(name_id)?.is_empty() {
+    let name_id_text = text(name_id)?;
+    if name_id_text.is_empty() {
         return Err(structure("the NameID is empty"));
     }
     let format = attr(name_id, "Format", "the NameID has no Format")?;
@@ -133,5 +136,6 @@ pub(crate) fn check(
     Ok(Confirmation {
         not_on_or_after: noa,
         in_response_to: trim(irt).to_string(),
+        name_id: name_id_text,
     })
 }

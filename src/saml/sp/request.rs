@@ -192,14 +192,8 @@ impl AuthnRequest {
     /// the signed request) and `RelayState` to the IdP, submitted on load
     /// (a button without JavaScript).
     pub fn post_form(&self, credential: &SpCredential<'_>, relay_state: &str) -> Result<String> {
-        let relay_state = check_relay_state(relay_state)?;
         let signed = self.signed_xml(credential)?;
-        let b64 = base64::engine::general_purpose::STANDARD.encode(signed);
-        Ok(format!(
-            "<!doctype html>\n<html lang=\"it\"><head><meta charset=\"utf-8\"><title>SAML</title></head>\n<body onload=\"document.forms[0].submit()\">\n<form method=\"post\" action=\"{}\">\n<input type=\"hidden\" name=\"SAMLRequest\" value=\"{b64}\">\n<input type=\"hidden\" name=\"RelayState\" value=\"{}\">\n<noscript><button type=\"submit\">Continua / Continue</button></noscript>\n</form>\n</body></html>\n",
-            html_attr(&self.destination),
-            html_attr(relay_state)
-        ))
+        post_page(&self.destination, "SAMLRequest", &signed, relay_state)
     }
 
     /// HTTP-Redirect: the IdP URL with `SAMLRequest` (raw DEFLATE, RFC
@@ -209,24 +203,60 @@ impl AuthnRequest {
     /// form-encoded: ASCII letters, digits and `-._~` as they are, space as
     /// `+`, every other byte `%XX` with upper-case hex.
     pub fn redirect_url(&self, credential: &SpCredential<'_>, relay_state: &str) -> Result<String> {
-        let relay_state = check_relay_state(relay_state)?;
         let xml = self.unsigned_xml()?;
-        let deflated = miniz_oxide::deflate::compress_to_vec(xml.as_bytes(), 6);
-        let b64 = base64::engine::general_purpose::STANDARD.encode(deflated);
-        let signed = format!(
-            "SAMLRequest={}&RelayState={}&SigAlg={}",
-            form_encode(&b64),
-            form_encode(relay_state),
-            form_encode(xml::RSA_SHA256)
-        );
-        let signature =
-            base64::engine::general_purpose::STANDARD.encode(credential.sign(signed.as_bytes())?);
-        Ok(format!(
-            "{}?{signed}&Signature={}",
-            self.destination,
-            form_encode(&signature)
-        ))
+        redirect(
+            &self.destination,
+            "SAMLRequest",
+            &xml,
+            relay_state,
+            credential,
+        )
     }
+}
+
+/// HTTP-POST (SAML bindings §3.5.4): a page whose form posts `field` (the
+/// base64 of `signed_xml`) and `RelayState` to `destination`, submitted on
+/// load (a button without JavaScript).
+pub(crate) fn post_page(
+    destination: &str,
+    field: &str,
+    signed_xml: &str,
+    relay_state: &str,
+) -> Result<String> {
+    let relay_state = check_relay_state(relay_state)?;
+    let b64 = base64::engine::general_purpose::STANDARD.encode(signed_xml);
+    Ok(format!(
+        "<!doctype html>\n<html lang=\"it\"><head><meta charset=\"utf-8\"><title>SAML</title></head>\n<body onload=\"document.forms[0].submit()\">\n<form method=\"post\" action=\"{}\">\n<input type=\"hidden\" name=\"{field}\" value=\"{b64}\">\n<input type=\"hidden\" name=\"RelayState\" value=\"{}\">\n<noscript><button type=\"submit\">Continua / Continue</button></noscript>\n</form>\n</body></html>\n",
+        html_attr(destination),
+        html_attr(relay_state)
+    ))
+}
+
+/// HTTP-Redirect (SAML bindings §3.4.4.1): `destination` with `field`
+/// (raw DEFLATE of `xml`, then base64), `RelayState`, `SigAlg` and
+/// `Signature` over the three as they appear in the URL.
+pub(crate) fn redirect(
+    destination: &str,
+    field: &str,
+    xml: &str,
+    relay_state: &str,
+    credential: &SpCredential<'_>,
+) -> Result<String> {
+    let relay_state = check_relay_state(relay_state)?;
+    let deflated = miniz_oxide::deflate::compress_to_vec(xml.as_bytes(), 6);
+    let b64 = base64::engine::general_purpose::STANDARD.encode(deflated);
+    let signed = format!(
+        "{field}={}&RelayState={}&SigAlg={}",
+        form_encode(&b64),
+        form_encode(relay_state),
+        form_encode(xml::RSA_SHA256)
+    );
+    let signature =
+        base64::engine::general_purpose::STANDARD.encode(credential.sign(signed.as_bytes())?);
+    Ok(format!(
+        "{destination}?{signed}&Signature={}",
+        form_encode(&signature)
+    ))
 }
 
 /// `RelayState`: plain text, at most [`MAX_RELAY_STATE_BYTES`].
