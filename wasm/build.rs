@@ -13,6 +13,7 @@ const SHARED_SUITES: &[&str] = &[
     "oidc-trust-chain",
     "oidc-id-token",
     "sd-jwt-vc",
+    "mobile-id",
 ];
 
 fn walk(dir: &Path, out: &mut Vec<PathBuf>) {
