@@ -147,7 +147,9 @@ def build():
             t["identity"] = case["identity"]
         t["flags"] = []
         tests.append(t)
-    group = {"trust": {"issuer_keys": ["keys/issuer.jwks.json"],
+    group = {"source": "made by test-vectors/sdjwt-generator/generate.py with idbridge's own TEST keys "
+                       "(test-vectors/sdjwt-generator/cases/); no third-party material",
+             "trust": {"issuer_keys": ["keys/issuer.jwks.json"],
                        "status_lists": {LIST_URI: "status/list-2bit.jwt"},
                        "status_list_keys": ["keys/status.jwks.json"]},
              "context": table["context"], "tests": tests}
