@@ -10,6 +10,7 @@ use std::path::Path;
 use std::process::ExitCode;
 
 mod inspect;
+mod mobileid;
 mod oidc;
 mod sdjwt;
 mod sp;
@@ -228,6 +229,15 @@ idbridge verify id-token --response tokens.json --userinfo userinfo.jwe --op-jwk
 idbridge verify sd-jwt --presentation vp_token.txt --issuer-jwks issuer.jwks.json \\\n    \
 --status-list https://status.example/1 list.jwt --nonce \"$NONCE\" --audience https://rp.example.it")]
     SdJwt(sdjwt::SdJwtArgs),
+    /// Verify a Mobile-ID authentication session-status response against
+    /// the hash this relying party sent.
+    ///
+    /// Prints the identity, the hash type and its verification code as JSON
+    /// and exits 0, or prints `error: <code>: <reason>` and exits 1.
+    #[command(after_help = "Example:\n  \
+idbridge verify mobile-id --response status.json --anchors TEST_of_ESTEID-SK_2015.pem.crt \\\n    \
+--signed-hash \"$HASH_B64\" --hash-type SHA512")]
+    MobileId(mobileid::MobileIdArgs),
 }
 
 #[derive(Subcommand, Debug)]
@@ -523,6 +533,7 @@ fn run_verify(v: Verify) -> ExitCode {
         Verify::OidcChain(args) => result_exit(oidc::verify_chain(&args)),
         Verify::IdToken(args) => result_exit(oidc::verify_id_token(&args)),
         Verify::SdJwt(args) => result_exit(sdjwt::verify(&args)),
+        Verify::MobileId(args) => result_exit(mobileid::verify(&args)),
     }
 }
 

@@ -1474,3 +1474,57 @@ fn verify_sd_jwt_with_issuer_metadata() {
         }
     }
 }
+
+const MID: &str = concat!(
+    env!("CARGO_MANIFEST_DIR"),
+    "/../test-vectors/conformance/mobile-id/upstream"
+);
+const MID_HASH: &str =
+    "XN1Ej7bys/MlbZlDBN3GoRFv6JOJbm8/mLwulZlZQBIF/TYVsHDJiOCGx2yVaxiXbbrNmRQJcgR0AhZtTfFigQ==";
+
+fn verify_mobile_id(response: &str, extra: &[&str]) -> (i32, String, String) {
+    let file = format!("{MID}/{response}.json");
+    let ca = format!("{MID}/TEST_of_ESTEID-SK_2015.pem.crt");
+    let mut args = vec![
+        "verify",
+        "mobile-id",
+        "--response",
+        &file,
+        "--anchors",
+        &ca,
+        "--signed-hash",
+        MID_HASH,
+        "--hash-type",
+        "SHA512",
+        "--now",
+        "2025-09-01T10:00:00Z",
+    ];
+    args.extend_from_slice(extra);
+    idbridge(&args)
+}
+
+#[test]
+fn verify_mobile_id_prints_the_identity_or_the_code() {
+    let (code, out, err) = verify_mobile_id("valid1", &[]);
+    assert_eq!(code, 0, "{out}{err}");
+    let v: serde_json::Value = serde_json::from_str(&out).unwrap();
+    assert_eq!(v["identity"]["subject_id"], "PNOEE-60001019906");
+    assert_eq!(v["identity"]["system"], "mobile-id");
+    assert_eq!(v["hash_type"], "SHA512");
+    assert_eq!(v["verification_code"].as_str().unwrap().len(), 4);
+    for (file, code_str) in [
+        ("valid1_running", "mobileid.session.not_complete"),
+        ("valid1_user_cancelled", "mobileid.result.not_ok"),
+        ("zero_sig", "mobileid.signature.invalid"),
+    ] {
+        let (code, out, _) = verify_mobile_id(file, &[]);
+        assert_eq!(code, 1, "{file}");
+        assert!(out.starts_with(&format!("error: {code_str}: ")), "{out}");
+    }
+    // A flag given twice is a usage error.
+    let (code, out, _) = verify_mobile_id("valid1", &["--hash-type", "SHA256"]);
+    assert_eq!(code, 2, "{out}");
+    // A file that cannot be read is a usage error.
+    let (code, _, _) = verify_mobile_id("no-such-file", &[]);
+    assert_eq!(code, 2);
+}

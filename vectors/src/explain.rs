@@ -148,7 +148,8 @@ pub(crate) fn explain(kind: Kind, job: &Job<'_>, case: &TestCase) -> Explanation
         Kind::OidcTrustChain => e.replay = Some(replay_oidc_chain(job, &input_arg)),
         Kind::OidcIdToken => e.replay = Some(replay_id_token(job, &input_arg)),
         Kind::SdJwtVc => e.replay = Some(replay_sd_jwt(job, &input_arg)),
-        Kind::Signature | Kind::Xmldsig | Kind::MobileId => e.notes.push(format!(
+        Kind::MobileId => e.replay = Some(replay_mobile_id(job, &input_arg)),
+        Kind::Signature | Kind::Xmldsig => e.notes.push(format!(
             "no `idbridge verify` subcommand runs the {} kind: the inputs above are the whole case",
             kind.name()
         )),
@@ -264,6 +265,30 @@ fn replay_oidc_chain(job: &Job<'_>, input: &str) -> String {
     }
     if let Some(now) = context_str(job, "now") {
         words.push(arg("now", now));
+    }
+    words.join(" ")
+}
+
+fn replay_mobile_id(job: &Job<'_>, input: &str) -> String {
+    let mut words = vec![
+        "idbridge verify mobile-id".to_string(),
+        arg("response", input),
+    ];
+    let anchors = job.trust.get("anchors").map(file_names).unwrap_or_default();
+    if !anchors.is_empty() {
+        words.push("--anchors".into());
+        for f in anchors {
+            words.push(shell_quote(&resolved(job, f)));
+        }
+    }
+    for (key, flag) in [
+        ("signed_hash", "signed-hash"),
+        ("hash_type", "hash-type"),
+        ("now", "now"),
+    ] {
+        if let Some(v) = context_str(job, key) {
+            words.push(arg(flag, v));
+        }
     }
     words.join(" ")
 }
