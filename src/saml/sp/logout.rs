@@ -23,8 +23,8 @@
 //! request, `NotOnOrAfter` when present, the `NameID` and the
 //! `SessionIndex` of the session (`saml.logout.session_mismatch`).
 
-use super::request::{post_page, redirect};
-use super::xml::{self, esc, invalid, url, value, xml_id, SpCredential};
+use super::request::Outgoing;
+use super::xml::{esc, invalid, url, value, xml_id, SpCredential};
 use crate::crypto::{self, Algorithm, AllowList, Backend, HashAlg};
 use crate::error::{Error, ErrorCode, Result};
 use crate::saml::checks::{issuer, status, timing};
@@ -163,32 +163,22 @@ impl LogoutRequest {
 
     /// The request without a signature (HTTP-Redirect signs the query).
     pub fn unsigned_xml(&self) -> Result<String> {
-        let (head, tail) = self.halves()?;
-        Ok(format!("{head}{tail}"))
+        Outgoing::unsigned(self)
     }
 
     /// The request with its enveloped signature (HTTP-POST).
     pub fn signed_xml(&self, credential: &SpCredential<'_>) -> Result<String> {
-        let (head, tail) = self.halves()?;
-        xml::sign_enveloped(&head, &tail, &self.id, credential)
+        Outgoing::signed(self, credential)
     }
 
     /// HTTP-POST: the auto-submitting page posting `SAMLRequest`.
     pub fn post_form(&self, credential: &SpCredential<'_>, relay_state: &str) -> Result<String> {
-        let signed = self.signed_xml(credential)?;
-        post_page(&self.destination, "SAMLRequest", &signed, relay_state)
+        Outgoing::post(self, credential, relay_state)
     }
 
     /// HTTP-Redirect: the IdP's SLO URL with the signed query string.
     pub fn redirect_url(&self, credential: &SpCredential<'_>, relay_state: &str) -> Result<String> {
-        let xml = self.unsigned_xml()?;
-        redirect(
-            &self.destination,
-            "SAMLRequest",
-            &xml,
-            relay_state,
-            credential,
-        )
+        Outgoing::redirect_to(self, credential, relay_state)
     }
 }
 
@@ -236,26 +226,43 @@ impl LogoutResponse {
 
     /// The response with its enveloped signature (HTTP-POST).
     pub fn signed_xml(&self, credential: &SpCredential<'_>) -> Result<String> {
-        let (head, tail) = self.halves()?;
-        xml::sign_enveloped(&head, &tail, &self.id, credential)
+        Outgoing::signed(self, credential)
     }
 
     /// HTTP-POST: the auto-submitting page posting `SAMLResponse`.
     pub fn post_form(&self, credential: &SpCredential<'_>, relay_state: &str) -> Result<String> {
-        let signed = self.signed_xml(credential)?;
-        post_page(&self.destination, "SAMLResponse", &signed, relay_state)
+        Outgoing::post(self, credential, relay_state)
     }
 
     /// HTTP-Redirect: the IdP's SLO URL with the signed query string.
     pub fn redirect_url(&self, credential: &SpCredential<'_>, relay_state: &str) -> Result<String> {
-        let (head, tail) = self.halves()?;
-        redirect(
-            &self.destination,
-            "SAMLResponse",
-            &format!("{head}{tail}"),
-            relay_state,
-            credential,
-        )
+        Outgoing::redirect_to(self, credential, relay_state)
+    }
+}
+
+impl Outgoing for LogoutRequest {
+    const FIELD: &'static str = "SAMLRequest";
+    fn parts(&self) -> Result<(String, String)> {
+        self.halves()
+    }
+    fn message_id(&self) -> &str {
+        &self.id
+    }
+    fn target(&self) -> &str {
+        &self.destination
+    }
+}
+
+impl Outgoing for LogoutResponse {
+    const FIELD: &'static str = "SAMLResponse";
+    fn parts(&self) -> Result<(String, String)> {
+        self.halves()
+    }
+    fn message_id(&self) -> &str {
+        &self.id
+    }
+    fn target(&self) -> &str {
+        &self.destination
     }
 }
 

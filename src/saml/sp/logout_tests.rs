@@ -10,6 +10,7 @@
 
 use super::*;
 use crate::crypto::RustCryptoSigner;
+use crate::saml::sp::xml;
 
 const ROOT: &str = env!("CARGO_MANIFEST_DIR");
 const IDP: &str = "https://idp.idbridge.test/spid";

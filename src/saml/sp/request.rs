@@ -178,22 +178,19 @@ impl AuthnRequest {
     /// The request without a signature (the HTTP-Redirect binding signs
     /// the query string instead).
     pub fn unsigned_xml(&self) -> Result<String> {
-        let (head, tail) = self.halves()?;
-        Ok(format!("{head}{tail}"))
+        Outgoing::unsigned(self)
     }
 
     /// The request with its enveloped signature (HTTP-POST).
     pub fn signed_xml(&self, credential: &SpCredential<'_>) -> Result<String> {
-        let (head, tail) = self.halves()?;
-        xml::sign_enveloped(&head, &tail, &self.id, credential)
+        Outgoing::signed(self, credential)
     }
 
     /// HTTP-POST: an HTML page whose form posts `SAMLRequest` (base64 of
     /// the signed request) and `RelayState` to the IdP, submitted on load
     /// (a button without JavaScript).
     pub fn post_form(&self, credential: &SpCredential<'_>, relay_state: &str) -> Result<String> {
-        let signed = self.signed_xml(credential)?;
-        post_page(&self.destination, "SAMLRequest", &signed, relay_state)
+        Outgoing::post(self, credential, relay_state)
     }
 
     /// HTTP-Redirect: the IdP URL with `SAMLRequest` (raw DEFLATE, RFC
@@ -203,20 +200,70 @@ impl AuthnRequest {
     /// form-encoded: ASCII letters, digits and `-._~` as they are, space as
     /// `+`, every other byte `%XX` with upper-case hex.
     pub fn redirect_url(&self, credential: &SpCredential<'_>, relay_state: &str) -> Result<String> {
-        let xml = self.unsigned_xml()?;
-        redirect(
-            &self.destination,
-            "SAMLRequest",
-            &xml,
-            relay_state,
-            credential,
-        )
+        Outgoing::redirect_to(self, credential, relay_state)
     }
 }
 
 /// HTTP-POST (SAML bindings §3.5.4): a page whose form posts `field` (the
 /// base64 of `signed_xml`) and `RelayState` to `destination`, submitted on
 /// load (a button without JavaScript).
+/// An SP message written in two halves around the place of its
+/// `ds:Signature`: the AuthnRequest, the LogoutRequest and the
+/// LogoutResponse share their bindings through it (unsigned for the
+/// HTTP-Redirect query signature, enveloped for HTTP-POST).
+pub(crate) trait Outgoing {
+    /// The form field and query parameter: `SAMLRequest` or `SAMLResponse`.
+    const FIELD: &'static str;
+    /// The document before and after the signature.
+    fn parts(&self) -> Result<(String, String)>;
+    /// The root element's `ID`, which the signature references.
+    fn message_id(&self) -> &str;
+    /// Where the message goes.
+    fn target(&self) -> &str;
+
+    fn unsigned(&self) -> Result<String> {
+        let (head, tail) = self.parts()?;
+        Ok(format!("{head}{tail}"))
+    }
+
+    fn signed(&self, credential: &SpCredential<'_>) -> Result<String> {
+        let (head, tail) = self.parts()?;
+        xml::sign_enveloped(&head, &tail, self.message_id(), credential)
+    }
+
+    fn post(&self, credential: &SpCredential<'_>, relay_state: &str) -> Result<String> {
+        post_page(
+            self.target(),
+            Self::FIELD,
+            &self.signed(credential)?,
+            relay_state,
+        )
+    }
+
+    fn redirect_to(&self, credential: &SpCredential<'_>, relay_state: &str) -> Result<String> {
+        redirect(
+            self.target(),
+            Self::FIELD,
+            &self.unsigned()?,
+            relay_state,
+            credential,
+        )
+    }
+}
+
+impl Outgoing for AuthnRequest {
+    const FIELD: &'static str = "SAMLRequest";
+    fn parts(&self) -> Result<(String, String)> {
+        self.halves()
+    }
+    fn message_id(&self) -> &str {
+        &self.id
+    }
+    fn target(&self) -> &str {
+        &self.destination
+    }
+}
+
 pub(crate) fn post_page(
     destination: &str,
     field: &str,
