@@ -3,19 +3,22 @@
 //! ```text
 //! webeid-login [--listen 127.0.0.1:8080] [--origin https://localhost:8443]
 //!              [--redis redis://127.0.0.1:6379] [--anchors embedded|test|FILE]
-//!              [--web-eid-js FILE]
+//!              [--web-eid-js FILE] [--session-secs 3600]
 //! ```
 //!
-//! Without `--redis` the nonces live in this process (one instance only).
+//! Without `--redis` the nonces and sessions live in this process (one
+//! instance only). `--session-secs` is the session's lifetime in the store
+//! and its cookie's `Max-Age` (default 3600).
 //! Web eID needs HTTPS: put a TLS proxy for `--origin` in front of `--listen`.
 
 use idbridge::Trust;
 use idbridge_example_webeid_login::App;
+use idbridge_store::session::Sessions;
 use idbridge_store::webeid::Challenges;
 use idbridge_store::{AnyStore, MemoryStore, RedisConfig, RedisStore};
 use std::process::ExitCode;
 
-const USAGE: &str = "usage: webeid-login [--listen ADDR] [--origin https://HOST[:PORT]] [--redis URL] [--anchors embedded|test|FILE] [--web-eid-js FILE]";
+const USAGE: &str = "usage: webeid-login [--listen ADDR] [--origin https://HOST[:PORT]] [--redis URL] [--anchors embedded|test|FILE] [--web-eid-js FILE] [--session-secs N]";
 
 struct Options {
     listen: String,
@@ -23,6 +26,7 @@ struct Options {
     redis: Option<String>,
     anchors: String,
     web_eid_js: Option<String>,
+    session_secs: u32,
 }
 
 fn options() -> Result<Options, String> {
@@ -32,6 +36,7 @@ fn options() -> Result<Options, String> {
         redis: None,
         anchors: "embedded".into(),
         web_eid_js: None,
+        session_secs: idbridge_store::session::DEFAULT_SESSION_SECS,
     };
     let mut args = std::env::args().skip(1);
     while let Some(flag) = args.next() {
@@ -45,6 +50,13 @@ fn options() -> Result<Options, String> {
             "--redis" => o.redis = Some(value()?),
             "--anchors" => o.anchors = value()?,
             "--web-eid-js" => o.web_eid_js = Some(value()?),
+            "--session-secs" => {
+                o.session_secs = value()?
+                    .parse()
+                    .ok()
+                    .filter(|s| *s > 0)
+                    .ok_or_else(|| format!("--session-secs is a number of seconds\n{USAGE}"))?;
+            }
             _ => return Err(USAGE.to_owned()),
         }
     }
@@ -75,7 +87,8 @@ async fn run(o: Options) -> Result<(), String> {
         .into(),
         None => MemoryStore::with_capacity(1_000_000).into(),
     };
-    let mut app = App::new(o.origin.clone(), trust, Challenges::new(store));
+    let sessions = Sessions::new(store.clone()).lifetime_secs(o.session_secs);
+    let mut app = App::new(o.origin.clone(), trust, Challenges::new(store), sessions);
     if let Some(f) = &o.web_eid_js {
         app.web_eid_js = Some(std::fs::read_to_string(f).map_err(|e| format!("{f}: {e}"))?);
     }
