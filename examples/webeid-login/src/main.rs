@@ -4,7 +4,12 @@
 //! webeid-login [--listen 127.0.0.1:8080] [--origin https://localhost:8443]
 //!              [--redis redis://127.0.0.1:6379] [--anchors embedded|test|FILE]
 //!              [--web-eid-js FILE] [--session-secs 3600]
+//!              [--backlog 1024] [--max-connections 1024] [--header-read-timeout 10]
+//!              [--idle-timeout 30] [--request-timeout 30]
 //! ```
+//!
+//! The last five are the listener's limits (`idbridge_example_serve`:
+//! listen backlog, connections served at once, and seconds).
 //!
 //! Without `--redis` the nonces and sessions live in this process (one
 //! instance only). `--session-secs` is the session's lifetime in the store
@@ -12,13 +17,14 @@
 //! Web eID needs HTTPS: put a TLS proxy for `--origin` in front of `--listen`.
 
 use idbridge::Trust;
+use idbridge_example_serve::{bind, serve, Settings, Stats};
 use idbridge_example_webeid_login::App;
 use idbridge_store::session::Sessions;
 use idbridge_store::webeid::Challenges;
 use idbridge_store::{AnyStore, MemoryStore, RedisConfig, RedisStore};
 use std::process::ExitCode;
 
-const USAGE: &str = "usage: webeid-login [--listen ADDR] [--origin https://HOST[:PORT]] [--redis URL] [--anchors embedded|test|FILE] [--web-eid-js FILE] [--session-secs N]";
+const USAGE: &str = "usage: webeid-login [--listen ADDR] [--origin https://HOST[:PORT]] [--redis URL] [--anchors embedded|test|FILE] [--web-eid-js FILE] [--session-secs N] [--backlog N] [--max-connections N] [--header-read-timeout S] [--idle-timeout S] [--request-timeout S]";
 
 struct Options {
     listen: String,
@@ -27,6 +33,7 @@ struct Options {
     anchors: String,
     web_eid_js: Option<String>,
     session_secs: u32,
+    serve: Settings,
 }
 
 fn options() -> Result<Options, String> {
@@ -37,6 +44,7 @@ fn options() -> Result<Options, String> {
         anchors: "embedded".into(),
         web_eid_js: None,
         session_secs: idbridge_store::session::DEFAULT_SESSION_SECS,
+        serve: Settings::default(),
     };
     let mut args = std::env::args().skip(1);
     while let Some(flag) = args.next() {
@@ -44,6 +52,9 @@ fn options() -> Result<Options, String> {
             args.next()
                 .ok_or_else(|| format!("{flag} needs a value\n{USAGE}"))
         };
+        if o.serve.flag(&flag, &mut value)? {
+            continue;
+        }
         match flag.as_str() {
             "--listen" => o.listen = value()?,
             "--origin" => o.origin = value()?,
@@ -92,7 +103,7 @@ async fn run(o: Options) -> Result<(), String> {
     if let Some(f) = &o.web_eid_js {
         app.web_eid_js = Some(std::fs::read_to_string(f).map_err(|e| format!("{f}: {e}"))?);
     }
-    let listener = tokio::net::TcpListener::bind(&o.listen)
+    let listener = bind(&o.listen, o.serve.backlog)
         .await
         .map_err(|e| format!("{}: {e}", o.listen))?;
     eprintln!(
@@ -102,12 +113,12 @@ async fn run(o: Options) -> Result<(), String> {
         o.anchors,
         o.redis.as_deref().unwrap_or("in memory")
     );
-    axum::serve(listener, app.router())
-        .with_graceful_shutdown(async {
-            let _ = tokio::signal::ctrl_c().await;
-        })
-        .await
-        .map_err(|e| e.to_string())
+    let stats = std::sync::Arc::new(Stats::default());
+    serve(listener, app.router(), o.serve, stats, async {
+        let _ = tokio::signal::ctrl_c().await;
+    })
+    .await
+    .map_err(|e| e.to_string())
 }
 
 #[tokio::main]

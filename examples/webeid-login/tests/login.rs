@@ -474,3 +474,23 @@ async fn expired_sessions_give_their_memory_back() {
     }
     assert_eq!(store.len(), 0);
 }
+
+#[test]
+fn the_listener_settings_are_flags_and_nonsense_is_refused() {
+    for (flag, value) in [
+        ("--max-connections", "0"),
+        ("--header-read-timeout", "-1"),
+        ("--idle-timeout", "soon"),
+        ("--request-timeout", ""),
+        ("--backlog", "99999999999"),
+        ("--session-secs", "0"),
+    ] {
+        let out = std::process::Command::new(env!("CARGO_BIN_EXE_webeid-login"))
+            .args([flag, value])
+            .output()
+            .unwrap();
+        assert!(!out.status.success(), "{flag} {value}");
+        let err = String::from_utf8_lossy(&out.stderr);
+        assert!(err.contains(flag), "{flag} {value}: {err}");
+    }
+}
