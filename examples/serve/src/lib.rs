@@ -246,9 +246,14 @@ async fn answer(
         Err(_) => {
             let mut r = Response::new(Body::from("{\"error\":\"request.timeout\"}"));
             *r.status_mut() = StatusCode::REQUEST_TIMEOUT;
-            r.headers_mut().insert(
+            let h = r.headers_mut();
+            h.insert(
                 axum::http::header::CONNECTION,
                 axum::http::HeaderValue::from_static("close"),
+            );
+            h.insert(
+                axum::http::header::CONTENT_TYPE,
+                axum::http::HeaderValue::from_static("application/json"),
             );
             r
         }
