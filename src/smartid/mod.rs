@@ -380,7 +380,7 @@ impl VerifiedSession {
 /// 10000`, the last two bytes of the SHA-256 of the hash sent read as a
 /// big-endian integer, as four zero-padded digits. RP API v3 shows no code
 /// for device-link flows; v2 and the notification flow of older clients
-/// use this one. Mobile-ID's is [`crate::mobileid::verification_code`]
+/// use this one. Mobile-ID's is `idbridge::mobileid::verification_code`
 /// (feature `mobileid`): same shape, another formula.
 pub fn verification_code(hash: &[u8]) -> String {
     let digest = crypto::HashAlg::Sha256.digest(hash);
@@ -687,10 +687,7 @@ pub fn verify_session_status_with(
         )?,
     }
     // 8. The key, then the signature.
-    let key = PublicKey::from_spki_der(&cert.spki_der)?;
-    if key.rsa_components().is_none() {
-        return Err(unsupported("the certificate's key is not RSA"));
-    }
+    let key = rsa_key(&cert)?;
     let pss = PssParams {
         hash,
         mgf1_hash,
@@ -755,6 +752,15 @@ pub fn verify_session_status_with(
     })
 }
 
+/// The certificate's key, which must be RSA (`smartid.algorithm.unsupported`).
+fn rsa_key(cert: &Certificate) -> Result<PublicKey> {
+    let key = PublicKey::from_spki_der(&cert.spki_der)?;
+    if key.rsa_components().is_none() {
+        return Err(unsupported("the certificate's key is not RSA"));
+    }
+    Ok(key)
+}
+
 /// The person the certificate names: `subject_id` is the subject's
 /// serialNumber (`PNOEE-…`, ETSI EN 319 412-1 semantics identifier),
 /// given name, surname; the issuer's common name.
@@ -773,7 +779,25 @@ fn identity(cert: &Certificate) -> Result<VerifiedIdentity> {
 
 #[cfg(test)]
 mod tests {
+    #![allow(clippy::unwrap_used, clippy::indexing_slicing)]
     use super::*;
+
+    #[test]
+    fn only_rsa_keys_sign_smart_id_responses() {
+        let ec = include_bytes!("../../test-vectors/webeid/pki/auth-by-subca.cer");
+        let cert = Certificate::from_der(ec).unwrap();
+        assert_eq!(
+            rsa_key(&cert).unwrap_err().code(),
+            "smartid.algorithm.unsupported"
+        );
+        let body: Value = serde_json::from_slice(include_bytes!(
+            "../../test-vectors/conformance/smart-id/upstream/acsp_qr_sha3_512.json"
+        ))
+        .unwrap();
+        let der = strict_b64(text(&body, &["cert", "value"]).unwrap()).unwrap();
+        let key = rsa_key(&Certificate::from_der(&der).unwrap()).unwrap();
+        assert_eq!(key.rsa_bits(), Some(6144));
+    }
 
     #[test]
     fn verification_code_takes_the_last_two_bytes_of_the_sha256() {
