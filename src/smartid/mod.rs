@@ -337,9 +337,15 @@ pub struct VerifiedSession {
     document_number: String,
     flow_type: Option<FlowType>,
     protocol: SignatureProtocol,
+    key: PublicKey,
 }
 
 impl VerifiedSession {
+    /// The certificate's (RSA) public key, which made the signature.
+    pub fn public_key(&self) -> &PublicKey {
+        &self.key
+    }
+
     /// The person.
     pub fn identity(&self) -> &VerifiedIdentity {
         &self.identity
@@ -749,6 +755,7 @@ pub fn verify_session_status_with(
         document_number: document_number.to_owned(),
         flow_type,
         protocol,
+        key,
     })
 }
 
