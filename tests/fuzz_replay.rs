@@ -40,6 +40,7 @@ fn seeds(target: &str) -> Vec<&'static str> {
         "oidc_federation" => vec!["test-vectors/conformance/oidc-trust-chain/upstream/chains"],
         "mobileid" => vec!["test-vectors/conformance/mobile-id/upstream"],
         "saml_logout" => vec!["fuzz/seeds/saml_logout"],
+        "smartid" => vec!["test-vectors/conformance/smart-id/upstream"],
         "sdjwt" => vec![
             "test-vectors/conformance/sd-jwt-vc/upstream/own/presentations",
             "test-vectors/conformance/sd-jwt-vc/upstream/own/status",

@@ -761,6 +761,51 @@ pub fn saml_logout_seeds() -> Vec<(&'static str, Vec<u8>)> {
     ]
 }
 
+/// A Smart-ID session-status response (`smartid`): checked twice with the
+/// same result against the shared suite's own TEST CA and request values
+/// (ACSP_V2, with the Web2App verifier); every failure carries a code of
+/// the `smart-id` kind, and only the suite's own signed responses (QR and
+/// Web2App, unknown members aside) can pass.
+#[cfg(feature = "smartid")]
+pub fn smartid(data: &[u8]) {
+    use idbridge::smartid::{self, Expected, SmartIdTrust};
+    static TRUST: OnceLock<SmartIdTrust> = OnceLock::new();
+    let trust = TRUST.get_or_init(|| {
+        SmartIdTrust::new()
+            .with_certificate(include_bytes!(
+                "../../test-vectors/conformance/smart-id/upstream/own_TEST_SmartID_CA.der"
+            ))
+            .expect("the fuzz CA parses")
+    });
+    let expected = Expected::authentication(
+        "xnjZ3irCUODkqHtNT74/Irw2ZHW/Lv8sG/b5HS+L9lKffM2SWmsY9k4g2gcwVg6aN3DAj54ciyLff+ilTwIVCA==",
+        "DEMO",
+        "W3sidHlwZSI6ImRpc3BsYXlUZXh0QW5kUElOIiwiZGlzcGxheVRleHQ2MCI6IkxvZyBpbiB0byBpZGJyaWRnZT8ifV0=",
+    )
+    .with_initial_callback_url("https://rp.example.org/callback?value=Zm9v")
+    .with_user_challenge_verifier("idbridge-user-challenge-verifier-0000000000");
+    let now = idbridge::UnixTime::from_unix_seconds(1_756_720_800);
+    let first = smartid::verify_session_status(trust, data, &expected, now);
+    let second = smartid::verify_session_status(trust, data, &expected, now);
+    match (&first, &second) {
+        (Ok(a), Ok(b)) => {
+            assert_eq!(a.identity(), b.identity());
+            assert_eq!(a.identity().subject_id(), Some("PNOEE-40504040001"));
+        }
+        (Err(a), Err(b)) => {
+            assert_eq!(a, b, "two failures differ");
+            let code = a.code();
+            assert!(
+                ["smartid.", "input.", "x509."]
+                    .iter()
+                    .any(|p| code.starts_with(p)),
+                "unexpected code {code}"
+            );
+        }
+        _ => panic!("the same response verified once and failed once"),
+    }
+}
+
 /// A target's body.
 pub type Body = fn(&[u8]);
 
@@ -787,4 +832,6 @@ pub const TARGETS: &[(&str, Body)] = &[
     ("sdjwt", sdjwt),
     #[cfg(not(target_arch = "wasm32"))]
     ("saml_logout", saml_logout),
+    #[cfg(feature = "smartid")]
+    ("smartid", smartid),
 ];
