@@ -48,6 +48,7 @@ pub(crate) fn has_non_repudiation(c: &Certificate) -> bool {
 /// and, when set, an extended key usage it must list (§4.2.1.12). A scheme
 /// names its profiles; this module only reads the extensions.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[cfg_attr(not(feature = "smartid"), allow(dead_code))] // used by smartid's profiles
 pub(crate) struct PurposeProfile {
     /// Every bit here must be set.
     pub key_usage: u16,
@@ -55,6 +56,7 @@ pub(crate) struct PurposeProfile {
     pub eku: Option<&'static str>,
 }
 
+#[cfg_attr(not(feature = "smartid"), allow(dead_code))]
 impl PurposeProfile {
     fn holds(&self, c: &Certificate) -> bool {
         let ku_ok = c
@@ -73,6 +75,7 @@ impl PurposeProfile {
 
 /// The certificate fits at least one of `profiles` (`x509.purpose.wrong`
 /// otherwise, with `what` in the message).
+#[cfg_attr(not(feature = "smartid"), allow(dead_code))]
 pub(crate) fn check_any_profile(
     c: &Certificate,
     profiles: &[PurposeProfile],
