@@ -31,6 +31,8 @@ OUT = os.path.join(TV, "sd-jwt-vc")
 NOW = 1777593600  # 2026-05-01T00:00:00Z
 ISS = "https://issuer.idbridge.test"
 LIST_URI = "https://status.idbridge.test/lists/gen-1"
+# The list the issuer signs itself (group "issuer-signed-status": no status_list_keys).
+ISSUER_LIST_URI = "https://issuer.idbridge.test/status/1"
 HASH = {"sha-256": hashlib.sha256, "sha-384": hashlib.sha384, "sha-512": hashlib.sha512}
 
 
@@ -59,16 +61,34 @@ def zlib_stored(data):
             + data + zlib.adler32(data).to_bytes(4, "big"))
 
 
-def status_token():
+def status_claims(uri, extra=None):
     # 16 two-bit entries: 0 VALID, 1 INVALID, 2 SUSPENDED, 3 (application-specific), then VALID.
     values = [0, 1, 2, 3] + [0] * 12
     raw = bytearray(4)
     for i, v in enumerate(values):
         raw[i // 4] |= v << (2 * (i % 4))
     lst = J.b64u(zlib_stored(bytes(raw)))
-    claims = {"sub": LIST_URI, "iat": NOW - 3600, "exp": NOW + 86400,
+    claims = {"sub": uri, "iat": NOW - 3600, "exp": NOW + 86400,
               "status_list": {"bits": 2, "lst": lst}}
-    return J.sign("ES384", key("p384"), {"alg": "ES384", "kid": "gen-status-1", "typ": "statuslist+jwt"}, claims)
+    claims.update(extra or {})
+    return claims
+
+
+def status_token():
+    return J.sign("ES384", key("p384"), {"alg": "ES384", "kid": "gen-status-1", "typ": "statuslist+jwt"},
+                  status_claims(LIST_URI))
+
+
+def issuer_status_token():
+    """The same list signed by the issuer's own key (ES256), as an issuer that
+    runs its status list does; checked with issuer_keys."""
+    return J.sign("ES256", key("p256"), {"alg": "ES256", "kid": "gen-issuer-1", "typ": "statuslist+jwt"},
+                  status_claims(ISSUER_LIST_URI))
+
+
+# Four more PID claims (ARF PID rulebook names) for the 10-disclosure PID.
+MORE = [["salt-birth", "birth_date", "1980-01-10"], ["salt-auth", "issuing_authority", "IPZS"],
+        ["salt-country", "issuing_country", "IT"], ["salt-expiry", "expiry_date", "2031-01-01"]]
 
 
 def present(case, context):
@@ -83,7 +103,13 @@ def present(case, context):
     place_items = ["salt-place", "place_of_birth", {"_sd": [digest(sd_alg, d["locality"])], "country": "IT"}]
     d["place_of_birth"] = disclosure(place_items)
     order = ["given_name", "family_name", "tax_id_code", "IT", "place_of_birth", "locality"]
-    sd = [digest(sd_alg, d[n]) for n in ("given_name", "family_name", "tax_id_code", "place_of_birth")]
+    top = ["given_name", "family_name", "tax_id_code", "place_of_birth"]
+    if case.get("more_claims"):
+        for items in MORE:
+            d[items[1]] = disclosure(items)
+            order.append(items[1])
+            top.append(items[1])
+    sd = [digest(sd_alg, d[n]) for n in top]
     extra = []
     if "double_digest" in case:
         sd.append(digest(sd_alg, d[case["double_digest"]]))
@@ -96,7 +122,8 @@ def present(case, context):
     payload = {"iss": ISS, "iat": NOW - 86400, "exp": NOW + 86400 * 365, "vct": "urn:eudi:pid:it:1",
                "cnf": {"jwk": holder}, "_sd_alg": sd_alg, "_sd": sd,
                "nationalities": [{"...": digest(sd_alg, d["IT"])}],
-               "status": {"status_list": {"idx": case.get("status_idx", 0), "uri": LIST_URI}}}
+               "status": {"status_list": {"idx": case.get("status_idx", 0),
+                                          "uri": ISSUER_LIST_URI if case.get("group") else LIST_URI}}}
     for k, v in case.get("payload", {}).items():
         if v is None:
             payload.pop(k, None)
@@ -130,8 +157,10 @@ def build():
         "keys/issuer.jwks.json": jwks("p256", "gen-issuer-1"),
         "keys/status.jwks.json": jwks("p384", "gen-status-1"),
         "status/list-2bit.jwt": status_token(),
+        "status/list-issuer.jwt": issuer_status_token(),
     }
     tests = []
+    issuer_signed = []
     for i, case in enumerate(table["cases"], 1):
         context = dict(table["context"])
         context.update(case.get("context", {}))
@@ -146,14 +175,23 @@ def build():
         if "identity" in case:
             t["identity"] = case["identity"]
         t["flags"] = []
-        tests.append(t)
+        if case.get("group") == "issuer-signed-status":
+            issuer_signed.append(t)
+        else:
+            tests.append(t)
     group = {"source": "made by test-vectors/sdjwt-generator/generate.py with idbridge's own TEST keys "
                        "(test-vectors/sdjwt-generator/cases/); no third-party material",
              "trust": {"issuer_keys": ["keys/issuer.jwks.json"],
                        "status_lists": {LIST_URI: "status/list-2bit.jwt"},
                        "status_list_keys": ["keys/status.jwks.json"]},
              "context": table["context"], "tests": tests}
-    files["generated.json"] = vecfile.vector_file("sd-jwt-vc", table["header"], {}, [group])
+    groups = [group]
+    if issuer_signed:
+        groups.append({"source": group["source"],
+                       "trust": {"issuer_keys": ["keys/issuer.jwks.json"],
+                                 "status_lists": {ISSUER_LIST_URI: "status/list-issuer.jwt"}},
+                       "context": table["context"], "tests": issuer_signed})
+    files["generated.json"] = vecfile.vector_file("sd-jwt-vc", table["header"], {}, groups)
     return files
 
 
