@@ -1645,3 +1645,137 @@ mod openid4vp {
         assert_eq!(run(bad, Some("st-2")), "openid4vp.state.mismatch");
     }
 }
+
+// ------------------------------------------------- test-vectors/sdjwt-trust/
+
+/// `test-vectors/sdjwt-trust/cases.json` (schema `idbridge-sdjwt-trust/1`,
+/// written by `test-vectors/sdjwt-generator/`): x5c, issuer metadata, the
+/// status list under that trust and OpenID4VP responses, which the
+/// `sd-jwt-vc` vector kind has no keys for. Each case runs and ends with
+/// its result and code.
+mod trust_cases {
+    use super::*;
+    use idbridge::jose::{DecryptionKey, JweOptions};
+    use idbridge::sdjwt::openid4vp::{
+        verify_response, AuthorizationResponse, BodyEncoding, DcqlQuery,
+    };
+    use std::path::{Path, PathBuf};
+
+    fn dir() -> PathBuf {
+        Path::new(env!("CARGO_MANIFEST_DIR")).join("test-vectors/sdjwt-trust")
+    }
+
+    fn read(rel: &str) -> Vec<u8> {
+        std::fs::read(dir().join(rel)).unwrap_or_else(|e| panic!("{rel}: {e}"))
+    }
+
+    fn trust(t: &Value, limits: &Limits) -> idbridge::Result<SdJwtTrust> {
+        let mut trust = if let Some(doc) = t.get("issuer_metadata") {
+            SdJwtTrust::from_issuer_metadata(&read(doc.as_str().unwrap()), limits)?
+        } else if let Some(keys) = t.get("issuer_keys") {
+            SdJwtTrust::new(JwkSet::from_json(&read(keys.as_str().unwrap()))?)
+        } else {
+            SdJwtTrust::new(JwkSet::from_keys(vec![])?)
+        };
+        if let Some(keys) = t.get("status_list_keys") {
+            trust = trust.with_status_list_keys(JwkSet::from_json(&read(keys.as_str().unwrap()))?);
+        }
+        for anchor in t
+            .get("x5c_anchors")
+            .and_then(Value::as_array)
+            .into_iter()
+            .flatten()
+        {
+            trust = trust.with_x5c_anchor(&read(anchor.as_str().unwrap()))?;
+        }
+        Ok(trust)
+    }
+
+    fn run(case: &Value, nonce: &str, audience: &str, at: UnixTime) -> idbridge::Result<()> {
+        let limits = Limits::default();
+        let trust = trust(&case["trust"], &limits)?;
+        let mut lists = StatusLists::new();
+        for (uri, entry) in case["status_lists"].as_object().unwrap() {
+            let token = read(entry["file"].as_str().unwrap());
+            match entry.get("fetched_at").and_then(Value::as_i64) {
+                Some(f) => lists.insert_fetched(uri.as_str(), token, UnixTime::from_unix_seconds(f)),
+                None => lists.insert(uri.as_str(), token),
+            };
+        }
+        let mut expect = Expectations::new(nonce, audience);
+        if let Some(p) = case.get("presentation") {
+            let text = String::from_utf8(read(p.as_str().unwrap())).unwrap();
+            return sdjwt::verify_presentation(
+                crypto::default_backend(),
+                &text,
+                &trust,
+                &lists,
+                &expect,
+                at,
+            )
+            .map(|_| ());
+        }
+        let vp = &case["openid4vp"];
+        expect.state = vp.get("expected_state").and_then(Value::as_str);
+        let query = DcqlQuery::from_json(&read(vp["query"].as_str().unwrap()), &limits)?;
+        let encoding = match vp["encoding"].as_str().unwrap() {
+            "form" => BodyEncoding::Form,
+            "json" => BodyEncoding::Json,
+            other => panic!("encoding {other}"),
+        };
+        let body = read(vp["body"].as_str().unwrap());
+        let response = match vp.get("decryption_key") {
+            Some(k) => AuthorizationResponse::from_direct_post_jwt(
+                &body,
+                encoding,
+                &DecryptionKey::from_jwk_json(&read(k.as_str().unwrap()))?,
+                &JweOptions::new(),
+                None,
+                &limits,
+            )?,
+            None => AuthorizationResponse::from_direct_post(&body, encoding, &limits)?,
+        };
+        verify_response(
+            crypto::default_backend(),
+            &response,
+            &query,
+            &trust,
+            &lists,
+            &expect,
+            at,
+        )
+        .map(|_| ())
+    }
+
+    #[test]
+    fn the_trust_and_openid4vp_cases_of_test_vectors() {
+        let file: Value = serde_json::from_slice(&read("cases.json")).unwrap();
+        assert_eq!(file["schema"], "idbridge-sdjwt-trust/1");
+        let ctx = &file["context"];
+        let at = UnixTime::from_unix_seconds(ctx["now"].as_i64().unwrap());
+        let (nonce, audience) = (
+            ctx["nonce"].as_str().unwrap(),
+            ctx["audience"].as_str().unwrap(),
+        );
+        let cases = file["cases"].as_array().unwrap();
+        assert!(cases.len() >= 30, "{} cases", cases.len());
+        let mut names = std::collections::BTreeSet::new();
+        let mut wrong = Vec::new();
+        for case in cases {
+            let name = case["name"].as_str().unwrap();
+            assert!(names.insert(name), "{name} twice");
+            let got = match run(case, nonce, audience, at) {
+                Ok(()) => "valid".to_string(),
+                Err(e) => e.code().to_string(),
+            };
+            let want = match case["result"].as_str().unwrap() {
+                "valid" => "valid",
+                _ => case["expectedError"].as_str().unwrap(),
+            };
+            if got != want {
+                wrong.push(format!("{name}: {got}, expected {want}"));
+            }
+        }
+        assert!(wrong.is_empty(), "{wrong:#?}");
+    }
+}
