@@ -1698,7 +1698,9 @@ mod trust_cases {
         for (uri, entry) in case["status_lists"].as_object().unwrap() {
             let token = read(entry["file"].as_str().unwrap());
             match entry.get("fetched_at").and_then(Value::as_i64) {
-                Some(f) => lists.insert_fetched(uri.as_str(), token, UnixTime::from_unix_seconds(f)),
+                Some(f) => {
+                    lists.insert_fetched(uri.as_str(), token, UnixTime::from_unix_seconds(f))
+                }
                 None => lists.insert(uri.as_str(), token),
             };
         }
