@@ -158,11 +158,13 @@ impl Processor<'_> {
     ) -> Result<Map<String, Value>> {
         let inner = self.deeper(depth)?;
         let sd = members.remove(SD);
-        let mut out = Map::new();
-        for (name, value) in members {
-            let value = self.value(value, inner)?;
-            out.insert(name, value);
+        // The members processed in place (no second map to hash every name
+        // into again).
+        for value in members.values_mut() {
+            let taken = std::mem::take(value);
+            *value = self.value(taken, inner)?;
         }
+        let mut out = members;
         let Some(sd) = sd else {
             return Ok(out);
         };
