@@ -817,7 +817,6 @@ fn issuer_metadata_documents_that_are_refused() {
     }
 }
 
-#[cfg(feature = "oidc")]
 // ------------------------------------- status lists under the issuer's trust
 
 fn status_under(
@@ -947,6 +946,7 @@ fn a_status_list_ttl_counts_from_when_the_caller_fetched_it() {
     }
 }
 
+#[cfg(feature = "oidc")]
 mod federation {
     use super::*;
     use idbridge::oidc::federation::{self, ChainOptions, FederationTrust};
