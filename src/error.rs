@@ -333,6 +333,30 @@ error_codes! {
     /// The signature does not verify over the hash the relying party sent
     /// with the certificate's key.
     MobileidSignatureInvalid => "mobileid.signature.invalid",
+
+    // --- smartid (Smart-ID RP API v3 session status; VECTORS.md kind smart-id) ---
+    /// The session-status response is not what the API sends: a member
+    /// missing or mistyped, a `serverRandom`, `userChallenge`, `flowType`,
+    /// `saltLength` or `certificateLevel` out of its form, a value that is
+    /// not strict base64 or longer than any accepted signature.
+    SmartidResponseMalformed => "smartid.response.malformed",
+    /// `state` is not `COMPLETE` (still `RUNNING`, or missing).
+    SmartidSessionNotComplete => "smartid.session.not_complete",
+    /// `result.endResult` is not `OK` (the user refused, timed out, ...).
+    SmartidResultNotOk => "smartid.result.not_ok",
+    /// `signatureProtocol` is not the one the relying party requested.
+    SmartidProtocolMismatch => "smartid.protocol.mismatch",
+    /// The signature algorithm or its parameters are not RSASSA-PSS with
+    /// SHA-2/SHA-3 and MGF1, trailer `0xbc`, or the key is not RSA.
+    SmartidAlgorithmUnsupported => "smartid.algorithm.unsupported",
+    /// Web2App/App2App: the callback's `userChallengeVerifier` does not
+    /// hash to the response's `userChallenge`.
+    SmartidUserChallengeMismatch => "smartid.user_challenge.mismatch",
+    /// `cert.certificateLevel` is below the caller's minimum.
+    SmartidCertificateLevelInsufficient => "smartid.certificate_level.insufficient",
+    /// The signature does not verify over the payload rebuilt from what the
+    /// relying party sent (ACSP_V2) or over the signed data.
+    SmartidSignatureInvalid => "smartid.signature.invalid",
     // --- sdjwt (SD-JWT and SD-JWT VC; VECTORS.md kind sd-jwt-vc) ------------
     /// The presentation is not `<JWT>~<disclosure>~…~<KB-JWT or nothing>`:
     /// no `~`, an empty disclosure, a last part that is neither empty nor a

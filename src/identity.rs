@@ -20,6 +20,8 @@ pub enum System {
     Webeid,
     /// Mobile-ID (SK ID Solutions; Estonia): `mobile-id`.
     MobileId,
+    /// Smart-ID (SK ID Solutions; Estonia, Latvia, Lithuania): `smart-id`.
+    SmartId,
     /// SD-JWT VC presentations from a wallet (IT-Wallet, EU Digital
     /// Identity Wallets): `sd-jwt-vc`.
     SdJwtVc,
@@ -180,7 +182,8 @@ impl VerifiedIdentity {
         feature = "webeid",
         feature = "oidc",
         feature = "mobileid",
-        feature = "sdjwt"
+        feature = "sdjwt",
+        feature = "smartid"
     ))]
     pub(crate) fn new(system: System) -> Self {
         VerifiedIdentity {

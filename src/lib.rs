@@ -61,6 +61,8 @@ pub mod oidc;
 mod saml;
 #[cfg(feature = "sdjwt")]
 pub mod sdjwt;
+#[cfg(feature = "smartid")]
+pub mod smartid;
 mod time;
 mod trust;
 #[cfg(feature = "webeid")]

@@ -41,11 +41,10 @@ from pylib import vecfile  # noqa: E402
 # from PENDING to SUITES and give its headers, notes and upstream licences.
 # --------------------------------------------------------------------------
 
-SUITES = ["spid", "webeid", "oidc-trust-chain", "oidc-id-token", "sd-jwt-vc", "mobile-id"]
+SUITES = ["spid", "webeid", "oidc-trust-chain", "oidc-id-token", "sd-jwt-vc", "mobile-id", "smart-id"]
 
 PENDING = {
     "mdoc": "kind mdoc is not implemented yet (issue 18)",
-    "smart-id": "kind smart-id is not implemented yet (issue 19)",
     "icao-sod": "kind icao-sod is not implemented yet (issue 19)",
 }
 
@@ -96,8 +95,21 @@ def licence_text(name):
 LICENCE_FILES = {"spid": {"LICENSE-EUPL-1.2": licence_text("EUPL-1.2.txt")}}
 
 MID_PROJECT = "SK-EID/mid-rest-java-client"
+SID_PROJECT = "SK-EID/smart-id-java-client"
+SID_COMMIT = "bc61573"
 
 NOTICES = {
+    "smart-id": [
+        (
+            SID_PROJECT,
+            "MIT",
+            "Copyright (c) 2018 SK ID Solutions AS",
+            "The TEST CA certificates, the stub session-status response, the signed XAdES "
+            "SignedInfo bytes and (inside upstream/sk_raw_digest_rsa6144*.json) the RSA-6144 "
+            "signature and signing certificate come from the client's test resources at bc61573 "
+            "(src/test/resources/, SignatureValueValidatorImplTest).",
+        ),
+    ],
     "mobile-id": [
         (
             MID_PROJECT,
@@ -185,6 +197,9 @@ OWN_SUITES = {
 
 # The line a mixed suite's NOTICE gives for its own material.
 MIXED_OWN_TEXT = {
+    "smart-id": "The CA certificate own_TEST_SmartID_CA.der and the acsp_*.json responses under "
+    "upstream/ were made for the shared smart-id vectors with idbridge's own TEST keys (a TEST "
+    "RSA-6144 user key under a TEST P-384 CA); no third-party material. Never trust the keys.",
     "sd-jwt-vc": "The presentations, status list and JWK Sets under upstream/own/ were made for the "
     "shared sd-jwt-vc vectors with idbridge's own TEST keys (a fictitious PID subject); no "
     "third-party material. Never trust the keys.",
@@ -195,6 +210,16 @@ TRUST_PRIVATE_KEYS = {"oidc-id-token": ["keys/rp-enc-private.jwk.json"]}
 
 # Our header of each imported vector file.
 HEADERS = {
+    ("smart-id", "smart-id.json"): [
+        "Smart-ID RP API v3 session-status responses, imported from the public suite by "
+        "test-vectors/import_public.py: ACSP_V2 authentications signed with idbridge's own TEST "
+        "RSA-6144 key under its own TEST P-384 CA (QR flow with RSASSA-PSS SHA3-512, Web2App with "
+        "SHA-512), SK's stub response, and SK's one real RSA-6144 RSASSA-PSS signature as a "
+        "RAW_DIGEST_SIGNATURE response; SK's material under MIT (see NOTICE).",
+        "Each case changes one thing: a request value the ACSP_V2 payload binds, a signed response "
+        "field, the user-challenge verifier, the end result, state, protocol, algorithm, level, "
+        "response shape, certificate time or trust.",
+    ],
     ("mobile-id", "mobile-id.json"): [
         "Mobile-ID REST API authentication session-status responses around SK's published test "
         "data (a P-256 authentication certificate of a TEST person, 64-byte SHA-512 hashes signed "
@@ -386,7 +411,14 @@ NOTE_TEXT = {
 }
 
 # A suite's own description of a flag, where another suite uses the same name.
-SUITE_NOTE_TEXT = {"oidc-id-token": {
+SUITE_NOTE_TEXT = {"smart-id": {
+    "ContextMismatch": "A response signed for one request (rpChallenge, RP name, interactions, "
+    "callback URL, scheme name) accepted for another: the ACSP_V2 payload must be rebuilt from "
+    "what this RP sent.",
+    "SessionFixation": "Web2App/App2App: the verifier the callback brings must hash to the "
+    "response's userChallenge, or an attacker's session completes in the victim's browser.",
+    "WrongPrimitive": "Smart-ID v3 signatures are RSASSA-PSS only; another algorithm name is refused.",
+}, "oidc-id-token": {
     "AudienceMismatch": "The token names another audience, or the RP is another client: "
     "OpenID Connect Core §3.1.3.7 refuses any audience the RP does not trust.",
     "Expired": "now is at or after exp (no skew): the ID token is no longer valid.",
@@ -569,6 +601,18 @@ class Provenance:
                 self.suite,
                 self.suite,
             )
+        if self.suite == "smart-id":
+            if "/" in rel:
+                fail("no provenance rule for data/smart-id/" + rel)
+            if rel.startswith(("own_", "acsp_")):
+                return "made for the shared smart-id vectors with idbridge's own TEST keys (data/smart-id/)"
+            if rel.startswith("sk_"):
+                return (
+                    "made for the shared smart-id vectors around %s@%s "
+                    "src/test/java/ee/sk/smartid/SignatureValueValidatorImplTest.java (its signature, "
+                    "certificate and signed bytes)" % (SID_PROJECT, SID_COMMIT)
+                )
+            fail("no provenance rule for data/smart-id/" + rel)
         if self.suite == "mobile-id":
             if not rel.endswith(".json") or "/" in rel:
                 fail("no provenance rule for data/mobile-id/" + rel)
@@ -864,6 +908,21 @@ class Suite:
                 self.origin[ours] = self.prov.of_data(rel)
                 self.what[ours] = self.kind_of(ours, self.files[ours])
             return ours
+        sid_data = os.path.join(self.shared, "data", "webeid", "smart-id") + os.sep
+        if self.name == "smart-id" and full.startswith(sid_data):
+            rel = full[len(sid_data):].replace(os.sep, "/")
+            if "/" in rel or rel.endswith((".key", ".p12")):
+                fail("unexpected file of data/webeid/smart-id: " + rel)
+            ours = "upstream/sk/" + rel
+            if ours not in self.files:
+                self.files[ours] = read(full)
+                self.origin[ours] = "%s@%s src/test/resources (data/webeid/smart-id/%s)" % (
+                    SID_PROJECT,
+                    SID_COMMIT,
+                    rel,
+                )
+                self.what[ours] = self.kind_of(ours, self.files[ours])
+            return ours
         mid_cas = os.path.join(self.shared, "data", "webeid", "mobile-id") + os.sep
         if self.name == "mobile-id" and full.startswith(mid_cas):
             rel = full[len(mid_cas):].replace(os.sep, "/")
@@ -918,6 +977,11 @@ class Suite:
         )
 
     def kind_of(self, rel, b):
+        if self.name == "smart-id":
+            if rel.endswith(".json"):
+                return "a Smart-ID RP API v3 session-status response: " + os.path.basename(rel)[: -len(".json")]
+            if rel.endswith(".bin"):
+                return "the signed bytes of a RAW_DIGEST_SIGNATURE session (%d bytes)" % len(b)
         if self.name == "sd-jwt-vc":
             if rel.endswith(".jwks.json"):
                 return "a JWK Set: public keys (%s)" % os.path.basename(rel)[: -len(".jwks.json")]
@@ -1023,6 +1087,9 @@ class Suite:
                 for c in (gctx, tctx):
                     if isinstance(c.get("ocsp"), dict):
                         used += list(c["ocsp"].values())
+                signed = tctx.get("signed_data", gctx.get("signed_data"))
+                if isinstance(signed, dict) and "file" in signed:
+                    used.append(signed["file"])
                 for p in used:
                     self.used_by.setdefault(p, {}).setdefault(vec_name, []).append(t["tcId"])
                 nt["comment"] = self.comment(gctx, tctx, t, file_rel, inp, up)
@@ -1087,6 +1154,9 @@ class Suite:
 
     def map_ctx(self, vec_dir, ctx):
         out = dict(ctx)
+        signed = out.get("signed_data")
+        if isinstance(signed, dict) and "file" in signed:
+            out["signed_data"] = dict(signed, file=self.map_path(vec_dir, signed["file"]))
         ocsp = out.get("ocsp")
         if isinstance(ocsp, dict):
             out["ocsp"] = {k: self.map_path(vec_dir, v) for k, v in ocsp.items()}
@@ -1112,7 +1182,7 @@ class Suite:
         if t["result"] == "invalid":
             expected += " (%s)" % t["expectedError"] if "expectedError" in t else " (any code)"
         text = "%s: expected %s. Upstream: %s" % (", ".join(parts), expected, up)
-        if (self.name in OWN_SUITES or self.name in MIXED_SUITES) and t.get("comment"):
+        if (self.name in OWN_SUITES or self.name in MIXED_SUITES or self.name == "smart-id") and t.get("comment"):
             text = "%s (%s)" % (t["comment"], text)
         return text
 

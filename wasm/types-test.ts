@@ -15,6 +15,10 @@ import init, {
   verifySdJwtVc,
   verifySdJwtVcSync,
   sdJwtVcStatusList,
+  verifySmartId,
+  verifySmartIdSync,
+  verifyMobileId,
+  verifyMobileIdSync,
   runVectors,
   errorCodes,
   type ErrorCode,
@@ -29,6 +33,10 @@ import init, {
   type VerifiedOidcLogin,
   type SdJwtVcOptions,
   type VerifiedSdJwtVc,
+  type SmartIdOptions,
+  type VerifiedSmartId,
+  type MobileIdOptions,
+  type VerifiedMobileId,
 } from "idbridge";
 
 export async function examples(token: string, samlResponse: string, metadata: string): Promise<string> {
@@ -118,11 +126,36 @@ export async function examples(token: string, samlResponse: string, metadata: st
   const vp: VerifiedSdJwtVc = await verifySdJwtVc("a.b.c~", vpOpts);
   const vp2: VerifiedSdJwtVc = verifySdJwtVcSync(new Uint8Array(), { ...vpOpts, requireKeyBinding: false });
   const holder: string | undefined = vp.keyBinding?.holderThumbprint;
-  const wallet: "sd-jwt-vc" | "spid" | "cie" | "webeid" = vp2.identity.system;
+  const wallet: "sd-jwt-vc" | "spid" | "cie" | "webeid" | "mobile-id" | "smart-id" = vp2.identity.system;
   // @ts-expect-error: no such profile
   const badVp: SdJwtVcOptions = { ...vpOpts, profile: "mdoc" };
   // @ts-expect-error: the issuer's keys are required
   const noKeys: SdJwtVcOptions = { now: new Date() };
+
+  const sidOpts: SmartIdOptions = {
+    anchors: ["-----BEGIN CERTIFICATE-----..."],
+    now: "2025-09-01T10:00:00Z",
+    rpChallenge: "xnjZ...",
+    relyingPartyName: "DEMO",
+    interactions: "W3si...",
+  };
+  const sid: VerifiedSmartId = await verifySmartId("{}", sidOpts);
+  const sid2: VerifiedSmartId = verifySmartIdSync(new Uint8Array(), {
+    ...sidOpts,
+    signatureProtocol: "RAW_DIGEST_SIGNATURE",
+    signedData: new Uint8Array(),
+  });
+  const flow: "QR" | "Web2App" | "App2App" | "Notification" | undefined = sid.flowType;
+  const sidLevel: "ADVANCED" | "QUALIFIED" = sid2.level;
+  // @ts-expect-error: no such protocol
+  const badSid: SmartIdOptions = { ...sidOpts, signatureProtocol: "ACSP_V1" };
+  const midOpts: MobileIdOptions = { anchors: [new Uint8Array()], now: new Date(), signedHash: "AAAA", hashType: "SHA512" };
+  const mid: VerifiedMobileId = await verifyMobileId("{}", midOpts);
+  const mid2: VerifiedMobileId = verifyMobileIdSync("{}", midOpts);
+  const vc: string = mid.verificationCode;
+  const phone: "mobile-id" | "smart-id" | string = mid2.identity.system;
+  // @ts-expect-error: no such hash type
+  const badMid: MobileIdOptions = { ...midOpts, hashType: "SHA1" };
 
   const codes: ErrorCode[] = errorCodes();
   try {
@@ -136,5 +169,5 @@ export async function examples(token: string, samlResponse: string, metadata: st
   }
   return [id.subject_id, same.system, noNow, bad, level, loa, counts, codes.length,
     chainExp, opName, noAnchors, pairwise, enc, badRp, noNonce, listUri, holder, wallet, badVp,
-    noKeys].join();
+    noKeys, flow, sidLevel, badSid, vc, phone, badMid].join();
 }

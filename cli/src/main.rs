@@ -13,6 +13,7 @@ mod inspect;
 mod mobileid;
 mod oidc;
 mod sdjwt;
+mod smartid;
 mod sp;
 
 #[derive(Parser, Debug)]
@@ -238,6 +239,16 @@ idbridge verify sd-jwt --presentation vp_token.txt --issuer-jwks issuer.jwks.jso
 idbridge verify mobile-id --response status.json --anchors TEST_of_ESTEID-SK_2015.pem.crt \\\n    \
 --signed-hash \"$HASH_B64\" --hash-type SHA512")]
     MobileId(mobileid::MobileIdArgs),
+    /// Verify a Smart-ID RP API v3 session-status response against what
+    /// this relying party sent (ACSP_V2 authentication, or a
+    /// RAW_DIGEST_SIGNATURE over the signed data).
+    ///
+    /// Prints the identity, level, document number, protocol and flow as
+    /// JSON and exits 0, or prints `error: <code>: <reason>` and exits 1.
+    #[command(after_help = "Example:\n  \
+idbridge verify smart-id --response status.json --anchors TEST_of_SK_ID_Solutions_EID-Q_2024E.pem.crt \\\n    \
+--rp-challenge \"$RP_CHALLENGE\" --rp-name DEMO --interactions \"$INTERACTIONS\"")]
+    SmartId(smartid::SmartIdArgs),
 }
 
 #[derive(Subcommand, Debug)]
@@ -534,6 +545,7 @@ fn run_verify(v: Verify) -> ExitCode {
         Verify::IdToken(args) => result_exit(oidc::verify_id_token(&args)),
         Verify::SdJwt(args) => result_exit(sdjwt::verify(&args)),
         Verify::MobileId(args) => result_exit(mobileid::verify(&args)),
+        Verify::SmartId(args) => result_exit(smartid::verify(&args)),
     }
 }
 

@@ -161,6 +161,24 @@ const EMBEDDED_SDJWT: &[(&str, &[u8])] = &[
     ),
 ];
 
+/// The embedded Smart-ID inputs: the imported `smart-id` suite's QR-flow
+/// ACSP_V2 response (RSA-6144, RSASSA-PSS SHA3-512) and its TEST CA.
+#[cfg(feature = "smartid")]
+const EMBEDDED_SMARTID: &[(&str, &[u8])] = &[
+    (
+        "test-vectors/conformance/smart-id/smart-id.json",
+        include_bytes!("../../test-vectors/conformance/smart-id/smart-id.json"),
+    ),
+    (
+        "test-vectors/conformance/smart-id/upstream/acsp_qr_sha3_512.json",
+        include_bytes!("../../test-vectors/conformance/smart-id/upstream/acsp_qr_sha3_512.json"),
+    ),
+    (
+        "test-vectors/conformance/smart-id/upstream/own_TEST_SmartID_CA.der",
+        include_bytes!("../../test-vectors/conformance/smart-id/upstream/own_TEST_SmartID_CA.der"),
+    ),
+];
+
 type VerifyFn<'a> = Box<dyn Fn(&dyn Backend) -> Result<()> + Send + Sync + 'a>;
 
 /// Work a floor holds besides the recorded signature checks (OIDC: the
@@ -497,6 +515,10 @@ pub fn with_workloads<R>(f: impl FnOnce(&[Workload<'_>]) -> R) -> Result<R> {
     for (path, bytes) in EMBEDDED_SDJWT {
         files.insert(path, bytes.to_vec());
     }
+    #[cfg(feature = "smartid")]
+    for (path, bytes) in EMBEDDED_SMARTID {
+        files.insert(path, bytes.to_vec());
+    }
 
     #[cfg(feature = "saml")]
     let (spid_case, cie_case) = (
@@ -584,6 +606,11 @@ pub fn with_workloads<R>(f: impl FnOnce(&[Workload<'_>]) -> R) -> Result<R> {
         .map_err(|_| defect("the sd-jwt presentation is not UTF-8".into()))?
         .trim_end();
 
+    #[cfg(feature = "smartid")]
+    let smartid_case = Case::load(&files, "test-vectors/conformance/smart-id/smart-id.json", 1)?;
+    #[cfg(feature = "smartid")]
+    let smartid_prepared = smartid::Prepared::new(&files, &smartid_case)?;
+
     let mut workloads = Vec::new();
     #[cfg(feature = "saml")]
     {
@@ -643,7 +670,133 @@ pub fn with_workloads<R>(f: impl FnOnce(&[Workload<'_>]) -> R) -> Result<R> {
         #[cfg(feature = "saml")]
         digests: None,
     });
+    #[cfg(feature = "smartid")]
+    workloads.push(smartid::workload(&smartid_case, &smartid_prepared));
     Ok(f(&workloads))
+}
+
+/// The Smart-ID session status (QR flow, ACSP_V2, RSA-6144 RSASSA-PSS
+/// SHA3-512 under a P-384 CA), beside its floor: the CA's signature on the
+/// certificate (recorded) and the RSASSA-PSS verification over the
+/// already-rebuilt payload.
+#[cfg(feature = "smartid")]
+mod smartid {
+    use super::{defect, Case, Workload};
+    use crate::MemoryFiles;
+    use idbridge::crypto::{self, Backend, DigestAlg, PssParams, PublicKey};
+    use idbridge::smartid::{self, AcspV2Fields, Expected, FlowType, SmartIdTrust};
+    use idbridge::{Limits, Result, UnixTime};
+
+    pub(super) struct Prepared {
+        trust: SmartIdTrust,
+        expected: Expected,
+        now: UnixTime,
+        key: PublicKey,
+        params: PssParams,
+        payload: Vec<u8>,
+        signature: Vec<u8>,
+    }
+
+    impl Prepared {
+        pub(super) fn new(files: &MemoryFiles, case: &Case) -> Result<Prepared> {
+            use base64::Engine as _;
+            let job = case.job(files, &case.input)?;
+            let trust = crate::smartid::trust(&job)
+                .map_err(defect)?
+                .map_err(|e| defect(e.to_string()))?;
+            let expected = crate::smartid::expected(&job).map_err(defect)?;
+            let now = job
+                .context
+                .get("now")
+                .and_then(serde_json::Value::as_str)
+                .ok_or_else(|| defect("the smart-id case has no now".into()))
+                .and_then(UnixTime::parse_rfc3339)?;
+            let body: serde_json::Value = serde_json::from_slice(&case.input)
+                .map_err(|e| defect(format!("the smart-id response: {e}")))?;
+            let text = |path: &[&str]| -> Result<String> {
+                path.iter()
+                    .try_fold(&body, |v, k| v.get(*k))
+                    .and_then(serde_json::Value::as_str)
+                    .map(str::to_owned)
+                    .ok_or_else(|| defect(format!("the smart-id response has no {path:?}")))
+            };
+            let b64 = base64::engine::general_purpose::STANDARD;
+            let signature = b64
+                .decode(text(&["signature", "value"])?)
+                .map_err(|_| defect("signature.value".into()))?;
+            let key = smartid::verify_session_status_with(
+                crypto::default_backend(),
+                &trust,
+                &case.input,
+                &expected,
+                now,
+                &Limits::default(),
+            )?
+            .public_key()
+            .clone();
+            let ctx = |k: &str| {
+                job.context
+                    .get(k)
+                    .and_then(serde_json::Value::as_str)
+                    .unwrap_or_default()
+                    .to_owned()
+            };
+            let payload = smartid::acsp_v2_payload(&AcspV2Fields {
+                schema_name: &ctx("schema_name"),
+                server_random: &text(&["signature", "serverRandom"])?,
+                rp_challenge: &ctx("rp_challenge"),
+                user_challenge: &text(&["signature", "userChallenge"])?,
+                relying_party_name: &ctx("relying_party_name"),
+                brokered_rp_name: &ctx("brokered_rp_name"),
+                interactions: &ctx("interactions"),
+                interaction_type_used: &text(&["interactionTypeUsed"])?,
+                initial_callback_url: &ctx("initial_callback_url"),
+                flow_type: FlowType::Qr,
+            })
+            .into_bytes();
+            let params = PssParams {
+                hash: DigestAlg::Sha3_512,
+                mgf1_hash: DigestAlg::Sha3_512,
+                salt_len: 64,
+            };
+            Ok(Prepared {
+                trust,
+                expected,
+                now,
+                key,
+                params,
+                payload,
+                signature,
+            })
+        }
+    }
+
+    pub(super) fn workload<'a>(case: &'a Case, p: &'a Prepared) -> Workload<'a> {
+        Workload {
+            name: "smartid",
+            input: format!(
+                "a {}-byte input: {} tcId 1, an ACSP_V2 session status (QR), RSA-6144 RSASSA-PSS SHA3-512 under a P-384 CA",
+                case.input.len(),
+                case.path
+            ),
+            verify: Box::new(move |backend: &dyn Backend| {
+                smartid::verify_session_status_with(
+                    backend,
+                    &p.trust,
+                    &case.input,
+                    &p.expected,
+                    p.now,
+                    &Limits::default(),
+                )
+                .map(|_| ())
+            }),
+            floor_extra: Some(Box::new(move || {
+                crypto::verify_rsa_pss(&p.key, &p.params, &p.payload, &p.signature)
+            })),
+            #[cfg(feature = "saml")]
+            digests: None,
+        }
+    }
 }
 
 /// The SPID/CIE OpenID Connect login: the OP's trust chain (three

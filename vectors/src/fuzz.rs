@@ -638,6 +638,174 @@ pub fn sdjwt(data: &[u8]) {
     }
 }
 
+/// The single-logout verifiers of the SP side (`saml_sp`, native only),
+/// in the context of `test-vectors/saml-logout` against our test IdP: the
+/// input as an IdP's `LogoutResponse` and IdP-initiated `LogoutRequest`
+/// over HTTP-POST (raw XML and base64), and as the query string of both
+/// over HTTP-Redirect. An accepted message is the IdP's, answers our
+/// request or names our session.
+#[cfg(not(target_arch = "wasm32"))]
+pub fn saml_logout(data: &[u8]) {
+    use idbridge::saml_sp::{self as sp, LogoutExpectations, LogoutSession, SentLogout};
+    let registry = spid_trust().idp_registry();
+    let sent = SentLogout {
+        id: "_req1".into(),
+        issue_instant: UnixTime::from_unix_seconds(1_772_362_800), // 2026-03-01T11:00:00Z
+        idp_entity_id: LOGOUT_IDP.into(),
+    };
+    let session = LogoutSession {
+        idp_entity_id: LOGOUT_IDP,
+        session_index: "_sess1",
+        name_id: Some("_name1"),
+    };
+    let now = UnixTime::from_unix_seconds(1_772_362_810);
+    let mut exp = LogoutExpectations::new(LOGOUT_SP, LOGOUT_SLO);
+    let response_ok = |r: sp::VerifiedLogoutResponse| {
+        assert_eq!(
+            r.idp_entity_id, LOGOUT_IDP,
+            "a LogoutResponse of another IdP"
+        );
+    };
+    let request_ok = |r: sp::VerifiedLogoutRequest| {
+        assert_eq!(
+            r.idp_entity_id, LOGOUT_IDP,
+            "a LogoutRequest of another IdP"
+        );
+        assert_eq!(r.name_id, "_name1", "a LogoutRequest for another NameID");
+        assert!(
+            r.session_indexes.iter().any(|s| s == "_sess1"),
+            "a LogoutRequest for another session"
+        );
+    };
+    for input in [spid::InputEncoding::Xml, spid::InputEncoding::Base64] {
+        exp.input = input;
+        if let Ok(r) = sp::verify_logout_response(registry, data, &exp, &sent, now) {
+            response_ok(r);
+        }
+        if let Ok(r) = sp::verify_logout_request(registry, data, &exp, &session, now) {
+            request_ok(r);
+        }
+    }
+    if let Ok(query) = std::str::from_utf8(data) {
+        if let Ok(r) = sp::verify_logout_response_redirect(registry, query, &exp, &sent, now) {
+            response_ok(r);
+        }
+        if let Ok(r) = sp::verify_logout_request_redirect(registry, query, &exp, &session, now) {
+            request_ok(r);
+        }
+    }
+}
+
+#[cfg(not(target_arch = "wasm32"))]
+const LOGOUT_IDP: &str = "https://idp.idbridge.test/spid";
+#[cfg(not(target_arch = "wasm32"))]
+const LOGOUT_SP: &str = "https://sp.example.it";
+#[cfg(not(target_arch = "wasm32"))]
+const LOGOUT_SLO: &str = "https://sp.example.it/slo";
+
+/// The seeds of `saml_logout` (`fuzz/seeds/saml_logout/`), rebuilt: the
+/// test IdP's (test-vectors/keys/rsa2048) accepted messages, a
+/// `LogoutResponse` and a `LogoutRequest`, as signed XML (HTTP-POST) and as
+/// signed query strings (HTTP-Redirect). PKCS#1 v1.5 signatures are
+/// deterministic, so the files are reproducible byte for byte.
+#[cfg(not(target_arch = "wasm32"))]
+pub fn saml_logout_seeds() -> Vec<(&'static str, Vec<u8>)> {
+    use idbridge::saml_sp::{LogoutRequest, LogoutResponse, SpCredential};
+    let pem = include_str!("../../test-vectors/keys/rsa2048.pk8.pem");
+    let b64: String = pem.lines().filter(|l| !l.starts_with("-----")).collect();
+    let der = base64::engine::general_purpose::STANDARD
+        .decode(b64)
+        .expect("test-vectors/keys/rsa2048.pk8.pem is base64");
+    let signer =
+        crypto::RustCryptoSigner::from_pkcs8_der(&der).expect("rsa2048 is a PKCS#8 RSA key");
+    let cred = SpCredential::new(
+        &signer,
+        include_bytes!("../../test-vectors/xmldsig/certs/rsa2048.pem"),
+    )
+    .expect("rsa2048.pem is the key's certificate");
+    let at = UnixTime::from_unix_seconds(1_772_362_805); // 2026-03-01T11:00:05Z
+                                                         // The IdP writes these; the SP's builders write the same shapes.
+    let response = LogoutResponse {
+        sp_entity_id: LOGOUT_IDP.into(),
+        destination: LOGOUT_SLO.into(),
+        id: "_resp1".into(),
+        issue_instant: at,
+        in_response_to: "_req1".into(),
+        success: true,
+    };
+    let request = LogoutRequest::new(
+        LOGOUT_IDP, LOGOUT_SLO, "_idpreq", at, LOGOUT_IDP, "_name1", "_sess1",
+    );
+    let query = |url: String| {
+        url.split_once('?')
+            .map(|(_, q)| q.to_owned())
+            .expect("a Redirect URL has a query")
+    };
+    vec![
+        (
+            "response-post.xml",
+            response.signed_xml(&cred).expect("signs").into_bytes(),
+        ),
+        (
+            "request-post.xml",
+            request.signed_xml(&cred).expect("signs").into_bytes(),
+        ),
+        (
+            "response-redirect.txt",
+            query(response.redirect_url(&cred, "rs").expect("signs")).into_bytes(),
+        ),
+        (
+            "request-redirect.txt",
+            query(request.redirect_url(&cred, "rs").expect("signs")).into_bytes(),
+        ),
+    ]
+}
+
+/// A Smart-ID session-status response (`smartid`): checked twice with the
+/// same result against the shared suite's own TEST CA and request values
+/// (ACSP_V2, with the Web2App verifier); every failure carries a code of
+/// the `smart-id` kind, and only the suite's own signed responses (QR and
+/// Web2App, unknown members aside) can pass.
+#[cfg(feature = "smartid")]
+pub fn smartid(data: &[u8]) {
+    use idbridge::smartid::{self, Expected, SmartIdTrust};
+    static TRUST: OnceLock<SmartIdTrust> = OnceLock::new();
+    let trust = TRUST.get_or_init(|| {
+        SmartIdTrust::new()
+            .with_certificate(include_bytes!(
+                "../../test-vectors/conformance/smart-id/upstream/own_TEST_SmartID_CA.der"
+            ))
+            .expect("the fuzz CA parses")
+    });
+    let expected = Expected::authentication(
+        "xnjZ3irCUODkqHtNT74/Irw2ZHW/Lv8sG/b5HS+L9lKffM2SWmsY9k4g2gcwVg6aN3DAj54ciyLff+ilTwIVCA==",
+        "DEMO",
+        "W3sidHlwZSI6ImRpc3BsYXlUZXh0QW5kUElOIiwiZGlzcGxheVRleHQ2MCI6IkxvZyBpbiB0byBpZGJyaWRnZT8ifV0=",
+    )
+    .with_initial_callback_url("https://rp.example.org/callback?value=Zm9v")
+    .with_user_challenge_verifier("idbridge-user-challenge-verifier-0000000000");
+    let now = idbridge::UnixTime::from_unix_seconds(1_756_720_800);
+    let first = smartid::verify_session_status(trust, data, &expected, now);
+    let second = smartid::verify_session_status(trust, data, &expected, now);
+    match (&first, &second) {
+        (Ok(a), Ok(b)) => {
+            assert_eq!(a.identity(), b.identity());
+            assert_eq!(a.identity().subject_id(), Some("PNOEE-40504040001"));
+        }
+        (Err(a), Err(b)) => {
+            assert_eq!(a, b, "two failures differ");
+            let code = a.code();
+            assert!(
+                ["smartid.", "input.", "x509."]
+                    .iter()
+                    .any(|p| code.starts_with(p)),
+                "unexpected code {code}"
+            );
+        }
+        _ => panic!("the same response verified once and failed once"),
+    }
+}
+
 /// A target's body.
 pub type Body = fn(&[u8]);
 
@@ -662,4 +830,8 @@ pub const TARGETS: &[(&str, Body)] = &[
     ("mobileid", mobileid),
     #[cfg(feature = "sdjwt")]
     ("sdjwt", sdjwt),
+    #[cfg(not(target_arch = "wasm32"))]
+    ("saml_logout", saml_logout),
+    #[cfg(feature = "smartid")]
+    ("smartid", smartid),
 ];

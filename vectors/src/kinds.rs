@@ -18,6 +18,7 @@ pub(crate) enum Kind {
     OidcTrustChain,
     OidcIdToken,
     MobileId,
+    SmartId,
     SdJwtVc,
 }
 
@@ -63,6 +64,7 @@ impl Kind {
             Kind::OidcTrustChain => "oidc-trust-chain",
             Kind::OidcIdToken => "oidc-id-token",
             Kind::MobileId => "mobile-id",
+            Kind::SmartId => "smart-id",
             Kind::SdJwtVc => "sd-jwt-vc",
         }
     }
@@ -77,6 +79,7 @@ impl Kind {
             "oidc-trust-chain" => Some(Kind::OidcTrustChain),
             "oidc-id-token" => Some(Kind::OidcIdToken),
             "mobile-id" => Some(Kind::MobileId),
+            "smart-id" => Some(Kind::SmartId),
             "sd-jwt-vc" => Some(Kind::SdJwtVc),
             _ => None,
         }
@@ -132,6 +135,23 @@ impl Kind {
                 &["anchors"],
                 &["now", "signed_hash", "hash_type"],
                 &["now", "signed_hash", "hash_type"],
+            ),
+            Kind::SmartId => (
+                &["anchors"],
+                &[
+                    "now",
+                    "signature_protocol",
+                    "min_certificate_level",
+                    "rp_challenge",
+                    "relying_party_name",
+                    "brokered_rp_name",
+                    "interactions",
+                    "initial_callback_url",
+                    "schema_name",
+                    "user_challenge_verifier",
+                    "signed_data",
+                ],
+                &["now"],
             ),
             Kind::SdJwtVc => (
                 &["issuer_keys", "status_lists", "status_list_keys"],
@@ -201,6 +221,12 @@ impl Kind {
             Kind::MobileId => Ok(feature_off(
                 "the mobile-id kind needs idbridge-vectors' feature \"mobileid\", off in this build",
             )),
+            #[cfg(feature = "smartid")]
+            Kind::SmartId => super::smartid::run(job, backend),
+            #[cfg(not(feature = "smartid"))]
+            Kind::SmartId => Ok(feature_off(
+                "the smart-id kind needs idbridge-vectors' feature \"smartid\", off in this build",
+            )),
             #[cfg(feature = "sdjwt")]
             Kind::SdJwtVc => super::sdjwt::run(job, backend),
             #[cfg(not(feature = "sdjwt"))]
@@ -226,7 +252,8 @@ impl Kind {
     feature = "webeid",
     feature = "oidc",
     feature = "mobileid",
-    feature = "sdjwt"
+    feature = "sdjwt",
+    feature = "smartid"
 )))]
 fn feature_off(reason: &'static str) -> Outcome {
     Err(idbridge::Error::new(

@@ -69,6 +69,8 @@ mod saml;
 #[cfg(feature = "sdjwt")]
 mod sdjwt;
 mod signature;
+#[cfg(feature = "smartid")]
+mod smartid;
 #[cfg(feature = "webeid")]
 mod webeid;
 #[cfg(feature = "saml")]
@@ -535,7 +537,8 @@ impl<'a> Runner<'a> {
     feature = "webeid",
     feature = "oidc",
     feature = "sdjwt",
-    feature = "mobileid"
+    feature = "mobileid",
+    feature = "smartid"
 ))]
 pub(crate) fn identity_json(identity: &idbridge::VerifiedIdentity) -> Value {
     serde_json::to_value(identity).unwrap_or_default()

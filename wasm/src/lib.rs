@@ -41,6 +41,8 @@
 
 mod bench;
 mod js;
+#[cfg(feature = "mobileid")]
+mod mobileid;
 #[cfg(feature = "oidc")]
 mod oidc;
 pub mod recording;
@@ -48,6 +50,8 @@ pub mod recording;
 mod saml;
 #[cfg(feature = "sdjwt")]
 mod sdjwt;
+#[cfg(feature = "smartid")]
+mod smartid;
 mod trust;
 #[cfg(feature = "vectors")]
 mod vectors;
@@ -57,6 +61,8 @@ mod webcrypto;
 mod webeid;
 
 pub use bench::SignatureChecks;
+#[cfg(feature = "mobileid")]
+pub use mobileid::{verify_mobile_id, verify_mobile_id_sync};
 #[cfg(feature = "oidc")]
 pub use oidc::{
     verify_oidc_id_token, verify_oidc_id_token_sync, verify_oidc_trust_chain,
@@ -68,6 +74,8 @@ pub use saml::{
 };
 #[cfg(feature = "sdjwt")]
 pub use sdjwt::{sd_jwt_vc_status_list, verify_sd_jwt_vc, verify_sd_jwt_vc_sync};
+#[cfg(feature = "smartid")]
+pub use smartid::{verify_smart_id, verify_smart_id_sync};
 pub use trust::{Trust, TrustBuilder};
 #[cfg(feature = "vectors")]
 pub use vectors::{
@@ -119,7 +127,7 @@ pub fn webcrypto_available() -> bool {
 const TS_TYPES: &'static str = r#"
 /** The uniform verified identity (VECTORS.md "Identity fields"). */
 export interface VerifiedIdentity {
-  system: "spid" | "cie" | "webeid" | "sd-jwt-vc";
+  system: "spid" | "cie" | "webeid" | "sd-jwt-vc" | "mobile-id" | "smart-id";
   issuer?: string;
   subject_id?: string;
   given_name?: string;
