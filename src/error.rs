@@ -412,6 +412,8 @@ error_codes! {
     Openid4vpCredentialMissing => "openid4vp.credential.missing",
     /// A claim the query requires is not disclosed.
     Openid4vpClaimMissing => "openid4vp.claim.missing",
+    /// The response's `state` is not the one the verifier's request sent.
+    Openid4vpStateMismatch => "openid4vp.state.mismatch",
 
     // --- kb (the Key Binding JWT, RFC 9901 §4.3) ------------------------------
     /// No KB-JWT while the caller requires key binding.
@@ -439,6 +441,9 @@ error_codes! {
     StatusListInvalid => "status.list.invalid",
     /// The status list token's `exp` (plus the skew) is not after now.
     StatusListExpired => "status.list.expired",
+    /// The status list token was fetched longer ago than its `ttl` (plus
+    /// the skew): the caller must fetch a fresh copy.
+    StatusListStale => "status.list.stale",
     /// The credential's `idx` is beyond the list.
     StatusIndexOutOfRange => "status.index.out_of_range",
     /// The credential's status is 1, INVALID (revoked).

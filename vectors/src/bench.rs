@@ -134,46 +134,30 @@ const EMBEDDED_OIDC: &[(&str, &[u8])] = &[
     ),
 ];
 
-/// The embedded SD-JWT VC inputs: the imported `sd-jwt-vc` suite's own
-/// PID-like presentation (8 disclosures, KB-JWT, a 2-bit status list) with
-/// the group's trust (issuer and status-list keys, both status lists).
+/// The `sdjwt` workload's case in `test-vectors/sd-jwt-vc/generated.json`.
+#[cfg(feature = "sdjwt")]
+const SDJWT_TC_ID: u64 = 30;
+
+/// The embedded SD-JWT VC inputs: the generated `sd-jwt-vc` suite's PID
+/// (10 disclosures, KB-JWT, a 2-bit status list the issuer signs) with its
+/// group's trust (the issuer's keys, which also sign the status list).
 #[cfg(feature = "sdjwt")]
 const EMBEDDED_SDJWT: &[(&str, &[u8])] = &[
     (
-        "test-vectors/conformance/sd-jwt-vc/own-issuer.json",
-        include_bytes!("../../test-vectors/conformance/sd-jwt-vc/own-issuer.json"),
+        "test-vectors/sd-jwt-vc/generated.json",
+        include_bytes!("../../test-vectors/sd-jwt-vc/generated.json"),
     ),
     (
-        "test-vectors/conformance/sd-jwt-vc/upstream/own/presentations/status-own-valid.txt",
-        include_bytes!(
-            "../../test-vectors/conformance/sd-jwt-vc/upstream/own/presentations/status-own-valid.txt"
-        ),
+        "test-vectors/sd-jwt-vc/presentations/pid-10.txt",
+        include_bytes!("../../test-vectors/sd-jwt-vc/presentations/pid-10.txt"),
     ),
     (
-        "test-vectors/conformance/sd-jwt-vc/upstream/own/keys/issuer.jwks.json",
-        include_bytes!("../../test-vectors/conformance/sd-jwt-vc/upstream/own/keys/issuer.jwks.json"),
+        "test-vectors/sd-jwt-vc/keys/issuer.jwks.json",
+        include_bytes!("../../test-vectors/sd-jwt-vc/keys/issuer.jwks.json"),
     ),
     (
-        "test-vectors/conformance/sd-jwt-vc/upstream/own/keys/status-signer.jwks.json",
-        include_bytes!(
-            "../../test-vectors/conformance/sd-jwt-vc/upstream/own/keys/status-signer.jwks.json"
-        ),
-    ),
-    (
-        "test-vectors/conformance/sd-jwt-vc/upstream/own/status/list-2bit.jwt",
-        include_bytes!("../../test-vectors/conformance/sd-jwt-vc/upstream/own/status/list-2bit.jwt"),
-    ),
-    (
-        "test-vectors/conformance/sd-jwt-vc/upstream/public/draft-ietf-oauth-status-list/status-list-1.jwt",
-        include_bytes!(
-            "../../test-vectors/conformance/sd-jwt-vc/upstream/public/draft-ietf-oauth-status-list/status-list-1.jwt"
-        ),
-    ),
-    (
-        "test-vectors/conformance/sd-jwt-vc/upstream/public/draft-ietf-oauth-status-list/status-key-kid12.jwks.json",
-        include_bytes!(
-            "../../test-vectors/conformance/sd-jwt-vc/upstream/public/draft-ietf-oauth-status-list/status-key-kid12.jwks.json"
-        ),
+        "test-vectors/sd-jwt-vc/status/list-issuer.jwt",
+        include_bytes!("../../test-vectors/sd-jwt-vc/status/list-issuer.jwt"),
     ),
 ];
 
@@ -610,11 +594,7 @@ pub fn with_workloads<R>(f: impl FnOnce(&[Workload<'_>]) -> R) -> Result<R> {
     )?;
 
     #[cfg(feature = "sdjwt")]
-    let sdjwt_case = Case::load(
-        &files,
-        "test-vectors/conformance/sd-jwt-vc/own-issuer.json",
-        29,
-    )?;
+    let sdjwt_case = Case::load(&files, "test-vectors/sd-jwt-vc/generated.json", SDJWT_TC_ID)?;
     #[cfg(feature = "sdjwt")]
     let sdjwt_job = sdjwt_case.job(&files, &sdjwt_case.input)?;
     #[cfg(feature = "sdjwt")]
@@ -676,7 +656,7 @@ pub fn with_workloads<R>(f: impl FnOnce(&[Workload<'_>]) -> R) -> Result<R> {
     workloads.push(Workload {
         name: "sdjwt",
         input: format!(
-            "a {}-byte input: {} tcId 29, a PID-like dc+sd-jwt (ES256) with {} disclosures, an ES256 KB-JWT and an ES256 2-bit status list",
+            "a {}-byte input: {} tcId {SDJWT_TC_ID}, a PID dc+sd-jwt (ES256) with {} disclosures, an ES256 KB-JWT and an ES256 2-bit status list",
             sdjwt_presentation.len(),
             sdjwt_case.path,
             sdjwt_presentation.matches('~').count().saturating_sub(1),
