@@ -23,6 +23,9 @@ pub enum System {
     /// SD-JWT VC presentations from a wallet (IT-Wallet, EU Digital
     /// Identity Wallets): `sd-jwt-vc`.
     SdJwtVc,
+    /// ISO/IEC 18013-5 mdoc (the mDL, the EU and IT-Wallet PID in
+    /// `mso_mdoc`): `mdoc`.
+    Mdoc,
 }
 
 /// eIDAS level of assurance.
@@ -180,7 +183,8 @@ impl VerifiedIdentity {
         feature = "webeid",
         feature = "oidc",
         feature = "mobileid",
-        feature = "sdjwt"
+        feature = "sdjwt",
+        feature = "mdoc"
     ))]
     pub(crate) fn new(system: System) -> Self {
         VerifiedIdentity {

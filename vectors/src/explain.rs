@@ -149,6 +149,10 @@ pub(crate) fn explain(kind: Kind, job: &Job<'_>, case: &TestCase) -> Explanation
         Kind::OidcIdToken => e.replay = Some(replay_id_token(job, &input_arg)),
         Kind::SdJwtVc => e.replay = Some(replay_sd_jwt(job, &input_arg)),
         Kind::MobileId => e.replay = Some(replay_mobile_id(job, &input_arg)),
+        Kind::Mdoc => e.notes.push(
+            "no `idbridge verify` subcommand runs the mdoc kind yet: the inputs above are the whole case"
+                .into(),
+        ),
         Kind::Signature | Kind::Xmldsig => e.notes.push(format!(
             "no `idbridge verify` subcommand runs the {} kind: the inputs above are the whole case",
             kind.name()

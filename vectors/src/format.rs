@@ -117,6 +117,7 @@ pub(crate) const KNOWN_KINDS: &[&str] = &[
     "oidc-id-token",
     "mobile-id",
     "sd-jwt-vc",
+    "mdoc",
 ];
 
 impl VectorFile {

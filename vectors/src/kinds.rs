@@ -19,6 +19,7 @@ pub(crate) enum Kind {
     OidcIdToken,
     MobileId,
     SdJwtVc,
+    Mdoc,
 }
 
 /// Everything a kind needs to run one case.
@@ -64,6 +65,7 @@ impl Kind {
             Kind::OidcIdToken => "oidc-id-token",
             Kind::MobileId => "mobile-id",
             Kind::SdJwtVc => "sd-jwt-vc",
+            Kind::Mdoc => "mdoc",
         }
     }
 
@@ -78,6 +80,7 @@ impl Kind {
             "oidc-id-token" => Some(Kind::OidcIdToken),
             "mobile-id" => Some(Kind::MobileId),
             "sd-jwt-vc" => Some(Kind::SdJwtVc),
+            "mdoc" => Some(Kind::Mdoc),
             _ => None,
         }
     }
@@ -149,6 +152,29 @@ impl Kind {
                 ],
                 &["now"],
             ),
+            Kind::Mdoc => (
+                &["anchors"],
+                &[
+                    "now",
+                    "clock_skew_seconds",
+                    "expected_doctype",
+                    "handover",
+                    "client_id",
+                    "nonce",
+                    "response_uri",
+                    "jwk_thumbprint",
+                    "origin",
+                    "mdoc_generated_nonce",
+                    "session_transcript",
+                    "device_mac",
+                    "reader_key",
+                    "input_encoding",
+                    "issuer_auth_algs",
+                    "device_auth_algs",
+                    "digest_algs",
+                ],
+                &["now", "expected_doctype", "handover"],
+            ),
         };
         only_keys("trust", trust, trust_keys)?;
         only_keys("context", context, context_keys)?;
@@ -207,6 +233,12 @@ impl Kind {
             Kind::SdJwtVc => Ok(feature_off(
                 "the sd-jwt-vc kind needs idbridge-vectors' feature \"sdjwt\", off in this build",
             )),
+            #[cfg(feature = "mdoc")]
+            Kind::Mdoc => super::mdoc::run(job, backend),
+            #[cfg(not(feature = "mdoc"))]
+            Kind::Mdoc => Ok(feature_off(
+                "the mdoc kind needs idbridge-vectors' feature \"mdoc\", off in this build",
+            )),
             #[cfg(not(feature = "webeid"))]
             Kind::Webeid => Ok(feature_off(
                 "the webeid kind needs idbridge-vectors' feature \"webeid\", off in this build",
@@ -226,7 +258,8 @@ impl Kind {
     feature = "webeid",
     feature = "oidc",
     feature = "mobileid",
-    feature = "sdjwt"
+    feature = "sdjwt",
+    feature = "mdoc"
 )))]
 fn feature_off(reason: &'static str) -> Outcome {
     Err(idbridge::Error::new(
