@@ -14,6 +14,7 @@ const SHARED_SUITES: &[&str] = &[
     "oidc-id-token",
     "sd-jwt-vc",
     "mobile-id",
+    "mdoc",
 ];
 
 fn walk(dir: &Path, out: &mut Vec<PathBuf>) {

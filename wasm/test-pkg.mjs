@@ -35,8 +35,8 @@ const sharedBase = process.env.IDBRIDGE_SHARED_DIR || join(root, "../shared");
 const suites = [
   { name: "test-vectors", base: join(root, "test-vectors"), dirs: ["."], url: "test-vectors/" },
   { name: "../shared (public suites)", base: sharedBase,
-    dirs: ["vectors/webeid", "vectors/spid", "vectors/oidc-trust-chain", "vectors/oidc-id-token", "vectors/sd-jwt-vc", "vectors/mobile-id",
-      "data/webeid", "data/spid", "data/oidc-trust-chain", "data/oidc-id-token", "data/sd-jwt-vc", "data/mobile-id"] },
+    dirs: ["vectors/webeid", "vectors/spid", "vectors/oidc-trust-chain", "vectors/oidc-id-token", "vectors/sd-jwt-vc", "vectors/mobile-id", "vectors/mdoc",
+      "data/webeid", "data/spid", "data/oidc-trust-chain", "data/oidc-id-token", "data/sd-jwt-vc", "data/mobile-id", "data/mdoc"] },
 ];
 
 let failed = false;
