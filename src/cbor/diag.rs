@@ -23,13 +23,18 @@ pub(super) fn write_item(out: &mut String, item: Item<'_, '_>, embed: usize) {
         Kind::Negative(n) => {
             let _ = write!(out, "{}", -1i128 - i128::from(n));
         }
-        Kind::Bytes(b) => {
-            let _ = write!(out, "h'");
-            for byte in b {
-                let _ = write!(out, "{byte:02x}");
+        Kind::Bytes(b) if embed < MAX_EMBED && b.starts_with(&[0xd8, 0x18]) => {
+            // An embedded tag-24 item (an issuerAuth payload): `<<...>>`.
+            match Document::parse(b, &crate::Limits::default()) {
+                Ok(inner) => {
+                    out.push_str("<<");
+                    write_item(out, inner.root(), embed + 1);
+                    out.push_str(">>");
+                }
+                Err(_) => write_hex(out, b),
             }
-            out.push('\'');
         }
+        Kind::Bytes(b) => write_hex(out, b),
         Kind::Text(t) => {
             let _ = write!(out, "{t:?}");
         }
@@ -84,4 +89,13 @@ pub(super) fn write_item(out: &mut String, item: Item<'_, '_>, embed: usize) {
             let _ = write!(out, "float(0x{bits:x})");
         }
     }
+}
+
+fn write_hex(out: &mut String, b: &[u8]) {
+    use core::fmt::Write as _;
+    out.push_str("h'");
+    for byte in b {
+        let _ = write!(out, "{byte:02x}");
+    }
+    out.push('\'');
 }
