@@ -41,6 +41,8 @@
 
 mod bench;
 mod js;
+#[cfg(feature = "mdoc")]
+mod mdoc;
 #[cfg(feature = "oidc")]
 mod oidc;
 pub mod recording;
@@ -57,6 +59,8 @@ mod webcrypto;
 mod webeid;
 
 pub use bench::SignatureChecks;
+#[cfg(feature = "mdoc")]
+pub use mdoc::{verify_mdoc, verify_mdoc_sync};
 #[cfg(feature = "oidc")]
 pub use oidc::{
     verify_oidc_id_token, verify_oidc_id_token_sync, verify_oidc_trust_chain,
@@ -119,7 +123,7 @@ pub fn webcrypto_available() -> bool {
 const TS_TYPES: &'static str = r#"
 /** The uniform verified identity (VECTORS.md "Identity fields"). */
 export interface VerifiedIdentity {
-  system: "spid" | "cie" | "webeid" | "sd-jwt-vc";
+  system: "spid" | "cie" | "webeid" | "sd-jwt-vc" | "mdoc";
   issuer?: string;
   subject_id?: string;
   given_name?: string;
