@@ -76,6 +76,7 @@ use crate::x509::path::{self, Anchor, IntermediatePolicy, Usage};
 use crate::x509::Quirks;
 use base64::Engine as _;
 use identity::Element;
+use std::collections::{BTreeMap, BTreeSet};
 
 fn err(code: ErrorCode, reason: &'static str) -> Error {
     Error::new(code, reason)
@@ -729,9 +730,19 @@ fn check_items(
             .array()
             .filter(|a| !a.is_empty())
             .ok_or_else(|| bad("a namespace holds no array of items"))?;
-        let digests = mso.value_digests.get_text_key(ns);
-        let mut seen_ids: Vec<u64> = Vec::new();
-        let mut seen_names: Vec<String> = Vec::new();
+        // The namespace's digests by digestID, and what was seen: lookups in
+        // O(log n), so the work stays proportional to the input.
+        let digests: BTreeMap<u64, &[u8]> = mso
+            .value_digests
+            .get_text_key(ns)
+            .map(|d| {
+                d.entries()
+                    .filter_map(|(k, v)| Some((k.as_uint()?, v.as_bytes()?)))
+                    .collect()
+            })
+            .unwrap_or_default();
+        let mut seen_ids: BTreeSet<u64> = BTreeSet::new();
+        let mut seen_names: BTreeSet<&str> = BTreeSet::new();
         for tagged in items {
             let doc = embedded(tagged, limits)
                 .ok_or_else(|| bad("an IssuerSignedItemBytes is not #6.24(bstr)"))??;
@@ -748,24 +759,19 @@ fn check_items(
             else {
                 return Err(bad("an IssuerSignedItem is not exactly digestID, random, elementIdentifier and elementValue"));
             };
-            if seen_ids.contains(&digest_id) || seen_names.iter().any(|n| n == name) {
+            if !seen_ids.insert(digest_id) || !seen_names.insert(name) {
                 return Err(err(
                     ErrorCode::MdocElementDuplicate,
                     "an elementIdentifier or digestID twice in one namespace",
                 ));
             }
-            seen_ids.push(digest_id);
-            seen_names.push(name.to_string());
-            let expected = digests
-                .and_then(|d| d.entries().find(|(k, _)| k.as_uint() == Some(digest_id)))
-                .and_then(|(_, v)| v.as_bytes())
-                .ok_or_else(|| {
-                    err(
-                        ErrorCode::MdocDigestUnknown,
-                        "no MSO digest for the item's namespace and digestID",
-                    )
-                })?;
-            if hash.digest(tagged.raw()) != expected {
+            let expected = digests.get(&digest_id).ok_or_else(|| {
+                err(
+                    ErrorCode::MdocDigestUnknown,
+                    "no MSO digest for the item's namespace and digestID",
+                )
+            })?;
+            if hash.digest(tagged.raw()) != *expected {
                 return Err(err(
                     ErrorCode::MdocDigestMismatch,
                     "an IssuerSignedItem's digest is not the MSO's",

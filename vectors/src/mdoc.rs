@@ -93,7 +93,36 @@ fn handover(job: &Job<'_>) -> Result<Handover, String> {
     })
 }
 
+/// A case's trust, expectations and time, read from its vector file.
+pub(crate) struct Prepared {
+    pub trust: MdocTrust,
+    pub expectations: Expectations,
+    pub now: UnixTime,
+}
+
+impl Prepared {
+    /// One verification of `input`.
+    pub(crate) fn verify(
+        &self,
+        backend: &dyn Backend,
+        input: &[u8],
+    ) -> Result<mdoc::VerifiedMdoc, idbridge::Error> {
+        mdoc::verify_device_response(backend, &self.trust, input, &self.expectations, self.now)
+    }
+}
+
 pub(crate) fn run(job: &Job<'_>, backend: &'static dyn Backend) -> Result<Outcome, String> {
+    Ok(match prepare(job)? {
+        Ok(p) => p
+            .verify(backend, job.input)
+            .map(|v| Some(super::identity_json(v.identity()))),
+        Err(e) => Err(e),
+    })
+}
+
+/// Reads a case's trust and context; `Err` is a defect of the vector
+/// file, `Ok(Err)` trust material the library refuses.
+pub(crate) fn prepare(job: &Job<'_>) -> Result<Result<Prepared, idbridge::Error>, String> {
     let files = match job.trust.get("anchors") {
         Some(Value::Array(items)) if !items.is_empty() => items,
         _ => return Err("trust.anchors must be a non-empty list of files".into()),
@@ -145,8 +174,9 @@ pub(crate) fn run(job: &Job<'_>, backend: &'static dyn Backend) -> Result<Outcom
             })
             .collect::<Result<_, _>>()?;
     }
-    Ok(
-        mdoc::verify_device_response(backend, &trust, job.input, &exp, now)
-            .map(|v| Some(super::identity_json(v.identity()))),
-    )
+    Ok(Ok(Prepared {
+        trust,
+        expectations: exp,
+        now,
+    }))
 }
