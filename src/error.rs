@@ -454,6 +454,84 @@ error_codes! {
     /// SUSPENDED (3 is application-specific).
     StatusValueUnknown => "status.value.unknown",
 
+    // --- cbor (RFC 8949; VECTORS.md kind mdoc) ---------------------------------
+    /// Not well-formed CBOR (RFC 8949 §3, Appendix F): truncated, reserved
+    /// additional information, a stray break, a length beyond the input,
+    /// bytes after the item.
+    CborMalformed => "cbor.malformed",
+    /// Well formed but not valid CBOR (§5.3, §5.6): a repeated map key, a
+    /// text string that is not UTF-8.
+    CborInvalid => "cbor.invalid",
+    /// Not preferred serialization (§4.1): an argument wider than needed,
+    /// an indefinite length (ISO/IEC 18013-5 §8.1 requires it).
+    CborSerializationInvalid => "cbor.serialization.invalid",
+    /// Nesting deeper, or more items, than `Limits` allow.
+    CborLimitsExceeded => "cbor.limits.exceeded",
+
+    // --- mdoc (ISO/IEC 18013-5 DeviceResponse; VECTORS.md kind mdoc) ---------
+    /// The DeviceResponse is not a map with `version` (tstr), `status`
+    /// (uint) and an array `documents`.
+    MdocResponseMalformed => "mdoc.response.malformed",
+    /// The DeviceResponse version is not 1.x.
+    MdocVersionUnsupported => "mdoc.version.unsupported",
+    /// The DeviceResponse status is not 0 (OK).
+    MdocStatusError => "mdoc.status.error",
+    /// No Document in the DeviceResponse.
+    MdocDocumentsMissing => "mdoc.documents.missing",
+    /// A Document without `docType`, `issuerSigned` or `deviceSigned`.
+    MdocDocumentMalformed => "mdoc.document.malformed",
+    /// A Document's docType is not the requested one.
+    MdocDoctypeMismatch => "mdoc.doctype.mismatch",
+    /// `issuerAuth` breaks the COSE_Sign1 rules (shape, tag, headers,
+    /// `alg` outside the protected header, no `x5chain`).
+    MdocIssuerAuthMalformed => "mdoc.issuer_auth.malformed",
+    /// The issuerAuth `alg` is outside the caller's allow-list.
+    MdocIssuerAlgorithmForbidden => "mdoc.issuer_algorithm.forbidden",
+    /// The issuerAuth `alg` does not suit the document signer's key.
+    MdocIssuerKeyMismatch => "mdoc.issuer_key.mismatch",
+    /// The issuerAuth signature does not verify.
+    MdocIssuerSignatureInvalid => "mdoc.issuer_signature.invalid",
+    /// The MobileSecurityObject is not what §9.1.2.4 defines.
+    MdocMsoMalformed => "mdoc.mso.malformed",
+    /// The MSO's digestAlgorithm is outside the caller's list.
+    MdocDigestAlgorithmUnsupported => "mdoc.digest_algorithm.unsupported",
+    /// An IssuerSignedItem (or its namespace array) is not what §8.3.2.1.2.2 defines.
+    MdocIssuerSignedMalformed => "mdoc.issuer_signed.malformed",
+    /// An elementIdentifier or digestID twice in one namespace.
+    MdocElementDuplicate => "mdoc.element.duplicate",
+    /// No MSO digest for an item's namespace and digestID.
+    MdocDigestUnknown => "mdoc.digest.unknown",
+    /// An item's digest is not the one in the MSO.
+    MdocDigestMismatch => "mdoc.digest.mismatch",
+    /// The MSO's docType is not the Document's.
+    MdocMsoDoctypeMismatch => "mdoc.mso_doctype.mismatch",
+    /// validityInfo `signed` is outside the DS certificate's validity.
+    MdocValidityInvalid => "mdoc.validity.invalid",
+    /// validityInfo `validFrom` is after now (plus the skew).
+    MdocValidityNotYetValid => "mdoc.validity.not_yet_valid",
+    /// validityInfo `validUntil` is before now (minus the skew).
+    MdocValidityExpired => "mdoc.validity.expired",
+    /// `deviceSigned` is not a tag-24 nameSpaces and a deviceAuth with
+    /// exactly one of deviceSignature and deviceMac.
+    MdocDeviceSignedMalformed => "mdoc.device_signed.malformed",
+    /// A device-signed element that keyAuthorizations does not allow.
+    MdocDeviceSignedUnauthorized => "mdoc.device_signed.unauthorized",
+    /// deviceSignature or deviceMac breaks the COSE rules (an attached
+    /// payload, `alg` outside the protected header, ...).
+    MdocDeviceAuthMalformed => "mdoc.device_auth.malformed",
+    /// The device authentication's `alg` is outside the caller's list
+    /// (deviceMac: not HMAC 256/256).
+    MdocDeviceAlgorithmForbidden => "mdoc.device_algorithm.forbidden",
+    /// The deviceSignature `alg` does not suit the MSO's device key.
+    MdocDeviceKeyMismatch => "mdoc.device_key.mismatch",
+    /// The deviceSignature does not verify (also what another verifier,
+    /// nonce, origin, key or handover gives).
+    MdocDeviceSignatureInvalid => "mdoc.device_signature.invalid",
+    /// deviceMac while the caller allows only deviceSignature.
+    MdocDeviceMacForbidden => "mdoc.device_mac.forbidden",
+    /// The deviceMac tag does not verify.
+    MdocDeviceMacInvalid => "mdoc.device_mac.invalid",
+
     // --- config (the caller's own settings) ----------------------------------
     /// The caller's expectations or trust material are unusable (an empty
     /// nonce, an origin that is not `https://host[:port]`, no anchors...).

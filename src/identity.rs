@@ -25,6 +25,9 @@ pub enum System {
     /// SD-JWT VC presentations from a wallet (IT-Wallet, EU Digital
     /// Identity Wallets): `sd-jwt-vc`.
     SdJwtVc,
+    /// ISO/IEC 18013-5 mdoc (the mDL, the EU and IT-Wallet PID in
+    /// `mso_mdoc`): `mdoc`.
+    Mdoc,
 }
 
 /// eIDAS level of assurance.
@@ -183,7 +186,8 @@ impl VerifiedIdentity {
         feature = "oidc",
         feature = "mobileid",
         feature = "sdjwt",
-        feature = "smartid"
+        feature = "smartid",
+        feature = "mdoc"
     ))]
     pub(crate) fn new(system: System) -> Self {
         VerifiedIdentity {

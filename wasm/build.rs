@@ -15,6 +15,7 @@ const SHARED_SUITES: &[&str] = &[
     "sd-jwt-vc",
     "mobile-id",
     "smart-id",
+    "mdoc",
 ];
 
 fn walk(dir: &Path, out: &mut Vec<PathBuf>) {

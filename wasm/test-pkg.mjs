@@ -35,8 +35,8 @@ const sharedBase = process.env.IDBRIDGE_SHARED_DIR || join(root, "../shared");
 const suites = [
   { name: "test-vectors", base: join(root, "test-vectors"), dirs: ["."], url: "test-vectors/" },
   { name: "../shared (public suites)", base: sharedBase,
-    dirs: ["vectors/webeid", "vectors/spid", "vectors/oidc-trust-chain", "vectors/oidc-id-token", "vectors/sd-jwt-vc", "vectors/mobile-id", "vectors/smart-id",
-      "data/webeid", "data/spid", "data/oidc-trust-chain", "data/oidc-id-token", "data/sd-jwt-vc", "data/mobile-id", "data/smart-id"] },
+    dirs: ["vectors/webeid", "vectors/spid", "vectors/oidc-trust-chain", "vectors/oidc-id-token", "vectors/sd-jwt-vc", "vectors/mobile-id", "vectors/smart-id", "vectors/mdoc",
+      "data/webeid", "data/spid", "data/oidc-trust-chain", "data/oidc-id-token", "data/sd-jwt-vc", "data/mobile-id", "data/smart-id", "data/mdoc"] },
 ];
 
 let failed = false;
@@ -234,6 +234,44 @@ if (pkg.verifySdJwtVc) {
     console.log(`FAIL Node, sdJwtVcStatusList: ${JSON.stringify(ref)}`);
   }
   console.log(`${bad ? "FAIL" : "ok  "} Node, SD-JWT VC exports: ${cases.length + 1 - bad} of ${cases.length + 1} cases, the same on both paths`);
+  if (bad) failed = true;
+}
+// The mdoc exports on the imported shared suite: both paths give the same
+// result, the identity or the contract's code.
+if (pkg.verifyMdoc) {
+  const up = (p) => readFileSync(join(root, "test-vectors/conformance/mdoc/upstream", p));
+  const opts = (extra = {}) => ({
+    iacas: [up("own/certs/iaca-p256.pem").toString("utf8")], docType: "eu.europa.ec.eudi.pid.1",
+    handover: { kind: "openid4vp", clientId: "x509_san_dns:example.com", nonce: "exc7gBkxjx1rdc9udRrveKvSsJIq80avlXeLHhGwqtA",
+      responseUri: "https://example.com/response", jwkThumbprint: "QoPsknrg8gjaqi0CaoFPKyLcpSz4X_qPP4Ymxr1mkEc" },
+    now: "2026-05-01T00:00:00Z", ...extra,
+  });
+  const r = (name) => up(`own/responses/${name}`).toString("utf8");
+  const cases = [
+    ["valid-pid-full", r("valid-pid-full.b64u"), opts(),
+      (v) => v.identity.subject_id === "TINIT-RSSMRA80A10H501U" && v.identity.system === "mdoc" && v.docTypes[0] === "eu.europa.ec.eudi.pid.1"],
+    ["another nonce", r("valid-pid-full.b64u"), opts({ handover: { ...opts().handover, nonce: "other" } }), "mdoc.device_signature.invalid"],
+    ["pid-item-tampered", r("pid-item-tampered.b64u"), opts(), "mdoc.digest.mismatch"],
+    ["deviceMac, proximity", new Uint8Array(up("own/responses/valid-pid-proximity-mac.cbor")), opts({
+      input: "cbor", readerKey: up("public/iso-18013-5-annex-d/reader-ephemeral-key.pem").toString("utf8"),
+      handover: { kind: "session-transcript", sessionTranscript: "80" } }), "mdoc.device_mac.invalid"],
+    ["unknown handover", r("valid-pid-full.b64u"), opts({ handover: { kind: "oid4vp" } }), "config.invalid"],
+  ];
+  let bad = 0;
+  for (const [what, response, options, want] of cases) {
+    const outcomes = [];
+    for (const run of [() => pkg.verifyMdocSync(response, options), () => pkg.verifyMdoc(response, options)]) {
+      try {
+        outcomes.push({ ok: await run() });
+      } catch (e) {
+        outcomes.push({ code: e && e.name === "IdbridgeError" ? e.code : `uncoded: ${e}` });
+      }
+    }
+    const good = outcomes.every((o) => (typeof want === "string" ? o.code === want : o.ok !== undefined && want(o.ok)))
+      && JSON.stringify(outcomes[0]) === JSON.stringify(outcomes[1]);
+    if (!good) { bad++; console.log(`FAIL Node, mdoc export, ${what}: ${JSON.stringify(outcomes).slice(0, 300)}`); }
+  }
+  console.log(`${bad ? "FAIL" : "ok  "} Node, mdoc exports: ${cases.length - bad} of ${cases.length} cases, the same on both paths`);
   if (bad) failed = true;
 }
 const sets = suites.map((s) => ({ ...s, files: fileSet(s.base, s.dirs) }))

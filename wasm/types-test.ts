@@ -14,6 +14,8 @@ import init, {
   verifyOidcIdTokenSync,
   verifySdJwtVc,
   verifySdJwtVcSync,
+  verifyMdoc,
+  verifyMdocSync,
   sdJwtVcStatusList,
   verifySmartId,
   verifySmartIdSync,
@@ -33,6 +35,8 @@ import init, {
   type VerifiedOidcLogin,
   type SdJwtVcOptions,
   type VerifiedSdJwtVc,
+  type MdocOptions,
+  type VerifiedMdoc,
   type SmartIdOptions,
   type VerifiedSmartId,
   type MobileIdOptions,
@@ -126,7 +130,7 @@ export async function examples(token: string, samlResponse: string, metadata: st
   const vp: VerifiedSdJwtVc = await verifySdJwtVc("a.b.c~", vpOpts);
   const vp2: VerifiedSdJwtVc = verifySdJwtVcSync(new Uint8Array(), { ...vpOpts, requireKeyBinding: false });
   const holder: string | undefined = vp.keyBinding?.holderThumbprint;
-  const wallet: "sd-jwt-vc" | "spid" | "cie" | "webeid" | "mobile-id" | "smart-id" = vp2.identity.system;
+  const wallet: "sd-jwt-vc" | "spid" | "cie" | "webeid" | "mobile-id" | "smart-id" | "mdoc" = vp2.identity.system;
   // @ts-expect-error: no such profile
   const badVp: SdJwtVcOptions = { ...vpOpts, profile: "mdoc" };
   // @ts-expect-error: the issuer's keys are required
@@ -156,6 +160,21 @@ export async function examples(token: string, samlResponse: string, metadata: st
   const phone: "mobile-id" | "smart-id" | string = mid2.identity.system;
   // @ts-expect-error: no such hash type
   const badMid: MobileIdOptions = { ...midOpts, hashType: "SHA1" };
+
+  const mdocOpts: MdocOptions = {
+    iacas: ["-----BEGIN CERTIFICATE-----..."],
+    docType: "eu.europa.ec.eudi.pid.1",
+    handover: { kind: "openid4vp", clientId: "x509_san_dns:rp.example.it", nonce: "n", responseUri: "https://rp.example.it/r", jwkThumbprint: null },
+    now: new Date(),
+  };
+  const md: VerifiedMdoc = await verifyMdoc("o2d2ZXJzaW9u", mdocOpts);
+  const md2: VerifiedMdoc = verifyMdocSync(new Uint8Array(), { ...mdocOpts, input: "cbor", handover: { kind: "session-transcript", sessionTranscript: "80" } });
+  const docTypes: string[] = md.docTypes;
+  const mdocSystem: "mdoc" | "spid" | "cie" | "webeid" | "sd-jwt-vc" | "mobile-id" | "smart-id" = md2.identity.system;
+  // @ts-expect-error: the handover needs its request values
+  const badHandover: MdocOptions = { ...mdocOpts, handover: { kind: "openid4vp-dc-api", nonce: "n" } };
+  // @ts-expect-error: no such input encoding
+  const badInput: MdocOptions = { ...mdocOpts, input: "base64" };
 
   const codes: ErrorCode[] = errorCodes();
   try {

@@ -260,6 +260,27 @@ impl Workload<'_> {
     }
 }
 
+/// The embedded mdoc inputs: the imported `mdoc` suite's own IT PID
+/// response (every element disclosed, ES256 issuerAuth and
+/// deviceSignature, SHA-256 digests) with its IACA.
+#[cfg(feature = "mdoc")]
+const EMBEDDED_MDOC: &[(&str, &[u8])] = &[
+    (
+        "test-vectors/conformance/mdoc/own-pki.json",
+        include_bytes!("../../test-vectors/conformance/mdoc/own-pki.json"),
+    ),
+    (
+        "test-vectors/conformance/mdoc/upstream/own/responses/valid-pid-full.b64u",
+        include_bytes!(
+            "../../test-vectors/conformance/mdoc/upstream/own/responses/valid-pid-full.b64u"
+        ),
+    ),
+    (
+        "test-vectors/conformance/mdoc/upstream/own/certs/iaca-p256.pem",
+        include_bytes!("../../test-vectors/conformance/mdoc/upstream/own/certs/iaca-p256.pem"),
+    ),
+];
+
 /// A case of an embedded vector file, with its merged context and input.
 struct Case {
     path: &'static str,
@@ -519,6 +540,10 @@ pub fn with_workloads<R>(f: impl FnOnce(&[Workload<'_>]) -> R) -> Result<R> {
     for (path, bytes) in EMBEDDED_SMARTID {
         files.insert(path, bytes.to_vec());
     }
+    #[cfg(feature = "mdoc")]
+    for (path, bytes) in EMBEDDED_MDOC {
+        files.insert(path, bytes.to_vec());
+    }
 
     #[cfg(feature = "saml")]
     let (spid_case, cie_case) = (
@@ -611,6 +636,15 @@ pub fn with_workloads<R>(f: impl FnOnce(&[Workload<'_>]) -> R) -> Result<R> {
     #[cfg(feature = "smartid")]
     let smartid_prepared = smartid::Prepared::new(&files, &smartid_case)?;
 
+    #[cfg(feature = "mdoc")]
+    let mdoc_case = Case::load(&files, "test-vectors/conformance/mdoc/own-pki.json", 1)?;
+    #[cfg(feature = "mdoc")]
+    let mdoc_job = mdoc_case.job(&files, &mdoc_case.input)?;
+    #[cfg(feature = "mdoc")]
+    let mdoc_prepared = super::mdoc::prepare(&mdoc_job)
+        .map_err(defect)?
+        .map_err(|e| defect(e.to_string()))?;
+
     let mut workloads = Vec::new();
     #[cfg(feature = "saml")]
     {
@@ -672,6 +706,21 @@ pub fn with_workloads<R>(f: impl FnOnce(&[Workload<'_>]) -> R) -> Result<R> {
     });
     #[cfg(feature = "smartid")]
     workloads.push(smartid::workload(&smartid_case, &smartid_prepared));
+    #[cfg(feature = "mdoc")]
+    workloads.push(Workload {
+        name: "mdoc",
+        input: format!(
+            "a {}-byte input: {} tcId 1, an IT PID DeviceResponse (base64url vp_token; ES256 issuerAuth from a P-256 DS under the IACA, SHA-256 digests, ES256 deviceSignature over the OpenID4VP handover)",
+            mdoc_case.input.len(),
+            mdoc_case.path,
+        ),
+        verify: Box::new(|backend: &dyn Backend| {
+            mdoc_prepared.verify(backend, &mdoc_case.input).map(|_| ())
+        }),
+        floor_extra: None,
+        #[cfg(feature = "saml")]
+        digests: None,
+    });
     Ok(f(&workloads))
 }
 
@@ -1063,6 +1112,9 @@ mod tests {
             if cfg!(feature = "sdjwt") {
                 want.push("sdjwt");
             }
+            if cfg!(feature = "mdoc") {
+                want.push("mdoc");
+            }
             assert_eq!(names, want);
             for w in ws {
                 for backend in crypto::backends() {
@@ -1077,9 +1129,12 @@ mod tests {
                     // token's and the UserInfo's.
                     // SD-JWT VC: the issuer's, the KB-JWT's and the
                     // status list's.
+                    // mdoc: the IACA's on the DS certificate, the
+                    // issuerAuth's and the deviceSignature's.
                     let want = match w.name {
                         "oidc" => 5,
                         "sdjwt" => 3,
+                        "mdoc" => 3,
                         _ => 2,
                     };
                     assert_eq!(checks.len(), want, "{}", w.name);

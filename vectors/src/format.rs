@@ -118,6 +118,7 @@ pub(crate) const KNOWN_KINDS: &[&str] = &[
     "mobile-id",
     "smart-id",
     "sd-jwt-vc",
+    "mdoc",
 ];
 
 impl VectorFile {

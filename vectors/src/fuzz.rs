@@ -806,6 +806,143 @@ pub fn smartid(data: &[u8]) {
     }
 }
 
+/// CBOR (`cbor`): parsed twice with the same result; a parsed item's spans
+/// lie inside the input, the root's is the whole input, and its diagnostic
+/// notation is written; every failure is a `cbor.*` code.
+#[cfg(feature = "mdoc")]
+pub fn cbor(data: &[u8]) {
+    use idbridge::cbor::Document;
+    let limits = Limits::default();
+    let first = Document::parse(data, &limits);
+    let second = Document::parse(data, &limits);
+    match (&first, &second) {
+        (Ok(a), Ok(b)) => {
+            assert_eq!(a.root().raw(), data);
+            assert_eq!(b.root().span(), 0..data.len());
+            let text = idbridge::cbor::diagnostic(a);
+            assert_eq!(text, idbridge::cbor::diagnostic(b));
+            for (k, v) in a.root().entries() {
+                assert!(k.span().end <= data.len() && v.span().end <= data.len());
+            }
+        }
+        (Err(a), Err(b)) => {
+            assert_eq!(a, b, "two failures differ");
+            assert!(
+                a.code().starts_with("cbor.") || a.code() == "input.too_large",
+                "unexpected code {}",
+                a.code()
+            );
+        }
+        _ => panic!("the same bytes parsed once and failed once"),
+    }
+}
+
+/// COSE (`cose`): the input as a COSE_Sign1 and as a COSE_Mac0; a message
+/// that reads gives its structures; a protected header's fault is `cbor.*`.
+#[cfg(feature = "mdoc")]
+pub fn cose(data: &[u8]) {
+    use idbridge::cbor::Document;
+    use idbridge::cose::{self, CoseFault, CoseMessage};
+    let limits = Limits::default();
+    let Ok(doc) = Document::parse(data, &limits) else {
+        return;
+    };
+    for read in [CoseMessage::sign1, CoseMessage::mac0] {
+        match read(doc.root(), &limits) {
+            Ok(m) => {
+                let payload = m.payload().unwrap_or_default();
+                let s = cose::sig_structure(m.protected(), &[], payload);
+                assert!(
+                    Document::parse(&s, &limits).is_ok(),
+                    "our Sig_structure is not CBOR"
+                );
+                let _ = cose::verify_hmac_sha256(&[0; 32], &s, m.signature());
+            }
+            Err(CoseFault::Cbor(e)) => assert!(
+                e.code().starts_with("cbor."),
+                "unexpected code {}",
+                e.code()
+            ),
+            Err(CoseFault::Malformed(_)) => {}
+        }
+    }
+}
+
+/// An mdoc DeviceResponse (`mdoc`): verified as raw CBOR and as a base64url
+/// vp_token, twice each with the same result, against the own TEST IACA
+/// and the Annex D SessionTranscript (deviceMac allowed with the Annex D
+/// reader key); every failure carries a code of the `mdoc` kind.
+#[cfg(feature = "mdoc")]
+pub fn mdoc(data: &[u8]) {
+    use idbridge::mdoc::{
+        self, DeviceMac, Expectations, Handover, InputEncoding, MdocTrust, ReaderKey,
+    };
+    static TRUST: OnceLock<MdocTrust> = OnceLock::new();
+    static EXP: OnceLock<Expectations> = OnceLock::new();
+    let trust = TRUST.get_or_init(|| {
+        MdocTrust::new()
+            .with_iaca(include_bytes!(
+                "../../test-vectors/conformance/mdoc/upstream/own/certs/iaca-p256.pem"
+            ))
+            .expect("the fuzz IACA parses")
+    });
+    let exp = EXP.get_or_init(|| {
+        // The ISO/IEC 18013-5 Annex D SessionTranscript (the own proximity cases').
+        let transcript = concat!(
+            "83d8185858a20063312e30018201d818584ba4010220012158205a88d182bce5f42efa59943f33359d2e8a",
+            "968ff289d93e5fa444b624343167fe225820b16e8cf858ddc7690407ba61d4c338237a8cfcf3de6aa672fc",
+            "60a557aa32fc67d818584ba40102200121582060e3392385041f51403051f2415531cb56dd3f999c716870",
+            "13aac6768bc8187e225820e58deb8fdbe907f7dd5368245551a34796f7d2215c440c339bb0f7b67beccdfa",
+            "8258c391020f487315d10209616301013001046d646f631a200c016170706c69636174696f6e2f766e642e",
+            "626c7565746f6f74682e6c652e6f6f6230081b28128b37282801021c015c1e580469736f2e6f72673a3138",
+            "3031333a646576696365656e676167656d656e746d646f63a20063312e30018201d818584ba40102200121",
+            "58205a88d182bce5f42efa59943f33359d2e8a968ff289d93e5fa444b624343167fe225820b16e8cf858dd",
+            "c7690407ba61d4c338237a8cfcf3de6aa672fc60a557aa32fc6758cd91022548721591020263720102110",
+            "204616301013000110206616301036e6663005102046163010157001a201e016170706c69636174696f6e",
+            "2f766e642e626c7565746f6f74682e6c652e6f6f6230081b28078080bf2801021c021107c832fff6d26fa0",
+            "beb34dfcd555d4823a1c11010369736f2e6f72673a31383031333a6e66636e6663015a172b016170706c69",
+            "636174696f6e2f766e642e7766612e6e616e57030101032302001324fec9a70b97ac9684a4e326176ef5b9",
+            "81c5e8533e5f00298cfccbc35e700a6b020414",
+        );
+        let bytes: Vec<u8> = (0..transcript.len() / 2)
+            .filter_map(|i| transcript.get(2 * i..2 * i + 2).and_then(|h| u8::from_str_radix(h, 16).ok()))
+            .collect();
+        let mut exp = Expectations::new("eu.europa.ec.eudi.pid.1", Handover::SessionTranscript(bytes));
+        exp.device_mac = DeviceMac::Allowed(
+            ReaderKey::from_pkcs8(include_bytes!(
+                "../../test-vectors/conformance/mdoc/upstream/public/iso-18013-5-annex-d/reader-ephemeral-key.pem"
+            ))
+            .expect("the Annex D reader key parses"),
+        );
+        exp
+    });
+    let now = UnixTime::from_unix_seconds(1_777_593_600);
+    for input in [InputEncoding::Cbor, InputEncoding::Base64url] {
+        let mut exp = exp.clone();
+        exp.input = input;
+        let backend = crypto::default_backend();
+        let first = mdoc::verify_device_response(backend, trust, data, &exp, now);
+        let second = mdoc::verify_device_response(backend, trust, data, &exp, now);
+        match (&first, &second) {
+            (Ok(a), Ok(b)) => {
+                assert_eq!(a.identity(), b.identity());
+                assert_eq!(a.doc_types(), ["eu.europa.ec.eudi.pid.1"]);
+            }
+            (Err(a), Err(b)) => {
+                assert_eq!(a, b, "two failures differ");
+                let code = a.code();
+                assert!(
+                    ["mdoc.", "cbor.", "input.", "x509."]
+                        .iter()
+                        .any(|p| code.starts_with(p)),
+                    "unexpected code {code}"
+                );
+            }
+            _ => panic!("the same response verified once and failed once"),
+        }
+    }
+}
+
 /// A target's body.
 pub type Body = fn(&[u8]);
 
@@ -828,6 +965,12 @@ pub const TARGETS: &[(&str, Body)] = &[
     ("oidc_federation", oidc_federation),
     #[cfg(feature = "mobileid")]
     ("mobileid", mobileid),
+    #[cfg(feature = "mdoc")]
+    ("cbor", cbor),
+    #[cfg(feature = "mdoc")]
+    ("cose", cose),
+    #[cfg(feature = "mdoc")]
+    ("mdoc", mdoc),
     #[cfg(feature = "sdjwt")]
     ("sdjwt", sdjwt),
     #[cfg(not(target_arch = "wasm32"))]

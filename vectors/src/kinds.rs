@@ -20,6 +20,7 @@ pub(crate) enum Kind {
     MobileId,
     SmartId,
     SdJwtVc,
+    Mdoc,
 }
 
 /// Everything a kind needs to run one case.
@@ -66,6 +67,7 @@ impl Kind {
             Kind::MobileId => "mobile-id",
             Kind::SmartId => "smart-id",
             Kind::SdJwtVc => "sd-jwt-vc",
+            Kind::Mdoc => "mdoc",
         }
     }
 
@@ -81,6 +83,7 @@ impl Kind {
             "mobile-id" => Some(Kind::MobileId),
             "smart-id" => Some(Kind::SmartId),
             "sd-jwt-vc" => Some(Kind::SdJwtVc),
+            "mdoc" => Some(Kind::Mdoc),
             _ => None,
         }
     }
@@ -169,6 +172,29 @@ impl Kind {
                 ],
                 &["now"],
             ),
+            Kind::Mdoc => (
+                &["anchors"],
+                &[
+                    "now",
+                    "clock_skew_seconds",
+                    "expected_doctype",
+                    "handover",
+                    "client_id",
+                    "nonce",
+                    "response_uri",
+                    "jwk_thumbprint",
+                    "origin",
+                    "mdoc_generated_nonce",
+                    "session_transcript",
+                    "device_mac",
+                    "reader_key",
+                    "input_encoding",
+                    "issuer_auth_algs",
+                    "device_auth_algs",
+                    "digest_algs",
+                ],
+                &["now", "expected_doctype", "handover"],
+            ),
         };
         only_keys("trust", trust, trust_keys)?;
         only_keys("context", context, context_keys)?;
@@ -233,6 +259,12 @@ impl Kind {
             Kind::SdJwtVc => Ok(feature_off(
                 "the sd-jwt-vc kind needs idbridge-vectors' feature \"sdjwt\", off in this build",
             )),
+            #[cfg(feature = "mdoc")]
+            Kind::Mdoc => super::mdoc::run(job, backend),
+            #[cfg(not(feature = "mdoc"))]
+            Kind::Mdoc => Ok(feature_off(
+                "the mdoc kind needs idbridge-vectors' feature \"mdoc\", off in this build",
+            )),
             #[cfg(not(feature = "webeid"))]
             Kind::Webeid => Ok(feature_off(
                 "the webeid kind needs idbridge-vectors' feature \"webeid\", off in this build",
@@ -253,7 +285,8 @@ impl Kind {
     feature = "oidc",
     feature = "mobileid",
     feature = "sdjwt",
-    feature = "smartid"
+    feature = "smartid",
+    feature = "mdoc"
 )))]
 fn feature_off(reason: &'static str) -> Outcome {
     Err(idbridge::Error::new(

@@ -57,6 +57,8 @@ mod fs;
 #[cfg(feature = "fuzz")]
 pub mod fuzz;
 mod kinds;
+#[cfg(feature = "mdoc")]
+mod mdoc;
 #[cfg(feature = "mobileid")]
 mod mobileid;
 #[cfg(feature = "oidc")]
@@ -538,7 +540,8 @@ impl<'a> Runner<'a> {
     feature = "oidc",
     feature = "sdjwt",
     feature = "mobileid",
-    feature = "smartid"
+    feature = "smartid",
+    feature = "mdoc"
 ))]
 pub(crate) fn identity_json(identity: &idbridge::VerifiedIdentity) -> Value {
     serde_json::to_value(identity).unwrap_or_default()

@@ -41,6 +41,8 @@
 
 mod bench;
 mod js;
+#[cfg(feature = "mdoc")]
+mod mdoc;
 #[cfg(feature = "mobileid")]
 mod mobileid;
 #[cfg(feature = "oidc")]
@@ -61,6 +63,8 @@ mod webcrypto;
 mod webeid;
 
 pub use bench::SignatureChecks;
+#[cfg(feature = "mdoc")]
+pub use mdoc::{verify_mdoc, verify_mdoc_sync};
 #[cfg(feature = "mobileid")]
 pub use mobileid::{verify_mobile_id, verify_mobile_id_sync};
 #[cfg(feature = "oidc")]
@@ -127,7 +131,7 @@ pub fn webcrypto_available() -> bool {
 const TS_TYPES: &'static str = r#"
 /** The uniform verified identity (VECTORS.md "Identity fields"). */
 export interface VerifiedIdentity {
-  system: "spid" | "cie" | "webeid" | "sd-jwt-vc" | "mobile-id" | "smart-id";
+  system: "spid" | "cie" | "webeid" | "sd-jwt-vc" | "mobile-id" | "smart-id" | "mdoc";
   issuer?: string;
   subject_id?: string;
   given_name?: string;
