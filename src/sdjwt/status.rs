@@ -80,7 +80,9 @@ fn invalid(reason: &'static str) -> Error {
 pub(crate) struct ListContext<'a> {
     /// The credential's trust (keys, `x5c` anchors, bound issuer).
     pub trust: &'a SdJwtTrust,
-    /// The credential's `iss`, which an `x5c` leaf must name.
+    /// The credential's `iss`, which an `x5c` leaf must name (read only
+    /// where `x5c` chains can be checked).
+    #[cfg_attr(not(feature = "x509-path"), allow(dead_code))]
     pub credential_iss: Option<&'a str>,
     /// When the caller retrieved the token (its cache's time), if known.
     pub fetched_at: Option<UnixTime>,
