@@ -23,6 +23,8 @@ pub enum System {
     /// SD-JWT VC presentations from a wallet (IT-Wallet, EU Digital
     /// Identity Wallets): `sd-jwt-vc`.
     SdJwtVc,
+    /// ICAO 9303 passive authentication of an Italian CIE 3.0 chip: `cie-chip`.
+    CieChip,
 }
 
 /// eIDAS level of assurance.
@@ -180,7 +182,8 @@ impl VerifiedIdentity {
         feature = "webeid",
         feature = "oidc",
         feature = "mobileid",
-        feature = "sdjwt"
+        feature = "sdjwt",
+        feature = "icao"
     ))]
     pub(crate) fn new(system: System) -> Self {
         VerifiedIdentity {

@@ -45,8 +45,12 @@
 #[doc = include_str!("../README.md")]
 mod readme {}
 
+#[cfg(feature = "cms")]
+pub(crate) mod cms;
 pub mod crypto;
 mod error;
+#[cfg(feature = "icao")]
+pub mod icao;
 mod identity;
 #[cfg(feature = "jose")]
 pub mod jose;

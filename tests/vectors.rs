@@ -23,7 +23,6 @@ use std::path::Path;
 const NOT_YET_IMPLEMENTED: &[&str] = &[
     "mdoc",     // issue 18: ISO 18013-5 mdoc
     "smart-id", // issue 19: Smart-ID
-    "icao-sod", // issue 19: CIE chip / ICAO 9303 passive authentication
 ];
 
 fn run(dir: &Path) -> (Vec<FileReport>, Summary) {

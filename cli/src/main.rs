@@ -9,6 +9,7 @@ use std::io::Write;
 use std::path::Path;
 use std::process::ExitCode;
 
+mod icao;
 mod inspect;
 mod mobileid;
 mod oidc;
@@ -238,6 +239,16 @@ idbridge verify sd-jwt --presentation vp_token.txt --issuer-jwks issuer.jwks.jso
 idbridge verify mobile-id --response status.json --anchors TEST_of_ESTEID-SK_2015.pem.crt \\\n    \
 --signed-hash \"$HASH_B64\" --hash-type SHA512")]
     MobileId(mobileid::MobileIdArgs),
+    /// Verify ICAO 9303 chip data (EF.SOD and data groups as read; the
+    /// Italian CIE 3.0) by passive authentication.
+    ///
+    /// Prints the identity read from DG1, DG11 (and the IAS NIS) and the
+    /// data groups checked as JSON and exits 0, or prints
+    /// `error: <code>: <reason>` and exits 1. Active and chip
+    /// authentication are not performed (they need the live chip).
+    #[command(after_help = "Example:\n  \
+idbridge verify icao-sod --input chip.json --csca CSCA04.cer CSCA05.cer --now 2025-09-01T00:00:00Z")]
+    IcaoSod(icao::IcaoSodArgs),
 }
 
 #[derive(Subcommand, Debug)]
@@ -534,6 +545,7 @@ fn run_verify(v: Verify) -> ExitCode {
         Verify::IdToken(args) => result_exit(oidc::verify_id_token(&args)),
         Verify::SdJwt(args) => result_exit(sdjwt::verify(&args)),
         Verify::MobileId(args) => result_exit(mobileid::verify(&args)),
+        Verify::IcaoSod(args) => result_exit(icao::verify(&args)),
     }
 }
 

@@ -149,6 +149,7 @@ pub(crate) fn explain(kind: Kind, job: &Job<'_>, case: &TestCase) -> Explanation
         Kind::OidcIdToken => e.replay = Some(replay_id_token(job, &input_arg)),
         Kind::SdJwtVc => e.replay = Some(replay_sd_jwt(job, &input_arg)),
         Kind::MobileId => e.replay = Some(replay_mobile_id(job, &input_arg)),
+        Kind::IcaoSod => e.replay = Some(replay_icao_sod(job, &input_arg)),
         Kind::Signature | Kind::Xmldsig => e.notes.push(format!(
             "no `idbridge verify` subcommand runs the {} kind: the inputs above are the whole case",
             kind.name()
@@ -286,6 +287,28 @@ fn replay_mobile_id(job: &Job<'_>, input: &str) -> String {
         ("hash_type", "hash-type"),
         ("now", "now"),
     ] {
+        if let Some(v) = context_str(job, key) {
+            words.push(arg(flag, v));
+        }
+    }
+    words.join(" ")
+}
+
+fn replay_icao_sod(job: &Job<'_>, input: &str) -> String {
+    let mut words = vec!["idbridge verify icao-sod".to_string(), arg("input", input)];
+    for (key, flag) in [
+        ("csca", "--csca"),
+        ("document_signers", "--document-signers"),
+    ] {
+        let files = job.trust.get(key).map(file_names).unwrap_or_default();
+        if !files.is_empty() {
+            words.push(flag.into());
+            for f in files {
+                words.push(shell_quote(&resolved(job, f)));
+            }
+        }
+    }
+    for (key, flag) in [("lds_profile", "lds-profile"), ("now", "now")] {
         if let Some(v) = context_str(job, key) {
             words.push(arg(flag, v));
         }

@@ -116,6 +116,7 @@ pub(crate) const KNOWN_KINDS: &[&str] = &[
     "oidc-trust-chain",
     "oidc-id-token",
     "mobile-id",
+    "icao-sod",
     "sd-jwt-vc",
 ];
 

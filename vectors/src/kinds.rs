@@ -19,6 +19,7 @@ pub(crate) enum Kind {
     OidcIdToken,
     MobileId,
     SdJwtVc,
+    IcaoSod,
 }
 
 /// Everything a kind needs to run one case.
@@ -64,6 +65,7 @@ impl Kind {
             Kind::OidcIdToken => "oidc-id-token",
             Kind::MobileId => "mobile-id",
             Kind::SdJwtVc => "sd-jwt-vc",
+            Kind::IcaoSod => "icao-sod",
         }
     }
 
@@ -78,6 +80,7 @@ impl Kind {
             "oidc-id-token" => Some(Kind::OidcIdToken),
             "mobile-id" => Some(Kind::MobileId),
             "sd-jwt-vc" => Some(Kind::SdJwtVc),
+            "icao-sod" => Some(Kind::IcaoSod),
             _ => None,
         }
     }
@@ -149,6 +152,11 @@ impl Kind {
                 ],
                 &["now"],
             ),
+            Kind::IcaoSod => (
+                &["csca", "document_signers"],
+                &["now", "lds_profile"],
+                &["now"],
+            ),
         };
         only_keys("trust", trust, trust_keys)?;
         only_keys("context", context, context_keys)?;
@@ -207,6 +215,12 @@ impl Kind {
             Kind::SdJwtVc => Ok(feature_off(
                 "the sd-jwt-vc kind needs idbridge-vectors' feature \"sdjwt\", off in this build",
             )),
+            #[cfg(feature = "icao")]
+            Kind::IcaoSod => super::icao::run(job, backend),
+            #[cfg(not(feature = "icao"))]
+            Kind::IcaoSod => Ok(feature_off(
+                "the icao-sod kind needs idbridge-vectors' feature \"icao\", off in this build",
+            )),
             #[cfg(not(feature = "webeid"))]
             Kind::Webeid => Ok(feature_off(
                 "the webeid kind needs idbridge-vectors' feature \"webeid\", off in this build",
@@ -226,7 +240,8 @@ impl Kind {
     feature = "webeid",
     feature = "oidc",
     feature = "mobileid",
-    feature = "sdjwt"
+    feature = "sdjwt",
+    feature = "icao"
 )))]
 fn feature_off(reason: &'static str) -> Outcome {
     Err(idbridge::Error::new(

@@ -56,6 +56,8 @@ mod format;
 mod fs;
 #[cfg(feature = "fuzz")]
 pub mod fuzz;
+#[cfg(feature = "icao")]
+mod icao;
 mod kinds;
 #[cfg(feature = "mobileid")]
 mod mobileid;
@@ -535,7 +537,8 @@ impl<'a> Runner<'a> {
     feature = "webeid",
     feature = "oidc",
     feature = "sdjwt",
-    feature = "mobileid"
+    feature = "mobileid",
+    feature = "icao"
 ))]
 pub(crate) fn identity_json(identity: &idbridge::VerifiedIdentity) -> Value {
     serde_json::to_value(identity).unwrap_or_default()
