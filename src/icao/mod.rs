@@ -24,21 +24,26 @@
 //! ```
 //! use idbridge::icao::{self, IcaoTrust, LdsProfile};
 //! # let ds = include_bytes!("../../test-vectors/conformance/icao-sod/upstream/cie_DS_00019_TEST.der");
-//! # let sod = include_bytes!("../../test-vectors/conformance/icao-sod/upstream/cie_SOD_MRTD.der");
-//! # let dg1 = include_bytes!("../../test-vectors/conformance/icao-sod/upstream/cie_EF.DG1");
-//! # let dg11 = include_bytes!("../../test-vectors/conformance/icao-sod/upstream/cie_EF.DG11");
-//! // The TEST card's document signer, trusted as it is:
+//! # let chip = include_bytes!("../../test-vectors/conformance/icao-sod/upstream/bundles/mrtd-dg1-dg11.json");
+//! // The TEST card's document signer, trusted as it is (a real card's DS
+//! // chains to a CSCA: `IcaoTrust::with_csca`).
 //! let trust = IcaoTrust::new().with_document_signer(ds)?;
+//! // EF.SOD and the data groups exactly as the reader app got them:
+//! let data = icao::ChipData::from_json(chip, &idbridge::Limits::default())?;
+//! let groups: Vec<(i64, &[u8])> =
+//!     data.data_groups.iter().map(|(n, b)| (*n, b.as_slice())).collect();
 //! let now = idbridge::UnixTime::parse_rfc3339("2025-09-01T00:00:00Z")?;
-//! let verified = icao::verify_passive(
-//!     &trust,
-//!     sod,
-//!     &[(1, &dg1[..]), (11, &dg11[..])],
-//!     LdsProfile::Icao,
-//!     now,
-//! )?;
+//! let verified = icao::verify_passive(&trust, &data.sod, &groups, LdsProfile::Icao, now)?;
 //! assert_eq!(verified.identity().subject_id(), Some("TINIT-RSSMRA95A58H501Z"));
 //! assert_eq!(verified.identity().birth_date(), Some("1995-01-18"));
+//! assert_eq!(verified.verified_groups(), &[1, 11]);
+//!
+//! // One changed byte in DG1 and the document is refused:
+//! let mut dg1 = groups[0].1.to_vec();
+//! dg1[70] ^= 1;
+//! let err = icao::verify_passive(&trust, &data.sod, &[(1, &dg1[..])], LdsProfile::Icao, now)
+//!     .unwrap_err();
+//! assert_eq!(err.code(), "icao.dg_hash.mismatch");
 //! # Ok::<(), idbridge::Error>(())
 //! ```
 
