@@ -15,6 +15,8 @@ import init, {
   verifySdJwtVc,
   verifySdJwtVcSync,
   sdJwtVcStatusList,
+  verifyIcaoSod,
+  verifyIcaoSodSync,
   runVectors,
   errorCodes,
   type ErrorCode,
@@ -29,6 +31,8 @@ import init, {
   type VerifiedOidcLogin,
   type SdJwtVcOptions,
   type VerifiedSdJwtVc,
+  type IcaoSodOptions,
+  type VerifiedIcaoSod,
 } from "idbridge";
 
 export async function examples(token: string, samlResponse: string, metadata: string): Promise<string> {
@@ -118,11 +122,19 @@ export async function examples(token: string, samlResponse: string, metadata: st
   const vp: VerifiedSdJwtVc = await verifySdJwtVc("a.b.c~", vpOpts);
   const vp2: VerifiedSdJwtVc = verifySdJwtVcSync(new Uint8Array(), { ...vpOpts, requireKeyBinding: false });
   const holder: string | undefined = vp.keyBinding?.holderThumbprint;
-  const wallet: "sd-jwt-vc" | "spid" | "cie" | "webeid" = vp2.identity.system;
+  const wallet: "sd-jwt-vc" | "spid" | "cie" | "webeid" | "cie-chip" = vp2.identity.system;
   // @ts-expect-error: no such profile
   const badVp: SdJwtVcOptions = { ...vpOpts, profile: "mdoc" };
   // @ts-expect-error: the issuer's keys are required
   const noKeys: SdJwtVcOptions = { now: new Date() };
+
+  const chipOpts: IcaoSodOptions = { csca: [new Uint8Array()], now: "2025-09-01T00:00:00Z", ldsProfile: "cie-ias" };
+  const chip: VerifiedIcaoSod = await verifyIcaoSod('{"sod":"","data_groups":{}}', chipOpts);
+  const chip2: VerifiedIcaoSod = verifyIcaoSodSync(new Uint8Array(), { documentSigners: ["PEM"], now: new Date() });
+  const groups: number[] = chip.verifiedDataGroups;
+  const fiscal: string | undefined = chip2.identity.subject_id;
+  // @ts-expect-error: no such LDS profile
+  const badChip: IcaoSodOptions = { ...chipOpts, ldsProfile: "cie" };
 
   const codes: ErrorCode[] = errorCodes();
   try {
@@ -136,5 +148,5 @@ export async function examples(token: string, samlResponse: string, metadata: st
   }
   return [id.subject_id, same.system, noNow, bad, level, loa, counts, codes.length,
     chainExp, opName, noAnchors, pairwise, enc, badRp, noNonce, listUri, holder, wallet, badVp,
-    noKeys].join();
+    noKeys, groups.length, fiscal, badChip].join();
 }

@@ -4,7 +4,8 @@
     feature = "saml",
     feature = "webeid",
     feature = "oidc",
-    feature = "sdjwt"
+    feature = "sdjwt",
+    feature = "icao"
 ))]
 use js_sys::Object;
 use js_sys::Reflect;
@@ -13,7 +14,8 @@ use wasm_bindgen::prelude::*;
     feature = "saml",
     feature = "webeid",
     feature = "oidc",
-    feature = "sdjwt"
+    feature = "sdjwt",
+    feature = "icao"
 ))]
 use wasm_bindgen::JsCast;
 
@@ -40,7 +42,8 @@ pub(crate) fn config(why: &str) -> JsValue {
     feature = "saml",
     feature = "webeid",
     feature = "oidc",
-    feature = "sdjwt"
+    feature = "sdjwt",
+    feature = "icao"
 ))]
 /// `obj[key]`, `undefined` when absent or when `obj` is not an object.
 pub(crate) fn get(obj: &JsValue, key: &str) -> JsValue {
@@ -54,7 +57,8 @@ pub(crate) fn get(obj: &JsValue, key: &str) -> JsValue {
     feature = "saml",
     feature = "webeid",
     feature = "oidc",
-    feature = "sdjwt"
+    feature = "sdjwt",
+    feature = "icao"
 ))]
 /// Whether `v` is `undefined` or `null`.
 pub(crate) fn absent(v: &JsValue) -> bool {
@@ -65,7 +69,8 @@ pub(crate) fn absent(v: &JsValue) -> bool {
     feature = "saml",
     feature = "webeid",
     feature = "oidc",
-    feature = "sdjwt"
+    feature = "sdjwt",
+    feature = "icao"
 ))]
 /// Refuses an options object that is not an object or that names an
 /// option this function does not know: a misspelt or misplaced setting
@@ -93,7 +98,8 @@ pub(crate) fn check_options(options: &JsValue, known: &[&str]) -> Result<(), JsV
     feature = "saml",
     feature = "webeid",
     feature = "oidc",
-    feature = "sdjwt"
+    feature = "sdjwt",
+    feature = "icao"
 ))]
 /// A string option.
 pub(crate) fn string(options: &JsValue, key: &str) -> Result<String, JsValue> {
@@ -106,7 +112,8 @@ pub(crate) fn string(options: &JsValue, key: &str) -> Result<String, JsValue> {
     feature = "saml",
     feature = "webeid",
     feature = "oidc",
-    feature = "sdjwt"
+    feature = "sdjwt",
+    feature = "icao"
 ))]
 /// Bytes from a `Uint8Array` (copied) or a string (its UTF-8).
 pub(crate) fn bytes_of(v: &JsValue, what: &str) -> Result<Vec<u8>, JsValue> {
@@ -126,7 +133,8 @@ pub(crate) fn bytes_of(v: &JsValue, what: &str) -> Result<Vec<u8>, JsValue> {
     feature = "saml",
     feature = "webeid",
     feature = "oidc",
-    feature = "sdjwt"
+    feature = "sdjwt",
+    feature = "icao"
 ))]
 /// `now` as a `Date` or an RFC 3339 string: never an implicit clock.
 pub(crate) fn time_of(v: &JsValue, what: &str) -> Result<idbridge::UnixTime, JsValue> {

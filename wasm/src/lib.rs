@@ -40,6 +40,8 @@
 //! ```
 
 mod bench;
+#[cfg(feature = "icao")]
+mod icao;
 mod js;
 #[cfg(feature = "oidc")]
 mod oidc;
@@ -57,6 +59,8 @@ mod webcrypto;
 mod webeid;
 
 pub use bench::SignatureChecks;
+#[cfg(feature = "icao")]
+pub use icao::{verify_icao_sod, verify_icao_sod_sync};
 #[cfg(feature = "oidc")]
 pub use oidc::{
     verify_oidc_id_token, verify_oidc_id_token_sync, verify_oidc_trust_chain,
@@ -119,7 +123,7 @@ pub fn webcrypto_available() -> bool {
 const TS_TYPES: &'static str = r#"
 /** The uniform verified identity (VECTORS.md "Identity fields"). */
 export interface VerifiedIdentity {
-  system: "spid" | "cie" | "webeid" | "sd-jwt-vc";
+  system: "spid" | "cie" | "webeid" | "sd-jwt-vc" | "cie-chip";
   issuer?: string;
   subject_id?: string;
   given_name?: string;
