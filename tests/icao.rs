@@ -906,3 +906,60 @@ fn every_backend_gives_the_same_answers() {
         }
     }
 }
+
+// ------------------------------------------------- the bench's input
+
+const BENCH_BUNDLE: &str = "test-vectors/icao/sod-4dg.json";
+
+/// The four data groups of the bench's SOD (small stand-ins for DG2 and
+/// DG14: the bench measures passive authentication, not hashing a photo).
+fn bench_groups() -> Vec<(i64, Vec<u8>)> {
+    vec![
+        (1, dg1()),
+        (2, b"DG2: a face image".to_vec()),
+        (11, dg11()),
+        (14, b"DG14: security infos".to_vec()),
+    ]
+}
+
+/// Writes `test-vectors/icao/sod-4dg.json`, the `icao` bench workload's
+/// input: an EF.SOD signed RSASSA-PSS SHA-256 by the RSA DS (under the
+/// TEST CSCA), with its four data groups. Run once:
+/// `cargo test -p idbridge --features icao --test icao -- --ignored write_the_bench_bundle`.
+#[test]
+#[ignore = "writes a committed file"]
+fn write_the_bench_bundle() {
+    use base64::Engine as _;
+    let b64 = |b: &[u8]| base64::engine::general_purpose::STANDARD.encode(b);
+    let sod = Sod {
+        rsa: Some(Algorithm::RsaPss(HashAlg::Sha256)),
+        certs: vec![DS_RSA.to_vec()],
+        ..Sod::default()
+    }
+    .build();
+    let groups: serde_json::Map<String, serde_json::Value> = bench_groups()
+        .iter()
+        .map(|(n, b)| (n.to_string(), b64(b).into()))
+        .collect();
+    let doc = serde_json::json!({"sod": b64(&sod), "data_groups": groups});
+    let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join(BENCH_BUNDLE);
+    std::fs::write(path, serde_json::to_string_pretty(&doc).unwrap() + "\n").unwrap();
+}
+
+#[test]
+fn the_bench_bundle_verifies_under_the_csca() {
+    let doc = std::fs::read(std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join(BENCH_BUNDLE))
+        .unwrap();
+    let trust = IcaoTrust::new().with_csca(CSCA).unwrap();
+    let v = icao::verify_chip_data(
+        idbridge::crypto::default_backend(),
+        &trust,
+        &doc,
+        LdsProfile::Icao,
+        now(),
+        &Limits::default(),
+    )
+    .unwrap();
+    assert_eq!(v.verified_groups(), &[1, 2, 11, 14]);
+    assert_eq!(v.identity().subject_id(), Some("TINIT-BNCGLI80A41H501X"));
+}

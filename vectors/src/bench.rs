@@ -177,6 +177,14 @@ const EMBEDDED_SDJWT: &[(&str, &[u8])] = &[
     ),
 ];
 
+/// The embedded ICAO input: a SOD with four data groups, signed RSASSA-PSS
+/// SHA-256 by a TEST document signer under a TEST CSCA (test-vectors/icao/).
+#[cfg(feature = "icao")]
+const EMBEDDED_ICAO: (&[u8], &[u8]) = (
+    include_bytes!("../../test-vectors/icao/sod-4dg.json"),
+    include_bytes!("../../test-vectors/icao/csca-rsa2048.der"),
+);
+
 type VerifyFn<'a> = Box<dyn Fn(&dyn Backend) -> Result<()> + Send + Sync + 'a>;
 
 /// Work a floor holds besides the recorded signature checks (OIDC: the
@@ -604,6 +612,11 @@ pub fn with_workloads<R>(f: impl FnOnce(&[Workload<'_>]) -> R) -> Result<R> {
         .map_err(|_| defect("the sd-jwt presentation is not UTF-8".into()))?
         .trim_end();
 
+    #[cfg(feature = "icao")]
+    let icao_trust = idbridge::icao::IcaoTrust::new().with_csca(EMBEDDED_ICAO.1)?;
+    #[cfg(feature = "icao")]
+    let icao_now = idbridge::UnixTime::from_unix_seconds(1_811_808_000); // 2027-06-01
+
     let mut workloads = Vec::new();
     #[cfg(feature = "saml")]
     {
@@ -658,6 +671,28 @@ pub fn with_workloads<R>(f: impl FnOnce(&[Workload<'_>]) -> R) -> Result<R> {
             sdjwt_prepared
                 .verify(backend, sdjwt_presentation)
                 .map(|_| ())
+        }),
+        floor_extra: None,
+        #[cfg(feature = "saml")]
+        digests: None,
+    });
+    #[cfg(feature = "icao")]
+    workloads.push(Workload {
+        name: "icao",
+        input: format!(
+            "a {}-byte input: test-vectors/icao/sod-4dg.json, an EF.SOD (RSASSA-PSS SHA-256, RSA-2048 DS under an RSA-2048 CSCA) with DG1, DG2, DG11 and DG14",
+            EMBEDDED_ICAO.0.len()
+        ),
+        verify: Box::new(move |backend: &dyn Backend| {
+            idbridge::icao::verify_chip_data(
+                backend,
+                &icao_trust,
+                EMBEDDED_ICAO.0,
+                idbridge::icao::LdsProfile::Icao,
+                icao_now,
+                &idbridge::Limits::default(),
+            )
+            .map(|_| ())
         }),
         floor_extra: None,
         #[cfg(feature = "saml")]
@@ -930,6 +965,9 @@ mod tests {
             if cfg!(feature = "sdjwt") {
                 want.push("sdjwt");
             }
+            if cfg!(feature = "icao") {
+                want.push("icao");
+            }
             assert_eq!(names, want);
             for w in ws {
                 for backend in crypto::backends() {
@@ -944,6 +982,7 @@ mod tests {
                     // token's and the UserInfo's.
                     // SD-JWT VC: the issuer's, the KB-JWT's and the
                     // status list's.
+                    // ICAO: the CSCA's on the DS and the SOD's.
                     let want = match w.name {
                         "oidc" => 5,
                         "sdjwt" => 3,
