@@ -948,8 +948,8 @@ fn write_the_bench_bundle() {
 
 #[test]
 fn the_bench_bundle_verifies_under_the_csca() {
-    let doc = std::fs::read(std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join(BENCH_BUNDLE))
-        .unwrap();
+    let doc =
+        std::fs::read(std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join(BENCH_BUNDLE)).unwrap();
     let trust = IcaoTrust::new().with_csca(CSCA).unwrap();
     let v = icao::verify_chip_data(
         idbridge::crypto::default_backend(),
@@ -962,4 +962,45 @@ fn the_bench_bundle_verifies_under_the_csca() {
     .unwrap();
     assert_eq!(v.verified_groups(), &[1, 2, 11, 14]);
     assert_eq!(v.identity().subject_id(), Some("TINIT-BNCGLI80A41H501X"));
+}
+
+// --------------------------------------- brainpool document signers
+
+const DS_BP256: &[u8] = include_bytes!("../test-vectors/icao/ds-bp256.der");
+const DS_BP384X: &[u8] = include_bytes!("../test-vectors/icao/ds-bp384-explicit.der");
+const SOD_BP256: &[u8] = include_bytes!("../test-vectors/icao/sod-bp256.der");
+const SOD_BP384X: &[u8] = include_bytes!("../test-vectors/icao/sod-bp384-explicit.der");
+
+#[test]
+fn brainpool_document_signers_named_or_explicit_verify() {
+    let groups = bench_groups();
+    let refs: Vec<(i64, &[u8])> = groups.iter().map(|(n, b)| (*n, b.as_slice())).collect();
+    for (ds, sod) in [(DS_BP256, SOD_BP256), (DS_BP384X, SOD_BP384X)] {
+        let trust = IcaoTrust::new().with_document_signer(ds).unwrap();
+        for backend in idbridge::crypto::backends() {
+            let v = icao::verify_passive_with(
+                *backend,
+                &trust,
+                sod,
+                &refs,
+                LdsProfile::Icao,
+                now(),
+                &Limits::default(),
+            )
+            .unwrap();
+            assert_eq!(v.identity().family_name(), Some("BIANCHI"));
+        }
+        let mut flipped = sod.to_vec();
+        let last = flipped.len() - 1;
+        flipped[last] ^= 1;
+        assert_eq!(
+            code_of(&trust, &flipped, &[], LdsProfile::Icao, now()),
+            "icao.signature.invalid"
+        );
+        let csca = IcaoTrust::new().with_csca(CSCA).unwrap();
+        assert_eq!(
+            code_of(&csca, sod, &[], LdsProfile::Icao, now()),
+            "x509.chain.untrusted"
+        );
+    }
 }

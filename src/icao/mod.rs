@@ -17,9 +17,13 @@
 //! Out of scope: chip I/O (the bytes come in as read), active
 //! authentication and chip authentication (they need a live chip: passive
 //! authentication alone does not tell a cloned chip from the original),
-//! certificate revocation lists and master-list parsing. Brainpool and
-//! explicit-parameter EC keys are not verified yet:
-//! `icao.algorithm.unsupported`.
+//! certificate revocation lists and master-list parsing.
+//!
+//! Document signers on brainpoolP256r1 or brainpoolP384r1, with a named
+//! curve or explicit parameters, are verified
+//! ([`crypto::verify_ecdsa_brainpool`], idbridge's own arithmetic on every
+//! backend). A brainpool CSCA signature on the DS certificate is not yet
+//! (the path check runs on webpki's algorithms): pin such a DS.
 //!
 //! ```
 //! use idbridge::icao::{self, IcaoTrust, LdsProfile};
@@ -246,8 +250,13 @@ pub fn verify_passive_with(
         ));
     }
     // 3. The signature.
-    let key = PublicKey::from_spki_der(&ds.spki_der)
-        .map_err(|_| unsupported("the DS key is not one idbridge verifies"))?;
+    let key = match PublicKey::from_spki_der(&ds.spki_der) {
+        Ok(key) => key,
+        Err(e) => {
+            verify_brainpool(&sd.signer, &ds.spki_der, e)?;
+            return finish(backend, trust, sd, ds, data_groups, profile, now, limits);
+        }
+    };
     let alg = signature_algorithm(&sd.signer.signature_algorithm, digest_alg, &key)?;
     crypto::verify_with_key(
         backend,
@@ -267,6 +276,21 @@ pub fn verify_passive_with(
             format!("the DS key does not suit the signature algorithm ({e})"),
         ),
     })?;
+    finish(backend, trust, sd, ds, data_groups, profile, now, limits)
+}
+
+/// Checks 4 to 7, once the SOD's signature holds.
+#[allow(clippy::too_many_arguments)]
+fn finish(
+    backend: &dyn crypto::Backend,
+    trust: &IcaoTrust,
+    sd: cms::SignedData<'_>,
+    ds: Certificate,
+    data_groups: &[(i64, &[u8])],
+    profile: LdsProfile,
+    now: UnixTime,
+    limits: &Limits,
+) -> Result<VerifiedDocument> {
     // 4. The LDS security object.
     let lds = lds::read_lds(sd.econtent, profile, limits.max_sod_data_groups())?;
     // 5. The data groups given.
@@ -313,6 +337,38 @@ pub fn verify_passive_with(
         hash: lds.hash,
         hashes: lds.hashes,
         verified_groups,
+    })
+}
+
+/// The signature of a DS whose key is on a brainpool curve (named or
+/// explicit parameters): ECDSA with SHA-2, DER signature. Any other key
+/// `PublicKey` refused is `icao.algorithm.unsupported`.
+fn verify_brainpool(signer: &cms::SignerInfo<'_>, spki: &[u8], refused: Error) -> Result<()> {
+    let key = match crypto::brainpool_key(spki) {
+        Some(Ok(key)) => key,
+        _ => {
+            return Err(Error::with_detail(
+                ErrorCode::IcaoAlgorithmUnsupported,
+                format!("the DS key is not one idbridge verifies ({refused})"),
+            ))
+        }
+    };
+    let alg = &signer.signature_algorithm;
+    let hash = match alg.oid.as_str() {
+        "1.2.840.10045.4.3.2" if alg.params.is_none() => HashAlg::Sha256,
+        "1.2.840.10045.4.3.3" if alg.params.is_none() => HashAlg::Sha384,
+        "1.2.840.10045.4.3.4" if alg.params.is_none() => HashAlg::Sha512,
+        _ => {
+            return Err(unsupported(
+                "a brainpool DS key with a non-ECDSA signature algorithm",
+            ))
+        }
+    };
+    crypto::verify_brainpool(&key, hash, &signer.signed_attrs_der, signer.signature).map_err(|_| {
+        Error::new(
+            ErrorCode::IcaoSignatureInvalid,
+            "the SOD signature does not verify with the DS key",
+        )
     })
 }
 
