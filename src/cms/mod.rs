@@ -37,11 +37,14 @@ use der::asn1::ObjectIdentifier;
 use der::{Decode, Reader};
 
 /// id-signedData (RFC 5652 §5.1).
-pub(crate) const ID_SIGNED_DATA: &str = "1.2.840.113549.1.7.2";
+pub(crate) const ID_SIGNED_DATA: ObjectIdentifier =
+    ObjectIdentifier::new_unwrap("1.2.840.113549.1.7.2");
 /// id-contentType (RFC 5652 §11.1).
-pub(crate) const ID_CONTENT_TYPE: &str = "1.2.840.113549.1.9.3";
+pub(crate) const ID_CONTENT_TYPE: ObjectIdentifier =
+    ObjectIdentifier::new_unwrap("1.2.840.113549.1.9.3");
 /// id-messageDigest (RFC 5652 §11.2).
-pub(crate) const ID_MESSAGE_DIGEST: &str = "1.2.840.113549.1.9.4";
+pub(crate) const ID_MESSAGE_DIGEST: ObjectIdentifier =
+    ObjectIdentifier::new_unwrap("1.2.840.113549.1.9.4");
 
 /// Why a CMS structure was refused.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -172,13 +175,12 @@ pub(crate) mod tag {
     pub const CTX0_PRIM: u8 = 0x80;
 }
 
-/// The dotted form of an OBJECT IDENTIFIER's contents (strictly encoded).
-pub(crate) fn oid(tlv: Tlv<'_>) -> CmsResult<String> {
+/// An OBJECT IDENTIFIER (strictly encoded), compared by its encoding.
+pub(crate) fn oid(tlv: Tlv<'_>) -> CmsResult<ObjectIdentifier> {
     if tlv.tag != tag::OID {
         return Err(bad("an OBJECT IDENTIFIER was expected"));
     }
     ObjectIdentifier::from_bytes(tlv.contents)
-        .map(|o| o.to_string())
         .map_err(|_| bad("an OBJECT IDENTIFIER is not well encoded"))
 }
 
@@ -209,7 +211,7 @@ pub(crate) fn small_int(tlv: Tlv<'_>) -> CmsResult<i64> {
 /// An AlgorithmIdentifier: its OID and its parameters' whole TLV, if any.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub(crate) struct AlgorithmId<'a> {
-    pub oid: String,
+    pub oid: ObjectIdentifier,
     pub params: Option<Tlv<'a>>,
 }
 
@@ -240,8 +242,8 @@ pub(crate) struct SignerInfo<'a> {
     pub digest_algorithm: AlgorithmId<'a>,
     /// The signed attributes re-tagged as the DER `SET` the signature covers.
     pub signed_attrs_der: Vec<u8>,
-    /// The signed `contentType` attribute's value (dotted OID).
-    pub content_type: String,
+    /// The signed `contentType` attribute's value.
+    pub content_type: ObjectIdentifier,
     /// The signed `messageDigest` attribute's value.
     pub message_digest: &'a [u8],
     pub signature_algorithm: AlgorithmId<'a>,
@@ -251,8 +253,8 @@ pub(crate) struct SignerInfo<'a> {
 /// A SignedData as read: nothing in it is trusted yet.
 #[derive(Clone, Debug)]
 pub(crate) struct SignedData<'a> {
-    /// `encapContentInfo.eContentType` (dotted).
-    pub econtent_type: String,
+    /// `encapContentInfo.eContentType`.
+    pub econtent_type: ObjectIdentifier,
     /// The `eContent` OCTET STRING's contents.
     pub econtent: &'a [u8],
     /// The `certificates`, decoded (strict DER, `x509/`).
@@ -420,7 +422,7 @@ fn signer_info(tlv: Tlv<'_>) -> CmsResult<SignerInfo<'_>> {
         let ty = oid(at.next(tag::OID, "a signed attribute without a type")?)?;
         let values = at.next(tag::SET, "a signed attribute without values")?;
         at.end("a signed attribute with more than two parts")?;
-        if !seen.insert(ty.clone()) {
+        if !seen.insert(ty) {
             return Err(bad("a signed attribute type appears twice"));
         }
         let mut v = Seq::new(values.contents);
@@ -430,7 +432,7 @@ fn signer_info(tlv: Tlv<'_>) -> CmsResult<SignerInfo<'_>> {
             f.map(|_| ())
                 .ok_or_else(|| bad("a signed attribute without a value"))
         };
-        match ty.as_str() {
+        match ty {
             ID_CONTENT_TYPE => {
                 single(first, &v)?;
                 content_type = first.map(oid).transpose()?;

@@ -195,7 +195,7 @@ pub(crate) fn public_key(spki: &[u8]) -> Option<Result<BrainpoolKey>> {
         return None;
     }
     let curve = match expect(params, 0x06) {
-        Some((named, end)) if end.is_empty() => BrainpoolCurve::all()
+        Some((named, [])) => BrainpoolCurve::all()
             .into_iter()
             .find(|c| oid_bytes(c.params().oid) == named)?,
         _ => explicit_curve(params)?,

@@ -6,10 +6,18 @@ use crate::cms::{self, tag, Seq};
 use crate::crypto::HashAlg;
 use crate::error::{Error, ErrorCode, Result};
 use crate::identity::{System, VerifiedIdentity};
+use der::asn1::ObjectIdentifier;
 use std::collections::BTreeMap;
 
 /// The OID of the LDS security object (ICAO 9303-10 §4.6.2.1, id-icao-ldsSecurityObject).
-pub(crate) const ID_LDS_SECURITY_OBJECT: &str = "2.23.136.1.1.1";
+pub(crate) const ID_LDS_SECURITY_OBJECT: ObjectIdentifier =
+    ObjectIdentifier::new_unwrap("2.23.136.1.1.1");
+pub(crate) const ID_SHA256: ObjectIdentifier =
+    ObjectIdentifier::new_unwrap("2.16.840.1.101.3.4.2.1");
+pub(crate) const ID_SHA384: ObjectIdentifier =
+    ObjectIdentifier::new_unwrap("2.16.840.1.101.3.4.2.2");
+pub(crate) const ID_SHA512: ObjectIdentifier =
+    ObjectIdentifier::new_unwrap("2.16.840.1.101.3.4.2.3");
 
 /// Which `dataGroupNumber` values a SOD may list.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
@@ -59,10 +67,10 @@ pub(crate) fn sha2(alg: &cms::AlgorithmId<'_>) -> Option<HashAlg> {
     {
         return None;
     }
-    match alg.oid.as_str() {
-        "2.16.840.1.101.3.4.2.1" => Some(HashAlg::Sha256),
-        "2.16.840.1.101.3.4.2.2" => Some(HashAlg::Sha384),
-        "2.16.840.1.101.3.4.2.3" => Some(HashAlg::Sha512),
+    match alg.oid {
+        ID_SHA256 => Some(HashAlg::Sha256),
+        ID_SHA384 => Some(HashAlg::Sha384),
+        ID_SHA512 => Some(HashAlg::Sha512),
         _ => None,
     }
 }

@@ -65,7 +65,18 @@ use crate::x509::cert::Certificate;
 use crate::x509::path::{self, Anchor, NoIntermediates, Usage};
 use crate::x509::Quirks;
 use base64::Engine as _;
+use der::asn1::ObjectIdentifier;
 use std::collections::BTreeMap;
+
+const ID_ECDSA_SHA256: ObjectIdentifier = ObjectIdentifier::new_unwrap("1.2.840.10045.4.3.2");
+const ID_ECDSA_SHA384: ObjectIdentifier = ObjectIdentifier::new_unwrap("1.2.840.10045.4.3.3");
+const ID_ECDSA_SHA512: ObjectIdentifier = ObjectIdentifier::new_unwrap("1.2.840.10045.4.3.4");
+const ID_RSASSA_PSS: ObjectIdentifier = ObjectIdentifier::new_unwrap("1.2.840.113549.1.1.10");
+const ID_SHA256_RSA: ObjectIdentifier = ObjectIdentifier::new_unwrap("1.2.840.113549.1.1.11");
+const ID_SHA384_RSA: ObjectIdentifier = ObjectIdentifier::new_unwrap("1.2.840.113549.1.1.12");
+const ID_SHA512_RSA: ObjectIdentifier = ObjectIdentifier::new_unwrap("1.2.840.113549.1.1.13");
+const ID_RSA_ENCRYPTION: ObjectIdentifier = ObjectIdentifier::new_unwrap("1.2.840.113549.1.1.1");
+const ID_MGF1: ObjectIdentifier = ObjectIdentifier::new_unwrap("1.2.840.113549.1.1.8");
 
 /// EF.SOD's wrapper: `[APPLICATION 23]`, constructed (ICAO 9303-10 §4.6.2).
 const EF_SOD_TAG: u8 = 0x77;
@@ -354,10 +365,10 @@ fn verify_brainpool(signer: &cms::SignerInfo<'_>, spki: &[u8], refused: Error) -
         }
     };
     let alg = &signer.signature_algorithm;
-    let hash = match alg.oid.as_str() {
-        "1.2.840.10045.4.3.2" if alg.params.is_none() => HashAlg::Sha256,
-        "1.2.840.10045.4.3.3" if alg.params.is_none() => HashAlg::Sha384,
-        "1.2.840.10045.4.3.4" if alg.params.is_none() => HashAlg::Sha512,
+    let hash = match alg.oid {
+        ID_ECDSA_SHA256 if alg.params.is_none() => HashAlg::Sha256,
+        ID_ECDSA_SHA384 if alg.params.is_none() => HashAlg::Sha384,
+        ID_ECDSA_SHA512 if alg.params.is_none() => HashAlg::Sha512,
         _ => {
             return Err(unsupported(
                 "a brainpool DS key with a non-ECDSA signature algorithm",
@@ -380,7 +391,7 @@ fn check_ds_trust(
     ds: &Certificate,
     now: UnixTime,
 ) -> Result<()> {
-    if trust.document_signers.iter().any(|d| *d == ds.der) {
+    if trust.document_signers.contains(&ds.der) {
         return Ok(());
     }
     let untrusted = |e: Error| {
@@ -427,21 +438,21 @@ fn signature_algorithm(
             encoding: EcdsaEncoding::Der,
         })
     };
-    match alg.oid.as_str() {
-        "1.2.840.113549.1.1.10" => {
+    match alg.oid {
+        ID_RSASSA_PSS => {
             let params = alg
                 .params
                 .ok_or_else(|| unsupported("RSASSA-PSS without parameters (SHA-1)"))?;
             Ok(Algorithm::RsaPss(pss_hash(params)?))
         }
-        "1.2.840.113549.1.1.11" if null_or_absent => Ok(Algorithm::RsaPkcs1v15(HashAlg::Sha256)),
-        "1.2.840.113549.1.1.12" if null_or_absent => Ok(Algorithm::RsaPkcs1v15(HashAlg::Sha384)),
-        "1.2.840.113549.1.1.13" if null_or_absent => Ok(Algorithm::RsaPkcs1v15(HashAlg::Sha512)),
+        ID_SHA256_RSA if null_or_absent => Ok(Algorithm::RsaPkcs1v15(HashAlg::Sha256)),
+        ID_SHA384_RSA if null_or_absent => Ok(Algorithm::RsaPkcs1v15(HashAlg::Sha384)),
+        ID_SHA512_RSA if null_or_absent => Ok(Algorithm::RsaPkcs1v15(HashAlg::Sha512)),
         // rsaEncryption: PKCS#1 v1.5 with the SignerInfo's digest (RFC 3370 §3.2).
-        "1.2.840.113549.1.1.1" if null_or_absent => Ok(Algorithm::RsaPkcs1v15(digest)),
-        "1.2.840.10045.4.3.2" => ecdsa(HashAlg::Sha256),
-        "1.2.840.10045.4.3.3" => ecdsa(HashAlg::Sha384),
-        "1.2.840.10045.4.3.4" => ecdsa(HashAlg::Sha512),
+        ID_RSA_ENCRYPTION if null_or_absent => Ok(Algorithm::RsaPkcs1v15(digest)),
+        ID_ECDSA_SHA256 => ecdsa(HashAlg::Sha256),
+        ID_ECDSA_SHA384 => ecdsa(HashAlg::Sha384),
+        ID_ECDSA_SHA512 => ecdsa(HashAlg::Sha512),
         _ => Err(unsupported(
             "a signature algorithm idbridge does not verify",
         )),
@@ -471,8 +482,8 @@ fn pss_hash(params: cms::Tlv<'_>) -> Result<HashAlg> {
         cms::read_only(mgf.contents, tag::SEQUENCE, "maskGenAlgorithm").map_err(bad)?,
     )
     .map_err(bad)?;
-    let mgf_hash = match (mgf.oid.as_str(), mgf.params) {
-        ("1.2.840.113549.1.1.8", Some(p)) if p.tag == tag::SEQUENCE => {
+    let mgf_hash = match (mgf.oid, mgf.params) {
+        (ID_MGF1, Some(p)) if p.tag == tag::SEQUENCE => {
             lds::sha2(&cms::algorithm_id(p).map_err(bad)?)
         }
         _ => None,
