@@ -39,7 +39,10 @@ fn seeds(target: &str) -> Vec<&'static str> {
         "jose_jwe" => vec!["fuzz/seeds/jose_jwe", "test-vectors/keys/jwe"],
         "oidc_federation" => vec!["test-vectors/conformance/oidc-trust-chain/upstream/chains"],
         "mobileid" => vec!["test-vectors/conformance/mobile-id/upstream"],
-        "icao_sod" => vec!["test-vectors/conformance/icao-sod/upstream/bundles"],
+        "icao_sod" => vec![
+            "test-vectors/conformance/icao-sod/upstream/bundles",
+            "test-vectors/icao",
+        ],
         "sdjwt" => vec![
             "test-vectors/conformance/sd-jwt-vc/upstream/own/presentations",
             "test-vectors/conformance/sd-jwt-vc/upstream/own/status",
