@@ -532,6 +532,31 @@ error_codes! {
     /// The deviceMac tag does not verify.
     MdocDeviceMacInvalid => "mdoc.device_mac.invalid",
 
+    // --- icao (ICAO 9303 passive authentication; VECTORS.md kind icao-sod) ---
+    /// EF.SOD is not a strict-DER CMS SignedData as ICAO 9303-10 §4.6.2
+    /// writes it: not DER, bytes after it, not signedData, eContentType not
+    /// the LDS security object, not exactly one SignerInfo, its certificate
+    /// not among `certificates`, signed contentType not the same OID.
+    IcaoSodMalformed => "icao.sod.malformed",
+    /// The digest or signature algorithm is not one idbridge verifies
+    /// (RSASSA-PSS with other parameters than MGF1 with the same hash and a
+    /// salt of the hash's length, SHA-1, curves the backends lack).
+    IcaoAlgorithmUnsupported => "icao.algorithm.unsupported",
+    /// The signed messageDigest is not the hash of the LDS security object.
+    IcaoMessageDigestMismatch => "icao.message_digest.mismatch",
+    /// The SignerInfo's signature does not verify with the DS key.
+    IcaoSignatureInvalid => "icao.signature.invalid",
+    /// The LDS security object is malformed, lists more data groups than
+    /// the limit, or a dataGroupNumber the LDS profile does not allow.
+    IcaoLdsInvalid => "icao.lds.invalid",
+    /// A data group given is not listed in the SOD.
+    IcaoDgNotInSod => "icao.dg.not_in_sod",
+    /// A data group's hash differs from the one the SOD lists.
+    IcaoDgHashMismatch => "icao.dg_hash.mismatch",
+    /// DG1 or DG11 (or the IAS NIS) is not well formed where the identity
+    /// is read from it.
+    IcaoDgMalformed => "icao.dg.malformed",
+
     // --- config (the caller's own settings) ----------------------------------
     /// The caller's expectations or trust material are unusable (an empty
     /// nonce, an origin that is not `https://host[:port]`, no anchors...).

@@ -28,6 +28,8 @@ pub enum System {
     /// ISO/IEC 18013-5 mdoc (the mDL, the EU and IT-Wallet PID in
     /// `mso_mdoc`): `mdoc`.
     Mdoc,
+    /// ICAO 9303 passive authentication of an Italian CIE 3.0 chip: `cie-chip`.
+    CieChip,
 }
 
 /// eIDAS level of assurance.
@@ -187,7 +189,8 @@ impl VerifiedIdentity {
         feature = "mobileid",
         feature = "sdjwt",
         feature = "smartid",
-        feature = "mdoc"
+        feature = "mdoc",
+        feature = "icao"
     ))]
     pub(crate) fn new(system: System) -> Self {
         VerifiedIdentity {

@@ -47,10 +47,14 @@ mod readme {}
 
 #[cfg(feature = "cbor")]
 pub mod cbor;
+#[cfg(feature = "cms")]
+pub(crate) mod cms;
 #[cfg(feature = "cose")]
 pub mod cose;
 pub mod crypto;
 mod error;
+#[cfg(feature = "icao")]
+pub mod icao;
 mod identity;
 #[cfg(feature = "jose")]
 pub mod jose;

@@ -46,6 +46,10 @@ pub struct Limits {
     max_status_list_bytes: usize,
     max_cbor_depth: usize,
     max_cbor_items: usize,
+    max_cms_certificates: usize,
+    max_cms_signer_infos: usize,
+    max_sod_bytes: usize,
+    max_sod_data_groups: usize,
 }
 
 impl Default for Limits {
@@ -89,7 +93,9 @@ impl Limits {
     /// `authority_hints` followed per entity and 64 fetches per resolution.
     /// compact JWE of at most 256 KiB; SD-JWT presentations of at most
     /// 512 KiB with 256 disclosures, status lists inflating to at most 4 MiB;
-    /// CBOR nested at most 64 deep with at most 20,000 items per decoded item.
+    /// CBOR nested at most 64 deep with at most 20,000 items per decoded item;
+    /// CMS SignedData with at most 4 certificates and 4 SignerInfos looked
+    /// at, ICAO EF.SOD of at most 64 KiB listing at most 32 data groups.
     pub const DEFAULT: Limits = Limits {
         max_input_bytes: 5 * 1024 * 1024,
         max_token_bytes: 10_000,
@@ -118,6 +124,10 @@ impl Limits {
         max_status_list_bytes: 4 * 1024 * 1024,
         max_cbor_depth: 64,
         max_cbor_items: 20_000,
+        max_cms_certificates: 4,
+        max_cms_signer_infos: 4,
+        max_sod_bytes: 64 * 1024,
+        max_sod_data_groups: 32,
     };
 
     /// The smallest Web eID token accepted, in bytes (the reference validator's bound).
@@ -197,6 +207,18 @@ limit_accessors! {
     /// DeviceResponse with a PID and its portrait holds a few hundred. The
     /// parser's tree grows with this count, never with a declared length.
     max_cbor_items, tighten_max_cbor_items;
+    /// The most certificates of a CMS SignedData looked at (more is refused
+    /// before the next one is decoded).
+    max_cms_certificates, tighten_max_cms_certificates;
+    /// The most SignerInfos of a CMS SignedData counted (ICAO wants exactly
+    /// one; counting stops past this bound).
+    max_cms_signer_infos, tighten_max_cms_signer_infos;
+    /// The largest ICAO EF.SOD, in bytes, once base64-decoded (a CIE SOD is
+    /// about 3 KB): larger is `input.too_large` before any parsing.
+    max_sod_bytes, tighten_max_sod_bytes;
+    /// The most data-group hashes an LDS security object may list (ICAO
+    /// defines 16), and the most data groups an input may carry.
+    max_sod_data_groups, tighten_max_sod_data_groups;
 }
 
 #[cfg(test)]

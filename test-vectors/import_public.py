@@ -41,10 +41,9 @@ from pylib import vecfile  # noqa: E402
 # from PENDING to SUITES and give its headers, notes and upstream licences.
 # --------------------------------------------------------------------------
 
-SUITES = ["spid", "webeid", "oidc-trust-chain", "oidc-id-token", "sd-jwt-vc", "mobile-id", "smart-id", "mdoc"]
+SUITES = ["spid", "webeid", "oidc-trust-chain", "oidc-id-token", "sd-jwt-vc", "mobile-id", "smart-id", "mdoc", "icao-sod"]
 
 PENDING = {
-    "icao-sod": "kind icao-sod is not implemented yet (issue 19)",
 }
 
 SPID_PROJECT = "italia/spid-saml-check"
@@ -107,9 +106,12 @@ def licence_text(name):
 LICENCE_FILES = {
     "spid": {"LICENSE-EUPL-1.2": licence_text("EUPL-1.2.txt")},
     "mdoc": {"LICENSE-EUPL-1.2": licence_text("EUPL-1.2.txt")},
+    "icao-sod": {"LICENSE-EUPL-1.2": licence_text("EUPL-1.2.txt")},
 }
 
 MID_PROJECT = "SK-EID/mid-rest-java-client"
+PN_MANDATE_PROJECT = "pagopa/pn-mandate"
+PN_MANDATE_COMMIT = "c9b96a45df91d86cc3e4ad622b72c6e37d9d5c94"
 # The public mdoc material (../shared/data/mdoc/index.md): each folder of
 # data/mdoc/public/ -> (project, commit, where in it).
 MDOC_PUBLIC = {
@@ -147,6 +149,21 @@ SID_PROJECT = "SK-EID/smart-id-java-client"
 SID_COMMIT = "bc61573"
 
 NOTICES = {
+    "icao-sod": [
+        (
+            PN_MANDATE_PROJECT,
+            "EUPL-1.2",
+            "PagoPA S.p.A.",
+            "The chip files inside the input documents under upstream/bundles/ (EF.SOD of the CIE "
+            "3.0 TEST card's MRTD and IAS applications, its DG1, DG11, NIS and internal-"
+            "authentication key, and a production EF.SOD), the document-signer certificates "
+            "extracted from them and the Italian CSCA certificates under upstream/cie-chip/ come "
+            "from src/test/resources/ of %s at %s (the IAS files at 84b3b8d); a few bundles carry "
+            "one changed byte, as their README line says. They are distributed here under the "
+            "European Union Public Licence v. 1.2: its English text is LICENSE-EUPL-1.2 beside "
+            "this file." % (PN_MANDATE_PROJECT, PN_MANDATE_COMMIT[:7]),
+        ),
+    ],
     "mdoc": [
         (
             "openwallet-foundation/multipaz",
@@ -313,6 +330,15 @@ TRUST_PRIVATE_KEYS = {"oidc-id-token": ["keys/rp-enc-private.jwk.json"]}
 
 # Our header of each imported vector file.
 HEADERS = {
+    ("icao-sod", "cie.json"): [
+        "ICAO 9303 passive authentication of Italian CIE 3.0 chip data (kind icao-sod): the "
+        "TEST card \"ROSSI MARIA\" (MRTD SOD with DG1 and DG11, IAS SOD with the NIS) and a "
+        "production SOD without its data groups, imported from the public suite by "
+        "test-vectors/import_public.py; upstream data under EUPL-1.2 (see NOTICE).",
+        "The genuine documents, then one change per case: a data group, a signature bit, a hash "
+        "inside the signed LDS security object, the LDS profile, the trust, the time and the "
+        "input document's own encoding rules.",
+    ],
     ("mdoc", "own-pki.json"): [
         "ISO/IEC 18013-5 DeviceResponses (an IT PID and an mDL) made with idbridge's own TEST PKI, "
         "over OpenID4VP (B.2.6.1, B.2.6.2 and 18013-7 handovers) and in proximity; imported from "
@@ -611,6 +637,14 @@ SUITE_NOTE_TEXT = {"mdoc": MDOC_NOTE_TEXT, "smart-id": {
     "key).",
 }}
 
+SUITE_NOTE_TEXT["icao-sod"] = {
+    "NegativeDgNumber": "The CIE IAS application's SOD numbers its files 0xA1..0xA5, one-byte DER "
+    "INTEGERs that are -95..-91: a reader that takes them as unsigned, or admits them under the "
+    "ICAO profile (1 to 16), reads another document than the one signed.",
+    "InputEncoding": "The input document is strict: standard padded base64 only, and data-group "
+    "keys written as canonical decimal integers (\"1\", \"-95\"; never \"01\").",
+}
+
 SUITE_NOTE_TEXT["sd-jwt-vc"] = {
     "MissingKeyBinding": "No KB-JWT, or a KB-JWT the credential gives no key for, while the "
     "verifier requires key binding: a copied credential would be replayed by anyone.",
@@ -776,6 +810,16 @@ class Provenance:
                 self.suite,
                 self.suite,
             )
+        if self.suite == "icao-sod":
+            if rel.startswith("bundles/") and rel.endswith(".json"):
+                return (
+                    "an input document made by the public suite from %s@%s src/test/resources/ "
+                    "chip files (data/icao-sod/index.md)" % (PN_MANDATE_PROJECT, PN_MANDATE_COMMIT)
+                )
+            if re.fullmatch(r"cie_DS_\d+(_TEST)?\.der", rel):
+                return "the document-signer certificate inside an EF.SOD of %s@%s src/test/resources/, extracted unchanged" % (
+                    PN_MANDATE_PROJECT, PN_MANDATE_COMMIT)
+            fail("no provenance rule for data/icao-sod/" + rel)
         if self.suite == "smart-id":
             if "/" in rel:
                 fail("no provenance rule for data/smart-id/" + rel)
@@ -1098,6 +1142,18 @@ class Suite:
                 )
                 self.what[ours] = self.kind_of(ours, self.files[ours])
             return ours
+        cie_chip = os.path.join(self.shared, "data", "cie-chip") + os.sep
+        if self.name == "icao-sod" and full.startswith(cie_chip):
+            rel = full[len(cie_chip):].replace(os.sep, "/")
+            if not re.fullmatch(r"CSCA0\d\.cer", rel):
+                fail("unexpected file of data/cie-chip: " + rel)
+            ours = "upstream/cie-chip/" + rel
+            if ours not in self.files:
+                self.files[ours] = read(full)
+                self.origin[ours] = "%s@%s src/test/resources/csca/%s: an Italian CSCA certificate" % (
+                    PN_MANDATE_PROJECT, PN_MANDATE_COMMIT, rel)
+                self.what[ours] = self.kind_of(ours, self.files[ours])
+            return ours
         mid_cas = os.path.join(self.shared, "data", "webeid", "mobile-id") + os.sep
         if self.name == "mobile-id" and full.startswith(mid_cas):
             rel = full[len(mid_cas):].replace(os.sep, "/")
@@ -1152,6 +1208,13 @@ class Suite:
         )
 
     def kind_of(self, rel, b):
+        if self.name == "icao-sod":
+            if rel.endswith(".json"):
+                doc = json.loads(b)
+                groups = ", ".join(sorted(doc["data_groups"], key=lambda k: (len(k), k))) or "none"
+                return "an input document {sod, data_groups}: EF.SOD of %d bytes, data groups %s" % (
+                    len(base64.b64decode(doc["sod"] + "=" * (-len(doc["sod"]) % 4), altchars=b"-_")), groups)
+            return "a certificate (DER)"
         if self.name == "mdoc":
             base = os.path.basename(rel)
             if rel.endswith(".b64u"):

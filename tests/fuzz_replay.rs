@@ -41,6 +41,10 @@ fn seeds(target: &str) -> Vec<&'static str> {
         "mobileid" => vec!["test-vectors/conformance/mobile-id/upstream"],
         "saml_logout" => vec!["fuzz/seeds/saml_logout"],
         "smartid" => vec!["test-vectors/conformance/smart-id/upstream"],
+        "icao_sod" => vec![
+            "test-vectors/conformance/icao-sod/upstream/bundles",
+            "test-vectors/icao",
+        ],
         "cbor" | "cose" | "mdoc" => vec!["test-vectors/conformance/mdoc/upstream"],
         "sdjwt" => vec![
             "test-vectors/conformance/sd-jwt-vc/upstream/own/presentations",

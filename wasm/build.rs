@@ -16,6 +16,7 @@ const SHARED_SUITES: &[&str] = &[
     "mobile-id",
     "smart-id",
     "mdoc",
+    "icao-sod",
 ];
 
 fn walk(dir: &Path, out: &mut Vec<PathBuf>) {
@@ -74,6 +75,15 @@ fn main() {
             walk(&shared.join(part).join(suite), &mut shared_files);
         }
     }
+    // The icao-sod suite's CSCA certificates live in data/cie-chip/, beside
+    // two large master lists it does not use: the certificates only.
+    let mut cie_chip = Vec::new();
+    walk(&shared.join("data").join("cie-chip"), &mut cie_chip);
+    shared_files.extend(
+        cie_chip
+            .into_iter()
+            .filter(|p| p.extension().is_some_and(|e| e == "cer")),
+    );
     shared_files.sort();
     code.push_str("/// (name relative to ../shared/, bytes); empty when ../shared is absent\npub const SHARED: &[(&str, &[u8])] = &[\n");
     for f in &shared_files {

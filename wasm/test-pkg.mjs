@@ -35,8 +35,8 @@ const sharedBase = process.env.IDBRIDGE_SHARED_DIR || join(root, "../shared");
 const suites = [
   { name: "test-vectors", base: join(root, "test-vectors"), dirs: ["."], url: "test-vectors/" },
   { name: "../shared (public suites)", base: sharedBase,
-    dirs: ["vectors/webeid", "vectors/spid", "vectors/oidc-trust-chain", "vectors/oidc-id-token", "vectors/sd-jwt-vc", "vectors/mobile-id", "vectors/smart-id", "vectors/mdoc",
-      "data/webeid", "data/spid", "data/oidc-trust-chain", "data/oidc-id-token", "data/sd-jwt-vc", "data/mobile-id", "data/smart-id", "data/mdoc"] },
+    dirs: ["vectors/webeid", "vectors/spid", "vectors/oidc-trust-chain", "vectors/oidc-id-token", "vectors/sd-jwt-vc", "vectors/mobile-id", "vectors/smart-id", "vectors/mdoc", "vectors/icao-sod",
+      "data/webeid", "data/spid", "data/oidc-trust-chain", "data/oidc-id-token", "data/sd-jwt-vc", "data/mobile-id", "data/smart-id", "data/mdoc", "data/icao-sod", "data/cie-chip"] },
 ];
 
 let failed = false;
@@ -112,6 +112,12 @@ const pkg = await import("./pkg/node.js");
       ["verifySdJwtVcSync(p, profile vc)", () => pkg.verifySdJwtVcSync("a~", { issuerKeys: "{}", now: new Date(), profile: "vc" }), false],
       ["verifySdJwtVcSync(p, statusLists as an array)", () => pkg.verifySdJwtVcSync("a~", { issuerKeys: "{}", now: new Date(), statusLists: [] }), false],
       ["sdJwtVcStatusList(42)", () => pkg.sdJwtVcStatusList(42), false],
+    ] : []),
+    ...(pkg.verifyIcaoSod ? [
+      ["verifyIcaoSod(input) without options", () => pkg.verifyIcaoSod("{}"), true],
+      ["verifyIcaoSodSync(input, no trust)", () => pkg.verifyIcaoSodSync("{}", { now: new Date() }), false],
+      ["verifyIcaoSodSync(input, ldsProfile cie)", () => pkg.verifyIcaoSodSync("{}", { csca: ["x"], now: new Date(), ldsProfile: "cie" }), false],
+      ["verifyIcaoSodSync(input, csca not an array)", () => pkg.verifyIcaoSodSync("{}", { csca: "x", now: new Date() }), false],
     ] : []),
   ];
   let bad = 0;
@@ -272,6 +278,33 @@ if (pkg.verifyMdoc) {
     if (!good) { bad++; console.log(`FAIL Node, mdoc export, ${what}: ${JSON.stringify(outcomes).slice(0, 300)}`); }
   }
   console.log(`${bad ? "FAIL" : "ok  "} Node, mdoc exports: ${cases.length - bad} of ${cases.length} cases, the same on both paths`);
+  if (bad) failed = true;
+}
+// The ICAO export on both paths: the CIE TEST card's SOD with DG1 and
+// DG11 (its DS pinned), and the same with DG1 changed.
+if (pkg.verifyIcaoSod) {
+  const up = (p) => readFileSync(join(root, "test-vectors/conformance/icao-sod/upstream", p));
+  const opts = { documentSigners: [new Uint8Array(up("cie_DS_00019_TEST.der"))], now: "2025-09-01T00:00:00Z" };
+  let bad = 0;
+  const cases = [
+    ["mrtd-dg1-dg11", (r) => r.identity.subject_id === "TINIT-RSSMRA95A58H501Z" && r.verifiedDataGroups.join() === "1,11"],
+    ["mrtd-dg1-name-changed", "icao.dg_hash.mismatch"],
+  ];
+  for (const [name, want] of cases) {
+    const input = up(`bundles/${name}.json`).toString("utf8");
+    const outcomes = [];
+    for (const run of [() => pkg.verifyIcaoSodSync(input, opts), () => pkg.verifyIcaoSod(input, opts)]) {
+      try {
+        outcomes.push({ ok: await run() });
+      } catch (e) {
+        outcomes.push({ code: e && e.name === "IdbridgeError" ? e.code : `uncoded: ${e}` });
+      }
+    }
+    const good = outcomes.every((o) => (typeof want === "string" ? o.code === want : o.ok !== undefined && want(o.ok)))
+      && JSON.stringify(outcomes[0]) === JSON.stringify(outcomes[1]);
+    if (!good) { bad++; console.log(`FAIL Node, ICAO export, ${name}: ${JSON.stringify(outcomes).slice(0, 300)}`); }
+  }
+  console.log(`${bad ? "FAIL" : "ok  "} Node, ICAO export: ${cases.length - bad} of ${cases.length} cases, the same on both paths`);
   if (bad) failed = true;
 }
 const sets = suites.map((s) => ({ ...s, files: fileSet(s.base, s.dirs) }))

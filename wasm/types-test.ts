@@ -16,6 +16,8 @@ import init, {
   verifySdJwtVcSync,
   verifyMdoc,
   verifyMdocSync,
+  verifyIcaoSod,
+  verifyIcaoSodSync,
   sdJwtVcStatusList,
   verifySmartId,
   verifySmartIdSync,
@@ -37,6 +39,8 @@ import init, {
   type VerifiedSdJwtVc,
   type MdocOptions,
   type VerifiedMdoc,
+  type IcaoSodOptions,
+  type VerifiedIcaoSod,
   type SmartIdOptions,
   type VerifiedSmartId,
   type MobileIdOptions,
@@ -130,7 +134,7 @@ export async function examples(token: string, samlResponse: string, metadata: st
   const vp: VerifiedSdJwtVc = await verifySdJwtVc("a.b.c~", vpOpts);
   const vp2: VerifiedSdJwtVc = verifySdJwtVcSync(new Uint8Array(), { ...vpOpts, requireKeyBinding: false });
   const holder: string | undefined = vp.keyBinding?.holderThumbprint;
-  const wallet: "sd-jwt-vc" | "spid" | "cie" | "webeid" | "mobile-id" | "smart-id" | "mdoc" = vp2.identity.system;
+  const wallet: "sd-jwt-vc" | "spid" | "cie" | "webeid" | "mobile-id" | "smart-id" | "mdoc" | "cie-chip" = vp2.identity.system;
   // @ts-expect-error: no such profile
   const badVp: SdJwtVcOptions = { ...vpOpts, profile: "mdoc" };
   // @ts-expect-error: the issuer's keys are required
@@ -170,11 +174,19 @@ export async function examples(token: string, samlResponse: string, metadata: st
   const md: VerifiedMdoc = await verifyMdoc("o2d2ZXJzaW9u", mdocOpts);
   const md2: VerifiedMdoc = verifyMdocSync(new Uint8Array(), { ...mdocOpts, input: "cbor", handover: { kind: "session-transcript", sessionTranscript: "80" } });
   const docTypes: string[] = md.docTypes;
-  const mdocSystem: "mdoc" | "spid" | "cie" | "webeid" | "sd-jwt-vc" | "mobile-id" | "smart-id" = md2.identity.system;
+  const mdocSystem: "mdoc" | "spid" | "cie" | "webeid" | "sd-jwt-vc" | "mobile-id" | "smart-id" | "cie-chip" = md2.identity.system;
   // @ts-expect-error: the handover needs its request values
   const badHandover: MdocOptions = { ...mdocOpts, handover: { kind: "openid4vp-dc-api", nonce: "n" } };
   // @ts-expect-error: no such input encoding
   const badInput: MdocOptions = { ...mdocOpts, input: "base64" };
+
+  const chipOpts: IcaoSodOptions = { csca: [new Uint8Array()], now: "2025-09-01T00:00:00Z", ldsProfile: "cie-ias" };
+  const chip: VerifiedIcaoSod = await verifyIcaoSod('{"sod":"","data_groups":{}}', chipOpts);
+  const chip2: VerifiedIcaoSod = verifyIcaoSodSync(new Uint8Array(), { documentSigners: ["PEM"], now: new Date() });
+  const groups: number[] = chip.verifiedDataGroups;
+  const fiscal: string | undefined = chip2.identity.subject_id;
+  // @ts-expect-error: no such LDS profile
+  const badChip: IcaoSodOptions = { ...chipOpts, ldsProfile: "cie" };
 
   const codes: ErrorCode[] = errorCodes();
   try {
@@ -188,5 +200,5 @@ export async function examples(token: string, samlResponse: string, metadata: st
   }
   return [id.subject_id, same.system, noNow, bad, level, loa, counts, codes.length,
     chainExp, opName, noAnchors, pairwise, enc, badRp, noNonce, listUri, holder, wallet, badVp,
-    noKeys, flow, sidLevel, badSid, vc, phone, badMid].join();
+    noKeys, flow, sidLevel, badSid, vc, phone, badMid, groups.length, fiscal, badChip].join();
 }

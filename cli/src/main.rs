@@ -9,6 +9,7 @@ use std::io::Write;
 use std::path::Path;
 use std::process::ExitCode;
 
+mod icao;
 mod inspect;
 mod mdoc;
 mod mobileid;
@@ -260,6 +261,16 @@ idbridge verify mdoc --response vp_token.b64u --anchors iaca.pem --doctype eu.eu
 --handover openid4vp --client-id x509_san_dns:rp.example.it --nonce \"$NONCE\" \\\n    \
 --response-uri https://rp.example.it/response --jwk-thumbprint \"$THUMBPRINT\"")]
     Mdoc(mdoc::MdocArgs),
+    /// Verify ICAO 9303 chip data (EF.SOD and data groups as read; the
+    /// Italian CIE 3.0) by passive authentication.
+    ///
+    /// Prints the identity read from DG1, DG11 (and the IAS NIS) and the
+    /// data groups checked as JSON and exits 0, or prints
+    /// `error: <code>: <reason>` and exits 1. Active and chip
+    /// authentication are not performed (they need the live chip).
+    #[command(after_help = "Example:\n  \
+idbridge verify icao-sod --input chip.json --csca CSCA04.cer CSCA05.cer --now 2025-09-01T00:00:00Z")]
+    IcaoSod(icao::IcaoSodArgs),
 }
 
 #[derive(Subcommand, Debug)]
@@ -601,6 +612,7 @@ fn run_verify(v: Verify) -> ExitCode {
         Verify::MobileId(args) => result_exit(mobileid::verify(&args)),
         Verify::SmartId(args) => result_exit(smartid::verify(&args)),
         Verify::Mdoc(args) => result_exit(mdoc::verify(&args)),
+        Verify::IcaoSod(args) => result_exit(icao::verify(&args)),
     }
 }
 

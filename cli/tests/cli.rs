@@ -138,7 +138,7 @@ fn bench_prints_one_json_row_per_verifier() {
     let names: Vec<_> = rows.iter().map(|r| r["name"].as_str().unwrap()).collect();
     assert_eq!(
         names,
-        ["spid", "cie", "webeid", "oidc", "sdjwt", "smartid", "mdoc"]
+        ["spid", "cie", "webeid", "oidc", "sdjwt", "smartid", "mdoc", "icao"]
     );
     for r in &rows {
         let us = r["us_per_op"].as_f64().unwrap();
@@ -1677,4 +1677,63 @@ fn inspect_cbor_prints_diagnostic_notation_marked_unverified() {
         out.starts_with("error: cbor.serialization.invalid: "),
         "{out}"
     );
+}
+
+const ICAO: &str = concat!(
+    env!("CARGO_MANIFEST_DIR"),
+    "/../test-vectors/conformance/icao-sod/upstream"
+);
+
+fn verify_icao_sod(bundle: &str, extra: &[&str]) -> (i32, String, String) {
+    let file = format!("{ICAO}/bundles/{bundle}.json");
+    let mut args = vec![
+        "verify".to_string(),
+        "icao-sod".into(),
+        "--input".into(),
+        file,
+        "--now".into(),
+        "2025-09-01T00:00:00Z".into(),
+    ];
+    args.extend(extra.iter().map(|s| s.to_string()));
+    let refs: Vec<&str> = args.iter().map(String::as_str).collect();
+    idbridge(&refs)
+}
+
+#[test]
+fn verify_icao_sod_prints_the_identity_or_the_code() {
+    let ds = format!("{ICAO}/cie_DS_00019_TEST.der");
+    let (code, out, err) = verify_icao_sod("mrtd-dg1-dg11", &["--document-signers", &ds]);
+    assert_eq!(code, 0, "{out}{err}");
+    let v: serde_json::Value = serde_json::from_str(&out).unwrap();
+    assert_eq!(v["identity"]["subject_id"], "TINIT-RSSMRA95A58H501Z");
+    assert_eq!(v["identity"]["system"], "cie-chip");
+    assert_eq!(v["verified_data_groups"], serde_json::json!([1, 11]));
+    let (code, out, _) = verify_icao_sod(
+        "ias-nis-kpub",
+        &["--document-signers", &ds, "--lds-profile", "cie-ias"],
+    );
+    assert_eq!(code, 0, "{out}");
+    assert!(out.contains("315222012803"), "{out}");
+    let csca = format!("{ICAO}/cie-chip/CSCA04.cer");
+    let (code, out, _) = verify_icao_sod("prod-sod-only", &["--csca", &csca]);
+    assert_eq!(code, 0, "{out}");
+    for (bundle, trust, code_str) in [
+        ("mrtd-dg1-name-changed", &ds, "icao.dg_hash.mismatch"),
+        ("mrtd-sig-flipped", &ds, "icao.signature.invalid"),
+        ("mrtd-dg1-dg11", &csca, "x509.chain.untrusted"),
+    ] {
+        let flag = if trust == &ds {
+            "--document-signers"
+        } else {
+            "--csca"
+        };
+        let (code, out, _) = verify_icao_sod(bundle, &[flag, trust]);
+        assert_eq!(code, 1, "{bundle}");
+        assert!(out.starts_with(&format!("error: {code_str}: ")), "{out}");
+    }
+    // No trust at all, or an unknown profile: usage errors.
+    let (code, _, _) = verify_icao_sod("mrtd-dg1", &[]);
+    assert_eq!(code, 2);
+    let (code, _, _) = verify_icao_sod("mrtd-dg1", &["--csca", &csca, "--lds-profile", "x"]);
+    assert_eq!(code, 2);
 }

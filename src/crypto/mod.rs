@@ -41,6 +41,7 @@
 //! ```
 
 mod algorithm;
+mod brainpool;
 mod check;
 mod encoding;
 #[cfg(feature = "json")]
@@ -83,6 +84,9 @@ mod ring;
 pub use algorithm::{Algorithm, AllowList, Curve, EcdsaEncoding, HashAlg};
 #[cfg(all(feature = "aws-lc-rs", not(target_arch = "wasm32")))]
 pub use aws_lc::AwsLc;
+pub use brainpool::BrainpoolCurve;
+#[cfg_attr(not(feature = "icao"), allow(unused_imports))]
+pub(crate) use brainpool::{public_key as brainpool_key, verify as verify_brainpool};
 pub use check::{Backend, Rejected, SignatureCheck};
 pub use key::{PublicKey, RSA_MAX_BITS, RSA_MIN_BITS};
 pub use pss::{verify_rsa_pss, DigestAlg, PssParams};
@@ -162,6 +166,40 @@ pub fn verify_prehashed(
             "the signature does not verify over the digest",
         )
     })
+}
+
+/// Verifies an ECDSA signature (DER `ECDSA-Sig-Value`) over `message` with
+/// `hash`, by a key on brainpoolP256r1 or brainpoolP384r1 (RFC 5639) given
+/// as SPKI DER with a named curve or explicit parameters equal to one of
+/// them (as ICAO CSCAs and document signers write them). No backend offers
+/// these curves: the arithmetic is idbridge's own, over the `rsa` crate's
+/// big integers, the same on every backend and in WASM (public values
+/// only). Returns the curve. `crypto.key.unsupported` for another key,
+/// `crypto.key.malformed` for a point off the curve,
+/// `crypto.signature.invalid` otherwise.
+///
+/// ```
+/// # let spki = include_bytes!("../../test-vectors/icao/bp256.spki.der");
+/// # let sig = include_bytes!("../../test-vectors/icao/bp256.msg.sig");
+/// use idbridge::crypto::{self, BrainpoolCurve, HashAlg};
+/// let curve = crypto::verify_ecdsa_brainpool(spki, HashAlg::Sha256, b"idbridge brainpool", sig)?;
+/// assert_eq!(curve, BrainpoolCurve::P256r1);
+/// # Ok::<(), idbridge::Error>(())
+/// ```
+pub fn verify_ecdsa_brainpool(
+    spki_der: &[u8],
+    hash: HashAlg,
+    message: &[u8],
+    signature_der: &[u8],
+) -> Result<BrainpoolCurve> {
+    let key = brainpool::public_key(spki_der).ok_or_else(|| {
+        Error::new(
+            ErrorCode::CryptoKeyUnsupported,
+            "not an EC key on brainpoolP256r1 or brainpoolP384r1",
+        )
+    })??;
+    brainpool::verify(&key, hash, message, signature_der)?;
+    Ok(key.curve)
 }
 
 /// The backend used when the caller does not choose: AWS-LC where compiled

@@ -179,6 +179,14 @@ const EMBEDDED_SMARTID: &[(&str, &[u8])] = &[
     ),
 ];
 
+/// The embedded ICAO input: a SOD with four data groups, signed RSASSA-PSS
+/// SHA-256 by a TEST document signer under a TEST CSCA (test-vectors/icao/).
+#[cfg(feature = "icao")]
+const EMBEDDED_ICAO: (&[u8], &[u8]) = (
+    include_bytes!("../../test-vectors/icao/sod-4dg.json"),
+    include_bytes!("../../test-vectors/icao/csca-rsa2048.der"),
+);
+
 type VerifyFn<'a> = Box<dyn Fn(&dyn Backend) -> Result<()> + Send + Sync + 'a>;
 
 /// Work a floor holds besides the recorded signature checks (OIDC: the
@@ -645,6 +653,11 @@ pub fn with_workloads<R>(f: impl FnOnce(&[Workload<'_>]) -> R) -> Result<R> {
         .map_err(defect)?
         .map_err(|e| defect(e.to_string()))?;
 
+    #[cfg(feature = "icao")]
+    let icao_trust = idbridge::icao::IcaoTrust::new().with_csca(EMBEDDED_ICAO.1)?;
+    #[cfg(feature = "icao")]
+    let icao_now = idbridge::UnixTime::from_unix_seconds(1_811_808_000); // 2027-06-01
+
     let mut workloads = Vec::new();
     #[cfg(feature = "saml")]
     {
@@ -716,6 +729,28 @@ pub fn with_workloads<R>(f: impl FnOnce(&[Workload<'_>]) -> R) -> Result<R> {
         ),
         verify: Box::new(|backend: &dyn Backend| {
             mdoc_prepared.verify(backend, &mdoc_case.input).map(|_| ())
+        }),
+        floor_extra: None,
+        #[cfg(feature = "saml")]
+        digests: None,
+    });
+    #[cfg(feature = "icao")]
+    workloads.push(Workload {
+        name: "icao",
+        input: format!(
+            "a {}-byte input: test-vectors/icao/sod-4dg.json, an EF.SOD (RSASSA-PSS SHA-256, RSA-2048 DS under an RSA-2048 CSCA) with DG1, DG2, DG11 and DG14",
+            EMBEDDED_ICAO.0.len()
+        ),
+        verify: Box::new(move |backend: &dyn Backend| {
+            idbridge::icao::verify_chip_data(
+                backend,
+                &icao_trust,
+                EMBEDDED_ICAO.0,
+                idbridge::icao::LdsProfile::Icao,
+                icao_now,
+                &idbridge::Limits::default(),
+            )
+            .map(|_| ())
         }),
         floor_extra: None,
         #[cfg(feature = "saml")]
@@ -1115,6 +1150,9 @@ mod tests {
             if cfg!(feature = "mdoc") {
                 want.push("mdoc");
             }
+            if cfg!(feature = "icao") {
+                want.push("icao");
+            }
             assert_eq!(names, want);
             for w in ws {
                 for backend in crypto::backends() {
@@ -1131,6 +1169,7 @@ mod tests {
                     // status list's.
                     // mdoc: the IACA's on the DS certificate, the
                     // issuerAuth's and the deviceSignature's.
+                    // ICAO: the CSCA's on the DS and the SOD's.
                     let want = match w.name {
                         "oidc" => 5,
                         "sdjwt" => 3,

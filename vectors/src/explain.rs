@@ -151,6 +151,7 @@ pub(crate) fn explain(kind: Kind, job: &Job<'_>, case: &TestCase) -> Explanation
         Kind::MobileId => e.replay = Some(replay_mobile_id(job, &input_arg)),
         Kind::SmartId => e.replay = Some(replay_smart_id(job, &input_arg)),
         Kind::Mdoc => e.replay = Some(replay_mdoc(job, &input_arg)),
+        Kind::IcaoSod => e.replay = Some(replay_icao_sod(job, &input_arg)),
         Kind::Signature | Kind::Xmldsig => e.notes.push(format!(
             "no `idbridge verify` subcommand runs the {} kind: the inputs above are the whole case",
             kind.name()
@@ -371,6 +372,28 @@ fn replay_mdoc(job: &Job<'_>, input: &str) -> String {
         .and_then(Value::as_i64)
     {
         words.push(format!("--clock-skew {skew}"));
+    }
+    words.join(" ")
+}
+
+fn replay_icao_sod(job: &Job<'_>, input: &str) -> String {
+    let mut words = vec!["idbridge verify icao-sod".to_string(), arg("input", input)];
+    for (key, flag) in [
+        ("csca", "--csca"),
+        ("document_signers", "--document-signers"),
+    ] {
+        let files = job.trust.get(key).map(file_names).unwrap_or_default();
+        if !files.is_empty() {
+            words.push(flag.into());
+            for f in files {
+                words.push(shell_quote(&resolved(job, f)));
+            }
+        }
+    }
+    for (key, flag) in [("lds_profile", "lds-profile"), ("now", "now")] {
+        if let Some(v) = context_str(job, key) {
+            words.push(arg(flag, v));
+        }
     }
     words.join(" ")
 }

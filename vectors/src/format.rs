@@ -119,6 +119,7 @@ pub(crate) const KNOWN_KINDS: &[&str] = &[
     "smart-id",
     "sd-jwt-vc",
     "mdoc",
+    "icao-sod",
 ];
 
 impl VectorFile {

@@ -561,6 +561,59 @@ pub fn mobileid(data: &[u8]) {
     }
 }
 
+/// ICAO 9303 passive authentication (`icao_sod`): arbitrary bytes as EF.SOD
+/// (the CMS reader and the LDS security object), or, when they start with
+/// `{`, as the `icao-sod` input document; checked twice with the same
+/// result against the CIE TEST card's pinned DS and the Italian CSCAs.
+/// Every failure carries a code of the kind (`icao.`, `input.`, `x509.`);
+/// only the TEST card's and the production SODs can pass.
+#[cfg(feature = "icao")]
+pub fn icao_sod(data: &[u8]) {
+    use idbridge::icao::{self, IcaoTrust, LdsProfile, VerifiedDocument};
+    static TRUST: OnceLock<IcaoTrust> = OnceLock::new();
+    let trust = TRUST.get_or_init(|| {
+        IcaoTrust::new()
+            .with_document_signer(include_bytes!(
+                "../../test-vectors/conformance/icao-sod/upstream/cie_DS_00019_TEST.der"
+            ))
+            .and_then(|t| {
+                t.with_csca(include_bytes!(
+                    "../../test-vectors/conformance/icao-sod/upstream/cie-chip/CSCA04.cer"
+                ))
+            })
+            .expect("the fuzz trust parses")
+    });
+    let now = UnixTime::from_unix_seconds(1_756_684_800);
+    let run = || -> idbridge::Result<VerifiedDocument> {
+        if data.first() == Some(&b'{') {
+            icao::verify_chip_data(
+                crypto::default_backend(),
+                trust,
+                data,
+                LdsProfile::CieIas,
+                now,
+                &Limits::default(),
+            )
+        } else {
+            icao::verify_passive(trust, data, &[], LdsProfile::CieIas, now)
+        }
+    };
+    match (run(), run()) {
+        (Ok(a), Ok(b)) => assert_eq!(a.identity(), b.identity()),
+        (Err(a), Err(b)) => {
+            assert_eq!(a, b, "two failures differ");
+            let code = a.code();
+            assert!(
+                ["icao.", "input.", "x509."]
+                    .iter()
+                    .any(|p| code.starts_with(p)),
+                "unexpected code {code}"
+            );
+        }
+        _ => panic!("the same input verified once and failed once"),
+    }
+}
+
 /// SD-JWT VC: `sdjwt::verify_presentation` on arbitrary bytes as the
 /// presentation (the shared suite's own issuer, key binding optional, its
 /// status lists), and as the status list token of a genuine presentation
@@ -977,4 +1030,6 @@ pub const TARGETS: &[(&str, Body)] = &[
     ("saml_logout", saml_logout),
     #[cfg(feature = "smartid")]
     ("smartid", smartid),
+    #[cfg(feature = "icao")]
+    ("icao_sod", icao_sod),
 ];

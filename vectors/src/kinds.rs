@@ -21,6 +21,7 @@ pub(crate) enum Kind {
     SmartId,
     SdJwtVc,
     Mdoc,
+    IcaoSod,
 }
 
 /// Everything a kind needs to run one case.
@@ -68,6 +69,7 @@ impl Kind {
             Kind::SmartId => "smart-id",
             Kind::SdJwtVc => "sd-jwt-vc",
             Kind::Mdoc => "mdoc",
+            Kind::IcaoSod => "icao-sod",
         }
     }
 
@@ -84,6 +86,7 @@ impl Kind {
             "smart-id" => Some(Kind::SmartId),
             "sd-jwt-vc" => Some(Kind::SdJwtVc),
             "mdoc" => Some(Kind::Mdoc),
+            "icao-sod" => Some(Kind::IcaoSod),
             _ => None,
         }
     }
@@ -195,6 +198,11 @@ impl Kind {
                 ],
                 &["now", "expected_doctype", "handover"],
             ),
+            Kind::IcaoSod => (
+                &["csca", "document_signers"],
+                &["now", "lds_profile"],
+                &["now"],
+            ),
         };
         only_keys("trust", trust, trust_keys)?;
         only_keys("context", context, context_keys)?;
@@ -265,6 +273,12 @@ impl Kind {
             Kind::Mdoc => Ok(feature_off(
                 "the mdoc kind needs idbridge-vectors' feature \"mdoc\", off in this build",
             )),
+            #[cfg(feature = "icao")]
+            Kind::IcaoSod => super::icao::run(job, backend),
+            #[cfg(not(feature = "icao"))]
+            Kind::IcaoSod => Ok(feature_off(
+                "the icao-sod kind needs idbridge-vectors' feature \"icao\", off in this build",
+            )),
             #[cfg(not(feature = "webeid"))]
             Kind::Webeid => Ok(feature_off(
                 "the webeid kind needs idbridge-vectors' feature \"webeid\", off in this build",
@@ -286,7 +300,8 @@ impl Kind {
     feature = "mobileid",
     feature = "sdjwt",
     feature = "smartid",
-    feature = "mdoc"
+    feature = "mdoc",
+    feature = "icao"
 )))]
 fn feature_off(reason: &'static str) -> Outcome {
     Err(idbridge::Error::new(

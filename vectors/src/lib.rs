@@ -56,6 +56,8 @@ mod format;
 mod fs;
 #[cfg(feature = "fuzz")]
 pub mod fuzz;
+#[cfg(feature = "icao")]
+mod icao;
 mod kinds;
 #[cfg(feature = "mdoc")]
 mod mdoc;
@@ -541,7 +543,8 @@ impl<'a> Runner<'a> {
     feature = "sdjwt",
     feature = "mobileid",
     feature = "smartid",
-    feature = "mdoc"
+    feature = "mdoc",
+    feature = "icao"
 ))]
 pub(crate) fn identity_json(identity: &idbridge::VerifiedIdentity) -> Value {
     serde_json::to_value(identity).unwrap_or_default()

@@ -6,7 +6,8 @@
     feature = "oidc",
     feature = "sdjwt",
     feature = "mobileid",
-    feature = "smartid"
+    feature = "smartid",
+    feature = "icao"
 ))]
 use js_sys::Object;
 use js_sys::Reflect;
@@ -17,7 +18,8 @@ use wasm_bindgen::prelude::*;
     feature = "oidc",
     feature = "sdjwt",
     feature = "mobileid",
-    feature = "smartid"
+    feature = "smartid",
+    feature = "icao"
 ))]
 use wasm_bindgen::JsCast;
 
@@ -46,7 +48,8 @@ pub(crate) fn config(why: &str) -> JsValue {
     feature = "oidc",
     feature = "sdjwt",
     feature = "mobileid",
-    feature = "smartid"
+    feature = "smartid",
+    feature = "icao"
 ))]
 /// `obj[key]`, `undefined` when absent or when `obj` is not an object.
 pub(crate) fn get(obj: &JsValue, key: &str) -> JsValue {
@@ -62,7 +65,8 @@ pub(crate) fn get(obj: &JsValue, key: &str) -> JsValue {
     feature = "oidc",
     feature = "sdjwt",
     feature = "mobileid",
-    feature = "smartid"
+    feature = "smartid",
+    feature = "icao"
 ))]
 /// Whether `v` is `undefined` or `null`.
 pub(crate) fn absent(v: &JsValue) -> bool {
@@ -75,7 +79,8 @@ pub(crate) fn absent(v: &JsValue) -> bool {
     feature = "oidc",
     feature = "sdjwt",
     feature = "mobileid",
-    feature = "smartid"
+    feature = "smartid",
+    feature = "icao"
 ))]
 /// Refuses an options object that is not an object or that names an
 /// option this function does not know: a misspelt or misplaced setting
@@ -105,7 +110,8 @@ pub(crate) fn check_options(options: &JsValue, known: &[&str]) -> Result<(), JsV
     feature = "oidc",
     feature = "sdjwt",
     feature = "mobileid",
-    feature = "smartid"
+    feature = "smartid",
+    feature = "icao"
 ))]
 /// A string option.
 pub(crate) fn string(options: &JsValue, key: &str) -> Result<String, JsValue> {
@@ -120,7 +126,8 @@ pub(crate) fn string(options: &JsValue, key: &str) -> Result<String, JsValue> {
     feature = "oidc",
     feature = "sdjwt",
     feature = "mobileid",
-    feature = "smartid"
+    feature = "smartid",
+    feature = "icao"
 ))]
 /// Bytes from a `Uint8Array` (copied) or a string (its UTF-8).
 pub(crate) fn bytes_of(v: &JsValue, what: &str) -> Result<Vec<u8>, JsValue> {
@@ -142,7 +149,8 @@ pub(crate) fn bytes_of(v: &JsValue, what: &str) -> Result<Vec<u8>, JsValue> {
     feature = "oidc",
     feature = "sdjwt",
     feature = "mobileid",
-    feature = "smartid"
+    feature = "smartid",
+    feature = "icao"
 ))]
 /// `now` as a `Date` or an RFC 3339 string: never an implicit clock.
 pub(crate) fn time_of(v: &JsValue, what: &str) -> Result<idbridge::UnixTime, JsValue> {

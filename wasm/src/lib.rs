@@ -40,6 +40,8 @@
 //! ```
 
 mod bench;
+#[cfg(feature = "icao")]
+mod icao;
 mod js;
 #[cfg(feature = "mdoc")]
 mod mdoc;
@@ -63,6 +65,8 @@ mod webcrypto;
 mod webeid;
 
 pub use bench::SignatureChecks;
+#[cfg(feature = "icao")]
+pub use icao::{verify_icao_sod, verify_icao_sod_sync};
 #[cfg(feature = "mdoc")]
 pub use mdoc::{verify_mdoc, verify_mdoc_sync};
 #[cfg(feature = "mobileid")]
@@ -131,7 +135,7 @@ pub fn webcrypto_available() -> bool {
 const TS_TYPES: &'static str = r#"
 /** The uniform verified identity (VECTORS.md "Identity fields"). */
 export interface VerifiedIdentity {
-  system: "spid" | "cie" | "webeid" | "sd-jwt-vc" | "mobile-id" | "smart-id" | "mdoc";
+  system: "spid" | "cie" | "webeid" | "sd-jwt-vc" | "mobile-id" | "smart-id" | "mdoc" | "cie-chip";
   issuer?: string;
   subject_id?: string;
   given_name?: string;
