@@ -14,6 +14,10 @@
 //!
 //! Errors are JSON `{"error": "<stable code>"}`: 401 for a refused login,
 //! 503 when the store is unavailable (Redis down: the login fails closed).
+//! `main.rs` wraps the routes in [`idbridge_example_serve::ops`]: `GET
+//! /challenge` is budgeted per client (429 `rate.limited`), `GET /health`
+//! and `GET /metrics` are added, and refusals are logged as JSON lines,
+//! rate-limited.
 //!
 //! The store is any [`ReadableStore`] (a [`idbridge_store::SingleUseStore`]
 //! that can also read an entry): Redis behind a load balancer (every
@@ -30,6 +34,7 @@ use axum::response::{Html, IntoResponse, Response};
 use axum::routing::{get, post};
 use axum::{Json, Router};
 use idbridge::{webeid, Trust};
+use idbridge_example_serve::ops::Code;
 use idbridge_store::session::{ReadableStore, Sessions};
 use idbridge_store::webeid::Challenges;
 use idbridge_store::{Clock, ErrorKind};
@@ -98,6 +103,8 @@ impl<S: ReadableStore + 'static, C: Clock + 'static> App<S, C> {
 fn error(status: StatusCode, code: &str) -> Response {
     let mut r = (status, Json(serde_json::json!({ "error": code }))).into_response();
     no_store(r.headers_mut());
+    // For the ops layer's metrics and (rate-limited) log.
+    r.extensions_mut().insert(Code(code.to_owned()));
     r
 }
 
@@ -105,14 +112,13 @@ fn no_store(h: &mut HeaderMap) {
     h.insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
 }
 
-/// A store failure: the login is refused; "unavailable" is a 503.
+/// A store failure: the login is refused; "unavailable" is a 503. The
+/// ops layer logs it (one line per code and interval, not one per
+/// refusal).
 fn store_error(e: &idbridge_store::Error) -> Response {
     match e.kind() {
         ErrorKind::NotIssued => error(StatusCode::UNAUTHORIZED, e.code()),
-        _ => {
-            eprintln!("webeid-login: {e}");
-            error(StatusCode::SERVICE_UNAVAILABLE, e.code())
-        }
+        _ => error(StatusCode::SERVICE_UNAVAILABLE, e.code()),
     }
 }
 

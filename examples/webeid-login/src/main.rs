@@ -6,7 +6,15 @@
 //!              [--web-eid-js FILE] [--session-secs 3600]
 //!              [--backlog 1024] [--max-connections 1024] [--header-read-timeout 10]
 //!              [--idle-timeout 30] [--request-timeout 30]
+//!              [--rate-burst 100] [--rate-per-minute 60] [--rate-clients 100000]
+//!              [--client-ip-header NAME] [--store-capacity 1000000] [--log-interval 10]
 //! ```
+//!
+//! The `--rate-*`, `--client-ip-header`, `--store-capacity` and
+//! `--log-interval` flags are `idbridge_example_serve::ops`: a per-client
+//! budget on `GET /challenge`, the in-memory store's capacity, and one log
+//! line per kind of refusal per interval. `GET /health` and `GET /metrics`
+//! (Prometheus text) are served too.
 //!
 //! The last five are the listener's limits (`idbridge_example_serve`:
 //! listen backlog, connections served at once, and seconds).
@@ -17,6 +25,7 @@
 //! Web eID needs HTTPS: put a TLS proxy for `--origin` in front of `--listen`.
 
 use idbridge::Trust;
+use idbridge_example_serve::ops::{Ops, OpsSettings, Sink, Timed};
 use idbridge_example_serve::{bind, serve, Settings, Stats};
 use idbridge_example_webeid_login::App;
 use idbridge_store::session::Sessions;
@@ -24,7 +33,7 @@ use idbridge_store::webeid::Challenges;
 use idbridge_store::{AnyStore, MemoryStore, RedisConfig, RedisStore};
 use std::process::ExitCode;
 
-const USAGE: &str = "usage: webeid-login [--listen ADDR] [--origin https://HOST[:PORT]] [--redis URL] [--anchors embedded|test|FILE] [--web-eid-js FILE] [--session-secs N] [--backlog N] [--max-connections N] [--header-read-timeout S] [--idle-timeout S] [--request-timeout S]";
+const USAGE: &str = "usage: webeid-login [--listen ADDR] [--origin https://HOST[:PORT]] [--redis URL] [--anchors embedded|test|FILE] [--web-eid-js FILE] [--session-secs N] [--backlog N] [--max-connections N] [--header-read-timeout S] [--idle-timeout S] [--request-timeout S] [--rate-burst N] [--rate-per-minute N] [--rate-clients N] [--client-ip-header NAME] [--store-capacity N] [--log-interval S]";
 
 struct Options {
     listen: String,
@@ -34,6 +43,7 @@ struct Options {
     web_eid_js: Option<String>,
     session_secs: u32,
     serve: Settings,
+    ops: OpsSettings,
 }
 
 fn options() -> Result<Options, String> {
@@ -45,6 +55,7 @@ fn options() -> Result<Options, String> {
         web_eid_js: None,
         session_secs: idbridge_store::session::DEFAULT_SESSION_SECS,
         serve: Settings::default(),
+        ops: OpsSettings::default(),
     };
     let mut args = std::env::args().skip(1);
     while let Some(flag) = args.next() {
@@ -52,7 +63,7 @@ fn options() -> Result<Options, String> {
             args.next()
                 .ok_or_else(|| format!("{flag} needs a value\n{USAGE}"))
         };
-        if o.serve.flag(&flag, &mut value)? {
+        if o.serve.flag(&flag, &mut value)? || o.ops.flag(&flag, &mut value)? {
             continue;
         }
         match flag.as_str() {
@@ -96,8 +107,18 @@ async fn run(o: Options) -> Result<(), String> {
         .await
         .map_err(|e| e.to_string())?
         .into(),
-        None => MemoryStore::with_capacity(1_000_000).into(),
+        None => MemoryStore::with_capacity(o.ops.store_capacity).into(),
     };
+    let stats = std::sync::Arc::new(Stats::default());
+    let ops = Ops::with_sink(
+        "webeid-login",
+        o.ops.clone(),
+        &["/challenge"],
+        &["/login"],
+        Sink::Stderr,
+        Some(stats.clone()),
+    );
+    let store = Timed::new(store, ops.metrics.clone());
     let sessions = Sessions::new(store.clone()).lifetime_secs(o.session_secs);
     let mut app = App::new(o.origin.clone(), trust, Challenges::new(store), sessions);
     if let Some(f) = &o.web_eid_js {
@@ -113,8 +134,7 @@ async fn run(o: Options) -> Result<(), String> {
         o.anchors,
         o.redis.as_deref().unwrap_or("in memory")
     );
-    let stats = std::sync::Arc::new(Stats::default());
-    serve(listener, app.router(), o.serve, stats, async {
+    serve(listener, ops.wrap(app.router()), o.serve, stats, async {
         let _ = tokio::signal::ctrl_c().await;
     })
     .await
