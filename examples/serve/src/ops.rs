@@ -47,6 +47,10 @@ pub const RATE_LIMITED: &str = "rate.limited";
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Code(pub String);
 
+/// A detail of that error (a message, not a code) for the log line.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Detail(pub String);
+
 /// The operations settings; see the table in the module documentation.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct OpsSettings {
@@ -299,6 +303,18 @@ impl Log {
     /// Logs one event (`level`: `info`, `warn`, `error`) with its stable
     /// code, unless one of its kind was logged within the interval.
     pub fn event(&self, level: &'static str, event: &'static str, code: &str, route: &str) {
+        self.event_with(level, event, code, route, None);
+    }
+
+    /// As [`Log::event`], with a free-text `detail` in the line.
+    pub fn event_with(
+        &self,
+        level: &'static str,
+        event: &'static str,
+        code: &str,
+        route: &str,
+        detail: Option<&str>,
+    ) {
         let now = Instant::now();
         let repeated = {
             let mut kinds = self.kinds.lock().unwrap_or_else(|p| p.into_inner());
@@ -323,7 +339,7 @@ impl Log {
                 }
             }
         };
-        let line = serde_json::json!({
+        let mut line = serde_json::json!({
             "ts": wall_millis(),
             "level": level,
             "service": self.service,
@@ -331,8 +347,11 @@ impl Log {
             "code": code,
             "route": route,
             "repeated": repeated,
-        })
-        .to_string();
+        });
+        if let (Some(d), Some(o)) = (detail, line.as_object_mut()) {
+            o.insert("detail".to_owned(), d.into());
+        }
+        let line = line.to_string();
         match &self.sink {
             Sink::Stderr => {
                 let _ = writeln!(std::io::stderr().lock(), "{line}");
@@ -655,6 +674,7 @@ async fn layer(
     }
     let response = next.run(req).await;
     let code = response.extensions().get::<Code>().map(|c| c.0.clone());
+    let detail = response.extensions().get::<Detail>().map(|d| d.0.as_str());
     let known = ops
         .verifying
         .iter()
@@ -671,10 +691,10 @@ async fn layer(
             } else {
                 "info"
             };
-            ops.log.event(level, "refused", code, route);
+            ops.log.event_with(level, "refused", code, route, detail);
         }
     } else if let Some(code) = &code {
-        ops.log.event("info", "refused", code, "other");
+        ops.log.event_with("info", "refused", code, "other", detail);
     }
     response
 }
