@@ -10,7 +10,8 @@
 //!         [--backlog 1024] [--max-connections 1024] [--header-read-timeout 10]
 //!         [--idle-timeout 30] [--request-timeout 30]
 //!         [--rate-burst 100] [--rate-per-minute 60] [--rate-clients 100000]
-//!         [--client-ip-header NAME] [--store-capacity 1000000] [--log-interval 10]
+//!         [--client-ip-header NAME] [--trusted-proxy IP]... [--store-capacity 1000000]
+//!         [--log-interval 10]
 //! oidc-rp --print-jwks [--keys DIR]
 //! ```
 //!
@@ -18,7 +19,7 @@
 //! (`idbridge_example_serve`: listen backlog, connections served at once,
 //! and seconds).
 //!
-//! The `--rate-*`, `--client-ip-header`, `--store-capacity` and
+//! The `--rate-*`, `--client-ip-header`, `--trusted-proxy`, `--store-capacity` and
 //! `--log-interval` flags are `idbridge_example_serve::ops`: a per-client
 //! budget on `GET /login` (each reserves a store entry), the in-memory
 //! store's capacity, and one log line per kind of refusal per interval.
@@ -54,7 +55,7 @@ use idbridge_store::{AnyStore, MemoryStore, RedisConfig, RedisStore, SystemClock
 use std::path::PathBuf;
 use std::process::ExitCode;
 
-const USAGE: &str = "usage: oidc-rp --client-id URL --trust-anchor URL --trust-anchor-jwks FILE --op URL [--keys DIR] [--listen ADDR] [--acr SpidLn]... [--min-level SpidLn] [--system spid|cie] [--claims spid|cie] [--scope S] [--name NAME] [--contact ADDR] [--clock-skew SECS] [--userinfo-iss-aud-optional] [--trust-marks FILE] [--ca-bundle PEM] [--redis URL] [--insecure-test-hooks] [--backlog N] [--max-connections N] [--header-read-timeout S] [--idle-timeout S] [--request-timeout S] [--rate-burst N] [--rate-per-minute N] [--rate-clients N] [--client-ip-header NAME] [--store-capacity N] [--log-interval S]\n       oidc-rp --print-jwks [--keys DIR]";
+const USAGE: &str = "usage: oidc-rp --client-id URL --trust-anchor URL --trust-anchor-jwks FILE --op URL [--keys DIR] [--listen ADDR] [--acr SpidLn]... [--min-level SpidLn] [--system spid|cie] [--claims spid|cie] [--scope S] [--name NAME] [--contact ADDR] [--clock-skew SECS] [--userinfo-iss-aud-optional] [--trust-marks FILE] [--ca-bundle PEM] [--redis URL] [--insecure-test-hooks] [--backlog N] [--max-connections N] [--header-read-timeout S] [--idle-timeout S] [--request-timeout S] [--rate-burst N] [--rate-per-minute N] [--rate-clients N] [--client-ip-header NAME] [--trusted-proxy IP]... [--store-capacity N] [--log-interval S]\n       oidc-rp --print-jwks [--keys DIR]";
 
 struct Options {
     listen: Option<String>,

@@ -9,6 +9,7 @@
 //! | [`OpsSettings::per_minute`] (`--rate-per-minute N`) | 60 | reservations a client regains per minute |
 //! | [`OpsSettings::max_clients`] (`--rate-clients N`) | 100,000 | clients tracked; beyond it new clients share one bucket |
 //! | [`OpsSettings::client_ip_header`] (`--client-ip-header NAME`) | none | behind a proxy: the header it appends the client address to (`X-Forwarded-For`); the last address in it is the client |
+//! | [`OpsSettings::trusted_proxies`] (`--trusted-proxy IP`, repeated) | any peer | the peers whose header is believed; from any other peer the header is ignored |
 //! | [`OpsSettings::store_capacity`] (`--store-capacity N`) | 1,000,000 | entries of the in-memory store |
 //! | [`OpsSettings::log_interval`] (`--log-interval SECS`) | 10 | one log line per event kind per interval; the rest are counted into the next line |
 //!
@@ -62,6 +63,9 @@ pub struct OpsSettings {
     pub max_clients: usize,
     /// The header a trusted proxy appends the client address to.
     pub client_ip_header: Option<HeaderName>,
+    /// The proxies whose `client_ip_header` is believed (empty: any peer,
+    /// for a server only the proxy can reach).
+    pub trusted_proxies: Vec<IpAddr>,
     /// Entries of the in-memory store (default 1,000,000).
     pub store_capacity: usize,
     /// One log line per event kind per interval (default 10 s).
@@ -75,6 +79,7 @@ impl Default for OpsSettings {
             per_minute: 60,
             max_clients: 100_000,
             client_ip_header: None,
+            trusted_proxies: Vec::new(),
             store_capacity: 1_000_000,
             log_interval: Duration::from_secs(10),
         }
@@ -83,7 +88,7 @@ impl Default for OpsSettings {
 
 impl OpsSettings {
     /// The flags [`OpsSettings::flag`] reads, for a usage line.
-    pub const USAGE: &'static str = "[--rate-burst 100] [--rate-per-minute 60] [--rate-clients 100000] [--client-ip-header NAME] [--store-capacity 1000000] [--log-interval 10]";
+    pub const USAGE: &'static str = "[--rate-burst 100] [--rate-per-minute 60] [--rate-clients 100000] [--client-ip-header NAME] [--trusted-proxy IP]... [--store-capacity 1000000] [--log-interval 10]";
 
     /// Reads one flag of these settings: `Ok(false)` when `flag` is not
     /// one of them, an error for a bad value.
@@ -117,6 +122,13 @@ impl OpsSettings {
             "--log-interval" => {
                 self.log_interval = Duration::from_secs(positive(flag, &value()?)?);
             }
+            "--trusted-proxy" => {
+                let v = value()?;
+                self.trusted_proxies.push(
+                    v.parse()
+                        .map_err(|_| format!("{flag}: {v:?} is not an IP address"))?,
+                );
+            }
             "--client-ip-header" => {
                 let v = value()?;
                 self.client_ip_header = Some(
@@ -131,14 +143,17 @@ impl OpsSettings {
 }
 
 /// The client a request counts against: the last address in the trusted
-/// header when one is configured and parses, else the peer address; an
+/// header when one is configured, the peer is one of `proxies` (or
+/// `proxies` is empty) and the address parses; else the peer address. An
 /// IPv6 address is cut to its /64.
 pub fn client_of(
     peer: Option<IpAddr>,
     headers: &axum::http::HeaderMap,
     trusted: Option<&HeaderName>,
+    proxies: &[IpAddr],
 ) -> IpAddr {
-    let forwarded = trusted.and_then(|name| {
+    let believed = proxies.is_empty() || peer.is_some_and(|p| proxies.contains(&p));
+    let forwarded = trusted.filter(|_| believed).and_then(|name| {
         let last = headers.get_all(name).iter().next_back()?;
         let ip = last.to_str().ok()?.rsplit(',').next()?.trim();
         ip.parse::<IpAddr>().ok()
@@ -657,7 +672,12 @@ async fn layer(
             .extensions()
             .get::<ConnectInfo<SocketAddr>>()
             .map(|c| c.0.ip());
-        let client = client_of(peer, req.headers(), ops.settings.client_ip_header.as_ref());
+        let client = client_of(
+            peer,
+            req.headers(),
+            ops.settings.client_ip_header.as_ref(),
+            &ops.settings.trusted_proxies,
+        );
         if let Err(retry) = ops.limit.check_at(client, Instant::now()) {
             ops.metrics.rate_limited.fetch_add(1, Ordering::Relaxed);
             ops.log.event("warn", "refused", RATE_LIMITED, route);
@@ -807,17 +827,28 @@ mod tests {
             HeaderValue::from_static("203.0.113.9, 198.51.100.7"),
         );
         let peer: IpAddr = "127.0.0.1".parse().unwrap();
-        assert_eq!(client_of(Some(peer), &h, None), peer);
+        assert_eq!(client_of(Some(peer), &h, None, &[]), peer);
         let name = HeaderName::from_static("x-forwarded-for");
         assert_eq!(
-            client_of(Some(peer), &h, Some(&name)),
+            client_of(Some(peer), &h, Some(&name), &[]),
             "198.51.100.7".parse::<IpAddr>().unwrap()
         );
         h.insert("x-forwarded-for", HeaderValue::from_static("nonsense"));
-        assert_eq!(client_of(Some(peer), &h, Some(&name)), peer);
+        assert_eq!(client_of(Some(peer), &h, Some(&name), &[]), peer);
+        // From a peer that is not a trusted proxy, the header is ignored.
+        h.insert("x-forwarded-for", HeaderValue::from_static("198.51.100.7"));
+        let proxy: IpAddr = "10.0.0.1".parse().unwrap();
+        assert_eq!(client_of(Some(peer), &h, Some(&name), &[proxy]), peer);
+        assert_eq!(
+            client_of(Some(proxy), &h, Some(&name), &[proxy]),
+            "198.51.100.7".parse::<IpAddr>().unwrap()
+        );
         let a: IpAddr = "2001:db8:1:2:aaaa::1".parse().unwrap();
         let b: IpAddr = "2001:db8:1:2:bbbb::2".parse().unwrap();
-        assert_eq!(client_of(Some(a), &h, None), client_of(Some(b), &h, None));
+        assert_eq!(
+            client_of(Some(a), &h, None, &[]),
+            client_of(Some(b), &h, None, &[])
+        );
     }
 
     #[test]

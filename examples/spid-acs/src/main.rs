@@ -9,14 +9,15 @@
 //!          [--backlog 1024] [--max-connections 1024] [--header-read-timeout 10]
 //!          [--idle-timeout 30] [--request-timeout 30]
 //!          [--rate-burst 100] [--rate-per-minute 60] [--rate-clients 100000]
-//!          [--client-ip-header NAME] [--store-capacity 1000000] [--log-interval 10]
+//!          [--client-ip-header NAME] [--trusted-proxy IP]... [--store-capacity 1000000]
+//!          [--log-interval 10]
 //! ```
 //!
 //! The `--backlog` … `--request-timeout` flags are the listener's limits
 //! (`idbridge_example_serve`: listen backlog, connections served at once,
 //! and seconds).
 //!
-//! The `--rate-*`, `--client-ip-header`, `--store-capacity` and
+//! The `--rate-*`, `--client-ip-header`, `--trusted-proxy`, `--store-capacity` and
 //! `--log-interval` flags are `idbridge_example_serve::ops`: a per-client
 //! budget on `GET /login` (each reserves a store entry), the in-memory
 //! store's capacity, and one log line per kind of refusal per interval.
@@ -53,7 +54,7 @@ use idbridge_store::{
 use std::process::ExitCode;
 use std::sync::Arc;
 
-const USAGE: &str = "usage: spid-acs [--listen ADDR] [--sp-entity-id URL] [--acs-url URL] [--profile spid|cie] [--binding post|redirect] [--sp-key PKCS8-PEM --sp-cert PEM] [--registry FILE --registry-signer FILE | --idp-metadata FILE] [--redis URL] [--demo-test-vectors] [--backlog N] [--max-connections N] [--header-read-timeout S] [--idle-timeout S] [--request-timeout S] [--rate-burst N] [--rate-per-minute N] [--rate-clients N] [--client-ip-header NAME] [--store-capacity N] [--log-interval S]";
+const USAGE: &str = "usage: spid-acs [--listen ADDR] [--sp-entity-id URL] [--acs-url URL] [--profile spid|cie] [--binding post|redirect] [--sp-key PKCS8-PEM --sp-cert PEM] [--registry FILE --registry-signer FILE | --idp-metadata FILE] [--redis URL] [--demo-test-vectors] [--backlog N] [--max-connections N] [--header-read-timeout S] [--idle-timeout S] [--request-timeout S] [--rate-burst N] [--rate-per-minute N] [--rate-clients N] [--client-ip-header NAME] [--trusted-proxy IP]... [--store-capacity N] [--log-interval S]";
 const TEST_KEYS: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/../../test-vectors");
 
 const VECTORS: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/../../test-vectors/spid");

@@ -7,7 +7,8 @@
 //!              [--backlog 1024] [--max-connections 1024] [--header-read-timeout 10]
 //!              [--idle-timeout 30] [--request-timeout 30]
 //!              [--rate-burst 100] [--rate-per-minute 60] [--rate-clients 100000]
-//!              [--client-ip-header NAME] [--store-capacity 1000000] [--log-interval 10]
+//!              [--client-ip-header NAME] [--trusted-proxy IP]... [--store-capacity 1000000]
+//!              [--log-interval 10]
 //!              [--ocsp-allow HOST:PORT]... [--ocsp-url URL] [--ocsp-issuer FILE]...
 //!              [--ocsp-timeout 5] [--ocsp-max-age 300]
 //! ```
@@ -19,7 +20,7 @@
 //! `thisUpdate`), and a responder that is down refuses the login (503
 //! `ocsp.unavailable`). The issuers default to the anchors.
 //!
-//! The `--rate-*`, `--client-ip-header`, `--store-capacity` and
+//! The `--rate-*`, `--client-ip-header`, `--trusted-proxy`, `--store-capacity` and
 //! `--log-interval` flags are `idbridge_example_serve::ops`: a per-client
 //! budget on `GET /challenge`, the in-memory store's capacity, and one log
 //! line per kind of refusal per interval. `GET /health` and `GET /metrics`
@@ -43,7 +44,7 @@ use idbridge_store::webeid::Challenges;
 use idbridge_store::{AnyStore, MemoryStore, RedisConfig, RedisStore};
 use std::process::ExitCode;
 
-const USAGE: &str = "usage: webeid-login [--listen ADDR] [--origin https://HOST[:PORT]] [--redis URL] [--anchors embedded|test|FILE] [--web-eid-js FILE] [--session-secs N] [--backlog N] [--max-connections N] [--header-read-timeout S] [--idle-timeout S] [--request-timeout S] [--rate-burst N] [--rate-per-minute N] [--rate-clients N] [--client-ip-header NAME] [--store-capacity N] [--log-interval S] [--ocsp-allow HOST:PORT]... [--ocsp-url URL] [--ocsp-issuer FILE]... [--ocsp-timeout S] [--ocsp-max-age S]";
+const USAGE: &str = "usage: webeid-login [--listen ADDR] [--origin https://HOST[:PORT]] [--redis URL] [--anchors embedded|test|FILE] [--web-eid-js FILE] [--session-secs N] [--backlog N] [--max-connections N] [--header-read-timeout S] [--idle-timeout S] [--request-timeout S] [--rate-burst N] [--rate-per-minute N] [--rate-clients N] [--client-ip-header NAME] [--trusted-proxy IP]... [--store-capacity N] [--log-interval S] [--ocsp-allow HOST:PORT]... [--ocsp-url URL] [--ocsp-issuer FILE]... [--ocsp-timeout S] [--ocsp-max-age S]";
 
 struct Options {
     listen: String,

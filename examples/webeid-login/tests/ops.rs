@@ -428,4 +428,10 @@ fn the_ops_settings_are_flags_and_nonsense_is_refused() {
     assert!(s.flag("--rate-burst", v("0")).is_err());
     assert!(s.flag("--store-capacity", v("-1")).is_err());
     assert!(s.flag("--client-ip-header", v("bad header")).is_err());
+    assert_eq!(s.flag("--trusted-proxy", v("10.0.0.1")), Ok(true));
+    assert_eq!(
+        s.trusted_proxies,
+        vec!["10.0.0.1".parse::<IpAddr>().unwrap()]
+    );
+    assert!(s.flag("--trusted-proxy", v("proxy.example")).is_err());
 }
