@@ -3,7 +3,8 @@
 //! rate-limited log. The server runs on `idbridge_example_serve::serve`
 //! (which tells the handlers each peer's address); clients connect from
 //! distinct loopback addresses (127.0.0.2, 127.0.0.3, ...). Outcomes are
-//! counted, never timed.
+//! counted, never timed. The first test runs on Redis when `REDIS_URL` is
+//! set (the budget is per instance, the same on either store).
 #![allow(
     clippy::unwrap_used,
     clippy::expect_used,
@@ -18,7 +19,7 @@ use idbridge_example_serve::{serve, Settings, Stats};
 use idbridge_example_webeid_login::App;
 use idbridge_store::session::Sessions;
 use idbridge_store::webeid::Challenges;
-use idbridge_store::{AnyStore, ManualClock, MemoryStore, UnixMillis};
+use idbridge_store::{AnyStore, ManualClock, MemoryStore, RedisConfig, RedisStore, UnixMillis};
 use idbridge_vectorgen::{TestCard, ANCHOR_DER};
 use std::net::{IpAddr, SocketAddr};
 use std::sync::{Arc, Mutex};
@@ -40,7 +41,28 @@ fn wall() -> UnixMillis {
 }
 
 async fn start(settings: OpsSettings) -> Server {
+    start_on(settings, false).await
+}
+
+/// On Redis at `REDIS_URL` when `redis` and that is set (the budget is
+/// the instance's, whatever the store), else memory.
+async fn start_on(settings: OpsSettings, redis: bool) -> Server {
     let memory = MemoryStore::with_capacity(settings.store_capacity);
+    let backend: AnyStore = match std::env::var("REDIS_URL") {
+        Ok(url) if redis => {
+            let mut config = RedisConfig::new(url);
+            config.key_prefix = format!(
+                "idbridge-test:webeid-ops:{}:{}:",
+                std::process::id(),
+                wall().0
+            );
+            RedisStore::connect(config)
+                .await
+                .expect("REDIS_URL answers")
+                .into()
+        }
+        _ => memory.clone().into(),
+    };
     let stats = Arc::new(Stats::default());
     let ops = Ops::with_sink(
         "webeid-login",
@@ -50,7 +72,7 @@ async fn start(settings: OpsSettings) -> Server {
         Sink::Memory(Mutex::default()),
         Some(stats.clone()),
     );
-    let store = Timed::new(AnyStore::from(memory.clone()), ops.metrics.clone());
+    let store = Timed::new(backend, ops.metrics.clone());
     let clock = ManualClock::new(wall());
     let trust = Trust::builder()
         .webeid_anchor(ANCHOR_DER)
@@ -236,14 +258,18 @@ fn shared(srv: Server) -> &'static Server {
 async fn a_flooding_client_gets_429_and_another_client_still_logs_in() {
     // A store of 1,000 and a budget of 50 (one more a minute): the flood
     // cannot fill it.
+    let redis = std::env::var("REDIS_URL").is_ok();
     let srv = shared(
-        start(OpsSettings {
-            burst: 50,
-            per_minute: 1,
-            store_capacity: 1_000,
-            log_interval: std::time::Duration::from_secs(3600),
-            ..OpsSettings::default()
-        })
+        start_on(
+            OpsSettings {
+                burst: 50,
+                per_minute: 1,
+                store_capacity: 1_000,
+                log_interval: std::time::Duration::from_secs(3600),
+                ..OpsSettings::default()
+            },
+            true,
+        )
         .await,
     );
     let seen = flood(srv, "127.0.0.2", &[], 1_500).await;
@@ -251,6 +277,12 @@ async fn a_flooding_client_gets_429_and_another_client_still_logs_in() {
     let limited = count(&seen, 429, "rate.limited");
     assert!((50..=51).contains(&ok), "{seen:?}");
     assert_eq!(ok + limited, 1_500, "{seen:?}");
+    // Only the budget reached the store: one insert per nonce issued.
+    assert_eq!(
+        srv.ops.metrics.store_writes() as usize,
+        ok,
+        "redis: {redis}"
+    );
     assert!(srv.memory.len() <= 51);
 
     // Another client: challenge and login both succeed.
