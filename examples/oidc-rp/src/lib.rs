@@ -237,7 +237,6 @@ impl From<idbridge_store::Error> for Refusal {
 
 impl IntoResponse for Refusal {
     fn into_response(self) -> Response {
-        eprintln!("oidc-rp: refused {}: {}", self.code, self.detail);
         let mut r = page(
             self.status,
             "Login refused",
@@ -249,6 +248,12 @@ impl IntoResponse for Refusal {
         if self.clear_state_cookie {
             clear_state_cookie(&mut r);
         }
+        // The ops layer counts and logs the code (once per code and
+        // interval, with this detail).
+        r.extensions_mut()
+            .insert(idbridge_example_serve::ops::Code(self.code));
+        r.extensions_mut()
+            .insert(idbridge_example_serve::ops::Detail(self.detail));
         r
     }
 }

@@ -9,12 +9,21 @@
 //!         [--trust-marks FILE] [--ca-bundle PEM] [--redis URL] [--insecure-test-hooks]
 //!         [--backlog 1024] [--max-connections 1024] [--header-read-timeout 10]
 //!         [--idle-timeout 30] [--request-timeout 30]
+//!         [--rate-burst 100] [--rate-per-minute 60] [--rate-clients 100000]
+//!         [--client-ip-header NAME] [--trusted-proxy IP]... [--store-capacity 1000000]
+//!         [--log-interval 10]
 //! oidc-rp --print-jwks [--keys DIR]
 //! ```
 //!
 //! `--backlog` .. `--request-timeout` are the listener's limits
 //! (`idbridge_example_serve`: listen backlog, connections served at once,
 //! and seconds).
+//!
+//! The `--rate-*`, `--client-ip-header`, `--trusted-proxy`, `--store-capacity` and
+//! `--log-interval` flags are `idbridge_example_serve::ops`: a per-client
+//! budget on `GET /login` (each reserves a store entry), the in-memory
+//! store's capacity, and one log line per kind of refusal per interval.
+//! `GET /health` and `GET /metrics` (Prometheus text) are served too.
 //!
 //! `--listen` defaults to the host and port of `--client-id`. `--keys`
 //! (default `oidc-rp-keys`) holds the three RSA keys, made on first start.
@@ -39,13 +48,14 @@ use idbridge::jose::JwkSet;
 use idbridge::oidc::rp::SpidLevel;
 use idbridge::System;
 use idbridge_example_oidc_rp::{keys::RpKeys, App, RpConfig};
+use idbridge_example_serve::ops::{Ops, OpsSettings, Sink, Timed};
 use idbridge_example_serve::{bind, serve, Settings, Stats};
 use idbridge_fetch::{roots_from_pem, FetchPolicy, Fetcher, RootCertStore};
 use idbridge_store::{AnyStore, MemoryStore, RedisConfig, RedisStore, SystemClock};
 use std::path::PathBuf;
 use std::process::ExitCode;
 
-const USAGE: &str = "usage: oidc-rp --client-id URL --trust-anchor URL --trust-anchor-jwks FILE --op URL [--keys DIR] [--listen ADDR] [--acr SpidLn]... [--min-level SpidLn] [--system spid|cie] [--claims spid|cie] [--scope S] [--name NAME] [--contact ADDR] [--clock-skew SECS] [--userinfo-iss-aud-optional] [--trust-marks FILE] [--ca-bundle PEM] [--redis URL] [--insecure-test-hooks] [--backlog N] [--max-connections N] [--header-read-timeout S] [--idle-timeout S] [--request-timeout S]\n       oidc-rp --print-jwks [--keys DIR]";
+const USAGE: &str = "usage: oidc-rp --client-id URL --trust-anchor URL --trust-anchor-jwks FILE --op URL [--keys DIR] [--listen ADDR] [--acr SpidLn]... [--min-level SpidLn] [--system spid|cie] [--claims spid|cie] [--scope S] [--name NAME] [--contact ADDR] [--clock-skew SECS] [--userinfo-iss-aud-optional] [--trust-marks FILE] [--ca-bundle PEM] [--redis URL] [--insecure-test-hooks] [--backlog N] [--max-connections N] [--header-read-timeout S] [--idle-timeout S] [--request-timeout S] [--rate-burst N] [--rate-per-minute N] [--rate-clients N] [--client-ip-header NAME] [--trusted-proxy IP]... [--store-capacity N] [--log-interval S]\n       oidc-rp --print-jwks [--keys DIR]";
 
 struct Options {
     listen: Option<String>,
@@ -69,6 +79,7 @@ struct Options {
     test_hooks: bool,
     print_jwks: bool,
     serve: Settings,
+    ops: OpsSettings,
 }
 
 fn options() -> Result<Options, String> {
@@ -94,6 +105,7 @@ fn options() -> Result<Options, String> {
         test_hooks: false,
         print_jwks: false,
         serve: Settings::default(),
+        ops: OpsSettings::default(),
     };
     let mut args = std::env::args().skip(1);
     while let Some(flag) = args.next() {
@@ -122,7 +134,7 @@ fn options() -> Result<Options, String> {
         let value = args
             .next()
             .ok_or_else(|| format!("{flag} needs a value\n{USAGE}"))?;
-        if o.serve.flag(&flag, || Ok(value.clone()))? {
+        if o.serve.flag(&flag, || Ok(value.clone()))? || o.ops.flag(&flag, || Ok(value.clone()))? {
             continue;
         }
         match flag.as_str() {
@@ -244,8 +256,18 @@ async fn run(o: Options) -> Result<(), String> {
         .await
         .map_err(|e| e.to_string())?
         .into(),
-        None => MemoryStore::with_capacity(1_000_000).into(),
+        None => MemoryStore::with_capacity(o.ops.store_capacity).into(),
     };
+    let stats = std::sync::Arc::new(Stats::default());
+    let ops = Ops::with_sink(
+        "oidc-rp",
+        o.ops.clone(),
+        &["/login"],
+        &["/callback"],
+        Sink::Stderr,
+        Some(stats.clone()),
+    );
+    let store = Timed::new(store, ops.metrics.clone());
     eprintln!(
         "oidc-rp: {} on http://{listen} (OP {}, trust anchor {}, states: {}){}",
         config.client_id,
@@ -275,8 +297,7 @@ async fn run(o: Options) -> Result<(), String> {
     let listener = bind(&listen, o.serve.backlog)
         .await
         .map_err(|e| format!("{listen}: {e}"))?;
-    let stats = std::sync::Arc::new(Stats::default());
-    serve(listener, app.router(), o.serve, stats, async {
+    serve(listener, ops.wrap(app.router()), o.serve, stats, async {
         let _ = tokio::signal::ctrl_c().await;
     })
     .await

@@ -12,7 +12,10 @@
 //!
 //! Each connection holds one slot of [`Settings::max_connections`] until it
 //! closes; the file-descriptor limit (`ulimit -n`) must be above the cap.
-//! [`Stats`] counts what happened, for tests and metrics.
+//! [`Stats`] counts what happened, for tests and metrics. Each request
+//! carries its peer address as `axum::extract::ConnectInfo<SocketAddr>`.
+//! [`ops`] adds the per-client budget, `/health`, `/metrics` and
+//! structured logs.
 //!
 //! ```no_run
 //! # async fn run(router: axum::Router) -> std::io::Result<()> {
@@ -23,6 +26,8 @@
 //! serve(listener, router, settings, stats, std::future::pending()).await
 //! # }
 //! ```
+
+pub mod ops;
 
 use axum::body::Body;
 use axum::http::{Request, Response, StatusCode};
@@ -179,9 +184,9 @@ pub async fn serve(
             p = slots.clone().acquire_owned() => p.map_err(io::Error::other)?,
             () = &mut shutdown => return Ok(()),
         };
-        let stream = tokio::select! {
+        let (stream, peer) = tokio::select! {
             r = listener.accept() => match r {
-                Ok((stream, _)) => stream,
+                Ok(accepted) => accepted,
                 Err(_) => {
                     // Out of descriptors or a connection reset before we
                     // took it: count, breathe, go on.
@@ -204,12 +209,18 @@ pub async fn serve(
             let _ = stream.set_nodelay(true);
             let io = TokioIo::new(Idle::new(stream, settings.idle_timeout, stats.clone()));
             let request_timeout = settings.request_timeout;
-            let service = hyper::service::service_fn(move |req: Request<hyper::body::Incoming>| {
-                let router = router.clone();
-                async move {
-                    Ok::<_, std::convert::Infallible>(answer(router, req, request_timeout).await)
-                }
-            });
+            let service =
+                hyper::service::service_fn(move |mut req: Request<hyper::body::Incoming>| {
+                    let router = router.clone();
+                    // The peer address, for the per-client budget (`ops`).
+                    req.extensions_mut()
+                        .insert(axum::extract::ConnectInfo(peer));
+                    async move {
+                        Ok::<_, std::convert::Infallible>(
+                            answer(router, req, request_timeout).await,
+                        )
+                    }
+                });
             let result = hyper::server::conn::http1::Builder::new()
                 .timer(TokioTimer::new())
                 .header_read_timeout(settings.header_read_timeout)

@@ -57,6 +57,7 @@ use idbridge::saml_sp::{
     LogoutSession, SentLogout, SpCredential,
 };
 use idbridge::{cie, spid, Trust, VerifiedIdentity};
+use idbridge_example_serve::ops::Code;
 use idbridge_store::spid::{Assertions, Requests};
 use idbridge_store::{Clock, ErrorKind, Inserted, SingleUseStore, UnixMillis};
 use std::sync::Arc;
@@ -344,21 +345,24 @@ fn page(status: StatusCode, title: &str, body: &str) -> Response {
 }
 
 fn refused(code: &str) -> Response {
-    page(
+    let mut r = page(
         StatusCode::FORBIDDEN,
         "Login refused",
         &format!(
             "<p>Login refused: <code id=\"error\">{}</code></p>\n",
             escape(code)
         ),
-    )
+    );
+    // For the ops layer's metrics and (rate-limited) log.
+    r.extensions_mut().insert(Code(code.to_owned()));
+    r
 }
 
 fn store_error(e: &idbridge_store::Error) -> Response {
     match e.kind() {
         ErrorKind::NotIssued | ErrorKind::Replayed => refused(e.code()),
         _ => {
-            eprintln!("spid-acs: {e}");
+            // Logged by the ops layer, once per code and interval.
             let mut r = refused(e.code());
             *r.status_mut() = StatusCode::SERVICE_UNAVAILABLE;
             r
@@ -481,7 +485,6 @@ async fn login<S: SingleUseStore, C: Clock>(
 }
 
 fn server_error(code: &str) -> Response {
-    eprintln!("spid-acs: {code}");
     let mut r = refused(code);
     *r.status_mut() = StatusCode::INTERNAL_SERVER_ERROR;
     r

@@ -8,10 +8,20 @@
 //!          [--redis URL] [--demo-test-vectors]
 //!          [--backlog 1024] [--max-connections 1024] [--header-read-timeout 10]
 //!          [--idle-timeout 30] [--request-timeout 30]
+//!          [--rate-burst 100] [--rate-per-minute 60] [--rate-clients 100000]
+//!          [--client-ip-header NAME] [--trusted-proxy IP]... [--store-capacity 1000000]
+//!          [--log-interval 10]
 //! ```
 //!
-//! The last five are the listener's limits (`idbridge_example_serve`:
-//! listen backlog, connections served at once, and seconds).
+//! The `--backlog` … `--request-timeout` flags are the listener's limits
+//! (`idbridge_example_serve`: listen backlog, connections served at once,
+//! and seconds).
+//!
+//! The `--rate-*`, `--client-ip-header`, `--trusted-proxy`, `--store-capacity` and
+//! `--log-interval` flags are `idbridge_example_serve::ops`: a per-client
+//! budget on `GET /login` (each reserves a store entry), the in-memory
+//! store's capacity, and one log line per kind of refusal per interval.
+//! `GET /health` and `GET /metrics` (Prometheus text) are served too.
 //!
 //! The registry defaults to the signed test registry of
 //! `test-vectors/spid/metadata/`; `--idp-metadata` pins one unsigned IdP
@@ -32,6 +42,7 @@ use base64::Engine as _;
 use idbridge::crypto::RustCryptoSigner;
 use idbridge::saml_sp::{Binding, Contact, OrganizationName, SpCredential, SpMetadata, SpProfile};
 use idbridge::{spid, Trust, UnixTime};
+use idbridge_example_serve::ops::{Ops, OpsSettings, Sink, Timed};
 use idbridge_example_serve::{bind, serve, Settings, Stats};
 use idbridge_example_spid_acs::{
     escape, App, Federation, ServiceProvider, Sessions, Signing, REQUEST_COOKIE,
@@ -43,7 +54,7 @@ use idbridge_store::{
 use std::process::ExitCode;
 use std::sync::Arc;
 
-const USAGE: &str = "usage: spid-acs [--listen ADDR] [--sp-entity-id URL] [--acs-url URL] [--profile spid|cie] [--binding post|redirect] [--sp-key PKCS8-PEM --sp-cert PEM] [--registry FILE --registry-signer FILE | --idp-metadata FILE] [--redis URL] [--demo-test-vectors] [--backlog N] [--max-connections N] [--header-read-timeout S] [--idle-timeout S] [--request-timeout S]";
+const USAGE: &str = "usage: spid-acs [--listen ADDR] [--sp-entity-id URL] [--acs-url URL] [--profile spid|cie] [--binding post|redirect] [--sp-key PKCS8-PEM --sp-cert PEM] [--registry FILE --registry-signer FILE | --idp-metadata FILE] [--redis URL] [--demo-test-vectors] [--backlog N] [--max-connections N] [--header-read-timeout S] [--idle-timeout S] [--request-timeout S] [--rate-burst N] [--rate-per-minute N] [--rate-clients N] [--client-ip-header NAME] [--trusted-proxy IP]... [--store-capacity N] [--log-interval S]";
 const TEST_KEYS: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/../../test-vectors");
 
 const VECTORS: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/../../test-vectors/spid");
@@ -62,6 +73,7 @@ struct Options {
     redis: Option<String>,
     demo: bool,
     serve: Settings,
+    ops: OpsSettings,
 }
 
 fn options() -> Result<Options, String> {
@@ -82,6 +94,7 @@ fn options() -> Result<Options, String> {
         redis: None,
         demo: false,
         serve: Settings::default(),
+        ops: OpsSettings::default(),
     };
     let mut args = std::env::args().skip(1);
     while let Some(flag) = args.next() {
@@ -92,7 +105,7 @@ fn options() -> Result<Options, String> {
         let value = args
             .next()
             .ok_or_else(|| format!("{flag} needs a value\n{USAGE}"))?;
-        if o.serve.flag(&flag, || Ok(value.clone()))? {
+        if o.serve.flag(&flag, || Ok(value.clone()))? || o.ops.flag(&flag, || Ok(value.clone()))? {
             continue;
         }
         match flag.as_str() {
@@ -135,7 +148,7 @@ fn read(path: &str) -> Result<Vec<u8>, String> {
 
 /// The demo: remember the vectors' request, bind it to this browser, and
 /// post the reference Response to /acs.
-async fn demo(State(requests): State<Requests<AnyStore, Arc<dyn Clock>>>) -> Response {
+async fn demo(State(requests): State<Requests<Timed<AnyStore>, Arc<dyn Clock>>>) -> Response {
     let until = requests.clock().now().plus_secs(600);
     // Already outstanding from an earlier click: fine, it is still one request.
     if let Err(e) = requests.remember(DEMO_REQUEST_ID, until).await {
@@ -258,8 +271,18 @@ async fn run(o: Options) -> Result<(), String> {
             .await
             .map_err(|e| e.to_string())?
             .into(),
-        None => MemoryStore::with_capacity(1_000_000).into(),
+        None => MemoryStore::with_capacity(o.ops.store_capacity).into(),
     };
+    let stats = Arc::new(Stats::default());
+    let ops = Ops::with_sink(
+        "spid-acs",
+        o.ops.clone(),
+        &["/login"],
+        &["/acs"],
+        Sink::Stderr,
+        Some(stats.clone()),
+    );
+    let store = Timed::new(store, ops.metrics.clone());
     let clock: Arc<dyn Clock> = if o.demo {
         let t = UnixTime::parse_rfc3339(DEMO_NOW).map_err(|e| e.to_string())?;
         Arc::new(ManualClock::new(UnixMillis::from_unix_time(t)))
@@ -301,8 +324,7 @@ async fn run(o: Options) -> Result<(), String> {
             String::new()
         }
     );
-    let stats = Arc::new(Stats::default());
-    serve(listener, router, o.serve, stats, async {
+    serve(listener, ops.wrap(router), o.serve, stats, async {
         let _ = tokio::signal::ctrl_c().await;
     })
     .await

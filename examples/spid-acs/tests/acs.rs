@@ -18,6 +18,7 @@ use idbridge::saml_sp::{
     SpProfile,
 };
 use idbridge::{spid, Trust, UnixTime};
+use idbridge_example_serve::ops::{Ops, OpsSettings, Sink};
 use idbridge_example_spid_acs::{App, Federation, ServiceProvider, Sessions, Signing};
 use idbridge_store::spid::{Assertions, Requests};
 use idbridge_store::{ManualClock, MemoryStore, UnixMillis};
@@ -764,4 +765,129 @@ async fn the_acs_clears_the_request_cookie_and_opens_a_session_in_the_store() {
     let r = post(&srv, "valid.xml", None).await;
     assert_eq!(r.status, 403);
     assert!(request_cookie_header(&r).is_none());
+}
+
+/// The server on `idbridge_example_serve::serve` (peer addresses) inside
+/// the ops layer, with a budget of `burst` logins per client.
+async fn start_ops(burst: u32) -> (Server, MemoryStore, std::sync::Arc<Ops>) {
+    let trust = Trust::builder()
+        .saml_registry(
+            &file("metadata/registry-signed.xml"),
+            &file("metadata/registry-signer.pem"),
+        )
+        .unwrap()
+        .build()
+        .unwrap();
+    let clock = ManualClock::new(UnixMillis::from_unix_time(
+        UnixTime::parse_rfc3339(NOW).unwrap(),
+    ));
+    let store = MemoryStore::with_capacity(1_000);
+    let requests = Requests::with_clock(store.clone(), clock.clone());
+    let app = App {
+        sp: ServiceProvider {
+            entity_id: "https://sp.idbridge.test".into(),
+            acs_url: "https://sp.idbridge.test/acs".into(),
+            min_level: spid::Level::L2,
+            federation: Federation::Spid,
+            binding: Binding::HttpPost,
+        },
+        trust,
+        requests: requests.clone(),
+        assertions: Assertions::with_clock(store.clone(), clock.clone()),
+        signing: signing(),
+        sessions: Sessions::with_clock(store.clone(), clock),
+    };
+    let ops = Ops::with_sink(
+        "spid-acs",
+        OpsSettings {
+            burst,
+            per_minute: 1,
+            log_interval: std::time::Duration::from_secs(3600),
+            ..OpsSettings::default()
+        },
+        &["/login"],
+        &["/acs"],
+        Sink::Memory(std::sync::Mutex::default()),
+        None,
+    );
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let addr = listener.local_addr().unwrap();
+    let router = ops.wrap(app.router());
+    tokio::spawn(async move {
+        let stats = std::sync::Arc::new(idbridge_example_serve::Stats::default());
+        idbridge_example_serve::serve(
+            listener,
+            router,
+            idbridge_example_serve::Settings::default(),
+            stats,
+            std::future::pending(),
+        )
+        .await
+        .unwrap()
+    });
+    (Server { addr, requests }, store, ops)
+}
+
+/// GET `path` from the loopback address `from`: the status.
+async fn get_from(addr: SocketAddr, from: &str, path: &str) -> (u16, String) {
+    let socket = tokio::net::TcpSocket::new_v4().unwrap();
+    socket
+        .bind(SocketAddr::new(from.parse().unwrap(), 0))
+        .unwrap();
+    let mut s = socket.connect(addr).await.unwrap();
+    let req = format!("GET {path} HTTP/1.1\r\nHost: sp.idbridge.test\r\nConnection: close\r\n\r\n");
+    s.write_all(req.as_bytes()).await.unwrap();
+    let mut raw = Vec::new();
+    s.read_to_end(&mut raw).await.unwrap();
+    let text = String::from_utf8(raw).unwrap();
+    let status = text.split(' ').nth(1).unwrap().parse().unwrap();
+    let body = text.split_once("\r\n\r\n").unwrap().1.to_owned();
+    (status, body)
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_client_flooding_login_gets_429_and_another_still_logs_in() {
+    let (srv, store, ops) = start_ops(30).await;
+    let login = format!("/login?idp={}", form_encode(IDP));
+    let mut seen = std::collections::BTreeMap::<u16, usize>::new();
+    for _ in 0..300 {
+        *seen
+            .entry(get_from(srv.addr, "127.0.0.2", &login).await.0)
+            .or_default() += 1;
+    }
+    let ok = seen.get(&200).copied().unwrap_or(0);
+    assert!((30..=31).contains(&ok), "{seen:?}");
+    assert_eq!(seen.get(&429).copied().unwrap_or(0), 300 - ok, "{seen:?}");
+    assert_eq!(store.len(), ok);
+    // Another client: its login page, then the IdP's answer at the ACS.
+    assert_eq!(get_from(srv.addr, "127.0.0.3", &login).await.0, 200);
+    srv.request_sent().await;
+    let r = post(&srv, "valid.xml", Some(COOKIE)).await;
+    assert_eq!(r.status, 200, "{}", r.body);
+    // A replay: refused with its code, counted by code.
+    let r = post(&srv, "valid.xml", Some(COOKIE)).await;
+    assert_eq!(r.status, 403);
+    let code = r.error().unwrap().to_owned();
+    assert_eq!(ops.metrics.verifications("/acs", ""), 1);
+    assert_eq!(ops.metrics.verifications("/acs", &code), 1);
+    // Health writes nothing.
+    let before = store.len();
+    for _ in 0..50 {
+        assert_eq!(get_from(srv.addr, "127.0.0.2", "/health").await.0, 200);
+    }
+    assert_eq!(store.len(), before);
+    let (status, metrics) = get_from(srv.addr, "127.0.0.2", "/metrics").await;
+    assert_eq!(status, 200);
+    assert!(metrics.contains(&format!(
+        "idbridge_rate_limited_total{{service=\"spid-acs\"}} {}",
+        300 - ok
+    )));
+    // One log line for the flood's refusals.
+    let limited = ops
+        .log
+        .lines()
+        .iter()
+        .filter(|l| l.contains("\"code\":\"rate.limited\""))
+        .count();
+    assert_eq!(limited, 1);
 }

@@ -14,15 +14,20 @@
 //!
 //! Errors are JSON `{"error": "<stable code>"}`: 401 for a refused login,
 //! 503 when the store is unavailable (Redis down: the login fails closed).
+//! `main.rs` wraps the routes in [`idbridge_example_serve::ops`]: `GET
+//! /challenge` is budgeted per client (429 `rate.limited`), `GET /health`
+//! and `GET /metrics` are added, and refusals are logged as JSON lines,
+//! rate-limited.
 //!
 //! The store is any [`ReadableStore`] (a [`idbridge_store::SingleUseStore`]
 //! that can also read an entry): Redis behind a load balancer (every
 //! instance sees every nonce), memory for one process. Sessions live in the
 //! same store ([`idbridge_store::session::Sessions`]): every instance sees
 //! them, and each expires with the session cookie's `Max-Age` (one hour by
-//! default, `--session-secs`), so memory comes back. Revocation is not checked here
-//! ([`idbridge::webeid::Ocsp::Off`]); `examples/webeid_ocsp.rs` shows the
-//! OCSP round trip to add before verifying.
+//! default, `--session-secs`), so memory comes back. Revocation is checked
+//! when [`App::ocsp`] is set ([`ocsp`]: the certificate's responder over
+//! plain HTTP to allowed hosts only, cached until `nextUpdate`, failing
+//! closed); off by default.
 
 use axum::extract::{DefaultBodyLimit, State};
 use axum::http::{header, HeaderMap, HeaderValue, StatusCode};
@@ -30,10 +35,13 @@ use axum::response::{Html, IntoResponse, Response};
 use axum::routing::{get, post};
 use axum::{Json, Router};
 use idbridge::{webeid, Trust};
+use idbridge_example_serve::ops::{Code, Detail};
 use idbridge_store::session::{ReadableStore, Sessions};
 use idbridge_store::webeid::Challenges;
 use idbridge_store::{Clock, ErrorKind};
 use std::sync::Arc;
+
+pub mod ocsp;
 
 /// The nonce cookie (bound to the browser that asked for the challenge).
 pub const NONCE_COOKIE: &str = "webeid_nonce";
@@ -53,6 +61,8 @@ pub struct App<S, C> {
     /// Sessions (the verified identity as JSON), in the shared store; the
     /// session cookie's `Max-Age` is their lifetime.
     pub sessions: Sessions<S, C>,
+    /// OCSP before verifying ([`ocsp`]); `None` checks no revocation.
+    pub ocsp: Option<ocsp::OcspClient>,
 }
 
 impl<S, C> core::fmt::Debug for App<S, C> {
@@ -77,11 +87,18 @@ impl<S: ReadableStore + 'static, C: Clock + 'static> App<S, C> {
             challenges,
             web_eid_js: None,
             sessions,
+            ocsp: None,
         }
     }
 
     /// The routes.
     pub fn router(self) -> Router {
+        Self::router_shared(Arc::new(self))
+    }
+
+    /// The routes, on an application the caller keeps a handle to (to
+    /// read its OCSP client's counters, for instance).
+    pub fn router_shared(app: Arc<Self>) -> Router {
         Router::new()
             .route("/", get(page))
             .route("/web-eid.js", get(web_eid_js::<S, C>))
@@ -91,13 +108,15 @@ impl<S: ReadableStore + 'static, C: Clock + 'static> App<S, C> {
             .route("/logout", post(logout::<S, C>))
             // A token is at most 10,000 bytes (the verifier refuses more).
             .layer(DefaultBodyLimit::max(16 * 1024))
-            .with_state(Arc::new(self))
+            .with_state(app)
     }
 }
 
 fn error(status: StatusCode, code: &str) -> Response {
     let mut r = (status, Json(serde_json::json!({ "error": code }))).into_response();
     no_store(r.headers_mut());
+    // For the ops layer's metrics and (rate-limited) log.
+    r.extensions_mut().insert(Code(code.to_owned()));
     r
 }
 
@@ -105,14 +124,13 @@ fn no_store(h: &mut HeaderMap) {
     h.insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
 }
 
-/// A store failure: the login is refused; "unavailable" is a 503.
+/// A store failure: the login is refused; "unavailable" is a 503. The
+/// ops layer logs it (one line per code and interval, not one per
+/// refusal).
 fn store_error(e: &idbridge_store::Error) -> Response {
     match e.kind() {
         ErrorKind::NotIssued => error(StatusCode::UNAUTHORIZED, e.code()),
-        _ => {
-            eprintln!("webeid-login: {e}");
-            error(StatusCode::SERVICE_UNAVAILABLE, e.code())
-        }
+        _ => error(StatusCode::SERVICE_UNAVAILABLE, e.code()),
     }
 }
 
@@ -196,11 +214,37 @@ async fn login<S: ReadableStore, C: Clock>(
         Err(e) => return store_error(&e),
     };
     let now = app.challenges.clock().now().to_unix_time();
-    let expectations = webeid::Expectations::new(&app.origin, nonce.as_str());
+    let mut expectations = webeid::Expectations::new(&app.origin, nonce.as_str());
+    // Revocation: a response for the token's certificate, or no login.
+    let fetched = match &app.ocsp {
+        None => None,
+        Some(client) => match client.response_for(&token, now.as_secs()).await {
+            Ok(f) => Some(f),
+            Err(e) if e.unavailable() => {
+                let mut r = error(StatusCode::SERVICE_UNAVAILABLE, e.code);
+                r.extensions_mut().insert(Detail(e.detail));
+                return r;
+            }
+            Err(e) => return error(StatusCode::UNAUTHORIZED, e.code),
+        },
+    };
+    if let (Some(f), Some(client)) = (&fetched, &app.ocsp) {
+        expectations.ocsp = webeid::Ocsp::Response {
+            response: &f.response,
+            responder: None,
+            request_nonce: None,
+        };
+        expectations.ocsp_policy.max_this_update_age_secs = client.config().max_age_secs;
+    }
     let verified = match webeid::verify_token(&app.trust, &token, &expectations, now) {
         Ok(v) => v,
         Err(e) => return error(StatusCode::UNAUTHORIZED, e.code()),
     };
+    if let (Some(f), Some(client)) = (fetched, &app.ocsp) {
+        if !f.cached {
+            client.accepted(f, now.as_secs());
+        }
+    }
     let Ok(identity) = serde_json::to_vec(verified.identity()) else {
         return error(StatusCode::INTERNAL_SERVER_ERROR, "session.invalid");
     };
