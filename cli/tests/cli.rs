@@ -136,7 +136,10 @@ fn bench_prints_one_json_row_per_verifier() {
         .map(|l| serde_json::from_str(l).unwrap())
         .collect();
     let names: Vec<_> = rows.iter().map(|r| r["name"].as_str().unwrap()).collect();
-    assert_eq!(names, ["spid", "cie", "webeid", "oidc", "sdjwt", "smartid"]);
+    assert_eq!(
+        names,
+        ["spid", "cie", "webeid", "oidc", "sdjwt", "smartid", "mobileid"]
+    );
     for r in &rows {
         let us = r["us_per_op"].as_f64().unwrap();
         let floor = r["floor_us_per_op"].as_f64().unwrap();
