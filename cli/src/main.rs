@@ -476,10 +476,10 @@ fn run_bench(json: bool, backend: Option<&str>, seconds: f64, threads: Option<us
                 env!("CARGO_PKG_VERSION")
             );
             for w in workloads {
-                out!("  {:<7} {}", w.name, w.input);
+                out!("  {:<8} {}", w.name, w.input);
             }
             out!(
-                "{:<7} {:<11} {:>10} {:>12} {:>7} {:>15} {:>7}",
+                "{:<8} {:<11} {:>10} {:>12} {:>7} {:>15} {:>7}",
                 "name",
                 "backend",
                 "µs/op",
@@ -500,7 +500,7 @@ fn run_bench(json: bool, backend: Option<&str>, seconds: f64, threads: Option<us
                         _ => ("-".into(), "-".into()),
                     };
                     out!(
-                        "{:<7} {:<11} {:>10.1} {:>12.1} {:>7.2} {:>15} {:>7}",
+                        "{:<8} {:<11} {:>10.1} {:>12.1} {:>7.2} {:>15} {:>7}",
                         row.name,
                         row.backend,
                         row.us_per_op,
@@ -529,7 +529,7 @@ fn run_bench(json: bool, backend: Option<&str>, seconds: f64, threads: Option<us
                         );
                     } else {
                         out!(
-                            "throughput {:<7} {:<11} 1 thread {:>8.0}/s, {n} threads {:>8.0}/s: {:.2}x",
+                            "throughput {:<8} {:<11} 1 thread {:>8.0}/s, {n} threads {:>8.0}/s: {:.2}x",
                             w.name,
                             backend.name(),
                             one,

@@ -138,7 +138,7 @@ fn bench_prints_one_json_row_per_verifier() {
     let names: Vec<_> = rows.iter().map(|r| r["name"].as_str().unwrap()).collect();
     assert_eq!(
         names,
-        ["spid", "cie", "webeid", "oidc", "sdjwt", "smartid", "mdoc", "icao"]
+        ["spid", "cie", "webeid", "oidc", "sdjwt", "smartid", "mdoc", "icao", "mobileid"]
     );
     for r in &rows {
         let us = r["us_per_op"].as_f64().unwrap();

@@ -210,6 +210,7 @@ pub struct VerifiedAuthentication {
     identity: VerifiedIdentity,
     certificate_der: Vec<u8>,
     document_hash: AuthenticationHash,
+    key: PublicKey,
 }
 
 impl VerifiedAuthentication {
@@ -231,6 +232,11 @@ impl VerifiedAuthentication {
     /// The hash the signature was checked over.
     pub fn signed_hash(&self) -> &AuthenticationHash {
         &self.document_hash
+    }
+
+    /// The certificate's public key (EC or RSA), which made the signature.
+    pub fn public_key(&self) -> &PublicKey {
+        &self.key
     }
 }
 
@@ -391,6 +397,7 @@ fn verify(
         identity: identity(&cert)?,
         certificate_der: cert_der,
         document_hash: sent,
+        key,
     })
 }
 

@@ -186,6 +186,26 @@ const EMBEDDED_ICAO: (&[u8], &[u8]) = (
     include_bytes!("../../test-vectors/icao/sod-4dg.json"),
     include_bytes!("../../test-vectors/icao/csca-rsa2048.der"),
 );
+/// The embedded Mobile-ID inputs: the imported `mobile-id` suite's first
+/// genuine response (SK's TEST person, P-256 raw `r‖s` over a SHA-512
+/// hash) and its TEST CA (`TEST of ESTEID-SK 2015`, RSA-4096).
+#[cfg(feature = "mobileid")]
+const EMBEDDED_MOBILEID: &[(&str, &[u8])] = &[
+    (
+        "test-vectors/conformance/mobile-id/mobile-id.json",
+        include_bytes!("../../test-vectors/conformance/mobile-id/mobile-id.json"),
+    ),
+    (
+        "test-vectors/conformance/mobile-id/upstream/valid1.json",
+        include_bytes!("../../test-vectors/conformance/mobile-id/upstream/valid1.json"),
+    ),
+    (
+        "test-vectors/conformance/mobile-id/upstream/TEST_of_ESTEID-SK_2015.pem.crt",
+        include_bytes!(
+            "../../test-vectors/conformance/mobile-id/upstream/TEST_of_ESTEID-SK_2015.pem.crt"
+        ),
+    ),
+];
 
 type VerifyFn<'a> = Box<dyn Fn(&dyn Backend) -> Result<()> + Send + Sync + 'a>;
 
@@ -552,6 +572,10 @@ pub fn with_workloads<R>(f: impl FnOnce(&[Workload<'_>]) -> R) -> Result<R> {
     for (path, bytes) in EMBEDDED_MDOC {
         files.insert(path, bytes.to_vec());
     }
+    #[cfg(feature = "mobileid")]
+    for (path, bytes) in EMBEDDED_MOBILEID {
+        files.insert(path, bytes.to_vec());
+    }
 
     #[cfg(feature = "saml")]
     let (spid_case, cie_case) = (
@@ -643,6 +667,14 @@ pub fn with_workloads<R>(f: impl FnOnce(&[Workload<'_>]) -> R) -> Result<R> {
     let smartid_case = Case::load(&files, "test-vectors/conformance/smart-id/smart-id.json", 1)?;
     #[cfg(feature = "smartid")]
     let smartid_prepared = smartid::Prepared::new(&files, &smartid_case)?;
+    #[cfg(feature = "mobileid")]
+    let mobileid_case = Case::load(
+        &files,
+        "test-vectors/conformance/mobile-id/mobile-id.json",
+        1,
+    )?;
+    #[cfg(feature = "mobileid")]
+    let mobileid_prepared = mobileid::Prepared::new(&files, &mobileid_case)?;
 
     #[cfg(feature = "mdoc")]
     let mdoc_case = Case::load(&files, "test-vectors/conformance/mdoc/own-pki.json", 1)?;
@@ -756,7 +788,108 @@ pub fn with_workloads<R>(f: impl FnOnce(&[Workload<'_>]) -> R) -> Result<R> {
         #[cfg(feature = "saml")]
         digests: None,
     });
+    #[cfg(feature = "mobileid")]
+    workloads.push(mobileid::workload(&mobileid_case, &mobileid_prepared));
     Ok(f(&workloads))
+}
+
+/// The Mobile-ID session status (SK's TEST person: P-256 raw `r‖s` over a
+/// SHA-512 hash, under an RSA-4096 CA), beside its floor: the CA's
+/// signature on the certificate (recorded) and the ECDSA verification over
+/// the RP's hash (`crypto::verify_prehashed`, RustCrypto on every backend,
+/// as in the verifier).
+#[cfg(feature = "mobileid")]
+mod mobileid {
+    use super::{defect, Case, Workload};
+    use crate::MemoryFiles;
+    use idbridge::crypto::{self, Backend, HashAlg, PublicKey};
+    use idbridge::mobileid::{self, AuthenticationHash, MobileIdTrust};
+    use idbridge::{Limits, Result, UnixTime};
+
+    pub(super) struct Prepared {
+        trust: MobileIdTrust,
+        sent: AuthenticationHash,
+        now: UnixTime,
+        key: PublicKey,
+        signature: Vec<u8>,
+    }
+
+    impl Prepared {
+        pub(super) fn new(files: &MemoryFiles, case: &Case) -> Result<Prepared> {
+            use base64::Engine as _;
+            let job = case.job(files, &case.input)?;
+            let ctx = |k: &str| -> Result<&str> {
+                job.context
+                    .get(k)
+                    .and_then(serde_json::Value::as_str)
+                    .ok_or_else(|| defect(format!("the mobile-id case has no {k}")))
+            };
+            let anchor = job
+                .trust
+                .get("anchors")
+                .and_then(|a| a.get(0))
+                .and_then(serde_json::Value::as_str)
+                .ok_or_else(|| defect("the mobile-id case has no anchor".into()))?;
+            let trust = MobileIdTrust::new()
+                .with_certificate(&job.read_relative(anchor).map_err(defect)?)?;
+            let alg = mobileid::hash_type_from_name(ctx("hash_type")?)
+                .ok_or_else(|| defect("the mobile-id hash_type".into()))?;
+            let sent = AuthenticationHash::from_base64(alg, ctx("signed_hash")?)?;
+            let now = UnixTime::parse_rfc3339(ctx("now")?)?;
+            let verified = mobileid::verify_session_status_with(
+                crypto::default_backend(),
+                &trust,
+                &case.input,
+                &sent,
+                now,
+                &Limits::default(),
+            )?;
+            let key = verified.public_key().clone();
+            let body: serde_json::Value = serde_json::from_slice(&case.input)
+                .map_err(|e| defect(format!("the mobile-id response: {e}")))?;
+            let signature = body
+                .get("signature")
+                .and_then(|s| s.get("value"))
+                .and_then(serde_json::Value::as_str)
+                .and_then(|v| base64::engine::general_purpose::STANDARD.decode(v).ok())
+                .ok_or_else(|| defect("the mobile-id signature.value".into()))?;
+            Ok(Prepared {
+                trust,
+                sent,
+                now,
+                key,
+                signature,
+            })
+        }
+    }
+
+    pub(super) fn workload<'a>(case: &'a Case, p: &'a Prepared) -> Workload<'a> {
+        Workload {
+            name: "mobileid",
+            input: format!(
+                "a {}-byte input: {} tcId 1, a session status with P-256 raw r||s over a SHA-512 hash, under an RSA-4096 CA",
+                case.input.len(),
+                case.path
+            ),
+            verify: Box::new(move |backend: &dyn Backend| {
+                mobileid::verify_session_status_with(
+                    backend,
+                    &p.trust,
+                    &case.input,
+                    &p.sent,
+                    p.now,
+                    &Limits::default(),
+                )
+                .map(|_| ())
+            }),
+            floor_extra: Some(Box::new(move || {
+                let alg: HashAlg = p.sent.alg();
+                crypto::verify_prehashed(&p.key, alg, p.sent.digest(), &p.signature)
+            })),
+            #[cfg(feature = "saml")]
+            digests: None,
+        }
+    }
 }
 
 /// The Smart-ID session status (QR flow, ACSP_V2, RSA-6144 RSASSA-PSS
