@@ -632,7 +632,7 @@ fn verification_codes_match_the_known_answers() {
         return;
     };
     let doc: Value = serde_json::from_slice(&bytes).unwrap();
-    let cases = doc["smart_id_verification_code"].as_array().unwrap();
+    let cases = doc["smart_id_v2_verification_code"].as_array().unwrap();
     assert!(!cases.is_empty());
     for case in cases {
         let h = hex(case["hashHex"].as_str().unwrap());
