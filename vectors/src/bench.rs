@@ -1280,11 +1280,17 @@ mod tests {
             if cfg!(feature = "sdjwt") {
                 want.push("sdjwt");
             }
+            if cfg!(feature = "smartid") {
+                want.push("smartid");
+            }
             if cfg!(feature = "mdoc") {
                 want.push("mdoc");
             }
             if cfg!(feature = "icao") {
                 want.push("icao");
+            }
+            if cfg!(feature = "mobileid") {
+                want.push("mobileid");
             }
             assert_eq!(names, want);
             for w in ws {
@@ -1307,6 +1313,10 @@ mod tests {
                         "oidc" => 5,
                         "sdjwt" => 3,
                         "mdoc" => 3,
+                        // Smart-ID and Mobile-ID: the CA's on the user
+                        // certificate; the user's signature is the
+                        // floor's extra (RSASSA-PSS, prehashed ECDSA).
+                        "smartid" | "mobileid" => 1,
                         _ => 2,
                     };
                     assert_eq!(checks.len(), want, "{}", w.name);
