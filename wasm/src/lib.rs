@@ -67,7 +67,10 @@ pub use saml::{
     verify_cie_response, verify_cie_response_sync, verify_spid_response, verify_spid_response_sync,
 };
 #[cfg(feature = "sdjwt")]
-pub use sdjwt::{sd_jwt_vc_status_list, verify_sd_jwt_vc, verify_sd_jwt_vc_sync};
+pub use sdjwt::{
+    sd_jwt_vc_status_list, verify_openid4vp_response, verify_openid4vp_response_sync,
+    verify_sd_jwt_vc, verify_sd_jwt_vc_sync,
+};
 pub use trust::{Trust, TrustBuilder};
 #[cfg(feature = "vectors")]
 pub use vectors::{
