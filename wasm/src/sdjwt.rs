@@ -23,10 +23,24 @@ use wasm_bindgen::prelude::*;
 
 #[wasm_bindgen(typescript_custom_section)]
 const TS_SDJWT: &'static str = r#"
-/** Options of verifySdJwtVc and verifySdJwtVcSync. */
-export interface SdJwtVcOptions {
-  /** The issuer's signing keys, a JWK Set. */
-  issuerKeys: JwkJson;
+/** Options of verifySdJwtVc and verifySdJwtVcSync: the issuer's trust is
+ * issuerKeys or issuerMetadata, exactly one of them, and the common options. */
+export type SdJwtVcOptions = SdJwtVcCommonOptions & (
+  | {
+      /** The issuer's signing keys, a JWK Set. */
+      issuerKeys: JwkJson;
+      issuerMetadata?: undefined;
+    }
+  | {
+      /** The issuer's JWT VC Issuer Metadata (/.well-known/jwt-vc-issuer, as
+       * fetched by you) with inline jwks: its keys, for its issuer only. */
+      issuerMetadata: string | Uint8Array | object;
+      issuerKeys?: undefined;
+    }
+);
+
+/** The options of verifySdJwtVc besides the issuer's trust. */
+export interface SdJwtVcCommonOptions {
   /** The status-list tokens' signers (default: issuerKeys). */
   statusListKeys?: JwkJson;
   /** The status-list tokens you fetched (statuslist+jwt), by URI: see sdJwtVcStatusList. */
@@ -76,7 +90,10 @@ export interface VerifiedSdJwtVc {
 
 /** Options of verifyOpenid4vpResponse and verifyOpenid4vpResponseSync: those of
  * verifySdJwtVc, applied to every presentation, and the response's own. */
-export interface Openid4vpOptions extends SdJwtVcOptions {
+export type Openid4vpOptions = SdJwtVcOptions & Openid4vpResponseOptions;
+
+/** The options of verifyOpenid4vpResponse besides those of verifySdJwtVc. */
+export interface Openid4vpResponseOptions {
   /** The DCQL query your request sent (its dcql_query): JSON text, bytes or the parsed object. */
   dcqlQuery: string | Uint8Array | object;
   /** "direct_post" (default: vp_token in the body) or "direct_post.jwt" (a JWE in the body's response). */
@@ -102,6 +119,7 @@ export interface VerifiedOpenid4vpResponse {
 /// The options of `verifySdJwtVc`, which `verifyOpenid4vpResponse` shares.
 const OPTIONS: &[&str] = &[
     "issuerKeys",
+    "issuerMetadata",
     "statusListKeys",
     "statusLists",
     "now",
@@ -173,17 +191,24 @@ pub(crate) struct Policy {
 impl Policy {
     /// Reads the options of [`OPTIONS`] (the caller checked the names).
     fn parse(options: &JsValue) -> Result<Policy, JsValue> {
-        let issuer = JwkSet::from_json(&json_bytes(
-            &get(options, "issuerKeys"),
-            "options.issuerKeys",
-        )?);
-        let status_keys = optional_keys(options, "statusListKeys", JwkSet::from_json)?;
-        let trust = issuer.and_then(|i| {
-            let t = SdJwtTrust::new(i);
-            match status_keys {
-                None => Ok(t),
-                Some(k) => k.map(|k| t.with_status_list_keys(k)),
+        let issuer = match (
+            optional_keys(options, "issuerKeys", JwkSet::from_json)?,
+            optional_keys(options, "issuerMetadata", |doc| {
+                SdJwtTrust::from_issuer_metadata(doc, &Limits::default())
+            })?,
+        ) {
+            (Some(keys), None) => keys.map(SdJwtTrust::new),
+            (None, Some(trust)) => trust,
+            _ => {
+                return Err(config(
+                    "the issuer's trust is options.issuerKeys (a JWK Set) or options.issuerMetadata (JWT VC Issuer Metadata): exactly one of them",
+                ))
             }
+        };
+        let status_keys = optional_keys(options, "statusListKeys", JwkSet::from_json)?;
+        let trust = issuer.and_then(|t| match status_keys {
+            None => Ok(t),
+            Some(k) => k.map(|k| t.with_status_list_keys(k)),
         });
         let mut lists = StatusLists::new();
         let given = get(options, "statusLists");

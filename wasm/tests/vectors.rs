@@ -1032,6 +1032,31 @@ mod js {
             "openid4vp.response.invalid"
         );
 
+        // The issuer's trust from its metadata: for its issuer only.
+        let metadata = |issuer: &str| {
+            let o = options();
+            set(&o, "issuerKeys", JsValue::UNDEFINED);
+            let doc = format!(
+                "{{\"issuer\":\"{issuer}\",\"jwks\":{}}}",
+                text("sd-jwt-vc/keys/issuer.jwks.json")
+            );
+            set(&o, "issuerMetadata", doc.into());
+            o
+        };
+        let r = openid4vp_both(&form(&valid), &metadata("https://issuer.idbridge.test"))
+            .await
+            .unwrap();
+        assert_eq!(
+            r["credentials"]["pid"][0]["identity"]["issuer"],
+            "https://issuer.idbridge.test"
+        );
+        assert_eq!(
+            openid4vp_both(&form(&valid), &metadata("https://other.idbridge.test"))
+                .await
+                .unwrap_err(),
+            "sdjwt.issuer.mismatch"
+        );
+
         // direct_post.jwt: decrypted with the verifier's key (a private JWK).
         let jwt = |wallet: bool, key: &str| {
             let o = options();
@@ -1086,6 +1111,7 @@ mod js {
             bad(&|o| set(o, "bodyEncoding", "xml".into())),
             bad(&|o| set(o, "dcqlQuery", JsValue::UNDEFINED)),
             bad(&|o| set(o, "clientId", "x".into())),
+            bad(&|o| set(o, "issuerMetadata", "{}".into())),
         ];
         for o in wrong {
             assert_eq!(
