@@ -3,8 +3,9 @@
 //! Every verification comes twice:
 //!
 //! - `verifyWebEidToken`, `verifySpidResponse`, `verifyCieResponse`,
-//!   `verifyOidcTrustChain`, `verifyOidcIdToken`, `verifySignature`,
-//!   `runVectors` return Promises and do their signature
+//!   `verifyOidcTrustChain`, `verifyOidcIdToken`, `verifySdJwtVc`,
+//!   `verifyOpenid4vpResponse`, `verifySignature`, `runVectors` return
+//!   Promises and do their signature
 //!   arithmetic with the host's WebCrypto (`crypto.subtle`), falling back to
 //!   WASM for anything WebCrypto cannot do;
 //! - their `…Sync` twins do everything in WASM.

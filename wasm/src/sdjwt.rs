@@ -380,7 +380,7 @@ impl Call for SdJwtCall {
 enum Mode {
     DirectPost,
     Jwt {
-        key: Result<DecryptionKey, idbridge::Error>,
+        key: Box<Result<DecryptionKey, idbridge::Error>>,
         wallet: Option<Result<JwkSet, idbridge::Error>>,
     },
 }
@@ -420,9 +420,9 @@ impl Openid4vpCall {
                 Mode::DirectPost
             }
             Some("direct_post.jwt") => Mode::Jwt {
-                key: key.ok_or_else(|| {
+                key: Box::new(key.ok_or_else(|| {
                     config("responseMode \"direct_post.jwt\" needs options.decryptionKey")
-                })?,
+                })?),
                 wallet,
             },
             Some(other) => {
@@ -464,7 +464,10 @@ impl Call for Openid4vpCall {
                 AuthorizationResponse::from_direct_post(&self.body, self.encoding, &limits)?
             }
             Mode::Jwt { key, wallet } => {
-                let key = key.as_ref().map_err(Clone::clone)?;
+                let key = match &**key {
+                    Ok(key) => key,
+                    Err(e) => return Err(e.clone()),
+                };
                 let wallet = match wallet {
                     None => None,
                     Some(w) => Some(w.as_ref().map_err(Clone::clone)?),
