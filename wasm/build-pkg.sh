@@ -46,7 +46,7 @@ cd "$(dirname "$0")"
 #   mobile-id kind (+3.3 KB, 552.5 KB); the OpenID4VP export
 #   (verifyOpenid4vpResponse: form/JSON bodies, direct_post.jwt, DCQL) and
 #   issuer-metadata trust in the options link what the API had left out:
-#   +13.7 KB (552.7 -> 566.4 KB, 2026-12-07), so 560 became 570. A page
+#   +13.6 KB (552.7 -> 566.3 KB, 2026-12-07), so 560 became 570. A page
 #   without wallets builds without either.
 budget_kb=${IDBRIDGE_PKG_BUDGET_KB:-440}
 oidc_budget_kb=${IDBRIDGE_PKG_OIDC_BUDGET_KB:-520}

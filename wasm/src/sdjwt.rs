@@ -41,7 +41,7 @@ export type SdJwtVcOptions = SdJwtVcCommonOptions & (
 
 /** The options of verifySdJwtVc besides the issuer's trust. */
 export interface SdJwtVcCommonOptions {
-  /** The status-list tokens' signers (default: issuerKeys). */
+  /** The status-list tokens' signers (default: the issuer's keys, from issuerKeys or issuerMetadata). */
   statusListKeys?: JwkJson;
   /** The status-list tokens you fetched (statuslist+jwt), by URI: see sdJwtVcStatusList. */
   statusLists?: Record<string, string | Uint8Array>;
