@@ -1,12 +1,12 @@
-//! An SD-JWT VC presentation beside its floor: a PID-like `dc+sd-jwt`
-//! (ES256) with 8 disclosures (one recursive, one array element), its
-//! KB-JWT (ES256) and a 2-bit Token Status List (ES256), against the same
-//! input's three signature checks alone, on the same backend, in the same
-//! run.
+//! An SD-JWT VC presentation beside its floor: a PID `dc+sd-jwt` (ES256)
+//! with 10 disclosures (one recursive, one array element), its KB-JWT
+//! (ES256) and a 2-bit Token Status List the issuer signs (ES256), against
+//! the same input's three signature checks alone, on the same backend, in
+//! the same run.
 //!
 //! Input: the `sdjwt` workload of `idbridge bench`
-//! (`idbridge_vectors::bench`): the imported `sd-jwt-vc` suite's
-//! `own-issuer.json` tcId 29.
+//! (`idbridge_vectors::bench`): `test-vectors/sd-jwt-vc/generated.json`
+//! tcId 30 (case `pid-10` of `test-vectors/sdjwt-generator/`).
 //!
 //! `cargo bench --bench sdjwt --features sdjwt`
 #![allow(

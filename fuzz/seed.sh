@@ -20,6 +20,11 @@ seed x509_certificate $tv/webeid/pki/*.cer $tv/xmldsig/certs/*.der
 seed xml_c14n $tv/c14n/corpus/*.xml $tv/xmldsig/inputs/*/*.xml
 seed oidc_federation $tv/conformance/oidc-trust-chain/upstream/chains/*.json
 seed mobileid $tv/conformance/mobile-id/upstream/*.json
+seed saml_logout seeds/saml_logout/*
+seed smartid $tv/conformance/smart-id/upstream/*.json
+for t in cbor cose mdoc; do
+  seed $t $tv/conformance/mdoc/upstream/own/responses/* $tv/conformance/mdoc/upstream/public/*/*.cbor
+done
 seed sdjwt $tv/conformance/sd-jwt-vc/upstream/own/presentations/*.txt $tv/conformance/sd-jwt-vc/upstream/own/status/*.jwt $tv/conformance/sd-jwt-vc/upstream/public/*/*
 # jose_compact: RFC 7515 A.2 (RS256) and A.3 (ES256), as tokens and as header/payload/signature lines.
 mkdir -p corpus/jose_compact

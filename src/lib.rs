@@ -45,6 +45,10 @@
 #[doc = include_str!("../README.md")]
 mod readme {}
 
+#[cfg(feature = "cbor")]
+pub mod cbor;
+#[cfg(feature = "cose")]
+pub mod cose;
 pub mod crypto;
 mod error;
 mod identity;
@@ -53,6 +57,8 @@ pub mod jose;
 #[cfg(feature = "json")]
 mod json;
 mod limits;
+#[cfg(feature = "mdoc")]
+pub mod mdoc;
 #[cfg(feature = "mobileid")]
 pub mod mobileid;
 #[cfg(feature = "oidc")]
@@ -61,6 +67,8 @@ pub mod oidc;
 mod saml;
 #[cfg(feature = "sdjwt")]
 pub mod sdjwt;
+#[cfg(feature = "smartid")]
+pub mod smartid;
 mod time;
 mod trust;
 #[cfg(feature = "webeid")]

@@ -44,6 +44,8 @@ pub struct Limits {
     max_presentation_bytes: usize,
     max_disclosures: usize,
     max_status_list_bytes: usize,
+    max_cbor_depth: usize,
+    max_cbor_items: usize,
 }
 
 impl Default for Limits {
@@ -86,7 +88,8 @@ impl Limits {
     /// of at most 12 statements, 4,096 metadata-policy values per chain, 16
     /// `authority_hints` followed per entity and 64 fetches per resolution.
     /// compact JWE of at most 256 KiB; SD-JWT presentations of at most
-    /// 512 KiB with 256 disclosures, status lists inflating to at most 4 MiB.
+    /// 512 KiB with 256 disclosures, status lists inflating to at most 4 MiB;
+    /// CBOR nested at most 64 deep with at most 20,000 items per decoded item.
     pub const DEFAULT: Limits = Limits {
         max_input_bytes: 5 * 1024 * 1024,
         max_token_bytes: 10_000,
@@ -113,6 +116,8 @@ impl Limits {
         max_presentation_bytes: 512 * 1024,
         max_disclosures: 256,
         max_status_list_bytes: 4 * 1024 * 1024,
+        max_cbor_depth: 64,
+        max_cbor_items: 20_000,
     };
 
     /// The smallest Web eID token accepted, in bytes (the reference validator's bound).
@@ -185,6 +190,13 @@ limit_accessors! {
     /// stops there, so a small token that would inflate to gigabytes costs
     /// at most this much work and memory.
     max_status_list_bytes, tighten_max_status_list_bytes;
+    /// The deepest CBOR nesting in one decoded item (arrays, maps and tags
+    /// count one level each; ISO/IEC 18013-5 structures nest at most 8).
+    max_cbor_depth, tighten_max_cbor_depth;
+    /// The most CBOR items (every head) in one decoded item: a
+    /// DeviceResponse with a PID and its portrait holds a few hundred. The
+    /// parser's tree grows with this count, never with a declared length.
+    max_cbor_items, tighten_max_cbor_items;
 }
 
 #[cfg(test)]

@@ -41,11 +41,9 @@ from pylib import vecfile  # noqa: E402
 # from PENDING to SUITES and give its headers, notes and upstream licences.
 # --------------------------------------------------------------------------
 
-SUITES = ["spid", "webeid", "oidc-trust-chain", "oidc-id-token", "sd-jwt-vc", "mobile-id"]
+SUITES = ["spid", "webeid", "oidc-trust-chain", "oidc-id-token", "sd-jwt-vc", "mobile-id", "smart-id", "mdoc"]
 
 PENDING = {
-    "mdoc": "kind mdoc is not implemented yet (issue 18)",
-    "smart-id": "kind smart-id is not implemented yet (issue 19)",
     "icao-sod": "kind icao-sod is not implemented yet (issue 19)",
 }
 
@@ -60,7 +58,7 @@ STATUS_LIST_PROJECT = "oauth-wg/draft-ietf-oauth-status-list"
 STATUS_LIST_COMMIT = "2fb61cd535a82ec77fe43d604e31b7012cab4adc"
 # Suites holding both public material (data/<suite>/public/) and material
 # made with idbridge's own TEST keys (data/<suite>/own/).
-MIXED_SUITES = {"sd-jwt-vc"}
+MIXED_SUITES = {"sd-jwt-vc", "mdoc"}
 
 # Upstream licences of the data each suite ships (../shared/data/*/index.md,
 # spid_tests.json), written into the suite's NOTICE.
@@ -83,6 +81,19 @@ OUT OF OR IN CONNECTION WITH THE SOFTWARE OR THE USE OR OTHER DEALINGS IN THE
 SOFTWARE.
 """
 
+ISC_TEXT = """Permission to use, copy, modify, and/or distribute this software for any
+purpose with or without fee is hereby granted, provided that the above
+copyright notice and this permission notice appear in all copies.
+
+THE SOFTWARE IS PROVIDED "AS IS" AND THE AUTHOR DISCLAIMS ALL WARRANTIES
+WITH REGARD TO THIS SOFTWARE INCLUDING ALL IMPLIED WARRANTIES OF
+MERCHANTABILITY AND FITNESS. IN NO EVENT SHALL THE AUTHOR BE LIABLE FOR
+ANY SPECIAL, DIRECT, INDIRECT, OR CONSEQUENTIAL DAMAGES OR ANY DAMAGES
+WHATSOEVER RESULTING FROM LOSS OF USE, DATA OR PROFITS, WHETHER IN AN
+ACTION OF CONTRACT, NEGLIGENCE OR OTHER TORTIOUS ACTION, ARISING OUT OF
+OR IN CONNECTION WITH THE USE OR PERFORMANCE OF THIS SOFTWARE.
+"""
+
 # Licence texts written beside a suite's NOTICE, from test-vectors/licences/
 # (see its README.md for where each text comes from).
 LICENCES_DIR = os.path.join(os.path.dirname(os.path.abspath(__file__)), "licences")
@@ -93,11 +104,112 @@ def licence_text(name):
         return f.read()
 
 
-LICENCE_FILES = {"spid": {"LICENSE-EUPL-1.2": licence_text("EUPL-1.2.txt")}}
+LICENCE_FILES = {
+    "spid": {"LICENSE-EUPL-1.2": licence_text("EUPL-1.2.txt")},
+    "mdoc": {"LICENSE-EUPL-1.2": licence_text("EUPL-1.2.txt")},
+}
 
 MID_PROJECT = "SK-EID/mid-rest-java-client"
+# The public mdoc material (../shared/data/mdoc/index.md): each folder of
+# data/mdoc/public/ -> (project, commit, where in it).
+MDOC_PUBLIC = {
+    "iso-18013-5-annex-d": (
+        "openwallet-foundation/multipaz",
+        "af670c68e15fe85087409aa4c8a96944ac8f160d",
+        "multipaz/src/commonTest/kotlin/org/multipaz/mdoc/TestVectors.kt (the ISO/IEC 18013-5 Annex D "
+        "example; its IACA from MinBZK/nl-wallet@0bc813655344cba32f2ea0ef047d322cd00323b5 "
+        "wallet_core/mdoc/src/examples.rs)",
+    ),
+    "pymdoccbor": (
+        "IdentityPython/pyMDOC-CBOR",
+        "7f56f86fc6471ac29d93fd7dc9daa20706e4735c",
+        "pymdoccbor/tests/test_01_mdoc_parser.py ISSUED_MDOC",
+    ),
+    "eudi-verifier-endpoint": (
+        "eu-digital-identity-wallet/eudi-srv-web-verifier-endpoint-23220-4-kt",
+        "3284cc1efbc873e682315f3188eaabe88dca949f",
+        "DeviceResponseValidatorTest.kt test data and src/test/resources/PIDIssuerCAUT01.pem "
+        "(at 71d8e5b0bb7e5851894c4fd71bd5ab6cb684ab7c)",
+    ),
+    "annex-b-examples": (
+        "awoie/annex-b-examples",
+        "2827863ad89f16a71cd6383a09a2c71b78fa506f",
+        "examples/annex-b-examples.txt",
+    ),
+    "isomdl": (
+        "spruceid/isomdl",
+        "fcb49d15ad9d54afa028a12183ee7fab1e46a5dc",
+        "test/presentation/isomdl_iaca_root_cert.pem and test/definitions/device_response.cbor",
+    ),
+}
+
+SID_PROJECT = "SK-EID/smart-id-java-client"
+SID_COMMIT = "bc61573"
 
 NOTICES = {
+    "mdoc": [
+        (
+            "openwallet-foundation/multipaz",
+            "Apache-2.0",
+            "Copyright The Android Open Source Project",
+            "The ISO/IEC 18013-5 Annex D DeviceResponse, DS certificate and reader ephemeral key "
+            "under upstream/public/iso-18013-5-annex-d/ (TestVectors.kt at "
+            "af670c68e15fe85087409aa4c8a96944ac8f160d; the .cbor and .pem forms and the derived-* "
+            "mutations were written from its hex by the public suite). Licence text: "
+            "https://www.apache.org/licenses/LICENSE-2.0.",
+        ),
+        (
+            "MinBZK/nl-wallet",
+            "EUPL-1.2",
+            "Copyright the nl-wallet contributors (Dutch Ministry of the Interior)",
+            "The Annex D IACA certificate (upstream/public/iso-18013-5-annex-d/iaca.pem, from "
+            "wallet_core/mdoc/src/examples.rs at 0bc813655344cba32f2ea0ef047d322cd00323b5, as PEM). "
+            "The European Union Public Licence v. 1.2: its English text is LICENSE-EUPL-1.2 beside "
+            "this file.",
+        ),
+        (
+            "IdentityPython/pyMDOC-CBOR",
+            "Apache-2.0",
+            "Copyright the pyMDOC-CBOR contributors",
+            "upstream/public/pymdoccbor/issued-mdoc.cbor (ISSUED_MDOC of "
+            "pymdoccbor/tests/test_01_mdoc_parser.py at 7f56f86fc6471ac29d93fd7dc9daa20706e4735c, "
+            "as bytes). Licence text: https://www.apache.org/licenses/LICENSE-2.0.",
+        ),
+        (
+            "eu-digital-identity-wallet/eudi-srv-web-verifier-endpoint-23220-4-kt",
+            "Apache-2.0",
+            "Copyright the European Commission (EUDI Wallet reference implementation)",
+            "The vp_tokens and the PID Issuer CA certificate under "
+            "upstream/public/eudi-verifier-endpoint/. Licence text: "
+            "https://www.apache.org/licenses/LICENSE-2.0.",
+        ),
+        (
+            "awoie/annex-b-examples",
+            "ISC (as declared in its package.json)",
+            "Copyright the annex-b-examples authors",
+            "upstream/public/annex-b-examples/vp-token.b64u and the SessionTranscript the "
+            "vectors' context gives (examples/annex-b-examples.txt at "
+            "2827863ad89f16a71cd6383a09a2c71b78fa506f).",
+        ),
+        (
+            "spruceid/isomdl",
+            "MIT OR Apache-2.0 (used here under MIT)",
+            "Copyright Spruce Systems, Inc.",
+            "upstream/public/isomdl/ (the test root certificate and the synthetic DeviceResponse "
+            "at fcb49d15ad9d54afa028a12183ee7fab1e46a5dc).",
+        ),
+    ],
+    "smart-id": [
+        (
+            SID_PROJECT,
+            "MIT",
+            "Copyright (c) 2018 SK ID Solutions AS",
+            "The TEST CA certificates, the stub session-status response, the signed XAdES "
+            "SignedInfo bytes and (inside upstream/sk_raw_digest_rsa6144*.json) the RSA-6144 "
+            "signature and signing certificate come from the client's test resources at bc61573 "
+            "(src/test/resources/, SignatureValueValidatorImplTest).",
+        ),
+    ],
     "mobile-id": [
         (
             MID_PROJECT,
@@ -185,6 +297,12 @@ OWN_SUITES = {
 
 # The line a mixed suite's NOTICE gives for its own material.
 MIXED_OWN_TEXT = {
+    "mdoc": "The certificates and responses under upstream/own/ were made for the shared mdoc "
+    "vectors with idbridge's own TEST PKI (IACAs, document signers and device keys; a fictitious "
+    "PID and mDL holder); no third-party material. Never trust the certificates.",
+    "smart-id": "The CA certificate own_TEST_SmartID_CA.der and the acsp_*.json responses under "
+    "upstream/ were made for the shared smart-id vectors with idbridge's own TEST keys (a TEST "
+    "RSA-6144 user key under a TEST P-384 CA); no third-party material. Never trust the keys.",
     "sd-jwt-vc": "The presentations, status list and JWK Sets under upstream/own/ were made for the "
     "shared sd-jwt-vc vectors with idbridge's own TEST keys (a fictitious PID subject); no "
     "third-party material. Never trust the keys.",
@@ -195,6 +313,31 @@ TRUST_PRIVATE_KEYS = {"oidc-id-token": ["keys/rp-enc-private.jwk.json"]}
 
 # Our header of each imported vector file.
 HEADERS = {
+    ("mdoc", "own-pki.json"): [
+        "ISO/IEC 18013-5 DeviceResponses (an IT PID and an mDL) made with idbridge's own TEST PKI, "
+        "over OpenID4VP (B.2.6.1, B.2.6.2 and 18013-7 handovers) and in proximity; imported from "
+        "the shared suite by test-vectors/import_public.py (see NOTICE).",
+        "The genuine responses and tolerated forms, then one change per case: the SessionTranscript, "
+        "deviceSigned and deviceAuth, the issuer-signed items, the MSO, issuerAuth, the DS "
+        "certificate, the DeviceResponse, CBOR well-formedness, validity, preferred serialization "
+        "and limits, base64url.",
+    ],
+    ("mdoc", "published-samples.json"): [
+        "Published mdoc responses: the ISO/IEC 18013-5 Annex D example (deviceMac) and mutations "
+        "of it, pyMDOC-CBOR's earlier edition, EUDI reference wallet responses, an 18013-7 Annex B "
+        "VP token and isomdl's synthetic response; imported from the shared suite by "
+        "test-vectors/import_public.py; upstream licences in NOTICE.",
+    ],
+    ("smart-id", "smart-id.json"): [
+        "Smart-ID RP API v3 session-status responses, imported from the public suite by "
+        "test-vectors/import_public.py: ACSP_V2 authentications signed with idbridge's own TEST "
+        "RSA-6144 key under its own TEST P-384 CA (QR flow with RSASSA-PSS SHA3-512, Web2App with "
+        "SHA-512), SK's stub response, and SK's one real RSA-6144 RSASSA-PSS signature as a "
+        "RAW_DIGEST_SIGNATURE response; SK's material under MIT (see NOTICE).",
+        "Each case changes one thing: a request value the ACSP_V2 payload binds, a signed response "
+        "field, the user-challenge verifier, the end result, state, protocol, algorithm, level, "
+        "response shape, certificate time or trust.",
+    ],
     ("mobile-id", "mobile-id.json"): [
         "Mobile-ID REST API authentication session-status responses around SK's published test "
         "data (a P-256 authentication certificate of a TEST person, 64-byte SHA-512 hashes signed "
@@ -386,7 +529,64 @@ NOTE_TEXT = {
 }
 
 # A suite's own description of a flag, where another suite uses the same name.
-SUITE_NOTE_TEXT = {"oidc-id-token": {
+MDOC_NOTE_TEXT = {
+    "AcceptableVariant": "A form the specifications neither clearly allow nor clearly forbid, "
+    "which some issuers or wallets send: either outcome passes, but an accepted response must "
+    "give its identity.",
+    "AlgPolicy": "The COSE alg is outside the verifier's allow-list, or names a curve the key "
+    "is not on.",
+    "Base64url": "An OpenID4VP mso_mdoc vp_token is unpadded base64url; padding or another "
+    "alphabet is refused before any CBOR is read.",
+    "CertValidity": "A certificate on the document signer's path is outside its validity at "
+    "the time of the check, or the DS key usage lacks digitalSignature.",
+    "CoseHeader": "A COSE rule is broken: alg outside the protected header, no x5chain, an "
+    "unknown crit label, a payload where a detached one is required, a wrong shape or tag.",
+    "DeviceAuthReplay": "The device authentication was made for another relying party, "
+    "nonce, response URI, origin, encryption key or handover: the verifier must rebuild the "
+    "SessionTranscript from its own request, and then the signature no longer verifies.",
+    "DeviceMacPolicy": "deviceMac is accepted although the verifier asked for deviceSignature "
+    "only, or a MAC that does not verify is accepted.",
+    "DigestScope": "The value digest must cover the IssuerSignedItemBytes exactly as sent, "
+    "tag 24 included; re-encoding or re-sorting the item gives another digest.",
+    "DocTypeConfusion": "The requested docType, the Document's and the MSO's are not all the "
+    "same.",
+    "DuplicateElement": "One namespace presents the same element or digestID twice, so which "
+    "value counts would depend on the parser.",
+    "DuplicateKey": "A CBOR map repeats a key; two parsers could read two different "
+    "documents from the same bytes.",
+    "MalformedCbor": "Bytes that are not well-formed CBOR must be refused with a clear code, "
+    "without a panic or a partial read.",
+    "MissingDeviceAuth": "A Document without deviceSigned has no holder binding: anyone "
+    "holding a copy of the issuer-signed data could present it.",
+    "NonPreferredSerialization": "ISO/IEC 18013-5 requires CBOR in preferred serialization: "
+    "no indefinite lengths, no argument wider than needed, even where the digest matches.",
+    "ResourceExhaustion": "A declared length far beyond the input, or nesting thousands of "
+    "levels deep, must be refused before any allocation or recursion it would drive.",
+    "ResponseStructure": "The DeviceResponse's version, status or documents are not what a "
+    "successful response carries.",
+    "TagConfusion": "A structure that must be a tag-24 embedded item comes without the tag, "
+    "or under another tag.",
+    "TamperedItem": "An IssuerSignedItem was changed after issuance: its digest no longer "
+    "matches the MSO.",
+    "UnknownDigest": "An IssuerSignedItem whose namespace and digestID the MSO does not "
+    "digest, so the issuer never signed it.",
+    "UntrustedIssuer": "The document signer certificate has no valid path to a configured "
+    "IACA: wrong issuer, broken signature, or an issuer that is not a CA.",
+    "HandoverBug": "The published wallet wrote the two 18013-7 handover hashes as arrays of "
+    "integers rather than byte strings; its signature verifies only over a transcript copied "
+    "byte for byte, never over one rebuilt from the request.",
+    "ValidityInfo": "The MSO's validityInfo fails ISO/IEC 18013-5 9.3.1: signed outside the "
+    "DS certificate's validity, or now outside validFrom..validUntil (both inclusive).",
+}
+
+SUITE_NOTE_TEXT = {"mdoc": MDOC_NOTE_TEXT, "smart-id": {
+    "ContextMismatch": "A response signed for one request (rpChallenge, RP name, interactions, "
+    "callback URL, scheme name) accepted for another: the ACSP_V2 payload must be rebuilt from "
+    "what this RP sent.",
+    "SessionFixation": "Web2App/App2App: the verifier the callback brings must hash to the "
+    "response's userChallenge, or an attacker's session completes in the victim's browser.",
+    "WrongPrimitive": "Smart-ID v3 signatures are RSASSA-PSS only; another algorithm name is refused.",
+}, "oidc-id-token": {
     "AudienceMismatch": "The token names another audience, or the RP is another client: "
     "OpenID Connect Core §3.1.3.7 refuses any audience the RP does not trust.",
     "Expired": "now is at or after exp (no skew): the ID token is no longer valid.",
@@ -563,12 +763,31 @@ class Provenance:
                     return "%s@%s examples/status_list_jwt_raw.md, white space removed" % (
                         STATUS_LIST_PROJECT, STATUS_LIST_COMMIT)
                 return "%s@%s examples/%s" % (STATUS_LIST_PROJECT, STATUS_LIST_COMMIT, name)
+            if self.suite == "mdoc" and rel.startswith("public/"):
+                folder = rel.split("/")[1]
+                if folder not in MDOC_PUBLIC:
+                    fail("no provenance rule for data/mdoc/" + rel)
+                project, commit, where = MDOC_PUBLIC[folder]
+                derived = " (derived by the public suite: %s)" % rel.rsplit("/", 1)[1] if "/derived-" in rel else ""
+                return "%s@%s %s%s" % (project, commit, where, derived)
             fail("no provenance rule for data/%s/%s" % (self.suite, rel))
         if self.suite in OWN_SUITES:
             return "made for the shared %s vectors with idbridge's own TEST keys (data/%s/)" % (
                 self.suite,
                 self.suite,
             )
+        if self.suite == "smart-id":
+            if "/" in rel:
+                fail("no provenance rule for data/smart-id/" + rel)
+            if rel.startswith(("own_", "acsp_")):
+                return "made for the shared smart-id vectors with idbridge's own TEST keys (data/smart-id/)"
+            if rel.startswith("sk_"):
+                return (
+                    "made for the shared smart-id vectors around %s@%s "
+                    "src/test/java/ee/sk/smartid/SignatureValueValidatorImplTest.java (its signature, "
+                    "certificate and signed bytes)" % (SID_PROJECT, SID_COMMIT)
+                )
+            fail("no provenance rule for data/smart-id/" + rel)
         if self.suite == "mobile-id":
             if not rel.endswith(".json") or "/" in rel:
                 fail("no provenance rule for data/mobile-id/" + rel)
@@ -864,6 +1083,21 @@ class Suite:
                 self.origin[ours] = self.prov.of_data(rel)
                 self.what[ours] = self.kind_of(ours, self.files[ours])
             return ours
+        sid_data = os.path.join(self.shared, "data", "webeid", "smart-id") + os.sep
+        if self.name == "smart-id" and full.startswith(sid_data):
+            rel = full[len(sid_data):].replace(os.sep, "/")
+            if "/" in rel or rel.endswith((".key", ".p12")):
+                fail("unexpected file of data/webeid/smart-id: " + rel)
+            ours = "upstream/sk/" + rel
+            if ours not in self.files:
+                self.files[ours] = read(full)
+                self.origin[ours] = "%s@%s src/test/resources (data/webeid/smart-id/%s)" % (
+                    SID_PROJECT,
+                    SID_COMMIT,
+                    rel,
+                )
+                self.what[ours] = self.kind_of(ours, self.files[ours])
+            return ours
         mid_cas = os.path.join(self.shared, "data", "webeid", "mobile-id") + os.sep
         if self.name == "mobile-id" and full.startswith(mid_cas):
             rel = full[len(mid_cas):].replace(os.sep, "/")
@@ -918,6 +1152,22 @@ class Suite:
         )
 
     def kind_of(self, rel, b):
+        if self.name == "mdoc":
+            base = os.path.basename(rel)
+            if rel.endswith(".b64u"):
+                return "an mso_mdoc vp_token (base64url DeviceResponse, %d characters): %s" % (len(b), base[:-5])
+            if rel.endswith(".cbor"):
+                return "a DeviceResponse as CBOR bytes (%d bytes): %s" % (len(b), base[:-5])
+            if b.startswith(b"-----BEGIN PRIVATE KEY"):
+                return "a published PKCS#8 private key (the Annex D reader's ephemeral key: deviceMac trust material)"
+            if rel.endswith(".pem"):
+                return "an IACA certificate (PEM)"
+            return "%d bytes" % len(b)
+        if self.name == "smart-id":
+            if rel.endswith(".json"):
+                return "a Smart-ID RP API v3 session-status response: " + os.path.basename(rel)[: -len(".json")]
+            if rel.endswith(".bin"):
+                return "the signed bytes of a RAW_DIGEST_SIGNATURE session (%d bytes)" % len(b)
         if self.name == "sd-jwt-vc":
             if rel.endswith(".jwks.json"):
                 return "a JWK Set: public keys (%s)" % os.path.basename(rel)[: -len(".jwks.json")]
@@ -1023,6 +1273,11 @@ class Suite:
                 for c in (gctx, tctx):
                     if isinstance(c.get("ocsp"), dict):
                         used += list(c["ocsp"].values())
+                    if isinstance(c.get("reader_key"), str):
+                        used.append(c["reader_key"])
+                signed = tctx.get("signed_data", gctx.get("signed_data"))
+                if isinstance(signed, dict) and "file" in signed:
+                    used.append(signed["file"])
                 for p in used:
                     self.used_by.setdefault(p, {}).setdefault(vec_name, []).append(t["tcId"])
                 nt["comment"] = self.comment(gctx, tctx, t, file_rel, inp, up)
@@ -1087,9 +1342,14 @@ class Suite:
 
     def map_ctx(self, vec_dir, ctx):
         out = dict(ctx)
+        signed = out.get("signed_data")
+        if isinstance(signed, dict) and "file" in signed:
+            out["signed_data"] = dict(signed, file=self.map_path(vec_dir, signed["file"]))
         ocsp = out.get("ocsp")
         if isinstance(ocsp, dict):
             out["ocsp"] = {k: self.map_path(vec_dir, v) for k, v in ocsp.items()}
+        if self.name == "mdoc" and isinstance(out.get("reader_key"), str):
+            out["reader_key"] = self.map_path(vec_dir, out["reader_key"])
         return out
 
     def comment(self, gctx, tctx, t, file_rel, inp, up):
@@ -1112,7 +1372,7 @@ class Suite:
         if t["result"] == "invalid":
             expected += " (%s)" % t["expectedError"] if "expectedError" in t else " (any code)"
         text = "%s: expected %s. Upstream: %s" % (", ".join(parts), expected, up)
-        if (self.name in OWN_SUITES or self.name in MIXED_SUITES) and t.get("comment"):
+        if (self.name in OWN_SUITES or self.name in MIXED_SUITES or self.name == "smart-id") and t.get("comment"):
             text = "%s (%s)" % (t["comment"], text)
         return text
 
@@ -1166,8 +1426,10 @@ def notice(name):
     for project, licence, holder, scope in NOTICES[name]:
         lines += ["", "-" * 72, "%s (https://github.com/%s)" % (project, project), "Licence: %s" % licence, holder]
         lines += ["", scope]
-        if licence == "MIT":
+        if licence == "MIT" or licence.startswith("MIT OR"):
             lines += ["", MIT_TEXT.rstrip("\n")]
+        if licence.startswith("ISC"):
+            lines += ["", ISC_TEXT.rstrip("\n")]
     if name in MIXED_OWN_TEXT:
         lines += ["", "-" * 72, "idbridge's own TEST material", "", MIXED_OWN_TEXT[name]]
     return "\n".join(lines) + "\n"

@@ -39,6 +39,9 @@ fn seeds(target: &str) -> Vec<&'static str> {
         "jose_jwe" => vec!["fuzz/seeds/jose_jwe", "test-vectors/keys/jwe"],
         "oidc_federation" => vec!["test-vectors/conformance/oidc-trust-chain/upstream/chains"],
         "mobileid" => vec!["test-vectors/conformance/mobile-id/upstream"],
+        "saml_logout" => vec!["fuzz/seeds/saml_logout"],
+        "smartid" => vec!["test-vectors/conformance/smart-id/upstream"],
+        "cbor" | "cose" | "mdoc" => vec!["test-vectors/conformance/mdoc/upstream"],
         "sdjwt" => vec![
             "test-vectors/conformance/sd-jwt-vc/upstream/own/presentations",
             "test-vectors/conformance/sd-jwt-vc/upstream/own/status",
@@ -89,4 +92,66 @@ fn every_fuzz_target_has_a_body_and_the_bodies_all_have_targets() {
     }
     let declared = manifest.matches("[[bin]]").count();
     assert_eq!(declared, idbridge_vectors::fuzz::TARGETS.len());
+}
+
+/// The `saml_logout` seeds are the test IdP's signed logout messages, as
+/// `idbridge_vectors::fuzz::saml_logout_seeds` rebuilds them, and each one
+/// is accepted (so the fuzzer starts past the signature checks).
+/// `IDBRIDGE_WRITE_FUZZ_SEEDS=1` rewrites them.
+#[test]
+fn the_saml_logout_seeds_are_current_and_accepted() {
+    use idbridge::saml_sp::{self as sp, LogoutExpectations, LogoutSession, SentLogout};
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let dir = root.join("fuzz/seeds/saml_logout");
+    let write = std::env::var_os("IDBRIDGE_WRITE_FUZZ_SEEDS").is_some();
+    let registry = idbridge::IdpRegistry::builder()
+        .pinned_metadata(&std::fs::read(root.join("test-vectors/spid/metadata/idp.xml")).unwrap())
+        .unwrap()
+        .build();
+    let t = |s| idbridge::UnixTime::parse_rfc3339(s).unwrap();
+    let idp = "https://idp.idbridge.test/spid";
+    let sent = SentLogout {
+        id: "_req1".into(),
+        issue_instant: t("2026-03-01T11:00:00Z"),
+        idp_entity_id: idp.into(),
+    };
+    let session = LogoutSession {
+        idp_entity_id: idp,
+        session_index: "_sess1",
+        name_id: Some("_name1"),
+    };
+    let now = t("2026-03-01T11:00:10Z");
+    let mut exp = LogoutExpectations::new("https://sp.example.it", "https://sp.example.it/slo");
+    exp.input = idbridge::spid::InputEncoding::Xml;
+    let seeds = idbridge_vectors::fuzz::saml_logout_seeds();
+    assert_eq!(seeds.len(), 4);
+    for (name, bytes) in &seeds {
+        let path = dir.join(name);
+        if write {
+            std::fs::create_dir_all(&dir).unwrap();
+            std::fs::write(&path, bytes).unwrap();
+        }
+        assert_eq!(
+            &std::fs::read(&path).unwrap(),
+            bytes,
+            "{name} is stale: IDBRIDGE_WRITE_FUZZ_SEEDS=1 cargo test --test fuzz_replay"
+        );
+        let text = std::str::from_utf8(bytes).unwrap();
+        let accepted = match *name {
+            "response-post.xml" => {
+                sp::verify_logout_response(&registry, bytes, &exp, &sent, now).map(|_| ())
+            }
+            "request-post.xml" => {
+                sp::verify_logout_request(&registry, bytes, &exp, &session, now).map(|_| ())
+            }
+            "response-redirect.txt" => {
+                sp::verify_logout_response_redirect(&registry, text, &exp, &sent, now).map(|_| ())
+            }
+            "request-redirect.txt" => {
+                sp::verify_logout_request_redirect(&registry, text, &exp, &session, now).map(|_| ())
+            }
+            other => panic!("unexpected seed {other}"),
+        };
+        assert!(accepted.is_ok(), "{name}: {accepted:?}");
+    }
 }

@@ -679,27 +679,93 @@ fn markup_in_values_is_escaped() {
     assert!(!xml.contains("<evil/>"));
 }
 
-/// The Python that runs `scripts/xsd-validate.py`: `IDBRIDGE_XSD_PYTHON`,
-/// else spid-sp-test's venv (`SPID_SP_TEST_HOME`, default
-/// `target/spid-sp-test/`), else `python3`.
+/// The Python that runs `scripts/xsd-validate.py`: `IDBRIDGE_XSD_PYTHON`
+/// (set by `scripts/test-all.sh native`, which installs the validator in
+/// its tools venv), else spid-sp-test's venv (`SPID_SP_TEST_HOME`, default
+/// `target/spid-sp-test/`), else the tools venv (`target/tools/venv`),
+/// else `python3`.
 fn xsd_python() -> String {
     if let Ok(p) = std::env::var("IDBRIDGE_XSD_PYTHON") {
         return p;
     }
+    let tools = format!("{ROOT}/target/tools/venv/bin/python3");
     let home = std::env::var("SPID_SP_TEST_HOME")
         .unwrap_or_else(|_| format!("{ROOT}/target/spid-sp-test"));
-    let venv = format!("{home}/venv/bin/python3");
-    if std::path::Path::new(&venv).exists() {
-        venv
-    } else {
-        "python3".into()
+    let spid = format!("{home}/venv/bin/python3");
+    [spid, tools]
+        .into_iter()
+        .find(|p| std::path::Path::new(p).exists())
+        .unwrap_or_else(|| "python3".into())
+}
+
+/// True when `CI` is set to anything but `false` or `0`, as
+/// `scripts/test-all.sh` reads it.
+fn in_ci() -> bool {
+    std::env::var("CI").is_ok_and(|v| !v.is_empty() && v != "false" && v != "0")
+}
+
+/// A check that cannot run: a SKIPPED line, or a failure under CI, where
+/// the test command installs the validator (`scripts/test-all.sh native`).
+fn xsd_unavailable(why: &str) {
+    assert!(
+        !in_ci(),
+        "the XSD check cannot run and CI is set: {why} \
+         (scripts/test-all.sh native installs it; IDBRIDGE_XSD_PYTHON names the Python)"
+    );
+    println!("SKIPPED xsd: {why}");
+}
+
+/// Runs this binary's XSD test alone with a Python that does not exist and
+/// `CI` as given.
+fn xsd_without_validator(ci: Option<&str>) -> (bool, String) {
+    let mut cmd = std::process::Command::new(std::env::current_exe().unwrap());
+    cmd.args([
+        "generated_documents_are_valid_against_the_official_xsds",
+        "--exact",
+        "--nocapture",
+        "--test-threads=1",
+    ])
+    .env("IDBRIDGE_XSD_PYTHON", "/nonexistent/idbridge/python3")
+    .env_remove("CI");
+    if let Some(v) = ci {
+        cmd.env("CI", v);
+    }
+    let out = cmd.output().unwrap();
+    let all = format!(
+        "{}{}",
+        String::from_utf8_lossy(&out.stdout),
+        String::from_utf8_lossy(&out.stderr)
+    );
+    (out.status.success(), all)
+}
+
+#[test]
+fn a_missing_xsd_validator_skips_outside_ci_and_fails_under_ci() {
+    let (ok, all) = xsd_without_validator(None);
+    assert!(ok, "{all}");
+    assert!(
+        all.contains("SKIPPED xsd: /nonexistent/idbridge/python3 does not run"),
+        "{all}"
+    );
+    for v in ["false", "0"] {
+        assert!(xsd_without_validator(Some(v)).0, "CI={v}");
+    }
+    for v in ["true", "1"] {
+        let (ok, all) = xsd_without_validator(Some(v));
+        assert!(!ok, "CI={v}: {all}");
+        assert!(
+            all.contains("the XSD check cannot run and CI is set"),
+            "CI={v}: {all}"
+        );
+        assert!(!all.contains("SKIPPED"), "CI={v}: {all}");
     }
 }
 
 /// Everything the SP writes, validated against the official XSDs (SAML
 /// 2.0 metadata and protocol, SPID Avviso 29 v3, CIE) by Python's
 /// `xmlschema`, when it and spid-sp-test (whose XSD folder is used; or
-/// `IDBRIDGE_XSD_DIR`) are installed: SKIPPED otherwise.
+/// `IDBRIDGE_XSD_DIR`) are installed: SKIPPED otherwise, and a failure
+/// when `CI` is set.
 #[test]
 fn generated_documents_are_valid_against_the_official_xsds() {
     use idbridge::saml_sp::{LogoutRequest, LogoutResponse};
@@ -783,16 +849,19 @@ fn generated_documents_are_valid_against_the_official_xsds() {
     let out = std::process::Command::new(&python).args(&args).output();
     std::fs::remove_dir_all(&dir).unwrap();
     let Ok(out) = out else {
-        println!("SKIPPED xsd: {python} does not run");
+        xsd_unavailable(&format!("{python} does not run"));
         return;
     };
     let text = String::from_utf8_lossy(&out.stdout);
     match out.status.code() {
-        Some(0) => assert_eq!(
-            text.lines().filter(|l| l.starts_with("ok ")).count(),
-            docs.len()
-        ),
-        Some(3) => println!("SKIPPED xsd: {}", text.trim()),
+        Some(0) => {
+            assert_eq!(
+                text.lines().filter(|l| l.starts_with("ok ")).count(),
+                docs.len()
+            );
+            println!("xsd: {} documents valid ({python})", docs.len());
+        }
+        Some(3) => xsd_unavailable(&format!("{python}: {}", text.trim())),
         _ => panic!(
             "XSD validation failed:\n{text}{}",
             String::from_utf8_lossy(&out.stderr)

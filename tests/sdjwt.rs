@@ -817,6 +817,135 @@ fn issuer_metadata_documents_that_are_refused() {
     }
 }
 
+// ------------------------------------- status lists under the issuer's trust
+
+fn status_under(
+    p: &str,
+    trust: &SdJwtTrust,
+    lists: &StatusLists,
+    at: UnixTime,
+) -> Result<CredentialStatus, &'static str> {
+    sdjwt::verify_presentation(
+        crypto::default_backend(),
+        p,
+        trust,
+        lists,
+        &Expectations::new(NONCE, AUD),
+        at,
+    )
+    .map(|v| v.status().clone())
+    .map_err(|e| e.code())
+}
+
+#[test]
+fn a_status_list_under_issuer_metadata_uses_its_keys_and_issuer() {
+    let p256 = signer("p256");
+    let keys = jwks(&p256, "iss-1");
+    let limits = Limits::default();
+    let trust = SdJwtTrust::from_issuer_metadata(&metadata(ISS, &keys), &limits).unwrap();
+    let p = with_status(0);
+    // status_token signs ES384: build ES256 tokens with the issuer's key.
+    let token = |extra: Value| {
+        let bytes = status_token(&signer("p384"), LIST_URI, 2, &[0, 1], extra);
+        // Re-sign the same claims with the metadata's P-256 key.
+        let text = String::from_utf8(bytes).unwrap();
+        let claims = B64.decode(text.split('.').nth(1).unwrap()).unwrap();
+        jose::sign_compact(
+            &p256,
+            "ES256",
+            Some("iss-1"),
+            Some("statuslist+jwt"),
+            &claims,
+        )
+        .unwrap()
+        .into_bytes()
+    };
+    let lists = |t: Vec<u8>| StatusLists::new().with(LIST_URI, t);
+    assert!(matches!(
+        status_under(&p, &trust, &lists(token(json!({}))), now()),
+        Ok(CredentialStatus::Valid(_))
+    ));
+    assert_eq!(
+        status_under(&p, &trust, &lists(token(json!({"iss": ISS}))), now()).map(|_| "ok"),
+        Ok("ok")
+    );
+    // A token iss other than the metadata's issuer.
+    assert_eq!(
+        status_under(
+            &p,
+            &trust,
+            &lists(token(json!({"iss": "https://other.example"}))),
+            now()
+        ),
+        Err("status.list.invalid")
+    );
+    assert_eq!(
+        status_under(&p, &trust, &lists(token(json!({"iss": 7}))), now()),
+        Err("status.list.invalid")
+    );
+    // A token signed by a key the metadata does not publish.
+    assert_eq!(
+        status_under(
+            &with_status(0),
+            &trust,
+            &lists(status_token(&signer("p384"), LIST_URI, 2, &[0], json!({}))),
+            now()
+        ),
+        Err("status.list.invalid")
+    );
+    // Revoked is still revoked under metadata trust.
+    assert_eq!(
+        status_under(&with_status(1), &trust, &lists(token(json!({}))), now()),
+        Err("status.credential.revoked")
+    );
+}
+
+#[test]
+fn a_status_list_ttl_counts_from_when_the_caller_fetched_it() {
+    let s = signer("p384");
+    let p = with_status(0);
+    let run = |extra: Value, fetched: Option<i64>, skew: u32| {
+        let token = status_token(&s, LIST_URI, 2, &[0], extra);
+        let lists = match fetched {
+            Some(f) => {
+                StatusLists::new().with_fetched(LIST_URI, token, UnixTime::from_unix_seconds(f))
+            }
+            None => StatusLists::new().with(LIST_URI, token),
+        };
+        let mut expect = Expectations::new(NONCE, AUD);
+        expect.clock_skew_seconds = skew;
+        match verify_with(&p, &expect, &lists) {
+            Ok(_) => "ok",
+            Err(e) => e.code(),
+        }
+    };
+    let ttl = json!({"ttl": 600});
+    // Just fetched (no fetch time): ttl does not apply, even long after iat.
+    assert_eq!(run(json!({"ttl": 1, "iat": NOW - 50_000}), None, 0), "ok");
+    // Fetched within the ttl, at its very end, and one second past it.
+    assert_eq!(run(ttl.clone(), Some(NOW - 10), 0), "ok");
+    assert_eq!(run(ttl.clone(), Some(NOW - 600), 0), "ok");
+    assert_eq!(run(ttl.clone(), Some(NOW - 601), 0), "status.list.stale");
+    // The skew widens the window, and only by itself.
+    assert_eq!(run(ttl.clone(), Some(NOW - 605), 5), "ok");
+    assert_eq!(run(ttl.clone(), Some(NOW - 606), 5), "status.list.stale");
+    // No ttl: a cached token is used until exp.
+    assert_eq!(run(json!({}), Some(NOW - 3000), 0), "ok");
+    // An expired token is expired before it is stale.
+    assert_eq!(
+        run(json!({"ttl": 600, "exp": NOW - 1}), Some(NOW - 5000), 0),
+        "status.list.expired"
+    );
+    // A ttl that is not a positive integer.
+    for bad in [json!(0), json!(-5), json!("600"), json!(1.5), json!(null)] {
+        assert_eq!(
+            run(json!({ "ttl": bad }), None, 0),
+            "status.list.invalid",
+            "{bad}"
+        );
+    }
+}
+
 #[cfg(feature = "oidc")]
 mod federation {
     use super::*;
@@ -1068,6 +1197,115 @@ mod x5c {
         assert_eq!(
             code_under(&with_x5c(&forged, chain(&["issuer.der"])), &trust),
             "jws.signature.invalid"
+        );
+    }
+    /// A status list token signed by the issuer's P-256 key with `x5c`.
+    fn status_with_x5c(x5c: Option<Value>, extra: Value, key: &str) -> Vec<u8> {
+        let bytes = status_token(&signer("p384"), LIST_URI, 2, &[0, 1], extra);
+        let text = String::from_utf8(bytes).unwrap();
+        let claims = text.split('.').nth(1).unwrap().to_string();
+        let mut header = json!({"alg": "ES256", "typ": "statuslist+jwt"});
+        if let Some(x5c) = x5c {
+            header["x5c"] = x5c;
+        }
+        let mut jwt = format!("{}.{claims}", B64.encode(header.to_string()));
+        let es256 = Algorithm::Ecdsa {
+            curve: Curve::P256,
+            hash: HashAlg::Sha256,
+            encoding: EcdsaEncoding::Raw,
+        };
+        let sig = signer(key).sign(es256, jwt.as_bytes()).unwrap();
+        jwt.push('.');
+        jwt.push_str(&B64.encode(sig));
+        jwt.into_bytes()
+    }
+
+    #[test]
+    fn a_status_list_token_with_x5c_is_trusted_as_the_credential() {
+        let mut c = Cred::pid();
+        c.payload["status"] = json!({"status_list": {"idx": 0, "uri": LIST_URI}});
+        let p = with_x5c(&c, chain(&["issuer.der"]));
+        let trust = anchored();
+        let run = |token: Vec<u8>, trust: &SdJwtTrust| {
+            status_under(&p, trust, &StatusLists::new().with(LIST_URI, token), now()).map(|_| "ok")
+        };
+        let direct = status_with_x5c(Some(chain(&["issuer.der"])), json!({}), "p256");
+        assert_eq!(run(direct.clone(), &trust), Ok("ok"));
+        let via = status_with_x5c(
+            Some(chain(&["issuer-via-intermediate.der", "intermediate.der"])),
+            json!({}),
+            "p256",
+        );
+        assert_eq!(run(via, &trust), Ok("ok"));
+        // Revoked through the same chain.
+        let mut c1 = Cred::pid();
+        c1.payload["status"] = json!({"status_list": {"idx": 1, "uri": LIST_URI}});
+        let revoked = with_x5c(&c1, chain(&["issuer.der"]));
+        assert_eq!(
+            status_under(
+                &revoked,
+                &trust,
+                &StatusLists::new().with(LIST_URI, direct),
+                now()
+            ),
+            Err("status.credential.revoked")
+        );
+        // Every failure of the token's chain is the list's.
+        for (token, what) in [
+            (
+                status_with_x5c(
+                    Some(chain(&["issuer-via-intermediate.der"])),
+                    json!({}),
+                    "p256",
+                ),
+                "no path",
+            ),
+            (
+                status_with_x5c(Some(chain(&["other-name.der"])), json!({}), "p256"),
+                "a leaf naming another issuer",
+            ),
+            (
+                status_with_x5c(Some(chain(&["issuer.der"])), json!({}), "p256-b"),
+                "signed by another key",
+            ),
+            (
+                status_with_x5c(Some(json!([])), json!({}), "p256"),
+                "an empty x5c",
+            ),
+            (
+                status_with_x5c(Some(json!([STANDARD.encode(b"junk")])), json!({}), "p256"),
+                "not a certificate",
+            ),
+            (
+                status_with_x5c(None, json!({}), "p256"),
+                "no x5c and no status-list key",
+            ),
+        ] {
+            assert_eq!(run(token, &trust), Err("status.list.invalid"), "{what}");
+        }
+        // A chain to another CA.
+        let rogue = SdJwtTrust::new(JwkSet::from_keys(vec![]).unwrap())
+            .with_x5c_anchor(&file("rogue-ca.pem"))
+            .unwrap();
+        let rogue_token = status_with_x5c(Some(chain(&["issuer.der"])), json!({}), "p256");
+        // (the credential itself fails first under the rogue CA)
+        assert_eq!(run(rogue_token, &rogue), Err("x509.chain.untrusted"));
+        // Without anchors, a token's x5c is not a key source: the
+        // status-list keys decide.
+        let keys_only = SdJwtTrust::new(jwks(&signer("p256"), "iss-1"))
+            .with_status_list_keys(jwks(&signer("p384"), "status-1"));
+        let mut plain = Cred::pid();
+        plain.payload["status"] = json!({"status_list": {"idx": 0, "uri": LIST_URI}});
+        let token = status_with_x5c(Some(chain(&["issuer.der"])), json!({}), "p256");
+        assert_eq!(
+            status_under(
+                &plain.present(),
+                &keys_only,
+                &StatusLists::new().with(LIST_URI, token),
+                now()
+            )
+            .map(|_| "ok"),
+            Err("status.list.invalid")
         );
     }
 }
@@ -1359,5 +1597,187 @@ mod openid4vp {
                 String::from_utf8_lossy(bad)
             );
         }
+    }
+
+    #[test]
+    fn the_expected_state_is_checked_when_set() {
+        let p = Cred::pid().present();
+        let q = query(QUERY);
+        let run = |body: Vec<u8>, state: Option<&str>| {
+            let r = AuthorizationResponse::from_direct_post(&body, BodyEncoding::Form, &limits())
+                .unwrap();
+            let mut expect = Expectations::new(NONCE, AUD);
+            expect.state = state;
+            match verify_response(
+                crypto::default_backend(),
+                &r,
+                &q,
+                &trust(),
+                &StatusLists::new(),
+                &expect,
+                now(),
+            ) {
+                Ok(_) => "ok",
+                Err(e) => e.code(),
+            }
+        };
+        let token = json!({"pid": [p]});
+        let with_state = form_body(&token);
+        let without = format!("vp_token={}", percent(&token.to_string())).into_bytes();
+        assert_eq!(run(with_state.clone(), Some("st-1")), "ok");
+        // Not set: not checked, whatever the response holds.
+        assert_eq!(run(with_state.clone(), None), "ok");
+        assert_eq!(run(without.clone(), None), "ok");
+        // Set: another state, none, a prefix, another case.
+        for expected in ["st-2", "st-1 ", "st-", "ST-1"] {
+            assert_eq!(
+                run(with_state.clone(), Some(expected)),
+                "openid4vp.state.mismatch",
+                "{expected}"
+            );
+        }
+        assert_eq!(run(without, Some("st-1")), "openid4vp.state.mismatch");
+        // An empty expectation is the caller's mistake.
+        assert_eq!(run(with_state, Some("")), "config.invalid");
+        // The state is checked before any presentation: a response with a
+        // bad presentation and the wrong state fails on the state.
+        let bad = form_body(&json!({"pid": ["not-a-presentation"]}));
+        assert_eq!(run(bad, Some("st-2")), "openid4vp.state.mismatch");
+    }
+}
+
+// ------------------------------------------------- test-vectors/sdjwt-trust/
+
+/// `test-vectors/sdjwt-trust/cases.json` (schema `idbridge-sdjwt-trust/1`,
+/// written by `test-vectors/sdjwt-generator/`): x5c, issuer metadata, the
+/// status list under that trust and OpenID4VP responses, which the
+/// `sd-jwt-vc` vector kind has no keys for. Each case runs and ends with
+/// its result and code.
+mod trust_cases {
+    use super::*;
+    use idbridge::jose::{DecryptionKey, JweOptions};
+    use idbridge::sdjwt::openid4vp::{
+        verify_response, AuthorizationResponse, BodyEncoding, DcqlQuery,
+    };
+    use std::path::{Path, PathBuf};
+
+    fn dir() -> PathBuf {
+        Path::new(env!("CARGO_MANIFEST_DIR")).join("test-vectors/sdjwt-trust")
+    }
+
+    fn read(rel: &str) -> Vec<u8> {
+        std::fs::read(dir().join(rel)).unwrap_or_else(|e| panic!("{rel}: {e}"))
+    }
+
+    fn trust(t: &Value, limits: &Limits) -> idbridge::Result<SdJwtTrust> {
+        let mut trust = if let Some(doc) = t.get("issuer_metadata") {
+            SdJwtTrust::from_issuer_metadata(&read(doc.as_str().unwrap()), limits)?
+        } else if let Some(keys) = t.get("issuer_keys") {
+            SdJwtTrust::new(JwkSet::from_json(&read(keys.as_str().unwrap()))?)
+        } else {
+            SdJwtTrust::new(JwkSet::from_keys(vec![])?)
+        };
+        if let Some(keys) = t.get("status_list_keys") {
+            trust = trust.with_status_list_keys(JwkSet::from_json(&read(keys.as_str().unwrap()))?);
+        }
+        for anchor in t
+            .get("x5c_anchors")
+            .and_then(Value::as_array)
+            .into_iter()
+            .flatten()
+        {
+            trust = trust.with_x5c_anchor(&read(anchor.as_str().unwrap()))?;
+        }
+        Ok(trust)
+    }
+
+    fn run(case: &Value, nonce: &str, audience: &str, at: UnixTime) -> idbridge::Result<()> {
+        let limits = Limits::default();
+        let trust = trust(&case["trust"], &limits)?;
+        let mut lists = StatusLists::new();
+        for (uri, entry) in case["status_lists"].as_object().unwrap() {
+            let token = read(entry["file"].as_str().unwrap());
+            match entry.get("fetched_at").and_then(Value::as_i64) {
+                Some(f) => {
+                    lists.insert_fetched(uri.as_str(), token, UnixTime::from_unix_seconds(f))
+                }
+                None => lists.insert(uri.as_str(), token),
+            };
+        }
+        let mut expect = Expectations::new(nonce, audience);
+        if let Some(p) = case.get("presentation") {
+            let text = String::from_utf8(read(p.as_str().unwrap())).unwrap();
+            return sdjwt::verify_presentation(
+                crypto::default_backend(),
+                &text,
+                &trust,
+                &lists,
+                &expect,
+                at,
+            )
+            .map(|_| ());
+        }
+        let vp = &case["openid4vp"];
+        expect.state = vp.get("expected_state").and_then(Value::as_str);
+        let query = DcqlQuery::from_json(&read(vp["query"].as_str().unwrap()), &limits)?;
+        let encoding = match vp["encoding"].as_str().unwrap() {
+            "form" => BodyEncoding::Form,
+            "json" => BodyEncoding::Json,
+            other => panic!("encoding {other}"),
+        };
+        let body = read(vp["body"].as_str().unwrap());
+        let response = match vp.get("decryption_key") {
+            Some(k) => AuthorizationResponse::from_direct_post_jwt(
+                &body,
+                encoding,
+                &DecryptionKey::from_jwk_json(&read(k.as_str().unwrap()))?,
+                &JweOptions::new(),
+                None,
+                &limits,
+            )?,
+            None => AuthorizationResponse::from_direct_post(&body, encoding, &limits)?,
+        };
+        verify_response(
+            crypto::default_backend(),
+            &response,
+            &query,
+            &trust,
+            &lists,
+            &expect,
+            at,
+        )
+        .map(|_| ())
+    }
+
+    #[test]
+    fn the_trust_and_openid4vp_cases_of_test_vectors() {
+        let file: Value = serde_json::from_slice(&read("cases.json")).unwrap();
+        assert_eq!(file["schema"], "idbridge-sdjwt-trust/1");
+        let ctx = &file["context"];
+        let at = UnixTime::from_unix_seconds(ctx["now"].as_i64().unwrap());
+        let (nonce, audience) = (
+            ctx["nonce"].as_str().unwrap(),
+            ctx["audience"].as_str().unwrap(),
+        );
+        let cases = file["cases"].as_array().unwrap();
+        assert!(cases.len() >= 30, "{} cases", cases.len());
+        let mut names = std::collections::BTreeSet::new();
+        let mut wrong = Vec::new();
+        for case in cases {
+            let name = case["name"].as_str().unwrap();
+            assert!(names.insert(name), "{name} twice");
+            let got = match run(case, nonce, audience, at) {
+                Ok(()) => "valid".to_string(),
+                Err(e) => e.code().to_string(),
+            };
+            let want = match case["result"].as_str().unwrap() {
+                "valid" => "valid",
+                _ => case["expectedError"].as_str().unwrap(),
+            };
+            if got != want {
+                wrong.push(format!("{name}: {got}, expected {want}"));
+            }
+        }
+        assert!(wrong.is_empty(), "{wrong:#?}");
     }
 }

@@ -21,8 +21,6 @@ use std::path::Path;
 /// other folder of `../shared/vectors/` runs, and a kind that is not
 /// implemented fails there, naming the kind.
 const NOT_YET_IMPLEMENTED: &[&str] = &[
-    "mdoc",     // issue 18: ISO 18013-5 mdoc
-    "smart-id", // issue 19: Smart-ID
     "icao-sod", // issue 19: CIE chip / ICAO 9303 passive authentication
 ];
 

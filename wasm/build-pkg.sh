@@ -46,11 +46,14 @@ cd "$(dirname "$0")"
 #   mobile-id kind (+3.3 KB, 552.5 KB); the OpenID4VP export
 #   (verifyOpenid4vpResponse: form/JSON bodies, direct_post.jwt, DCQL) and
 #   issuer-metadata trust in the options link what the API had left out:
-#   +13.6 KB (552.7 -> 566.3 KB, 2026-12-07), so 560 became 570. A page
-#   without wallets builds without either.
+#   +13.6 KB (552.7 -> 566.3 KB, 2026-12-07), so 560 became 570; merged
+#   with main at dec0b1d (whose Smart-ID, Mobile-ID and mdoc exports had
+#   taken it to about 605.5 KB, over 560 already) the whole package is
+#   619.1 KB, so 620 (a figure for the lead to confirm). A page without
+#   wallets builds without either.
 budget_kb=${IDBRIDGE_PKG_BUDGET_KB:-440}
 oidc_budget_kb=${IDBRIDGE_PKG_OIDC_BUDGET_KB:-520}
-wallet_budget_kb=${IDBRIDGE_PKG_WALLET_BUDGET_KB:-570}
+wallet_budget_kb=${IDBRIDGE_PKG_WALLET_BUDGET_KB:-620}
 target_kb=250
 
 # Every scheme feature of the crate (wasm/Cargo.toml), in a fixed order.

@@ -14,6 +14,8 @@ const SHARED_SUITES: &[&str] = &[
     "oidc-id-token",
     "sd-jwt-vc",
     "mobile-id",
+    "smart-id",
+    "mdoc",
 ];
 
 fn walk(dir: &Path, out: &mut Vec<PathBuf>) {

@@ -35,8 +35,8 @@ const sharedBase = process.env.IDBRIDGE_SHARED_DIR || join(root, "../shared");
 const suites = [
   { name: "test-vectors", base: join(root, "test-vectors"), dirs: ["."], url: "test-vectors/" },
   { name: "../shared (public suites)", base: sharedBase,
-    dirs: ["vectors/webeid", "vectors/spid", "vectors/oidc-trust-chain", "vectors/oidc-id-token", "vectors/sd-jwt-vc", "vectors/mobile-id",
-      "data/webeid", "data/spid", "data/oidc-trust-chain", "data/oidc-id-token", "data/sd-jwt-vc", "data/mobile-id"] },
+    dirs: ["vectors/webeid", "vectors/spid", "vectors/oidc-trust-chain", "vectors/oidc-id-token", "vectors/sd-jwt-vc", "vectors/mobile-id", "vectors/smart-id", "vectors/mdoc",
+      "data/webeid", "data/spid", "data/oidc-trust-chain", "data/oidc-id-token", "data/sd-jwt-vc", "data/mobile-id", "data/smart-id", "data/mdoc"] },
 ];
 
 let failed = false;
@@ -262,6 +262,8 @@ if (pkg.verifyOpenid4vpResponse) {
     ["direct_post JSON", new TextEncoder().encode(JSON.stringify({ vp_token: { pid: [valid] } })), opts({ bodyEncoding: "json" }),
       (r) => r.state === undefined && r.credentials.pid.length === 1],
     ["direct_post, another request's nonce", form(valid), opts({ nonce: "another" }), "kb.nonce.mismatch"],
+    ["direct_post, the request's state", form(valid), opts({ state: "st-1" }), (r) => r.state === "st-1"],
+    ["direct_post, another request's state", form(valid), opts({ state: "st-2" }), "openid4vp.state.mismatch"],
     ["direct_post, trust from issuer metadata", form(valid),
       opts({ issuerKeys: undefined, issuerMetadata: { issuer: "https://issuer.idbridge.test", jwks: JSON.parse(tv("sd-jwt-vc/keys/issuer.jwks.json")) } }),
       (r) => r.credentials.pid[0].identity.issuer === "https://issuer.idbridge.test"],
@@ -290,6 +292,44 @@ if (pkg.verifyOpenid4vpResponse) {
     if (!good) { bad++; console.log(`FAIL Node, OpenID4VP export, ${what}: ${JSON.stringify(outcomes).slice(0, 300)}`); }
   }
   console.log(`${bad ? "FAIL" : "ok  "} Node, OpenID4VP exports: ${cases.length - bad} of ${cases.length} cases, the same on both paths`);
+  if (bad) failed = true;
+}
+// The mdoc exports on the imported shared suite: both paths give the same
+// result, the identity or the contract's code.
+if (pkg.verifyMdoc) {
+  const up = (p) => readFileSync(join(root, "test-vectors/conformance/mdoc/upstream", p));
+  const opts = (extra = {}) => ({
+    iacas: [up("own/certs/iaca-p256.pem").toString("utf8")], docType: "eu.europa.ec.eudi.pid.1",
+    handover: { kind: "openid4vp", clientId: "x509_san_dns:example.com", nonce: "exc7gBkxjx1rdc9udRrveKvSsJIq80avlXeLHhGwqtA",
+      responseUri: "https://example.com/response", jwkThumbprint: "QoPsknrg8gjaqi0CaoFPKyLcpSz4X_qPP4Ymxr1mkEc" },
+    now: "2026-05-01T00:00:00Z", ...extra,
+  });
+  const r = (name) => up(`own/responses/${name}`).toString("utf8");
+  const cases = [
+    ["valid-pid-full", r("valid-pid-full.b64u"), opts(),
+      (v) => v.identity.subject_id === "TINIT-RSSMRA80A10H501U" && v.identity.system === "mdoc" && v.docTypes[0] === "eu.europa.ec.eudi.pid.1"],
+    ["another nonce", r("valid-pid-full.b64u"), opts({ handover: { ...opts().handover, nonce: "other" } }), "mdoc.device_signature.invalid"],
+    ["pid-item-tampered", r("pid-item-tampered.b64u"), opts(), "mdoc.digest.mismatch"],
+    ["deviceMac, proximity", new Uint8Array(up("own/responses/valid-pid-proximity-mac.cbor")), opts({
+      input: "cbor", readerKey: up("public/iso-18013-5-annex-d/reader-ephemeral-key.pem").toString("utf8"),
+      handover: { kind: "session-transcript", sessionTranscript: "80" } }), "mdoc.device_mac.invalid"],
+    ["unknown handover", r("valid-pid-full.b64u"), opts({ handover: { kind: "oid4vp" } }), "config.invalid"],
+  ];
+  let bad = 0;
+  for (const [what, response, options, want] of cases) {
+    const outcomes = [];
+    for (const run of [() => pkg.verifyMdocSync(response, options), () => pkg.verifyMdoc(response, options)]) {
+      try {
+        outcomes.push({ ok: await run() });
+      } catch (e) {
+        outcomes.push({ code: e && e.name === "IdbridgeError" ? e.code : `uncoded: ${e}` });
+      }
+    }
+    const good = outcomes.every((o) => (typeof want === "string" ? o.code === want : o.ok !== undefined && want(o.ok)))
+      && JSON.stringify(outcomes[0]) === JSON.stringify(outcomes[1]);
+    if (!good) { bad++; console.log(`FAIL Node, mdoc export, ${what}: ${JSON.stringify(outcomes).slice(0, 300)}`); }
+  }
+  console.log(`${bad ? "FAIL" : "ok  "} Node, mdoc exports: ${cases.length - bad} of ${cases.length} cases, the same on both paths`);
   if (bad) failed = true;
 }
 const sets = suites.map((s) => ({ ...s, files: fileSet(s.base, s.dirs) }))

@@ -14,9 +14,15 @@ import init, {
   verifyOidcIdTokenSync,
   verifySdJwtVc,
   verifySdJwtVcSync,
+  verifyMdoc,
+  verifyMdocSync,
   sdJwtVcStatusList,
   verifyOpenid4vpResponse,
   verifyOpenid4vpResponseSync,
+  verifySmartId,
+  verifySmartIdSync,
+  verifyMobileId,
+  verifyMobileIdSync,
   runVectors,
   errorCodes,
   type ErrorCode,
@@ -33,6 +39,12 @@ import init, {
   type VerifiedSdJwtVc,
   type Openid4vpOptions,
   type VerifiedOpenid4vpResponse,
+  type MdocOptions,
+  type VerifiedMdoc,
+  type SmartIdOptions,
+  type VerifiedSmartId,
+  type MobileIdOptions,
+  type VerifiedMobileId,
 } from "idbridge";
 
 export async function examples(token: string, samlResponse: string, metadata: string): Promise<string> {
@@ -122,7 +134,7 @@ export async function examples(token: string, samlResponse: string, metadata: st
   const vp: VerifiedSdJwtVc = await verifySdJwtVc("a.b.c~", vpOpts);
   const vp2: VerifiedSdJwtVc = verifySdJwtVcSync(new Uint8Array(), { ...vpOpts, requireKeyBinding: false });
   const holder: string | undefined = vp.keyBinding?.holderThumbprint;
-  const wallet: "sd-jwt-vc" | "spid" | "cie" | "webeid" = vp2.identity.system;
+  const wallet: "sd-jwt-vc" | "spid" | "cie" | "webeid" | "mobile-id" | "smart-id" | "mdoc" = vp2.identity.system;
   // @ts-expect-error: no such profile
   const badVp: SdJwtVcOptions = { ...vpOpts, profile: "mdoc" };
   // @ts-expect-error: the issuer's keys are required
@@ -152,6 +164,45 @@ export async function examples(token: string, samlResponse: string, metadata: st
   };
   // @ts-expect-error: the issuer's keys or its metadata, not both
   const both: SdJwtVcOptions = { ...byMetadata, issuerKeys: '{"keys":[]}' };
+  const sidOpts: SmartIdOptions = {
+    anchors: ["-----BEGIN CERTIFICATE-----..."],
+    now: "2025-09-01T10:00:00Z",
+    rpChallenge: "xnjZ...",
+    relyingPartyName: "DEMO",
+    interactions: "W3si...",
+  };
+  const sid: VerifiedSmartId = await verifySmartId("{}", sidOpts);
+  const sid2: VerifiedSmartId = verifySmartIdSync(new Uint8Array(), {
+    ...sidOpts,
+    signatureProtocol: "RAW_DIGEST_SIGNATURE",
+    signedData: new Uint8Array(),
+  });
+  const flow: "QR" | "Web2App" | "App2App" | "Notification" | undefined = sid.flowType;
+  const sidLevel: "ADVANCED" | "QUALIFIED" = sid2.level;
+  // @ts-expect-error: no such protocol
+  const badSid: SmartIdOptions = { ...sidOpts, signatureProtocol: "ACSP_V1" };
+  const midOpts: MobileIdOptions = { anchors: [new Uint8Array()], now: new Date(), signedHash: "AAAA", hashType: "SHA512" };
+  const mid: VerifiedMobileId = await verifyMobileId("{}", midOpts);
+  const mid2: VerifiedMobileId = verifyMobileIdSync("{}", midOpts);
+  const vc: string = mid.verificationCode;
+  const phone: "mobile-id" | "smart-id" | string = mid2.identity.system;
+  // @ts-expect-error: no such hash type
+  const badMid: MobileIdOptions = { ...midOpts, hashType: "SHA1" };
+
+  const mdocOpts: MdocOptions = {
+    iacas: ["-----BEGIN CERTIFICATE-----..."],
+    docType: "eu.europa.ec.eudi.pid.1",
+    handover: { kind: "openid4vp", clientId: "x509_san_dns:rp.example.it", nonce: "n", responseUri: "https://rp.example.it/r", jwkThumbprint: null },
+    now: new Date(),
+  };
+  const md: VerifiedMdoc = await verifyMdoc("o2d2ZXJzaW9u", mdocOpts);
+  const md2: VerifiedMdoc = verifyMdocSync(new Uint8Array(), { ...mdocOpts, input: "cbor", handover: { kind: "session-transcript", sessionTranscript: "80" } });
+  const docTypes: string[] = md.docTypes;
+  const mdocSystem: "mdoc" | "spid" | "cie" | "webeid" | "sd-jwt-vc" | "mobile-id" | "smart-id" = md2.identity.system;
+  // @ts-expect-error: the handover needs its request values
+  const badHandover: MdocOptions = { ...mdocOpts, handover: { kind: "openid4vp-dc-api", nonce: "n" } };
+  // @ts-expect-error: no such input encoding
+  const badInput: MdocOptions = { ...mdocOpts, input: "base64" };
 
   const codes: ErrorCode[] = errorCodes();
   try {
@@ -165,5 +216,6 @@ export async function examples(token: string, samlResponse: string, metadata: st
   }
   return [id.subject_id, same.system, noNow, bad, level, loa, counts, codes.length,
     chainExp, opName, noAnchors, pairwise, enc, badRp, noNonce, listUri, holder, wallet, badVp,
-    noKeys, pid, rpState, badMode, noQuery, byMetadata, both].join();
+    noKeys, pid, rpState, badMode, noQuery, byMetadata, both,
+    flow, sidLevel, badSid, vc, phone, badMid].join();
 }

@@ -10,9 +10,11 @@ use std::path::Path;
 use std::process::ExitCode;
 
 mod inspect;
+mod mdoc;
 mod mobileid;
 mod oidc;
 mod sdjwt;
+mod smartid;
 mod sp;
 
 #[derive(Parser, Debug)]
@@ -238,6 +240,26 @@ idbridge verify sd-jwt --presentation vp_token.txt --issuer-jwks issuer.jwks.jso
 idbridge verify mobile-id --response status.json --anchors TEST_of_ESTEID-SK_2015.pem.crt \\\n    \
 --signed-hash \"$HASH_B64\" --hash-type SHA512")]
     MobileId(mobileid::MobileIdArgs),
+    /// Verify a Smart-ID RP API v3 session-status response against what
+    /// this relying party sent (ACSP_V2 authentication, or a
+    /// RAW_DIGEST_SIGNATURE over the signed data).
+    ///
+    /// Prints the identity, level, document number, protocol and flow as
+    /// JSON and exits 0, or prints `error: <code>: <reason>` and exits 1.
+    #[command(after_help = "Example:\n  \
+idbridge verify smart-id --response status.json --anchors TEST_of_SK_ID_Solutions_EID-Q_2024E.pem.crt \\\n    \
+--rp-challenge \"$RP_CHALLENGE\" --rp-name DEMO --interactions \"$INTERACTIONS\"")]
+    SmartId(smartid::SmartIdArgs),
+    /// Verify an ISO/IEC 18013-5 mdoc DeviceResponse (mDL, EU/IT-Wallet
+    /// PID) against the SessionTranscript of this relying party's request.
+    ///
+    /// Prints the first Document's identity and every docType as JSON and
+    /// exits 0, or prints `error: <code>: <reason>` and exits 1.
+    #[command(after_help = "Example:\n  \
+idbridge verify mdoc --response vp_token.b64u --anchors iaca.pem --doctype eu.europa.ec.eudi.pid.1 \\\n    \
+--handover openid4vp --client-id x509_san_dns:rp.example.it --nonce \"$NONCE\" \\\n    \
+--response-uri https://rp.example.it/response --jwk-thumbprint \"$THUMBPRINT\"")]
+    Mdoc(mdoc::MdocArgs),
 }
 
 #[derive(Subcommand, Debug)]
@@ -273,6 +295,19 @@ curl -s https://op.example.it/.well-known/openid-federation | idbridge inspect j
         #[arg(value_name = "FILE")]
         file: String,
     },
+    /// Print a CBOR item (raw bytes, or base64url text of them such as an
+    /// mso_mdoc vp_token) in RFC 8949 diagnostic notation, UNVERIFIED.
+    ///
+    /// Prints the line `UNVERIFIED: ...`, then the diagnostic notation, tag-24
+    /// contents shown decoded as `<<...>>`. The reader is the verifier's:
+    /// CBOR it refuses (not well formed, not preferred serialization,
+    /// repeated keys) exits 1 with `error: <code>: <reason>`.
+    #[command(after_help = "Example:\n  idbridge inspect cbor device-response.cbor")]
+    Cbor {
+        /// The file (`-`: standard input).
+        #[arg(value_name = "FILE")]
+        file: String,
+    },
 }
 
 fn run_inspect(i: Inspect) -> ExitCode {
@@ -280,6 +315,7 @@ fn run_inspect(i: Inspect) -> ExitCode {
     let (file, max, sd_jwt) = match i {
         Inspect::Jwt { file } => (file, limits.max_jws_bytes(), false),
         Inspect::SdJwt { file } => (file, limits.max_presentation_bytes(), true),
+        Inspect::Cbor { file } => return run_inspect_cbor(&file, &limits),
     };
     // At most one byte over the limit is read: the library's size check then
     // refuses it with input.too_large, and a huge file never fills memory.
@@ -316,6 +352,35 @@ fn run_inspect(i: Inspect) -> ExitCode {
         Ok(json) => {
             if say(banner) {
                 result_exit(Ok(json))
+            } else {
+                ExitCode::from(2)
+            }
+        }
+        Err(e) => result_exit(Err(Failure::Verify(e))),
+    }
+}
+
+fn run_inspect_cbor(file: &str, limits: &idbridge::Limits) -> ExitCode {
+    let cap = u64::try_from(limits.max_input_bytes())
+        .unwrap_or(u64::MAX)
+        .saturating_add(1);
+    let mut bytes = Vec::new();
+    let read = if file == "-" {
+        std::io::Read::read_to_end(
+            &mut std::io::Read::take(std::io::stdin().lock(), cap),
+            &mut bytes,
+        )
+    } else {
+        std::fs::File::open(file)
+            .and_then(|f| std::io::Read::read_to_end(&mut std::io::Read::take(f, cap), &mut bytes))
+    };
+    if let Err(e) = read {
+        return usage(format!("cannot read {file}: {e}"));
+    }
+    match mdoc::inspect_cbor(&bytes, limits) {
+        Ok(text) => {
+            if say(mdoc::CBOR_BANNER) {
+                result_exit(Ok(text))
             } else {
                 ExitCode::from(2)
             }
@@ -534,6 +599,8 @@ fn run_verify(v: Verify) -> ExitCode {
         Verify::IdToken(args) => result_exit(oidc::verify_id_token(&args)),
         Verify::SdJwt(args) => result_exit(sdjwt::verify(&args)),
         Verify::MobileId(args) => result_exit(mobileid::verify(&args)),
+        Verify::SmartId(args) => result_exit(smartid::verify(&args)),
+        Verify::Mdoc(args) => result_exit(mdoc::verify(&args)),
     }
 }
 

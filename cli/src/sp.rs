@@ -20,13 +20,39 @@
 //! }
 //! ```
 //!
-//! `profile` is `spid-public` or `cie-public` (the private SPID profile's
-//! billing contact is not configurable here). Unknown keys are an error.
+//! Keys: `profile` is `spid-public`, `spid-private` or `cie-public`;
+//! `slo_binding` (optional) is `post` (the default) or `redirect`;
+//! `contact` holds `email` and the optional `telephone`, `ipa_code` (SPID
+//! public, CIE), `vat_number` (with its country prefix, `IT...`) and
+//! `fiscal_code` (SPID private: at least one of them), `municipality`
+//! (ISTAT code), `province` and `country` (CIE).
+//!
+//! A private SPID SP (Avviso SPID n. 29 v3) adds `billing`, its billing
+//! contact as in the electronic invoice's `CessionarioCommittente`:
+//!
+//! ```json
+//! {
+//!   "profile": "spid-private",
+//!   "contact": {"email": "spid@esempio.it", "vat_number": "IT12345678901",
+//!               "fiscal_code": "12345678901"},
+//!   "billing": {"email": "fatture@esempio.it", "telephone": "+390612345678",
+//!               "vat_country": "IT", "vat_code": "12345678901",
+//!               "company": "Esempio S.p.A.", "address": "Via Roma 1",
+//!               "postal_code": "00100", "municipality": "Roma",
+//!               "province": "RM", "country": "IT"}
+//! }
+//! ```
+//!
+//! (with the other keys as above; `telephone` and `province` are
+//! optional). `billing` is refused for the public profiles. Unknown keys
+//! are an error (exit 2); values the profile refuses are
+//! `config.invalid` (exit 1).
 
 use base64::Engine as _;
 use idbridge::crypto::RustCryptoSigner;
 use idbridge::saml_sp::{
-    AuthnRequest, Binding, Contact, OrganizationName, SpCredential, SpMetadata, SpProfile,
+    AuthnRequest, BillingContact, Binding, Contact, OrganizationName, SpCredential, SpMetadata,
+    SpProfile,
 };
 use idbridge::spid::{Comparison, Level};
 use idbridge::UnixTime;
@@ -208,15 +234,17 @@ fn load(path: &str) -> Result<Config, Failure> {
             "attributes",
             "organization",
             "contact",
+            "billing",
         ],
         path,
     )?;
     let profile = match string(o, "profile", path)?.as_str() {
         "spid-public" => SpProfile::SpidPublic,
+        "spid-private" => SpProfile::SpidPrivate,
         "cie-public" => SpProfile::CiePublic,
         other => {
             return Err(usage(format!(
-                "{path}: profile {other:?} is not spid-public or cie-public"
+                "{path}: profile {other:?} is not spid-public, spid-private or cie-public"
             )))
         }
     };
@@ -291,6 +319,10 @@ fn load(path: &str) -> Result<Config, Failure> {
         province: opt_string(c, "province", path)?,
         country: opt_string(c, "country", path)?,
     };
+    md.billing = match o.get("billing") {
+        None => None,
+        Some(b) => Some(billing(b, path)?),
+    };
     let dir = Path::new(path)
         .parent()
         .map_or(PathBuf::new(), Path::to_path_buf);
@@ -309,6 +341,41 @@ fn load(path: &str) -> Result<Config, Failure> {
         md,
         key_der,
         certificate,
+    })
+}
+
+/// The `billing` object (the library checks its values for the profile).
+fn billing(b: &Value, path: &str) -> Result<BillingContact, Failure> {
+    let b = b
+        .as_object()
+        .ok_or_else(|| usage(format!("{path}: `billing` must be an object")))?;
+    only_keys(
+        b,
+        &[
+            "email",
+            "telephone",
+            "vat_country",
+            "vat_code",
+            "company",
+            "address",
+            "postal_code",
+            "municipality",
+            "province",
+            "country",
+        ],
+        path,
+    )?;
+    Ok(BillingContact {
+        email: string(b, "email", path)?,
+        telephone: opt_string(b, "telephone", path)?,
+        vat_country: string(b, "vat_country", path)?,
+        vat_code: string(b, "vat_code", path)?,
+        company: string(b, "company", path)?,
+        address: string(b, "address", path)?,
+        postal_code: string(b, "postal_code", path)?,
+        municipality: string(b, "municipality", path)?,
+        province: opt_string(b, "province", path)?,
+        country: string(b, "country", path)?,
     })
 }
 

@@ -136,7 +136,10 @@ fn bench_prints_one_json_row_per_verifier() {
         .map(|l| serde_json::from_str(l).unwrap())
         .collect();
     let names: Vec<_> = rows.iter().map(|r| r["name"].as_str().unwrap()).collect();
-    assert_eq!(names, ["spid", "cie", "webeid", "oidc", "sdjwt"]);
+    assert_eq!(
+        names,
+        ["spid", "cie", "webeid", "oidc", "sdjwt", "smartid", "mdoc"]
+    );
     for r in &rows {
         let us = r["us_per_op"].as_f64().unwrap();
         let floor = r["floor_us_per_op"].as_f64().unwrap();
@@ -1527,4 +1530,151 @@ fn verify_mobile_id_prints_the_identity_or_the_code() {
     // A file that cannot be read is a usage error.
     let (code, _, _) = verify_mobile_id("no-such-file", &[]);
     assert_eq!(code, 2);
+}
+
+const SID: &str = concat!(
+    env!("CARGO_MANIFEST_DIR"),
+    "/../test-vectors/conformance/smart-id/upstream"
+);
+
+fn verify_smart_id(response: &str, extra: &[&str]) -> (i32, String, String) {
+    let file = format!("{SID}/{response}.json");
+    let ca = format!("{SID}/own_TEST_SmartID_CA.der");
+    let mut args = vec![
+        "verify",
+        "smart-id",
+        "--response",
+        &file,
+        "--anchors",
+        &ca,
+        "--rp-challenge",
+        "xnjZ3irCUODkqHtNT74/Irw2ZHW/Lv8sG/b5HS+L9lKffM2SWmsY9k4g2gcwVg6aN3DAj54ciyLff+ilTwIVCA==",
+        "--rp-name",
+        "DEMO",
+        "--interactions",
+        "W3sidHlwZSI6ImRpc3BsYXlUZXh0QW5kUElOIiwiZGlzcGxheVRleHQ2MCI6IkxvZyBpbiB0byBpZGJyaWRnZT8ifV0=",
+        "--initial-callback-url",
+        "https://rp.example.org/callback?value=Zm9v",
+        "--now",
+        "2025-09-01T10:00:00Z",
+    ];
+    args.extend_from_slice(extra);
+    idbridge(&args)
+}
+
+#[test]
+fn verify_smart_id_prints_the_identity_or_the_code() {
+    let (code, out, err) = verify_smart_id("acsp_qr_sha3_512", &[]);
+    assert_eq!(code, 0, "{out}{err}");
+    let v: serde_json::Value = serde_json::from_str(&out).unwrap();
+    assert_eq!(v["identity"]["subject_id"], "PNOEE-40504040001");
+    assert_eq!(v["identity"]["system"], "smart-id");
+    assert_eq!(v["level"], "QUALIFIED");
+    assert_eq!(v["flow_type"], "QR");
+    let verifier = [
+        "--user-challenge-verifier",
+        "idbridge-user-challenge-verifier-0000000000",
+    ];
+    let (code, out, err) = verify_smart_id("acsp_web2app_sha512", &verifier);
+    assert_eq!(code, 0, "{out}{err}");
+    for (file, code_str) in [
+        ("acsp_qr_running", "smartid.session.not_complete"),
+        ("acsp_qr_user_refused", "smartid.result.not_ok"),
+        ("acsp_qr_sig_flipped", "smartid.signature.invalid"),
+        ("acsp_web2app_sha512", "smartid.user_challenge.mismatch"),
+    ] {
+        let (code, out, _) = verify_smart_id(file, &[]);
+        assert_eq!(code, 1, "{file}");
+        assert!(out.starts_with(&format!("error: {code_str}: ")), "{out}");
+    }
+    // RAW_DIGEST_SIGNATURE without the signed data is a usage error.
+    let (code, _, _) = verify_smart_id(
+        "sk_raw_digest_rsa6144",
+        &["--protocol", "RAW_DIGEST_SIGNATURE"],
+    );
+    assert_eq!(code, 2);
+    let (code, _, _) = verify_smart_id("no-such-file", &[]);
+    assert_eq!(code, 2);
+}
+
+const MDOC: &str = concat!(
+    env!("CARGO_MANIFEST_DIR"),
+    "/../test-vectors/conformance/mdoc/upstream"
+);
+
+fn verify_mdoc(response: &str, extra: &[&str]) -> (i32, String, String) {
+    let file = format!("{MDOC}/own/responses/{response}");
+    let iaca = format!("{MDOC}/own/certs/iaca-p256.pem");
+    let mut args = vec![
+        "verify",
+        "mdoc",
+        "--response",
+        &file,
+        "--anchors",
+        &iaca,
+        "--doctype",
+        "eu.europa.ec.eudi.pid.1",
+        "--handover",
+        "openid4vp",
+        "--client-id",
+        "x509_san_dns:example.com",
+        "--nonce",
+        "exc7gBkxjx1rdc9udRrveKvSsJIq80avlXeLHhGwqtA",
+        "--response-uri",
+        "https://example.com/response",
+        "--jwk-thumbprint",
+        "QoPsknrg8gjaqi0CaoFPKyLcpSz4X_qPP4Ymxr1mkEc",
+        "--now",
+        "2026-05-01T00:00:00Z",
+    ];
+    args.extend_from_slice(extra);
+    idbridge(&args)
+}
+
+#[test]
+fn verify_mdoc_prints_the_identity_or_the_code() {
+    let (code, out, err) = verify_mdoc("valid-pid-full.b64u", &[]);
+    assert_eq!(code, 0, "{out}{err}");
+    let v: serde_json::Value = serde_json::from_str(&out).unwrap();
+    assert_eq!(v["identity"]["system"], "mdoc");
+    assert_eq!(v["identity"]["subject_id"], "TINIT-RSSMRA80A10H501U");
+    assert_eq!(v["doc_types"][0], "eu.europa.ec.eudi.pid.1");
+    for (file, code_str) in [
+        ("pid-thumbprint-null.b64u", "mdoc.device_signature.invalid"),
+        ("pid-item-tampered.b64u", "mdoc.digest.mismatch"),
+        ("cbor-duplicate-key-outer.b64u", "cbor.invalid"),
+    ] {
+        let (code, out, _) = verify_mdoc(file, &[]);
+        assert_eq!(code, 1, "{file}");
+        assert!(out.starts_with(&format!("error: {code_str}: ")), "{out}");
+    }
+    // A handover without its values, or an unreadable file: usage errors.
+    let (code, out, _) = verify_mdoc("valid-pid-full.b64u", &["--handover", "openid4vp-dc-api"]);
+    assert_eq!(code, 2, "{out}");
+    let (code, _, _) = verify_mdoc("no-such-file", &[]);
+    assert_eq!(code, 2);
+}
+
+#[test]
+fn inspect_cbor_prints_diagnostic_notation_marked_unverified() {
+    let f = format!("{MDOC}/own/responses/valid-pid-full.b64u");
+    let (code, out, _) = idbridge(&["inspect", "cbor", &f]);
+    assert_eq!(code, 0, "{out}");
+    let mut lines = out.lines();
+    assert!(lines.next().unwrap().starts_with("UNVERIFIED: "));
+    let diag = lines.next().unwrap();
+    assert!(diag.starts_with("{\"version\": \"1.0\""), "{diag}");
+    // The items and the MSO are shown decoded.
+    assert!(diag.contains("24(<<{"), "{diag}");
+    assert!(
+        diag.contains("\"validityInfo\": {\"signed\": 0(\"2026-04-01T00:00:00Z\")"),
+        "{diag}"
+    );
+    let f = format!("{MDOC}/own/responses/cbor-indefinite-outer-map.b64u");
+    let (code, out, _) = idbridge(&["inspect", "cbor", &f]);
+    assert_eq!(code, 1);
+    assert!(
+        out.starts_with("error: cbor.serialization.invalid: "),
+        "{out}"
+    );
 }

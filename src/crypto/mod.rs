@@ -46,6 +46,7 @@ mod encoding;
 #[cfg(feature = "json")]
 pub(crate) mod jwa;
 mod key;
+mod pss;
 pub mod replay;
 mod rustcrypto;
 #[cfg(not(target_arch = "wasm32"))]
@@ -84,6 +85,7 @@ pub use algorithm::{Algorithm, AllowList, Curve, EcdsaEncoding, HashAlg};
 pub use aws_lc::AwsLc;
 pub use check::{Backend, Rejected, SignatureCheck};
 pub use key::{PublicKey, RSA_MAX_BITS, RSA_MIN_BITS};
+pub use pss::{verify_rsa_pss, DigestAlg, PssParams};
 pub use replay::Recorder;
 #[cfg(all(feature = "ring", not(target_arch = "wasm32")))]
 pub use ring::Ring;

@@ -80,25 +80,29 @@ pub(crate) fn process(
     hash: HashAlg,
     limits: &Limits,
 ) -> Result<Map<String, Value>> {
-    // The same disclosure string twice.
-    let mut distinct = HashSet::with_capacity(disclosures.len());
-    if !disclosures.iter().all(|d| distinct.insert(*d)) {
-        return Err(fail(
-            ErrorCode::SdjwtDisclosureDuplicate,
-            "the same disclosure is presented twice",
-        ));
-    }
-    let mut decoded = Vec::with_capacity(disclosures.len());
+    // The same disclosure string twice: the same digest (the digest is a
+    // hash of the string, so equal digests are equal strings), found while
+    // the digest map is built, before any disclosure is decoded.
     let mut by_digest = HashMap::with_capacity(disclosures.len());
     for (i, text) in disclosures.iter().enumerate() {
+        if by_digest.insert(digest(hash, text), i).is_some() {
+            return Err(fail(
+                ErrorCode::SdjwtDisclosureDuplicate,
+                "the same disclosure is presented twice",
+            ));
+        }
+    }
+    let mut decoded = Vec::with_capacity(disclosures.len());
+    for text in disclosures {
         decoded.push(Some(decode(text, limits)?));
-        by_digest.insert(digest(hash, text), i);
     }
     payload.remove("_sd_alg");
     let mut processor = Processor {
         disclosures: decoded,
         by_digest,
-        seen: HashSet::new(),
+        // Every presented disclosure's digest is met once, and decoys
+        // beside them: room for both without rehashing in the usual case.
+        seen: HashSet::with_capacity(disclosures.len().saturating_mul(2).saturating_add(8)),
         limits,
     };
     let processed = processor.object(payload, 1)?;
@@ -154,11 +158,13 @@ impl Processor<'_> {
     ) -> Result<Map<String, Value>> {
         let inner = self.deeper(depth)?;
         let sd = members.remove(SD);
-        let mut out = Map::new();
-        for (name, value) in members {
-            let value = self.value(value, inner)?;
-            out.insert(name, value);
+        // The members processed in place (no second map to hash every name
+        // into again).
+        for value in members.values_mut() {
+            let taken = std::mem::take(value);
+            *value = self.value(taken, inner)?;
         }
+        let mut out = members;
         let Some(sd) = sd else {
             return Ok(out);
         };

@@ -45,10 +45,15 @@
 //! 7. status (Token Status List, draft-ietf-oauth-status-list §5, §6), when
 //!    the credential has `status.status_list` and [`StatusCheck::Required`]:
 //!    the list for its `uri` was provided (`status.list.unavailable`), is a
-//!    `statuslist+jwt` signed by a status-list key with `sub` = `uri`, and
+//!    `statuslist+jwt` signed under the credential's trust (a status-list
+//!    key, or an `x5c` chain to the anchors naming the credential's `iss`;
+//!    under issuer-bound trust its `iss`, if any, is that issuer) with
+//!    `sub` = `uri`, and
 //!    decodes (`status.list.invalid`; inflating beyond
 //!    `max_status_list_bytes` is `input.too_large`), is not expired
-//!    (`status.list.expired`), holds `idx` (`status.index.out_of_range`),
+//!    (`status.list.expired`), not used beyond its `ttl` when the caller
+//!    says when it was fetched (`status.list.stale`, [`StatusLists`]),
+//!    holds `idx` (`status.index.out_of_range`),
 //!    whose value is 0 (1: `status.credential.revoked`, 2:
 //!    `status.credential.suspended`, other: `status.value.unknown`).
 //!
@@ -284,17 +289,30 @@ impl SdJwtTrust {
 }
 
 /// The status-list tokens the caller fetched, by URI (the library fetches
-/// nothing): each one the `statuslist+jwt` body as received.
+/// nothing): each one the `statuslist+jwt` body as received, and, when the
+/// caller serves it from a cache, the time it was fetched.
+///
+/// A token's `ttl` (Token Status List §5.1) bounds how long a fetched copy
+/// may be used, counted from when it was fetched (§8.3): a token given
+/// with [`StatusLists::with_fetched`] whose fetch time plus `ttl` is before
+/// `now` minus the skew is `status.list.stale`. A token given with
+/// [`StatusLists::with`] counts as just fetched.
 ///
 /// ```
 /// use idbridge::sdjwt::StatusLists;
-/// let lists = StatusLists::new().with("https://status.example/1", b"eyJ...".to_vec());
+/// use idbridge::UnixTime;
+/// let fetched = UnixTime::from_unix_seconds(1_777_590_000);
+/// let lists = StatusLists::new()
+///     .with("https://status.example/1", b"eyJ...".to_vec())
+///     .with_fetched("https://status.example/2", b"eyJ...".to_vec(), fetched);
 /// assert!(lists.get("https://status.example/1").is_some());
-/// assert!(lists.get("https://status.example/2").is_none());
+/// assert_eq!(lists.fetched_at("https://status.example/1"), None);
+/// assert_eq!(lists.fetched_at("https://status.example/2"), Some(fetched));
+/// assert!(lists.get("https://status.example/3").is_none());
 /// ```
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct StatusLists {
-    lists: BTreeMap<String, Vec<u8>>,
+    lists: BTreeMap<String, (Vec<u8>, Option<UnixTime>)>,
 }
 
 impl StatusLists {
@@ -303,22 +321,52 @@ impl StatusLists {
         StatusLists::default()
     }
 
-    /// Adds (or replaces) the token for `uri`.
+    /// Adds (or replaces) the token for `uri`, just fetched.
     pub fn insert(&mut self, uri: impl Into<String>, token: impl Into<Vec<u8>>) -> &mut Self {
-        self.lists.insert(uri.into(), token.into());
+        self.lists.insert(uri.into(), (token.into(), None));
         self
     }
 
-    /// These lists with the token for `uri`.
+    /// Adds (or replaces) the token for `uri`, fetched at `fetched_at`
+    /// (from the caller's cache): its `ttl` is enforced.
+    pub fn insert_fetched(
+        &mut self,
+        uri: impl Into<String>,
+        token: impl Into<Vec<u8>>,
+        fetched_at: UnixTime,
+    ) -> &mut Self {
+        self.lists
+            .insert(uri.into(), (token.into(), Some(fetched_at)));
+        self
+    }
+
+    /// These lists with the token for `uri`, just fetched.
     #[must_use]
     pub fn with(mut self, uri: impl Into<String>, token: impl Into<Vec<u8>>) -> StatusLists {
         self.insert(uri, token);
         self
     }
 
+    /// These lists with the token for `uri`, fetched at `fetched_at`.
+    #[must_use]
+    pub fn with_fetched(
+        mut self,
+        uri: impl Into<String>,
+        token: impl Into<Vec<u8>>,
+        fetched_at: UnixTime,
+    ) -> StatusLists {
+        self.insert_fetched(uri, token, fetched_at);
+        self
+    }
+
     /// The token for `uri`, if provided.
     pub fn get(&self, uri: &str) -> Option<&[u8]> {
-        self.lists.get(uri).map(Vec::as_slice)
+        self.lists.get(uri).map(|(t, _)| t.as_slice())
+    }
+
+    /// When the token for `uri` was fetched, if the caller said.
+    pub fn fetched_at(&self, uri: &str) -> Option<UnixTime> {
+        self.lists.get(uri).and_then(|(_, f)| *f)
     }
 }
 
@@ -353,6 +401,11 @@ pub struct Expectations<'a> {
     /// The `aud` the KB-JWT must carry: this verifier's `client_id`.
     /// `None` matches no KB-JWT.
     pub audience: Option<&'a str>,
+    /// The `state` the OpenID4VP request sent, which the response must
+    /// carry back ([`openid4vp::verify_response`]; `openid4vp.state.mismatch`).
+    /// `None` (the default): not checked. A single presentation has no
+    /// `state`; [`verify_presentation`] ignores this.
+    pub state: Option<&'a str>,
     /// How old the KB-JWT's `iat` may be, in seconds (default 300).
     pub max_kb_age_seconds: u32,
     /// Tolerance for every time comparison, in seconds (default 0).
@@ -388,6 +441,7 @@ impl<'a> Expectations<'a> {
             key_binding: KeyBinding::Optional,
             nonce: None,
             audience: None,
+            state: None,
             max_kb_age_seconds: 300,
             clock_skew_seconds: 0,
             status_check: StatusCheck::Required,

@@ -300,7 +300,8 @@ impl AuthorizationResponse {
         self.vp_token.get(id).map_or(&[], Vec::as_slice)
     }
 
-    /// `state`, for the caller to compare with its request's.
+    /// `state`, as the wallet returned it ([`verify_response`] compares it
+    /// with [`Expectations::state`] when that is set).
     pub fn state(&self) -> Option<&str> {
         self.state.as_deref()
     }
@@ -457,7 +458,10 @@ fn has_path(value: &Value, path: &[PathElement]) -> bool {
     }
 }
 
-/// Verifies every presentation of `response` against `query`: each
+/// Verifies every presentation of `response` against `query`: first, when
+/// [`Expectations::state`] is set, the response's `state` equals it
+/// (`openid4vp.state.mismatch`, also for a response without `state`;
+/// §5.2, the request's `state` returned in the response); then each
 /// credential query answered (`openid4vp.credential.missing`), by one
 /// presentation unless the query says `multiple` (more is
 /// `openid4vp.response.invalid`, as is an id the query does not have);
@@ -507,6 +511,20 @@ pub fn verify_response(
     expect: &Expectations<'_>,
     now: UnixTime,
 ) -> Result<BTreeMap<String, Vec<VerifiedPresentation>>> {
+    if let Some(expected) = expect.state {
+        if expected.is_empty() {
+            return Err(Error::new(
+                ErrorCode::ConfigInvalid,
+                "the expected state is empty",
+            ));
+        }
+        if response.state() != Some(expected) {
+            return Err(Error::new(
+                ErrorCode::Openid4vpStateMismatch,
+                "the response's state is not the request's",
+            ));
+        }
+    }
     if let Some(extra) = response
         .vp_token
         .keys()

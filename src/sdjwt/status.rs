@@ -6,7 +6,16 @@
 //!
 //! Inflation stops at `Limits::max_status_list_bytes`: a token of a few
 //! hundred bytes that would inflate to a gigabyte costs at most that much.
+//!
+//! The token is trusted as the credential is (§8.3 step 3 leaves the
+//! policy to the relying party): the status-list keys (by default the
+//! issuer's JWK Set or its metadata's `jwks`), or, when the token carries
+//! `x5c` and `x5c` anchors are configured, a chain to those anchors whose
+//! leaf names the credential's `iss`. Under issuer-bound trust
+//! ([`super::SdJwtTrust::for_issuer`], metadata, federation) a token `iss`
+//! must be that issuer.
 
+use super::SdJwtTrust;
 use crate::crypto::Backend;
 use crate::error::{Error, ErrorCode, Result};
 use crate::jose::{self, b64, typ, JwkSet, JwsOptions};
@@ -67,11 +76,51 @@ fn invalid(reason: &'static str) -> Error {
     Error::new(ErrorCode::StatusListInvalid, reason)
 }
 
+/// Where the status list token comes from and who it must be about.
+pub(crate) struct ListContext<'a> {
+    /// The credential's trust (keys, `x5c` anchors, bound issuer).
+    pub trust: &'a SdJwtTrust,
+    /// The credential's `iss`, which an `x5c` leaf must name (read only
+    /// where `x5c` chains can be checked).
+    #[cfg_attr(not(feature = "x509-path"), allow(dead_code))]
+    pub credential_iss: Option<&'a str>,
+    /// When the caller retrieved the token (its cache's time), if known.
+    pub fetched_at: Option<UnixTime>,
+}
+
+/// The keys the token is checked with: its `x5c` chain when anchors are
+/// configured, else the status-list keys.
+fn token_keys(
+    backend: &dyn Backend,
+    header: &jose::JwsHeader,
+    ctx: &ListContext<'_>,
+    limits: &Limits,
+    now: UnixTime,
+) -> Result<Option<JwkSet>> {
+    #[cfg(feature = "x509-path")]
+    if !ctx.trust.x5c_anchors.is_empty() {
+        if let Some(chain) = super::x5c::chain(header, limits)? {
+            return super::x5c::issuer_keys(
+                backend,
+                &chain,
+                &ctx.trust.x5c_anchors,
+                ctx.credential_iss,
+                header.kid(),
+                now,
+            )
+            .map(Some);
+        }
+    }
+    #[cfg(not(feature = "x509-path"))]
+    let _ = (backend, header, ctx, limits, now);
+    Ok(None)
+}
+
 /// Checks the credential's entry against the list token `token` (check 7
 /// after the list was found).
 pub(crate) fn check(
     backend: &dyn Backend,
-    keys: &JwkSet,
+    ctx: &ListContext<'_>,
     token: &[u8],
     reference: &StatusReference,
     options: &JwsOptions,
@@ -102,9 +151,10 @@ pub(crate) fn check(
     {
         return Err(invalid("the status list token's typ is not statuslist+jwt"));
     }
+    let from_x5c = token_keys(backend, &decoded.header, ctx, limits, now).map_err(relabel)?;
     jose::verify_decoded(
         backend,
-        keys,
+        from_x5c.as_ref().unwrap_or(ctx.trust.status_list_keys()),
         &decoded.header,
         decoded.signing_input,
         &decoded.signature,
@@ -117,6 +167,13 @@ pub(crate) fn check(
         return Err(invalid(
             "the status list token's sub is not the credential's uri",
         ));
+    }
+    if let (Some(bound), Some(iss)) = (ctx.trust.issuer(), claims.get("iss")) {
+        if iss.as_str() != Some(bound) {
+            return Err(invalid(
+                "the status list token's iss is not the issuer the trust is bound to",
+            ));
+        }
     }
     let list = claims
         .get("status_list")
@@ -143,6 +200,25 @@ pub(crate) fn check(
             return Err(Error::new(
                 ErrorCode::StatusListExpired,
                 "the status list token has expired",
+            ));
+        }
+    }
+    // ttl (§5.1): how long a fetched copy may be used; measured from when
+    // the relying party resolved it (§8.3), so only when the caller says.
+    let ttl = match claims.get("ttl") {
+        None => None,
+        Some(v) => Some(
+            v.as_u64()
+                .filter(|t| *t > 0)
+                .and_then(|t| i64::try_from(t).ok())
+                .ok_or_else(|| invalid("the status list token's ttl is not a positive integer"))?,
+        ),
+    };
+    if let (Some(ttl), Some(fetched)) = (ttl, ctx.fetched_at) {
+        if fetched.as_secs().saturating_add(ttl) < now.as_secs().saturating_sub(i64::from(skew)) {
+            return Err(Error::new(
+                ErrorCode::StatusListStale,
+                "the status list token was fetched longer ago than its ttl",
             ));
         }
     }

@@ -288,9 +288,14 @@ pub fn verify_presentation(
                     "the credential's status list was not provided",
                 )
             })?;
+            let ctx = status::ListContext {
+                trust,
+                credential_iss: claims.get("iss").and_then(Value::as_str),
+                fetched_at: status_lists.fetched_at(reference.uri()),
+            };
             status::check(
                 backend,
-                trust.status_list_keys(),
+                &ctx,
                 token,
                 &reference,
                 &options,

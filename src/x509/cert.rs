@@ -24,6 +24,10 @@ const ID_CE_AUTHORITY_KEY_IDENTIFIER: ObjectIdentifier = ObjectIdentifier::new_u
 pub(crate) mod ku {
     pub const DIGITAL_SIGNATURE: u16 = 1 << 0;
     pub const NON_REPUDIATION: u16 = 1 << 1;
+    #[cfg_attr(not(feature = "smartid"), allow(dead_code))] // the Smart-ID pre-2025 profile
+    pub const KEY_ENCIPHERMENT: u16 = 1 << 2;
+    #[cfg_attr(not(feature = "smartid"), allow(dead_code))] // the Smart-ID pre-2025 profile
+    pub const DATA_ENCIPHERMENT: u16 = 1 << 3;
 }
 
 #[cfg(feature = "x509-path")]

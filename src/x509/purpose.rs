@@ -42,3 +42,48 @@ pub(crate) fn check_client_auth_signature(c: &Certificate) -> Result<()> {
 pub(crate) fn has_non_repudiation(c: &Certificate) -> bool {
     c.key_usage.unwrap_or(0) & ku::NON_REPUDIATION != 0
 }
+
+/// One acceptable purpose profile of an end-entity certificate: the key
+/// usage bits it must all carry (RFC 5280 §4.2.1.3, the extension present)
+/// and, when set, an extended key usage it must list (§4.2.1.12). A scheme
+/// names its profiles; this module only reads the extensions.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[cfg_attr(not(feature = "smartid"), allow(dead_code))] // used by smartid's profiles
+pub(crate) struct PurposeProfile {
+    /// Every bit here must be set.
+    pub key_usage: u16,
+    /// Must be listed in the extended key usage extension.
+    pub eku: Option<&'static str>,
+}
+
+#[cfg_attr(not(feature = "smartid"), allow(dead_code))]
+impl PurposeProfile {
+    fn holds(&self, c: &Certificate) -> bool {
+        let ku_ok = c
+            .key_usage
+            .is_some_and(|bits| bits & self.key_usage == self.key_usage);
+        let eku_ok = match self.eku {
+            None => true,
+            Some(oid) => c
+                .ext_key_usage
+                .as_ref()
+                .is_some_and(|ekus| ekus.iter().any(|e| e == oid)),
+        };
+        ku_ok && eku_ok
+    }
+}
+
+/// The certificate fits at least one of `profiles` (`x509.purpose.wrong`
+/// otherwise, with `what` in the message).
+#[cfg_attr(not(feature = "smartid"), allow(dead_code))]
+pub(crate) fn check_any_profile(
+    c: &Certificate,
+    profiles: &[PurposeProfile],
+    what: &'static str,
+) -> Result<()> {
+    if profiles.iter().any(|p| p.holds(c)) {
+        Ok(())
+    } else {
+        Err(Error::new(ErrorCode::X509PurposeWrong, what))
+    }
+}

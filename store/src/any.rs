@@ -62,3 +62,13 @@ impl SingleUseStore for AnyStore {
         }
     }
 }
+
+impl crate::session::ReadableStore for AnyStore {
+    async fn get(&self, key: &str, now: UnixMillis) -> Result<Option<Vec<u8>>> {
+        match self {
+            AnyStore::Memory(s) => s.get_sync(key, now),
+            #[cfg(feature = "redis")]
+            AnyStore::Redis(s) => crate::session::ReadableStore::get(s, key, now).await,
+        }
+    }
+}

@@ -11,6 +11,7 @@
 //! | Web eID challenge nonces | [`webeid::Challenges`] `issue` / `consume` | 5 minutes, once |
 //! | SPID/CIE AuthnRequest IDs | [`spid::Requests`] `issue` (or `remember`) / `consume` | until the request expires, once |
 //! | SPID/CIE Assertion IDs | [`spid::Assertions`] `first_use` | until NotOnOrAfter (+ margin) |
+//! | login sessions | [`session::Sessions`] `open` / `get` / `end` (a [`session::ReadableStore`]) | the cookie's `Max-Age` (1 hour by default) |
 //!
 //! Backends: [`MemoryStore`] (one process; bounded, expiring, thread-safe)
 //! and [`RedisStore`] (shared by every instance behind a load balancer;
@@ -67,6 +68,7 @@ mod memory;
 mod random;
 #[cfg(feature = "redis")]
 mod redis;
+pub mod session;
 pub mod spid;
 mod store;
 pub mod webeid;

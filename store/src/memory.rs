@@ -166,6 +166,31 @@ impl MemoryStore {
     }
 }
 
+impl MemoryStore {
+    /// [`ReadableStore::get`](crate::session::ReadableStore::get), without a
+    /// future: the value of `key` if present and unexpired at `now`; the
+    /// entry stays.
+    pub fn get_sync(&self, key: &str, now: UnixMillis) -> Result<Option<Vec<u8>>> {
+        check_key(key)?;
+        let shard = self.inner.shard_for(key)?;
+        Ok(shard
+            .entries
+            .get(key)
+            .filter(|e| e.expires_at > now)
+            .map(|e| e.value.clone()))
+    }
+}
+
+impl crate::session::ReadableStore for MemoryStore {
+    fn get(
+        &self,
+        key: &str,
+        now: UnixMillis,
+    ) -> impl core::future::Future<Output = Result<Option<Vec<u8>>>> + Send {
+        core::future::ready(self.get_sync(key, now))
+    }
+}
+
 impl Inner {
     fn lock(&self, index: usize) -> Option<MutexGuard<'_, Shard>> {
         // A panic while a shard was locked cannot leave it half-updated in a

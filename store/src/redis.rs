@@ -500,6 +500,29 @@ impl SingleUseStore for RedisStore {
     }
 }
 
+impl crate::session::ReadableStore for RedisStore {
+    async fn get(&self, key: &str, now: UnixMillis) -> Result<Option<Vec<u8>>> {
+        let mut cmd = redis::cmd("GET");
+        cmd.arg(self.key(key)?);
+        match self.run(cmd).await? {
+            redis::Value::Nil => Ok(None),
+            redis::Value::BulkString(stored) => {
+                let (expires_at, payload) = decode(&stored).ok_or_else(|| {
+                    Error::with_detail(
+                        ErrorKind::UnexpectedReply,
+                        "a stored value without its expiry",
+                    )
+                })?;
+                Ok((expires_at > now).then(|| payload.to_vec()))
+            }
+            other => Err(Error::with_detail(
+                ErrorKind::UnexpectedReply,
+                format!("GET answered {other:?}"),
+            )),
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

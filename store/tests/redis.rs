@@ -463,3 +463,38 @@ async fn connect_waits_for_a_late_redis_when_told_to() {
     );
     drop(redis);
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn sessions_are_read_without_being_taken_shared_ended_once_and_expire() {
+    use idbridge_store::session::{ReadableStore, Sessions};
+    use idbridge_store::Clock;
+    let redis =
+        redis_or_skip!("sessions_are_read_without_being_taken_shared_ended_once_and_expire");
+    // Two instances (two pools) on one Redis.
+    let prefix = common::unique_prefix("sessions");
+    let mut stores = Vec::new();
+    for _ in 0..2 {
+        let mut config = RedisConfig::new(redis.url.clone());
+        config.key_prefix = prefix.clone();
+        stores.push(RedisStore::connect(config).await.unwrap());
+    }
+    let clock = ManualClock::new(wall());
+    let a = Sessions::with_clock(stores[0].clone(), clock.clone()).lifetime_secs(60);
+    let b = Sessions::with_clock(stores[1].clone(), clock.clone()).lifetime_secs(60);
+    let id = a.open(b"identity").await.unwrap();
+    for _ in 0..3 {
+        assert_eq!(b.get(&id).await.unwrap().as_deref(), Some(&b"identity"[..]));
+    }
+    // Ended on one instance: gone on both, once.
+    assert_eq!(b.end(&id).await.unwrap().as_deref(), Some(&b"identity"[..]));
+    assert_eq!(a.get(&id).await.unwrap(), None);
+    assert_eq!(a.end(&id).await.unwrap(), None);
+    // Expiry by the caller's clock (Redis holds the key until PXAT).
+    let id = a.open(b"x").await.unwrap();
+    clock.advance_secs(60);
+    assert_eq!(b.get(&id).await.unwrap(), None);
+    // A key too long to be one is no session; a key never set reads None.
+    assert_eq!(a.get(&"x".repeat(10_000)).await.unwrap(), None);
+    let raw = stores[0].get("never-set", clock.now()).await.unwrap();
+    assert_eq!(raw, None);
+}

@@ -134,46 +134,48 @@ const EMBEDDED_OIDC: &[(&str, &[u8])] = &[
     ),
 ];
 
-/// The embedded SD-JWT VC inputs: the imported `sd-jwt-vc` suite's own
-/// PID-like presentation (8 disclosures, KB-JWT, a 2-bit status list) with
-/// the group's trust (issuer and status-list keys, both status lists).
+/// The `sdjwt` workload's case in `test-vectors/sd-jwt-vc/generated.json`.
+#[cfg(feature = "sdjwt")]
+const SDJWT_TC_ID: u64 = 30;
+
+/// The embedded SD-JWT VC inputs: the generated `sd-jwt-vc` suite's PID
+/// (10 disclosures, KB-JWT, a 2-bit status list the issuer signs) with its
+/// group's trust (the issuer's keys, which also sign the status list).
 #[cfg(feature = "sdjwt")]
 const EMBEDDED_SDJWT: &[(&str, &[u8])] = &[
     (
-        "test-vectors/conformance/sd-jwt-vc/own-issuer.json",
-        include_bytes!("../../test-vectors/conformance/sd-jwt-vc/own-issuer.json"),
+        "test-vectors/sd-jwt-vc/generated.json",
+        include_bytes!("../../test-vectors/sd-jwt-vc/generated.json"),
     ),
     (
-        "test-vectors/conformance/sd-jwt-vc/upstream/own/presentations/status-own-valid.txt",
-        include_bytes!(
-            "../../test-vectors/conformance/sd-jwt-vc/upstream/own/presentations/status-own-valid.txt"
-        ),
+        "test-vectors/sd-jwt-vc/presentations/pid-10.txt",
+        include_bytes!("../../test-vectors/sd-jwt-vc/presentations/pid-10.txt"),
     ),
     (
-        "test-vectors/conformance/sd-jwt-vc/upstream/own/keys/issuer.jwks.json",
-        include_bytes!("../../test-vectors/conformance/sd-jwt-vc/upstream/own/keys/issuer.jwks.json"),
+        "test-vectors/sd-jwt-vc/keys/issuer.jwks.json",
+        include_bytes!("../../test-vectors/sd-jwt-vc/keys/issuer.jwks.json"),
     ),
     (
-        "test-vectors/conformance/sd-jwt-vc/upstream/own/keys/status-signer.jwks.json",
-        include_bytes!(
-            "../../test-vectors/conformance/sd-jwt-vc/upstream/own/keys/status-signer.jwks.json"
-        ),
+        "test-vectors/sd-jwt-vc/status/list-issuer.jwt",
+        include_bytes!("../../test-vectors/sd-jwt-vc/status/list-issuer.jwt"),
+    ),
+];
+
+/// The embedded Smart-ID inputs: the imported `smart-id` suite's QR-flow
+/// ACSP_V2 response (RSA-6144, RSASSA-PSS SHA3-512) and its TEST CA.
+#[cfg(feature = "smartid")]
+const EMBEDDED_SMARTID: &[(&str, &[u8])] = &[
+    (
+        "test-vectors/conformance/smart-id/smart-id.json",
+        include_bytes!("../../test-vectors/conformance/smart-id/smart-id.json"),
     ),
     (
-        "test-vectors/conformance/sd-jwt-vc/upstream/own/status/list-2bit.jwt",
-        include_bytes!("../../test-vectors/conformance/sd-jwt-vc/upstream/own/status/list-2bit.jwt"),
+        "test-vectors/conformance/smart-id/upstream/acsp_qr_sha3_512.json",
+        include_bytes!("../../test-vectors/conformance/smart-id/upstream/acsp_qr_sha3_512.json"),
     ),
     (
-        "test-vectors/conformance/sd-jwt-vc/upstream/public/draft-ietf-oauth-status-list/status-list-1.jwt",
-        include_bytes!(
-            "../../test-vectors/conformance/sd-jwt-vc/upstream/public/draft-ietf-oauth-status-list/status-list-1.jwt"
-        ),
-    ),
-    (
-        "test-vectors/conformance/sd-jwt-vc/upstream/public/draft-ietf-oauth-status-list/status-key-kid12.jwks.json",
-        include_bytes!(
-            "../../test-vectors/conformance/sd-jwt-vc/upstream/public/draft-ietf-oauth-status-list/status-key-kid12.jwks.json"
-        ),
+        "test-vectors/conformance/smart-id/upstream/own_TEST_SmartID_CA.der",
+        include_bytes!("../../test-vectors/conformance/smart-id/upstream/own_TEST_SmartID_CA.der"),
     ),
 ];
 
@@ -257,6 +259,27 @@ impl Workload<'_> {
         false
     }
 }
+
+/// The embedded mdoc inputs: the imported `mdoc` suite's own IT PID
+/// response (every element disclosed, ES256 issuerAuth and
+/// deviceSignature, SHA-256 digests) with its IACA.
+#[cfg(feature = "mdoc")]
+const EMBEDDED_MDOC: &[(&str, &[u8])] = &[
+    (
+        "test-vectors/conformance/mdoc/own-pki.json",
+        include_bytes!("../../test-vectors/conformance/mdoc/own-pki.json"),
+    ),
+    (
+        "test-vectors/conformance/mdoc/upstream/own/responses/valid-pid-full.b64u",
+        include_bytes!(
+            "../../test-vectors/conformance/mdoc/upstream/own/responses/valid-pid-full.b64u"
+        ),
+    ),
+    (
+        "test-vectors/conformance/mdoc/upstream/own/certs/iaca-p256.pem",
+        include_bytes!("../../test-vectors/conformance/mdoc/upstream/own/certs/iaca-p256.pem"),
+    ),
+];
 
 /// A case of an embedded vector file, with its merged context and input.
 struct Case {
@@ -513,6 +536,14 @@ pub fn with_workloads<R>(f: impl FnOnce(&[Workload<'_>]) -> R) -> Result<R> {
     for (path, bytes) in EMBEDDED_SDJWT {
         files.insert(path, bytes.to_vec());
     }
+    #[cfg(feature = "smartid")]
+    for (path, bytes) in EMBEDDED_SMARTID {
+        files.insert(path, bytes.to_vec());
+    }
+    #[cfg(feature = "mdoc")]
+    for (path, bytes) in EMBEDDED_MDOC {
+        files.insert(path, bytes.to_vec());
+    }
 
     #[cfg(feature = "saml")]
     let (spid_case, cie_case) = (
@@ -588,11 +619,7 @@ pub fn with_workloads<R>(f: impl FnOnce(&[Workload<'_>]) -> R) -> Result<R> {
     )?;
 
     #[cfg(feature = "sdjwt")]
-    let sdjwt_case = Case::load(
-        &files,
-        "test-vectors/conformance/sd-jwt-vc/own-issuer.json",
-        29,
-    )?;
+    let sdjwt_case = Case::load(&files, "test-vectors/sd-jwt-vc/generated.json", SDJWT_TC_ID)?;
     #[cfg(feature = "sdjwt")]
     let sdjwt_job = sdjwt_case.job(&files, &sdjwt_case.input)?;
     #[cfg(feature = "sdjwt")]
@@ -603,6 +630,20 @@ pub fn with_workloads<R>(f: impl FnOnce(&[Workload<'_>]) -> R) -> Result<R> {
     let sdjwt_presentation = std::str::from_utf8(&sdjwt_case.input)
         .map_err(|_| defect("the sd-jwt presentation is not UTF-8".into()))?
         .trim_end();
+
+    #[cfg(feature = "smartid")]
+    let smartid_case = Case::load(&files, "test-vectors/conformance/smart-id/smart-id.json", 1)?;
+    #[cfg(feature = "smartid")]
+    let smartid_prepared = smartid::Prepared::new(&files, &smartid_case)?;
+
+    #[cfg(feature = "mdoc")]
+    let mdoc_case = Case::load(&files, "test-vectors/conformance/mdoc/own-pki.json", 1)?;
+    #[cfg(feature = "mdoc")]
+    let mdoc_job = mdoc_case.job(&files, &mdoc_case.input)?;
+    #[cfg(feature = "mdoc")]
+    let mdoc_prepared = super::mdoc::prepare(&mdoc_job)
+        .map_err(defect)?
+        .map_err(|e| defect(e.to_string()))?;
 
     let mut workloads = Vec::new();
     #[cfg(feature = "saml")]
@@ -649,7 +690,7 @@ pub fn with_workloads<R>(f: impl FnOnce(&[Workload<'_>]) -> R) -> Result<R> {
     workloads.push(Workload {
         name: "sdjwt",
         input: format!(
-            "a {}-byte input: {} tcId 29, a PID-like dc+sd-jwt (ES256) with {} disclosures, an ES256 KB-JWT and an ES256 2-bit status list",
+            "a {}-byte input: {} tcId {SDJWT_TC_ID}, a PID dc+sd-jwt (ES256) with {} disclosures, an ES256 KB-JWT and an ES256 2-bit status list",
             sdjwt_presentation.len(),
             sdjwt_case.path,
             sdjwt_presentation.matches('~').count().saturating_sub(1),
@@ -663,7 +704,148 @@ pub fn with_workloads<R>(f: impl FnOnce(&[Workload<'_>]) -> R) -> Result<R> {
         #[cfg(feature = "saml")]
         digests: None,
     });
+    #[cfg(feature = "smartid")]
+    workloads.push(smartid::workload(&smartid_case, &smartid_prepared));
+    #[cfg(feature = "mdoc")]
+    workloads.push(Workload {
+        name: "mdoc",
+        input: format!(
+            "a {}-byte input: {} tcId 1, an IT PID DeviceResponse (base64url vp_token; ES256 issuerAuth from a P-256 DS under the IACA, SHA-256 digests, ES256 deviceSignature over the OpenID4VP handover)",
+            mdoc_case.input.len(),
+            mdoc_case.path,
+        ),
+        verify: Box::new(|backend: &dyn Backend| {
+            mdoc_prepared.verify(backend, &mdoc_case.input).map(|_| ())
+        }),
+        floor_extra: None,
+        #[cfg(feature = "saml")]
+        digests: None,
+    });
     Ok(f(&workloads))
+}
+
+/// The Smart-ID session status (QR flow, ACSP_V2, RSA-6144 RSASSA-PSS
+/// SHA3-512 under a P-384 CA), beside its floor: the CA's signature on the
+/// certificate (recorded) and the RSASSA-PSS verification over the
+/// already-rebuilt payload.
+#[cfg(feature = "smartid")]
+mod smartid {
+    use super::{defect, Case, Workload};
+    use crate::MemoryFiles;
+    use idbridge::crypto::{self, Backend, DigestAlg, PssParams, PublicKey};
+    use idbridge::smartid::{self, AcspV2Fields, Expected, FlowType, SmartIdTrust};
+    use idbridge::{Limits, Result, UnixTime};
+
+    pub(super) struct Prepared {
+        trust: SmartIdTrust,
+        expected: Expected,
+        now: UnixTime,
+        key: PublicKey,
+        params: PssParams,
+        payload: Vec<u8>,
+        signature: Vec<u8>,
+    }
+
+    impl Prepared {
+        pub(super) fn new(files: &MemoryFiles, case: &Case) -> Result<Prepared> {
+            use base64::Engine as _;
+            let job = case.job(files, &case.input)?;
+            let trust = crate::smartid::trust(&job)
+                .map_err(defect)?
+                .map_err(|e| defect(e.to_string()))?;
+            let expected = crate::smartid::expected(&job).map_err(defect)?;
+            let now = job
+                .context
+                .get("now")
+                .and_then(serde_json::Value::as_str)
+                .ok_or_else(|| defect("the smart-id case has no now".into()))
+                .and_then(UnixTime::parse_rfc3339)?;
+            let body: serde_json::Value = serde_json::from_slice(&case.input)
+                .map_err(|e| defect(format!("the smart-id response: {e}")))?;
+            let text = |path: &[&str]| -> Result<String> {
+                path.iter()
+                    .try_fold(&body, |v, k| v.get(*k))
+                    .and_then(serde_json::Value::as_str)
+                    .map(str::to_owned)
+                    .ok_or_else(|| defect(format!("the smart-id response has no {path:?}")))
+            };
+            let b64 = base64::engine::general_purpose::STANDARD;
+            let signature = b64
+                .decode(text(&["signature", "value"])?)
+                .map_err(|_| defect("signature.value".into()))?;
+            let key = smartid::verify_session_status_with(
+                crypto::default_backend(),
+                &trust,
+                &case.input,
+                &expected,
+                now,
+                &Limits::default(),
+            )?
+            .public_key()
+            .clone();
+            let ctx = |k: &str| {
+                job.context
+                    .get(k)
+                    .and_then(serde_json::Value::as_str)
+                    .unwrap_or_default()
+                    .to_owned()
+            };
+            let payload = smartid::acsp_v2_payload(&AcspV2Fields {
+                schema_name: &ctx("schema_name"),
+                server_random: &text(&["signature", "serverRandom"])?,
+                rp_challenge: &ctx("rp_challenge"),
+                user_challenge: &text(&["signature", "userChallenge"])?,
+                relying_party_name: &ctx("relying_party_name"),
+                brokered_rp_name: &ctx("brokered_rp_name"),
+                interactions: &ctx("interactions"),
+                interaction_type_used: &text(&["interactionTypeUsed"])?,
+                initial_callback_url: &ctx("initial_callback_url"),
+                flow_type: FlowType::Qr,
+            })
+            .into_bytes();
+            let params = PssParams {
+                hash: DigestAlg::Sha3_512,
+                mgf1_hash: DigestAlg::Sha3_512,
+                salt_len: 64,
+            };
+            Ok(Prepared {
+                trust,
+                expected,
+                now,
+                key,
+                params,
+                payload,
+                signature,
+            })
+        }
+    }
+
+    pub(super) fn workload<'a>(case: &'a Case, p: &'a Prepared) -> Workload<'a> {
+        Workload {
+            name: "smartid",
+            input: format!(
+                "a {}-byte input: {} tcId 1, an ACSP_V2 session status (QR), RSA-6144 RSASSA-PSS SHA3-512 under a P-384 CA",
+                case.input.len(),
+                case.path
+            ),
+            verify: Box::new(move |backend: &dyn Backend| {
+                smartid::verify_session_status_with(
+                    backend,
+                    &p.trust,
+                    &case.input,
+                    &p.expected,
+                    p.now,
+                    &Limits::default(),
+                )
+                .map(|_| ())
+            }),
+            floor_extra: Some(Box::new(move || {
+                crypto::verify_rsa_pss(&p.key, &p.params, &p.payload, &p.signature)
+            })),
+            #[cfg(feature = "saml")]
+            digests: None,
+        }
+    }
 }
 
 /// The SPID/CIE OpenID Connect login: the OP's trust chain (three
@@ -930,6 +1112,9 @@ mod tests {
             if cfg!(feature = "sdjwt") {
                 want.push("sdjwt");
             }
+            if cfg!(feature = "mdoc") {
+                want.push("mdoc");
+            }
             assert_eq!(names, want);
             for w in ws {
                 for backend in crypto::backends() {
@@ -944,9 +1129,12 @@ mod tests {
                     // token's and the UserInfo's.
                     // SD-JWT VC: the issuer's, the KB-JWT's and the
                     // status list's.
+                    // mdoc: the IACA's on the DS certificate, the
+                    // issuerAuth's and the deviceSignature's.
                     let want = match w.name {
                         "oidc" => 5,
                         "sdjwt" => 3,
+                        "mdoc" => 3,
                         _ => 2,
                     };
                     assert_eq!(checks.len(), want, "{}", w.name);

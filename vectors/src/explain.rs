@@ -149,6 +149,8 @@ pub(crate) fn explain(kind: Kind, job: &Job<'_>, case: &TestCase) -> Explanation
         Kind::OidcIdToken => e.replay = Some(replay_id_token(job, &input_arg)),
         Kind::SdJwtVc => e.replay = Some(replay_sd_jwt(job, &input_arg)),
         Kind::MobileId => e.replay = Some(replay_mobile_id(job, &input_arg)),
+        Kind::SmartId => e.replay = Some(replay_smart_id(job, &input_arg)),
+        Kind::Mdoc => e.replay = Some(replay_mdoc(job, &input_arg)),
         Kind::Signature | Kind::Xmldsig => e.notes.push(format!(
             "no `idbridge verify` subcommand runs the {} kind: the inputs above are the whole case",
             kind.name()
@@ -289,6 +291,86 @@ fn replay_mobile_id(job: &Job<'_>, input: &str) -> String {
         if let Some(v) = context_str(job, key) {
             words.push(arg(flag, v));
         }
+    }
+    words.join(" ")
+}
+
+fn replay_smart_id(job: &Job<'_>, input: &str) -> String {
+    let mut words = vec![
+        "idbridge verify smart-id".to_string(),
+        arg("response", input),
+    ];
+    let anchors = job.trust.get("anchors").map(file_names).unwrap_or_default();
+    if !anchors.is_empty() {
+        words.push("--anchors".into());
+        for f in anchors {
+            words.push(shell_quote(&resolved(job, f)));
+        }
+    }
+    for (key, flag) in [
+        ("signature_protocol", "protocol"),
+        ("min_certificate_level", "min-level"),
+        ("rp_challenge", "rp-challenge"),
+        ("relying_party_name", "rp-name"),
+        ("brokered_rp_name", "brokered-rp-name"),
+        ("interactions", "interactions"),
+        ("initial_callback_url", "initial-callback-url"),
+        ("schema_name", "schema-name"),
+        ("user_challenge_verifier", "user-challenge-verifier"),
+        ("now", "now"),
+    ] {
+        if let Some(v) = context_str(job, key) {
+            words.push(arg(flag, v));
+        }
+    }
+    if let Some(f) = job
+        .context
+        .get("signed_data")
+        .and_then(|v| v.get("file"))
+        .and_then(serde_json::Value::as_str)
+    {
+        words.push(arg("signed-data", &resolved(job, f)));
+    }
+    words.join(" ")
+}
+
+fn replay_mdoc(job: &Job<'_>, input: &str) -> String {
+    let mut words = vec!["idbridge verify mdoc".to_string(), arg("response", input)];
+    let anchors = job.trust.get("anchors").map(file_names).unwrap_or_default();
+    if !anchors.is_empty() {
+        words.push("--anchors".into());
+        for f in anchors {
+            words.push(shell_quote(&resolved(job, f)));
+        }
+    }
+    for (key, flag) in [
+        ("expected_doctype", "doctype"),
+        ("handover", "handover"),
+        ("client_id", "client-id"),
+        ("nonce", "nonce"),
+        ("response_uri", "response-uri"),
+        ("jwk_thumbprint", "jwk-thumbprint"),
+        ("origin", "origin"),
+        ("mdoc_generated_nonce", "mdoc-generated-nonce"),
+        ("session_transcript", "session-transcript"),
+        ("input_encoding", "input"),
+        ("now", "now"),
+    ] {
+        if let Some(v) = context_str(job, key) {
+            words.push(arg(flag, v));
+        }
+    }
+    if context_str(job, "device_mac") == Some("allowed") {
+        if let Some(f) = context_str(job, "reader_key") {
+            words.push(arg("reader-key", &resolved(job, f)));
+        }
+    }
+    if let Some(skew) = job
+        .context
+        .get("clock_skew_seconds")
+        .and_then(Value::as_i64)
+    {
+        words.push(format!("--clock-skew {skew}"));
     }
     words.join(" ")
 }

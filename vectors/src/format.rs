@@ -116,7 +116,9 @@ pub(crate) const KNOWN_KINDS: &[&str] = &[
     "oidc-trust-chain",
     "oidc-id-token",
     "mobile-id",
+    "smart-id",
     "sd-jwt-vc",
+    "mdoc",
 ];
 
 impl VectorFile {

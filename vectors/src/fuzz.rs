@@ -638,6 +638,311 @@ pub fn sdjwt(data: &[u8]) {
     }
 }
 
+/// The single-logout verifiers of the SP side (`saml_sp`, native only),
+/// in the context of `test-vectors/saml-logout` against our test IdP: the
+/// input as an IdP's `LogoutResponse` and IdP-initiated `LogoutRequest`
+/// over HTTP-POST (raw XML and base64), and as the query string of both
+/// over HTTP-Redirect. An accepted message is the IdP's, answers our
+/// request or names our session.
+#[cfg(not(target_arch = "wasm32"))]
+pub fn saml_logout(data: &[u8]) {
+    use idbridge::saml_sp::{self as sp, LogoutExpectations, LogoutSession, SentLogout};
+    let registry = spid_trust().idp_registry();
+    let sent = SentLogout {
+        id: "_req1".into(),
+        issue_instant: UnixTime::from_unix_seconds(1_772_362_800), // 2026-03-01T11:00:00Z
+        idp_entity_id: LOGOUT_IDP.into(),
+    };
+    let session = LogoutSession {
+        idp_entity_id: LOGOUT_IDP,
+        session_index: "_sess1",
+        name_id: Some("_name1"),
+    };
+    let now = UnixTime::from_unix_seconds(1_772_362_810);
+    let mut exp = LogoutExpectations::new(LOGOUT_SP, LOGOUT_SLO);
+    let response_ok = |r: sp::VerifiedLogoutResponse| {
+        assert_eq!(
+            r.idp_entity_id, LOGOUT_IDP,
+            "a LogoutResponse of another IdP"
+        );
+    };
+    let request_ok = |r: sp::VerifiedLogoutRequest| {
+        assert_eq!(
+            r.idp_entity_id, LOGOUT_IDP,
+            "a LogoutRequest of another IdP"
+        );
+        assert_eq!(r.name_id, "_name1", "a LogoutRequest for another NameID");
+        assert!(
+            r.session_indexes.iter().any(|s| s == "_sess1"),
+            "a LogoutRequest for another session"
+        );
+    };
+    for input in [spid::InputEncoding::Xml, spid::InputEncoding::Base64] {
+        exp.input = input;
+        if let Ok(r) = sp::verify_logout_response(registry, data, &exp, &sent, now) {
+            response_ok(r);
+        }
+        if let Ok(r) = sp::verify_logout_request(registry, data, &exp, &session, now) {
+            request_ok(r);
+        }
+    }
+    if let Ok(query) = std::str::from_utf8(data) {
+        if let Ok(r) = sp::verify_logout_response_redirect(registry, query, &exp, &sent, now) {
+            response_ok(r);
+        }
+        if let Ok(r) = sp::verify_logout_request_redirect(registry, query, &exp, &session, now) {
+            request_ok(r);
+        }
+    }
+}
+
+#[cfg(not(target_arch = "wasm32"))]
+const LOGOUT_IDP: &str = "https://idp.idbridge.test/spid";
+#[cfg(not(target_arch = "wasm32"))]
+const LOGOUT_SP: &str = "https://sp.example.it";
+#[cfg(not(target_arch = "wasm32"))]
+const LOGOUT_SLO: &str = "https://sp.example.it/slo";
+
+/// The seeds of `saml_logout` (`fuzz/seeds/saml_logout/`), rebuilt: the
+/// test IdP's (test-vectors/keys/rsa2048) accepted messages, a
+/// `LogoutResponse` and a `LogoutRequest`, as signed XML (HTTP-POST) and as
+/// signed query strings (HTTP-Redirect). PKCS#1 v1.5 signatures are
+/// deterministic, so the files are reproducible byte for byte.
+#[cfg(not(target_arch = "wasm32"))]
+pub fn saml_logout_seeds() -> Vec<(&'static str, Vec<u8>)> {
+    use idbridge::saml_sp::{LogoutRequest, LogoutResponse, SpCredential};
+    let pem = include_str!("../../test-vectors/keys/rsa2048.pk8.pem");
+    let b64: String = pem.lines().filter(|l| !l.starts_with("-----")).collect();
+    let der = base64::engine::general_purpose::STANDARD
+        .decode(b64)
+        .expect("test-vectors/keys/rsa2048.pk8.pem is base64");
+    let signer =
+        crypto::RustCryptoSigner::from_pkcs8_der(&der).expect("rsa2048 is a PKCS#8 RSA key");
+    let cred = SpCredential::new(
+        &signer,
+        include_bytes!("../../test-vectors/xmldsig/certs/rsa2048.pem"),
+    )
+    .expect("rsa2048.pem is the key's certificate");
+    let at = UnixTime::from_unix_seconds(1_772_362_805); // 2026-03-01T11:00:05Z
+                                                         // The IdP writes these; the SP's builders write the same shapes.
+    let response = LogoutResponse {
+        sp_entity_id: LOGOUT_IDP.into(),
+        destination: LOGOUT_SLO.into(),
+        id: "_resp1".into(),
+        issue_instant: at,
+        in_response_to: "_req1".into(),
+        success: true,
+    };
+    let request = LogoutRequest::new(
+        LOGOUT_IDP, LOGOUT_SLO, "_idpreq", at, LOGOUT_IDP, "_name1", "_sess1",
+    );
+    let query = |url: String| {
+        url.split_once('?')
+            .map(|(_, q)| q.to_owned())
+            .expect("a Redirect URL has a query")
+    };
+    vec![
+        (
+            "response-post.xml",
+            response.signed_xml(&cred).expect("signs").into_bytes(),
+        ),
+        (
+            "request-post.xml",
+            request.signed_xml(&cred).expect("signs").into_bytes(),
+        ),
+        (
+            "response-redirect.txt",
+            query(response.redirect_url(&cred, "rs").expect("signs")).into_bytes(),
+        ),
+        (
+            "request-redirect.txt",
+            query(request.redirect_url(&cred, "rs").expect("signs")).into_bytes(),
+        ),
+    ]
+}
+
+/// A Smart-ID session-status response (`smartid`): checked twice with the
+/// same result against the shared suite's own TEST CA and request values
+/// (ACSP_V2, with the Web2App verifier); every failure carries a code of
+/// the `smart-id` kind, and only the suite's own signed responses (QR and
+/// Web2App, unknown members aside) can pass.
+#[cfg(feature = "smartid")]
+pub fn smartid(data: &[u8]) {
+    use idbridge::smartid::{self, Expected, SmartIdTrust};
+    static TRUST: OnceLock<SmartIdTrust> = OnceLock::new();
+    let trust = TRUST.get_or_init(|| {
+        SmartIdTrust::new()
+            .with_certificate(include_bytes!(
+                "../../test-vectors/conformance/smart-id/upstream/own_TEST_SmartID_CA.der"
+            ))
+            .expect("the fuzz CA parses")
+    });
+    let expected = Expected::authentication(
+        "xnjZ3irCUODkqHtNT74/Irw2ZHW/Lv8sG/b5HS+L9lKffM2SWmsY9k4g2gcwVg6aN3DAj54ciyLff+ilTwIVCA==",
+        "DEMO",
+        "W3sidHlwZSI6ImRpc3BsYXlUZXh0QW5kUElOIiwiZGlzcGxheVRleHQ2MCI6IkxvZyBpbiB0byBpZGJyaWRnZT8ifV0=",
+    )
+    .with_initial_callback_url("https://rp.example.org/callback?value=Zm9v")
+    .with_user_challenge_verifier("idbridge-user-challenge-verifier-0000000000");
+    let now = idbridge::UnixTime::from_unix_seconds(1_756_720_800);
+    let first = smartid::verify_session_status(trust, data, &expected, now);
+    let second = smartid::verify_session_status(trust, data, &expected, now);
+    match (&first, &second) {
+        (Ok(a), Ok(b)) => {
+            assert_eq!(a.identity(), b.identity());
+            assert_eq!(a.identity().subject_id(), Some("PNOEE-40504040001"));
+        }
+        (Err(a), Err(b)) => {
+            assert_eq!(a, b, "two failures differ");
+            let code = a.code();
+            assert!(
+                ["smartid.", "input.", "x509."]
+                    .iter()
+                    .any(|p| code.starts_with(p)),
+                "unexpected code {code}"
+            );
+        }
+        _ => panic!("the same response verified once and failed once"),
+    }
+}
+
+/// CBOR (`cbor`): parsed twice with the same result; a parsed item's spans
+/// lie inside the input, the root's is the whole input, and its diagnostic
+/// notation is written; every failure is a `cbor.*` code.
+#[cfg(feature = "mdoc")]
+pub fn cbor(data: &[u8]) {
+    use idbridge::cbor::Document;
+    let limits = Limits::default();
+    let first = Document::parse(data, &limits);
+    let second = Document::parse(data, &limits);
+    match (&first, &second) {
+        (Ok(a), Ok(b)) => {
+            assert_eq!(a.root().raw(), data);
+            assert_eq!(b.root().span(), 0..data.len());
+            let text = idbridge::cbor::diagnostic(a);
+            assert_eq!(text, idbridge::cbor::diagnostic(b));
+            for (k, v) in a.root().entries() {
+                assert!(k.span().end <= data.len() && v.span().end <= data.len());
+            }
+        }
+        (Err(a), Err(b)) => {
+            assert_eq!(a, b, "two failures differ");
+            assert!(
+                a.code().starts_with("cbor.") || a.code() == "input.too_large",
+                "unexpected code {}",
+                a.code()
+            );
+        }
+        _ => panic!("the same bytes parsed once and failed once"),
+    }
+}
+
+/// COSE (`cose`): the input as a COSE_Sign1 and as a COSE_Mac0; a message
+/// that reads gives its structures; a protected header's fault is `cbor.*`.
+#[cfg(feature = "mdoc")]
+pub fn cose(data: &[u8]) {
+    use idbridge::cbor::Document;
+    use idbridge::cose::{self, CoseFault, CoseMessage};
+    let limits = Limits::default();
+    let Ok(doc) = Document::parse(data, &limits) else {
+        return;
+    };
+    for read in [CoseMessage::sign1, CoseMessage::mac0] {
+        match read(doc.root(), &limits) {
+            Ok(m) => {
+                let payload = m.payload().unwrap_or_default();
+                let s = cose::sig_structure(m.protected(), &[], payload);
+                assert!(
+                    Document::parse(&s, &limits).is_ok(),
+                    "our Sig_structure is not CBOR"
+                );
+                let _ = cose::verify_hmac_sha256(&[0; 32], &s, m.signature());
+            }
+            Err(CoseFault::Cbor(e)) => assert!(
+                e.code().starts_with("cbor."),
+                "unexpected code {}",
+                e.code()
+            ),
+            Err(CoseFault::Malformed(_)) => {}
+        }
+    }
+}
+
+/// An mdoc DeviceResponse (`mdoc`): verified as raw CBOR and as a base64url
+/// vp_token, twice each with the same result, against the own TEST IACA
+/// and the Annex D SessionTranscript (deviceMac allowed with the Annex D
+/// reader key); every failure carries a code of the `mdoc` kind.
+#[cfg(feature = "mdoc")]
+pub fn mdoc(data: &[u8]) {
+    use idbridge::mdoc::{
+        self, DeviceMac, Expectations, Handover, InputEncoding, MdocTrust, ReaderKey,
+    };
+    static TRUST: OnceLock<MdocTrust> = OnceLock::new();
+    static EXP: OnceLock<Expectations> = OnceLock::new();
+    let trust = TRUST.get_or_init(|| {
+        MdocTrust::new()
+            .with_iaca(include_bytes!(
+                "../../test-vectors/conformance/mdoc/upstream/own/certs/iaca-p256.pem"
+            ))
+            .expect("the fuzz IACA parses")
+    });
+    let exp = EXP.get_or_init(|| {
+        // The ISO/IEC 18013-5 Annex D SessionTranscript (the own proximity cases').
+        let transcript = concat!(
+            "83d8185858a20063312e30018201d818584ba4010220012158205a88d182bce5f42efa59943f33359d2e8a",
+            "968ff289d93e5fa444b624343167fe225820b16e8cf858ddc7690407ba61d4c338237a8cfcf3de6aa672fc",
+            "60a557aa32fc67d818584ba40102200121582060e3392385041f51403051f2415531cb56dd3f999c716870",
+            "13aac6768bc8187e225820e58deb8fdbe907f7dd5368245551a34796f7d2215c440c339bb0f7b67beccdfa",
+            "8258c391020f487315d10209616301013001046d646f631a200c016170706c69636174696f6e2f766e642e",
+            "626c7565746f6f74682e6c652e6f6f6230081b28128b37282801021c015c1e580469736f2e6f72673a3138",
+            "3031333a646576696365656e676167656d656e746d646f63a20063312e30018201d818584ba40102200121",
+            "58205a88d182bce5f42efa59943f33359d2e8a968ff289d93e5fa444b624343167fe225820b16e8cf858dd",
+            "c7690407ba61d4c338237a8cfcf3de6aa672fc60a557aa32fc6758cd91022548721591020263720102110",
+            "204616301013000110206616301036e6663005102046163010157001a201e016170706c69636174696f6e",
+            "2f766e642e626c7565746f6f74682e6c652e6f6f6230081b28078080bf2801021c021107c832fff6d26fa0",
+            "beb34dfcd555d4823a1c11010369736f2e6f72673a31383031333a6e66636e6663015a172b016170706c69",
+            "636174696f6e2f766e642e7766612e6e616e57030101032302001324fec9a70b97ac9684a4e326176ef5b9",
+            "81c5e8533e5f00298cfccbc35e700a6b020414",
+        );
+        let bytes: Vec<u8> = (0..transcript.len() / 2)
+            .filter_map(|i| transcript.get(2 * i..2 * i + 2).and_then(|h| u8::from_str_radix(h, 16).ok()))
+            .collect();
+        let mut exp = Expectations::new("eu.europa.ec.eudi.pid.1", Handover::SessionTranscript(bytes));
+        exp.device_mac = DeviceMac::Allowed(
+            ReaderKey::from_pkcs8(include_bytes!(
+                "../../test-vectors/conformance/mdoc/upstream/public/iso-18013-5-annex-d/reader-ephemeral-key.pem"
+            ))
+            .expect("the Annex D reader key parses"),
+        );
+        exp
+    });
+    let now = UnixTime::from_unix_seconds(1_777_593_600);
+    for input in [InputEncoding::Cbor, InputEncoding::Base64url] {
+        let mut exp = exp.clone();
+        exp.input = input;
+        let backend = crypto::default_backend();
+        let first = mdoc::verify_device_response(backend, trust, data, &exp, now);
+        let second = mdoc::verify_device_response(backend, trust, data, &exp, now);
+        match (&first, &second) {
+            (Ok(a), Ok(b)) => {
+                assert_eq!(a.identity(), b.identity());
+                assert_eq!(a.doc_types(), ["eu.europa.ec.eudi.pid.1"]);
+            }
+            (Err(a), Err(b)) => {
+                assert_eq!(a, b, "two failures differ");
+                let code = a.code();
+                assert!(
+                    ["mdoc.", "cbor.", "input.", "x509."]
+                        .iter()
+                        .any(|p| code.starts_with(p)),
+                    "unexpected code {code}"
+                );
+            }
+            _ => panic!("the same response verified once and failed once"),
+        }
+    }
+}
+
 /// A target's body.
 pub type Body = fn(&[u8]);
 
@@ -660,6 +965,16 @@ pub const TARGETS: &[(&str, Body)] = &[
     ("oidc_federation", oidc_federation),
     #[cfg(feature = "mobileid")]
     ("mobileid", mobileid),
+    #[cfg(feature = "mdoc")]
+    ("cbor", cbor),
+    #[cfg(feature = "mdoc")]
+    ("cose", cose),
+    #[cfg(feature = "mdoc")]
+    ("mdoc", mdoc),
     #[cfg(feature = "sdjwt")]
     ("sdjwt", sdjwt),
+    #[cfg(not(target_arch = "wasm32"))]
+    ("saml_logout", saml_logout),
+    #[cfg(feature = "smartid")]
+    ("smartid", smartid),
 ];

@@ -18,7 +18,9 @@ pub(crate) enum Kind {
     OidcTrustChain,
     OidcIdToken,
     MobileId,
+    SmartId,
     SdJwtVc,
+    Mdoc,
 }
 
 /// Everything a kind needs to run one case.
@@ -63,7 +65,9 @@ impl Kind {
             Kind::OidcTrustChain => "oidc-trust-chain",
             Kind::OidcIdToken => "oidc-id-token",
             Kind::MobileId => "mobile-id",
+            Kind::SmartId => "smart-id",
             Kind::SdJwtVc => "sd-jwt-vc",
+            Kind::Mdoc => "mdoc",
         }
     }
 
@@ -77,7 +81,9 @@ impl Kind {
             "oidc-trust-chain" => Some(Kind::OidcTrustChain),
             "oidc-id-token" => Some(Kind::OidcIdToken),
             "mobile-id" => Some(Kind::MobileId),
+            "smart-id" => Some(Kind::SmartId),
             "sd-jwt-vc" => Some(Kind::SdJwtVc),
+            "mdoc" => Some(Kind::Mdoc),
             _ => None,
         }
     }
@@ -133,6 +139,23 @@ impl Kind {
                 &["now", "signed_hash", "hash_type"],
                 &["now", "signed_hash", "hash_type"],
             ),
+            Kind::SmartId => (
+                &["anchors"],
+                &[
+                    "now",
+                    "signature_protocol",
+                    "min_certificate_level",
+                    "rp_challenge",
+                    "relying_party_name",
+                    "brokered_rp_name",
+                    "interactions",
+                    "initial_callback_url",
+                    "schema_name",
+                    "user_challenge_verifier",
+                    "signed_data",
+                ],
+                &["now"],
+            ),
             Kind::SdJwtVc => (
                 &["issuer_keys", "status_lists", "status_list_keys"],
                 &[
@@ -148,6 +171,29 @@ impl Kind {
                     "status_check",
                 ],
                 &["now"],
+            ),
+            Kind::Mdoc => (
+                &["anchors"],
+                &[
+                    "now",
+                    "clock_skew_seconds",
+                    "expected_doctype",
+                    "handover",
+                    "client_id",
+                    "nonce",
+                    "response_uri",
+                    "jwk_thumbprint",
+                    "origin",
+                    "mdoc_generated_nonce",
+                    "session_transcript",
+                    "device_mac",
+                    "reader_key",
+                    "input_encoding",
+                    "issuer_auth_algs",
+                    "device_auth_algs",
+                    "digest_algs",
+                ],
+                &["now", "expected_doctype", "handover"],
             ),
         };
         only_keys("trust", trust, trust_keys)?;
@@ -201,11 +247,23 @@ impl Kind {
             Kind::MobileId => Ok(feature_off(
                 "the mobile-id kind needs idbridge-vectors' feature \"mobileid\", off in this build",
             )),
+            #[cfg(feature = "smartid")]
+            Kind::SmartId => super::smartid::run(job, backend),
+            #[cfg(not(feature = "smartid"))]
+            Kind::SmartId => Ok(feature_off(
+                "the smart-id kind needs idbridge-vectors' feature \"smartid\", off in this build",
+            )),
             #[cfg(feature = "sdjwt")]
             Kind::SdJwtVc => super::sdjwt::run(job, backend),
             #[cfg(not(feature = "sdjwt"))]
             Kind::SdJwtVc => Ok(feature_off(
                 "the sd-jwt-vc kind needs idbridge-vectors' feature \"sdjwt\", off in this build",
+            )),
+            #[cfg(feature = "mdoc")]
+            Kind::Mdoc => super::mdoc::run(job, backend),
+            #[cfg(not(feature = "mdoc"))]
+            Kind::Mdoc => Ok(feature_off(
+                "the mdoc kind needs idbridge-vectors' feature \"mdoc\", off in this build",
             )),
             #[cfg(not(feature = "webeid"))]
             Kind::Webeid => Ok(feature_off(
@@ -226,7 +284,9 @@ impl Kind {
     feature = "webeid",
     feature = "oidc",
     feature = "mobileid",
-    feature = "sdjwt"
+    feature = "sdjwt",
+    feature = "smartid",
+    feature = "mdoc"
 )))]
 fn feature_off(reason: &'static str) -> Outcome {
     Err(idbridge::Error::new(

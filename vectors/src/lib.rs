@@ -57,6 +57,8 @@ mod fs;
 #[cfg(feature = "fuzz")]
 pub mod fuzz;
 mod kinds;
+#[cfg(feature = "mdoc")]
+mod mdoc;
 #[cfg(feature = "mobileid")]
 mod mobileid;
 #[cfg(feature = "oidc")]
@@ -69,6 +71,8 @@ mod saml;
 #[cfg(feature = "sdjwt")]
 mod sdjwt;
 mod signature;
+#[cfg(feature = "smartid")]
+mod smartid;
 #[cfg(feature = "webeid")]
 mod webeid;
 #[cfg(feature = "saml")]
@@ -535,7 +539,9 @@ impl<'a> Runner<'a> {
     feature = "webeid",
     feature = "oidc",
     feature = "sdjwt",
-    feature = "mobileid"
+    feature = "mobileid",
+    feature = "smartid",
+    feature = "mdoc"
 ))]
 pub(crate) fn identity_json(identity: &idbridge::VerifiedIdentity) -> Value {
     serde_json::to_value(identity).unwrap_or_default()

@@ -4,7 +4,9 @@
     feature = "saml",
     feature = "webeid",
     feature = "oidc",
-    feature = "sdjwt"
+    feature = "sdjwt",
+    feature = "mobileid",
+    feature = "smartid"
 ))]
 use js_sys::Object;
 use js_sys::Reflect;
@@ -13,7 +15,9 @@ use wasm_bindgen::prelude::*;
     feature = "saml",
     feature = "webeid",
     feature = "oidc",
-    feature = "sdjwt"
+    feature = "sdjwt",
+    feature = "mobileid",
+    feature = "smartid"
 ))]
 use wasm_bindgen::JsCast;
 
@@ -40,7 +44,9 @@ pub(crate) fn config(why: &str) -> JsValue {
     feature = "saml",
     feature = "webeid",
     feature = "oidc",
-    feature = "sdjwt"
+    feature = "sdjwt",
+    feature = "mobileid",
+    feature = "smartid"
 ))]
 /// `obj[key]`, `undefined` when absent or when `obj` is not an object.
 pub(crate) fn get(obj: &JsValue, key: &str) -> JsValue {
@@ -54,7 +60,9 @@ pub(crate) fn get(obj: &JsValue, key: &str) -> JsValue {
     feature = "saml",
     feature = "webeid",
     feature = "oidc",
-    feature = "sdjwt"
+    feature = "sdjwt",
+    feature = "mobileid",
+    feature = "smartid"
 ))]
 /// Whether `v` is `undefined` or `null`.
 pub(crate) fn absent(v: &JsValue) -> bool {
@@ -65,7 +73,9 @@ pub(crate) fn absent(v: &JsValue) -> bool {
     feature = "saml",
     feature = "webeid",
     feature = "oidc",
-    feature = "sdjwt"
+    feature = "sdjwt",
+    feature = "mobileid",
+    feature = "smartid"
 ))]
 /// Refuses an options object that is not an object or that names an
 /// option this function does not know: a misspelt or misplaced setting
@@ -93,7 +103,9 @@ pub(crate) fn check_options(options: &JsValue, known: &[&str]) -> Result<(), JsV
     feature = "saml",
     feature = "webeid",
     feature = "oidc",
-    feature = "sdjwt"
+    feature = "sdjwt",
+    feature = "mobileid",
+    feature = "smartid"
 ))]
 /// A string option.
 pub(crate) fn string(options: &JsValue, key: &str) -> Result<String, JsValue> {
@@ -106,7 +118,9 @@ pub(crate) fn string(options: &JsValue, key: &str) -> Result<String, JsValue> {
     feature = "saml",
     feature = "webeid",
     feature = "oidc",
-    feature = "sdjwt"
+    feature = "sdjwt",
+    feature = "mobileid",
+    feature = "smartid"
 ))]
 /// Bytes from a `Uint8Array` (copied) or a string (its UTF-8).
 pub(crate) fn bytes_of(v: &JsValue, what: &str) -> Result<Vec<u8>, JsValue> {
@@ -126,7 +140,9 @@ pub(crate) fn bytes_of(v: &JsValue, what: &str) -> Result<Vec<u8>, JsValue> {
     feature = "saml",
     feature = "webeid",
     feature = "oidc",
-    feature = "sdjwt"
+    feature = "sdjwt",
+    feature = "mobileid",
+    feature = "smartid"
 ))]
 /// `now` as a `Date` or an RFC 3339 string: never an implicit clock.
 pub(crate) fn time_of(v: &JsValue, what: &str) -> Result<idbridge::UnixTime, JsValue> {

@@ -42,6 +42,10 @@
 
 mod bench;
 mod js;
+#[cfg(feature = "mdoc")]
+mod mdoc;
+#[cfg(feature = "mobileid")]
+mod mobileid;
 #[cfg(feature = "oidc")]
 mod oidc;
 pub mod recording;
@@ -49,6 +53,8 @@ pub mod recording;
 mod saml;
 #[cfg(feature = "sdjwt")]
 mod sdjwt;
+#[cfg(feature = "smartid")]
+mod smartid;
 mod trust;
 #[cfg(feature = "vectors")]
 mod vectors;
@@ -58,6 +64,10 @@ mod webcrypto;
 mod webeid;
 
 pub use bench::SignatureChecks;
+#[cfg(feature = "mdoc")]
+pub use mdoc::{verify_mdoc, verify_mdoc_sync};
+#[cfg(feature = "mobileid")]
+pub use mobileid::{verify_mobile_id, verify_mobile_id_sync};
 #[cfg(feature = "oidc")]
 pub use oidc::{
     verify_oidc_id_token, verify_oidc_id_token_sync, verify_oidc_trust_chain,
@@ -72,6 +82,8 @@ pub use sdjwt::{
     sd_jwt_vc_status_list, verify_openid4vp_response, verify_openid4vp_response_sync,
     verify_sd_jwt_vc, verify_sd_jwt_vc_sync,
 };
+#[cfg(feature = "smartid")]
+pub use smartid::{verify_smart_id, verify_smart_id_sync};
 pub use trust::{Trust, TrustBuilder};
 #[cfg(feature = "vectors")]
 pub use vectors::{
@@ -123,7 +135,7 @@ pub fn webcrypto_available() -> bool {
 const TS_TYPES: &'static str = r#"
 /** The uniform verified identity (VECTORS.md "Identity fields"). */
 export interface VerifiedIdentity {
-  system: "spid" | "cie" | "webeid" | "sd-jwt-vc";
+  system: "spid" | "cie" | "webeid" | "sd-jwt-vc" | "mobile-id" | "smart-id" | "mdoc";
   issuer?: string;
   subject_id?: string;
   given_name?: string;

@@ -104,12 +104,14 @@ export interface Openid4vpResponseOptions {
   decryptionKey?: JwkJson;
   /** direct_post.jwt only: the wallet's keys, a JWK Set, when it signs the response inside the JWE. */
   walletKeys?: JwkJson;
+  /** Your request's state: the response's must equal it (openid4vp.state.mismatch), checked first. */
+  state?: string;
 }
 
 /** An OpenID4VP response whose every presentation passed every check and
  * which answers every credential query. */
 export interface VerifiedOpenid4vpResponse {
-  /** The response's state, as received: compare it with your request's. */
+  /** The response's state, as received (compared when options.state is given). */
   state?: string;
   /** Each credential query id's verified presentations. */
   credentials: Record<string, VerifiedSdJwtVc[]>;
@@ -141,6 +143,7 @@ const RESPONSE_OPTIONS: &[&str] = &[
     "bodyEncoding",
     "decryptionKey",
     "walletKeys",
+    "state",
 ];
 
 fn optional_string(options: &JsValue, key: &str) -> Result<Option<String>, JsValue> {
@@ -391,6 +394,7 @@ pub(crate) struct Openid4vpCall {
     encoding: BodyEncoding,
     mode: Mode,
     query: Result<DcqlQuery, idbridge::Error>,
+    state: Option<String>,
     policy: Policy,
 }
 
@@ -446,6 +450,7 @@ impl Openid4vpCall {
             encoding,
             mode,
             query,
+            state: optional_string(options, "state")?,
             policy: Policy::parse(options)?,
         })
     }
@@ -484,13 +489,15 @@ impl Call for Openid4vpCall {
             }
         };
         let verified = self.policy.with(|trust, e| {
+            let mut e = *e;
+            e.state = self.state.as_deref();
             openid4vp::verify_response(
                 backend,
                 &response,
                 query,
                 trust,
                 &self.policy.lists,
-                e,
+                &e,
                 self.policy.now,
             )
         })?;

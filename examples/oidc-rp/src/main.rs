@@ -7,8 +7,14 @@
 //!         [--system spid|cie] [--claims spid|cie] [--scope S] [--name NAME]
 //!         [--contact ADDR] [--clock-skew SECS] [--userinfo-iss-aud-optional]
 //!         [--trust-marks FILE] [--ca-bundle PEM] [--redis URL] [--insecure-test-hooks]
+//!         [--backlog 1024] [--max-connections 1024] [--header-read-timeout 10]
+//!         [--idle-timeout 30] [--request-timeout 30]
 //! oidc-rp --print-jwks [--keys DIR]
 //! ```
+//!
+//! `--backlog` .. `--request-timeout` are the listener's limits
+//! (`idbridge_example_serve`: listen backlog, connections served at once,
+//! and seconds).
 //!
 //! `--listen` defaults to the host and port of `--client-id`. `--keys`
 //! (default `oidc-rp-keys`) holds the three RSA keys, made on first start.
@@ -33,12 +39,13 @@ use idbridge::jose::JwkSet;
 use idbridge::oidc::rp::SpidLevel;
 use idbridge::System;
 use idbridge_example_oidc_rp::{keys::RpKeys, App, RpConfig};
+use idbridge_example_serve::{bind, serve, Settings, Stats};
 use idbridge_fetch::{roots_from_pem, FetchPolicy, Fetcher, RootCertStore};
 use idbridge_store::{AnyStore, MemoryStore, RedisConfig, RedisStore, SystemClock};
 use std::path::PathBuf;
 use std::process::ExitCode;
 
-const USAGE: &str = "usage: oidc-rp --client-id URL --trust-anchor URL --trust-anchor-jwks FILE --op URL [--keys DIR] [--listen ADDR] [--acr SpidLn]... [--min-level SpidLn] [--system spid|cie] [--claims spid|cie] [--scope S] [--name NAME] [--contact ADDR] [--clock-skew SECS] [--userinfo-iss-aud-optional] [--trust-marks FILE] [--ca-bundle PEM] [--redis URL] [--insecure-test-hooks]\n       oidc-rp --print-jwks [--keys DIR]";
+const USAGE: &str = "usage: oidc-rp --client-id URL --trust-anchor URL --trust-anchor-jwks FILE --op URL [--keys DIR] [--listen ADDR] [--acr SpidLn]... [--min-level SpidLn] [--system spid|cie] [--claims spid|cie] [--scope S] [--name NAME] [--contact ADDR] [--clock-skew SECS] [--userinfo-iss-aud-optional] [--trust-marks FILE] [--ca-bundle PEM] [--redis URL] [--insecure-test-hooks] [--backlog N] [--max-connections N] [--header-read-timeout S] [--idle-timeout S] [--request-timeout S]\n       oidc-rp --print-jwks [--keys DIR]";
 
 struct Options {
     listen: Option<String>,
@@ -61,6 +68,7 @@ struct Options {
     redis: Option<String>,
     test_hooks: bool,
     print_jwks: bool,
+    serve: Settings,
 }
 
 fn options() -> Result<Options, String> {
@@ -85,6 +93,7 @@ fn options() -> Result<Options, String> {
         redis: None,
         test_hooks: false,
         print_jwks: false,
+        serve: Settings::default(),
     };
     let mut args = std::env::args().skip(1);
     while let Some(flag) = args.next() {
@@ -113,6 +122,9 @@ fn options() -> Result<Options, String> {
         let value = args
             .next()
             .ok_or_else(|| format!("{flag} needs a value\n{USAGE}"))?;
+        if o.serve.flag(&flag, || Ok(value.clone()))? {
+            continue;
+        }
         match flag.as_str() {
             "--listen" => o.listen = Some(value),
             "--client-id" => o.client_id = Some(value.trim_end_matches('/').to_owned()),
@@ -260,15 +272,15 @@ async fn run(o: Options) -> Result<(), String> {
         test_hooks: o.test_hooks,
         op_cache: tokio::sync::Mutex::new(None),
     };
-    let listener = tokio::net::TcpListener::bind(&listen)
+    let listener = bind(&listen, o.serve.backlog)
         .await
         .map_err(|e| format!("{listen}: {e}"))?;
-    axum::serve(listener, app.router())
-        .with_graceful_shutdown(async {
-            let _ = tokio::signal::ctrl_c().await;
-        })
-        .await
-        .map_err(|e| e.to_string())
+    let stats = std::sync::Arc::new(Stats::default());
+    serve(listener, app.router(), o.serve, stats, async {
+        let _ = tokio::signal::ctrl_c().await;
+    })
+    .await
+    .map_err(|e| e.to_string())
 }
 
 /// `127.0.0.1:PORT` from a client id `http://127.0.0.1:PORT[/…]`.

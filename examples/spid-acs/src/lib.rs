@@ -20,8 +20,10 @@
 //!   ([`idbridge_store::spid::Assertions`]), and shows the identity.
 //!
 //!   On success a session starts: its IdP, NameID and SessionIndex are kept
-//!   in the store under a random ID ([`Sessions`]), bound to the browser
-//!   with the cookie [`SESSION_COOKIE`].
+//!   in the store under a random ID ([`Sessions`]) for [`SESSION_SECS`],
+//!   bound to the browser with the cookie [`SESSION_COOKIE`] of the same
+//!   `Max-Age`. Whatever the outcome, the spent request's cookie
+//!   ([`REQUEST_COOKIE`]) is cleared.
 //! - `GET /logout` (no SAML parameter) ends the session and starts single
 //!   logout at its IdP: a signed [`idbridge::saml_sp::LogoutRequest`] to the
 //!   IdP's SingleLogoutService, its ID and IdP kept in the store and bound to
@@ -496,6 +498,17 @@ async fn acs<S: SingleUseStore, C: Clock>(
     let Some(request_id) = cookie(&headers, REQUEST_COOKIE) else {
         return refused("store.not_issued");
     };
+    let mut r = acs_answer(&app, request_id, &posted).await;
+    // The request is spent whatever the answer: its cookie goes too.
+    set_cookie(&mut r, &cookie_value(&app.sp, REQUEST_COOKIE, "", 0));
+    r
+}
+
+async fn acs_answer<S: SingleUseStore, C: Clock>(
+    app: &App<S, C>,
+    request_id: &str,
+    posted: &Posted,
+) -> Response {
     // One Response per request: the request is spent by this attempt,
     // whatever the verification says (a replayed Response finds it gone).
     let request = match app.requests.consume(request_id).await {

@@ -6,7 +6,12 @@
 //!          [--sp-key PKCS8-PEM --sp-cert PEM]
 //!          [--registry FILE --registry-signer FILE | --idp-metadata FILE]
 //!          [--redis URL] [--demo-test-vectors]
+//!          [--backlog 1024] [--max-connections 1024] [--header-read-timeout 10]
+//!          [--idle-timeout 30] [--request-timeout 30]
 //! ```
+//!
+//! The last five are the listener's limits (`idbridge_example_serve`:
+//! listen backlog, connections served at once, and seconds).
 //!
 //! The registry defaults to the signed test registry of
 //! `test-vectors/spid/metadata/`; `--idp-metadata` pins one unsigned IdP
@@ -27,6 +32,7 @@ use base64::Engine as _;
 use idbridge::crypto::RustCryptoSigner;
 use idbridge::saml_sp::{Binding, Contact, OrganizationName, SpCredential, SpMetadata, SpProfile};
 use idbridge::{spid, Trust, UnixTime};
+use idbridge_example_serve::{bind, serve, Settings, Stats};
 use idbridge_example_spid_acs::{
     escape, App, Federation, ServiceProvider, Sessions, Signing, REQUEST_COOKIE,
 };
@@ -37,7 +43,7 @@ use idbridge_store::{
 use std::process::ExitCode;
 use std::sync::Arc;
 
-const USAGE: &str = "usage: spid-acs [--listen ADDR] [--sp-entity-id URL] [--acs-url URL] [--profile spid|cie] [--binding post|redirect] [--sp-key PKCS8-PEM --sp-cert PEM] [--registry FILE --registry-signer FILE | --idp-metadata FILE] [--redis URL] [--demo-test-vectors]";
+const USAGE: &str = "usage: spid-acs [--listen ADDR] [--sp-entity-id URL] [--acs-url URL] [--profile spid|cie] [--binding post|redirect] [--sp-key PKCS8-PEM --sp-cert PEM] [--registry FILE --registry-signer FILE | --idp-metadata FILE] [--redis URL] [--demo-test-vectors] [--backlog N] [--max-connections N] [--header-read-timeout S] [--idle-timeout S] [--request-timeout S]";
 const TEST_KEYS: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/../../test-vectors");
 
 const VECTORS: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/../../test-vectors/spid");
@@ -55,6 +61,7 @@ struct Options {
     sp_cert: String,
     redis: Option<String>,
     demo: bool,
+    serve: Settings,
 }
 
 fn options() -> Result<Options, String> {
@@ -74,6 +81,7 @@ fn options() -> Result<Options, String> {
         sp_cert: format!("{TEST_KEYS}/xmldsig/certs/rsa2048.pem"),
         redis: None,
         demo: false,
+        serve: Settings::default(),
     };
     let mut args = std::env::args().skip(1);
     while let Some(flag) = args.next() {
@@ -84,6 +92,9 @@ fn options() -> Result<Options, String> {
         let value = args
             .next()
             .ok_or_else(|| format!("{flag} needs a value\n{USAGE}"))?;
+        if o.serve.flag(&flag, || Ok(value.clone()))? {
+            continue;
+        }
         match flag.as_str() {
             "--listen" => o.listen = value,
             "--sp-entity-id" => o.sp.entity_id = value,
@@ -272,7 +283,7 @@ async fn run(o: Options) -> Result<(), String> {
                 .with_state(requests),
         );
     }
-    let listener = tokio::net::TcpListener::bind(&o.listen)
+    let listener = bind(&o.listen, o.serve.backlog)
         .await
         .map_err(|e| format!("{}: {e}", o.listen))?;
     eprintln!(
@@ -290,12 +301,12 @@ async fn run(o: Options) -> Result<(), String> {
             String::new()
         }
     );
-    axum::serve(listener, router)
-        .with_graceful_shutdown(async {
-            let _ = tokio::signal::ctrl_c().await;
-        })
-        .await
-        .map_err(|e| e.to_string())
+    let stats = Arc::new(Stats::default());
+    serve(listener, router, o.serve, stats, async {
+        let _ = tokio::signal::ctrl_c().await;
+    })
+    .await
+    .map_err(|e| e.to_string())
 }
 
 #[tokio::main]

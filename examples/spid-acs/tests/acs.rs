@@ -721,3 +721,47 @@ async fn logout_messages_over_http_redirect_are_verified_too() {
         r.body
     );
 }
+
+/// The `spid_request` Set-Cookie of a reply, whole.
+fn request_cookie_header(r: &Reply) -> Option<String> {
+    r.headers
+        .iter()
+        .find(|(k, v)| k == "set-cookie" && v.starts_with("spid_request="))
+        .map(|(_, v)| v.clone())
+}
+
+#[tokio::test]
+async fn the_acs_clears_the_request_cookie_and_opens_a_session_in_the_store() {
+    let srv = start().await;
+    srv.request_sent().await;
+    let r = post(&srv, "valid.xml", Some(COOKIE)).await;
+    assert_eq!(r.status, 200, "{}", r.body);
+    // The request is spent: its cookie is cleared.
+    let cleared = request_cookie_header(&r).unwrap();
+    assert!(cleared.starts_with("spid_request=;"), "{cleared}");
+    assert!(cleared.contains("Max-Age=0"), "{cleared}");
+    // A session, whose cookie lives as long as its entry in the store.
+    let session = r
+        .headers
+        .iter()
+        .find(|(k, v)| k == "set-cookie" && v.starts_with("spid_session="))
+        .map(|(_, v)| v.clone())
+        .unwrap();
+    assert!(
+        session.contains(&format!(
+            "Max-Age={}",
+            idbridge_example_spid_acs::SESSION_SECS
+        )),
+        "{session}"
+    );
+    // A refused Response spends the request too: its cookie goes as well.
+    srv.request_sent().await;
+    let r = post(&srv, "response-inresponseto-other.xml", Some(COOKIE)).await;
+    assert_eq!(r.status, 403, "{}", r.body);
+    let cleared = request_cookie_header(&r).unwrap();
+    assert!(cleared.starts_with("spid_request=;") && cleared.contains("Max-Age=0"));
+    // Without a request cookie there is nothing to clear.
+    let r = post(&srv, "valid.xml", None).await;
+    assert_eq!(r.status, 403);
+    assert!(request_cookie_header(&r).is_none());
+}

@@ -8,16 +8,19 @@
 //!   (an attempt spends it), verifies the token with
 //!   [`idbridge::webeid::verify_token`] against the configured anchors, and
 //!   on success sets a session cookie and returns the identity;
-//! - `GET /me` returns the session's identity; `GET /` is a page that does
-//!   the above with `web-eid.js`.
+//! - `GET /me` returns the session's identity; `POST /logout` ends the
+//!   session (deletes it from the store, clears the cookie); `GET /` is a
+//!   page that does the above with `web-eid.js`.
 //!
 //! Errors are JSON `{"error": "<stable code>"}`: 401 for a refused login,
 //! 503 when the store is unavailable (Redis down: the login fails closed).
 //!
-//! The store is any [`SingleUseStore`]: Redis behind a load balancer (every
-//! instance sees every nonce), memory for one process. Sessions here live in
-//! this process's memory and do not expire: a real deployment keeps them
-//! where it keeps its sessions. Revocation is not checked here
+//! The store is any [`ReadableStore`] (a [`idbridge_store::SingleUseStore`]
+//! that can also read an entry): Redis behind a load balancer (every
+//! instance sees every nonce), memory for one process. Sessions live in the
+//! same store ([`idbridge_store::session::Sessions`]): every instance sees
+//! them, and each expires with the session cookie's `Max-Age` (one hour by
+//! default, `--session-secs`), so memory comes back. Revocation is not checked here
 //! ([`idbridge::webeid::Ocsp::Off`]); `examples/webeid_ocsp.rs` shows the
 //! OCSP round trip to add before verifying.
 
@@ -26,11 +29,11 @@ use axum::http::{header, HeaderMap, HeaderValue, StatusCode};
 use axum::response::{Html, IntoResponse, Response};
 use axum::routing::{get, post};
 use axum::{Json, Router};
-use idbridge::{webeid, Trust, VerifiedIdentity};
+use idbridge::{webeid, Trust};
+use idbridge_store::session::{ReadableStore, Sessions};
 use idbridge_store::webeid::Challenges;
-use idbridge_store::{Clock, ErrorKind, SingleUseStore};
-use std::collections::HashMap;
-use std::sync::{Arc, Mutex};
+use idbridge_store::{Clock, ErrorKind};
+use std::sync::Arc;
 
 /// The nonce cookie (bound to the browser that asked for the challenge).
 pub const NONCE_COOKIE: &str = "webeid_nonce";
@@ -47,7 +50,9 @@ pub struct App<S, C> {
     pub challenges: Challenges<S, C>,
     /// `web-eid.js`, when the operator supplied it (served at `/web-eid.js`).
     pub web_eid_js: Option<String>,
-    sessions: Mutex<HashMap<String, VerifiedIdentity>>,
+    /// Sessions (the verified identity as JSON), in the shared store; the
+    /// session cookie's `Max-Age` is their lifetime.
+    pub sessions: Sessions<S, C>,
 }
 
 impl<S, C> core::fmt::Debug for App<S, C> {
@@ -58,15 +63,20 @@ impl<S, C> core::fmt::Debug for App<S, C> {
     }
 }
 
-impl<S: SingleUseStore + 'static, C: Clock + 'static> App<S, C> {
+impl<S: ReadableStore + 'static, C: Clock + 'static> App<S, C> {
     /// The application state.
-    pub fn new(origin: String, trust: Trust, challenges: Challenges<S, C>) -> Self {
+    pub fn new(
+        origin: String,
+        trust: Trust,
+        challenges: Challenges<S, C>,
+        sessions: Sessions<S, C>,
+    ) -> Self {
         App {
             origin,
             trust,
             challenges,
             web_eid_js: None,
-            sessions: Mutex::new(HashMap::new()),
+            sessions,
         }
     }
 
@@ -78,6 +88,7 @@ impl<S: SingleUseStore + 'static, C: Clock + 'static> App<S, C> {
             .route("/challenge", get(challenge::<S, C>))
             .route("/login", post(login::<S, C>))
             .route("/me", get(me::<S, C>))
+            .route("/logout", post(logout::<S, C>))
             // A token is at most 10,000 bytes (the verifier refuses more).
             .layer(DefaultBodyLimit::max(16 * 1024))
             .with_state(Arc::new(self))
@@ -152,7 +163,7 @@ async fn web_eid_js<S, C>(State(app): State<Arc<App<S, C>>>) -> Response {
     }
 }
 
-async fn challenge<S: SingleUseStore, C: Clock>(State(app): State<Arc<App<S, C>>>) -> Response {
+async fn challenge<S: ReadableStore, C: Clock>(State(app): State<Arc<App<S, C>>>) -> Response {
     let nonce = match app.challenges.issue().await {
         Ok(n) => n,
         Err(e) => return store_error(&e),
@@ -170,7 +181,7 @@ async fn challenge<S: SingleUseStore, C: Clock>(State(app): State<Arc<App<S, C>>
     r
 }
 
-async fn login<S: SingleUseStore, C: Clock>(
+async fn login<S: ReadableStore, C: Clock>(
     State(app): State<Arc<App<S, C>>>,
     headers: HeaderMap,
     token: axum::body::Bytes,
@@ -190,19 +201,19 @@ async fn login<S: SingleUseStore, C: Clock>(
         Ok(v) => v,
         Err(e) => return error(StatusCode::UNAUTHORIZED, e.code()),
     };
-    let mut id = [0u8; 32];
-    if getrandom::getrandom(&mut id).is_err() {
-        return error(StatusCode::SERVICE_UNAVAILABLE, "store.random.unavailable");
-    }
-    let session: String = id.iter().map(|b| format!("{b:02x}")).collect();
-    app.sessions
-        .lock()
-        .unwrap_or_else(std::sync::PoisonError::into_inner)
-        .insert(session.clone(), verified.identity().clone());
+    let Ok(identity) = serde_json::to_vec(verified.identity()) else {
+        return error(StatusCode::INTERNAL_SERVER_ERROR, "session.invalid");
+    };
+    // The session lives in the store until the cookie's Max-Age is over.
+    let session = match app.sessions.open(&identity).await {
+        Ok(id) => id,
+        Err(e) => return store_error(&e),
+    };
     let mut r = Json(verified.identity()).into_response();
     no_store(r.headers_mut());
+    let max_age = i64::from(app.sessions.lifetime_secs_value());
     for (name, value, age) in [
-        (SESSION_COOKIE, session.as_str(), 3600),
+        (SESSION_COOKIE, session.as_str(), max_age),
         (NONCE_COOKIE, "", 0),
     ] {
         if !set_cookie(r.headers_mut(), name, value, age) {
@@ -212,20 +223,42 @@ async fn login<S: SingleUseStore, C: Clock>(
     r
 }
 
-async fn me<S, C>(State(app): State<Arc<App<S, C>>>, headers: HeaderMap) -> Response {
-    let identity = cookie(&headers, SESSION_COOKIE).and_then(|s| {
-        app.sessions
-            .lock()
-            .unwrap_or_else(std::sync::PoisonError::into_inner)
-            .get(s)
-            .cloned()
-    });
-    match identity {
-        Some(i) => {
-            let mut r = Json(i).into_response();
+async fn me<S: ReadableStore, C: Clock>(
+    State(app): State<Arc<App<S, C>>>,
+    headers: HeaderMap,
+) -> Response {
+    let Some(id) = cookie(&headers, SESSION_COOKIE) else {
+        return error(StatusCode::UNAUTHORIZED, "session.none");
+    };
+    match app.sessions.get(id).await {
+        Ok(Some(identity)) => {
+            let mut r = ([(header::CONTENT_TYPE, "application/json")], identity).into_response();
             no_store(r.headers_mut());
             r
         }
-        None => error(StatusCode::UNAUTHORIZED, "session.none"),
+        Ok(None) => error(StatusCode::UNAUTHORIZED, "session.none"),
+        Err(e) => store_error(&e),
     }
+}
+
+/// `POST /logout`: deletes the session from the store and clears its
+/// cookie; 401 `session.none` when there was none.
+async fn logout<S: ReadableStore, C: Clock>(
+    State(app): State<Arc<App<S, C>>>,
+    headers: HeaderMap,
+) -> Response {
+    let Some(id) = cookie(&headers, SESSION_COOKIE) else {
+        return error(StatusCode::UNAUTHORIZED, "session.none");
+    };
+    let mut r = match app.sessions.end(id).await {
+        Ok(Some(_)) => Json(serde_json::json!({ "logged_out": true })).into_response(),
+        Ok(None) => error(StatusCode::UNAUTHORIZED, "session.none"),
+        Err(e) => return store_error(&e),
+    };
+    no_store(r.headers_mut());
+    // The cookie goes either way: it names no session now.
+    if !set_cookie(r.headers_mut(), SESSION_COOKIE, "", 0) {
+        return error(StatusCode::INTERNAL_SERVER_ERROR, "cookie.invalid");
+    }
+    r
 }

@@ -3,19 +3,28 @@
 //! ```text
 //! webeid-login [--listen 127.0.0.1:8080] [--origin https://localhost:8443]
 //!              [--redis redis://127.0.0.1:6379] [--anchors embedded|test|FILE]
-//!              [--web-eid-js FILE]
+//!              [--web-eid-js FILE] [--session-secs 3600]
+//!              [--backlog 1024] [--max-connections 1024] [--header-read-timeout 10]
+//!              [--idle-timeout 30] [--request-timeout 30]
 //! ```
 //!
-//! Without `--redis` the nonces live in this process (one instance only).
+//! The last five are the listener's limits (`idbridge_example_serve`:
+//! listen backlog, connections served at once, and seconds).
+//!
+//! Without `--redis` the nonces and sessions live in this process (one
+//! instance only). `--session-secs` is the session's lifetime in the store
+//! and its cookie's `Max-Age` (default 3600).
 //! Web eID needs HTTPS: put a TLS proxy for `--origin` in front of `--listen`.
 
 use idbridge::Trust;
+use idbridge_example_serve::{bind, serve, Settings, Stats};
 use idbridge_example_webeid_login::App;
+use idbridge_store::session::Sessions;
 use idbridge_store::webeid::Challenges;
 use idbridge_store::{AnyStore, MemoryStore, RedisConfig, RedisStore};
 use std::process::ExitCode;
 
-const USAGE: &str = "usage: webeid-login [--listen ADDR] [--origin https://HOST[:PORT]] [--redis URL] [--anchors embedded|test|FILE] [--web-eid-js FILE]";
+const USAGE: &str = "usage: webeid-login [--listen ADDR] [--origin https://HOST[:PORT]] [--redis URL] [--anchors embedded|test|FILE] [--web-eid-js FILE] [--session-secs N] [--backlog N] [--max-connections N] [--header-read-timeout S] [--idle-timeout S] [--request-timeout S]";
 
 struct Options {
     listen: String,
@@ -23,6 +32,8 @@ struct Options {
     redis: Option<String>,
     anchors: String,
     web_eid_js: Option<String>,
+    session_secs: u32,
+    serve: Settings,
 }
 
 fn options() -> Result<Options, String> {
@@ -32,6 +43,8 @@ fn options() -> Result<Options, String> {
         redis: None,
         anchors: "embedded".into(),
         web_eid_js: None,
+        session_secs: idbridge_store::session::DEFAULT_SESSION_SECS,
+        serve: Settings::default(),
     };
     let mut args = std::env::args().skip(1);
     while let Some(flag) = args.next() {
@@ -39,12 +52,22 @@ fn options() -> Result<Options, String> {
             args.next()
                 .ok_or_else(|| format!("{flag} needs a value\n{USAGE}"))
         };
+        if o.serve.flag(&flag, &mut value)? {
+            continue;
+        }
         match flag.as_str() {
             "--listen" => o.listen = value()?,
             "--origin" => o.origin = value()?,
             "--redis" => o.redis = Some(value()?),
             "--anchors" => o.anchors = value()?,
             "--web-eid-js" => o.web_eid_js = Some(value()?),
+            "--session-secs" => {
+                o.session_secs = value()?
+                    .parse()
+                    .ok()
+                    .filter(|s| *s > 0)
+                    .ok_or_else(|| format!("--session-secs is a number of seconds\n{USAGE}"))?;
+            }
             _ => return Err(USAGE.to_owned()),
         }
     }
@@ -75,11 +98,12 @@ async fn run(o: Options) -> Result<(), String> {
         .into(),
         None => MemoryStore::with_capacity(1_000_000).into(),
     };
-    let mut app = App::new(o.origin.clone(), trust, Challenges::new(store));
+    let sessions = Sessions::new(store.clone()).lifetime_secs(o.session_secs);
+    let mut app = App::new(o.origin.clone(), trust, Challenges::new(store), sessions);
     if let Some(f) = &o.web_eid_js {
         app.web_eid_js = Some(std::fs::read_to_string(f).map_err(|e| format!("{f}: {e}"))?);
     }
-    let listener = tokio::net::TcpListener::bind(&o.listen)
+    let listener = bind(&o.listen, o.serve.backlog)
         .await
         .map_err(|e| format!("{}: {e}", o.listen))?;
     eprintln!(
@@ -89,12 +113,12 @@ async fn run(o: Options) -> Result<(), String> {
         o.anchors,
         o.redis.as_deref().unwrap_or("in memory")
     );
-    axum::serve(listener, app.router())
-        .with_graceful_shutdown(async {
-            let _ = tokio::signal::ctrl_c().await;
-        })
-        .await
-        .map_err(|e| e.to_string())
+    let stats = std::sync::Arc::new(Stats::default());
+    serve(listener, app.router(), o.serve, stats, async {
+        let _ = tokio::signal::ctrl_c().await;
+    })
+    .await
+    .map_err(|e| e.to_string())
 }
 
 #[tokio::main]

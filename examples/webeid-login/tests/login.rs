@@ -11,6 +11,7 @@
 
 use idbridge::Trust;
 use idbridge_example_webeid_login::App;
+use idbridge_store::session::{ReadableStore, Sessions};
 use idbridge_store::webeid::Challenges;
 use idbridge_store::{
     AnyStore, Inserted, ManualClock, MemoryStore, RedisConfig, RedisStore, SingleUseStore,
@@ -30,6 +31,14 @@ struct Counting {
     inner: AnyStore,
     inserts: Arc<AtomicUsize>,
     takes: Arc<AtomicUsize>,
+    gets: Arc<AtomicUsize>,
+}
+
+impl ReadableStore for Counting {
+    async fn get(&self, key: &str, now: UnixMillis) -> idbridge_store::Result<Option<Vec<u8>>> {
+        self.gets.fetch_add(1, Ordering::SeqCst);
+        self.inner.get(key, now).await
+    }
 }
 
 impl SingleUseStore for Counting {
@@ -95,6 +104,7 @@ async fn start() -> Server {
         inner: store().await,
         inserts: Arc::default(),
         takes: Arc::default(),
+        gets: Arc::default(),
     };
     let trust = Trust::builder()
         .webeid_anchor(ANCHOR_DER)
@@ -105,6 +115,7 @@ async fn start() -> Server {
         ORIGIN.to_owned(),
         trust,
         Challenges::with_clock(store.clone(), clock.clone()),
+        Sessions::with_clock(store.clone(), clock.clone()),
     );
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
     let addr = listener.local_addr().unwrap();
@@ -225,10 +236,12 @@ async fn a_card_logs_in_and_the_session_knows_who() {
         (401, Some("session.none"))
     );
 
-    // One login: one insert (the challenge) and one take (the login), that
-    // is two Redis round trips.
-    assert_eq!(srv.store.inserts.load(Ordering::SeqCst), 1);
+    // One login: two inserts (the challenge, the session) and one take
+    // (the login), that is three Redis round trips; /me reads the session
+    // once (one GET).
+    assert_eq!(srv.store.inserts.load(Ordering::SeqCst), 2);
     assert_eq!(srv.store.takes.load(Ordering::SeqCst), 1);
+    assert_eq!(srv.store.gets.load(Ordering::SeqCst), 1);
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -348,4 +361,136 @@ async fn an_oversized_body_is_refused_before_the_store() {
     let r = http(srv.addr, "POST", "/login", Some(&cookie), &huge).await;
     assert_eq!(r.status, 413);
     assert_eq!(srv.store.takes.load(Ordering::SeqCst), 0);
+}
+
+/// Logs in with the main test card; the session cookie (`session=...`) and
+/// the whole Set-Cookie header.
+async fn login(srv: &Server) -> (String, String) {
+    let (nonce, cookie) = challenge(srv).await;
+    let token = TestCard::main().token(ORIGIN, &nonce);
+    let r = http(srv.addr, "POST", "/login", Some(&cookie), &token).await;
+    assert_eq!(r.status, 200, "{}", r.body);
+    let header = r
+        .headers
+        .iter()
+        .find(|(k, v)| k == "set-cookie" && v.starts_with("session="))
+        .map(|(_, v)| v.clone())
+        .unwrap();
+    (r.set_cookie("session").unwrap(), header)
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn logout_deletes_the_session_from_the_store_and_clears_the_cookie() {
+    let srv = start().await;
+    let (session, _) = login(&srv).await;
+    assert_eq!(
+        http(srv.addr, "GET", "/me", Some(&session), b"")
+            .await
+            .status,
+        200
+    );
+    let takes = srv.store.takes.load(Ordering::SeqCst);
+    let out = http(srv.addr, "POST", "/logout", Some(&session), b"").await;
+    assert_eq!(out.status, 200, "{}", out.body);
+    assert_eq!(out.json()["logged_out"], true);
+    assert_eq!(out.set_cookie("session").as_deref(), Some("session="));
+    assert!(out
+        .headers
+        .iter()
+        .any(|(k, v)| k == "set-cookie" && v.starts_with("session=;") && v.contains("Max-Age=0")));
+    // Deleted from the store (one take), not only from the browser: the
+    // old cookie names no session any more, on any instance.
+    assert_eq!(srv.store.takes.load(Ordering::SeqCst), takes + 1);
+    let id = session.strip_prefix("session=").unwrap();
+    let now = {
+        use idbridge_store::Clock;
+        srv.clock.now()
+    };
+    assert_eq!(
+        srv.store
+            .inner
+            .get(&format!("session:{id}"), now)
+            .await
+            .unwrap(),
+        None
+    );
+    let me = http(srv.addr, "GET", "/me", Some(&session), b"").await;
+    assert_eq!(
+        (me.status, me.json()["error"].as_str()),
+        (401, Some("session.none"))
+    );
+    // A second logout, and one without a cookie: no session.
+    for cookie in [Some(session.as_str()), None] {
+        let again = http(srv.addr, "POST", "/logout", cookie, b"").await;
+        assert_eq!(
+            (again.status, again.json()["error"].as_str()),
+            (401, Some("session.none"))
+        );
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_session_expires_in_the_store_with_the_cookies_max_age() {
+    let srv = start().await;
+    let (session, header) = login(&srv).await;
+    // The cookie's Max-Age is the session's lifetime in the store.
+    assert!(header.contains("Max-Age=3600"), "{header}");
+    srv.clock.advance_secs(3599);
+    assert_eq!(
+        http(srv.addr, "GET", "/me", Some(&session), b"")
+            .await
+            .status,
+        200
+    );
+    srv.clock.advance_secs(1);
+    let me = http(srv.addr, "GET", "/me", Some(&session), b"").await;
+    assert_eq!(
+        (me.status, me.json()["error"].as_str()),
+        (401, Some("session.none"))
+    );
+    let out = http(srv.addr, "POST", "/logout", Some(&session), b"").await;
+    assert_eq!(out.status, 401);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn expired_sessions_give_their_memory_back() {
+    // The memory store alone (Redis drops expired keys by its own clock).
+    let clock = ManualClock::new(wall());
+    let store = MemoryStore::with_capacity(10_000);
+    let sessions = Sessions::with_clock(store.clone(), clock.clone()).lifetime_secs(60);
+    for _ in 0..1_000 {
+        sessions.open(&[b'x'; 1_000]).await.unwrap();
+    }
+    assert_eq!(store.len(), 1_000);
+    clock.advance_secs(60);
+    {
+        use idbridge_store::Clock;
+        let mut purged = 0;
+        while purged < 1_000 {
+            let n = store.purge_expired(clock.now(), 100);
+            assert!(n > 0, "only {purged} of 1,000 expired sessions purged");
+            purged += n;
+        }
+    }
+    assert_eq!(store.len(), 0);
+}
+
+#[test]
+fn the_listener_settings_are_flags_and_nonsense_is_refused() {
+    for (flag, value) in [
+        ("--max-connections", "0"),
+        ("--header-read-timeout", "-1"),
+        ("--idle-timeout", "soon"),
+        ("--request-timeout", ""),
+        ("--backlog", "99999999999"),
+        ("--session-secs", "0"),
+    ] {
+        let out = std::process::Command::new(env!("CARGO_BIN_EXE_webeid-login"))
+            .args([flag, value])
+            .output()
+            .unwrap();
+        assert!(!out.status.success(), "{flag} {value}");
+        let err = String::from_utf8_lossy(&out.stderr);
+        assert!(err.contains(flag), "{flag} {value}: {err}");
+    }
 }

@@ -1,0 +1,6 @@
+//! Fuzz target `saml_logout`: the body is `idbridge_vectors::fuzz::saml_logout`, shared with the
+//! corpus-replay test that `cargo test` runs on stable (tests/fuzz_replay.rs).
+#![no_main]
+use libfuzzer_sys::fuzz_target;
+
+fuzz_target!(|data: &[u8]| idbridge_vectors::fuzz::saml_logout(data));
