@@ -39,15 +39,21 @@ cd "$(dirname "$0")"
 #   party: about 88 KB over saml+webeid; a page that needs no OpenID
 #   Connect builds without it (--schemes saml,webeid) and keeps 440 KB.
 # - wallet budget, every package with both `oidc` and `sdjwt` (the whole
-#   package among them): 560 KB. `sdjwt` (SD-JWT VC, KB-JWT, Token Status
+#   package among them): 570 KB. `sdjwt` (SD-JWT VC, KB-JWT, Token Status
 #   List with its zlib inflater, x5c and issuer-metadata trust, OpenID4VP
 #   and DCQL, the sd-jwt-vc runner kind) adds about 39 KB to the whole
 #   package (510.3 -> 549.2 KB), and the whole package's runner carries the
-#   mobile-id kind (+3.3 KB, 552.5 KB); a page without wallets builds
-#   without either.
+#   mobile-id kind (+3.3 KB, 552.5 KB); the OpenID4VP export
+#   (verifyOpenid4vpResponse: form/JSON bodies, direct_post.jwt, DCQL) and
+#   issuer-metadata trust in the options link what the API had left out:
+#   +13.6 KB (552.7 -> 566.3 KB, 2026-12-07), so 560 became 570; merged
+#   with main at dec0b1d (whose Smart-ID, Mobile-ID and mdoc exports had
+#   taken it to about 605.5 KB, over 560 already) the whole package is
+#   619.1 KB, so 620 (a figure for the lead to confirm). A page without
+#   wallets builds without either.
 budget_kb=${IDBRIDGE_PKG_BUDGET_KB:-440}
 oidc_budget_kb=${IDBRIDGE_PKG_OIDC_BUDGET_KB:-520}
-wallet_budget_kb=${IDBRIDGE_PKG_WALLET_BUDGET_KB:-560}
+wallet_budget_kb=${IDBRIDGE_PKG_WALLET_BUDGET_KB:-620}
 target_kb=250
 
 # Every scheme feature of the crate (wasm/Cargo.toml), in a fixed order.

@@ -112,6 +112,12 @@ const pkg = await import("./pkg/node.js");
       ["verifySdJwtVcSync(p, profile vc)", () => pkg.verifySdJwtVcSync("a~", { issuerKeys: "{}", now: new Date(), profile: "vc" }), false],
       ["verifySdJwtVcSync(p, statusLists as an array)", () => pkg.verifySdJwtVcSync("a~", { issuerKeys: "{}", now: new Date(), statusLists: [] }), false],
       ["sdJwtVcStatusList(42)", () => pkg.sdJwtVcStatusList(42), false],
+      ["verifyOpenid4vpResponse(body) without options", () => pkg.verifyOpenid4vpResponse("vp_token=x"), true],
+      ["verifyOpenid4vpResponse(body, no dcqlQuery)", () => pkg.verifyOpenid4vpResponse("vp_token=x", { issuerKeys: "{}", now: new Date() }), true],
+      ["verifyOpenid4vpResponseSync(body, direct_post.jwt without decryptionKey)", () => pkg.verifyOpenid4vpResponseSync("response=x", { issuerKeys: "{}", now: new Date(), dcqlQuery: "{}", responseMode: "direct_post.jwt" }), false],
+      ["verifyOpenid4vpResponseSync(body, decryptionKey with direct_post)", () => pkg.verifyOpenid4vpResponseSync("vp_token=x", { issuerKeys: "{}", now: new Date(), dcqlQuery: "{}", decryptionKey: "{}" }), false],
+      ["verifySdJwtVcSync(p, issuerKeys and issuerMetadata)", () => pkg.verifySdJwtVcSync("a~", { issuerKeys: "{}", issuerMetadata: "{}", now: new Date() }), false],
+      ["verifyOpenid4vpResponseSync(42, ...)", () => pkg.verifyOpenid4vpResponseSync(42, { issuerKeys: "{}", now: new Date(), dcqlQuery: "{}" }), false],
     ] : []),
     ...(pkg.verifyIcaoSod ? [
       ["verifyIcaoSod(input) without options", () => pkg.verifyIcaoSod("{}"), true],
@@ -240,6 +246,58 @@ if (pkg.verifySdJwtVc) {
     console.log(`FAIL Node, sdJwtVcStatusList: ${JSON.stringify(ref)}`);
   }
   console.log(`${bad ? "FAIL" : "ok  "} Node, SD-JWT VC exports: ${cases.length + 1 - bad} of ${cases.length + 1} cases, the same on both paths`);
+  if (bad) failed = true;
+}
+// The OpenID4VP exports on test-vectors/openid4vp (direct_post.jwt, made
+// natively) and a direct_post body of the generated vectors' valid
+// presentation: both paths give the same result, or the same code.
+if (pkg.verifyOpenid4vpResponse) {
+  const tv = (p) => readFileSync(join(root, "test-vectors", p), "utf8").trim();
+  const opts = (extra = {}) => ({
+    issuerKeys: tv("sd-jwt-vc/keys/issuer.jwks.json"), statusListKeys: tv("sd-jwt-vc/keys/status.jwks.json"),
+    statusLists: { "https://status.idbridge.test/lists/gen-1": tv("sd-jwt-vc/status/list-2bit.jwt") },
+    nonce: "gen-nonce-5d0c1f", audience: "https://rp.idbridge.test", now: "2026-05-01T00:00:00Z",
+    dcqlQuery: JSON.parse(tv("openid4vp/query.json")), ...extra,
+  });
+  const jwt = (key, extra = {}) => opts({ responseMode: "direct_post.jwt", decryptionKey: tv(`keys/jwe/${key}.jwk.json`), ...extra });
+  const form = (p) => "vp_token=" + encodeURIComponent(JSON.stringify({ pid: [p] })) + "&state=st-1";
+  const valid = tv("sd-jwt-vc/presentations/valid.txt");
+  const cases = [
+    ["direct_post form", form(valid), opts(),
+      (r) => r.state === "st-1" && r.credentials.pid[0].identity.given_name === "Mario" && r.credentials.pid[0].status.state === "valid"],
+    ["direct_post JSON", new TextEncoder().encode(JSON.stringify({ vp_token: { pid: [valid] } })), opts({ bodyEncoding: "json" }),
+      (r) => r.state === undefined && r.credentials.pid.length === 1],
+    ["direct_post, another request's nonce", form(valid), opts({ nonce: "another" }), "kb.nonce.mismatch"],
+    ["direct_post, the request's state", form(valid), opts({ state: "st-1" }), (r) => r.state === "st-1"],
+    ["direct_post, another request's state", form(valid), opts({ state: "st-2" }), "openid4vp.state.mismatch"],
+    ["direct_post, trust from issuer metadata", form(valid),
+      opts({ issuerKeys: undefined, issuerMetadata: { issuer: "https://issuer.idbridge.test", jwks: JSON.parse(tv("sd-jwt-vc/keys/issuer.jwks.json")) } }),
+      (r) => r.credentials.pid[0].identity.issuer === "https://issuer.idbridge.test"],
+    ["direct_post, issuer metadata of another issuer", form(valid),
+      opts({ issuerKeys: undefined, issuerMetadata: { issuer: "https://other.idbridge.test", jwks: JSON.parse(tv("sd-jwt-vc/keys/issuer.jwks.json")) } }),
+      "sdjwt.issuer.mismatch"],
+    ["direct_post, a revoked credential", form(tv("sd-jwt-vc/presentations/status-revoked.txt")), opts(), "status.credential.revoked"],
+    ["direct_post.jwt", tv("openid4vp/direct-post-jwt.txt"), jwt("p256"),
+      (r) => r.state === "st-wallet-1" && r.credentials.pid[0].identity.subject_id === "TINIT-RSSMRA80A10H501U"],
+    ["direct_post.jwt signed", tv("openid4vp/direct-post-jwt-signed.txt"), jwt("p256", { walletKeys: JSON.parse(tv("openid4vp/wallet.jwks.json")) }),
+      (r) => r.state === "st-wallet-1"],
+    ["direct_post.jwt signed, no walletKeys", tv("openid4vp/direct-post-jwt-signed.txt"), jwt("p256"), "openid4vp.response.invalid"],
+  ];
+  let bad = 0;
+  for (const [what, body, options, want] of cases) {
+    const outcomes = [];
+    for (const run of [() => pkg.verifyOpenid4vpResponseSync(body, options), () => pkg.verifyOpenid4vpResponse(body, options)]) {
+      try {
+        outcomes.push({ ok: await run() });
+      } catch (e) {
+        outcomes.push({ code: e && e.name === "IdbridgeError" ? e.code : `uncoded: ${e}` });
+      }
+    }
+    const good = outcomes.every((o) => (typeof want === "string" ? o.code === want : o.ok !== undefined && want(o.ok)))
+      && JSON.stringify(outcomes[0]) === JSON.stringify(outcomes[1]);
+    if (!good) { bad++; console.log(`FAIL Node, OpenID4VP export, ${what}: ${JSON.stringify(outcomes).slice(0, 300)}`); }
+  }
+  console.log(`${bad ? "FAIL" : "ok  "} Node, OpenID4VP exports: ${cases.length - bad} of ${cases.length} cases, the same on both paths`);
   if (bad) failed = true;
 }
 // The mdoc exports on the imported shared suite: both paths give the same

@@ -19,6 +19,8 @@ import init, {
   verifyIcaoSod,
   verifyIcaoSodSync,
   sdJwtVcStatusList,
+  verifyOpenid4vpResponse,
+  verifyOpenid4vpResponseSync,
   verifySmartId,
   verifySmartIdSync,
   verifyMobileId,
@@ -37,6 +39,8 @@ import init, {
   type VerifiedOidcLogin,
   type SdJwtVcOptions,
   type VerifiedSdJwtVc,
+  type Openid4vpOptions,
+  type VerifiedOpenid4vpResponse,
   type MdocOptions,
   type VerifiedMdoc,
   type IcaoSodOptions,
@@ -140,6 +144,30 @@ export async function examples(token: string, samlResponse: string, metadata: st
   // @ts-expect-error: the issuer's keys are required
   const noKeys: SdJwtVcOptions = { now: new Date() };
 
+  const vpResponse: Openid4vpOptions = {
+    ...vpOpts,
+    dcqlQuery: { credentials: [{ id: "pid", format: "dc+sd-jwt" }] },
+    responseMode: "direct_post.jwt",
+    decryptionKey: { kty: "EC", crv: "P-256" },
+    walletKeys: '{"keys":[]}',
+  };
+  const answered: VerifiedOpenid4vpResponse = await verifyOpenid4vpResponse("response=a.b.c.d.e", vpResponse);
+  const answered2: VerifiedOpenid4vpResponse = verifyOpenid4vpResponseSync(new Uint8Array(), {
+    ...vpOpts, dcqlQuery: "{}", bodyEncoding: "json",
+  });
+  const pid: VerifiedSdJwtVc | undefined = answered.credentials["pid"]?.[0];
+  const rpState: string | undefined = answered2.state;
+  // @ts-expect-error: no such response mode
+  const badMode: Openid4vpOptions = { ...vpResponse, responseMode: "query" };
+  // @ts-expect-error: the DCQL query is required
+  const noQuery: Openid4vpOptions = { issuerKeys: "{}", now: new Date() };
+
+  const byMetadata: SdJwtVcOptions = {
+    issuerMetadata: { issuer: "https://issuer.example.it", jwks: { keys: [] } },
+    now: new Date(),
+  };
+  // @ts-expect-error: the issuer's keys or its metadata, not both
+  const both: SdJwtVcOptions = { ...byMetadata, issuerKeys: '{"keys":[]}' };
   const sidOpts: SmartIdOptions = {
     anchors: ["-----BEGIN CERTIFICATE-----..."],
     now: "2025-09-01T10:00:00Z",
@@ -200,5 +228,6 @@ export async function examples(token: string, samlResponse: string, metadata: st
   }
   return [id.subject_id, same.system, noNow, bad, level, loa, counts, codes.length,
     chainExp, opName, noAnchors, pairwise, enc, badRp, noNonce, listUri, holder, wallet, badVp,
-    noKeys, flow, sidLevel, badSid, vc, phone, badMid, groups.length, fiscal, badChip].join();
+    noKeys, pid, rpState, badMode, noQuery, byMetadata, both,
+    flow, sidLevel, badSid, vc, phone, badMid, groups.length, fiscal, badChip].join();
 }

@@ -1,6 +1,7 @@
 // The demo page: loads the idbridge package, prefills from the test
 // vectors, verifies what is in the form and shows the identity or the
-// error code with its reason.
+// error code with its reason. Three tabs: Web eID, SPID / CIE, and a
+// wallet's presentation (SD-JWT VC alone or in an OpenID4VP response).
 import init, {
   Trust,
   verifyWebEidToken,
@@ -9,6 +10,11 @@ import init, {
   verifySpidResponseSync,
   verifyCieResponse,
   verifyCieResponseSync,
+  verifySdJwtVc,
+  verifySdJwtVcSync,
+  verifyOpenid4vpResponse,
+  verifyOpenid4vpResponseSync,
+  sdJwtVcStatusList,
   webCryptoAvailable,
   version,
 } from "../../wasm/pkg/idbridge.js";
@@ -39,6 +45,37 @@ const examples = {
     // A Response whose Assertion signature was made by a stranger.
     invalid: { file: "responses/stranger-both-keyinfo.xml" },
   },
+  wallet: {
+    vector: "sd-jwt-vc/generated.json",
+    valid: { file: "presentations/valid.txt" },
+    // given_name re-encoded with another value: its digest is nowhere.
+    invalid: { file: "presentations/tampered.txt" },
+  },
+};
+
+// The wallet tab's credential formats, by the name the format selector
+// shows. Each verifies what was pasted (`kind`: "presentation",
+// "direct_post" or "direct_post.jwt") with the form's options and returns
+// { identity, extra } for the first credential. Only SD-JWT VC for now: an
+// mdoc entry (ISO/IEC 18013-5 DeviceResponse) slots in here when the
+// package verifies one.
+const walletFormats = {
+  "dc+sd-jwt": {
+    label: "SD-JWT VC (dc+sd-jwt)",
+    kinds: ["presentation", "direct_post", "direct_post.jwt"],
+    async verify(kind, input, options, webcrypto) {
+      if (kind === "presentation") {
+        const v = webcrypto ? await verifySdJwtVc(input, options) : verifySdJwtVcSync(input, options);
+        const { identity, ...extra } = v;
+        return { identity, extra };
+      }
+      const o = { ...options, dcqlQuery: $("wallet-query").value, responseMode: kind };
+      if (kind === "direct_post.jwt") o.decryptionKey = $("wallet-decryption-key").value;
+      const r = webcrypto ? await verifyOpenid4vpResponse(input, o) : verifyOpenid4vpResponseSync(input, o);
+      const [first] = Object.values(r.credentials).flat();
+      return { identity: first.identity, extra: { state: r.state, credentials: r.credentials } };
+    },
+  },
 };
 
 let tab = "webeid";
@@ -56,6 +93,8 @@ async function prefill(which) {
     $("webeid-nonce").value = group.context.nonce;
     $("webeid-now").value = group.context.now;
     $("webeid-trust").value = "vectors";
+  } else if (tab === "wallet") {
+    await prefillWallet(which);
   } else {
     const e = examples.saml;
     const group = JSON.parse(await text(V + e.vector)).testGroups[0];
@@ -72,6 +111,99 @@ async function prefill(which) {
   }
   $("result").hidden = true;
   document.body.dataset.loaded = `${tab}:${which}`;
+}
+
+// The wallet example: a presentation of test-vectors/sd-jwt-vc, alone or
+// wrapped as the response kind selected (direct_post: its vp_token in a
+// form body; direct_post.jwt: test-vectors/openid4vp's encrypted body).
+async function prefillWallet(which) {
+  const e = examples.wallet;
+  const group = JSON.parse(await text(V + e.vector)).testGroups[0];
+  const c = group.context;
+  const dir = V + "sd-jwt-vc/";
+  const presentation = (await text(dir + e[which].file)).trim();
+  const kind = $("wallet-input-kind").value;
+  if (kind === "presentation") {
+    $("wallet-input").value = presentation;
+  } else if (kind === "direct_post") {
+    $("wallet-input").value =
+      "vp_token=" + encodeURIComponent(JSON.stringify({ pid: [presentation] })) + "&state=st-demo-1";
+  } else {
+    // Only the genuine response is at hand encrypted: the invalid example
+    // is that body with one character of its ciphertext changed.
+    const body = (await text(V + "openid4vp/direct-post-jwt.txt")).trim();
+    const parts = body.split(".");
+    parts[3] = (parts[3][0] === "A" ? "B" : "A") + parts[3].slice(1);
+    $("wallet-input").value = which === "valid" ? body : parts.join(".");
+  }
+  $("wallet-query").value = (await text(V + "openid4vp/query.json")).trim();
+  $("wallet-decryption-key").value = (await text(V + "keys/jwe/p256.jwk.json")).trim();
+  const jwks = (await text(dir + group.trust.issuer_keys[0])).trim();
+  $("wallet-trust").value =
+    $("wallet-trust-kind").value === "metadata"
+      ? JSON.stringify({ issuer: "https://issuer.idbridge.test", jwks: JSON.parse(jwks) }, null, 1)
+      : jwks;
+  $("wallet-vct").value = "urn:eudi:pid:it:1";
+  $("wallet-nonce").value = c.nonce;
+  $("wallet-aud").value = c.audience;
+  $("wallet-now").value = c.now;
+  const [uri, file] = Object.entries(group.trust.status_lists)[0];
+  $("wallet-status-token").value = (await text(dir + file)).trim();
+  $("wallet-status-keys").value = (await text(dir + group.trust.status_list_keys[0])).trim();
+  $("wallet-status-check").checked = true;
+  showStatusUri();
+}
+
+// The status list the pasted presentation names (read unverified, as
+// sdJwtVcStatusList does: what to fetch), under the token box.
+function showStatusUri() {
+  let note = "";
+  if ($("wallet-input-kind").value === "presentation") {
+    try {
+      const where = sdJwtVcStatusList($("wallet-input").value.trim());
+      note = where ? `The credential names ${where.uri}, index ${where.idx} (unverified).` : "The credential names no status list.";
+    } catch (e) {
+      note = `(${e.code ?? e.message})`;
+    }
+  }
+  $("wallet-status-uri").textContent = note;
+}
+
+// The wallet form's options (those of verifySdJwtVc). The status token is
+// filed under its own `sub` (read unverified: the library checks that it
+// is signed and that `sub` is the URI the credential names).
+function walletOptions() {
+  const trust = $("wallet-trust").value;
+  const options = {
+    nonce: $("wallet-nonce").value,
+    audience: $("wallet-aud").value,
+    now: $("wallet-now").value,
+    statusCheck: $("wallet-status-check").checked ? "required" : "off",
+  };
+  if ($("wallet-trust-kind").value === "metadata") options.issuerMetadata = trust;
+  else options.issuerKeys = trust;
+  const vct = $("wallet-vct").value.split(",").map((v) => v.trim()).filter(Boolean);
+  if (vct.length) options.acceptedVct = vct;
+  const token = $("wallet-status-token").value.trim();
+  if (token) {
+    let sub = "";
+    try {
+      const payload = token.split(".")[1].replace(/-/g, "+").replace(/_/g, "/");
+      sub = JSON.parse(atob(payload)).sub ?? "";
+    } catch {
+      // Not a JWT: the library says so when the credential needs the list.
+    }
+    options.statusLists = { [sub]: token };
+  }
+  const keys = $("wallet-status-keys").value.trim();
+  if (keys) options.statusListKeys = keys;
+  return options;
+}
+
+function showWalletKind() {
+  const kind = $("wallet-input-kind").value;
+  $("wallet-response").hidden = kind === "presentation";
+  $("wallet-jwt").hidden = kind !== "direct_post.jwt";
 }
 
 function webeidTrust() {
@@ -106,6 +238,12 @@ async function verify() {
         ? await verifyWebEidToken(trust, token, options)
         : verifyWebEidTokenSync(trust, token, options);
       outcome = { ok: true, identity, extra: {} };
+    } else if (tab === "wallet") {
+      const format = walletFormats[$("wallet-format").value];
+      const kind = $("wallet-input-kind").value;
+      if (!format.kinds.includes(kind)) throw Object.assign(new Error(`${format.label} has no ${kind}`), { code: "config.invalid" });
+      const { identity, extra } = await format.verify(kind, $("wallet-input").value.trim(), walletOptions(), webcrypto);
+      outcome = { ok: true, identity, extra };
     } else {
       const options = {
         spEntityId: $("saml-sp").value,
@@ -140,7 +278,7 @@ function show(o, ms, webcrypto) {
   const path = webcrypto ? "WebCrypto" : "pure WASM";
   if (o.ok) {
     const who = [o.identity.given_name, o.identity.family_name].filter(Boolean).join(" ");
-    head.textContent = `✔ Verified: ${who} (${o.identity.subject_id})`;
+    head.textContent = `✔ Verified: ${who} (${o.identity.subject_id ?? "no subject id"})`;
     head.id = "verified";
   } else {
     head.textContent = `✘ Rejected: ${o.code}`;
@@ -159,15 +297,23 @@ function show(o, ms, webcrypto) {
 
 function select(which) {
   tab = which;
-  $("tab-webeid").setAttribute("aria-selected", String(which === "webeid"));
-  $("tab-saml").setAttribute("aria-selected", String(which === "saml"));
-  $("form-webeid").hidden = which !== "webeid";
-  $("form-saml").hidden = which !== "saml";
+  for (const t of ["webeid", "saml", "wallet"]) {
+    $(`tab-${t}`).setAttribute("aria-selected", String(which === t));
+    $(`form-${t}`).hidden = which !== t;
+  }
   return prefill("valid");
 }
 
 $("tab-webeid").onclick = () => select("webeid");
 $("tab-saml").onclick = () => select("saml");
+$("tab-wallet").onclick = () => select("wallet");
+for (const [name, f] of Object.entries(walletFormats)) $("wallet-format").add(new Option(f.label, name));
+$("wallet-input-kind").onchange = () => {
+  showWalletKind();
+  return prefill("valid");
+};
+$("wallet-trust-kind").onchange = () => prefill("valid");
+$("wallet-input").oninput = showStatusUri;
 $("load-valid").onclick = () => prefill("valid");
 $("load-invalid").onclick = () => prefill("invalid");
 $("verify").onclick = (e) => {

@@ -1,7 +1,11 @@
 // The demo page in headless Chromium: a valid and an invalid Web eID token
-// and SPID Response, on the WebCrypto path and on the pure-WASM path; the
-// page must show the verified identity or the expected error code. Saves
-// a screenshot of the verified SPID identity.
+// and SPID Response, and on the wallet tab an SD-JWT VC presentation
+// (valid, tampered, another request's nonce; alone, in OpenID4VP
+// direct_post and direct_post.jwt responses, with issuer keys or issuer
+// metadata), on the WebCrypto path and on the pure-WASM path; the page must
+// show the verified identity or the expected error code. Saves a
+// screenshot of the verified SPID identity, and one of the wallet tab
+// (wallet.png beside it).
 //
 //   node examples/browser/test.mjs [screenshot.png]
 //
@@ -9,7 +13,7 @@
 // playwright-core (wasm/package.json; npm ci in wasm/).
 import { createRequire } from "node:module";
 import { mkdirSync } from "node:fs";
-import { dirname, resolve } from "node:path";
+import { dirname, join, resolve } from "node:path";
 import { serve } from "./server.mjs";
 
 const require = createRequire(new URL("../../wasm/package.json", import.meta.url));
@@ -36,11 +40,12 @@ try {
   check(/WebCrypto available/.test(await page.textContent("#status")), "the page loaded the package, WebCrypto available");
 
   let runs = 0;
-  const run = async (path, example) => {
+  const run = async (path, example, edit = async () => {}) => {
     await page.check(`input[name=path][value=${path}]`);
     await page.click(`#load-${example}`);
-    // The example is in the form, then this verification's result is shown.
+    // The example is in the form (then edited), then this verification's result is shown.
     await page.waitForSelector(`body[data-loaded$=":${example}"]`);
+    await edit();
     await page.click("#verify");
     await page.waitForSelector(`#result[data-run="${++runs}"]:not([hidden])`);
     return {
@@ -76,12 +81,66 @@ try {
       `SPID valid Response (${path}): ${r.headline}`,
     );
   }
-  check(errors.length === 0, `no page errors ${errors.length ? errors.join("; ") : ""}`);
-
-  // The last state: the verified SPID identity, on the WebCrypto path.
+  // The state here: the verified SPID identity, on the WebCrypto path.
   mkdirSync(dirname(screenshot), { recursive: true });
   await page.screenshot({ path: screenshot, fullPage: true });
   console.log(`screenshot: ${screenshot}`);
+
+  // The wallet tab: test-vectors/sd-jwt-vc's presentations, verified in the page.
+  await page.click("#tab-wallet");
+  await page.waitForSelector('body[data-loaded="wallet:valid"]');
+  const formats = await page.$$eval("#wallet-format option", (os) => os.map((o) => o.value));
+  check(formats.join() === "dc+sd-jwt", `the wallet tab's formats: ${formats.join(", ")}`);
+  const kind = async (value, trust = "jwks") => {
+    await page.selectOption("#wallet-trust-kind", trust);
+    await page.waitForSelector('body[data-loaded="wallet:valid"]');
+    await page.selectOption("#wallet-input-kind", value);
+    await page.waitForSelector('body[data-loaded="wallet:valid"]');
+  };
+  const mario = (r) => r.headline.includes("Verified: Mario Rossi (TINIT-RSSMRA80A10H501U)");
+  for (const path of ["webcrypto", "wasm"]) {
+    await kind("presentation");
+    let r = await run(path, "valid");
+    check(mario(r) && r.details.includes('"state": "valid"') && r.details.includes('"holderThumbprint"'),
+      `wallet: a valid SD-JWT VC presentation (${path}): ${r.headline}`);
+    r = await run(path, "invalid");
+    check(r.headline.includes("Rejected: sdjwt.disclosure.unreferenced") && /reason: \S/.test(r.details),
+      `wallet: a tampered disclosure (${path}): ${r.headline}`);
+    r = await run(path, "valid", () => page.fill("#wallet-nonce", "nonce-of-another-request"));
+    check(r.headline.includes("Rejected: kb.nonce.mismatch"), `wallet: another request's nonce (${path}): ${r.headline}`);
+    r = await run(path, "valid", () => page.uncheck("#wallet-status-check"));
+    check(mario(r) && r.details.includes('"state": "not-checked"'), `wallet: the status check off (${path}): ${r.headline}`);
+
+    await kind("presentation", "metadata");
+    r = await run(path, "valid");
+    check(mario(r), `wallet: trust from JWT VC Issuer Metadata (${path}): ${r.headline}`);
+    r = await run(path, "valid", async () => {
+      const doc = JSON.parse(await page.inputValue("#wallet-trust"));
+      await page.fill("#wallet-trust", JSON.stringify({ ...doc, issuer: "https://other.idbridge.test" }));
+    });
+    check(r.headline.includes("Rejected: sdjwt.issuer.mismatch"), `wallet: metadata of another issuer (${path}): ${r.headline}`);
+
+    await kind("direct_post");
+    r = await run(path, "valid");
+    check(mario(r) && r.details.includes('"st-demo-1"'), `wallet: an OpenID4VP direct_post body (${path}): ${r.headline}`);
+    r = await run(path, "invalid");
+    check(r.headline.includes("Rejected: sdjwt.disclosure.unreferenced"), `wallet: direct_post, tampered (${path}): ${r.headline}`);
+    r = await run(path, "valid", () => page.fill("#wallet-query",
+      '{"credentials":[{"id":"pid","format":"dc+sd-jwt","claims":[{"path":["email"]}]}]}'));
+    check(r.headline.includes("Rejected: openid4vp.claim.missing"), `wallet: direct_post, a claim not disclosed (${path}): ${r.headline}`);
+
+    await kind("direct_post.jwt");
+    r = await run(path, "valid");
+    check(mario(r) && r.details.includes('"st-wallet-1"'), `wallet: an OpenID4VP direct_post.jwt body (${path}): ${r.headline}`);
+    r = await run(path, "invalid");
+    check(/Rejected: jwe\./.test(r.headline), `wallet: direct_post.jwt, ciphertext changed (${path}): ${r.headline}`);
+  }
+  await kind("presentation");
+  await run("webcrypto", "valid");
+  const walletShot = join(dirname(screenshot), "wallet.png");
+  await page.screenshot({ path: walletShot, fullPage: true });
+  console.log(`screenshot: ${walletShot}`);
+  check(errors.length === 0, `no page errors ${errors.length ? errors.join("; ") : ""}`);
 } finally {
   await browser.close();
   server.close();

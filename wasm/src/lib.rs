@@ -3,8 +3,9 @@
 //! Every verification comes twice:
 //!
 //! - `verifyWebEidToken`, `verifySpidResponse`, `verifyCieResponse`,
-//!   `verifyOidcTrustChain`, `verifyOidcIdToken`, `verifySignature`,
-//!   `runVectors` return Promises and do their signature
+//!   `verifyOidcTrustChain`, `verifyOidcIdToken`, `verifySdJwtVc`,
+//!   `verifyOpenid4vpResponse`, `verifySignature`, `runVectors` return
+//!   Promises and do their signature
 //!   arithmetic with the host's WebCrypto (`crypto.subtle`), falling back to
 //!   WASM for anything WebCrypto cannot do;
 //! - their `…Sync` twins do everything in WASM.
@@ -81,7 +82,10 @@ pub use saml::{
     verify_cie_response, verify_cie_response_sync, verify_spid_response, verify_spid_response_sync,
 };
 #[cfg(feature = "sdjwt")]
-pub use sdjwt::{sd_jwt_vc_status_list, verify_sd_jwt_vc, verify_sd_jwt_vc_sync};
+pub use sdjwt::{
+    sd_jwt_vc_status_list, verify_openid4vp_response, verify_openid4vp_response_sync,
+    verify_sd_jwt_vc, verify_sd_jwt_vc_sync,
+};
 #[cfg(feature = "smartid")]
 pub use smartid::{verify_smart_id, verify_smart_id_sync};
 pub use trust::{Trust, TrustBuilder};

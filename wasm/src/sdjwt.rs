@@ -1,5 +1,7 @@
 //! The SD-JWT VC exports (feature `sdjwt`): `verifySdJwtVc` and its `Sync`
-//! twin, and `sdJwtVcStatusList` (which status list to fetch, before
+//! twin, `verifyOpenid4vpResponse` and its `Sync` twin (an OpenID4VP
+//! `direct_post` or `direct_post.jwt` response checked against the DCQL
+//! query), and `sdJwtVcStatusList` (which status list to fetch, before
 //! verifying). The trust is in the options: the issuer's JWK Set, the
 //! status-list signers' and the status-list tokens the page fetched.
 
@@ -9,9 +11,11 @@ use crate::js::{
 };
 use crate::verify::{run_async, Call};
 use idbridge::crypto::{self, Backend};
-use idbridge::jose::JwkSet;
+use idbridge::jose::{DecryptionKey, JweOptions, JwkSet, JwsOptions};
+use idbridge::sdjwt::openid4vp::{self, AuthorizationResponse, BodyEncoding, DcqlQuery};
 use idbridge::sdjwt::{
-    self, CredentialStatus, Expectations, KeyBinding, Profile, SdJwtTrust, StatusCheck, StatusLists,
+    self, CredentialStatus, Expectations, KeyBinding, Profile, SdJwtTrust, StatusCheck,
+    StatusLists, VerifiedPresentation,
 };
 use idbridge::{Limits, UnixTime};
 use js_sys::Promise;
@@ -19,11 +23,25 @@ use wasm_bindgen::prelude::*;
 
 #[wasm_bindgen(typescript_custom_section)]
 const TS_SDJWT: &'static str = r#"
-/** Options of verifySdJwtVc and verifySdJwtVcSync. */
-export interface SdJwtVcOptions {
-  /** The issuer's signing keys, a JWK Set. */
-  issuerKeys: JwkJson;
-  /** The status-list tokens' signers (default: issuerKeys). */
+/** Options of verifySdJwtVc and verifySdJwtVcSync: the issuer's trust is
+ * issuerKeys or issuerMetadata, exactly one of them, and the common options. */
+export type SdJwtVcOptions = SdJwtVcCommonOptions & (
+  | {
+      /** The issuer's signing keys, a JWK Set. */
+      issuerKeys: JwkJson;
+      issuerMetadata?: undefined;
+    }
+  | {
+      /** The issuer's JWT VC Issuer Metadata (/.well-known/jwt-vc-issuer, as
+       * fetched by you) with inline jwks: its keys, for its issuer only. */
+      issuerMetadata: string | Uint8Array | object;
+      issuerKeys?: undefined;
+    }
+);
+
+/** The options of verifySdJwtVc besides the issuer's trust. */
+export interface SdJwtVcCommonOptions {
+  /** The status-list tokens' signers (default: the issuer's keys, from issuerKeys or issuerMetadata). */
   statusListKeys?: JwkJson;
   /** The status-list tokens you fetched (statuslist+jwt), by URI: see sdJwtVcStatusList. */
   statusLists?: Record<string, string | Uint8Array>;
@@ -69,10 +87,41 @@ export interface VerifiedSdJwtVc {
   /** "none": no status list; "valid": checked; "not-checked": statusCheck "off". */
   status: { state: "none" } | { state: "valid" | "not-checked"; uri: string; idx: number };
 }
+
+/** Options of verifyOpenid4vpResponse and verifyOpenid4vpResponseSync: those of
+ * verifySdJwtVc, applied to every presentation, and the response's own. */
+export type Openid4vpOptions = SdJwtVcOptions & Openid4vpResponseOptions;
+
+/** The options of verifyOpenid4vpResponse besides those of verifySdJwtVc. */
+export interface Openid4vpResponseOptions {
+  /** The DCQL query your request sent (its dcql_query): JSON text, bytes or the parsed object. */
+  dcqlQuery: string | Uint8Array | object;
+  /** "direct_post" (default: vp_token in the body) or "direct_post.jwt" (a JWE in the body's response). */
+  responseMode?: "direct_post" | "direct_post.jwt";
+  /** The body's Content-Type: "form" (application/x-www-form-urlencoded, default) or "json". */
+  bodyEncoding?: "form" | "json";
+  /** direct_post.jwt only, and required there: your private decryption key, a JWK. */
+  decryptionKey?: JwkJson;
+  /** direct_post.jwt only: the wallet's keys, a JWK Set, when it signs the response inside the JWE. */
+  walletKeys?: JwkJson;
+  /** Your request's state: the response's must equal it (openid4vp.state.mismatch), checked first. */
+  state?: string;
+}
+
+/** An OpenID4VP response whose every presentation passed every check and
+ * which answers every credential query. */
+export interface VerifiedOpenid4vpResponse {
+  /** The response's state, as received (compared when options.state is given). */
+  state?: string;
+  /** Each credential query id's verified presentations. */
+  credentials: Record<string, VerifiedSdJwtVc[]>;
+}
 "#;
 
+/// The options of `verifySdJwtVc`, which `verifyOpenid4vpResponse` shares.
 const OPTIONS: &[&str] = &[
     "issuerKeys",
+    "issuerMetadata",
     "statusListKeys",
     "statusLists",
     "now",
@@ -85,6 +134,16 @@ const OPTIONS: &[&str] = &[
     "maxKbAgeSeconds",
     "clockSkewSeconds",
     "statusCheck",
+];
+
+/// The options only `verifyOpenid4vpResponse` has.
+const RESPONSE_OPTIONS: &[&str] = &[
+    "dcqlQuery",
+    "responseMode",
+    "bodyEncoding",
+    "decryptionKey",
+    "walletKeys",
+    "state",
 ];
 
 fn optional_string(options: &JsValue, key: &str) -> Result<Option<String>, JsValue> {
@@ -101,9 +160,23 @@ fn seconds(options: &JsValue, key: &str, default: u32) -> Result<u32, JsValue> {
         .unwrap_or(default))
 }
 
-/// An SD-JWT VC verification's owned inputs.
-pub(crate) struct SdJwtCall {
-    presentation: String,
+/// A JWK (Set) option parsed, `None` when absent; the key's own refusal
+/// is a verification error with its code.
+fn optional_keys<T>(
+    options: &JsValue,
+    key: &str,
+    parse: fn(&[u8]) -> Result<T, idbridge::Error>,
+) -> Result<Option<Result<T, idbridge::Error>>, JsValue> {
+    let v = get(options, key);
+    if absent(&v) {
+        return Ok(None);
+    }
+    Ok(Some(parse(&json_bytes(&v, &format!("options.{key}"))?)))
+}
+
+/// The trust and expectations every presentation is verified with: the
+/// options of `verifySdJwtVc`.
+pub(crate) struct Policy {
     trust: Result<SdJwtTrust, idbridge::Error>,
     lists: StatusLists,
     nonce: Option<String>,
@@ -118,30 +191,27 @@ pub(crate) struct SdJwtCall {
     now: UnixTime,
 }
 
-impl SdJwtCall {
-    pub(crate) fn parse(presentation: &JsValue, options: &JsValue) -> Result<SdJwtCall, JsValue> {
-        check_options(options, OPTIONS)?;
-        let presentation =
-            String::from_utf8_lossy(&bytes_of(presentation, "the presentation")?).into_owned();
-        let issuer = JwkSet::from_json(&json_bytes(
-            &get(options, "issuerKeys"),
-            "options.issuerKeys",
-        )?);
-        let status_keys = get(options, "statusListKeys");
-        let status_keys = if absent(&status_keys) {
-            None
-        } else {
-            Some(JwkSet::from_json(&json_bytes(
-                &status_keys,
-                "options.statusListKeys",
-            )?))
-        };
-        let trust = issuer.and_then(|i| {
-            let t = SdJwtTrust::new(i);
-            match status_keys {
-                None => Ok(t),
-                Some(k) => k.map(|k| t.with_status_list_keys(k)),
+impl Policy {
+    /// Reads the options of [`OPTIONS`] (the caller checked the names).
+    fn parse(options: &JsValue) -> Result<Policy, JsValue> {
+        let issuer = match (
+            optional_keys(options, "issuerKeys", JwkSet::from_json)?,
+            optional_keys(options, "issuerMetadata", |doc| {
+                SdJwtTrust::from_issuer_metadata(doc, &Limits::default())
+            })?,
+        ) {
+            (Some(keys), None) => keys.map(SdJwtTrust::new),
+            (None, Some(trust)) => trust,
+            _ => {
+                return Err(config(
+                    "the issuer's trust is options.issuerKeys (a JWK Set) or options.issuerMetadata (JWT VC Issuer Metadata): exactly one of them",
+                ))
             }
+        };
+        let status_keys = optional_keys(options, "statusListKeys", JwkSet::from_json)?;
+        let trust = issuer.and_then(|t| match status_keys {
+            None => Ok(t),
+            Some(k) => k.map(|k| t.with_status_list_keys(k)),
         });
         let mut lists = StatusLists::new();
         let given = get(options, "statusLists");
@@ -185,8 +255,7 @@ impl SdJwtCall {
                 )))
             }
         };
-        Ok(SdJwtCall {
-            presentation,
+        Ok(Policy {
             trust,
             lists,
             nonce: optional_string(options, "nonce")?,
@@ -201,14 +270,12 @@ impl SdJwtCall {
             now: time_of(&get(options, "now"), "options.now")?,
         })
     }
-}
 
-impl Call for SdJwtCall {
-    fn run(
+    /// Runs `f` with the trust and the expectations these options make.
+    fn with<R>(
         &self,
-        backend: &dyn Backend,
-        _trust: &idbridge::Trust,
-    ) -> Result<serde_json::Value, idbridge::Error> {
+        f: impl FnOnce(&SdJwtTrust, &Expectations<'_>) -> Result<R, idbridge::Error>,
+    ) -> Result<R, idbridge::Error> {
         let trust = self.trust.as_ref().map_err(Clone::clone)?;
         let typ: Option<Vec<&str>> = self
             .accepted_typ
@@ -230,47 +297,225 @@ impl Call for SdJwtCall {
         e.max_kb_age_seconds = self.max_kb_age;
         e.clock_skew_seconds = self.skew;
         e.status_check = self.status_check;
-        let v = sdjwt::verify_presentation(
-            backend,
-            &self.presentation,
-            trust,
-            &self.lists,
-            &e,
-            self.now,
-        )?;
-        let status = match v.status() {
-            CredentialStatus::Valid(r) => {
-                serde_json::json!({"state": "valid", "uri": r.uri(), "idx": r.idx()})
+        f(trust, &e)
+    }
+}
+
+/// A verified presentation as the `VerifiedSdJwtVc` object.
+fn presentation_json(v: &VerifiedPresentation) -> serde_json::Value {
+    let status = match v.status() {
+        CredentialStatus::Valid(r) => {
+            serde_json::json!({"state": "valid", "uri": r.uri(), "idx": r.idx()})
+        }
+        CredentialStatus::NotChecked(r) => {
+            serde_json::json!({"state": "not-checked", "uri": r.uri(), "idx": r.idx()})
+        }
+        _ => serde_json::json!({"state": "none"}),
+    };
+    let mut out = serde_json::json!({
+        "identity": v.identity(),
+        "claims": v.claims(),
+        "issuerAlg": v.issuer_alg(),
+        "disclosures": v.disclosures(),
+        "status": status,
+    });
+    if let Some(obj) = out.as_object_mut() {
+        if let Some(vct) = v.vct() {
+            obj.insert("vct".into(), vct.into());
+        }
+        if let Some(kid) = v.issuer_kid() {
+            obj.insert("issuerKid".into(), kid.into());
+        }
+        if let Some(kb) = v.key_binding() {
+            obj.insert(
+                "keyBinding".into(),
+                serde_json::json!({
+                    "iat": kb.iat().to_rfc3339(),
+                    "alg": kb.alg(),
+                    "holderThumbprint": kb.holder_thumbprint(),
+                }),
+            );
+        }
+    }
+    out
+}
+
+/// An SD-JWT VC verification's owned inputs.
+pub(crate) struct SdJwtCall {
+    presentation: String,
+    policy: Policy,
+}
+
+impl SdJwtCall {
+    pub(crate) fn parse(presentation: &JsValue, options: &JsValue) -> Result<SdJwtCall, JsValue> {
+        check_options(options, OPTIONS)?;
+        let presentation =
+            String::from_utf8_lossy(&bytes_of(presentation, "the presentation")?).into_owned();
+        Ok(SdJwtCall {
+            presentation,
+            policy: Policy::parse(options)?,
+        })
+    }
+}
+
+impl Call for SdJwtCall {
+    fn run(
+        &self,
+        backend: &dyn Backend,
+        _trust: &idbridge::Trust,
+    ) -> Result<serde_json::Value, idbridge::Error> {
+        let v = self.policy.with(|trust, e| {
+            sdjwt::verify_presentation(
+                backend,
+                &self.presentation,
+                trust,
+                &self.policy.lists,
+                e,
+                self.policy.now,
+            )
+        })?;
+        Ok(presentation_json(&v))
+    }
+}
+
+/// How the response came: `direct_post`, or `direct_post.jwt` with the
+/// verifier's decryption key and, when the wallet signs, its keys.
+enum Mode {
+    DirectPost,
+    Jwt {
+        key: Box<Result<DecryptionKey, idbridge::Error>>,
+        wallet: Option<Result<JwkSet, idbridge::Error>>,
+    },
+}
+
+/// An OpenID4VP response verification's owned inputs.
+pub(crate) struct Openid4vpCall {
+    body: Vec<u8>,
+    encoding: BodyEncoding,
+    mode: Mode,
+    query: Result<DcqlQuery, idbridge::Error>,
+    state: Option<String>,
+    policy: Policy,
+}
+
+impl Openid4vpCall {
+    pub(crate) fn parse(body: &JsValue, options: &JsValue) -> Result<Openid4vpCall, JsValue> {
+        let known: Vec<&str> = OPTIONS.iter().chain(RESPONSE_OPTIONS).copied().collect();
+        check_options(options, &known)?;
+        let body = bytes_of(body, "the response body")?;
+        let encoding = match optional_string(options, "bodyEncoding")?.as_deref() {
+            None | Some("form") => BodyEncoding::Form,
+            Some("json") => BodyEncoding::Json,
+            Some(other) => {
+                return Err(config(&format!(
+                    "options.bodyEncoding {other:?}: expected \"form\" or \"json\""
+                )))
             }
-            CredentialStatus::NotChecked(r) => {
-                serde_json::json!({"state": "not-checked", "uri": r.uri(), "idx": r.idx()})
-            }
-            _ => serde_json::json!({"state": "none"}),
         };
-        let mut out = serde_json::json!({
-            "identity": v.identity(),
-            "claims": v.claims(),
-            "issuerAlg": v.issuer_alg(),
-            "disclosures": v.disclosures(),
-            "status": status,
-        });
-        if let Some(obj) = out.as_object_mut() {
-            if let Some(vct) = v.vct() {
-                obj.insert("vct".into(), vct.into());
+        let key = optional_keys(options, "decryptionKey", DecryptionKey::from_jwk_json)?;
+        let wallet = optional_keys(options, "walletKeys", JwkSet::from_json)?;
+        let mode = match optional_string(options, "responseMode")?.as_deref() {
+            None | Some("direct_post") => {
+                if key.is_some() || wallet.is_some() {
+                    return Err(config(
+                        "options.decryptionKey and options.walletKeys belong to responseMode \"direct_post.jwt\"",
+                    ));
+                }
+                Mode::DirectPost
             }
-            if let Some(kid) = v.issuer_kid() {
-                obj.insert("issuerKid".into(), kid.into());
+            Some("direct_post.jwt") => Mode::Jwt {
+                key: Box::new(key.ok_or_else(|| {
+                    config("responseMode \"direct_post.jwt\" needs options.decryptionKey")
+                })?),
+                wallet,
+            },
+            Some(other) => {
+                return Err(config(&format!(
+                "options.responseMode {other:?}: expected \"direct_post\" or \"direct_post.jwt\""
+            )))
             }
-            if let Some(kb) = v.key_binding() {
-                obj.insert(
-                    "keyBinding".into(),
-                    serde_json::json!({
-                        "iat": kb.iat().to_rfc3339(),
-                        "alg": kb.alg(),
-                        "holderThumbprint": kb.holder_thumbprint(),
-                    }),
-                );
+        };
+        let query = get(options, "dcqlQuery");
+        if absent(&query) {
+            return Err(config(
+                "options.dcqlQuery is required: the DCQL query your request sent",
+            ));
+        }
+        let query = DcqlQuery::from_json(
+            &json_bytes(&query, "options.dcqlQuery")?,
+            &Limits::default(),
+        );
+        Ok(Openid4vpCall {
+            body,
+            encoding,
+            mode,
+            query,
+            state: optional_string(options, "state")?,
+            policy: Policy::parse(options)?,
+        })
+    }
+}
+
+impl Call for Openid4vpCall {
+    fn run(
+        &self,
+        backend: &dyn Backend,
+        _trust: &idbridge::Trust,
+    ) -> Result<serde_json::Value, idbridge::Error> {
+        let limits = Limits::default();
+        let query = self.query.as_ref().map_err(Clone::clone)?;
+        let response = match &self.mode {
+            Mode::DirectPost => {
+                AuthorizationResponse::from_direct_post(&self.body, self.encoding, &limits)?
             }
+            Mode::Jwt { key, wallet } => {
+                let key = match &**key {
+                    Ok(key) => key,
+                    Err(e) => return Err(e.clone()),
+                };
+                let wallet = match wallet {
+                    None => None,
+                    Some(w) => Some(w.as_ref().map_err(Clone::clone)?),
+                };
+                let jws = JwsOptions::new();
+                AuthorizationResponse::from_direct_post_jwt(
+                    &self.body,
+                    self.encoding,
+                    key,
+                    &JweOptions::new(),
+                    wallet.map(|w| (backend, w, &jws)),
+                    &limits,
+                )?
+            }
+        };
+        let verified = self.policy.with(|trust, e| {
+            let mut e = *e;
+            e.state = self.state.as_deref();
+            openid4vp::verify_response(
+                backend,
+                &response,
+                query,
+                trust,
+                &self.policy.lists,
+                &e,
+                self.policy.now,
+            )
+        })?;
+        let credentials: serde_json::Map<String, serde_json::Value> = verified
+            .iter()
+            .map(|(id, list)| {
+                (
+                    id.clone(),
+                    list.iter()
+                        .map(presentation_json)
+                        .collect::<Vec<_>>()
+                        .into(),
+                )
+            })
+            .collect();
+        let mut out = serde_json::json!({ "credentials": credentials });
+        if let (Some(state), Some(obj)) = (response.state(), out.as_object_mut()) {
+            obj.insert("state".into(), state.into());
         }
         Ok(out)
     }
@@ -303,6 +548,39 @@ pub fn verify_sd_jwt_vc_sync(
     #[wasm_bindgen(unchecked_param_type = "SdJwtVcOptions")] options: JsValue,
 ) -> Result<JsValue, JsValue> {
     let value = SdJwtCall::parse(&presentation, &options)?
+        .run(crypto::default_backend(), &idbridge::Trust::default())
+        .map_err(|e| to_js(&e))?;
+    crate::js::to_plain(&value)
+}
+
+/// Verifies an OpenID for Verifiable Presentations 1.0 authorization
+/// response carrying SD-JWT VCs: `body` is the HTTP body your
+/// `response_uri` received (`direct_post`: the `vp_token`; with
+/// `responseMode: "direct_post.jwt"`, a JWE to `options.decryptionKey`,
+/// decrypted in WASM). Every presentation is verified as
+/// `verifySdJwtVc` does, with the same options, and the response must
+/// answer `options.dcqlQuery` (each credential query answered, its
+/// `vct_values` and claim paths). Signatures run on WebCrypto. Resolves to
+/// each query id's verified presentations and the response's `state` (for
+/// you to compare); rejects with an `IdbridgeError` whose `.code` names the
+/// failed check (`openid4vp.*`, `jwe.*`, or a presentation's code).
+#[wasm_bindgen(js_name = verifyOpenid4vpResponse, unchecked_return_type = "Promise<VerifiedOpenid4vpResponse>")]
+pub fn verify_openid4vp_response(
+    #[wasm_bindgen(unchecked_param_type = "string | Uint8Array")] body: JsValue,
+    #[wasm_bindgen(unchecked_param_type = "Openid4vpOptions")] options: JsValue,
+) -> Promise {
+    let call = Openid4vpCall::parse(&body, &options);
+    SDJWT_TRUST.with(|t| run_async(Ok(t.shared()), call))
+}
+
+/// As `verifyOpenid4vpResponse`, synchronously, in WASM. Throws an
+/// `IdbridgeError`.
+#[wasm_bindgen(js_name = verifyOpenid4vpResponseSync, unchecked_return_type = "VerifiedOpenid4vpResponse")]
+pub fn verify_openid4vp_response_sync(
+    #[wasm_bindgen(unchecked_param_type = "string | Uint8Array")] body: JsValue,
+    #[wasm_bindgen(unchecked_param_type = "Openid4vpOptions")] options: JsValue,
+) -> Result<JsValue, JsValue> {
+    let value = Openid4vpCall::parse(&body, &options)?
         .run(crypto::default_backend(), &idbridge::Trust::default())
         .map_err(|e| to_js(&e))?;
     crate::js::to_plain(&value)

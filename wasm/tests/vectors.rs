@@ -617,7 +617,7 @@ mod js {
         );
     }
 
-    #[cfg(any(feature = "saml", feature = "webeid"))]
+    #[cfg(any(feature = "saml", feature = "webeid", feature = "sdjwt"))]
     fn object(entries: &[(&str, JsValue)]) -> JsValue {
         let o = js_sys::Object::new();
         for (k, v) in entries {
@@ -626,12 +626,12 @@ mod js {
         o.into()
     }
 
-    #[cfg(any(feature = "saml", feature = "webeid"))]
+    #[cfg(any(feature = "saml", feature = "webeid", feature = "sdjwt"))]
     fn set(o: &JsValue, k: &str, v: JsValue) {
         js_sys::Reflect::set(o, &k.into(), &v).unwrap();
     }
 
-    #[cfg(any(feature = "saml", feature = "webeid"))]
+    #[cfg(any(feature = "saml", feature = "webeid", feature = "sdjwt"))]
     fn field(v: &JsValue, k: &str) -> Option<String> {
         js_sys::Reflect::get(v, &k.into()).unwrap().as_string()
     }
@@ -918,5 +918,206 @@ mod js {
             .await
             .unwrap_err();
         assert_eq!(code_of(err), "input.encoding");
+    }
+
+    /// Runs an OpenID4VP response verification on both paths; both must
+    /// agree. The result as JSON.
+    #[cfg(feature = "sdjwt")]
+    async fn openid4vp_both(body: &str, options: &JsValue) -> Result<serde_json::Value, String> {
+        let sync = idbridge_wasm::verify_openid4vp_response_sync(body.into(), options.clone());
+        let webcrypto = settle(idbridge_wasm::verify_openid4vp_response(
+            body.into(),
+            options.clone(),
+        ))
+        .await;
+        let json = |v: &JsValue| -> serde_json::Value {
+            serde_json::from_str(&String::from(js_sys::JSON::stringify(v).unwrap())).unwrap()
+        };
+        match (sync, webcrypto) {
+            (Ok(a), Ok(b)) => {
+                assert_eq!(json(&a), json(&b));
+                Ok(json(&a))
+            }
+            (Err(a), Err(b)) => {
+                let (a, b) = (code_of(a), code_of(b));
+                assert_eq!(a, b, "the paths disagree");
+                Err(a)
+            }
+            (a, b) => panic!("the paths disagree: {a:?} / {b:?}"),
+        }
+    }
+
+    /// `verifyOpenid4vpResponse` on `test-vectors/openid4vp/`: `direct_post`
+    /// (form and JSON bodies) and `direct_post.jwt` (plain and signed
+    /// inside), the same result on both paths; each failure has its code.
+    #[cfg(feature = "sdjwt")]
+    #[wasm_bindgen_test]
+    async fn verify_openid4vp_response_from_js() {
+        let text = |n: &str| std::str::from_utf8(key(n)).unwrap().trim().to_string();
+        let valid = text("sd-jwt-vc/presentations/valid.txt");
+        let options = || {
+            object(&[
+                ("issuerKeys", text("sd-jwt-vc/keys/issuer.jwks.json").into()),
+                (
+                    "statusListKeys",
+                    text("sd-jwt-vc/keys/status.jwks.json").into(),
+                ),
+                (
+                    "statusLists",
+                    object(&[(
+                        "https://status.idbridge.test/lists/gen-1",
+                        text("sd-jwt-vc/status/list-2bit.jwt").into(),
+                    )]),
+                ),
+                ("nonce", "gen-nonce-5d0c1f".into()),
+                ("audience", "https://rp.idbridge.test".into()),
+                ("now", "2026-05-01T00:00:00Z".into()),
+                ("dcqlQuery", text("openid4vp/query.json").into()),
+            ])
+        };
+        let token = |p: &str| serde_json::json!({ "pid": [p] }).to_string();
+        let form = |p: &str| {
+            format!(
+                "vp_token={}&state=st-1",
+                String::from(js_sys::encode_uri_component(&token(p)))
+            )
+        };
+
+        // direct_post, form body: the identity, the claims, the state.
+        let r = openid4vp_both(&form(&valid), &options()).await.unwrap();
+        assert_eq!(r["state"], "st-1");
+        let pid = &r["credentials"]["pid"][0];
+        assert_eq!(pid["identity"]["given_name"], "Mario");
+        assert_eq!(pid["identity"]["system"], "sd-jwt-vc");
+        assert_eq!(pid["status"]["state"], "valid");
+        // The same, a JSON body.
+        let o = options();
+        set(&o, "bodyEncoding", "json".into());
+        let json = format!("{{\"vp_token\":{}}}", token(&valid));
+        let r = openid4vp_both(&json, &o).await.unwrap();
+        assert_eq!(
+            r["credentials"]["pid"][0]["identity"]["family_name"],
+            "Rossi"
+        );
+        assert!(r.get("state").is_none());
+
+        // What fails, with its code on both paths.
+        let o = options();
+        set(&o, "nonce", "another-request".into());
+        assert_eq!(
+            openid4vp_both(&form(&valid), &o).await.unwrap_err(),
+            "kb.nonce.mismatch"
+        );
+        let tampered = text("sd-jwt-vc/presentations/tampered.txt");
+        assert!(openid4vp_both(&form(&tampered), &options())
+            .await
+            .unwrap_err()
+            .starts_with("sdjwt."));
+        let o = options();
+        set(
+            &o,
+            "dcqlQuery",
+            r#"{"credentials":[{"id":"pid","format":"dc+sd-jwt","claims":[{"path":["no_such_claim"]}]}]}"#.into(),
+        );
+        assert_eq!(
+            openid4vp_both(&form(&valid), &o).await.unwrap_err(),
+            "openid4vp.claim.missing"
+        );
+        let other = format!(
+            "vp_token={}",
+            String::from(js_sys::encode_uri_component(r#"{"mdl":["a~"]}"#))
+        );
+        assert_eq!(
+            openid4vp_both(&other, &options()).await.unwrap_err(),
+            "openid4vp.response.invalid"
+        );
+
+        // The issuer's trust from its metadata: for its issuer only.
+        let metadata = |issuer: &str| {
+            let o = options();
+            set(&o, "issuerKeys", JsValue::UNDEFINED);
+            let doc = format!(
+                "{{\"issuer\":\"{issuer}\",\"jwks\":{}}}",
+                text("sd-jwt-vc/keys/issuer.jwks.json")
+            );
+            set(&o, "issuerMetadata", doc.into());
+            o
+        };
+        let r = openid4vp_both(&form(&valid), &metadata("https://issuer.idbridge.test"))
+            .await
+            .unwrap();
+        assert_eq!(
+            r["credentials"]["pid"][0]["identity"]["issuer"],
+            "https://issuer.idbridge.test"
+        );
+        assert_eq!(
+            openid4vp_both(&form(&valid), &metadata("https://other.idbridge.test"))
+                .await
+                .unwrap_err(),
+            "sdjwt.issuer.mismatch"
+        );
+
+        // direct_post.jwt: decrypted with the verifier's key (a private JWK).
+        let jwt = |wallet: bool, key: &str| {
+            let o = options();
+            set(&o, "responseMode", "direct_post.jwt".into());
+            set(&o, "decryptionKey", text(key).into());
+            if wallet {
+                set(&o, "walletKeys", text("openid4vp/wallet.jwks.json").into());
+            }
+            o
+        };
+        let plain = text("openid4vp/direct-post-jwt.txt");
+        let signed = text("openid4vp/direct-post-jwt-signed.txt");
+        let r = openid4vp_both(&plain, &jwt(false, "keys/jwe/p256.jwk.json"))
+            .await
+            .unwrap();
+        assert_eq!(r["state"], "st-wallet-1");
+        assert_eq!(
+            r["credentials"]["pid"][0]["identity"]["given_name"],
+            "Mario"
+        );
+        let s = openid4vp_both(&signed, &jwt(true, "keys/jwe/p256.jwk.json"))
+            .await
+            .unwrap();
+        assert_eq!(s, r);
+        assert_eq!(
+            openid4vp_both(&signed, &jwt(false, "keys/jwe/p256.jwk.json"))
+                .await
+                .unwrap_err(),
+            "openid4vp.response.invalid"
+        );
+        let wrong_key = openid4vp_both(&plain, &jwt(false, "keys/jwe/p256-b.jwk.json"))
+            .await
+            .unwrap_err();
+        assert!(wrong_key.starts_with("jwe."), "{wrong_key}");
+        let mut cut = plain.clone();
+        cut.truncate(plain.len() - 4);
+        let cut = openid4vp_both(&cut, &jwt(false, "keys/jwe/p256.jwk.json"))
+            .await
+            .unwrap_err();
+        assert!(cut.starts_with("jwe."), "{cut}");
+
+        // Wrong arguments: config.invalid, thrown by Sync, a rejection otherwise.
+        let bad = |edit: &dyn Fn(&JsValue)| {
+            let o = options();
+            edit(&o);
+            o
+        };
+        let wrong = [
+            bad(&|o| set(o, "responseMode", "direct_post.jwt".into())),
+            bad(&|o| set(o, "decryptionKey", text("keys/jwe/p256.jwk.json").into())),
+            bad(&|o| set(o, "responseMode", "query".into())),
+            bad(&|o| set(o, "bodyEncoding", "xml".into())),
+            bad(&|o| set(o, "dcqlQuery", JsValue::UNDEFINED)),
+            bad(&|o| set(o, "clientId", "x".into())),
+            bad(&|o| set(o, "issuerMetadata", "{}".into())),
+        ];
+        for o in wrong {
+            assert_eq!(
+                openid4vp_both(&plain, &o).await.unwrap_err(),
+                "config.invalid"
+            );
+        }
     }
 }
