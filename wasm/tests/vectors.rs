@@ -631,7 +631,7 @@ mod js {
         js_sys::Reflect::set(o, &k.into(), &v).unwrap();
     }
 
-    #[cfg(any(feature = "saml", feature = "webeid", feature = "sdjwt"))]
+    #[cfg(any(feature = "saml", feature = "webeid"))]
     fn field(v: &JsValue, k: &str) -> Option<String> {
         js_sys::Reflect::get(v, &k.into()).unwrap().as_string()
     }
