@@ -51,6 +51,7 @@
 //! # Ok::<(), idbridge::Error>(())
 //! ```
 
+mod chain;
 mod lds;
 
 pub use lds::LdsProfile;
@@ -87,7 +88,7 @@ const EF_SOD_TAG: u8 = 0x77;
 /// a test card's).
 #[derive(Clone, Debug, Default)]
 pub struct IcaoTrust {
-    csca: Vec<Anchor>,
+    csca: Vec<chain::Csca>,
     document_signers: Vec<Vec<u8>>,
 }
 
@@ -100,7 +101,7 @@ impl IcaoTrust {
     /// Adds a CSCA certificate (PEM or DER; `x509.cert.malformed` otherwise).
     pub fn with_csca(mut self, cert: &[u8]) -> Result<IcaoTrust> {
         let der = crate::x509::pem::decode_certificate(cert)?;
-        self.csca.push(Anchor::from_der(&der)?);
+        self.csca.push(chain::Csca::new(Anchor::from_der(&der)?));
         Ok(self)
     }
 
@@ -324,7 +325,7 @@ fn finish(
     verified_groups.sort_unstable();
     // 6. The DS: valid now, pinned or issued by a CSCA valid now.
     ds.check_validity(now)?;
-    check_ds_trust(backend, trust, &ds, now)?;
+    check_ds_trust(backend, trust, &ds, now, limits)?;
     // 7. The identity.
     let mut identity = lds::empty_identity();
     let year = chrono::DateTime::from_timestamp(now.as_secs(), 0)
@@ -383,13 +384,15 @@ fn verify_brainpool(signer: &cms::SignerInfo<'_>, spki: &[u8], refused: Error) -
     })
 }
 
-/// The DS pinned byte for byte, else a path DS → CSCA (no intermediates)
-/// with the CSCA valid at `now`.
+/// The DS pinned byte for byte, else issued by a configured CSCA
+/// ([`chain`]; webpki's path check when a CSCA has name constraints) with
+/// the CSCA valid at `now`.
 fn check_ds_trust(
     backend: &dyn crypto::Backend,
     trust: &IcaoTrust,
     ds: &Certificate,
     now: UnixTime,
+    limits: &Limits,
 ) -> Result<()> {
     if trust.document_signers.contains(&ds.der) {
         return Ok(());
@@ -400,18 +403,24 @@ fn check_ds_trust(
             format!("the DS is neither pinned nor issued by a configured CSCA ({e})"),
         )
     };
-    let end = path::verify_path(
-        backend,
-        ds,
-        &[],
-        &trust.csca,
-        now,
-        Usage::Any,
-        Quirks::default(),
-        &NoIntermediates,
-    )
-    .map_err(untrusted)?;
-    end.anchor.cert.check_validity(now).map_err(untrusted)
+    if chain::any_name_constrained(&trust.csca) {
+        let anchors: Vec<Anchor> = trust.csca.iter().map(|c| c.anchor.clone()).collect();
+        let end = path::verify_path(
+            backend,
+            ds,
+            &[],
+            &anchors,
+            now,
+            Usage::Any,
+            Quirks::default(),
+            &NoIntermediates,
+        )
+        .map_err(untrusted)?;
+        return end.anchor.cert.check_validity(now).map_err(untrusted);
+    }
+    let csca = chain::issuing_csca(backend, ds, &trust.csca, limits.max_signature_checks())
+        .map_err(untrusted)?;
+    csca.anchor.cert.check_validity(now).map_err(untrusted)
 }
 
 /// The signature algorithm of the SignerInfo (ICAO 9303-12 §4.4.1): the
