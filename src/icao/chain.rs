@@ -108,8 +108,12 @@ fn ds_parts(der: &[u8]) -> Result<DsParts<'_>> {
         .optional(tag::CTX0)
         .map_err(reading)?
         .ok_or_else(|| refused("the DS is not an X.509 v3 certificate"))?;
-    let v = cms::read_only(version.contents, tag::INTEGER, "the DS version is not an INTEGER")
-        .map_err(reading)?;
+    let v = cms::read_only(
+        version.contents,
+        tag::INTEGER,
+        "the DS version is not an INTEGER",
+    )
+    .map_err(reading)?;
     if v.contents != [2] {
         return Err(refused("the DS is not an X.509 v3 certificate"));
     }
@@ -151,8 +155,12 @@ fn ds_parts(der: &[u8]) -> Result<DsParts<'_>> {
 /// The DS's extensions: none critical that webpki does not know, the
 /// known ones well formed, basicConstraints not cA TRUE.
 fn check_extensions(explicit: &[u8]) -> Result<()> {
-    let list = cms::read_only(explicit, tag::SEQUENCE, "the DS extensions are not a SEQUENCE")
-        .map_err(reading)?;
+    let list = cms::read_only(
+        explicit,
+        tag::SEQUENCE,
+        "the DS extensions are not a SEQUENCE",
+    )
+    .map_err(reading)?;
     let mut exts = Seq::new(list.contents);
     while let Some(ext) = exts.any().map_err(reading)? {
         if ext.tag != tag::SEQUENCE {
@@ -278,9 +286,7 @@ fn verify_issued(backend: &dyn crypto::Backend, ds: &DsParts<'_>, csca: &Csca) -
     let null = alg
         .params
         .is_some_and(|p| p.tag == tag::NULL && p.contents.is_empty());
-    let bad_sig = || {
-        refused("the CSCA's signature on the DS does not verify")
-    };
+    let bad_sig = || refused("the CSCA's signature on the DS does not verify");
     match &csca.key {
         CscaKey::Backend(key) => {
             let algorithm = match (alg.oid, ecdsa_hash) {
@@ -301,16 +307,25 @@ fn verify_issued(backend: &dyn crypto::Backend, ds: &DsParts<'_>, csca: &Csca) -
                     let params = alg
                         .params
                         .ok_or_else(|| refused("RSASSA-PSS on the DS without parameters"))?;
-                    Algorithm::RsaPss(
-                        pss_hash(params).map_err(|_| {
-                            refused("RSASSA-PSS parameters on the DS idbridge does not verify")
-                        })?,
-                    )
+                    Algorithm::RsaPss(pss_hash(params).map_err(|_| {
+                        refused("RSASSA-PSS parameters on the DS idbridge does not verify")
+                    })?)
                 }
-                _ => return Err(refused("the DS is signed with an algorithm idbridge does not verify")),
+                _ => {
+                    return Err(refused(
+                        "the DS is signed with an algorithm idbridge does not verify",
+                    ))
+                }
             };
-            crypto::verify_with_key(backend, AllowList::all(), algorithm, key, ds.tbs, ds.signature)
-                .map_err(|_| bad_sig())
+            crypto::verify_with_key(
+                backend,
+                AllowList::all(),
+                algorithm,
+                key,
+                ds.tbs,
+                ds.signature,
+            )
+            .map_err(|_| bad_sig())
         }
         CscaKey::Other => {
             let key = match crypto::brainpool_key(&csca.anchor.cert.spki_der) {
@@ -319,9 +334,100 @@ fn verify_issued(backend: &dyn crypto::Backend, ds: &DsParts<'_>, csca: &Csca) -
             };
             let hash = match ecdsa_hash {
                 Some(hash) if alg.params.is_none() => hash,
-                _ => return Err(refused("a brainpool CSCA with a non-ECDSA signature on the DS")),
+                _ => {
+                    return Err(refused(
+                        "a brainpool CSCA with a non-ECDSA signature on the DS",
+                    ))
+                }
             };
             crypto::verify_brainpool(&key, hash, ds.tbs, ds.signature).map_err(|_| bad_sig())
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    #![allow(clippy::unwrap_used, clippy::indexing_slicing)]
+    use super::*;
+    use crate::x509::path::{self, NoIntermediates, Usage};
+    use crate::x509::Quirks;
+
+    const CSCA_BP256: &[u8] = include_bytes!("../../test-vectors/icao/csca-bp256.der");
+    const BY_BP256: &[u8] = include_bytes!("../../test-vectors/icao/ds-p256-by-bp256.der");
+    const CSCA_RSA: &[u8] = include_bytes!("../../test-vectors/icao/csca-rsa2048.der");
+    const DS_RSA: &[u8] = include_bytes!("../../test-vectors/icao/ds-rsa2048.der");
+
+    fn csca(der: &[u8]) -> Csca {
+        Csca::new(Anchor::from_der(der).unwrap())
+    }
+
+    fn now() -> crate::UnixTime {
+        crate::UnixTime::parse_rfc3339("2027-06-01T00:00:00Z").unwrap()
+    }
+
+    /// `der` with the first `from` replaced by `to` (same length).
+    fn patched(der: &[u8], from: &[u8], to: &[u8]) -> Vec<u8> {
+        let at = der.windows(from.len()).position(|w| w == from).unwrap();
+        let mut out = der.to_vec();
+        out[at..at + to.len()].copy_from_slice(to);
+        out
+    }
+
+    #[test]
+    fn the_hop_accepts_what_it_should() {
+        let backend = crypto::default_backend();
+        let ds = Certificate::from_der(BY_BP256).unwrap();
+        let cscas = [csca(CSCA_RSA), csca(CSCA_BP256)];
+        assert!(issuing_csca(backend, &ds, &cscas, 16).is_ok());
+        let ds = Certificate::from_der(DS_RSA).unwrap();
+        assert!(issuing_csca(backend, &ds, &cscas, 16).is_ok());
+        // A budget of none verifies nothing.
+        assert!(issuing_csca(backend, &ds, &cscas, 0).is_err());
+        assert!(issuing_csca(backend, &ds, &[], 16).is_err());
+    }
+
+    /// Web eID, Mobile-ID and Smart-ID keep webpki's algorithms: the same
+    /// brainpool-signed DS has no path there.
+    #[test]
+    fn the_shared_path_check_still_refuses_brainpool() {
+        let ds = Certificate::from_der(BY_BP256).unwrap();
+        let e = path::verify_path(
+            crypto::default_backend(),
+            &ds,
+            &[],
+            &[Anchor::from_der(CSCA_BP256).unwrap()],
+            now(),
+            Usage::Any,
+            Quirks::default(),
+            &NoIntermediates,
+        )
+        .unwrap_err();
+        assert_eq!(e.code(), "x509.chain.untrusted");
+    }
+
+    #[test]
+    fn end_entity_rules_are_read_from_the_ds() {
+        assert!(ds_parts(BY_BP256).is_ok());
+        let why = |der: &[u8]| ds_parts(der).err().map(|e| e.to_string());
+        // Version 3 → 2 (v2 is not v3).
+        let v2 = patched(
+            BY_BP256,
+            &[0xA0, 0x03, 0x02, 0x01, 0x02],
+            &[0xA0, 0x03, 0x02, 0x01, 0x01],
+        );
+        assert!(why(&v2).unwrap().contains("v3"));
+        // The TBS signature field ecdsa-with-SHA256 → SHA384.
+        let sha256 = [0x06, 0x08, 0x2a, 0x86, 0x48, 0xce, 0x3d, 0x04, 0x03, 0x02];
+        let sha384 = [0x06, 0x08, 0x2a, 0x86, 0x48, 0xce, 0x3d, 0x04, 0x03, 0x03];
+        let mismatch = patched(BY_BP256, &sha256, &sha384);
+        assert!(why(&mismatch).unwrap().contains("differs"));
+        // Trailing bytes after the certificate.
+        let trailing = [BY_BP256, &[0]].concat();
+        assert!(why(&trailing).is_some());
+        assert!(is_ca(&[0x01, 0x01, 0xff]).unwrap());
+        assert!(!is_ca(&[0x01, 0x01, 0x00]).unwrap());
+        assert!(!is_ca(&[]).unwrap());
+        assert!(is_ca(&[0x01, 0x01, 0x01]).is_err());
+        assert!(is_ca(&[0x01, 0x01, 0xff, 0x02, 0x01, 0x00, 0x05, 0x00]).is_err());
     }
 }
