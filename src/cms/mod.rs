@@ -263,15 +263,24 @@ pub(crate) struct SignedData<'a> {
 }
 
 impl SignedData<'_> {
+    /// The certificate the SignerInfo's `sid` names, taken out of
+    /// `certificates` (no copy), if among them.
+    pub(crate) fn take_signer_certificate(&mut self) -> Option<Certificate> {
+        let found = self.signer_certificate()?;
+        let at = self
+            .certificates
+            .iter()
+            .position(|c| core::ptr::eq(c, found))?;
+        Some(self.certificates.swap_remove(at))
+    }
+
     /// The certificate the SignerInfo's `sid` names, if among `certificates`.
     pub(crate) fn signer_certificate(&self) -> Option<&Certificate> {
         self.certificates.iter().find(|c| match self.signer.sid {
             SignerId::IssuerAndSerial { issuer, serial } => {
                 c.issuer_der == issuer && c.serial == serial
             }
-            SignerId::SubjectKeyId(ski) => {
-                subject_key_id(&c.der).is_some_and(|k| k == ski)
-            }
+            SignerId::SubjectKeyId(ski) => subject_key_id(&c.der).is_some_and(|k| k == ski),
         })
     }
 }
@@ -303,7 +312,11 @@ fn subject_key_id(cert_der: &[u8]) -> Option<&[u8]> {
         }
         e.optional(0x01).ok()?;
         let value = e.next(tag::OCTET_STRING, "").ok()?;
-        return Some(read_only(value.contents, tag::OCTET_STRING, "").ok()?.contents);
+        return Some(
+            read_only(value.contents, tag::OCTET_STRING, "")
+                .ok()?
+                .contents,
+        );
     }
     None
 }

@@ -19,11 +19,18 @@
 //! authentication alone does not tell a cloned chip from the original),
 //! certificate revocation lists and master-list parsing.
 //!
-//! Document signers on brainpoolP256r1 or brainpoolP384r1, with a named
-//! curve or explicit parameters, are verified
+//! Brainpool keys (brainpoolP256r1 or brainpoolP384r1, with a named curve
+//! or explicit parameters) are verified for the document signer's
+//! signature on the SOD and for the CSCA's signature on the DS certificate
 //! ([`crypto::verify_ecdsa_brainpool`], idbridge's own arithmetic on every
-//! backend). A brainpool CSCA signature on the DS certificate is not yet
-//! (the path check runs on webpki's algorithms): pin such a DS.
+//! backend). The DS → CSCA hop is checked by this module on the DS as
+//! decoded once (webpki's rules for a one-certificate path: X.509 v3, the
+//! two signature algorithm fields equal, no unknown critical extension, not
+//! a CA; the CSCA's basicConstraints and keyUsage), not by webpki, whose
+//! algorithm set has no brainpool; a CSCA with name constraints still goes
+//! through webpki's path check, which applies them (and refuses brainpool).
+//! Only ICAO opts in: Web eID, Smart-ID and Mobile-ID chains stay on
+//! webpki's algorithms.
 //!
 //! ```
 //! use idbridge::icao::{self, IcaoTrust, LdsProfile};
@@ -233,7 +240,7 @@ pub fn verify_passive_with(
         ));
     }
     // 1. The SignedData.
-    let sd = cms::read_signed_data(sod, Some(EF_SOD_TAG), limits).map_err(sod_malformed)?;
+    let mut sd = cms::read_signed_data(sod, Some(EF_SOD_TAG), limits).map_err(sod_malformed)?;
     if sd.econtent_type != lds::ID_LDS_SECURITY_OBJECT {
         return Err(Error::new(
             ErrorCode::IcaoSodMalformed,
@@ -246,7 +253,7 @@ pub fn verify_passive_with(
             "the signed contentType is not id-icao-ldsSecurityObject",
         ));
     }
-    let ds = sd.signer_certificate().cloned().ok_or_else(|| {
+    let ds = sd.take_signer_certificate().ok_or_else(|| {
         Error::new(
             ErrorCode::IcaoSodMalformed,
             "the SignerInfo's sid names no certificate of the SOD",
