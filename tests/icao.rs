@@ -1012,6 +1012,39 @@ fn write_the_bench_bundle() {
     std::fs::write(path, serde_json::to_string_pretty(&doc).unwrap() + "\n").unwrap();
 }
 
+/// `own.json`'s brainpool-CSCA inputs: the P-256 DS issued by the
+/// brainpoolP256r1 and brainpoolP384r1 (explicit) CSCAs, and the CA "DS".
+#[test]
+#[ignore = "writes committed files"]
+fn write_the_brainpool_csca_bundles() {
+    use base64::Engine as _;
+    let b64 = |b: &[u8]| base64::engine::general_purpose::STANDARD.encode(b);
+    let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("test-vectors/icao");
+    for (ds, file) in [
+        ("ds-p256-by-bp256.der", "by-bp256-csca-4dg.json"),
+        ("ds-p256-by-bp384.der", "by-bp384-csca-4dg.json"),
+        ("ds-p256-by-bp256-ca.der", "by-bp256-csca-ca-ds-4dg.json"),
+    ] {
+        let der: &'static [u8] = Box::leak(std::fs::read(dir.join(ds)).unwrap().into_boxed_slice());
+        let sod = Sod {
+            ds_p256: der,
+            certs: vec![der.to_vec()],
+            ..Sod::default()
+        }
+        .build();
+        let groups: serde_json::Map<String, serde_json::Value> = bench_groups()
+            .iter()
+            .map(|(n, b)| (n.to_string(), b64(b).into()))
+            .collect();
+        let doc = serde_json::json!({"sod": b64(&sod), "data_groups": groups});
+        std::fs::write(
+            dir.join(file),
+            serde_json::to_string_pretty(&doc).unwrap() + "\n",
+        )
+        .unwrap();
+    }
+}
+
 #[test]
 fn the_bench_bundle_verifies_under_the_csca() {
     let doc =
