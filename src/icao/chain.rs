@@ -386,6 +386,21 @@ mod tests {
         assert!(issuing_csca(backend, &ds, &[], 16).is_err());
     }
 
+    /// A CSCA whose keyUsage lacks keyCertSign issues nothing, even with
+    /// the right name and key; the next candidate of the same name is tried.
+    #[test]
+    fn the_csca_must_be_allowed_to_issue() {
+        const NO_KCS: &[u8] = include_bytes!("../../test-vectors/icao/csca-bp256-no-kcs.der");
+        let backend = crypto::default_backend();
+        let ds = Certificate::from_der(BY_BP256).unwrap();
+        let e = issuing_csca(backend, &ds, &[csca(NO_KCS)], 16).unwrap_err();
+        assert_eq!(e.code(), "x509.chain.untrusted");
+        assert!(e.to_string().contains("keyCertSign"), "{e}");
+        let both = [csca(NO_KCS), csca(CSCA_BP256)];
+        let found = issuing_csca(backend, &ds, &both, 16).unwrap();
+        assert_eq!(found.anchor.cert.der, CSCA_BP256);
+    }
+
     /// Web eID, Mobile-ID and Smart-ID keep webpki's algorithms: the same
     /// brainpool-signed DS has no path there.
     #[test]

@@ -5,6 +5,7 @@
 #
 #   csca-bp256.der            "TEST CSCA brainpoolP256r1", named curve, self-signed
 #   csca-bp384-explicit.der   "TEST CSCA brainpoolP384r1 explicit", explicit ECParameters
+#   csca-bp256-no-kcs.der     csca-bp256's name and key, keyUsage without keyCertSign (may not issue)
 #   ds-p256-by-bp256.der      DS (P-256) issued by csca-bp256, ecdsa-with-SHA256
 #   ds-p256-by-bp384.der      DS (P-256) issued by csca-bp384-explicit, ecdsa-with-SHA384
 #   ds-p256-by-bp256-ca.der   as ds-p256-by-bp256 but basicConstraints cA TRUE (refused as a DS)
@@ -17,6 +18,9 @@ cat > "$t/ca.cnf" <<'CNF'
 basicConstraints = critical, CA:TRUE, pathlen:0
 keyUsage = critical, keyCertSign, cRLSign
 subjectKeyIdentifier = hash
+[ca_no_kcs]
+basicConstraints = critical, CA:TRUE, pathlen:0
+keyUsage = critical, digitalSignature, cRLSign
 [ds]
 basicConstraints = critical, CA:FALSE
 keyUsage = critical, digitalSignature
@@ -35,6 +39,8 @@ openssl ecparam -name brainpoolP256r1 -genkey -noout -out "$t/bp256.key"
 openssl ecparam -name brainpoolP384r1 -param_enc explicit -genkey -noout -out "$t/bp384.key"
 openssl req -x509 -new -key "$t/bp256.key" -sha256 -days 7300 -subj "/C=IT/O=idbridge TEST/CN=TEST CSCA brainpoolP256r1" \
   -config "$t/ca.cnf" -extensions ca -outform DER -out csca-bp256.der
+openssl req -x509 -new -key "$t/bp256.key" -sha256 -days 7300 -subj "/C=IT/O=idbridge TEST/CN=TEST CSCA brainpoolP256r1" \
+  -config "$t/ca.cnf" -extensions ca_no_kcs -outform DER -out csca-bp256-no-kcs.der
 openssl req -x509 -new -key "$t/bp384.key" -sha384 -days 7300 -subj "/C=IT/O=idbridge TEST/CN=TEST CSCA brainpoolP384r1 explicit" \
   -config "$t/ca.cnf" -extensions ca -outform DER -out csca-bp384-explicit.der
 openssl req -new -key ../keys/p256.pk8.pem -subj "/C=IT/O=idbridge TEST/CN=TEST Document Signer P-256" -out "$t/ds.csr"
