@@ -401,6 +401,20 @@ mod tests {
         assert_eq!(found.anchor.cert.der, CSCA_BP256);
     }
 
+    #[test]
+    fn the_signature_algorithm_must_suit_the_csca_key() {
+        let backend = crypto::default_backend();
+        let by_bp = ds_parts(BY_BP256).unwrap();
+        let by_rsa = ds_parts(DS_RSA).unwrap();
+        // ECDSA on the DS, an RSA CSCA; PKCS#1 on the DS, a brainpool CSCA.
+        let e = verify_issued(backend, &by_bp, &csca(CSCA_RSA)).unwrap_err();
+        assert!(e.to_string().contains("non-EC CSCA"), "{e}");
+        let e = verify_issued(backend, &by_rsa, &csca(CSCA_BP256)).unwrap_err();
+        assert!(e.to_string().contains("non-ECDSA"), "{e}");
+        assert!(verify_issued(backend, &by_bp, &csca(CSCA_BP256)).is_ok());
+        assert!(verify_issued(backend, &by_rsa, &csca(CSCA_RSA)).is_ok());
+    }
+
     /// Web eID, Mobile-ID and Smart-ID keep webpki's algorithms: the same
     /// brainpool-signed DS has no path there.
     #[test]
