@@ -171,6 +171,8 @@ struct Sod {
     sig_alg: Option<Vec<u8>>,
     certs: Vec<Vec<u8>>,
     ski_sid: bool,
+    /// The P-256 DS certificate named by the sid (default `DS_P256`).
+    ds_p256: &'static [u8],
     signer_infos: usize,
     flip_signature: bool,
 }
@@ -189,6 +191,7 @@ impl Default for Sod {
             sig_alg: None,
             certs: vec![DS_P256.to_vec()],
             ski_sid: false,
+            ds_p256: DS_P256,
             signer_infos: 1,
             flip_signature: false,
         }
@@ -264,7 +267,11 @@ impl Sod {
                     hash: HashAlg::Sha256,
                     encoding: EcdsaEncoding::Der,
                 };
-                (DS_P256, alg(ECDSA_SHA256), key.sign(a, &to_sign).unwrap())
+                (
+                    self.ds_p256,
+                    alg(ECDSA_SHA256),
+                    key.sign(a, &to_sign).unwrap(),
+                )
             }
             Some(a) => {
                 let key = RustCryptoSigner::from_pkcs8_der(&pem_der(KEY_RSA)).unwrap();
@@ -773,6 +780,65 @@ fn the_ds_must_be_valid_now_and_trusted() {
     );
 }
 
+/// The DS -> CSCA hop on brainpool CSCAs (`test-vectors/icao/make-brainpool-chain.sh`).
+#[test]
+fn brainpool_cscas_issue_document_signers_and_the_hop_fails_closed() {
+    const CSCA_BP256: &[u8] = include_bytes!("../test-vectors/icao/csca-bp256.der");
+    const CSCA_BP384: &[u8] = include_bytes!("../test-vectors/icao/csca-bp384-explicit.der");
+    const BY_BP256: &[u8] = include_bytes!("../test-vectors/icao/ds-p256-by-bp256.der");
+    const BY_BP384: &[u8] = include_bytes!("../test-vectors/icao/ds-p256-by-bp384.der");
+    const CA_DS: &[u8] = include_bytes!("../test-vectors/icao/ds-p256-by-bp256-ca.der");
+    const CRIT_DS: &[u8] = include_bytes!("../test-vectors/icao/ds-p256-by-bp256-crit.der");
+    let both = IcaoTrust::new()
+        .with_csca(CSCA)
+        .unwrap()
+        .with_csca(CSCA_BP256)
+        .unwrap()
+        .with_csca(CSCA_BP384)
+        .unwrap();
+    let sod = |ds: &'static [u8]| {
+        Sod {
+            ds_p256: ds,
+            certs: vec![ds.to_vec()],
+            ..Sod::default()
+        }
+        .build()
+    };
+    let verify = |trust: &IcaoTrust, sod: &[u8]| {
+        icao::verify_passive(trust, sod, &[], LdsProfile::Icao, now())
+    };
+    // Named curve (SHA-256) and explicit parameters (SHA-384).
+    for ds in [BY_BP256, BY_BP384] {
+        let v = verify(&both, &sod(ds)).unwrap();
+        assert_eq!(v.document_signer_der(), ds);
+    }
+    // Only the CSCA that issued it will do.
+    let other = IcaoTrust::new().with_csca(CSCA_BP384).unwrap();
+    let e = verify(&other, &sod(BY_BP256)).unwrap_err();
+    assert_eq!(e.code(), "x509.chain.untrusted");
+    // The CSCA's signature on the DS, one bit changed.
+    let mut forged = BY_BP256.to_vec();
+    *forged.last_mut().unwrap() ^= 1;
+    let forged: &'static [u8] = Box::leak(forged.into_boxed_slice());
+    let e = verify(&both, &sod(forged)).unwrap_err();
+    assert_eq!(e.code(), "x509.chain.untrusted");
+    assert!(e.to_string().contains("does not verify"), "{e}");
+    // Signed by the CSCA, but a CA certificate, or with an unknown
+    // critical extension: not a document signer.
+    for (ds, why) in [
+        (CA_DS, "is a CA certificate"),
+        (CRIT_DS, "unknown critical extension"),
+    ] {
+        let e = verify(&both, &sod(ds)).unwrap_err();
+        assert_eq!(e.code(), "x509.chain.untrusted");
+        assert!(e.to_string().contains(why), "{e}");
+    }
+    // Before the DS's and the CSCA's validity (both start on 2026-12-07).
+    let early = UnixTime::parse_rfc3339("2026-12-07T00:00:00Z").unwrap();
+    let e = icao::verify_passive(&both, &sod(BY_BP256), &[], LdsProfile::Icao, early).unwrap_err();
+    assert_eq!(e.code(), "x509.cert.not_yet_valid");
+}
+
 // ------------------------------------------------ 7. icao.dg.malformed
 
 #[test]
@@ -944,6 +1010,39 @@ fn write_the_bench_bundle() {
     let doc = serde_json::json!({"sod": b64(&sod), "data_groups": groups});
     let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join(BENCH_BUNDLE);
     std::fs::write(path, serde_json::to_string_pretty(&doc).unwrap() + "\n").unwrap();
+}
+
+/// `own.json`'s brainpool-CSCA inputs: the P-256 DS issued by the
+/// brainpoolP256r1 and brainpoolP384r1 (explicit) CSCAs, and the CA "DS".
+#[test]
+#[ignore = "writes committed files"]
+fn write_the_brainpool_csca_bundles() {
+    use base64::Engine as _;
+    let b64 = |b: &[u8]| base64::engine::general_purpose::STANDARD.encode(b);
+    let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("test-vectors/icao");
+    for (ds, file) in [
+        ("ds-p256-by-bp256.der", "by-bp256-csca-4dg.json"),
+        ("ds-p256-by-bp384.der", "by-bp384-csca-4dg.json"),
+        ("ds-p256-by-bp256-ca.der", "by-bp256-csca-ca-ds-4dg.json"),
+    ] {
+        let der: &'static [u8] = Box::leak(std::fs::read(dir.join(ds)).unwrap().into_boxed_slice());
+        let sod = Sod {
+            ds_p256: der,
+            certs: vec![der.to_vec()],
+            ..Sod::default()
+        }
+        .build();
+        let groups: serde_json::Map<String, serde_json::Value> = bench_groups()
+            .iter()
+            .map(|(n, b)| (n.to_string(), b64(b).into()))
+            .collect();
+        let doc = serde_json::json!({"sod": b64(&sod), "data_groups": groups});
+        std::fs::write(
+            dir.join(file),
+            serde_json::to_string_pretty(&doc).unwrap() + "\n",
+        )
+        .unwrap();
+    }
 }
 
 #[test]

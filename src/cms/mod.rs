@@ -263,32 +263,62 @@ pub(crate) struct SignedData<'a> {
 }
 
 impl SignedData<'_> {
+    /// The certificate the SignerInfo's `sid` names, taken out of
+    /// `certificates` (no copy), if among them.
+    pub(crate) fn take_signer_certificate(&mut self) -> Option<Certificate> {
+        let found = self.signer_certificate()?;
+        let at = self
+            .certificates
+            .iter()
+            .position(|c| core::ptr::eq(c, found))?;
+        Some(self.certificates.swap_remove(at))
+    }
+
     /// The certificate the SignerInfo's `sid` names, if among `certificates`.
     pub(crate) fn signer_certificate(&self) -> Option<&Certificate> {
         self.certificates.iter().find(|c| match self.signer.sid {
             SignerId::IssuerAndSerial { issuer, serial } => {
                 c.issuer_der == issuer && c.serial == serial
             }
-            SignerId::SubjectKeyId(ski) => {
-                subject_key_id(&c.der).is_some_and(|k| k.as_slice() == ski)
-            }
+            SignerId::SubjectKeyId(ski) => subject_key_id(&c.der).is_some_and(|k| k == ski),
         })
     }
 }
 
-/// A certificate's subjectKeyIdentifier (RFC 5280 §4.2.1.2), if it has one.
-fn subject_key_id(cert_der: &[u8]) -> Option<Vec<u8>> {
-    const ID_CE_SUBJECT_KEY_IDENTIFIER: ObjectIdentifier =
-        ObjectIdentifier::new_unwrap("2.5.29.14");
-    let cert = <x509_cert::Certificate as Decode>::from_der(cert_der).ok()?;
-    let ext = cert
-        .tbs_certificate
-        .extensions
-        .iter()
-        .flatten()
-        .find(|e| e.extn_id == ID_CE_SUBJECT_KEY_IDENTIFIER)?;
-    let ski = read_only(ext.extn_value.as_bytes(), tag::OCTET_STRING, "not a key id").ok()?;
-    Some(ski.contents.to_vec())
+/// A certificate's subjectKeyIdentifier (RFC 5280 §4.2.1.2), if it has
+/// one: read by walking the DER (the certificate was decoded strictly
+/// already), without a second decode.
+fn subject_key_id(cert_der: &[u8]) -> Option<&[u8]> {
+    const ID_CE_SUBJECT_KEY_IDENTIFIER: [u8; 3] = [0x55, 0x1d, 0x0e];
+    let cert = read_only(cert_der, tag::SEQUENCE, "").ok()?;
+    let tbs = Seq::new(cert.contents).next(tag::SEQUENCE, "").ok()?;
+    let mut t = Seq::new(tbs.contents);
+    t.optional(tag::CTX0).ok()?;
+    t.next(tag::INTEGER, "").ok()?;
+    for _ in 0..5 {
+        // signature, issuer, validity, subject, subjectPublicKeyInfo
+        t.next(tag::SEQUENCE, "").ok()?;
+    }
+    for unique in [0x81, 0x82, 0xA1, 0xA2] {
+        t.optional(unique).ok()?;
+    }
+    let explicit = t.optional(tag::CTX3).ok()??;
+    let list = read_only(explicit.contents, tag::SEQUENCE, "").ok()?;
+    let mut exts = Seq::new(list.contents);
+    while let Some(ext) = exts.any().ok()? {
+        let mut e = Seq::new(ext.contents);
+        if e.next(tag::OID, "").ok()?.contents != ID_CE_SUBJECT_KEY_IDENTIFIER {
+            continue;
+        }
+        e.optional(0x01).ok()?;
+        let value = e.next(tag::OCTET_STRING, "").ok()?;
+        return Some(
+            read_only(value.contents, tag::OCTET_STRING, "")
+                .ok()?
+                .contents,
+        );
+    }
+    None
 }
 
 /// Reads a SignedData from `input`: a bare ContentInfo, or when

@@ -19,11 +19,18 @@
 //! authentication alone does not tell a cloned chip from the original),
 //! certificate revocation lists and master-list parsing.
 //!
-//! Document signers on brainpoolP256r1 or brainpoolP384r1, with a named
-//! curve or explicit parameters, are verified
+//! Brainpool keys (brainpoolP256r1 or brainpoolP384r1, with a named curve
+//! or explicit parameters) are verified for the document signer's
+//! signature on the SOD and for the CSCA's signature on the DS certificate
 //! ([`crypto::verify_ecdsa_brainpool`], idbridge's own arithmetic on every
-//! backend). A brainpool CSCA signature on the DS certificate is not yet
-//! (the path check runs on webpki's algorithms): pin such a DS.
+//! backend). The DS → CSCA hop is checked by this module on the DS as
+//! decoded once (webpki's rules for a one-certificate path: X.509 v3, the
+//! two signature algorithm fields equal, no unknown critical extension, not
+//! a CA; the CSCA's basicConstraints and keyUsage), not by webpki, whose
+//! algorithm set has no brainpool; a CSCA with name constraints still goes
+//! through webpki's path check, which applies them (and refuses brainpool).
+//! Only ICAO opts in: Web eID, Smart-ID and Mobile-ID chains stay on
+//! webpki's algorithms.
 //!
 //! ```
 //! use idbridge::icao::{self, IcaoTrust, LdsProfile};
@@ -51,6 +58,7 @@
 //! # Ok::<(), idbridge::Error>(())
 //! ```
 
+mod chain;
 mod lds;
 
 pub use lds::LdsProfile;
@@ -87,7 +95,7 @@ const EF_SOD_TAG: u8 = 0x77;
 /// a test card's).
 #[derive(Clone, Debug, Default)]
 pub struct IcaoTrust {
-    csca: Vec<Anchor>,
+    csca: Vec<chain::Csca>,
     document_signers: Vec<Vec<u8>>,
 }
 
@@ -100,7 +108,7 @@ impl IcaoTrust {
     /// Adds a CSCA certificate (PEM or DER; `x509.cert.malformed` otherwise).
     pub fn with_csca(mut self, cert: &[u8]) -> Result<IcaoTrust> {
         let der = crate::x509::pem::decode_certificate(cert)?;
-        self.csca.push(Anchor::from_der(&der)?);
+        self.csca.push(chain::Csca::new(Anchor::from_der(&der)?));
         Ok(self)
     }
 
@@ -232,7 +240,7 @@ pub fn verify_passive_with(
         ));
     }
     // 1. The SignedData.
-    let sd = cms::read_signed_data(sod, Some(EF_SOD_TAG), limits).map_err(sod_malformed)?;
+    let mut sd = cms::read_signed_data(sod, Some(EF_SOD_TAG), limits).map_err(sod_malformed)?;
     if sd.econtent_type != lds::ID_LDS_SECURITY_OBJECT {
         return Err(Error::new(
             ErrorCode::IcaoSodMalformed,
@@ -245,7 +253,7 @@ pub fn verify_passive_with(
             "the signed contentType is not id-icao-ldsSecurityObject",
         ));
     }
-    let ds = sd.signer_certificate().cloned().ok_or_else(|| {
+    let ds = sd.take_signer_certificate().ok_or_else(|| {
         Error::new(
             ErrorCode::IcaoSodMalformed,
             "the SignerInfo's sid names no certificate of the SOD",
@@ -324,7 +332,7 @@ fn finish(
     verified_groups.sort_unstable();
     // 6. The DS: valid now, pinned or issued by a CSCA valid now.
     ds.check_validity(now)?;
-    check_ds_trust(backend, trust, &ds, now)?;
+    check_ds_trust(backend, trust, &ds, now, limits)?;
     // 7. The identity.
     let mut identity = lds::empty_identity();
     let year = chrono::DateTime::from_timestamp(now.as_secs(), 0)
@@ -383,13 +391,15 @@ fn verify_brainpool(signer: &cms::SignerInfo<'_>, spki: &[u8], refused: Error) -
     })
 }
 
-/// The DS pinned byte for byte, else a path DS → CSCA (no intermediates)
-/// with the CSCA valid at `now`.
+/// The DS pinned byte for byte, else issued by a configured CSCA
+/// ([`chain`]; webpki's path check when a CSCA has name constraints) with
+/// the CSCA valid at `now`.
 fn check_ds_trust(
     backend: &dyn crypto::Backend,
     trust: &IcaoTrust,
     ds: &Certificate,
     now: UnixTime,
+    limits: &Limits,
 ) -> Result<()> {
     if trust.document_signers.contains(&ds.der) {
         return Ok(());
@@ -400,18 +410,24 @@ fn check_ds_trust(
             format!("the DS is neither pinned nor issued by a configured CSCA ({e})"),
         )
     };
-    let end = path::verify_path(
-        backend,
-        ds,
-        &[],
-        &trust.csca,
-        now,
-        Usage::Any,
-        Quirks::default(),
-        &NoIntermediates,
-    )
-    .map_err(untrusted)?;
-    end.anchor.cert.check_validity(now).map_err(untrusted)
+    if chain::any_name_constrained(&trust.csca) {
+        let anchors: Vec<Anchor> = trust.csca.iter().map(|c| c.anchor.clone()).collect();
+        let end = path::verify_path(
+            backend,
+            ds,
+            &[],
+            &anchors,
+            now,
+            Usage::Any,
+            Quirks::default(),
+            &NoIntermediates,
+        )
+        .map_err(untrusted)?;
+        return end.anchor.cert.check_validity(now).map_err(untrusted);
+    }
+    let csca = chain::issuing_csca(backend, ds, &trust.csca, limits.max_signature_checks())
+        .map_err(untrusted)?;
+    csca.anchor.cert.check_validity(now).map_err(untrusted)
 }
 
 /// The signature algorithm of the SignerInfo (ICAO 9303-12 §4.4.1): the

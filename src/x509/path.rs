@@ -110,7 +110,7 @@ pub(crate) struct Anchor {
 impl Anchor {
     /// Whether a path with these intermediates (leaf side first) may end at
     /// this anchor.
-    fn admits(&self, intermediates: &[Certificate]) -> core::result::Result<(), String> {
+    pub(crate) fn admits(&self, intermediates: &[Certificate]) -> core::result::Result<(), String> {
         match self.constraints {
             AnchorConstraints::NoIssuing(why) => Err(why.to_string()),
             AnchorConstraints::Issues(None) => Ok(()),
@@ -130,6 +130,15 @@ impl Anchor {
                 }
             }
         }
+    }
+}
+
+#[cfg(feature = "icao")]
+impl Anchor {
+    /// Whether the anchor carries name constraints (which only webpki's
+    /// path check applies).
+    pub(crate) fn has_name_constraints(&self) -> bool {
+        self.ta.name_constraints.is_some()
     }
 }
 
