@@ -14,7 +14,8 @@
 //! 5. the document signer certificate from `x5chain`: a path to a
 //!    configured IACA (`x509.*`), every certificate current at now (with
 //!    the skew), a key usage with digitalSignature;
-//! 6. the signature, raw `r‖s`, with the DS key (the `alg` must suit it);
+//! 6. the signature, raw `r‖s`, with the DS key (the `alg` must suit it;
+//!    brainpool keys only with [`Expectations::brainpool`]);
 //! 7. the MobileSecurityObject (tag 24): its structure and `digestAlgorithm`;
 //! 8. every IssuerSignedItem digested over its tag-24 bytes as received and
 //!    matched to `valueDigests[namespace][digestID]`;
