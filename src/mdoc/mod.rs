@@ -154,6 +154,25 @@ pub struct Expectations {
     /// [`device_auth_algs`](Self::device_auth_algs). Off by default: a
     /// brainpool DS key is then `mdoc.issuer_key.mismatch` and a brainpool
     /// device key `mdoc.mso.malformed`.
+    ///
+    /// ```
+    /// use idbridge::mdoc::{self, Expectations, Handover, InputEncoding, MdocTrust};
+    /// # let iaca = include_bytes!("../../test-vectors/mdoc/trust/iaca.pem");
+    /// # let response = include_bytes!("../../test-vectors/mdoc/inputs/bp256-ds-and-device.cbor");
+    /// // A proximity SessionTranscript, as both sides hold it.
+    /// let transcript = vec![0x83, 0x41, 0xa0, 0xd8, 0x18, 0x43, 0xa1, 0x01, 0x02, 0xf6];
+    /// let trust = MdocTrust::new().with_iaca(iaca)?;
+    /// let mut exp = Expectations::new("eu.europa.ec.eudi.pid.1", Handover::SessionTranscript(transcript));
+    /// exp.input = InputEncoding::Cbor;
+    /// let now = idbridge::UnixTime::parse_rfc3339("2026-05-01T00:00:00Z")?;
+    /// let backend = idbridge::crypto::default_backend();
+    /// let refused = mdoc::verify_device_response(backend, &trust, response, &exp, now);
+    /// assert_eq!(refused.unwrap_err().code(), "mdoc.issuer_key.mismatch");
+    /// exp.brainpool = true;
+    /// let verified = mdoc::verify_device_response(backend, &trust, response, &exp, now)?;
+    /// assert_eq!(verified.identity().issuer(), Some("CN=idbridge TEST DS bp256,O=idbridge TEST,C=IT"));
+    /// # Ok::<(), idbridge::Error>(())
+    /// ```
     pub brainpool: bool,
     /// How the input arrives.
     pub input: InputEncoding,
