@@ -398,12 +398,13 @@ enum SignerKey {
 }
 
 impl SignerKey {
-    /// A key from SPKI DER; brainpool keys only when `brainpool` is on.
+    /// A key from SPKI DER; brainpool keys only when `brainpool` is on, and
+    /// only with a named curve (not the explicit parameters ICAO tolerates).
     fn from_spki(spki: &[u8], brainpool: bool) -> Option<SignerKey> {
         if let Ok(key) = PublicKey::from_spki_der(spki) {
             return Some(SignerKey::Backend(key));
         }
-        if !brainpool {
+        if !brainpool || !(spki.starts_with(&BP256_SPKI) || spki.starts_with(&BP384_SPKI)) {
             return None;
         }
         match crypto::brainpool_key(spki) {
@@ -943,4 +944,53 @@ fn check_items(
         }
     }
     Ok(elements)
+}
+
+#[cfg(test)]
+mod tests {
+    #![allow(clippy::unwrap_used, clippy::indexing_slicing)]
+    use super::*;
+
+    fn spki_of(cert: &[u8]) -> Vec<u8> {
+        Certificate::from_der(cert).unwrap().spki_der
+    }
+
+    #[test]
+    fn brainpool_signer_keys_need_the_policy_and_a_named_curve() {
+        let named = spki_of(include_bytes!("../../test-vectors/icao/ds-bp256.der"));
+        assert!(SignerKey::from_spki(&named, false).is_none());
+        assert!(matches!(
+            SignerKey::from_spki(&named, true),
+            Some(SignerKey::Brainpool {
+                curve: BrainpoolCurve::P256r1,
+                ..
+            })
+        ));
+        // Explicit ECParameters equal to brainpoolP384r1: ICAO takes them, mdoc does not.
+        let explicit = spki_of(include_bytes!(
+            "../../test-vectors/icao/ds-bp384-explicit.der"
+        ));
+        assert!(crypto::brainpool_key(&explicit).is_some_and(|k| k.is_ok()));
+        assert!(SignerKey::from_spki(&explicit, true).is_none());
+        let p256 = spki_of(include_bytes!("../../test-vectors/icao/ds-p256.der"));
+        assert!(matches!(
+            SignerKey::from_spki(&p256, false),
+            Some(SignerKey::Backend(_))
+        ));
+    }
+
+    #[test]
+    fn raw_signatures_become_strict_der() {
+        let mut raw = [0u8; 64];
+        raw[31] = 1; // r = 1
+        raw[32] = 0x80; // s with its high bit set
+        let der = raw_to_der(&raw, 32).unwrap();
+        assert_eq!(&der[..5], &[0x30, 0x26, 0x02, 0x01, 0x01]);
+        assert_eq!(&der[5..8], &[0x02, 0x21, 0x00]);
+        assert_eq!(der.len(), 2 + 3 + 2 + 33);
+        // A zero half stays a (refused later) zero INTEGER, never empty.
+        let der = raw_to_der(&[0u8; 64], 32).unwrap();
+        assert_eq!(der, [0x30, 0x06, 0x02, 0x01, 0x00, 0x02, 0x01, 0x00]);
+        assert!(raw_to_der(&raw[..63], 32).is_none());
+    }
 }
