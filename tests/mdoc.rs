@@ -434,3 +434,64 @@ fn every_document_is_checked() {
         .unwrap_err();
     assert_eq!(err.code(), "mdoc.doctype.mismatch");
 }
+
+/// idbridge's own generated vectors (test-vectors/mdoc/, written by
+/// test-vectors/mdoc-generator/generate.py), run with
+/// `Expectations::brainpool` on, on every backend: brainpool document
+/// signers and device keys verify, and every spoilt signature, alg/curve
+/// pairing and device key still fails closed with its code. (The vector
+/// file itself runs under the contract's default policy, where brainpool
+/// is refused, in tests/vectors.rs.)
+#[test]
+fn brainpool_keys_verify_only_when_enabled_and_fail_closed() {
+    let dir = concat!(env!("CARGO_MANIFEST_DIR"), "/test-vectors/mdoc/");
+    let read = |rel: &str| std::fs::read(format!("{dir}{rel}")).unwrap();
+    let vectors: serde_json::Value = serde_json::from_slice(&read("generated.json")).unwrap();
+    let context = &vectors["testGroups"][0]["context"];
+    let transcript = hex(context["session_transcript"].as_str().unwrap());
+    let policy: serde_json::Value = serde_json::from_slice(&read("brainpool-policy.json")).unwrap();
+    let trust = MdocTrust::new().with_iaca(&read("trust/iaca.pem")).unwrap();
+    let mut on = Expectations::new(
+        "eu.europa.ec.eudi.pid.1",
+        Handover::SessionTranscript(transcript),
+    );
+    on.input = InputEncoding::Cbor;
+    on.brainpool = true;
+    let mut off = on.clone();
+    off.brainpool = false;
+    let cases = policy["cases"].as_array().unwrap();
+    assert!(cases.len() >= 30);
+    let mut brainpool_valid = 0;
+    for case in cases {
+        let input = read(case["input"].as_str().unwrap());
+        let want = case["with_brainpool"].as_str().unwrap();
+        for backend in crypto::backends() {
+            let got = mdoc::verify_device_response(*backend, &trust, &input, &on, now());
+            match (want, got) {
+                ("valid", Ok(v)) => assert_eq!(v.identity().family_name(), Some("Rossi")),
+                (want, Ok(_)) => panic!("{case}: verified on {}, want {want}", backend.name()),
+                (want, Err(e)) => assert_eq!(e.code(), want, "{case} on {}: {e}", backend.name()),
+            }
+        }
+        let name = case["input"].as_str().unwrap();
+        if want == "valid" && name.contains("bp") {
+            brainpool_valid += 1;
+            // Off (the default), the same response is refused.
+            let e = mdoc::verify_device_response(
+                crypto::default_backend(),
+                &trust,
+                &input,
+                &off,
+                now(),
+            )
+            .unwrap_err();
+            assert!(
+                ["mdoc.issuer_key.mismatch", "mdoc.mso.malformed"].contains(&e.code()),
+                "{name}: {e}"
+            );
+        }
+    }
+    assert_eq!(brainpool_valid, 6);
+    // The default is off.
+    assert!(!Expectations::new("x", Handover::SessionTranscript(vec![0x80])).brainpool);
+}

@@ -1,10 +1,13 @@
 //! mdoc authentication (ISO/IEC 18013-5 §9.1.3): deviceSignature with the
 //! MSO's device key, or deviceMac keyed by ECDH with the reader's key.
 
-use super::{allowed_alg, cose_error, embedded, err, key_fits, DeviceMac, Expectations, Mso};
+use super::{
+    allowed_alg, cose_error, embedded, err, verify_cose_signature, DeviceMac, Expectations, Mso,
+    SignatureFault, SignerKey,
+};
 use crate::cbor::{Encoder, Item};
 use crate::cose::{self, CoseMessage, Label};
-use crate::crypto::{self, AllowList, Backend, Curve, HashAlg};
+use crate::crypto::{Backend, Curve, HashAlg};
 use crate::error::{Error, ErrorCode, Result};
 use base64::Engine as _;
 
@@ -173,25 +176,22 @@ pub(super) fn check(
                 "the deviceSignature alg is not in the allow-list",
             )
         })?;
-        if !key_fits(&mso.device_key, alg) {
-            return Err(err(
-                ErrorCode::MdocDeviceKeyMismatch,
-                "the deviceSignature alg does not suit the device key",
-            ));
-        }
-        return crypto::verify_with_key(
+        return verify_cose_signature(
             backend,
-            AllowList::all(),
             alg,
             &mso.device_key,
             &cose::sig_structure(sign1.protected(), &[], &dab),
             sign1.signature(),
         )
-        .map_err(|_| {
-            err(
+        .map_err(|f| match f {
+            SignatureFault::KeyMismatch => err(
+                ErrorCode::MdocDeviceKeyMismatch,
+                "the deviceSignature alg does not suit the device key",
+            ),
+            SignatureFault::Invalid => err(
                 ErrorCode::MdocDeviceSignatureInvalid,
                 "the deviceSignature does not verify",
-            )
+            ),
         });
     }
     let Some(mac) = mac else {
@@ -220,7 +220,11 @@ pub(super) fn check(
             "the deviceMac does not verify",
         )
     };
-    let (curve, point) = mso.device_key.ec_point().ok_or_else(invalid)?;
+    // ECDH on brainpool is not offered: such a device key cannot key a MAC here.
+    let SignerKey::Backend(device_key) = &mso.device_key else {
+        return Err(invalid());
+    };
+    let (curve, point) = device_key.ec_point().ok_or_else(invalid)?;
     let shared = reader.agree(curve, point).ok_or_else(invalid)?;
     let mut e = Encoder::new();
     e.tag(24).bytes(transcript);

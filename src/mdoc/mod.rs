@@ -14,7 +14,8 @@
 //! 5. the document signer certificate from `x5chain`: a path to a
 //!    configured IACA (`x509.*`), every certificate current at now (with
 //!    the skew), a key usage with digitalSignature;
-//! 6. the signature, raw `r‖s`, with the DS key (the `alg` must suit it);
+//! 6. the signature, raw `r‖s`, with the DS key (the `alg` must suit it;
+//!    brainpool keys only with [`Expectations::brainpool`]);
 //! 7. the MobileSecurityObject (tag 24): its structure and `digestAlgorithm`;
 //! 8. every IssuerSignedItem digested over its tag-24 bytes as received and
 //!    matched to `valueDigests[namespace][digestID]`;
@@ -65,7 +66,7 @@ pub use transcript::Handover;
 use crate::cbor::{Document, Item, Kind};
 use crate::cose::{self, CoseFault, CoseMessage, Label};
 use crate::crypto::{
-    self, Algorithm, AllowList, Backend, Curve, EcdsaEncoding, HashAlg, PublicKey,
+    self, Algorithm, AllowList, Backend, BrainpoolCurve, Curve, EcdsaEncoding, HashAlg, PublicKey,
 };
 use crate::error::{Error, ErrorCode, Result};
 use crate::identity::VerifiedIdentity;
@@ -145,6 +146,34 @@ pub struct Expectations {
     pub device_auth_algs: Vec<i64>,
     /// MSO digest algorithms accepted (default SHA-256, SHA-384, SHA-512).
     pub digest_algs: Vec<HashAlg>,
+    /// Accept keys on brainpoolP256r1 and brainpoolP384r1 (RFC 5639), as
+    /// IT-Wallet requires: a document signer certificate with such a key
+    /// (named curve), and an MSO device key with COSE `crv` 256 or 258.
+    /// They sign with ES256 and ES384 respectively, which must still be in
+    /// [`issuer_auth_algs`](Self::issuer_auth_algs) /
+    /// [`device_auth_algs`](Self::device_auth_algs). Off by default: a
+    /// brainpool DS key is then `mdoc.issuer_key.mismatch` and a brainpool
+    /// device key `mdoc.mso.malformed`.
+    ///
+    /// ```
+    /// use idbridge::mdoc::{self, Expectations, Handover, InputEncoding, MdocTrust};
+    /// # let iaca = include_bytes!("../../test-vectors/mdoc/trust/iaca.pem");
+    /// # let response = include_bytes!("../../test-vectors/mdoc/inputs/bp256-ds-and-device.cbor");
+    /// // A proximity SessionTranscript, as both sides hold it.
+    /// let transcript = vec![0x83, 0x41, 0xa0, 0xd8, 0x18, 0x43, 0xa1, 0x01, 0x02, 0xf6];
+    /// let trust = MdocTrust::new().with_iaca(iaca)?;
+    /// let mut exp = Expectations::new("eu.europa.ec.eudi.pid.1", Handover::SessionTranscript(transcript));
+    /// exp.input = InputEncoding::Cbor;
+    /// let now = idbridge::UnixTime::parse_rfc3339("2026-05-01T00:00:00Z")?;
+    /// let backend = idbridge::crypto::default_backend();
+    /// let refused = mdoc::verify_device_response(backend, &trust, response, &exp, now);
+    /// assert_eq!(refused.unwrap_err().code(), "mdoc.issuer_key.mismatch");
+    /// exp.brainpool = true;
+    /// let verified = mdoc::verify_device_response(backend, &trust, response, &exp, now)?;
+    /// assert_eq!(verified.identity().issuer(), Some("CN=idbridge TEST DS bp256,O=idbridge TEST,C=IT"));
+    /// # Ok::<(), idbridge::Error>(())
+    /// ```
+    pub brainpool: bool,
     /// How the input arrives.
     pub input: InputEncoding,
     /// Bounds on the work.
@@ -162,6 +191,7 @@ impl Expectations {
             issuer_auth_algs: vec![cose::alg::ES256, cose::alg::ES384, cose::alg::ES512],
             device_auth_algs: vec![cose::alg::ES256, cose::alg::ES384, cose::alg::ES512],
             digest_algs: vec![HashAlg::Sha256, HashAlg::Sha384, HashAlg::Sha512],
+            brainpool: false,
             input: InputEncoding::Base64url,
             limits: Limits::default(),
         }
@@ -346,10 +376,111 @@ fn key_fits(key: &PublicKey, alg: Algorithm) -> bool {
     }
 }
 
-fn allowed_alg(label: &Label, allowed: &[i64]) -> Option<Algorithm> {
+/// An `alg` in the caller's allow-list that this verifier knows.
+fn allowed_alg(label: &Label, allowed: &[i64]) -> Option<i64> {
     match label {
-        Label::Int(a) if allowed.contains(a) => signature_algorithm(*a),
+        Label::Int(a) if allowed.contains(a) && signature_algorithm(*a).is_some() => Some(*a),
         _ => None,
+    }
+}
+
+/// A key that signs issuerAuth or deviceSignature: one the backend
+/// verifies, or (only with [`Expectations::brainpool`]) one on
+/// brainpoolP256r1 or brainpoolP384r1, verified by
+/// [`crypto::verify_ecdsa_brainpool`] from its SPKI.
+#[derive(Clone, Debug)]
+enum SignerKey {
+    Backend(PublicKey),
+    Brainpool {
+        curve: BrainpoolCurve,
+        spki: Vec<u8>,
+    },
+}
+
+impl SignerKey {
+    /// A key from SPKI DER; brainpool keys only when `brainpool` is on, and
+    /// only with a named curve (not the explicit parameters ICAO tolerates).
+    fn from_spki(spki: &[u8], brainpool: bool) -> Option<SignerKey> {
+        if let Ok(key) = PublicKey::from_spki_der(spki) {
+            return Some(SignerKey::Backend(key));
+        }
+        if !brainpool || !(spki.starts_with(&BP256_SPKI) || spki.starts_with(&BP384_SPKI)) {
+            return None;
+        }
+        match crypto::brainpool_key(spki) {
+            Some(Ok(key)) => Some(SignerKey::Brainpool {
+                curve: key.curve,
+                spki: spki.to_vec(),
+            }),
+            _ => None,
+        }
+    }
+}
+
+/// Why a COSE signature was refused after its `alg` passed the allow-list.
+enum SignatureFault {
+    /// `alg` does not suit the key.
+    KeyMismatch,
+    /// The signature does not verify.
+    Invalid,
+}
+
+/// The raw `r‖s` of a COSE ECDSA signature as a DER `ECDSA-Sig-Value`:
+/// `None` when it is not twice `field_len` bytes.
+fn raw_to_der(raw: &[u8], field_len: usize) -> Option<Vec<u8>> {
+    if raw.len() != 2 * field_len {
+        return None;
+    }
+    let (r, s) = raw.split_at(field_len);
+    let mut body = Vec::with_capacity(raw.len() + 6);
+    for half in [r, s] {
+        let start = half.iter().position(|b| *b != 0).unwrap_or(half.len());
+        let digits = half.get(start..)?;
+        let pad = digits.first().is_none_or(|b| *b >= 0x80);
+        body.push(0x02);
+        body.push(u8::try_from(digits.len() + usize::from(pad)).ok()?);
+        if pad {
+            body.push(0);
+        }
+        body.extend_from_slice(digits);
+    }
+    let mut der = vec![0x30, u8::try_from(body.len()).ok()?];
+    der.extend_from_slice(&body);
+    Some(der)
+}
+
+/// Verifies a COSE ECDSA or EdDSA signature (raw `r‖s`) by `key` with an
+/// allowed `alg` over `message`. Brainpool keys take ES256 on
+/// brainpoolP256r1 and ES384 on brainpoolP384r1 (18013-5 §9.1.5.2).
+fn verify_cose_signature(
+    backend: &dyn Backend,
+    alg: i64,
+    key: &SignerKey,
+    message: &[u8],
+    signature: &[u8],
+) -> core::result::Result<(), SignatureFault> {
+    match key {
+        SignerKey::Backend(key) => {
+            let alg = signature_algorithm(alg)
+                .filter(|a| key_fits(key, *a))
+                .ok_or(SignatureFault::KeyMismatch)?;
+            crypto::verify_with_key(backend, AllowList::all(), alg, key, message, signature)
+                .map_err(|_| SignatureFault::Invalid)
+        }
+        SignerKey::Brainpool { curve, spki } => {
+            let (wanted, hash) = match alg {
+                cose::alg::ES256 => (BrainpoolCurve::P256r1, HashAlg::Sha256),
+                cose::alg::ES384 => (BrainpoolCurve::P384r1, HashAlg::Sha384),
+                _ => return Err(SignatureFault::KeyMismatch),
+            };
+            if wanted != *curve {
+                return Err(SignatureFault::KeyMismatch);
+            }
+            let der = raw_to_der(signature, curve.field_len()).ok_or(SignatureFault::Invalid)?;
+            crypto::verify_ecdsa_brainpool(spki, hash, message, &der)
+                .map(|_| ())
+                .map_err(|_| SignatureFault::Invalid)
+        }
     }
 }
 
@@ -376,7 +507,7 @@ fn tdate(item: Option<Item<'_, '_>>) -> Option<UnixTime> {
 struct Mso<'d, 'a> {
     digest_algorithm: &'a str,
     value_digests: Item<'d, 'a>,
-    device_key: PublicKey,
+    device_key: SignerKey,
     auth_namespaces: Vec<&'a str>,
     auth_elements: Vec<(&'a str, Vec<&'a str>)>,
     doc_type: &'a str,
@@ -407,30 +538,65 @@ fn ec2_spki(curve: Curve, x: &[u8], y: &[u8]) -> Vec<u8> {
     out
 }
 
-/// A COSE_Key of kty EC2 on P-256, P-384 or P-521, its point on the curve.
-fn device_key(key: Item<'_, '_>) -> Option<PublicKey> {
+/// SPKI DER prefixes (up to the uncompressed point's `04`) for the
+/// brainpool curves of a COSE_Key: id-ecPublicKey with the named curve.
+const BP256_SPKI: [u8; 26] = [
+    0x30, 0x5a, 0x30, 0x14, 0x06, 0x07, 0x2a, 0x86, 0x48, 0xce, 0x3d, 0x02, 0x01, 0x06, 0x09, 0x2b,
+    0x24, 0x03, 0x03, 0x02, 0x08, 0x01, 0x01, 0x07, 0x03, 0x42,
+];
+const BP384_SPKI: [u8; 26] = [
+    0x30, 0x7a, 0x30, 0x14, 0x06, 0x07, 0x2a, 0x86, 0x48, 0xce, 0x3d, 0x02, 0x01, 0x06, 0x09, 0x2b,
+    0x24, 0x03, 0x03, 0x02, 0x08, 0x01, 0x01, 0x0b, 0x03, 0x62,
+];
+
+/// A COSE_Key of kty EC2 on P-256, P-384 or P-521 (crv 1, 2, 3), or, with
+/// `brainpool`, on brainpoolP256r1 or brainpoolP384r1 (crv 256, 258): x
+/// and y of the field size, the point on the curve.
+fn device_key(key: Item<'_, '_>, brainpool: bool) -> Option<SignerKey> {
     if key.get_int_key(1)?.as_i64()? != 2 {
         return None;
     }
-    let curve = match key.get_int_key(-1)?.as_i64()? {
+    let crv = key.get_int_key(-1)?.as_i64()?;
+    let x = key.get_int_key(-2)?.as_bytes()?;
+    let y = key.get_int_key(-3)?.as_bytes()?;
+    let bp = match crv {
+        256 if brainpool => Some((BrainpoolCurve::P256r1, &BP256_SPKI)),
+        258 if brainpool => Some((BrainpoolCurve::P384r1, &BP384_SPKI)),
+        _ => None,
+    };
+    if let Some((curve, prefix)) = bp {
+        if x.len() != curve.field_len() || y.len() != curve.field_len() {
+            return None;
+        }
+        let mut spki = prefix.to_vec();
+        spki.extend_from_slice(&[0x00, 0x04]);
+        spki.extend_from_slice(x);
+        spki.extend_from_slice(y);
+        let key = crypto::brainpool_key(&spki)?.ok()?;
+        return Some(SignerKey::Brainpool {
+            curve: key.curve,
+            spki,
+        });
+    }
+    let curve = match crv {
         1 => Curve::P256,
         2 => Curve::P384,
         3 => Curve::P521,
         _ => return None,
     };
-    let x = key.get_int_key(-2)?.as_bytes()?;
-    let y = key.get_int_key(-3)?.as_bytes()?;
     if x.len() != curve.field_len() || y.len() != curve.field_len() {
         return None;
     }
-    PublicKey::from_spki_der(&ec2_spki(curve, x, y)).ok()
+    PublicKey::from_spki_der(&ec2_spki(curve, x, y))
+        .ok()
+        .map(SignerKey::Backend)
 }
 
 fn text_list<'a>(item: Item<'_, 'a>) -> Option<Vec<&'a str>> {
     item.array()?.iter().map(|i| i.as_text()).collect()
 }
 
-fn read_mso<'d, 'a>(mso: Item<'d, 'a>) -> Option<Mso<'d, 'a>> {
+fn read_mso<'d, 'a>(mso: Item<'d, 'a>, brainpool: bool) -> Option<Mso<'d, 'a>> {
     if !mso.is_map() || !is_version_1(mso.get_text_key("version")?.as_text()?) {
         return None;
     }
@@ -453,7 +619,7 @@ fn read_mso<'d, 'a>(mso: Item<'d, 'a>) -> Option<Mso<'d, 'a>> {
     if !info.is_map() {
         return None;
     }
-    let device_key = device_key(info.get_text_key("deviceKey")?)?;
+    let device_key = device_key(info.get_text_key("deviceKey")?, brainpool)?;
     let mut auth_namespaces = Vec::new();
     let mut auth_elements = Vec::new();
     if let Some(auth) = info.get_text_key("keyAuthorizations") {
@@ -637,23 +803,20 @@ fn verify_document(
             "the issuerAuth alg does not suit the document signer's key",
         )
     };
-    let ds_key = PublicKey::from_spki_der(&ds.spki_der).map_err(|_| key_mismatch())?;
-    if !key_fits(&ds_key, alg) {
-        return Err(key_mismatch());
-    }
-    crypto::verify_with_key(
+    let ds_key = SignerKey::from_spki(&ds.spki_der, exp.brainpool).ok_or_else(key_mismatch)?;
+    verify_cose_signature(
         backend,
-        AllowList::all(),
         alg,
         &ds_key,
         &cose::sig_structure(sign1.protected(), &[], payload),
         sign1.signature(),
     )
-    .map_err(|_| {
-        err(
+    .map_err(|f| match f {
+        SignatureFault::KeyMismatch => key_mismatch(),
+        SignatureFault::Invalid => err(
             ErrorCode::MdocIssuerSignatureInvalid,
             "the issuerAuth signature does not verify",
-        )
+        ),
     })?;
     // 7. the MSO
     let mso_malformed = || {
@@ -664,7 +827,7 @@ fn verify_document(
     };
     let outer = Document::parse(payload, limits)?;
     let inner = embedded(outer.root(), limits).ok_or_else(mso_malformed)??;
-    let mso = read_mso(inner.root()).ok_or_else(mso_malformed)?;
+    let mso = read_mso(inner.root(), exp.brainpool).ok_or_else(mso_malformed)?;
     let hash = digest_alg(mso.digest_algorithm)
         .filter(|h| exp.digest_algs.contains(h))
         .ok_or_else(|| {
@@ -781,4 +944,53 @@ fn check_items(
         }
     }
     Ok(elements)
+}
+
+#[cfg(test)]
+mod tests {
+    #![allow(clippy::unwrap_used, clippy::indexing_slicing)]
+    use super::*;
+
+    fn spki_of(cert: &[u8]) -> Vec<u8> {
+        Certificate::from_der(cert).unwrap().spki_der
+    }
+
+    #[test]
+    fn brainpool_signer_keys_need_the_policy_and_a_named_curve() {
+        let named = spki_of(include_bytes!("../../test-vectors/icao/ds-bp256.der"));
+        assert!(SignerKey::from_spki(&named, false).is_none());
+        assert!(matches!(
+            SignerKey::from_spki(&named, true),
+            Some(SignerKey::Brainpool {
+                curve: BrainpoolCurve::P256r1,
+                ..
+            })
+        ));
+        // Explicit ECParameters equal to brainpoolP384r1: ICAO takes them, mdoc does not.
+        let explicit = spki_of(include_bytes!(
+            "../../test-vectors/icao/ds-bp384-explicit.der"
+        ));
+        assert!(crypto::brainpool_key(&explicit).is_some_and(|k| k.is_ok()));
+        assert!(SignerKey::from_spki(&explicit, true).is_none());
+        let p256 = spki_of(include_bytes!("../../test-vectors/icao/ds-p256.der"));
+        assert!(matches!(
+            SignerKey::from_spki(&p256, false),
+            Some(SignerKey::Backend(_))
+        ));
+    }
+
+    #[test]
+    fn raw_signatures_become_strict_der() {
+        let mut raw = [0u8; 64];
+        raw[31] = 1; // r = 1
+        raw[32] = 0x80; // s with its high bit set
+        let der = raw_to_der(&raw, 32).unwrap();
+        assert_eq!(&der[..5], &[0x30, 0x26, 0x02, 0x01, 0x01]);
+        assert_eq!(&der[5..8], &[0x02, 0x21, 0x00]);
+        assert_eq!(der.len(), 2 + 3 + 2 + 33);
+        // A zero half stays a (refused later) zero INTEGER, never empty.
+        let der = raw_to_der(&[0u8; 64], 32).unwrap();
+        assert_eq!(der, [0x30, 0x06, 0x02, 0x01, 0x00, 0x02, 0x01, 0x00]);
+        assert!(raw_to_der(&raw[..63], 32).is_none());
+    }
 }
