@@ -57,7 +57,7 @@ cd "$(dirname "$0")"
 #   the prehash verifier), mdoc (our CBOR and COSE readers, the
 #   SessionTranscript handovers, ECDH + HKDF for deviceMac) and ICAO
 #   passive authentication (the CMS reader, brainpool arithmetic), with
-#   their runner kinds: 566.3 -> 650.1 KB for the whole package
+#   their runner kinds: 566.3 -> 654.8 KB for the whole package
 #   (2026-12-07). A page takes only what it verifies (--schemes), and the
 #   wallet, OpenID Connect and page budgets above still bound those.
 budget_kb=${IDBRIDGE_PKG_BUDGET_KB:-440}
