@@ -135,6 +135,15 @@ pub fn webcrypto_available() -> bool {
     webcrypto::available()
 }
 
+/// `JwkJson` serves both the OpenID Connect and the SD-JWT VC declarations:
+/// either scheme may be built without the other (`--schemes sdjwt`).
+#[cfg(any(feature = "oidc", feature = "sdjwt"))]
+#[wasm_bindgen(typescript_custom_section)]
+const TS_JWK: &'static str = r#"
+/** A JWK Set (or one JWK): its JSON text, its UTF-8 bytes, or the parsed object. */
+export type JwkJson = string | Uint8Array | object;
+"#;
+
 #[wasm_bindgen(typescript_custom_section)]
 const TS_TYPES: &'static str = r#"
 /** The uniform verified identity (VECTORS.md "Identity fields"). */

@@ -19,9 +19,6 @@ use wasm_bindgen::prelude::*;
 
 #[wasm_bindgen(typescript_custom_section)]
 const TS_OIDC: &'static str = r#"
-/** A JWK Set (or one JWK): its JSON text, its UTF-8 bytes, or the parsed object. */
-export type JwkJson = string | Uint8Array | object;
-
 /** A federation entity and its keys. */
 export interface OidcEntityKeys {
   /** The entity identifier, e.g. "https://registry.spid.gov.it". */
