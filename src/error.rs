@@ -352,6 +352,10 @@ error_codes! {
     /// Web2App/App2App: the callback's `userChallengeVerifier` does not
     /// hash to the response's `userChallenge`.
     SmartidUserChallengeMismatch => "smartid.user_challenge.mismatch",
+    /// Web2App/App2App: the callback's `sessionSecretDigest` is not the
+    /// digest of the session's `sessionSecret`
+    /// (`smartid::request::verify_session_secret_digest`).
+    SmartidSessionSecretMismatch => "smartid.session_secret.mismatch",
     /// `cert.certificateLevel` is below the caller's minimum.
     SmartidCertificateLevelInsufficient => "smartid.certificate_level.insufficient",
     /// The signature does not verify over the payload rebuilt from what the

@@ -815,3 +815,51 @@ fn request_and_response_halves_agree_end_to_end() {
         "smartid.signature.invalid"
     );
 }
+
+/// SK's step 1 for Web2App/App2App: the callback's `sessionSecretDigest`
+/// against the secret of the session we started. The expected digests are
+/// computed here with `sha2` over the decoded secret, not by the function.
+#[test]
+fn the_callbacks_session_secret_digest_must_be_our_secrets() {
+    use idbridge::smartid::request::verify_session_secret_digest;
+    use sha2::Digest as _;
+    let secret_bytes = [
+        0x5au8, 0x01, 0xfe, 0x77, 0x00, 0x10, 0xc3, 0x9d, 0x42, 0xee, 0x08, 0x31,
+    ];
+    let secret = B64.encode(secret_bytes);
+    let digest = B64URL.encode(sha2::Sha256::digest(secret_bytes));
+    verify_session_secret_digest(&secret, &digest).unwrap();
+
+    let code = |s: &str, d: &str| verify_session_secret_digest(s, d).unwrap_err().code();
+    // Another session's secret, one byte changed.
+    let mut other = secret_bytes;
+    other[11] ^= 1;
+    assert_eq!(
+        code(&B64.encode(other), &digest),
+        "smartid.session_secret.mismatch"
+    );
+    // The digest in other encodings than base64url without padding, cut or
+    // lengthened, empty, or the secret itself: all refused.
+    let std_b64 = B64.encode(sha2::Sha256::digest(secret_bytes));
+    for d in [
+        format!("{digest}="),
+        std_b64,
+        digest[..42].to_owned(),
+        format!("{digest}A"),
+        String::new(),
+        secret.clone(),
+        digest.to_uppercase(),
+    ] {
+        if d != digest {
+            assert_eq!(
+                code(&secret, &d),
+                "smartid.session_secret.mismatch",
+                "{d:?}"
+            );
+        }
+    }
+    // Our own secret unusable: a configuration error, not the callback's.
+    for s in ["", "not base64!", "YWJj=", "YW Jj"] {
+        assert_eq!(code(s, &digest), "config.invalid", "{s:?}");
+    }
+}

@@ -5,7 +5,12 @@
 //!
 //! The relying party starts a session (device link: QR code, Web2App,
 //! App2App; or a notification), then polls `GET /session/{sessionId}`
-//! until the answer is final. [`verify_session_status`] checks that answer
+//! until the answer is final. In the Web2App and App2App flows the user
+//! comes back through the callback URL first: its `sessionSecretDigest`
+//! is checked with [`request::verify_session_secret_digest`] (SK's step 1,
+//! `smartid.session_secret.mismatch`) and its `userChallengeVerifier` goes
+//! into [`Expected::with_user_challenge_verifier`]. Then
+//! [`verify_session_status`] checks the final answer
 //! in the order of `../shared/VECTORS.md`, kind `smart-id`:
 //!
 //! | check | spec | code |

@@ -45,6 +45,55 @@ fn config(reason: &'static str) -> Error {
     Error::new(ErrorCode::ConfigInvalid, reason)
 }
 
+/// Step 1 of SK's response verification, for the Web2App and App2App
+/// flows: when the user comes back through the callback URL, its
+/// `sessionSecretDigest` parameter must be base64url (no padding) of
+/// SHA-256 over the base64-decoded `sessionSecret` of the session this
+/// relying party started (the secret is never sent to the device; only a
+/// callback that went through the Smart-ID app can carry its digest).
+/// Call it on the callback, before polling the session status and before
+/// [`super::verify_session_status`].
+///
+/// `session_secret` is the value of the session-creation response, as
+/// received (strict base64; `config.invalid` otherwise: it is the relying
+/// party's own data); `digest` is the callback's parameter, compared
+/// exactly (`smartid.session_secret.mismatch`).
+///
+/// ```
+/// use idbridge::smartid::request::verify_session_secret_digest;
+/// // SHA-256 of the 3 bytes "abc", base64url without padding.
+/// let digest = "ungWv48Bz-pBQUDeXa4iI7ADYaOWF3qctBD_YfIAFa0";
+/// verify_session_secret_digest("YWJj", digest)?;
+/// let err = verify_session_secret_digest("YWJk", digest).unwrap_err();
+/// assert_eq!(err.code(), "smartid.session_secret.mismatch");
+/// # Ok::<(), idbridge::Error>(())
+/// ```
+pub fn verify_session_secret_digest(session_secret: &str, digest: &str) -> Result<()> {
+    use sha2::Digest as _;
+    let secret = base64::engine::general_purpose::STANDARD
+        .decode(session_secret)
+        .ok()
+        .filter(|k| !k.is_empty())
+        .ok_or(config("sessionSecret is not base64"))?;
+    let ours =
+        base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(sha2::Sha256::digest(&secret));
+    // The same length and bytes; every byte is looked at.
+    let same = ours.len() == digest.len()
+        && ours
+            .bytes()
+            .zip(digest.bytes())
+            .fold(0u8, |acc, (a, b)| acc | (a ^ b))
+            == 0;
+    if same {
+        Ok(())
+    } else {
+        Err(Error::new(
+            ErrorCode::SmartidSessionSecretMismatch,
+            "the callback's sessionSecretDigest is not the digest of this session's sessionSecret",
+        ))
+    }
+}
+
 /// The random `rpChallenge` of an authentication: 32 to 64 bytes, sent in
 /// standard base64 and bound into the ACSP_V2 payload the user signs.
 #[derive(Clone, Debug, PartialEq, Eq)]
