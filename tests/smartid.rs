@@ -863,3 +863,138 @@ fn the_callbacks_session_secret_digest_must_be_our_secrets() {
         assert_eq!(code(s, &digest), "config.invalid", "{s:?}");
     }
 }
+
+/// A certificate-choice session's final status, made from SK's signing
+/// response: its certificate and level, a document number, no signature.
+fn choice() -> Value {
+    json!({
+        "state": "COMPLETE",
+        "result": {"endResult": "OK", "documentNumber": "PNOEE-30303039914-MOCK-Q"},
+        "cert": raw()["cert"].clone(),
+        "interactionTypeUsed": "displayTextAndPIN"
+    })
+}
+
+fn choice_code(
+    body: &Value,
+    trust: &SmartIdTrust,
+    min: CertificateLevel,
+    at: UnixTime,
+) -> &'static str {
+    match smartid::verify_certificate_choice(trust, body.to_string().as_bytes(), min, at) {
+        Ok(_) => "ok",
+        Err(e) => e.code(),
+    }
+}
+
+#[test]
+fn a_certificate_choice_yields_a_trusted_signing_certificate_or_a_code() {
+    let chosen = smartid::verify_certificate_choice(
+        &sk_trust(),
+        choice().to_string().as_bytes(),
+        CertificateLevel::Qualified,
+        now(),
+    )
+    .unwrap();
+    assert_eq!(chosen.document_number(), "PNOEE-30303039914-MOCK-Q");
+    assert_eq!(chosen.level(), CertificateLevel::Qualified);
+    assert_eq!(
+        chosen.certificate_der(),
+        B64.decode(raw()["cert"]["value"].as_str().unwrap())
+            .unwrap()
+    );
+    assert!(chosen
+        .identity()
+        .subject_id()
+        .unwrap()
+        .starts_with("PNOEE-"));
+    // The signing session that follows carries the same certificate.
+    let signed = smartid::verify_session_status(
+        &sk_trust(),
+        raw().to_string().as_bytes(),
+        &Expected::signature(&signed_info()),
+        now(),
+    )
+    .unwrap();
+    assert_eq!(signed.certificate_der(), chosen.certificate_der());
+
+    let q = CertificateLevel::Qualified;
+    let c = |body: &Value| choice_code(body, &sk_trust(), q, now());
+    assert_eq!(
+        c(&with(choice(), &["state"], json!("RUNNING"))),
+        "smartid.session.not_complete"
+    );
+    assert_eq!(
+        c(&with(choice(), &["state"], Value::Null)),
+        "smartid.session.not_complete"
+    );
+    assert_eq!(
+        c(&with(
+            choice(),
+            &["result", "endResult"],
+            json!("USER_REFUSED_CERT_CHOICE")
+        )),
+        "smartid.result.not_ok"
+    );
+    for (path, value) in [
+        (&["result", "documentNumber"][..], Value::Null),
+        (&["result", "documentNumber"][..], json!("")),
+        (&["result", "documentNumber"][..], json!(7)),
+        (&["cert", "value"][..], Value::Null),
+        (&["cert", "value"][..], json!("not base64!")),
+        (&["cert", "certificateLevel"][..], json!("SUPREME")),
+        (&["cert", "certificateLevel"][..], Value::Null),
+    ] {
+        assert_eq!(
+            c(&with(choice(), path, value.clone())),
+            "smartid.response.malformed",
+            "{path:?} = {value}"
+        );
+    }
+    assert_eq!(
+        c(&with(
+            choice(),
+            &["cert", "certificateLevel"],
+            json!("ADVANCED")
+        )),
+        "smartid.certificate_level.insufficient"
+    );
+    assert_eq!(
+        choice_code(
+            &with(choice(), &["cert", "certificateLevel"], json!("ADVANCED")),
+            &sk_trust(),
+            CertificateLevel::Advanced,
+            now()
+        ),
+        "ok"
+    );
+    // An authentication certificate is not a signing one.
+    let auth_cert = with(choice(), &["cert", "value"], qr()["cert"]["value"].clone());
+    assert_eq!(
+        choice_code(&auth_cert, &own_trust(), q, now()),
+        "x509.purpose.wrong"
+    );
+    // Trust, dates, size, JSON.
+    assert_eq!(
+        choice_code(&choice(), &own_trust(), q, now()),
+        "x509.chain.untrusted"
+    );
+    assert_eq!(
+        choice_code(
+            &choice(),
+            &sk_trust(),
+            q,
+            UnixTime::parse_rfc3339("2028-08-01T00:00:00Z").unwrap()
+        ),
+        "x509.cert.expired"
+    );
+    let limits = Limits::default();
+    let huge = vec![b' '; limits.max_input_bytes() + 1];
+    let err = smartid::verify_certificate_choice(&sk_trust(), &huge, q, now()).unwrap_err();
+    assert_eq!(err.code(), "input.too_large");
+    let err = smartid::verify_certificate_choice(&sk_trust(), b"[]", q, now()).unwrap_err();
+    assert_eq!(err.code(), "smartid.response.malformed");
+    let err =
+        smartid::verify_certificate_choice(&sk_trust(), b"{\"state\":", q, now()).unwrap_err();
+    assert_eq!(err.code(), "input.json");
+}

@@ -489,6 +489,121 @@ fn is_user_challenge(s: &str) -> bool {
             .all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_')
 }
 
+/// The body as received: bounded by `Limits::max_input_bytes`
+/// (`input.too_large`, before parsing), strict JSON (`input.json`), an
+/// object.
+fn parse_body(response: &[u8], limits: &Limits) -> Result<Value> {
+    if response.len() > limits.max_input_bytes() {
+        return Err(Error::with_detail(
+            ErrorCode::InputTooLarge,
+            format!(
+                "the session status is larger than {} bytes",
+                limits.max_input_bytes()
+            ),
+        ));
+    }
+    let body = crate::json::parse_value(response, limits.max_json_depth())?;
+    if !body.is_object() {
+        return Err(malformed("the session status is not a JSON object"));
+    }
+    Ok(body)
+}
+
+/// `state` is `COMPLETE` and `result.endResult` is `OK`.
+fn check_complete_ok(body: &Value) -> Result<()> {
+    let state = text(body, &["state"]);
+    if state != Some("COMPLETE") {
+        return Err(Error::with_detail(
+            ErrorCode::SmartidSessionNotComplete,
+            format!(
+                "the session state is {:?}, not COMPLETE",
+                state.unwrap_or("(none)")
+            ),
+        ));
+    }
+    let end_result = text(body, &["result", "endResult"]);
+    if end_result != Some("OK") {
+        return Err(Error::with_detail(
+            ErrorCode::SmartidResultNotOk,
+            format!(
+                "the end result is {:?}, not OK",
+                end_result.unwrap_or("(none)")
+            ),
+        ));
+    }
+    Ok(())
+}
+
+/// `cert.certificateLevel` is known and at least `min`.
+fn check_level(body: &Value, min: CertificateLevel) -> Result<CertificateLevel> {
+    let level = text(body, &["cert", "certificateLevel"])
+        .and_then(CertificateLevel::from_name)
+        .ok_or(malformed(
+            "cert.certificateLevel is not ADVANCED or QUALIFIED",
+        ))?;
+    if level < min {
+        return Err(Error::with_detail(
+            ErrorCode::SmartidCertificateLevelInsufficient,
+            format!(
+                "the certificate level is {}, at least {} is required",
+                level.name(),
+                min.name()
+            ),
+        ));
+    }
+    Ok(level)
+}
+
+/// The user's certificate: DER, dates, issued directly by a configured CA
+/// valid at `now`, and the purpose of `protocol` (authentication or
+/// signing).
+fn check_user_certificate(
+    backend: &dyn crypto::Backend,
+    trust: &SmartIdTrust,
+    cert_der: &[u8],
+    protocol: SignatureProtocol,
+    now: UnixTime,
+) -> Result<Certificate> {
+    let cert = Certificate::from_der(cert_der)?;
+    cert.check_validity(now)?;
+    let end = path::verify_path(
+        backend,
+        &cert,
+        &[],
+        &trust.anchors,
+        now,
+        Usage::Any,
+        Quirks::default(),
+        &NoIntermediates,
+    )?;
+    end.anchor.cert.check_validity(now)?;
+    match protocol {
+        SignatureProtocol::AcspV2 => check_any_profile(
+            &cert,
+            &[
+                PurposeProfile {
+                    key_usage: ku::DIGITAL_SIGNATURE,
+                    eku: Some(EKU_SMART_ID_AUTHENTICATION),
+                },
+                PurposeProfile {
+                    key_usage: ku::DIGITAL_SIGNATURE | ku::KEY_ENCIPHERMENT | ku::DATA_ENCIPHERMENT,
+                    eku: Some(EKU_CLIENT_AUTH),
+                },
+            ],
+            "not a Smart-ID authentication certificate (key usage and extended key usage)",
+        )?,
+        SignatureProtocol::RawDigestSignature => check_any_profile(
+            &cert,
+            &[PurposeProfile {
+                key_usage: ku::NON_REPUDIATION,
+                eku: None,
+            }],
+            "not a signing certificate (no nonRepudiation)",
+        )?,
+    }
+    Ok(cert)
+}
+
 /// [`verify_session_status_with`] on the default backend and limits.
 pub fn verify_session_status(
     trust: &impl AsRef<SmartIdTrust>,
@@ -521,40 +636,9 @@ pub fn verify_session_status_with(
     limits: &Limits,
 ) -> Result<VerifiedSession> {
     let trust = trust.as_ref();
-    if response.len() > limits.max_input_bytes() {
-        return Err(Error::with_detail(
-            ErrorCode::InputTooLarge,
-            format!(
-                "the session status is larger than {} bytes",
-                limits.max_input_bytes()
-            ),
-        ));
-    }
-    let body = crate::json::parse_value(response, limits.max_json_depth())?;
-    if !body.is_object() {
-        return Err(malformed("the session status is not a JSON object"));
-    }
+    let body = parse_body(response, limits)?;
     // 1. State, end result, protocol.
-    let state = text(&body, &["state"]);
-    if state != Some("COMPLETE") {
-        return Err(Error::with_detail(
-            ErrorCode::SmartidSessionNotComplete,
-            format!(
-                "the session state is {:?}, not COMPLETE",
-                state.unwrap_or("(none)")
-            ),
-        ));
-    }
-    let end_result = text(&body, &["result", "endResult"]);
-    if end_result != Some("OK") {
-        return Err(Error::with_detail(
-            ErrorCode::SmartidResultNotOk,
-            format!(
-                "the end result is {:?}, not OK",
-                end_result.unwrap_or("(none)")
-            ),
-        ));
-    }
+    check_complete_ok(&body)?;
     let protocol = expected.protocol();
     let got = text(&body, &["signatureProtocol"]);
     if got != Some(protocol.name()) {
@@ -643,60 +727,10 @@ pub fn verify_session_status_with(
         }
     }
     // 5. The certificate level.
-    let level = text(&body, &["cert", "certificateLevel"])
-        .and_then(CertificateLevel::from_name)
-        .ok_or(malformed(
-            "cert.certificateLevel is not ADVANCED or QUALIFIED",
-        ))?;
-    if level < expected.min_level {
-        return Err(Error::with_detail(
-            ErrorCode::SmartidCertificateLevelInsufficient,
-            format!(
-                "the certificate level is {}, at least {} is required",
-                level.name(),
-                expected.min_level.name()
-            ),
-        ));
-    }
-    // 6. The certificate: DER, dates, a CA that issued it directly.
-    let cert = Certificate::from_der(&cert_der)?;
-    cert.check_validity(now)?;
-    let end = path::verify_path(
-        backend,
-        &cert,
-        &[],
-        &trust.anchors,
-        now,
-        Usage::Any,
-        Quirks::default(),
-        &NoIntermediates,
-    )?;
-    end.anchor.cert.check_validity(now)?;
-    // 7. Its purpose.
-    match protocol {
-        SignatureProtocol::AcspV2 => check_any_profile(
-            &cert,
-            &[
-                PurposeProfile {
-                    key_usage: ku::DIGITAL_SIGNATURE,
-                    eku: Some(EKU_SMART_ID_AUTHENTICATION),
-                },
-                PurposeProfile {
-                    key_usage: ku::DIGITAL_SIGNATURE | ku::KEY_ENCIPHERMENT | ku::DATA_ENCIPHERMENT,
-                    eku: Some(EKU_CLIENT_AUTH),
-                },
-            ],
-            "not a Smart-ID authentication certificate (key usage and extended key usage)",
-        )?,
-        SignatureProtocol::RawDigestSignature => check_any_profile(
-            &cert,
-            &[PurposeProfile {
-                key_usage: ku::NON_REPUDIATION,
-                eku: None,
-            }],
-            "not a signing certificate (no nonRepudiation)",
-        )?,
-    }
+    let level = check_level(&body, expected.min_level)?;
+    // 6. The certificate: DER, dates, a CA that issued it directly;
+    // 7. its purpose.
+    let cert = check_user_certificate(backend, trust, &cert_der, protocol, now)?;
     // 8. The key, then the signature.
     let key = rsa_key(&cert)?;
     let pss = PssParams {
@@ -761,6 +795,120 @@ pub fn verify_session_status_with(
         flow_type,
         protocol,
         key,
+    })
+}
+
+/// A verified certificate-choice session: the signing certificate the
+/// user chose, for building the document to sign before the signature
+/// session. It proves no possession of the key (nothing is signed yet):
+/// the signature session that follows must be checked with
+/// [`verify_session_status`] and its [`VerifiedSession::certificate_der`]
+/// compared with [`ChosenCertificate::certificate_der`].
+#[derive(Debug)]
+pub struct ChosenCertificate {
+    identity: VerifiedIdentity,
+    certificate_der: Vec<u8>,
+    level: CertificateLevel,
+    document_number: String,
+}
+
+impl ChosenCertificate {
+    /// The person the certificate names (`level`, `document_number` in it).
+    pub fn identity(&self) -> &VerifiedIdentity {
+        &self.identity
+    }
+
+    /// The signing certificate, DER.
+    pub fn certificate_der(&self) -> &[u8] {
+        &self.certificate_der
+    }
+
+    /// `cert.certificateLevel`.
+    pub fn level(&self) -> CertificateLevel {
+        self.level
+    }
+
+    /// `result.documentNumber`: the account to send the signature session
+    /// to.
+    pub fn document_number(&self) -> &str {
+        &self.document_number
+    }
+}
+
+/// [`verify_certificate_choice_with`] on the default backend and limits.
+pub fn verify_certificate_choice(
+    trust: &impl AsRef<SmartIdTrust>,
+    response: &[u8],
+    min_level: CertificateLevel,
+    now: UnixTime,
+) -> Result<ChosenCertificate> {
+    verify_certificate_choice_with(
+        crypto::default_backend(),
+        trust,
+        response,
+        min_level,
+        now,
+        &Limits::default(),
+    )
+}
+
+/// Checks the final session status of a certificate-choice session
+/// (`POST /signature/certificate-choice/…`, then `GET /session/{id}`): the
+/// same body limits as [`verify_session_status_with`]; `state`
+/// `COMPLETE`, `result.endResult` `OK`; `result.documentNumber` and
+/// `cert.value` present (`smartid.response.malformed`); the level at least
+/// `min_level`; the certificate valid at `now`, issued directly by a
+/// configured CA and a signing certificate (`nonRepudiation`,
+/// `x509.purpose.wrong` otherwise). No signature is checked: there is
+/// none in this response.
+///
+/// ```
+/// use idbridge::smartid::{verify_certificate_choice, CertificateLevel, SmartIdTrust};
+/// use idbridge::UnixTime;
+/// let running = br#"{"state":"RUNNING"}"#;
+/// let err = verify_certificate_choice(
+///     &SmartIdTrust::new(),
+///     running,
+///     CertificateLevel::Qualified,
+///     UnixTime::from_unix_seconds(1_767_225_600),
+/// )
+/// .unwrap_err();
+/// assert_eq!(err.code(), "smartid.session.not_complete");
+/// ```
+pub fn verify_certificate_choice_with(
+    backend: &dyn crypto::Backend,
+    trust: &impl AsRef<SmartIdTrust>,
+    response: &[u8],
+    min_level: CertificateLevel,
+    now: UnixTime,
+    limits: &Limits,
+) -> Result<ChosenCertificate> {
+    let trust = trust.as_ref();
+    let body = parse_body(response, limits)?;
+    check_complete_ok(&body)?;
+    let document_number = text(&body, &["result", "documentNumber"])
+        .filter(|d| !d.is_empty())
+        .ok_or(malformed("no result.documentNumber"))?;
+    let cert_b64 = text(&body, &["cert", "value"]).ok_or(malformed("no cert.value"))?;
+    let cert_der = strict_b64(cert_b64).ok_or(malformed("cert.value is not strict base64"))?;
+    let level = check_level(&body, min_level)?;
+    let cert = check_user_certificate(
+        backend,
+        trust,
+        &cert_der,
+        SignatureProtocol::RawDigestSignature,
+        now,
+    )?;
+    let mut identity = identity(&cert)?;
+    identity.level = Some(level.name().to_owned());
+    identity
+        .attributes
+        .insert("document_number".into(), document_number.to_owned());
+    Ok(ChosenCertificate {
+        identity,
+        certificate_der: cert_der,
+        level,
+        document_number: document_number.to_owned(),
     })
 }
 
