@@ -356,6 +356,9 @@ error_codes! {
     /// digest of the session's `sessionSecret`
     /// (`smartid::request::verify_session_secret_digest`).
     SmartidSessionSecretMismatch => "smartid.session_secret.mismatch",
+    /// `result.documentNumber` (not signed) is not an account of the
+    /// certificate's subject: its serialNumber, `-`, a suffix.
+    SmartidDocumentNumberMismatch => "smartid.document_number.mismatch",
     /// `cert.certificateLevel` is below the caller's minimum.
     SmartidCertificateLevelInsufficient => "smartid.certificate_level.insufficient",
     /// The signature does not verify over the payload rebuilt from what the

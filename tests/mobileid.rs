@@ -394,3 +394,39 @@ fn verification_codes_match_the_known_answers() {
     assert_eq!(h.verification_code().len(), 4);
     assert_eq!(h.hash_type(), "SHA256");
 }
+
+/// CA lists come as PEM bundles: every certificate of a bundle is an
+/// anchor, whatever its position (the first block alone was taken before).
+#[test]
+fn a_pem_bundle_of_cas_adds_every_certificate() {
+    use base64::Engine as _;
+    let ours = String::from_utf8(file("TEST_of_ESTEID-SK_2015.pem.crt")).unwrap();
+    let other_der = std::fs::read(concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/test-vectors/mobile-id/trust/expired-ca.der"
+    ))
+    .unwrap();
+    let other = format!(
+        "-----BEGIN CERTIFICATE-----\n{}\n-----END CERTIFICATE-----\n",
+        base64::engine::general_purpose::STANDARD.encode(other_der)
+    );
+    for bundle in [format!("{ours}\n{other}"), format!("{other}\n{ours}")] {
+        let trust = MobileIdTrust::new()
+            .with_certificate(bundle.as_bytes())
+            .unwrap();
+        assert_eq!(trust.len(), 2);
+        let v = mobileid::verify_session_status(
+            &trust,
+            valid1().to_string().as_bytes(),
+            &sent(),
+            now(),
+        );
+        assert!(v.is_ok(), "{:?}", v.err());
+    }
+    // A broken block anywhere in the bundle refuses the whole file.
+    let broken = format!("{ours}-----BEGIN CERTIFICATE-----\nAAAA\n");
+    let err = MobileIdTrust::new()
+        .with_certificate(broken.as_bytes())
+        .unwrap_err();
+    assert_eq!(err.code(), "x509.cert.malformed");
+}

@@ -869,7 +869,7 @@ fn the_callbacks_session_secret_digest_must_be_our_secrets() {
 fn choice() -> Value {
     json!({
         "state": "COMPLETE",
-        "result": {"endResult": "OK", "documentNumber": "PNOEE-30303039914-MOCK-Q"},
+        "result": {"endResult": "OK", "documentNumber": "PNOEE-39003012798-MOCK-Q"},
         "cert": raw()["cert"].clone(),
         "interactionTypeUsed": "displayTextAndPIN"
     })
@@ -896,7 +896,7 @@ fn a_certificate_choice_yields_a_trusted_signing_certificate_or_a_code() {
         now(),
     )
     .unwrap();
-    assert_eq!(chosen.document_number(), "PNOEE-30303039914-MOCK-Q");
+    assert_eq!(chosen.document_number(), "PNOEE-39003012798-MOCK-Q");
     assert_eq!(chosen.level(), CertificateLevel::Qualified);
     assert_eq!(
         chosen.certificate_der(),
@@ -997,4 +997,42 @@ fn a_certificate_choice_yields_a_trusted_signing_certificate_or_a_code() {
     let err =
         smartid::verify_certificate_choice(&sk_trust(), b"{\"state\":", q, now()).unwrap_err();
     assert_eq!(err.code(), "input.json");
+}
+
+/// `result.documentNumber` is outside the signature: a number that is not
+/// an account of the certificate's person is refused after every other
+/// check passed, in both session kinds.
+#[test]
+fn the_unsigned_document_number_must_belong_to_the_certificates_person() {
+    let bad = "smartid.document_number.mismatch";
+    let path = &["result", "documentNumber"][..];
+    for number in [
+        "PNOEE-40504040002-MOCK-Q",
+        "PNOEE-40504040001",
+        "PNOEE-40504040001-",
+        "PNOEE-405040400011-MOCK-Q",
+        "XPNOEE-40504040001-MOCK-Q",
+        "pnoee-40504040001-MOCK-Q",
+    ] {
+        assert_eq!(code(&with(qr(), path, json!(number))), bad, "{number}");
+    }
+    assert_eq!(
+        code(&with(qr(), path, json!("PNOEE-40504040001-ABCD-Q"))),
+        "ok"
+    );
+    let body = with(raw(), path, json!("PNOEE-40504040001-MOCK-Q"));
+    assert_eq!(
+        raw_code(&body, &Expected::signature(&signed_info()), now()),
+        bad
+    );
+    let q = CertificateLevel::Qualified;
+    assert_eq!(
+        choice_code(
+            &with(choice(), path, json!("PNOEE-40504040001-MOCK-Q")),
+            &sk_trust(),
+            q,
+            now()
+        ),
+        bad
+    );
 }

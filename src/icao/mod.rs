@@ -105,19 +105,23 @@ impl IcaoTrust {
         IcaoTrust::default()
     }
 
-    /// Adds a CSCA certificate (PEM or DER; `x509.cert.malformed` otherwise).
+    /// Adds a CSCA certificate (DER, or PEM: every certificate of a bundle;
+    /// `x509.cert.malformed` otherwise).
     pub fn with_csca(mut self, cert: &[u8]) -> Result<IcaoTrust> {
-        let der = crate::x509::pem::decode_certificate(cert)?;
-        self.csca.push(chain::Csca::new(Anchor::from_der(&der)?));
+        for der in crate::x509::pem::decode_certificates(cert)? {
+            self.csca.push(chain::Csca::new(Anchor::from_der(&der)?));
+        }
         Ok(self)
     }
 
-    /// Pins a document-signer certificate (PEM or DER): a SOD whose DS is
+    /// Pins a document-signer certificate (DER, or PEM: every certificate
+    /// of a bundle): a SOD whose DS is
     /// byte for byte this certificate needs no path to a CSCA.
     pub fn with_document_signer(mut self, cert: &[u8]) -> Result<IcaoTrust> {
-        let der = crate::x509::pem::decode_certificate(cert)?;
-        Certificate::from_der(&der)?;
-        self.document_signers.push(der);
+        for der in crate::x509::pem::decode_certificates(cert)? {
+            Certificate::from_der(&der)?;
+            self.document_signers.push(der);
+        }
         Ok(self)
     }
 

@@ -95,11 +95,13 @@ impl MdocTrust {
         MdocTrust::default()
     }
 
-    /// Adds an IACA certificate (PEM or DER), trusted as given: its own
+    /// Adds an IACA certificate (DER, or PEM: every certificate of a
+    /// bundle), trusted as given: its own
     /// validity period is not checked (RFC 5280 §6.1.1).
     pub fn with_iaca(mut self, cert: &[u8]) -> Result<MdocTrust> {
-        let der = crate::x509::pem::decode_certificate(cert)?;
-        self.anchors.push(Anchor::from_der(&der)?);
+        for der in crate::x509::pem::decode_certificates(cert)? {
+            self.anchors.push(Anchor::from_der(&der)?);
+        }
         Ok(self)
     }
 }

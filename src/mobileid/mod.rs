@@ -62,10 +62,12 @@ impl MobileIdTrust {
         MobileIdTrust::default()
     }
 
-    /// Adds a CA certificate (PEM or DER; `x509.cert.malformed` otherwise).
+    /// Adds a CA certificate (DER, or PEM: every certificate of a bundle;
+    /// `x509.cert.malformed` otherwise).
     pub fn with_certificate(mut self, cert: &[u8]) -> Result<MobileIdTrust> {
-        let der = crate::x509::pem::decode_certificate(cert)?;
-        self.anchors.push(Anchor::from_der(&der)?);
+        for der in crate::x509::pem::decode_certificates(cert)? {
+            self.anchors.push(Anchor::from_der(&der)?);
+        }
         Ok(self)
     }
 

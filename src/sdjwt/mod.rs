@@ -233,7 +233,8 @@ impl SdJwtTrust {
         Ok(SdJwtTrust::for_issuer(issuer, keys))
     }
 
-    /// This trust with `anchor` (a CA certificate, PEM or DER;
+    /// This trust with `anchor` (a CA certificate, DER, or PEM: every
+    /// certificate of a bundle;
     /// `x509.cert.malformed` otherwise) accepted for issuer-signed JWTs that
     /// carry their key in `x5c` (SD-JWT VC §3.5; feature `x509-path`, on
     /// by default): the chain, leaf first, must validate to a configured
@@ -254,7 +255,7 @@ impl SdJwtTrust {
     /// ```
     #[cfg(feature = "x509-path")]
     pub fn with_x5c_anchor(mut self, anchor: &[u8]) -> crate::Result<SdJwtTrust> {
-        self.x5c_anchors.push(x5c::anchor(anchor)?);
+        self.x5c_anchors.extend(x5c::anchors(anchor)?);
         Ok(self)
     }
 

@@ -34,10 +34,12 @@ impl IntermediatePolicy for ChainIntermediates {
     }
 }
 
-/// The anchors parsed from PEM or DER.
-pub(crate) fn anchor(cert: &[u8]) -> Result<Anchor> {
-    let der = crate::x509::pem::decode_certificate(cert)?;
-    Anchor::from_der(&der)
+/// The anchors parsed from PEM (every certificate of a bundle) or DER.
+pub(crate) fn anchors(cert: &[u8]) -> Result<Vec<Anchor>> {
+    crate::x509::pem::decode_certificates(cert)?
+        .iter()
+        .map(|der| Anchor::from_der(der))
+        .collect()
 }
 
 /// `x5c` of the header, if present, as DER certificates.

@@ -26,6 +26,7 @@
 //! | its purpose: ACSP_V2 KU digitalSignature + EKU 1.3.6.1.4.1.62306.5.7.0, or (pre-2025) KU digitalSignature, keyEncipherment, dataEncipherment + EKU clientAuth; RAW_DIGEST_SIGNATURE KU nonRepudiation | RFC 5280 §4.2.1.3, §4.2.1.12 | `x509.purpose.wrong` |
 //! | an RSA key | RP API v3 | `smartid.algorithm.unsupported` |
 //! | RSASSA-PSS with the response's hash, MGF1 hash and salt length over the ACSP_V2 payload rebuilt from the RP's own values, or over the signed data | RFC 8017 §8.1.2 | `smartid.signature.invalid` |
+//! | `result.documentNumber` (not signed) is an account of the certificate's subject: its serialNumber, `-`, a suffix | RP API v3, document numbers (`PNOEE-…-MOCK-Q`) | `smartid.document_number.mismatch` |
 //!
 //! The ACSP_V2 payload is rebuilt here, never read from the response:
 //! `schemeName|ACSP_V2|serverRandom|rpChallenge|userChallenge|B64(rpName)|B64(brokeredRpName)|B64(SHA-256(interactions))|interactionTypeUsed|initialCallbackUrl|flowType`
@@ -93,10 +94,12 @@ impl SmartIdTrust {
         SmartIdTrust::default()
     }
 
-    /// Adds a CA certificate (PEM or DER; `x509.cert.malformed` otherwise).
+    /// Adds a CA certificate (DER, or PEM: every certificate of a bundle;
+    /// `x509.cert.malformed` otherwise).
     pub fn with_certificate(mut self, cert: &[u8]) -> Result<SmartIdTrust> {
-        let der = crate::x509::pem::decode_certificate(cert)?;
-        self.anchors.push(Anchor::from_der(&der)?);
+        for der in crate::x509::pem::decode_certificates(cert)? {
+            self.anchors.push(Anchor::from_der(&der)?);
+        }
         Ok(self)
     }
 
@@ -774,6 +777,8 @@ pub fn verify_session_status_with(
         )
     })?;
     let mut identity = identity(&cert)?;
+    // 9. The unsigned document number belongs to the certificate's person.
+    check_document_number(document_number, &identity)?;
     identity.level = Some(level.name().to_owned());
     identity
         .attributes
@@ -900,6 +905,7 @@ pub fn verify_certificate_choice_with(
         now,
     )?;
     let mut identity = identity(&cert)?;
+    check_document_number(document_number, &identity)?;
     identity.level = Some(level.name().to_owned());
     identity
         .attributes
@@ -910,6 +916,33 @@ pub fn verify_certificate_choice_with(
         level,
         document_number: document_number.to_owned(),
     })
+}
+
+/// `result.documentNumber` is not signed: it is accepted only as an
+/// account of the certificate's person, the subject's serialNumber (the
+/// ETSI semantics identifier, `PNOEE-…`) followed by `-` and the account's
+/// suffix, as SK forms it (`PNOEE-40504040001-MOCK-Q`). Otherwise
+/// `smartid.document_number.mismatch`: a later session sent to it could
+/// reach someone else.
+fn check_document_number(document_number: &str, identity: &VerifiedIdentity) -> Result<()> {
+    let bound = identity.subject_id.as_deref().is_some_and(|serial| {
+        !serial.is_empty()
+            && document_number
+                .strip_prefix(serial)
+                .and_then(|rest| rest.strip_prefix('-'))
+                .is_some_and(|suffix| !suffix.is_empty())
+    });
+    if bound {
+        Ok(())
+    } else {
+        Err(Error::with_detail(
+            ErrorCode::SmartidDocumentNumberMismatch,
+            format!(
+                "result.documentNumber {document_number:?} is not an account of the certificate's subject {:?}",
+                identity.subject_id.as_deref().unwrap_or("(no serialNumber)")
+            ),
+        ))
+    }
 }
 
 /// The certificate's key, which must be RSA (`smartid.algorithm.unsupported`).

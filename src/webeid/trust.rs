@@ -50,13 +50,15 @@ impl Anchors {
         Ok(self)
     }
 
-    /// Adds an issuing CA certificate, DER or PEM.
+    /// Adds an issuing CA certificate, DER or PEM (every certificate of a
+    /// PEM bundle).
     ///
     /// Any decodable certificate is accepted, expired or not: an anchor's
     /// dates are checked when it ends a path, at the verification's `now`.
     pub fn with_certificate(mut self, cert: &[u8]) -> Result<Self> {
-        let der = pem::decode_certificate(cert)?;
-        self.anchors.push(Anchor::from_der(&der)?);
+        for der in pem::decode_certificates(cert)? {
+            self.anchors.push(Anchor::from_der(&der)?);
+        }
         Ok(self)
     }
 
