@@ -83,9 +83,10 @@ that cannot be written).")]
     /// The SPID/CIE service provider's signed metadata and AuthnRequest, from a JSON config.
     #[command(subcommand)]
     Sp(sp::Sp),
-    /// Measure each verifier beside its floor on built-in inputs (about 15 s).
+    /// Measure each verifier beside its floor on built-in inputs (4 s per verifier by default).
     ///
-    /// One row per verifier (spid, cie, webeid): microseconds per full
+    /// One row per verifier this build has (spid, cie, webeid, oidc, sdjwt,
+    /// smartid, mdoc, icao, mobileid): microseconds per full
     /// verification, microseconds per floor (the same input's signature
     /// checks alone, recorded during a verification and re-run by
     /// themselves, on the same backend), and their ratio. SAML rows add a

@@ -39,7 +39,9 @@ export interface SmartIdOptions {
   schemaName?: string;
   /** ACSP_V2, Web2App/App2App: the userChallengeVerifier from the callback URL. */
   userChallengeVerifier?: string;
-  /** RAW_DIGEST_SIGNATURE: the bytes whose digest was sent. */
+  /** RAW_DIGEST_SIGNATURE: the bytes whose digest was sent. A string is
+   * taken as UTF-8 text and its UTF-8 bytes are checked (it is not decoded
+   * from base64 or hex): pass binary data as a Uint8Array. */
   signedData?: string | Uint8Array;
 }
 
