@@ -134,7 +134,7 @@ function mdocPresentations(kind, input, wantedId) {
     token = form.get("vp_token").trim();
     state = form.get("state") ?? null;
   }
-  if (!/^[{"]/.test(token)) {
+  if (!/^[[{"]/.test(token)) {
     if (kind === "direct_post") throw pageError("openid4vp.response.invalid", "the vp_token is not a JSON object");
     return { presentations: [token], state };
   }

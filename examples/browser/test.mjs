@@ -209,6 +209,8 @@ try {
     check(rejected(r, "openid4vp.credential.missing"), `mdoc: no vp_token entry for the query (${path}): ${r.headline}`);
     r = await run(path, "valid", () => page.fill("#wallet-input", JSON.stringify({ pid: [] })));
     check(rejected(r, "openid4vp.response.invalid"), `mdoc: an empty vp_token entry (${path}): ${r.headline}`);
+    r = await run(path, "valid", () => page.fill("#wallet-input", JSON.stringify([token])));
+    check(rejected(r, "openid4vp.response.invalid"), `mdoc: a vp_token that is an array, not an object (${path}): ${r.headline}`);
     r = await run(path, "valid", () => page.fill("#wallet-input", JSON.stringify({ pid: [token + "!"] })));
     check(rejected(r, "input.encoding"), `mdoc: a DeviceResponse that is not base64url (${path}): ${r.headline}`);
 
