@@ -1,7 +1,8 @@
 // The demo page: loads the idbridge package, prefills from the test
 // vectors, verifies what is in the form and shows the identity or the
 // error code with its reason. Three tabs: Web eID, SPID / CIE, and a
-// wallet's presentation (SD-JWT VC alone or in an OpenID4VP response).
+// wallet's presentation (SD-JWT VC or mdoc, alone or in an OpenID4VP
+// response).
 import init, {
   Trust,
   verifyWebEidToken,
@@ -15,6 +16,8 @@ import init, {
   verifyOpenid4vpResponse,
   verifyOpenid4vpResponseSync,
   sdJwtVcStatusList,
+  verifyMdoc,
+  verifyMdocSync,
   webCryptoAvailable,
   version,
 } from "../../wasm/pkg/idbridge.js";
@@ -51,19 +54,34 @@ const examples = {
     // given_name re-encoded with another value: its digest is nowhere.
     invalid: { file: "presentations/tampered.txt" },
   },
+  // The OpenID4VP group of test-vectors/mdoc (an IT PID as the vp_token
+  // entry a wallet posts); its context is the request the page rebuilds.
+  mdoc: {
+    vector: "mdoc/generated.json",
+    valid: { file: "inputs/openid4vp-pid.b64u" },
+    // given_name's value changed after the issuer signed its digest.
+    invalid: { file: "inputs/openid4vp-pid-tampered.b64u" },
+  },
 };
 
-// The wallet tab's credential formats, by the name the format selector
-// shows. Each verifies what was pasted (`kind`: "presentation",
-// "direct_post" or "direct_post.jwt") with the form's options and returns
-// { identity, extra } for the first credential. Only SD-JWT VC for now: an
-// mdoc entry (ISO/IEC 18013-5 DeviceResponse) slots in here when the
-// package verifies one.
+// An error of the page's own checks, with the library's code of that rule.
+const pageError = (code, message) => Object.assign(new Error(message), { code });
+
+// The wallet tab's credential formats, by the OpenID4VP format identifier
+// (the selector shows the label). Each verifies what was pasted (`kind`:
+// "presentation", "direct_post" or "direct_post.jwt", those it lists) with
+// its part of the form (`block`, `hint`) and returns { identity, extra }
+// for the first credential; `prefill` puts its valid or invalid example in
+// the form.
 const walletFormats = {
   "dc+sd-jwt": {
     label: "SD-JWT VC (dc+sd-jwt)",
     kinds: ["presentation", "direct_post", "direct_post.jwt"],
-    async verify(kind, input, options, webcrypto) {
+    block: "wallet-sdjwt",
+    hint: "An SD-JWT VC presentation (issuer JWT~disclosures~KB-JWT), or an OpenID4VP response body holding one.",
+    prefill: (which) => prefillSdJwt(which),
+    async verify(kind, input, webcrypto) {
+      const options = walletOptions();
       if (kind === "presentation") {
         const v = webcrypto ? await verifySdJwtVc(input, options) : verifySdJwtVcSync(input, options);
         const { identity, ...extra } = v;
@@ -76,7 +94,111 @@ const walletFormats = {
       return { identity: first.identity, extra: { state: r.state, credentials: r.credentials } };
     },
   },
+  mso_mdoc: {
+    label: "mdoc (mso_mdoc, ISO/IEC 18013-5)",
+    kinds: ["presentation", "direct_post"],
+    block: "wallet-mdoc",
+    hint:
+      "A DeviceResponse (base64url, as a wallet posts it), or an OpenID4VP vp_token holding one: " +
+      '{"<query id>": ["<DeviceResponse>", …]} (OpenID4VP 1.0) or {"<query id>": "<DeviceResponse>"} (earlier drafts); ' +
+      "or a direct_post body with that vp_token. Every presentation of the entry is verified.",
+    prefill: (which) => prefillMdoc(which),
+    async verify(kind, input, webcrypto) {
+      const { presentations, queryId, state } = mdocPresentations(kind, input, $("mdoc-query-id").value.trim());
+      const options = mdocOptions();
+      const verified = [];
+      for (const p of presentations) verified.push(webcrypto ? await verifyMdoc(p, options) : verifyMdocSync(p, options));
+      const [first] = verified;
+      const extra = { docTypes: verified.flatMap((v) => v.docTypes), namespaces: byNamespace(first.identity) };
+      if (queryId !== undefined) Object.assign(extra, { queryId, presentations: verified.length });
+      if (state !== undefined) extra.state = state;
+      return { identity: first.identity, extra };
+    },
+  },
 };
+
+// The DeviceResponses in what was pasted. The package's OpenID4VP export
+// reads dc+sd-jwt responses only, so the page unwraps an mdoc vp_token
+// itself, with the library's codes for the same rules: a form body without
+// one vp_token, or a vp_token of the wrong shape, is
+// openid4vp.response.invalid; no entry for the query id is
+// openid4vp.credential.missing. A bare DeviceResponse is passed as it is.
+function mdocPresentations(kind, input, wantedId) {
+  let token = input;
+  let state;
+  if (kind === "direct_post") {
+    const form = new URLSearchParams(input);
+    if (form.getAll("vp_token").length !== 1) {
+      throw pageError("openid4vp.response.invalid", "the direct_post body must hold exactly one vp_token");
+    }
+    token = form.get("vp_token").trim();
+    state = form.get("state") ?? null;
+  }
+  if (!/^[[{"]/.test(token)) {
+    if (kind === "direct_post") throw pageError("openid4vp.response.invalid", "the vp_token is not a JSON object");
+    return { presentations: [token], state };
+  }
+  let value;
+  try {
+    value = JSON.parse(token);
+  } catch {
+    throw pageError("openid4vp.response.invalid", "the vp_token is not JSON");
+  }
+  if (typeof value === "string") return { presentations: [value], state };
+  if (value === null || typeof value !== "object" || Array.isArray(value)) {
+    throw pageError("openid4vp.response.invalid", "the vp_token is not an object of query ids");
+  }
+  const ids = Object.keys(value);
+  const queryId = wantedId || (ids.length === 1 ? ids[0] : "");
+  if (!queryId) throw pageError("openid4vp.response.invalid", `the vp_token answers ${ids.length} queries: name the query id`);
+  if (!Object.hasOwn(value, queryId)) throw pageError("openid4vp.credential.missing", `the vp_token has no entry "${queryId}"`);
+  const entry = value[queryId];
+  const presentations = typeof entry === "string" ? [entry] : entry;
+  if (!Array.isArray(presentations) || presentations.length === 0 || !presentations.every((p) => typeof p === "string")) {
+    throw pageError("openid4vp.response.invalid", `the vp_token entry "${queryId}" is not one or more presentation strings`);
+  }
+  return { presentations, queryId, state };
+}
+
+// The mdoc form's options (those of verifyMdoc).
+function mdocOptions() {
+  const pem = $("mdoc-iacas").value;
+  const certs = pem.match(/-----BEGIN CERTIFICATE-----[\s\S]*?-----END CERTIFICATE-----/g) ?? (pem.trim() ? [pem] : []);
+  const kind = $("mdoc-handover").value;
+  const v = (id) => $(id).value.trim();
+  const handover = {
+    openid4vp: () => ({
+      kind,
+      clientId: v("mdoc-client-id"),
+      nonce: v("mdoc-nonce"),
+      responseUri: v("mdoc-response-uri"),
+      jwkThumbprint: v("mdoc-jwk-thumbprint") || null,
+    }),
+    "openid4vp-dc-api": () => ({ kind, origin: v("mdoc-origin"), nonce: v("mdoc-nonce"), jwkThumbprint: v("mdoc-jwk-thumbprint") || null }),
+    "iso-18013-7": () => ({
+      kind,
+      clientId: v("mdoc-client-id"),
+      responseUri: v("mdoc-response-uri"),
+      nonce: v("mdoc-nonce"),
+      mdocGeneratedNonce: v("mdoc-generated-nonce"),
+    }),
+    "session-transcript": () => ({ kind, sessionTranscript: v("mdoc-transcript") }),
+  }[kind]();
+  const options = { iacas: certs, docType: v("mdoc-doctype"), handover, now: v("mdoc-now") };
+  if (v("mdoc-reader-key")) options.readerKey = v("mdoc-reader-key");
+  return options;
+}
+
+// The identity's attributes ("<namespace>/<element>") by namespace.
+function byNamespace(identity) {
+  const out = {};
+  for (const [key, value] of Object.entries(identity.attributes ?? {})) {
+    const slash = key.indexOf("/");
+    if (slash < 0) continue; // "doctype"
+    (out[key.slice(0, slash)] ??= {})[key.slice(slash + 1)] = value;
+  }
+  return out;
+}
 
 let tab = "webeid";
 let runs = 0; // verifications shown (data-run on #result, for the tests)
@@ -94,7 +216,7 @@ async function prefill(which) {
     $("webeid-now").value = group.context.now;
     $("webeid-trust").value = "vectors";
   } else if (tab === "wallet") {
-    await prefillWallet(which);
+    await walletFormats[$("wallet-format").value].prefill(which);
   } else {
     const e = examples.saml;
     const group = JSON.parse(await text(V + e.vector)).testGroups[0];
@@ -116,7 +238,7 @@ async function prefill(which) {
 // The wallet example: a presentation of test-vectors/sd-jwt-vc, alone or
 // wrapped as the response kind selected (direct_post: its vp_token in a
 // form body; direct_post.jwt: test-vectors/openid4vp's encrypted body).
-async function prefillWallet(which) {
+async function prefillSdJwt(which) {
   const e = examples.wallet;
   const group = JSON.parse(await text(V + e.vector)).testGroups[0];
   const c = group.context;
@@ -154,11 +276,47 @@ async function prefillWallet(which) {
   showStatusUri();
 }
 
+// The mdoc example: a DeviceResponse of test-vectors/mdoc's OpenID4VP
+// group in a vp_token ({"pid": [it]}), or in a direct_post body; the
+// request values (handover, docType, now) and the IACA are the group's.
+async function prefillMdoc(which) {
+  const e = examples.mdoc;
+  const file = JSON.parse(await text(V + e.vector));
+  const group = file.testGroups.find((g) => g.context.handover === "openid4vp");
+  const c = group.context;
+  const dir = V + "mdoc/";
+  const token = JSON.stringify({ pid: [(await text(dir + e[which].file)).trim()] });
+  $("wallet-input").value =
+    $("wallet-input-kind").value === "direct_post" ? "vp_token=" + encodeURIComponent(token) + "&state=st-demo-1" : token;
+  $("mdoc-query-id").value = "pid";
+  $("mdoc-doctype").value = c.expected_doctype;
+  $("mdoc-iacas").value = (await Promise.all(group.trust.anchors.map((a) => text(dir + a)))).join("").trim();
+  $("mdoc-handover").value = c.handover;
+  $("mdoc-client-id").value = c.client_id;
+  $("mdoc-nonce").value = c.nonce;
+  $("mdoc-response-uri").value = c.response_uri;
+  $("mdoc-jwk-thumbprint").value = c.jwk_thumbprint ?? "";
+  $("mdoc-origin").value = location.origin;
+  $("mdoc-generated-nonce").value = "";
+  $("mdoc-transcript").value = "";
+  $("mdoc-reader-key").value = "";
+  $("mdoc-now").value = c.now;
+  showMdocHandover();
+}
+
+// Only the fields the chosen handover needs.
+function showMdocHandover() {
+  const kind = $("mdoc-handover").value;
+  for (const el of document.querySelectorAll("#wallet-mdoc [data-handover]")) {
+    el.hidden = !el.dataset.handover.split(" ").includes(kind);
+  }
+}
+
 // The status list the pasted presentation names (read unverified, as
 // sdJwtVcStatusList does: what to fetch), under the token box.
 function showStatusUri() {
   let note = "";
-  if ($("wallet-input-kind").value === "presentation") {
+  if ($("wallet-input-kind").value === "presentation" && $("wallet-format").value === "dc+sd-jwt") {
     try {
       const where = sdJwtVcStatusList($("wallet-input").value.trim());
       note = where ? `The credential names ${where.uri}, index ${where.idx} (unverified).` : "The credential names no status list.";
@@ -206,6 +364,17 @@ function showWalletKind() {
   $("wallet-jwt").hidden = kind !== "direct_post.jwt";
 }
 
+// The chosen format's part of the form, and only the input kinds it takes.
+function showWalletFormat() {
+  const format = walletFormats[$("wallet-format").value];
+  for (const f of Object.values(walletFormats)) $(f.block).hidden = f !== format;
+  $("wallet-format-hint").textContent = format.hint;
+  const kinds = $("wallet-input-kind");
+  for (const o of kinds.options) o.disabled = !format.kinds.includes(o.value);
+  if (!format.kinds.includes(kinds.value)) kinds.value = format.kinds[0];
+  showWalletKind();
+}
+
 function webeidTrust() {
   const which = $("webeid-trust").value;
   if (!trusts.has(which)) {
@@ -242,7 +411,7 @@ async function verify() {
       const format = walletFormats[$("wallet-format").value];
       const kind = $("wallet-input-kind").value;
       if (!format.kinds.includes(kind)) throw Object.assign(new Error(`${format.label} has no ${kind}`), { code: "config.invalid" });
-      const { identity, extra } = await format.verify(kind, $("wallet-input").value.trim(), walletOptions(), webcrypto);
+      const { identity, extra } = await format.verify(kind, $("wallet-input").value.trim(), webcrypto);
       outcome = { ok: true, identity, extra };
     } else {
       const options = {
@@ -308,6 +477,12 @@ $("tab-webeid").onclick = () => select("webeid");
 $("tab-saml").onclick = () => select("saml");
 $("tab-wallet").onclick = () => select("wallet");
 for (const [name, f] of Object.entries(walletFormats)) $("wallet-format").add(new Option(f.label, name));
+showWalletFormat();
+$("wallet-format").onchange = () => {
+  showWalletFormat();
+  return prefill("valid");
+};
+$("mdoc-handover").onchange = showMdocHandover;
 $("wallet-input-kind").onchange = () => {
   showWalletKind();
   return prefill("valid");

@@ -2,17 +2,19 @@
 // and SPID Response, and on the wallet tab an SD-JWT VC presentation
 // (valid, tampered, another request's nonce; alone, in OpenID4VP
 // direct_post and direct_post.jwt responses, with issuer keys or issuer
-// metadata), on the WebCrypto path and on the pure-WASM path; the page must
-// show the verified identity or the expected error code. Saves a
-// screenshot of the verified SPID identity, and one of the wallet tab
-// (wallet.png beside it).
+// metadata) and an mdoc (test-vectors/mdoc's OpenID4VP group: valid,
+// tampered, another nonce, IACA or docType; as a vp_token of either shape,
+// bare, or in a direct_post body), on the WebCrypto path and on the
+// pure-WASM path; the page must show the verified identity or the expected
+// error code. Saves a screenshot of the verified SPID identity, and two of
+// the wallet tab (wallet.png and wallet-mdoc.png beside it).
 //
 //   node examples/browser/test.mjs [screenshot.png]
 //
 // Needs the built package (wasm/build-pkg.sh), /usr/bin/chromium and
 // playwright-core (wasm/package.json; npm ci in wasm/).
 import { createRequire } from "node:module";
-import { mkdirSync } from "node:fs";
+import { mkdirSync, readFileSync } from "node:fs";
 import { dirname, join, resolve } from "node:path";
 import { serve } from "./server.mjs";
 
@@ -90,7 +92,7 @@ try {
   await page.click("#tab-wallet");
   await page.waitForSelector('body[data-loaded="wallet:valid"]');
   const formats = await page.$$eval("#wallet-format option", (os) => os.map((o) => o.value));
-  check(formats.join() === "dc+sd-jwt", `the wallet tab's formats: ${formats.join(", ")}`);
+  check(formats.join() === "dc+sd-jwt,mso_mdoc", `the wallet tab's formats: ${formats.join(", ")}`);
   const kind = async (value, trust = "jwks") => {
     await page.selectOption("#wallet-trust-kind", trust);
     await page.waitForSelector('body[data-loaded="wallet:valid"]');
@@ -140,6 +142,89 @@ try {
   const walletShot = join(dirname(screenshot), "wallet.png");
   await page.screenshot({ path: walletShot, fullPage: true });
   console.log(`screenshot: ${walletShot}`);
+
+  // The wallet tab's mdoc format: test-vectors/mdoc's OpenID4VP group (an
+  // IT PID), read here from the same files the page loads.
+  const mdocDir = new URL("../../test-vectors/mdoc/", import.meta.url);
+  const mdocFile = (rel) => readFileSync(new URL(rel, mdocDir), "utf8").trim();
+  const mdocVectors = JSON.parse(mdocFile("generated.json"));
+  const mdocGroup = mdocVectors.testGroups.find((g) => g.context.handover === "openid4vp");
+  const token = mdocFile("inputs/openid4vp-pid.b64u");
+  const otherIaca = mdocFile("trust/other-iaca.pem");
+  check(
+    mdocGroup.tests.some((t) => t.input.file === "inputs/openid4vp-pid.b64u" && t.result === "valid") &&
+      mdocGroup.tests.some((t) => t.input.file === "inputs/openid4vp-pid-tampered.b64u" && t.expectedError === "mdoc.digest.mismatch"),
+    "the mdoc examples are test-vectors/mdoc's OpenID4VP valid and tampered cases",
+  );
+  const mdocKind = async (value) => {
+    await page.selectOption("#wallet-input-kind", value);
+    await page.waitForSelector('body[data-loaded="wallet:valid"]');
+  };
+  await page.selectOption("#wallet-format", "mso_mdoc");
+  await page.waitForSelector('body[data-loaded="wallet:valid"]');
+  check(
+    (await page.isVisible("#mdoc-iacas")) && !(await page.isVisible("#wallet-trust")) &&
+      (await page.isDisabled('#wallet-input-kind option[value="direct_post.jwt"]')),
+    "mdoc: its own fields, and no direct_post.jwt",
+  );
+  const json = (r) => {
+    try {
+      return JSON.parse(r.details);
+    } catch {
+      return {}; // a rejection: "code: ...", checked by the headline
+    }
+  };
+  const pid = (r) => r.headline.includes("Verified: Mario Rossi (TINIT-RSSMRA80A10H501U)");
+  const rejected = (r, code) => r.headline.includes(`Rejected: ${code}`) && /reason: \S/.test(r.details);
+  for (const path of ["webcrypto", "wasm"]) {
+    await mdocKind("presentation");
+    let r = await run(path, "valid");
+    const shown = json(r);
+    check(
+      pid(r) && shown.identity?.system === "mdoc" && shown.docTypes?.join() === "eu.europa.ec.eudi.pid.1" &&
+        shown.namespaces["eu.europa.ec.eudi.pid.it.1"]?.tax_id_code === "TINIT-RSSMRA80A10H501U" &&
+        shown.namespaces["eu.europa.ec.eudi.pid.1"]?.given_name === "Mario" && shown.queryId === "pid",
+      `mdoc: a valid PID in a vp_token, identity and attributes by namespace (${path}): ${r.headline}`,
+    );
+    r = await run(path, "invalid");
+    check(rejected(r, "mdoc.digest.mismatch"), `mdoc: an element's value tampered (${path}): ${r.headline}`);
+    r = await run(path, "valid", () => page.fill("#mdoc-nonce", "nonce-of-another-request"));
+    check(rejected(r, "mdoc.device_signature.invalid"), `mdoc: another request's nonce (${path}): ${r.headline}`);
+    r = await run(path, "valid", () => page.fill("#mdoc-iacas", otherIaca));
+    check(rejected(r, "x509.chain.untrusted"), `mdoc: another IACA trusted (${path}): ${r.headline}`);
+    r = await run(path, "valid", () => page.fill("#mdoc-doctype", "org.iso.18013.5.1.mDL"));
+    check(rejected(r, "mdoc.doctype.mismatch"), `mdoc: another docType asked (${path}): ${r.headline}`);
+    r = await run(path, "valid", async () => {
+      await page.selectOption("#mdoc-handover", "openid4vp-dc-api");
+      await page.fill("#mdoc-origin", "https://rp.idbridge.test");
+    });
+    check(rejected(r, "mdoc.device_signature.invalid"), `mdoc: the DC API handover for a redirect response (${path}): ${r.headline}`);
+    // The vp_token's shapes: a bare DeviceResponse, an entry as one string
+    // (the drafts before OpenID4VP 1.0), and another query's id.
+    r = await run(path, "valid", () => page.fill("#wallet-input", token));
+    check(pid(r) && !r.details.includes('"queryId"'), `mdoc: a bare DeviceResponse (${path}): ${r.headline}`);
+    r = await run(path, "valid", () => page.fill("#wallet-input", JSON.stringify({ pid: token })));
+    check(pid(r), `mdoc: a vp_token entry as one string (${path}): ${r.headline}`);
+    r = await run(path, "valid", () => page.fill("#mdoc-query-id", "mdl"));
+    check(rejected(r, "openid4vp.credential.missing"), `mdoc: no vp_token entry for the query (${path}): ${r.headline}`);
+    r = await run(path, "valid", () => page.fill("#wallet-input", JSON.stringify({ pid: [] })));
+    check(rejected(r, "openid4vp.response.invalid"), `mdoc: an empty vp_token entry (${path}): ${r.headline}`);
+    r = await run(path, "valid", () => page.fill("#wallet-input", JSON.stringify([token])));
+    check(rejected(r, "openid4vp.response.invalid"), `mdoc: a vp_token that is an array, not an object (${path}): ${r.headline}`);
+    r = await run(path, "valid", () => page.fill("#wallet-input", JSON.stringify({ pid: [token + "!"] })));
+    check(rejected(r, "input.encoding"), `mdoc: a DeviceResponse that is not base64url (${path}): ${r.headline}`);
+
+    await mdocKind("direct_post");
+    r = await run(path, "valid");
+    check(pid(r) && json(r).state === "st-demo-1", `mdoc: a direct_post body (${path}): ${r.headline}`);
+    r = await run(path, "invalid");
+    check(rejected(r, "mdoc.digest.mismatch"), `mdoc: direct_post, tampered (${path}): ${r.headline}`);
+  }
+  await mdocKind("presentation");
+  await run("webcrypto", "valid");
+  const mdocShot = join(dirname(screenshot), "wallet-mdoc.png");
+  await page.screenshot({ path: mdocShot, fullPage: true });
+  console.log(`screenshot: ${mdocShot}`);
   check(errors.length === 0, `no page errors ${errors.length ? errors.join("; ") : ""}`);
 } finally {
   await browser.close();

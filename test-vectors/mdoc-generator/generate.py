@@ -17,6 +17,7 @@ Brainpool signatures come from OpenSSL through `cryptography`.
 """
 
 import argparse
+import base64
 import hashlib
 import json
 import os
@@ -126,23 +127,26 @@ def xy(priv, curve):
 
 
 IACA_KEY = key("IACA", "p256")
+# Another IACA with the same name and another key: what a verifier that
+# trusts only IACA_KEY must refuse (trust/other-iaca.pem).
+OTHER_IACA_KEY = key("IACA other", "p256")
 IACA_NAME = pki.name(("C", "IT"), ("O", "idbridge TEST"), ("CN", "idbridge TEST IACA mdoc-generator"))
 
 
-def iaca_cert():
-    pub = IACA_KEY.public_key()
+def iaca_cert(iaca_key=IACA_KEY, serial=0x4D01):
+    pub = iaca_key.public_key()
     return (
         x509.CertificateBuilder()
         .subject_name(IACA_NAME)
         .issuer_name(IACA_NAME)
         .public_key(pub)
-        .serial_number(0x4D01)
+        .serial_number(serial)
         .not_valid_before(pki.utc(2025, 1, 1))
         .not_valid_after(pki.utc(2035, 1, 1))
         .add_extension(x509.BasicConstraints(ca=True, path_length=0), critical=True)
         .add_extension(key_usage(cert_sign=True), critical=True)
         .add_extension(x509.SubjectKeyIdentifier.from_public_key(pub), critical=False)
-        .sign(IACA_KEY, hashes.SHA256(), ecdsa_deterministic=True)
+        .sign(iaca_key, hashes.SHA256(), ecdsa_deterministic=True)
     )
 
 
@@ -154,20 +158,21 @@ def key_usage(cert_sign=False):
     return x509.KeyUsage(digital_signature=not cert_sign, key_cert_sign=cert_sign, **flags)
 
 
-def ds_cert(curve, serial):
-    priv = key("DS " + curve, curve)
+def ds_cert(curve, serial, label=None, iaca_key=IACA_KEY):
+    label = label or curve
+    priv = key("DS " + label, curve)
     pub = priv.public_key()
     cert = (
         x509.CertificateBuilder()
-        .subject_name(pki.name(("C", "IT"), ("O", "idbridge TEST"), ("CN", "idbridge TEST DS " + curve)))
+        .subject_name(pki.name(("C", "IT"), ("O", "idbridge TEST"), ("CN", "idbridge TEST DS " + label)))
         .issuer_name(IACA_NAME)
         .public_key(pub)
         .serial_number(serial)
         .not_valid_before(pki.utc(2026, 1, 1))
         .not_valid_after(pki.utc(2027, 1, 1))
         .add_extension(key_usage(), critical=True)
-        .add_extension(x509.AuthorityKeyIdentifier.from_issuer_public_key(IACA_KEY.public_key()), critical=False)
-        .sign(IACA_KEY, hashes.SHA256(), ecdsa_deterministic=True)
+        .add_extension(x509.AuthorityKeyIdentifier.from_issuer_public_key(iaca_key.public_key()), critical=False)
+        .sign(iaca_key, hashes.SHA256(), ecdsa_deterministic=True)
     )
     return priv, cert
 
@@ -176,23 +181,48 @@ def ds_cert(curve, serial):
 
 ELEMENTS = [("family_name", "Rossi"), ("given_name", "Mario"), ("birth_date", Tag(1004, "1980-01-10"))]
 TRANSCRIPT = cbor([b"\xa0", tag24(cbor({1: 2})), None])
+# The OpenID4VP group's IT PID: both namespaces, the tax code in the Italian one.
+PID_IT = "eu.europa.ec.eudi.pid.it.1"
+OPENID4VP_ELEMENTS = {
+    DOCTYPE: ELEMENTS + [("age_over_18", True), ("nationalities", ["IT"])],
+    PID_IT: [("tax_id_code", "TINIT-RSSMRA80A10H501U")],
+}
 
 
-def response(case, ds_certs):
+def openid4vp_transcript(ctx):
+    """OpenID4VP 1.0 B.2.6.1: [null, null, ["OpenID4VPHandover", SHA-256(cbor(
+    [client_id, nonce, jwkThumbprint, response_uri]))]]."""
+    thumb = ctx["jwk_thumbprint"]
+    assert thumb is None, "the group is not encrypted"
+    info = cbor([ctx["client_id"], ctx["nonce"], None, ctx["response_uri"]])
+    return cbor([None, None, ["OpenID4VPHandover", hashlib.sha256(info).digest()]])
+
+
+def item_bytes(digest_id, ident, value):
+    return cbor(
+        tag24(cbor({"digestID": digest_id, "random": hashlib.sha256(ident.encode()).digest()[:16],
+                    "elementIdentifier": ident, "elementValue": value}))
+    )
+
+
+def response(case, ds_certs, elements=None, transcript=TRANSCRIPT):
     c = case.get("change", {})
     ds_curve = c.get("ds", "p256")
     dev_curve = c.get("device", "p256")
-    ds_priv, ds = ds_certs[ds_curve]
+    ds_priv, ds = ds_certs["other" if c.get("iaca") == "other" else ds_curve]
     dev_priv = key("device " + dev_curve, dev_curve)
-    items = []
+    name_spaces = {}
     digests = {}
-    for i, (ident, value) in enumerate(ELEMENTS):
-        item = cbor(
-            tag24(cbor({"digestID": i, "random": hashlib.sha256(ident.encode()).digest()[:16],
-                        "elementIdentifier": ident, "elementValue": value}))
-        )
-        items.append(Raw(item))
-        digests[i] = hashlib.sha256(item).digest()
+    for ns, elems in (elements or {DOCTYPE: ELEMENTS}).items():
+        name_spaces[ns] = []
+        digests[ns] = {}
+        for i, (ident, value) in enumerate(elems):
+            item = item_bytes(i, ident, value)
+            digests[ns][i] = hashlib.sha256(item).digest()
+            if c.get("tamper") == ident:
+                # Another value under the same digestID: the MSO keeps the original's digest.
+                item = item_bytes(i, ident, "Maria")
+            name_spaces[ns].append(Raw(item))
     x, y = xy(dev_priv, dev_curve)
     if "device_x_len" in c:
         x = x[: c["device_x_len"]]
@@ -202,7 +232,7 @@ def response(case, ds_certs):
     mso = {
         "version": "1.0",
         "digestAlgorithm": "SHA-256",
-        "valueDigests": {DOCTYPE: digests},
+        "valueDigests": digests,
         "deviceKeyInfo": {"deviceKey": {1: 2, -1: crv, -2: x, -3: y}},
         "docType": DOCTYPE,
         "validityInfo": {
@@ -218,14 +248,14 @@ def response(case, ds_certs):
     sig = mangle(sig, c.get("issuer_sig"), ds_priv, ds_curve, ["Signature1", protected, b"", payload])
     issuer_auth = [protected, {33: pki.der(ds)}, payload, sig]
     ns_bytes = cbor(tag24(cbor({})))
-    dab = cbor(tag24(cbor(["DeviceAuthentication", Raw(TRANSCRIPT), DOCTYPE, Raw(ns_bytes)])))
+    dab = cbor(tag24(cbor(["DeviceAuthentication", Raw(transcript), DOCTYPE, Raw(ns_bytes)])))
     device_alg = c.get("device_alg", CURVES[dev_curve][4])
     dprot = cbor({1: device_alg})
     to_sign = ["Signature1", dprot, b"", dab]
     dsig = mangle(raw_sign(dev_priv, dev_curve, cbor(to_sign)), c.get("device_sig"), dev_priv, dev_curve, to_sign)
     document = {
         "docType": DOCTYPE,
-        "issuerSigned": {"nameSpaces": {DOCTYPE: items}, "issuerAuth": issuer_auth},
+        "issuerSigned": {"nameSpaces": name_spaces, "issuerAuth": issuer_auth},
         "deviceSigned": {"nameSpaces": Raw(ns_bytes), "deviceAuth": {"deviceSignature": [dprot, {}, None, dsig]}},
     }
     return cbor({"version": "1.0", "documents": [document], "status": 0})
@@ -256,12 +286,15 @@ def build():
     with open(os.path.join(HERE, "cases", "mdoc.json"), encoding="utf-8") as f:
         table = json.load(f)
     ds_certs = {curve: ds_cert(curve, 0x4D10 + i) for i, curve in enumerate(CURVES)}
-    files = {"trust/iaca.pem": pki.pem(iaca_cert())}
+    ds_certs["other"] = ds_cert("p256", 0x4D20, label="other-iaca", iaca_key=OTHER_IACA_KEY)
+    files = {
+        "trust/iaca.pem": pki.pem(iaca_cert()),
+        "trust/other-iaca.pem": pki.pem(iaca_cert(OTHER_IACA_KEY, 0x4D02)),
+    }
     tests = []
     policy = []
-    for n, case in enumerate(table["cases"], 1):
-        rel = "inputs/%s.cbor" % case["name"]
-        files[rel] = response(case, ds_certs)
+
+    def test(n, case, rel):
         t = {"tcId": n, "comment": case["comment"], "input": {"file": rel}, "result": case["result"]}
         if case["result"] == "valid":
             t["identity"] = {
@@ -274,8 +307,26 @@ def build():
         else:
             t["expectedError"] = case["error"]
         t["flags"] = case.get("flags", [])
-        tests.append(t)
+        return t
+
+    for n, case in enumerate(table["cases"], 1):
+        rel = "inputs/%s.cbor" % case["name"]
+        files[rel] = response(case, ds_certs)
+        tests.append(test(n, case, rel))
         policy.append({"input": rel, "with_brainpool": case["with_brainpool"]})
+    # The OpenID4VP group: the vp_token entry as posted (base64url, no newline).
+    o4 = table["openid4vp"]
+    o4_tests = []
+    for n, case in enumerate(o4["cases"], len(tests) + 1):
+        rel = "inputs/%s.b64u" % case["name"]
+        data = response(case, ds_certs, OPENID4VP_ELEMENTS, openid4vp_transcript(o4["context"]))
+        files[rel] = base64.urlsafe_b64encode(data).rstrip(b"=").decode("ascii")
+        t = test(n, case, rel)
+        if case["result"] == "valid":
+            t["identity"]["subject_id"] = "TINIT-RSSMRA80A10H501U"
+            t["identity"]["attributes"] = {"%s/tax_id_code" % PID_IT: "TINIT-RSSMRA80A10H501U",
+                                           "%s/nationalities.0" % DOCTYPE: "IT"}
+        o4_tests.append(t)
     group = {
         "source": "idbridge's own: test-vectors/mdoc-generator/generate.py",
         "trust": {"anchors": ["trust/iaca.pem"]},
@@ -288,8 +339,14 @@ def build():
         },
         "tests": tests,
     }
-    notes = vecfile.used_notes(table["notes"], tests)
-    files["generated.json"] = vecfile.vector_file("mdoc", table["header"], notes, [group])
+    o4_group = {
+        "source": group["source"] + ", group openid4vp: " + o4["about"],
+        "trust": group["trust"],
+        "context": {"now": NOW, "expected_doctype": DOCTYPE} | o4["context"],
+        "tests": o4_tests,
+    }
+    notes = vecfile.used_notes(table["notes"], tests + o4_tests)
+    files["generated.json"] = vecfile.vector_file("mdoc", table["header"], notes, [group, o4_group])
     files["brainpool-policy.json"] = vecfile.json_rows(
         {"about": "The outcome of each input with Expectations::brainpool on (tests/mdoc.rs); "
                   "written by ../mdoc-generator/generate.py."},
@@ -316,16 +373,24 @@ def main():
 
 def readme():
     with open(os.path.join(HERE, "cases", "mdoc.json"), encoding="utf-8") as f:
-        n = len(json.load(f)["cases"])
+        table = json.load(f)
+    n, o4 = len(table["cases"]), len(table["openid4vp"]["cases"])
     return (
         "# mdoc/: idbridge's own mdoc vectors (kind `mdoc`)\n\n"
         "Written by `../mdoc-generator/generate.py` from its case table "
-        "(`../mdoc-generator/cases/mdoc.json`); never edit by hand. %d cases.\n\n"
+        "(`../mdoc-generator/cases/mdoc.json`); never edit by hand. %d cases: "
+        "%d in proximity, %d over OpenID4VP.\n\n"
         "| file | what |\n|---|---|\n"
         "| `generated.json` | the vector file (the contract's default policy: no brainpool) |\n"
-        "| `brainpool-policy.json` | each input's outcome with `Expectations::brainpool` on, run by `tests/mdoc.rs` |\n"
+        "| `brainpool-policy.json` | each proximity input's outcome with `Expectations::brainpool` on, run by `tests/mdoc.rs` |\n"
         "| `trust/iaca.pem` | the TEST IACA (P-256, a fixed scalar) |\n"
-        "| `inputs/*.cbor` | one DeviceResponse per case (proximity transcript, `input_encoding` `cbor`) |\n" % n
+        "| `trust/other-iaca.pem` | another TEST IACA, same name, another key: the issuer of `openid4vp-pid-other-iaca`'s "
+        "document signer, and the wrong trust of the browser demo's wallet tab |\n"
+        "| `inputs/*.cbor` | one DeviceResponse per proximity case (proximity transcript, `input_encoding` `cbor`) |\n"
+        "| `inputs/openid4vp-*.b64u` | the OpenID4VP group: an IT PID (`eu.europa.ec.eudi.pid.1` and "
+        "`eu.europa.ec.eudi.pid.it.1`) as the `vp_token` entry a wallet posts (base64url, handover B.2.6.1 with the "
+        "group's `client_id`, `nonce` and `response_uri`, not encrypted); the examples of `examples/browser`'s "
+        "wallet tab |\n" % (n + o4, n, o4)
     )
 
 
