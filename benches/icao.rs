@@ -15,37 +15,17 @@
     clippy::indexing_slicing
 )]
 
+mod common;
+
 use criterion::{criterion_group, criterion_main, Criterion};
-use idbridge::crypto;
-use idbridge_vectors::bench;
 
 fn icao(c: &mut Criterion) {
-    bench::with_workloads(|workloads| {
-        let w = workloads.iter().find(|w| w.name == "icao").unwrap();
-        eprintln!("icao: {}", w.input);
-        for backend in crypto::backends() {
-            let checks = w.floor_checks(*backend).unwrap();
-            assert_eq!(checks.len(), 2);
-            let floor = || {
-                for check in &checks {
-                    backend.verify(check).unwrap();
-                }
-            };
-            floor();
-            let mut group = c.benchmark_group(format!("icao/{}", backend.name()));
-            group.bench_function("passive_authentication", |b| {
-                b.iter(|| w.verify(*backend).unwrap())
-            });
-            group.bench_function("floor", |b| b.iter(floor));
-            group.finish();
-        }
-    })
-    .unwrap();
+    common::verifier_beside_floor(c, "icao", "passive_authentication", 2);
 }
 
 criterion_group! {
     name = benches;
-    config = Criterion::default().sample_size(20).measurement_time(std::time::Duration::from_secs(4));
+    config = common::config();
     targets = icao
 }
 criterion_main!(benches);

@@ -17,37 +17,17 @@
     clippy::indexing_slicing
 )]
 
+mod common;
+
 use criterion::{criterion_group, criterion_main, Criterion};
-use idbridge::crypto;
-use idbridge_vectors::bench;
 
 fn mdoc(c: &mut Criterion) {
-    bench::with_workloads(|workloads| {
-        let w = workloads.iter().find(|w| w.name == "mdoc").unwrap();
-        eprintln!("mdoc: {}", w.input);
-        for backend in crypto::backends() {
-            let checks = w.floor_checks(*backend).unwrap();
-            assert_eq!(checks.len(), 3);
-            let floor = || {
-                for check in &checks {
-                    backend.verify(check).unwrap();
-                }
-            };
-            floor();
-            let mut group = c.benchmark_group(format!("mdoc/{}", backend.name()));
-            group.bench_function("device_response", |b| {
-                b.iter(|| w.verify(*backend).unwrap())
-            });
-            group.bench_function("floor", |b| b.iter(floor));
-            group.finish();
-        }
-    })
-    .unwrap();
+    common::verifier_beside_floor(c, "mdoc", "device_response", 3);
 }
 
 criterion_group! {
     name = benches;
-    config = Criterion::default().sample_size(20).measurement_time(std::time::Duration::from_secs(4));
+    config = common::config();
     targets = mdoc
 }
 criterion_main!(benches);

@@ -16,36 +16,17 @@
     clippy::indexing_slicing
 )]
 
+mod common;
+
 use criterion::{criterion_group, criterion_main, Criterion};
-use idbridge::crypto;
-use idbridge_vectors::bench;
 
 fn smartid(c: &mut Criterion) {
-    bench::with_workloads(|workloads| {
-        let w = workloads.iter().find(|w| w.name == "smartid").unwrap();
-        eprintln!("smartid: {}", w.input);
-        for backend in crypto::backends() {
-            let checks = w.floor_checks(*backend).unwrap();
-            assert_eq!(checks.len(), 1);
-            let floor = || {
-                for check in &checks {
-                    backend.verify(check).unwrap();
-                }
-                w.floor_extra().unwrap();
-            };
-            floor();
-            let mut group = c.benchmark_group(format!("smartid/{}", backend.name()));
-            group.bench_function("session_status", |b| b.iter(|| w.verify(*backend).unwrap()));
-            group.bench_function("floor", |b| b.iter(floor));
-            group.finish();
-        }
-    })
-    .unwrap();
+    common::verifier_beside_floor(c, "smartid", "session_status", 1);
 }
 
 criterion_group! {
     name = benches;
-    config = Criterion::default().sample_size(20).measurement_time(std::time::Duration::from_secs(4));
+    config = common::config();
     targets = smartid
 }
 criterion_main!(benches);

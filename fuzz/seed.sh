@@ -17,7 +17,7 @@ seed saml_response $tv/spid/responses/* $tv/cie/responses/*
 seed saml_metadata $tv/spid/metadata/* $tv/cie/metadata/*
 seed ocsp_response $tv/webeid/ocsp/*
 seed x509_certificate $tv/webeid/pki/*.cer $tv/xmldsig/certs/*.der
-seed icao_sod $tv/conformance/icao-sod/upstream/bundles/*.json $tv/icao/*.json $tv/icao/sod-*.der
+seed icao_sod $tv/conformance/icao-sod/upstream/bundles/*.json $tv/icao/*.json $tv/icao/inputs/*.json $tv/icao/sod-*.der
 seed xml_c14n $tv/c14n/corpus/*.xml $tv/xmldsig/inputs/*/*.xml
 seed oidc_federation $tv/conformance/oidc-trust-chain/upstream/chains/*.json
 seed mobileid $tv/conformance/mobile-id/upstream/*.json

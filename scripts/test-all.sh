@@ -346,6 +346,7 @@ stage_vectors() {
   "$venv/bin/python3" test-vectors/smartid-generator/generate.py --check
   "$venv/bin/python3" test-vectors/mobileid-generator/generate.py --check
   "$venv/bin/python3" test-vectors/mdoc-generator/generate.py --check
+  "$venv/bin/python3" test-vectors/icao-generator/generate.py --check
   git diff --exit-code --stat -- test-vectors/c14n test-vectors/xmldsig test-vectors/spid test-vectors/cie test-vectors/limits
   test -z "$(git status --porcelain -- test-vectors)" || { git status --short -- test-vectors; exit 1; }
 

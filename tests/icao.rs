@@ -780,7 +780,7 @@ fn the_ds_must_be_valid_now_and_trusted() {
     );
 }
 
-/// The DS -> CSCA hop on brainpool CSCAs (`test-vectors/icao/make-brainpool-chain.sh`).
+/// The DS -> CSCA hop on brainpool CSCAs (`test-vectors/icao-generator/`).
 #[test]
 fn brainpool_cscas_issue_document_signers_and_the_hop_fails_closed() {
     const CSCA_BP256: &[u8] = include_bytes!("../test-vectors/icao/csca-bp256.der");
@@ -986,63 +986,6 @@ fn bench_groups() -> Vec<(i64, Vec<u8>)> {
         (11, dg11()),
         (14, b"DG14: security infos".to_vec()),
     ]
-}
-
-/// Writes `test-vectors/icao/sod-4dg.json`, the `icao` bench workload's
-/// input: an EF.SOD signed RSASSA-PSS SHA-256 by the RSA DS (under the
-/// TEST CSCA), with its four data groups. Run once:
-/// `cargo test -p idbridge --features icao --test icao -- --ignored write_the_bench_bundle`.
-#[test]
-#[ignore = "writes a committed file"]
-fn write_the_bench_bundle() {
-    use base64::Engine as _;
-    let b64 = |b: &[u8]| base64::engine::general_purpose::STANDARD.encode(b);
-    let sod = Sod {
-        rsa: Some(Algorithm::RsaPss(HashAlg::Sha256)),
-        certs: vec![DS_RSA.to_vec()],
-        ..Sod::default()
-    }
-    .build();
-    let groups: serde_json::Map<String, serde_json::Value> = bench_groups()
-        .iter()
-        .map(|(n, b)| (n.to_string(), b64(b).into()))
-        .collect();
-    let doc = serde_json::json!({"sod": b64(&sod), "data_groups": groups});
-    let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join(BENCH_BUNDLE);
-    std::fs::write(path, serde_json::to_string_pretty(&doc).unwrap() + "\n").unwrap();
-}
-
-/// `own.json`'s brainpool-CSCA inputs: the P-256 DS issued by the
-/// brainpoolP256r1 and brainpoolP384r1 (explicit) CSCAs, and the CA "DS".
-#[test]
-#[ignore = "writes committed files"]
-fn write_the_brainpool_csca_bundles() {
-    use base64::Engine as _;
-    let b64 = |b: &[u8]| base64::engine::general_purpose::STANDARD.encode(b);
-    let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("test-vectors/icao");
-    for (ds, file) in [
-        ("ds-p256-by-bp256.der", "by-bp256-csca-4dg.json"),
-        ("ds-p256-by-bp384.der", "by-bp384-csca-4dg.json"),
-        ("ds-p256-by-bp256-ca.der", "by-bp256-csca-ca-ds-4dg.json"),
-    ] {
-        let der: &'static [u8] = Box::leak(std::fs::read(dir.join(ds)).unwrap().into_boxed_slice());
-        let sod = Sod {
-            ds_p256: der,
-            certs: vec![der.to_vec()],
-            ..Sod::default()
-        }
-        .build();
-        let groups: serde_json::Map<String, serde_json::Value> = bench_groups()
-            .iter()
-            .map(|(n, b)| (n.to_string(), b64(b).into()))
-            .collect();
-        let doc = serde_json::json!({"sod": b64(&sod), "data_groups": groups});
-        std::fs::write(
-            dir.join(file),
-            serde_json::to_string_pretty(&doc).unwrap() + "\n",
-        )
-        .unwrap();
-    }
 }
 
 #[test]

@@ -120,6 +120,76 @@ fn string_text(tag: Tag, raw: &[u8]) -> Option<String> {
     }
 }
 
+/// An OID in dotted form. The name attributes under 2.5.4 (X.520: CN, C,
+/// O, serialNumber, ...) are written without the formatter, which showed
+/// in the ICAO profile.
+fn dotted(oid: &ObjectIdentifier) -> String {
+    match oid.as_bytes() {
+        [0x55, 0x04, n] if *n < 0x80 => {
+            let mut s = String::with_capacity(9);
+            s.push_str("2.5.4.");
+            if *n >= 100 {
+                s.push(char::from(b'0' + n / 100));
+            }
+            if *n >= 10 {
+                s.push(char::from(b'0' + n / 10 % 10));
+            }
+            s.push(char::from(b'0' + n % 10));
+            s
+        }
+        _ => oid.to_string(),
+    }
+}
+
+/// The header length and the contents length of the DER TLV (one-byte
+/// tag) at the start of `input`.
+fn tlv_lengths(input: &[u8]) -> Option<(usize, usize)> {
+    match *input.get(1)? {
+        short @ 0..=0x7F => Some((2, usize::from(short))),
+        long @ 0x81..=0x84 => {
+            let n = usize::from(long & 0x7F);
+            let bytes = input.get(2..2 + n)?;
+            Some((
+                2 + n,
+                bytes.iter().fold(0, |a, b| (a << 8) | usize::from(*b)),
+            ))
+        }
+        _ => None,
+    }
+}
+
+/// One DER TLV with a one-byte tag at the start of `input`: (whole TLV,
+/// rest). `None` if it does not parse (the caller then re-encodes).
+fn split_tlv(input: &[u8]) -> Option<(&[u8], &[u8])> {
+    let (header, len) = tlv_lengths(input)?;
+    input.split_at_checked(header.checked_add(len)?)
+}
+
+/// The contents of the DER TLV `tlv`.
+fn contents(tlv: &[u8]) -> Option<&[u8]> {
+    tlv.get(tlv_lengths(tlv)?.0..)
+}
+
+/// The issuer, subject and subjectPublicKeyInfo of a certificate that has
+/// decoded strictly, as they are in its DER (equal to their re-encoding,
+/// which DER makes unique).
+fn tbs_parts(der: &[u8]) -> Option<[&[u8]; 3]> {
+    let (tbs, _) = split_tlv(contents(der)?)?;
+    let mut rest = contents(tbs)?;
+    if rest.first() == Some(&0xA0) {
+        rest = split_tlv(rest)?.1;
+    }
+    // serialNumber, signature, issuer, validity, subject, subjectPublicKeyInfo.
+    let mut fields = [&[][..]; 6];
+    for field in &mut fields {
+        let (tlv, next) = split_tlv(rest)?;
+        *field = tlv;
+        rest = next;
+    }
+    let [_, _, issuer, _, subject, spki] = fields;
+    Some([issuer, subject, spki])
+}
+
 /// A name's attributes in order, every attribute of every RDN.
 fn attributes(name: &Name) -> Vec<Attribute> {
     name.0
@@ -129,7 +199,7 @@ fn attributes(name: &Name) -> Vec<Attribute> {
             let tag = atv.value.tag();
             let raw = atv.value.value().to_vec();
             Attribute {
-                oid: atv.oid.to_string(),
+                oid: dotted(&atv.oid),
                 text: string_text(tag, &raw),
                 tag,
                 raw,
@@ -201,16 +271,24 @@ impl Certificate {
                 i64::try_from(t.to_unix_duration().as_secs()).unwrap_or(i64::MAX),
             )
         };
+        let (issuer_der, subject_der, spki_der) = match tbs_parts(der) {
+            Some([issuer, subject, spki]) => (issuer.to_vec(), subject.to_vec(), spki.to_vec()),
+            None => (
+                encoded(&tbs.issuer)?,
+                encoded(&tbs.subject)?,
+                encoded(spki)?,
+            ),
+        };
         Ok(Certificate {
             der: der.to_vec(),
             serial: tbs.serial_number.as_bytes().to_vec(),
-            issuer_der: encoded(&tbs.issuer)?,
-            subject_der: encoded(&tbs.subject)?,
+            issuer_der,
+            subject_der,
             subject: attributes(&tbs.subject),
             issuer: attributes(&tbs.issuer),
             not_before: secs(tbs.validity.not_before),
             not_after: secs(tbs.validity.not_after),
-            spki_der: encoded(spki)?,
+            spki_der,
             public_key_bits: spki.subject_public_key.raw_bytes().to_vec(),
             key_usage,
             ext_key_usage,
@@ -324,6 +402,36 @@ mod tests {
         );
         let e = Certificate::from_der(&der).unwrap_err();
         assert_eq!(e.code(), "x509.cert.malformed");
+    }
+
+    /// The issuer, subject and key as sliced from the DER are their
+    /// re-encoding, byte for byte.
+    #[test]
+    fn the_sliced_parts_are_the_reencoded_ones() {
+        for der in [
+            &include_bytes!("../../test-vectors/icao/ds-rsa2048.der")[..],
+            &include_bytes!("../../test-vectors/icao/csca-bp384-explicit.der")[..],
+            &include_bytes!("../../test-vectors/webeid/pki/esteid2026.cer")[..],
+            &include_bytes!("../../test-vectors/webeid/pki/auth-gn-bmp.cer")[..],
+            &include_bytes!("../../test-vectors/webeid/pki/auth-serial-teletex.cer")[..],
+            &include_bytes!("../../test-vectors/webeid/pki/auth-rsa2048.cer")[..],
+        ] {
+            let cert = <x509_cert::Certificate as Decode>::from_der(der).unwrap();
+            let tbs = &cert.tbs_certificate;
+            let [issuer, subject, spki] = tbs_parts(der).unwrap();
+            assert_eq!(issuer, tbs.issuer.to_der().unwrap());
+            assert_eq!(subject, tbs.subject.to_der().unwrap());
+            assert_eq!(spki, tbs.subject_public_key_info.to_der().unwrap());
+        }
+        assert!(tbs_parts(&[0x30, 0x80]).is_none());
+        assert!(tbs_parts(&[0x30, 0x85, 1, 1, 1, 1, 1]).is_none());
+        assert!(tbs_parts(&[0x30, 0x03, 0x30, 0x01]).is_none());
+        for n in [3u8, 6, 10, 97, 127] {
+            let oid = ObjectIdentifier::new_unwrap(&format!("2.5.4.{n}"));
+            assert_eq!(dotted(&oid), oid.to_string());
+        }
+        let other = ObjectIdentifier::new_unwrap("1.2.840.113549.1.9.1");
+        assert_eq!(dotted(&other), "1.2.840.113549.1.9.1");
     }
 
     #[test]

@@ -689,6 +689,17 @@ pub fn with_workloads<R>(f: impl FnOnce(&[Workload<'_>]) -> R) -> Result<R> {
     let icao_trust = idbridge::icao::IcaoTrust::new().with_csca(EMBEDDED_ICAO.1)?;
     #[cfg(feature = "icao")]
     let icao_now = idbridge::UnixTime::from_unix_seconds(1_811_808_000); // 2027-06-01
+                                                                         // The chip's files as a reader app holds them: bytes. The JSON and
+                                                                         // base64 around them are the vector contract's container, read once.
+    #[cfg(feature = "icao")]
+    let icao_data =
+        idbridge::icao::ChipData::from_json(EMBEDDED_ICAO.0, &idbridge::Limits::default())?;
+    #[cfg(feature = "icao")]
+    let icao_groups: Vec<(i64, &[u8])> = icao_data
+        .data_groups
+        .iter()
+        .map(|(n, b)| (*n, b.as_slice()))
+        .collect();
 
     let mut workloads = Vec::new();
     #[cfg(feature = "saml")]
@@ -770,14 +781,16 @@ pub fn with_workloads<R>(f: impl FnOnce(&[Workload<'_>]) -> R) -> Result<R> {
     workloads.push(Workload {
         name: "icao",
         input: format!(
-            "a {}-byte input: test-vectors/icao/sod-4dg.json, an EF.SOD (RSASSA-PSS SHA-256, RSA-2048 DS under an RSA-2048 CSCA) with DG1, DG2, DG11 and DG14",
+            "a {}-byte input: test-vectors/icao/sod-4dg.json's EF.SOD (RSASSA-PSS SHA-256, RSA-2048 DS under an RSA-2048 CSCA) and DG1, DG2, DG11 and DG14, as bytes ({} bytes as the JSON document)",
+            icao_data.sod.len() + icao_groups.iter().map(|(_, b)| b.len()).sum::<usize>(),
             EMBEDDED_ICAO.0.len()
         ),
         verify: Box::new(move |backend: &dyn Backend| {
-            idbridge::icao::verify_chip_data(
+            idbridge::icao::verify_passive_with(
                 backend,
                 &icao_trust,
-                EMBEDDED_ICAO.0,
+                &icao_data.sod,
+                &icao_groups,
                 idbridge::icao::LdsProfile::Icao,
                 icao_now,
                 &idbridge::Limits::default(),
