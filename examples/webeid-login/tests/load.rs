@@ -775,7 +775,14 @@ async fn until_store_empty(to: SocketAddr, bound: Duration) -> u64 {
 #[test]
 #[ignore = "the load stage (scripts/test-all.sh load) runs it"]
 fn g_rss_returns_to_baseline_after_sessions_expire() {
-    const SESSION_SECS: u64 = 3;
+    // `LOAD_RSS_SESSION_SECS=N` (longer than the run) holds all 20,000
+    // sessions at once before they expire: measured 12.7 -> 24.8 MB, and
+    // 24.8 MB still once the store is empty (glibc keeps the freed memory),
+    // so this test fails in that mode; see the README.
+    let session_secs: u64 = std::env::var("LOAD_RSS_SESSION_SECS")
+        .ok()
+        .and_then(|s| s.parse().ok())
+        .unwrap_or(3);
     const LOGINS: u32 = 20_000;
     // RSS may stay this far above its baseline once the store is empty:
     // 20,000 sessions held at once are ~23 MB (issue 21), so a store that
@@ -785,14 +792,14 @@ fn g_rss_returns_to_baseline_after_sessions_expire() {
     // cannot exhaust (the budget is tested in e).
     let ia = Instance::start_memory(&[
         "--session-secs",
-        &SESSION_SECS.to_string(),
+        &session_secs.to_string(),
         "--rate-burst",
         "1000000",
         "--rate-per-minute",
         "60000000",
     ]);
     let (a, pid) = (ia.addr, ia.pid());
-    let bound = Duration::from_secs(SESSION_SECS + 20);
+    let bound = Duration::from_secs(session_secs + 20);
     rt().block_on(async {
         // Warm-up: the allocator's arenas and the tables exist, then expire.
         logins(a, 200).await;
@@ -805,7 +812,7 @@ fn g_rss_returns_to_baseline_after_sessions_expire() {
         until_store_empty(a, bound).await;
         let after = rss_kib(pid);
         println!(
-            "g: {LOGINS} logins in {secs:.1} s ({:.0}/s) on the in-memory store, sessions of {SESSION_SECS} s: RSS baseline {baseline} KiB, right after {peak_rss} KiB ({peak_entries} entries), after expiry {after} KiB (0 entries)",
+            "g: {LOGINS} logins in {secs:.1} s ({:.0}/s) on the in-memory store, sessions of {session_secs} s: RSS baseline {baseline} KiB, right after {peak_rss} KiB ({peak_entries} entries), after expiry {after} KiB (0 entries)",
             f64::from(LOGINS) / secs
         );
         assert!(peak_entries > 0, "the store held no session after the run");
