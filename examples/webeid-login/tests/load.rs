@@ -12,7 +12,9 @@
 //! - a client asking for challenges as fast as it can: another client's
 //!   logins all succeed;
 //! - sessions expire: the store's session keys are gone after
-//!   `--session-secs`.
+//!   `--session-secs`;
+//! - one instance on its in-memory store: RSS after 20,000 logins comes
+//!   back to its baseline once the sessions expire.
 //!
 //! Each test is `#[ignore]`d (the `native` stage does not run it): the
 //! `load` stage runs them with `--ignored` and `REDIS_URL` set (each test
@@ -94,10 +96,19 @@ struct Instance {
 
 impl Instance {
     fn start(redis: &str, extra: &[&str]) -> Instance {
+        Instance::start_with(&[&["--redis", redis], extra].concat())
+    }
+
+    /// One instance on its in-memory store (no `--redis`).
+    fn start_memory(extra: &[&str]) -> Instance {
+        Instance::start_with(extra)
+    }
+
+    fn start_with(extra: &[&str]) -> Instance {
         let addr = SocketAddr::from(([127, 0, 0, 1], free_port()));
         let child = Command::new(env!("CARGO_BIN_EXE_webeid-login"))
             .args(["--listen", &addr.to_string(), "--origin", ORIGIN])
-            .args(["--redis", redis, "--anchors", &anchor_file()])
+            .args(["--anchors", &anchor_file()])
             .args(["--log-interval", "3600"])
             .args(extra)
             .stdout(Stdio::null())
@@ -692,6 +703,123 @@ fn f_sessions_expire_and_their_keys_leave_the_store() {
         .unwrap();
         assert_eq!((me.status, me.code().as_str()), (401, "session.none"));
         println!("f: {LOGINS} logins, {live} session keys, 0 keys in Redis after expiry");
+    });
+}
+
+/// VmRSS of process `pid`, in KiB.
+fn rss_kib(pid: u32) -> u64 {
+    std::fs::read_to_string(format!("/proc/{pid}/status"))
+        .unwrap()
+        .lines()
+        .find(|l| l.starts_with("VmRSS:"))
+        .and_then(|l| l.split_whitespace().nth(1))
+        .and_then(|v| v.parse::<u64>().ok())
+        .unwrap()
+}
+
+/// The `idbridge_store_entries` gauge of the instance at `to`.
+async fn store_entries(to: SocketAddr) -> u64 {
+    let m = http(to, user(59_999), "GET", "/metrics", &[], b"")
+        .await
+        .unwrap();
+    m.body
+        .lines()
+        .find(|l| l.starts_with("idbridge_store_entries{"))
+        .and_then(|l| l.rsplit_once(' '))
+        .and_then(|(_, v)| v.parse().ok())
+        .expect("the in-memory store's idbridge_store_entries gauge")
+}
+
+/// `n` challenge+login round trips on `to` from `WORKERS` clients at once
+/// (each its own loopback address); every one must succeed.
+async fn logins(to: SocketAddr, n: u32) {
+    const WORKERS: u32 = 12;
+    let ok = Arc::new(AtomicU32::new(0));
+    let tasks: Vec<_> = (0..WORKERS)
+        .map(|w| {
+            let ok = ok.clone();
+            tokio::spawn(async move {
+                let from = user(50_000 + w);
+                let mut i = w;
+                while i < n {
+                    let r = challenge_and_login(to, to, from).await.unwrap();
+                    assert_eq!(r.status, 200, "{}", r.body);
+                    ok.fetch_add(1, Ordering::Relaxed);
+                    i += WORKERS;
+                }
+            })
+        })
+        .collect();
+    for t in tasks {
+        t.await.unwrap();
+    }
+    assert_eq!(ok.load(Ordering::Relaxed), n);
+}
+
+/// Waits (bounded: `bound`) until the in-memory store is empty.
+async fn until_store_empty(to: SocketAddr, bound: Duration) -> u64 {
+    let deadline = Instant::now() + bound;
+    loop {
+        let n = store_entries(to).await;
+        if n == 0 {
+            return n;
+        }
+        assert!(
+            Instant::now() < deadline,
+            "{n} entries left in the in-memory store after expiry"
+        );
+        tokio::time::sleep(Duration::from_millis(250)).await;
+    }
+}
+
+#[test]
+#[ignore = "the load stage (scripts/test-all.sh load) runs it"]
+fn g_rss_returns_to_baseline_after_sessions_expire() {
+    // `LOAD_RSS_SESSION_SECS=N` (longer than the run) holds all 20,000
+    // sessions at once before they expire: measured 12.7 -> 24.8 MB, and
+    // 24.8 MB still once the store is empty (glibc keeps the freed memory),
+    // so this test fails in that mode; see the README.
+    let session_secs: u64 = std::env::var("LOAD_RSS_SESSION_SECS")
+        .ok()
+        .and_then(|s| s.parse().ok())
+        .unwrap_or(3);
+    const LOGINS: u32 = 20_000;
+    // RSS may stay this far above its baseline once the store is empty:
+    // 20,000 sessions held at once are ~23 MB (issue 21), so a store that
+    // kept them, or their table, would not pass.
+    const SLACK_KIB: u64 = 8 * 1024;
+    // One instance on its in-memory store; a budget the test's clients
+    // cannot exhaust (the budget is tested in e).
+    let ia = Instance::start_memory(&[
+        "--session-secs",
+        &session_secs.to_string(),
+        "--rate-burst",
+        "1000000",
+        "--rate-per-minute",
+        "60000000",
+    ]);
+    let (a, pid) = (ia.addr, ia.pid());
+    let bound = Duration::from_secs(session_secs + 20);
+    rt().block_on(async {
+        // Warm-up: the allocator's arenas and the tables exist, then expire.
+        logins(a, 200).await;
+        until_store_empty(a, bound).await;
+        let baseline = rss_kib(pid);
+        let t0 = Instant::now();
+        logins(a, LOGINS).await;
+        let secs = t0.elapsed().as_secs_f64();
+        let (peak_rss, peak_entries) = (rss_kib(pid), store_entries(a).await);
+        until_store_empty(a, bound).await;
+        let after = rss_kib(pid);
+        println!(
+            "g: {LOGINS} logins in {secs:.1} s ({:.0}/s) on the in-memory store, sessions of {session_secs} s: RSS baseline {baseline} KiB, right after {peak_rss} KiB ({peak_entries} entries), after expiry {after} KiB (0 entries)",
+            f64::from(LOGINS) / secs
+        );
+        assert!(peak_entries > 0, "the store held no session after the run");
+        assert!(
+            after <= baseline + SLACK_KIB,
+            "RSS {after} KiB after expiry, baseline {baseline} KiB"
+        );
     });
 }
 
