@@ -606,6 +606,9 @@ impl Ops {
         if let Some(n) = m.store_entries() {
             let _ = writeln!(out, "# HELP idbridge_store_entries Entries in the in-memory store (as of its last purge).\n# TYPE idbridge_store_entries gauge\nidbridge_store_entries{{service=\"{s}\"}} {n}");
         }
+        if let Some(n) = crate::alloc::resident_bytes() {
+            let _ = writeln!(out, "# HELP idbridge_allocator_resident_bytes Bytes in resident pages held by the allocator (jemalloc's stats.resident).\n# TYPE idbridge_allocator_resident_bytes gauge\nidbridge_allocator_resident_bytes{{service=\"{s}\"}} {n}");
+        }
         let _ = writeln!(out, "# HELP idbridge_log_lines_suppressed_total Log lines held back by the log rate limit.\n# TYPE idbridge_log_lines_suppressed_total counter\nidbridge_log_lines_suppressed_total{{service=\"{s}\"}} {}", self.log.suppressed());
         if let Some(l) = &self.listener {
             for (name, kind, help, v) in [
