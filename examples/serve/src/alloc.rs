@@ -52,10 +52,23 @@ mod imp {
     /// Set by [`init`] once jemalloc is known to serve this process.
     static ACTIVE: AtomicBool = AtomicBool::new(false);
 
-    /// Whether jemalloc has served any allocation: it has not unless it is
-    /// the process's global allocator.
+    /// Whether jemalloc is the process's global allocator: its count of
+    /// allocated bytes grows by a probe of 1 MiB made through the global
+    /// allocator (jemalloc allocates a little for itself either way).
     fn serving() -> bool {
-        epoch::advance().is_ok() && stats::allocated::read().is_ok_and(|n| n > 0)
+        const PROBE: usize = 1 << 20;
+        let allocated = || {
+            epoch::advance().ok()?;
+            stats::allocated::read().ok()
+        };
+        let Some(before) = allocated() else {
+            return false;
+        };
+        let probe = std::hint::black_box(vec![0u8; PROBE]);
+        let during = allocated();
+        drop(probe);
+        // Half the probe: other threads allocate and free meanwhile.
+        during.is_some_and(|n| n >= before.saturating_add(PROBE / 2))
     }
 
     pub fn init() -> &'static str {
@@ -78,6 +91,14 @@ mod imp {
         "jemalloc"
     }
 
+    pub fn purging() -> bool {
+        let decay = |key: &[u8]| key.name().read().ok() == Some(super::DIRTY_DECAY_MS);
+        ACTIVE.load(Ordering::Relaxed)
+            && background_thread::read().unwrap_or(false)
+            && decay(b"arenas.dirty_decay_ms\0")
+            && decay(b"arena.0.dirty_decay_ms\0")
+    }
+
     pub fn resident_bytes() -> Option<u64> {
         if !ACTIVE.load(Ordering::Relaxed) {
             return None;
@@ -94,6 +115,9 @@ mod imp {
     pub fn init() -> &'static str {
         "system"
     }
+    pub fn purging() -> bool {
+        false
+    }
     pub fn resident_bytes() -> Option<u64> {
         None
     }
@@ -106,6 +130,13 @@ mod imp {
 /// refuses leaves its default).
 pub fn init() -> &'static str {
     imp::init()
+}
+
+/// Whether [`init`]'s settings are in force: jemalloc serves this process,
+/// its background threads run and its decay is [`DIRTY_DECAY_MS`]
+/// (`false` with the system allocator).
+pub fn purging() -> bool {
+    imp::purging()
 }
 
 /// The bytes jemalloc holds in resident pages (its `stats.resident`: the
@@ -125,6 +156,7 @@ mod tests {
         // This test binary uses the system allocator: jemalloc has served
         // nothing, so it is not set up and no figure is shown.
         assert_eq!(init(), "system");
+        assert!(!purging());
         assert_eq!(resident_bytes(), None);
     }
 }
