@@ -162,6 +162,7 @@ impl MemoryStore {
             return Ok(None);
         };
         shard.by_expiry.remove(&(entry.expires_at, key.to_owned()));
+        shard.shrink_if_sparse();
         Ok((entry.expires_at > now).then_some(entry.value))
     }
 }
@@ -226,11 +227,20 @@ impl Shard {
                 purged += 1;
             }
         }
-        let (len, cap) = (self.entries.len(), self.entries.capacity());
-        if purged > 0 && cap > 64 && len.saturating_mul(4) < cap {
-            self.entries.shrink_to(len.saturating_mul(2));
+        if purged > 0 {
+            self.shrink_if_sparse();
         }
         purged
+    }
+
+    /// Shrinks the table to twice its entries when it is under a quarter
+    /// full (and above 64 slots): after a shrink the entries must drop
+    /// fourfold again before the next, so the cost is amortized.
+    fn shrink_if_sparse(&mut self) {
+        let (len, cap) = (self.entries.len(), self.entries.capacity());
+        if cap > 64 && len.saturating_mul(4) < cap {
+            self.entries.shrink_to(len.saturating_mul(2));
+        }
     }
 
     #[cfg(test)]
@@ -372,6 +382,29 @@ mod tests {
             inserted, SHARDED_FROM,
             "16 shards of 64 each fill up exactly"
         );
+    }
+
+    #[test]
+    fn a_table_emptied_by_takes_shrinks_too() {
+        // Sessions logged out and nonces consumed leave by `take`, not by
+        // expiry: the table comes back all the same.
+        let s = MemoryStore::with_capacity(1000);
+        for i in 0..1000 {
+            let _ = s
+                .insert_if_absent_sync(&format!("k{i}"), b"v", T0, T0.plus_secs(60))
+                .unwrap();
+        }
+        let grown = s.inner.lock(0).unwrap().capacity();
+        assert!(grown >= 1000);
+        for i in 0..1000 {
+            assert_eq!(
+                s.take_sync(&format!("k{i}"), T0).unwrap(),
+                Some(b"v".to_vec())
+            );
+        }
+        assert!(s.is_empty());
+        let shrunk = s.inner.lock(0).unwrap().capacity();
+        assert!(shrunk <= 64, "capacity {shrunk}, was {grown}");
     }
 
     #[test]

@@ -312,8 +312,15 @@ fn listen_address(client_id: &str) -> Option<String> {
     (port.bytes().all(|b| b.is_ascii_digit())).then(|| format!("127.0.0.1:{n}"))
 }
 
+/// jemalloc on Linux, which gives freed memory back to the system
+/// (`idbridge_example_serve::alloc`).
+#[global_allocator]
+static ALLOCATOR: idbridge_example_serve::alloc::Allocator =
+    idbridge_example_serve::alloc::ALLOCATOR;
+
 #[tokio::main]
 async fn main() -> ExitCode {
+    idbridge_example_serve::alloc::init();
     let result = match options() {
         Ok(o) => run(o).await,
         Err(e) => Err(e),

@@ -27,6 +27,7 @@
 //! # }
 //! ```
 
+pub mod alloc;
 pub mod ops;
 
 use axum::body::Body;

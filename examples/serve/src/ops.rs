@@ -416,6 +416,8 @@ pub struct Metrics {
     store: Mutex<BTreeMap<&'static str, Histogram>>,
     store_failures: Mutex<BTreeMap<(&'static str, &'static str), u64>>,
     store_writes: AtomicU64,
+    /// Entries held by an in-memory store, when the server has one.
+    store_entries: Mutex<Option<u64>>,
 }
 
 impl Metrics {
@@ -446,6 +448,17 @@ impl Metrics {
     /// Store operations that write (insert, take), so far.
     pub fn store_writes(&self) -> u64 {
         self.store_writes.load(Ordering::Relaxed)
+    }
+
+    /// Sets the `idbridge_store_entries` gauge (entries an in-memory store
+    /// holds, expired ones not yet purged included); not shown until set.
+    pub fn set_store_entries(&self, n: u64) {
+        *self.store_entries.lock().unwrap_or_else(|p| p.into_inner()) = Some(n);
+    }
+
+    /// The `idbridge_store_entries` gauge, if set.
+    pub fn store_entries(&self) -> Option<u64> {
+        *self.store_entries.lock().unwrap_or_else(|p| p.into_inner())
     }
 
     /// Records one store operation `op` that took `took`.
@@ -589,6 +602,12 @@ impl Ops {
                 "idbridge_store_failures_total{{service=\"{s}\",op=\"{op}\",code=\"{}\"}} {n}",
                 label(code)
             );
+        }
+        if let Some(n) = m.store_entries() {
+            let _ = writeln!(out, "# HELP idbridge_store_entries Entries in the in-memory store (as of its last purge).\n# TYPE idbridge_store_entries gauge\nidbridge_store_entries{{service=\"{s}\"}} {n}");
+        }
+        if let Some(n) = crate::alloc::resident_bytes() {
+            let _ = writeln!(out, "# HELP idbridge_allocator_resident_bytes Bytes in resident pages held by the allocator (jemalloc's stats.resident).\n# TYPE idbridge_allocator_resident_bytes gauge\nidbridge_allocator_resident_bytes{{service=\"{s}\"}} {n}");
         }
         let _ = writeln!(out, "# HELP idbridge_log_lines_suppressed_total Log lines held back by the log rate limit.\n# TYPE idbridge_log_lines_suppressed_total counter\nidbridge_log_lines_suppressed_total{{service=\"{s}\"}} {}", self.log.suppressed());
         if let Some(l) = &self.listener {

@@ -331,8 +331,15 @@ async fn run(o: Options) -> Result<(), String> {
     .map_err(|e| e.to_string())
 }
 
+/// jemalloc on Linux, which gives freed memory back to the system
+/// (`idbridge_example_serve::alloc`).
+#[global_allocator]
+static ALLOCATOR: idbridge_example_serve::alloc::Allocator =
+    idbridge_example_serve::alloc::ALLOCATOR;
+
 #[tokio::main]
 async fn main() -> ExitCode {
+    idbridge_example_serve::alloc::init();
     let result = match options() {
         Ok(o) => run(o).await,
         Err(e) => Err(e),

@@ -306,3 +306,65 @@ async fn logout<S: ReadableStore, C: Clock>(
     }
     r
 }
+
+/// The in-memory store's idle purge (issue 21): every `every`, up to
+/// `budget` expired entries per shard go (`MemoryStore::purge_expired`),
+/// and `metrics`' `idbridge_store_entries` gauge is set to what is left.
+/// Without it an idle server keeps expired sessions until inserts pass by.
+/// Runs until its task is dropped.
+pub async fn purge_memory_store(
+    store: idbridge_store::MemoryStore,
+    every: std::time::Duration,
+    budget: usize,
+    metrics: Arc<idbridge_example_serve::ops::Metrics>,
+) {
+    let mut tick = tokio::time::interval(every);
+    tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+    loop {
+        tick.tick().await;
+        store.purge_expired(idbridge_store::SystemClock.now(), budget);
+        metrics.set_store_entries(u64::try_from(store.len()).unwrap_or(u64::MAX));
+    }
+}
+
+#[cfg(test)]
+mod purge_tests {
+    #![allow(clippy::unwrap_used)]
+    use super::*;
+    use idbridge_store::{MemoryStore, SingleUseStore, SystemClock};
+
+    #[tokio::test]
+    async fn the_idle_purge_empties_an_expired_store_and_sets_the_gauge() {
+        let store = MemoryStore::with_capacity(10_000);
+        let now = SystemClock.now();
+        for i in 0..100 {
+            let key = format!("k{i}");
+            let until = if i < 90 {
+                now.plus_millis(50)
+            } else {
+                now.plus_secs(3600)
+            };
+            let inserted = store.insert_if_absent(&key, b"", now, until).await.unwrap();
+            assert_eq!(inserted, idbridge_store::Inserted::New);
+        }
+        let metrics = Arc::new(idbridge_example_serve::ops::Metrics::default());
+        assert_eq!(metrics.store_entries(), None);
+        // A budget of 4 per shard: several ticks are needed, none does it all.
+        let task = tokio::spawn(purge_memory_store(
+            store.clone(),
+            std::time::Duration::from_millis(20),
+            4,
+            metrics.clone(),
+        ));
+        // Bounded wait on the count, never a timing assertion.
+        for _ in 0..500 {
+            if metrics.store_entries() == Some(10) {
+                break;
+            }
+            tokio::time::sleep(std::time::Duration::from_millis(10)).await;
+        }
+        task.abort();
+        assert_eq!(metrics.store_entries(), Some(10));
+        assert_eq!(store.len(), 10, "the unexpired ones stay");
+    }
+}

@@ -30,7 +30,8 @@
 //! listen backlog, connections served at once, and seconds).
 //!
 //! Without `--redis` the nonces and sessions live in this process (one
-//! instance only). `--session-secs` is the session's lifetime in the store
+//! instance only), purged of expired entries each second (the
+//! `idbridge_store_entries` gauge in `/metrics` counts what is left). `--session-secs` is the session's lifetime in the store
 //! and its cookie's `Max-Age` (default 3600).
 //! Web eID needs HTTPS: put a TLS proxy for `--origin` in front of `--listen`.
 
@@ -38,11 +39,14 @@ use idbridge::Trust;
 use idbridge_example_serve::ops::{Ops, OpsSettings, Sink, Timed};
 use idbridge_example_serve::{bind, serve, Settings, Stats};
 use idbridge_example_webeid_login::ocsp::{OcspClient, OcspConfig};
-use idbridge_example_webeid_login::App;
+use idbridge_example_webeid_login::{purge_memory_store, App};
 use idbridge_store::session::Sessions;
 use idbridge_store::webeid::Challenges;
 use idbridge_store::{AnyStore, MemoryStore, RedisConfig, RedisStore};
 use std::process::ExitCode;
+
+/// The in-memory store's idle purge: expired entries per shard per second.
+const PURGE_EVERY_SECOND: usize = 2048;
 
 const USAGE: &str = "usage: webeid-login [--listen ADDR] [--origin https://HOST[:PORT]] [--redis URL] [--anchors embedded|test|FILE] [--web-eid-js FILE] [--session-secs N] [--backlog N] [--max-connections N] [--header-read-timeout S] [--idle-timeout S] [--request-timeout S] [--rate-burst N] [--rate-per-minute N] [--rate-clients N] [--client-ip-header NAME] [--trusted-proxy IP]... [--store-capacity N] [--log-interval S] [--ocsp-allow HOST:PORT]... [--ocsp-url URL] [--ocsp-issuer FILE]... [--ocsp-timeout S] [--ocsp-max-age S]";
 
@@ -199,6 +203,10 @@ async fn run(o: Options) -> Result<(), String> {
         .into(),
         None => MemoryStore::with_capacity(o.ops.store_capacity).into(),
     };
+    let memory = match &store {
+        AnyStore::Memory(m) => Some(m.clone()),
+        _ => None,
+    };
     let stats = std::sync::Arc::new(Stats::default());
     let ops = Ops::with_sink(
         "webeid-login",
@@ -208,6 +216,16 @@ async fn run(o: Options) -> Result<(), String> {
         Sink::Stderr,
         Some(stats.clone()),
     );
+    if let Some(m) = memory {
+        // Expired sessions and nonces leave an idle server too: each second,
+        // up to PURGE_EVERY_SECOND per shard (16 shards), short lock holds.
+        tokio::spawn(purge_memory_store(
+            m,
+            std::time::Duration::from_secs(1),
+            PURGE_EVERY_SECOND,
+            ops.metrics.clone(),
+        ));
+    }
     let store = Timed::new(store, ops.metrics.clone());
     let sessions = Sessions::new(store.clone()).lifetime_secs(o.session_secs);
     let mut app = App::new(o.origin.clone(), trust, Challenges::new(store), sessions);
@@ -239,8 +257,15 @@ async fn run(o: Options) -> Result<(), String> {
     .map_err(|e| e.to_string())
 }
 
+/// jemalloc on Linux, which gives freed memory back to the system
+/// (`idbridge_example_serve::alloc`).
+#[global_allocator]
+static ALLOCATOR: idbridge_example_serve::alloc::Allocator =
+    idbridge_example_serve::alloc::ALLOCATOR;
+
 #[tokio::main]
 async fn main() -> ExitCode {
+    idbridge_example_serve::alloc::init();
     let result = match options() {
         Ok(o) => run(o).await,
         Err(e) => Err(e),
