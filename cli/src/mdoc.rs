@@ -2,7 +2,7 @@
 //! `idbridge::mdoc`, with the inputs and trust of the vector kind `mdoc`
 //! (VECTORS.md); and `idbridge inspect cbor`, a diagnostic-notation dump.
 
-use crate::{read_arg, Failure};
+use crate::{cert_arg, read_arg, read_text_arg, Failure};
 use base64::Engine as _;
 use idbridge::mdoc::{
     self, DeviceMac, Expectations, Handover, InputEncoding, MdocTrust, ReaderKey,
@@ -53,9 +53,9 @@ pub struct MdocArgs {
     /// How the response is encoded.
     #[arg(long, value_name = "ENC", default_value = "base64url", value_parser = ["base64url", "cbor"])]
     pub input: String,
-    /// Seconds of clock skew tolerated.
-    #[arg(long, value_name = "SECS", default_value_t = 0)]
-    pub clock_skew: i64,
+    /// Tolerated clock difference, in seconds (0 to 86400).
+    #[arg(long, value_name = "SECS", default_value_t = 0, value_parser = crate::parse_skew, allow_negative_numbers = true)]
+    pub clock_skew: u32,
     /// The verification time, RFC 3339 (default: this machine's clock).
     #[arg(long, value_name = "T", value_parser = crate::parse_time)]
     pub now: Option<UnixTime>,
@@ -118,10 +118,10 @@ fn handover(a: &MdocArgs) -> Result<Handover, Failure> {
 pub fn verify(a: &MdocArgs) -> Result<String, Failure> {
     let mut trust = MdocTrust::new();
     for f in &a.anchors {
-        trust = trust.with_iaca(&read_arg("anchors", f)?)?;
+        trust = trust.with_iaca(&cert_arg("anchors", f)?)?;
     }
     let mut exp = Expectations::new(a.doctype.clone(), handover(a)?);
-    exp.clock_skew_seconds = a.clock_skew;
+    exp.clock_skew_seconds = i64::from(a.clock_skew);
     exp.input = if a.input == "cbor" {
         InputEncoding::Cbor
     } else {
@@ -130,7 +130,11 @@ pub fn verify(a: &MdocArgs) -> Result<String, Failure> {
     if let Some(f) = &a.reader_key {
         exp.device_mac = DeviceMac::Allowed(ReaderKey::from_pkcs8(&read_arg("reader-key", f)?)?);
     }
-    let response = read_arg("response", &a.response)?;
+    let response = if exp.input == InputEncoding::Cbor {
+        read_arg("response", &a.response)?
+    } else {
+        read_text_arg("response", &a.response)?
+    };
     let now = a.now.unwrap_or_else(crate::clock_now);
     let v = mdoc::verify_device_response(
         idbridge::crypto::default_backend(),

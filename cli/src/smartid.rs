@@ -2,7 +2,7 @@
 //! checked by `idbridge::smartid`, with the inputs and trust of the vector
 //! kind `smart-id` (VECTORS.md).
 
-use crate::{read_arg, Failure};
+use crate::{cert_arg, read_arg, read_text_arg, Failure};
 use idbridge::smartid::{self, CertificateLevel, Expected, SmartIdTrust};
 use idbridge::{Limits, UnixTime};
 
@@ -59,9 +59,9 @@ fn needed(v: &Option<String>, flag: &str) -> Result<String, Failure> {
 pub fn verify(a: &SmartIdArgs) -> Result<String, Failure> {
     let mut trust = SmartIdTrust::new();
     for f in &a.anchors {
-        trust = trust.with_certificate(&read_arg("anchors", f)?)?;
+        trust = trust.with_certificate(&cert_arg("anchors", f)?)?;
     }
-    let response = read_arg("response", &a.response)?;
+    let response = read_text_arg("response", &a.response)?;
     let expected = if a.protocol == "RAW_DIGEST_SIGNATURE" {
         let file = a.signed_data.as_ref().ok_or_else(|| {
             Failure::Usage("--signed-data is required with --protocol RAW_DIGEST_SIGNATURE".into())

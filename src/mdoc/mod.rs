@@ -253,6 +253,7 @@ pub fn verify_device_response(
     exp: &Expectations,
     now: UnixTime,
 ) -> Result<VerifiedMdoc> {
+    crate::time::check_skew(exp.clock_skew_seconds)?;
     let limits = &exp.limits;
     if input.len() > limits.max_input_bytes() {
         return Err(err(
