@@ -49,7 +49,15 @@ pub fn verify(a: &MobileIdArgs) -> Result<String, Failure> {
         &a.signed_hash,
         now,
         &Limits::default(),
-    )?;
+    )
+    .map_err(|e| {
+        // The library names the API's hashType; here it is a flag.
+        if e.kind() == idbridge::ErrorCode::MobileidHashInvalid {
+            idbridge::Error::with_detail(e.kind(), e.reason().replace("hashType ", "--hash-type "))
+        } else {
+            e
+        }
+    })?;
     serde_json::to_string_pretty(&serde_json::json!({
         "identity": v.identity(),
         "hash_type": v.signed_hash().hash_type(),
