@@ -368,6 +368,13 @@ fn the_replay_line_reproduces_the_case_under_idbridge_verify() {
             "1",
             "xmldsig.signature.missing",
         ),
+        // A case whose handover kind overrides its group's: only the
+        // request values of its own kind are replayed.
+        (
+            "test-vectors/conformance/mdoc/published-samples.json",
+            "17",
+            "mdoc.device_signature.invalid",
+        ),
     ] {
         let args = replay_of(file, tc);
         let args: Vec<&str> = args.iter().map(String::as_str).collect();
