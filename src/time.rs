@@ -169,6 +169,12 @@ impl ClockSkew {
 
 /// `config.invalid` when `secs` is negative or over [`ClockSkew::MAX_SECS`]:
 /// every verifier's tolerance passes here before it is used.
+#[cfg(any(
+    feature = "saml",
+    feature = "oidc",
+    feature = "sdjwt",
+    feature = "mdoc"
+))]
 pub(crate) fn check_skew(secs: i64) -> Result<()> {
     if (0..=i64::from(ClockSkew::MAX_SECS)).contains(&secs) {
         Ok(())
@@ -187,6 +193,12 @@ pub(crate) fn check_skew(secs: i64) -> Result<()> {
 mod tests {
     use super::*;
 
+    #[cfg(any(
+        feature = "saml",
+        feature = "oidc",
+        feature = "sdjwt",
+        feature = "mdoc"
+    ))]
     #[test]
     fn skew_is_bounded_to_a_day_and_never_negative() {
         assert!(check_skew(0).is_ok());
