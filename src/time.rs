@@ -146,6 +146,16 @@ impl ClockSkew {
     /// No tolerance.
     pub const NONE: ClockSkew = ClockSkew(0);
 
+    /// The largest tolerance, in seconds, any verifier accepts: 24 hours.
+    /// Clocks that disagree by more are broken, and a larger tolerance
+    /// would quietly stretch every validity period; a verifier given more
+    /// (or, where the type allows it, a negative tolerance) refuses with
+    /// `config.invalid`.
+    pub const MAX_SECS: u32 = 86_400;
+
+    /// [`MAX_SECS`](Self::MAX_SECS) as a tolerance.
+    pub const MAX: ClockSkew = ClockSkew(Self::MAX_SECS);
+
     /// A tolerance of `secs` seconds.
     pub const fn from_secs(secs: u32) -> Self {
         ClockSkew(secs)
@@ -157,9 +167,46 @@ impl ClockSkew {
     }
 }
 
+/// `config.invalid` when `secs` is negative or over [`ClockSkew::MAX_SECS`]:
+/// every verifier's tolerance passes here before it is used.
+#[cfg(any(
+    feature = "saml",
+    feature = "oidc",
+    feature = "sdjwt",
+    feature = "mdoc"
+))]
+pub(crate) fn check_skew(secs: i64) -> Result<()> {
+    if (0..=i64::from(ClockSkew::MAX_SECS)).contains(&secs) {
+        Ok(())
+    } else {
+        Err(Error::with_detail(
+            ErrorCode::ConfigInvalid,
+            format!(
+                "the clock skew {secs} s is outside 0 to {} s (24 h)",
+                ClockSkew::MAX_SECS
+            ),
+        ))
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[cfg(any(
+        feature = "saml",
+        feature = "oidc",
+        feature = "sdjwt",
+        feature = "mdoc"
+    ))]
+    #[test]
+    fn skew_is_bounded_to_a_day_and_never_negative() {
+        assert!(check_skew(0).is_ok());
+        assert!(check_skew(i64::from(ClockSkew::MAX_SECS)).is_ok());
+        for bad in [-1, i64::from(ClockSkew::MAX_SECS) + 1, i64::MIN, i64::MAX] {
+            assert_eq!(check_skew(bad).unwrap_err().code(), "config.invalid");
+        }
+    }
 
     #[test]
     fn parses_offsets_and_truncates_fractions() {

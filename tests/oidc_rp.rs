@@ -457,11 +457,22 @@ fn check_5_the_time_window_and_its_edges() {
         verify_at(&op, &odd, Some(AT), &expectations(), now()).unwrap_err(),
         "oidc.time.expired"
     );
-    // An enormous skew saturates instead of overflowing.
+    // The largest skew saturates instead of overflowing; past it
+    // (ClockSkew::MAX_SECS, 24 h) the expectations are refused.
     let far = op.sign(&with(claims(), "exp", json!(i64::MAX)));
     let mut e = expectations();
-    e.clock_skew_seconds = u32::MAX;
+    e.clock_skew_seconds = idbridge::ClockSkew::MAX_SECS;
     assert!(verify_at(&op, &far, Some(AT), &e, now()).is_ok());
+    e.clock_skew_seconds = idbridge::ClockSkew::MAX_SECS + 1;
+    assert_eq!(
+        verify_at(&op, &far, Some(AT), &e, now()).unwrap_err(),
+        "config.invalid"
+    );
+    e.clock_skew_seconds = u32::MAX;
+    assert_eq!(
+        verify_at(&op, &far, Some(AT), &e, now()).unwrap_err(),
+        "config.invalid"
+    );
 }
 
 // ------------------------------------------------------------------ check 6

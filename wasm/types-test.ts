@@ -207,6 +207,11 @@ export async function examples(token: string, samlResponse: string, metadata: st
   const badHandover: MdocOptions = { ...mdocOpts, handover: { kind: "openid4vp-dc-api", nonce: "n" } };
   // @ts-expect-error: no such input encoding
   const badInput: MdocOptions = { ...mdocOpts, input: "base64" };
+  const bpOpts: MdocOptions = { ...mdocOpts, brainpool: true, clockSkewSeconds: 60 };
+  // @ts-expect-error: brainpool is a boolean
+  const badBp: MdocOptions = { ...mdocOpts, brainpool: "yes" };
+  // @ts-expect-error: jwkThumbprint is required (null when not encrypted)
+  const noThumb: MdocOptions = { ...mdocOpts, handover: { kind: "openid4vp", clientId: "c", nonce: "n", responseUri: "https://rp.example.it/r" } };
 
   const chipOpts: IcaoSodOptions = { csca: [new Uint8Array()], now: "2025-09-01T00:00:00Z", ldsProfile: "cie-ias" };
   const chip: VerifiedIcaoSod = await verifyIcaoSod('{"sod":"","data_groups":{}}', chipOpts);

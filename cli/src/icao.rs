@@ -2,7 +2,7 @@
 //! data (EF.SOD and data groups) by `idbridge::icao`, with the input and
 //! trust of the vector kind `icao-sod` (VECTORS.md).
 
-use crate::{read_arg, Failure};
+use crate::{cert_arg, read_text_arg, Failure};
 use idbridge::icao::{self, IcaoTrust, LdsProfile};
 use idbridge::{Limits, UnixTime};
 
@@ -37,14 +37,14 @@ pub fn verify(a: &IcaoSodArgs) -> Result<String, Failure> {
     }
     let mut trust = IcaoTrust::new();
     for f in &a.csca {
-        trust = trust.with_csca(&read_arg("csca", f)?)?;
+        trust = trust.with_csca(&cert_arg("csca", f)?)?;
     }
     for f in &a.document_signers {
-        trust = trust.with_document_signer(&read_arg("document-signers", f)?)?;
+        trust = trust.with_document_signer(&cert_arg("document-signers", f)?)?;
     }
     let profile = LdsProfile::from_name(&a.lds_profile)
         .ok_or_else(|| Failure::Usage(format!("--lds-profile {} is unknown", a.lds_profile)))?;
-    let input = read_arg("input", &a.input)?;
+    let input = read_text_arg("input", &a.input)?;
     let now = a.now.unwrap_or_else(crate::clock_now);
     let v = icao::verify_chip_data(
         idbridge::crypto::default_backend(),

@@ -148,8 +148,8 @@ struct SamlArgs {
     /// The verification time, RFC 3339 (default: this machine's clock).
     #[arg(long, value_name = "T", value_parser = parse_time)]
     now: Option<UnixTime>,
-    /// Tolerated clock difference, in seconds.
-    #[arg(long, value_name = "SECS", default_value_t = 0)]
+    /// Tolerated clock difference, in seconds (0 to 86400).
+    #[arg(long, value_name = "SECS", default_value_t = 0, value_parser = parse_skew, allow_negative_numbers = true)]
     clock_skew: u32,
     /// How the Response is encoded: base64 (as posted) or xml.
     #[arg(long, value_name = "ENC", default_value = "base64", value_parser = ["base64", "xml"])]
@@ -561,6 +561,15 @@ fn parse_comparison(s: &str) -> Result<Comparison, String> {
     Comparison::from_name(s).ok_or_else(|| "expected minimum, exact, better or maximum".into())
 }
 
+/// `--clock-skew`: whole seconds from 0 to the library's maximum (24 h).
+fn parse_skew(s: &str) -> Result<u32, String> {
+    let max = idbridge::ClockSkew::MAX_SECS;
+    s.parse::<u32>()
+        .ok()
+        .filter(|n| *n <= max)
+        .ok_or_else(|| format!("expected whole seconds from 0 to {max} (24 h)"))
+}
+
 fn parse_time(s: &str) -> Result<UnixTime, String> {
     UnixTime::parse_rfc3339(s)
         .map_err(|_| "expected an RFC 3339 time, e.g. 2023-09-01T10:00:00Z".into())
@@ -580,10 +589,59 @@ impl From<idbridge::Error> for Failure {
     }
 }
 
-/// The bytes of the file a command-line flag names; a file that cannot be
-/// read is a usage error.
+/// Whether a flag already took standard input (`-`): it can be read once.
+static STDIN_TAKEN: std::sync::atomic::AtomicBool = std::sync::atomic::AtomicBool::new(false);
+
+/// The bytes of the file a command-line flag names (`-`: standard input,
+/// for one flag only); a file that cannot be read is a usage error.
 fn read_arg(flag: &str, path: &str) -> Result<Vec<u8>, Failure> {
+    if path == "-" {
+        if STDIN_TAKEN.swap(true, std::sync::atomic::Ordering::SeqCst) {
+            return Err(Failure::Usage(format!(
+                "--{flag} -: standard input is already read by another flag"
+            )));
+        }
+        let mut bytes = Vec::new();
+        return std::io::Read::read_to_end(&mut std::io::stdin().lock(), &mut bytes)
+            .map(|_| bytes)
+            .map_err(|e| Failure::Usage(format!("cannot read --{flag} (standard input): {e}")));
+    }
     std::fs::read(path).map_err(|e| Failure::Usage(format!("cannot read --{flag} {path}: {e}")))
+}
+
+/// A text input (base64, base64url, hex or JSON) read as [`read_arg`]
+/// does, without the line ending(s) a file ends with (`\n` or `\r\n`):
+/// an editor's final newline is not part of the value. Whitespace inside
+/// the value is kept (and refused by the verifier).
+fn read_text_arg(flag: &str, path: &str) -> Result<Vec<u8>, Failure> {
+    let mut bytes = read_arg(flag, path)?;
+    while bytes.last().is_some_and(|b| *b == b'\n' || *b == b'\r') {
+        bytes.pop();
+    }
+    Ok(bytes)
+}
+
+/// A certificate file given as trust (an anchor, a CA, a pinned signer),
+/// PEM or DER: one that cannot be read, is empty or holds no certificate
+/// is a usage error naming the flag and the file (the verifier would only
+/// say `x509.cert.malformed`, not which file).
+fn cert_arg(flag: &str, path: &str) -> Result<Vec<u8>, Failure> {
+    let bytes = read_arg(flag, path)?;
+    if bytes.iter().all(u8::is_ascii_whitespace) {
+        return Err(Failure::Usage(format!(
+            "--{flag} {path}: the file is empty, not a certificate (PEM or DER)"
+        )));
+    }
+    idbridge::webeid::Anchors::new()
+        .with_certificate(&bytes)
+        .map(drop)
+        .map_err(|e| {
+            Failure::Usage(format!(
+                "--{flag} {path} is not a certificate (PEM or DER): {}",
+                e.reason()
+            ))
+        })?;
+    Ok(bytes)
 }
 
 fn run_verify(v: Verify) -> ExitCode {
@@ -669,7 +727,7 @@ fn verify_saml(a: &SamlArgs, cie: bool) -> (Vec<String>, Result<String, Failure>
             .map(|m| read_arg("metadata", m))
             .collect::<Result<Vec<_>, _>>()?;
         let registry = match (&a.registry, &a.registry_signer) {
-            (Some(r), Some(s)) => Some((read_arg("registry", r)?, read_arg("registry-signer", s)?)),
+            (Some(r), Some(s)) => Some((read_arg("registry", r)?, cert_arg("registry-signer", s)?)),
             (None, Some(s)) => {
                 return Err(Failure::Usage(format!(
                     "--registry-signer {s} needs --registry"
@@ -677,7 +735,7 @@ fn verify_saml(a: &SamlArgs, cie: bool) -> (Vec<String>, Result<String, Failure>
             }
             _ => None,
         };
-        Ok((metadata, registry, read_arg("response", &a.response)?))
+        Ok((metadata, registry, read_text_arg("response", &a.response)?))
     };
     let (metadata, registry, response) = match read_all() {
         Ok(x) => x,
@@ -764,13 +822,13 @@ fn verify_webeid(
         .map(|a| match a.as_str() {
             "embedded" => Ok(Anchor::Embedded),
             "test" => Ok(Anchor::Test),
-            file => read_arg("anchors", file).map(Anchor::File),
+            file => cert_arg("anchors", file).map(Anchor::File),
         })
         .collect::<Result<Vec<_>, _>>()?;
-    let token = read_arg("token", token)?;
+    let token = read_text_arg("token", token)?;
     let response = ocsp.map(|f| read_arg("ocsp", f)).transpose()?;
     let responder = responder
-        .map(|f| read_arg("ocsp-responder", f))
+        .map(|f| cert_arg("ocsp-responder", f))
         .transpose()?;
     let mut builder = Trust::builder();
     for a in &anchors {

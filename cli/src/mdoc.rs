@@ -2,7 +2,7 @@
 //! `idbridge::mdoc`, with the inputs and trust of the vector kind `mdoc`
 //! (VECTORS.md); and `idbridge inspect cbor`, a diagnostic-notation dump.
 
-use crate::{read_arg, Failure};
+use crate::{cert_arg, read_arg, read_text_arg, Failure};
 use base64::Engine as _;
 use idbridge::mdoc::{
     self, DeviceMac, Expectations, Handover, InputEncoding, MdocTrust, ReaderKey,
@@ -34,8 +34,9 @@ pub struct MdocArgs {
     /// openid4vp, iso-18013-7: the response_uri (or redirect_uri).
     #[arg(long, value_name = "URL")]
     pub response_uri: Option<String>,
-    /// openid4vp, openid4vp-dc-api: the base64url RFC 7638 thumbprint of the
-    /// response-encryption key (absent: the response was not encrypted).
+    /// openid4vp, openid4vp-dc-api: the base64url RFC 7638 SHA-256 thumbprint
+    /// (32 bytes) of the response-encryption key (absent: the response was
+    /// not encrypted).
     #[arg(long, value_name = "B64U")]
     pub jwk_thumbprint: Option<String>,
     /// openid4vp-dc-api: the web origin.
@@ -50,12 +51,16 @@ pub struct MdocArgs {
     /// Allow deviceMac, keyed from this reader private key (PKCS#8, PEM or DER).
     #[arg(long, value_name = "FILE")]
     pub reader_key: Option<String>,
+    /// Accept document-signer and device keys on brainpoolP256r1 and
+    /// brainpoolP384r1 (IT-Wallet), signing with ES256 and ES384.
+    #[arg(long)]
+    pub brainpool: bool,
     /// How the response is encoded.
     #[arg(long, value_name = "ENC", default_value = "base64url", value_parser = ["base64url", "cbor"])]
     pub input: String,
-    /// Seconds of clock skew tolerated.
-    #[arg(long, value_name = "SECS", default_value_t = 0)]
-    pub clock_skew: i64,
+    /// Tolerated clock difference, in seconds (0 to 86400).
+    #[arg(long, value_name = "SECS", default_value_t = 0, value_parser = crate::parse_skew, allow_negative_numbers = true)]
+    pub clock_skew: u32,
     /// The verification time, RFC 3339 (default: this machine's clock).
     #[arg(long, value_name = "T", value_parser = crate::parse_time)]
     pub now: Option<UnixTime>,
@@ -79,15 +84,69 @@ fn hex(s: &str) -> Option<Vec<u8>> {
         .collect()
 }
 
+/// The size of an RFC 7638 SHA-256 JWK thumbprint.
+const THUMBPRINT_BYTES: usize = 32;
+
+/// The request values each `--handover` kind takes; any other given is a
+/// usage error (it would be silently ignored).
+const HANDOVER_FLAGS: &[(&str, &[&str])] = &[
+    (
+        "openid4vp",
+        &["client-id", "nonce", "response-uri", "jwk-thumbprint"],
+    ),
+    ("openid4vp-dc-api", &["origin", "nonce", "jwk-thumbprint"]),
+    (
+        "iso-18013-7",
+        &["client-id", "response-uri", "nonce", "mdoc-generated-nonce"],
+    ),
+    ("session-transcript", &["session-transcript"]),
+];
+
 fn handover(a: &MdocArgs) -> Result<Handover, Failure> {
     let h = a.handover.as_str();
+    let given = [
+        ("client-id", a.client_id.is_some()),
+        ("nonce", a.nonce.is_some()),
+        ("response-uri", a.response_uri.is_some()),
+        ("jwk-thumbprint", a.jwk_thumbprint.is_some()),
+        ("origin", a.origin.is_some()),
+        ("mdoc-generated-nonce", a.mdoc_generated_nonce.is_some()),
+        ("session-transcript", a.session_transcript.is_some()),
+    ];
+    let takes = HANDOVER_FLAGS
+        .iter()
+        .find(|(kind, _)| *kind == h)
+        .map_or(&[][..], |(_, flags)| *flags);
+    if let Some((flag, _)) = given
+        .iter()
+        .find(|(flag, present)| *present && !takes.contains(flag))
+    {
+        return Err(Failure::Usage(format!(
+            "--{flag} is not used by --handover {h} (it takes --{})",
+            takes.join(", --")
+        )));
+    }
     let thumbprint = match &a.jwk_thumbprint {
         None => None,
-        Some(t) => Some(
-            base64::engine::general_purpose::URL_SAFE_NO_PAD
+        Some(t) => {
+            let bytes = base64::engine::general_purpose::URL_SAFE_NO_PAD
                 .decode(t)
-                .map_err(|_| Failure::Usage("--jwk-thumbprint is not base64url".into()))?,
-        ),
+                .map_err(|_| {
+                    Failure::Usage(format!(
+                        "--jwk-thumbprint {t:?} is not unpadded base64url (leave the flag out \
+                         when the response was not encrypted)"
+                    ))
+                })?;
+            if bytes.len() != THUMBPRINT_BYTES {
+                return Err(Failure::Usage(format!(
+                    "--jwk-thumbprint {t:?} decodes to {} bytes, not the {THUMBPRINT_BYTES} of a \
+                     SHA-256 JWK thumbprint (leave the flag out when the response was not \
+                     encrypted)",
+                    bytes.len()
+                )));
+            }
+            Some(bytes)
+        }
     };
     Ok(match h {
         "openid4vp" => Handover::OpenId4Vp {
@@ -118,10 +177,11 @@ fn handover(a: &MdocArgs) -> Result<Handover, Failure> {
 pub fn verify(a: &MdocArgs) -> Result<String, Failure> {
     let mut trust = MdocTrust::new();
     for f in &a.anchors {
-        trust = trust.with_iaca(&read_arg("anchors", f)?)?;
+        trust = trust.with_iaca(&cert_arg("anchors", f)?)?;
     }
     let mut exp = Expectations::new(a.doctype.clone(), handover(a)?);
-    exp.clock_skew_seconds = a.clock_skew;
+    exp.clock_skew_seconds = i64::from(a.clock_skew);
+    exp.brainpool = a.brainpool;
     exp.input = if a.input == "cbor" {
         InputEncoding::Cbor
     } else {
@@ -130,7 +190,11 @@ pub fn verify(a: &MdocArgs) -> Result<String, Failure> {
     if let Some(f) = &a.reader_key {
         exp.device_mac = DeviceMac::Allowed(ReaderKey::from_pkcs8(&read_arg("reader-key", f)?)?);
     }
-    let response = read_arg("response", &a.response)?;
+    let response = if exp.input == InputEncoding::Cbor {
+        read_arg("response", &a.response)?
+    } else {
+        read_text_arg("response", &a.response)?
+    };
     let now = a.now.unwrap_or_else(crate::clock_now);
     let v = mdoc::verify_device_response(
         idbridge::crypto::default_backend(),

@@ -2,7 +2,7 @@
 //! session-status response checked by `idbridge::mobileid`, with the inputs
 //! and trust of the vector kind `mobile-id` (VECTORS.md).
 
-use crate::{read_arg, Failure};
+use crate::{cert_arg, read_text_arg, Failure};
 use idbridge::mobileid::{self, MobileIdTrust};
 use idbridge::{Limits, UnixTime};
 
@@ -31,9 +31,9 @@ pub struct MobileIdArgs {
 pub fn verify(a: &MobileIdArgs) -> Result<String, Failure> {
     let mut trust = MobileIdTrust::new();
     for f in &a.anchors {
-        trust = trust.with_certificate(&read_arg("anchors", f)?)?;
+        trust = trust.with_certificate(&cert_arg("anchors", f)?)?;
     }
-    let response = read_arg("response", &a.response)?;
+    let response = read_text_arg("response", &a.response)?;
     let alg = mobileid::hash_type_from_name(&a.hash_type).ok_or_else(|| {
         Failure::Usage(format!(
             "--hash-type {} is not SHA256, SHA384 or SHA512",
@@ -49,7 +49,15 @@ pub fn verify(a: &MobileIdArgs) -> Result<String, Failure> {
         &a.signed_hash,
         now,
         &Limits::default(),
-    )?;
+    )
+    .map_err(|e| {
+        // The library names the API's hashType; here it is a flag.
+        if e.kind() == idbridge::ErrorCode::MobileidHashInvalid {
+            idbridge::Error::with_detail(e.kind(), e.reason().replace("hashType ", "--hash-type "))
+        } else {
+            e
+        }
+    })?;
     serde_json::to_string_pretty(&serde_json::json!({
         "identity": v.identity(),
         "hash_type": v.signed_hash().hash_type(),

@@ -3,7 +3,7 @@
 //! command line, with the inputs and trust of the vector kinds
 //! `oidc-trust-chain` and `oidc-id-token` (VECTORS.md).
 
-use crate::{read_arg, Failure};
+use crate::{read_arg, read_text_arg, Failure};
 use idbridge::jose::JwkSet;
 use idbridge::oidc::federation::{self, ChainOptions, FederationTrust};
 use idbridge::UnixTime;
@@ -62,7 +62,7 @@ pub fn verify_chain(a: &ChainArgs) -> Result<String, Failure> {
     // Every file first: one that cannot be read is a usage error.
     let anchors = entities("anchor", &a.anchors)?;
     let issuers = entities("trust-mark-issuer", &a.trust_mark_issuers)?;
-    let document = read_arg("chain", &a.chain)?;
+    let document = read_text_arg("chain", &a.chain)?;
     let mut trust = FederationTrust::new();
     for (id, jwks) in anchors {
         trust = trust.with_anchor(id, JwkSet::from_json(&jwks)?);
@@ -138,8 +138,8 @@ pub struct IdTokenArgs {
     /// The lowest acceptable level: SpidL1, SpidL2 or SpidL3.
     #[arg(long, value_name = "LEVEL", default_value = "SpidL2")]
     pub min_level: String,
-    /// Tolerated clock difference, in seconds.
-    #[arg(long, value_name = "SECS", default_value_t = 0)]
+    /// Tolerated clock difference, in seconds (0 to 86400).
+    #[arg(long, value_name = "SECS", default_value_t = 0, value_parser = crate::parse_skew, allow_negative_numbers = true)]
     pub clock_skew: u32,
     /// Report the identity under CIE instead of SPID.
     #[arg(long)]
@@ -161,7 +161,7 @@ pub fn verify_id_token(a: &IdTokenArgs) -> Result<String, Failure> {
         ))
     })?;
     // Every file first: one that cannot be read is a usage error.
-    let response = read_arg("response", &a.response)?;
+    let response = read_text_arg("response", &a.response)?;
     let userinfo = a
         .userinfo
         .as_ref()

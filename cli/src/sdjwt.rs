@@ -2,7 +2,7 @@
 //! `idbridge::sdjwt`, with the inputs and trust of the vector kind
 //! `sd-jwt-vc` (VECTORS.md).
 
-use crate::{read_arg, Failure};
+use crate::{cert_arg, read_arg, read_text_arg, Failure};
 use idbridge::jose::{Jwk, JwkSet};
 use idbridge::sdjwt::{
     self, CredentialStatus, Expectations, KeyBinding, Profile, SdJwtTrust, StatusCheck, StatusLists,
@@ -61,8 +61,8 @@ pub struct SdJwtArgs {
     /// How old the KB-JWT may be, in seconds.
     #[arg(long, value_name = "SECS", default_value_t = 300)]
     pub max_kb_age: u32,
-    /// Tolerated clock difference, in seconds.
-    #[arg(long, value_name = "SECS", default_value_t = 0)]
+    /// Tolerated clock difference, in seconds (0 to 86400).
+    #[arg(long, value_name = "SECS", default_value_t = 0, value_parser = crate::parse_skew, allow_negative_numbers = true)]
     pub clock_skew: u32,
     /// Do not check the Token Status List.
     #[arg(long)]
@@ -87,9 +87,9 @@ fn key_sets(flag: &str, files: &[String]) -> Result<JwkSet, Failure> {
 
 /// Verifies a presentation; the JSON printed on success.
 pub fn verify(a: &SdJwtArgs) -> Result<String, Failure> {
-    let bytes = read_arg("presentation", &a.presentation)?;
-    let text = String::from_utf8_lossy(&bytes);
-    let presentation = text.strip_suffix('\n').unwrap_or(&text);
+    let bytes = read_text_arg("presentation", &a.presentation)?;
+    let presentation = String::from_utf8_lossy(&bytes);
+    let presentation = presentation.as_ref();
     let mut trust = match &a.issuer_metadata {
         Some(file) => SdJwtTrust::from_issuer_metadata(
             &read_arg("issuer-metadata", file)?,
@@ -98,7 +98,7 @@ pub fn verify(a: &SdJwtArgs) -> Result<String, Failure> {
         None => SdJwtTrust::new(key_sets("issuer-jwks", &a.issuer_jwks)?),
     };
     for file in &a.x5c_ca {
-        trust = trust.with_x5c_anchor(&read_arg("x5c-ca", file)?)?;
+        trust = trust.with_x5c_anchor(&cert_arg("x5c-ca", file)?)?;
     }
     if !a.status_list_jwks.is_empty() {
         trust = trust.with_status_list_keys(key_sets("status-list-jwks", &a.status_list_jwks)?);
@@ -106,11 +106,7 @@ pub fn verify(a: &SdJwtArgs) -> Result<String, Failure> {
     let mut lists = StatusLists::new();
     for pair in a.status_lists.chunks(2) {
         if let [uri, file] = pair {
-            let token = read_arg("status-list", file)?;
-            let token = match token.strip_suffix(b"\n") {
-                Some(t) => t.to_vec(),
-                None => token,
-            };
+            let token = read_text_arg("status-list", file)?;
             lists.insert(uri.clone(), token);
         }
     }

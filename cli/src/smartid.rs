@@ -2,7 +2,8 @@
 //! checked by `idbridge::smartid`, with the inputs and trust of the vector
 //! kind `smart-id` (VECTORS.md).
 
-use crate::{read_arg, Failure};
+use crate::{cert_arg, read_arg, read_text_arg, Failure};
+use base64::Engine as _;
 use idbridge::smartid::{self, CertificateLevel, Expected, SmartIdTrust};
 use idbridge::{Limits, UnixTime};
 
@@ -21,7 +22,7 @@ pub struct SmartIdArgs {
     /// The lowest certificate level accepted.
     #[arg(long, value_name = "L", default_value = "QUALIFIED", value_parser = ["ADVANCED", "QUALIFIED"])]
     pub min_level: String,
-    /// ACSP_V2: the rpChallenge sent (base64).
+    /// ACSP_V2: the rpChallenge sent (strict base64 of 32 to 64 bytes).
     #[arg(long, value_name = "B64")]
     pub rp_challenge: Option<String>,
     /// ACSP_V2: this relying party's name as sent.
@@ -30,7 +31,7 @@ pub struct SmartIdArgs {
     /// ACSP_V2: the brokered RP's name, if any.
     #[arg(long, value_name = "NAME", default_value = "")]
     pub brokered_rp_name: String,
-    /// ACSP_V2: the interactions string as sent (base64).
+    /// ACSP_V2: the interactions string as sent (base64 of a JSON array).
     #[arg(long, value_name = "B64")]
     pub interactions: Option<String>,
     /// ACSP_V2, Web2App/App2App: the initialCallbackUrl sent.
@@ -55,23 +56,64 @@ fn needed(v: &Option<String>, flag: &str) -> Result<String, Failure> {
         .ok_or_else(|| Failure::Usage(format!("--{flag} is required with --protocol ACSP_V2")))
 }
 
+/// `--rp-challenge`: strict standard base64 (padded, canonical) of 32 to
+/// 64 bytes, as the relying party generated it.
+fn check_rp_challenge(v: &str) -> Result<(), Failure> {
+    let bytes = base64::engine::general_purpose::STANDARD
+        .decode(v)
+        .map_err(|_| {
+            Failure::Usage(format!(
+                "--rp-challenge {v:?} is not strict base64 (standard alphabet, padded)"
+            ))
+        })?;
+    if !(32..=64).contains(&bytes.len()) {
+        return Err(Failure::Usage(format!(
+            "--rp-challenge decodes to {} bytes, not 32 to 64",
+            bytes.len()
+        )));
+    }
+    Ok(())
+}
+
+/// `--interactions`: base64 of a JSON array, as sent.
+fn check_interactions(v: &str) -> Result<(), Failure> {
+    let bytes = base64::engine::general_purpose::STANDARD
+        .decode(v)
+        .map_err(|_| {
+            Failure::Usage(format!(
+                "--interactions {v:?} is not strict base64 (standard alphabet, padded)"
+            ))
+        })?;
+    match serde_json::from_slice::<serde_json::Value>(&bytes) {
+        Ok(serde_json::Value::Array(_)) => Ok(()),
+        _ => Err(Failure::Usage(
+            "--interactions does not decode to a JSON array (the interactions as sent, in base64)"
+                .into(),
+        )),
+    }
+}
+
 /// Runs the check; the JSON to print, or the failure.
 pub fn verify(a: &SmartIdArgs) -> Result<String, Failure> {
     let mut trust = SmartIdTrust::new();
     for f in &a.anchors {
-        trust = trust.with_certificate(&read_arg("anchors", f)?)?;
+        trust = trust.with_certificate(&cert_arg("anchors", f)?)?;
     }
-    let response = read_arg("response", &a.response)?;
+    let response = read_text_arg("response", &a.response)?;
     let expected = if a.protocol == "RAW_DIGEST_SIGNATURE" {
         let file = a.signed_data.as_ref().ok_or_else(|| {
             Failure::Usage("--signed-data is required with --protocol RAW_DIGEST_SIGNATURE".into())
         })?;
         Expected::signature(&read_arg("signed-data", file)?)
     } else {
+        let rp_challenge = needed(&a.rp_challenge, "rp-challenge")?;
+        check_rp_challenge(&rp_challenge)?;
+        let interactions = needed(&a.interactions, "interactions")?;
+        check_interactions(&interactions)?;
         let mut e = Expected::authentication(
-            &needed(&a.rp_challenge, "rp-challenge")?,
+            &rp_challenge,
             &needed(&a.rp_name, "rp-name")?,
-            &needed(&a.interactions, "interactions")?,
+            &interactions,
         )
         .with_brokered_rp_name(&a.brokered_rp_name)
         .with_initial_callback_url(&a.initial_callback_url)

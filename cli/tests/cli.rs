@@ -368,6 +368,13 @@ fn the_replay_line_reproduces_the_case_under_idbridge_verify() {
             "1",
             "xmldsig.signature.missing",
         ),
+        // A case whose handover kind overrides its group's: only the
+        // request values of its own kind are replayed.
+        (
+            "test-vectors/conformance/mdoc/published-samples.json",
+            "17",
+            "mdoc.device_signature.invalid",
+        ),
     ] {
         let args = replay_of(file, tc);
         let args: Vec<&str> = args.iter().map(String::as_str).collect();
@@ -1604,12 +1611,22 @@ const MDOC: &str = concat!(
 
 fn verify_mdoc(response: &str, extra: &[&str]) -> (i32, String, String) {
     let file = format!("{MDOC}/own/responses/{response}");
+    idbridge(&refs(&mdoc_args(&file, extra)))
+}
+
+fn refs(args: &[String]) -> Vec<&str> {
+    args.iter().map(String::as_str).collect()
+}
+
+/// `verify mdoc` of the response file `file` with the request of the
+/// imported suite's own responses, then `extra`.
+fn mdoc_args(file: &str, extra: &[&str]) -> Vec<String> {
     let iaca = format!("{MDOC}/own/certs/iaca-p256.pem");
     let mut args = vec![
         "verify",
         "mdoc",
         "--response",
-        &file,
+        file,
         "--anchors",
         &iaca,
         "--doctype",
@@ -1628,7 +1645,7 @@ fn verify_mdoc(response: &str, extra: &[&str]) -> (i32, String, String) {
         "2026-05-01T00:00:00Z",
     ];
     args.extend_from_slice(extra);
-    idbridge(&args)
+    args.iter().map(|s| s.to_string()).collect()
 }
 
 #[test]
@@ -1736,4 +1753,450 @@ fn verify_icao_sod_prints_the_identity_or_the_code() {
     assert_eq!(code, 2);
     let (code, _, _) = verify_icao_sod("mrtd-dg1", &["--csca", &csca, "--lds-profile", "x"]);
     assert_eq!(code, 2);
+}
+
+/// `idbridge` with `input` on its standard input.
+fn idbridge_stdin(args: &[&str], input: &[u8]) -> (i32, String, String) {
+    use std::io::Write as _;
+    use std::process::Stdio;
+    let mut child = Command::new(env!("CARGO_BIN_EXE_idbridge"))
+        .args(args)
+        .current_dir(root())
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut stdin = child.stdin.take().unwrap();
+    let _ = stdin.write_all(input);
+    drop(stdin);
+    let out = child.wait_with_output().unwrap();
+    (
+        out.status.code().unwrap_or(-1),
+        String::from_utf8_lossy(&out.stdout).into_owned(),
+        String::from_utf8_lossy(&out.stderr).into_owned(),
+    )
+}
+
+#[test]
+fn a_trust_file_that_is_empty_or_no_certificate_is_a_usage_error_naming_it() {
+    let dir = temp_dir("trust-files");
+    let empty = dir.join("empty.pem");
+    std::fs::write(&empty, b"").unwrap();
+    let blank = dir.join("blank.pem");
+    std::fs::write(&blank, b"\n\n").unwrap();
+    let junk = dir.join("junk.der");
+    std::fs::write(&junk, b"not a certificate at all").unwrap();
+    let pem_cut = dir.join("cut.pem");
+    std::fs::write(&pem_cut, b"-----BEGIN CERTIFICATE-----\nMIIB\n").unwrap();
+    let missing = dir.join("missing.pem");
+    let bad_certs = [&empty, &blank, &junk, &pem_cut, &missing];
+    let ds = format!("{ICAO}/cie_DS_00019_TEST.der");
+    let webeid = |anchor: &str| -> (i32, String, String) {
+        idbridge(&[
+            "verify",
+            "webeid",
+            "--token",
+            "test-vectors/webeid/tokens/es256.token",
+            "--origin",
+            "https://rp.idbridge.test",
+            "--nonce",
+            "n",
+            "--anchors",
+            anchor,
+        ])
+    };
+    for bad in bad_certs {
+        let f = bad.to_str().unwrap();
+        let runs: Vec<(&str, (i32, String, String))> = vec![
+            (
+                "--anchors",
+                verify_mdoc("valid-pid-full.b64u", &["--anchors", f]),
+            ),
+            ("--anchors", verify_mobile_id("valid1", &["--anchors", f])),
+            (
+                "--anchors",
+                verify_smart_id("acsp_qr_sha3_512", &["--anchors", f]),
+            ),
+            ("--csca", verify_icao_sod("mrtd-dg1-dg11", &["--csca", f])),
+            (
+                "--document-signers",
+                verify_icao_sod("mrtd-dg1-dg11", &["--csca", &ds, "--document-signers", f]),
+            ),
+            ("--anchors", webeid(f)),
+        ];
+        for (flag, (code, out, err)) in runs {
+            assert_eq!(code, 2, "{flag} {f}: {out}{err}");
+            assert!(err.contains(&format!("--{} {f}", &flag[2..])), "{err}");
+            assert!(!out.contains("x509.cert.malformed"), "{out}");
+        }
+    }
+    let (code, _, err) = verify_mdoc(
+        "valid-pid-full.b64u",
+        &["--anchors", junk.to_str().unwrap()],
+    );
+    assert_eq!(code, 2);
+    assert!(err.contains("is not a certificate (PEM or DER)"), "{err}");
+    let (code, _, err) = verify_mdoc(
+        "valid-pid-full.b64u",
+        &["--anchors", empty.to_str().unwrap()],
+    );
+    assert_eq!(code, 2);
+    assert!(err.contains("the file is empty"), "{err}");
+    std::fs::remove_dir_all(&dir).ok();
+}
+
+#[test]
+fn clock_skew_outside_0_to_24_hours_is_a_usage_error() {
+    for skew in ["-1", "-86400", "86401", "4294967295", "1e3", "ten"] {
+        let (code, out, err) = verify_mdoc("valid-pid-full.b64u", &["--clock-skew", skew]);
+        assert_eq!(code, 2, "{skew}: {out}{err}");
+        assert!(err.contains("--clock-skew"), "{err}");
+        assert!(err.contains("0 to 86400"), "{err}");
+    }
+    for skew in ["0", "300", "86400"] {
+        let (code, out, err) = verify_mdoc("valid-pid-full.b64u", &["--clock-skew", skew]);
+        assert_eq!(code, 0, "{skew}: {out}{err}");
+    }
+    let (code, _, err) = verify_sd_jwt("status-own-valid", &["--clock-skew", "90000"]);
+    assert_eq!(code, 2, "{err}");
+}
+
+#[test]
+fn text_inputs_verify_the_same_with_a_final_newline_and_from_stdin() {
+    let dir = temp_dir("final-newline");
+    let b64u = std::fs::read(format!("{MDOC}/own/responses/valid-pid-full.b64u")).unwrap();
+    for (name, end) in [("lf", &b"\n"[..]), ("crlf", b"\r\n"), ("two", b"\n\n")] {
+        let f = dir.join(format!("{name}.b64u"));
+        let mut bytes = b64u.clone();
+        bytes.extend_from_slice(end);
+        std::fs::write(&f, &bytes).unwrap();
+        let (code, out, err) = idbridge(&refs(&mdoc_args(f.to_str().unwrap(), &[])));
+        assert_eq!(code, 0, "{name}: {out}{err}");
+        // The same from standard input.
+        let (code, out, err) = idbridge_stdin(&refs(&mdoc_args("-", &[])), &bytes);
+        assert_eq!(code, 0, "stdin {name}: {out}{err}");
+        assert!(out.contains("TINIT-RSSMRA80A10H501U"), "{out}");
+    }
+    // Whitespace inside the value stays an error.
+    let mut inner = b64u.clone();
+    inner.insert(10, b'\n');
+    let f = dir.join("inner.b64u");
+    std::fs::write(&f, &inner).unwrap();
+    let (code, out, _) = idbridge(&refs(&mdoc_args(f.to_str().unwrap(), &[])));
+    assert_eq!(code, 1, "{out}");
+    assert!(out.starts_with("error: input.encoding: "), "{out}");
+    // JSON inputs: Mobile-ID, Smart-ID, ICAO.
+    let crlf = |src: &str, name: &str| -> String {
+        let mut bytes = std::fs::read(src).unwrap();
+        bytes.extend_from_slice(b"\r\n");
+        let f = dir.join(name);
+        std::fs::write(&f, bytes).unwrap();
+        f.to_str().unwrap().to_string()
+    };
+    let mid = crlf(&format!("{MID}/valid1.json"), "mid.json");
+    let (code, out, err) = verify_mobile_id("valid1", &[]);
+    assert_eq!(code, 0, "{out}{err}");
+    let mid_args: Vec<String> = [
+        "verify",
+        "mobile-id",
+        "--response",
+        &mid,
+        "--anchors",
+        &format!("{MID}/TEST_of_ESTEID-SK_2015.pem.crt"),
+        "--signed-hash",
+        MID_HASH,
+        "--hash-type",
+        "SHA512",
+        "--now",
+        "2025-09-01T10:00:00Z",
+    ]
+    .iter()
+    .map(|s| s.to_string())
+    .collect();
+    let (code, out, err) = idbridge(&mid_args.iter().map(String::as_str).collect::<Vec<_>>());
+    assert_eq!(code, 0, "{out}{err}");
+    let icao = crlf(&format!("{ICAO}/bundles/mrtd-dg1-dg11.json"), "icao.json");
+    let (code, out, err) = idbridge(&[
+        "verify",
+        "icao-sod",
+        "--input",
+        &icao,
+        "--document-signers",
+        &format!("{ICAO}/cie_DS_00019_TEST.der"),
+        "--now",
+        "2025-09-01T00:00:00Z",
+    ]);
+    assert_eq!(code, 0, "{out}{err}");
+    // Standard input goes to one flag only.
+    let (code, _, err) = idbridge_stdin(&refs(&mdoc_args("-", &["--anchors", "-"])), &b64u);
+    assert_eq!(code, 2, "{err}");
+    std::fs::remove_dir_all(&dir).ok();
+}
+
+#[test]
+fn mdoc_handover_values_are_checked_against_the_kind() {
+    // A thumbprint that is empty, "null" or not 32 bytes: usage errors.
+    for t in [
+        "",
+        "null",
+        "QoPsknrg8gjaqi0CaoFPKyLcpSz4X_qPP4Ymxr1mk",
+        "not base64url!",
+    ] {
+        let args = mdoc_args(&format!("{MDOC}/own/responses/valid-pid-full.b64u"), &[]);
+        let args: Vec<String> = args
+            .iter()
+            .map(|a| {
+                if a == "QoPsknrg8gjaqi0CaoFPKyLcpSz4X_qPP4Ymxr1mkEc" {
+                    t.to_string()
+                } else {
+                    a.clone()
+                }
+            })
+            .collect();
+        let (code, out, err) = idbridge(&refs(&args));
+        assert_eq!(code, 2, "{t:?}: {out}{err}");
+        assert!(err.contains("--jwk-thumbprint"), "{err}");
+    }
+    // A value the handover kind does not use is a usage error, not ignored.
+    for extra in [
+        &["--origin", "https://example.com"][..],
+        &["--mdoc-generated-nonce", "x"],
+        &["--session-transcript", "80"],
+    ] {
+        let (code, out, err) = verify_mdoc("valid-pid-full.b64u", extra);
+        assert_eq!(code, 2, "{extra:?}: {out}{err}");
+        assert!(
+            err.contains(extra[0]) && err.contains("not used by --handover openid4vp"),
+            "{err}"
+        );
+    }
+    let (code, _, err) = idbridge(&[
+        "verify",
+        "mdoc",
+        "--response",
+        "test-vectors/mdoc/inputs/valid-p256.cbor",
+        "--input",
+        "cbor",
+        "--anchors",
+        "test-vectors/mdoc/trust/iaca.pem",
+        "--doctype",
+        "eu.europa.ec.eudi.pid.1",
+        "--handover",
+        "session-transcript",
+        "--session-transcript",
+        "8341a0d81843a10102f6",
+        "--nonce",
+        "n",
+    ]);
+    assert_eq!(code, 2, "{err}");
+    assert!(
+        err.contains("--nonce is not used by --handover session-transcript"),
+        "{err}"
+    );
+}
+
+#[test]
+fn verify_mdoc_brainpool_is_an_opt_in() {
+    let run = |input: &str, extra: &[&str]| {
+        let mut args = vec![
+            "verify",
+            "mdoc",
+            "--response",
+            input,
+            "--input",
+            "cbor",
+            "--anchors",
+            "test-vectors/mdoc/trust/iaca.pem",
+            "--doctype",
+            "eu.europa.ec.eudi.pid.1",
+            "--handover",
+            "session-transcript",
+            "--session-transcript",
+            "8341a0d81843a10102f6",
+            "--now",
+            "2026-05-01T00:00:00Z",
+        ];
+        args.extend_from_slice(extra);
+        idbridge(&args)
+    };
+    for (input, off) in [
+        ("bp256-ds-and-device", "mdoc.issuer_key.mismatch"),
+        ("bp384-ds-and-device", "mdoc.issuer_key.mismatch"),
+        ("p256-ds-bp256-device", "mdoc.mso.malformed"),
+    ] {
+        let f = format!("test-vectors/mdoc/inputs/{input}.cbor");
+        let (code, out, err) = run(&f, &[]);
+        assert_eq!(code, 1, "{input}: {out}{err}");
+        assert!(
+            out.starts_with(&format!("error: {off}: ")),
+            "{input}: {out}"
+        );
+        let (code, out, err) = run(&f, &["--brainpool"]);
+        assert_eq!(code, 0, "{input}: {out}{err}");
+        assert!(out.contains("\"doc_types\""), "{out}");
+    }
+    // The switch widens the curves only: a flipped signature still fails.
+    let (code, out, _) = run(
+        "test-vectors/mdoc/inputs/bp256-ds-sig-flipped.cbor",
+        &["--brainpool"],
+    );
+    assert_eq!(code, 1);
+    assert!(
+        out.starts_with("error: mdoc.issuer_signature.invalid: "),
+        "{out}"
+    );
+}
+
+#[test]
+fn messages_say_what_to_do() {
+    // Mobile-ID: a SHA-256 hash sent with --hash-type SHA512.
+    let sha256 = "XN1Ej7bys/MlbZlDBN3GoRFv6JOJbm8/mLwulZlZQBI=";
+    let (code, out, _) = idbridge(&[
+        "verify",
+        "mobile-id",
+        "--response",
+        &format!("{MID}/valid1.json"),
+        "--anchors",
+        &format!("{MID}/TEST_of_ESTEID-SK_2015.pem.crt"),
+        "--signed-hash",
+        sha256,
+        "--hash-type",
+        "SHA512",
+        "--now",
+        "2025-09-01T10:00:00Z",
+    ]);
+    assert_eq!(code, 1, "{out}");
+    assert!(out.starts_with("error: mobileid.hash.invalid: "), "{out}");
+    assert!(
+        out.contains("SHA512") && out.contains("--hash-type SHA256"),
+        "{out}"
+    );
+    // ICAO: the CIE IAS numbers without the cie-ias profile.
+    let ds = format!("{ICAO}/cie_DS_00019_TEST.der");
+    let (code, out, _) = verify_icao_sod("ias-nis-kpub", &["--document-signers", &ds]);
+    assert_eq!(code, 1, "{out}");
+    assert!(out.starts_with("error: icao.lds.invalid: "), "{out}");
+    assert!(out.contains("--lds-profile cie-ias"), "{out}");
+    // ICAO: an untrusted chain says it once, in words.
+    let csca = format!("{ICAO}/cie-chip/CSCA04.cer");
+    let (code, out, _) = verify_icao_sod("mrtd-dg1-dg11", &["--csca", &csca]);
+    assert_eq!(code, 1, "{out}");
+    assert_eq!(out.matches("x509.chain.untrusted").count(), 1, "{out}");
+    assert!(!out.contains("UnknownIssuer"), "{out}");
+    // mdoc: the docType received, and how to allow deviceMac.
+    let (code, out, _) = verify_mdoc(
+        "valid-pid-full.b64u",
+        &["--doctype", "org.iso.18013.5.1.mDL"],
+    );
+    assert_eq!(code, 2, "--doctype is given twice: {out}");
+    let mut args = mdoc_args(&format!("{MDOC}/own/responses/valid-pid-full.b64u"), &[]);
+    let at = args
+        .iter()
+        .position(|a| a == "eu.europa.ec.eudi.pid.1")
+        .unwrap();
+    args[at] = "org.iso.18013.5.1.mDL".into();
+    let (code, out, _) = idbridge(&refs(&args));
+    assert_eq!(code, 1, "{out}");
+    assert!(out.starts_with("error: mdoc.doctype.mismatch: "), "{out}");
+    assert!(out.contains("\"eu.europa.ec.eudi.pid.1\""), "{out}");
+    let (code, out, _) = idbridge(&[
+        "verify",
+        "mdoc",
+        "--response",
+        &format!("{MDOC}/own/responses/valid-pid-proximity-mac.cbor"),
+        "--input",
+        "cbor",
+        "--anchors",
+        &format!("{MDOC}/own/certs/iaca-p256.pem"),
+        "--doctype",
+        "eu.europa.ec.eudi.pid.1",
+        "--handover",
+        "session-transcript",
+        "--session-transcript",
+        "80",
+        "--now",
+        "2026-05-01T00:00:00Z",
+    ]);
+    assert_eq!(code, 1, "{out}");
+    assert!(
+        out.starts_with("error: mdoc.device_mac.forbidden: "),
+        "{out}"
+    );
+    assert!(out.contains("--reader-key"), "{out}");
+}
+
+#[test]
+fn smart_id_request_values_are_checked_before_verifying() {
+    const GOOD_RP: &str =
+        "xnjZ3irCUODkqHtNT74/Irw2ZHW/Lv8sG/b5HS+L9lKffM2SWmsY9k4g2gcwVg6aN3DAj54ciyLff+ilTwIVCA==";
+    let with = |from: &str, to: &str| -> (i32, String, String) {
+        let file = format!("{SID}/acsp_qr_sha3_512.json");
+        let ca = format!("{SID}/own_TEST_SmartID_CA.der");
+        let mut args = vec![
+            "verify".to_string(),
+            "smart-id".into(),
+            "--response".into(),
+            file,
+            "--anchors".into(),
+            ca,
+            "--rp-challenge".into(),
+            GOOD_RP.into(),
+            "--rp-name".into(),
+            "DEMO".into(),
+            "--interactions".into(),
+            "W3sidHlwZSI6ImRpc3BsYXlUZXh0QW5kUElOIiwiZGlzcGxheVRleHQ2MCI6IkxvZyBpbiB0byBpZGJyaWRnZT8ifV0=".into(),
+            "--now".into(),
+            "2025-09-01T10:00:00Z".into(),
+        ];
+        for a in args.iter_mut() {
+            if a == from {
+                *a = to.to_string();
+            }
+        }
+        idbridge(&refs(&args))
+    };
+    let (code, out, err) = with("", "");
+    assert_eq!(code, 0, "{out}{err}");
+    for (bad, flag) in [
+        // Not strict base64: unpadded, URL-safe, whitespace; then the lengths.
+        (GOOD_RP.trim_end_matches('='), "--rp-challenge"),
+        ("xnjZ3irCUODkqHtNT74_Irw2ZHW_Lv8sG_b5HS-L9lKffM2SWmsY9k4g2gcwVg6aN3DAj54ciyLff-ilTwIVCA==", "--rp-challenge"),
+        ("AAAA", "--rp-challenge"),
+        (&"QUFB".repeat(22), "--rp-challenge"),
+    ] {
+        let (code, out, err) = with(GOOD_RP, bad);
+        assert_eq!(code, 2, "{bad}: {out}{err}");
+        assert!(err.contains(flag), "{err}");
+    }
+    for bad in [
+        "e30=",
+        "not base64",
+        "W10",
+        "eyJ0eXBlIjoiZGlzcGxheVRleHRBbmRQSU4ifQ==",
+    ] {
+        let (code, out, err) = with(
+            "W3sidHlwZSI6ImRpc3BsYXlUZXh0QW5kUElOIiwiZGlzcGxheVRleHQ2MCI6IkxvZyBpbiB0byBpZGJyaWRnZT8ifV0=",
+            bad,
+        );
+        assert_eq!(code, 2, "{bad}: {out}{err}");
+        assert!(err.contains("--interactions"), "{err}");
+    }
+    // A same-device response without the verifier: the same code, and why.
+    let (code, out, _) = verify_smart_id("acsp_web2app_sha512", &[]);
+    assert_eq!(code, 1);
+    assert!(
+        out.starts_with("error: smartid.user_challenge.mismatch: "),
+        "{out}"
+    );
+    assert!(
+        out.contains("none was given") && out.contains("--user-challenge-verifier"),
+        "{out}"
+    );
+    let (code, out, _) = verify_smart_id(
+        "acsp_web2app_sha512",
+        &["--user-challenge-verifier", "another-verifier"],
+    );
+    assert_eq!(code, 1);
+    assert!(out.contains("does not hash to"), "{out}");
 }

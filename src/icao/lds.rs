@@ -152,10 +152,19 @@ pub(crate) fn read_lds(econtent: &[u8], profile: LdsProfile, max_groups: usize) 
         if !profile.admits(number) {
             return Err(Error::with_detail(
                 ErrorCode::IcaoLdsInvalid,
-                format!(
-                    "dataGroupNumber {number} is outside the {} profile",
-                    profile.name()
-                ),
+                if number < 0 && profile.name() == "icao" {
+                    format!(
+                        "dataGroupNumber {number} is outside the icao profile (1 to 16); the \
+                         negative numbers are the CIE IAS application's: verify with the cie-ias \
+                         LDS profile (LdsProfile::CieIas, --lds-profile cie-ias, ldsProfile \
+                         \"cie-ias\")"
+                    )
+                } else {
+                    format!(
+                        "dataGroupNumber {number} is outside the {} profile",
+                        profile.name()
+                    )
+                },
             ));
         }
         if value.contents.len() != hash.output_len() {

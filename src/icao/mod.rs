@@ -411,7 +411,10 @@ fn check_ds_trust(
     let untrusted = |e: Error| {
         Error::with_detail(
             ErrorCode::X509ChainUntrusted,
-            format!("the DS is neither pinned nor issued by a configured CSCA ({e})"),
+            format!(
+                "the DS is neither pinned nor issued by a configured CSCA ({})",
+                e.reason()
+            ),
         )
     };
     if chain::any_name_constrained(&trust.csca) {

@@ -200,7 +200,8 @@ pub(super) fn check(
     let DeviceMac::Allowed(reader) = &exp.device_mac else {
         return Err(err(
             ErrorCode::MdocDeviceMacForbidden,
-            "deviceMac while only deviceSignature is allowed",
+            "deviceMac while only deviceSignature is allowed; to accept deviceMac, give the \
+             reader private key that keys it (DeviceMac::Allowed, --reader-key, readerKey)",
         ));
     };
     let mac0 = CoseMessage::mac0(mac, limits)

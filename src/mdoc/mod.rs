@@ -255,6 +255,7 @@ pub fn verify_device_response(
     exp: &Expectations,
     now: UnixTime,
 ) -> Result<VerifiedMdoc> {
+    crate::time::check_skew(exp.clock_skew_seconds)?;
     let limits = &exp.limits;
     if input.len() > limits.max_input_bytes() {
         return Err(err(
@@ -772,9 +773,13 @@ fn verify_document(
         .filter(Item::is_map)
         .ok_or_else(malformed)?;
     if doc_type != exp.doc_type {
-        return Err(err(
+        let shown: String = doc_type.chars().take(100).collect();
+        return Err(Error::with_detail(
             ErrorCode::MdocDoctypeMismatch,
-            "the Document's docType is not the requested one",
+            format!(
+                "the Document's docType {shown:?} is not the requested {:?}",
+                exp.doc_type
+            ),
         ));
     }
     // 4. issuerAuth

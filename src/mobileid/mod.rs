@@ -117,13 +117,20 @@ impl AuthenticationHash {
     /// (`mobileid.hash.invalid`).
     pub fn new(alg: HashAlg, digest: &[u8]) -> Result<AuthenticationHash> {
         if digest.len() != alg.output_len() {
+            let fits = [HashAlg::Sha256, HashAlg::Sha384, HashAlg::Sha512]
+                .into_iter()
+                .find(|a| a.output_len() == digest.len())
+                .map_or_else(
+                    || "no hash type fits it (SHA256: 32 bytes, SHA384: 48, SHA512: 64)".into(),
+                    |a| format!("{} bytes fits hashType {}", digest.len(), hash_type_name(a)),
+                );
             return Err(Error::with_detail(
                 ErrorCode::MobileidHashInvalid,
                 format!(
-                    "a {:?} hash is {} bytes, not {}",
-                    alg,
+                    "the hash is {} bytes, not the {} of hashType {}; {fits}",
+                    digest.len(),
                     alg.output_len(),
-                    digest.len()
+                    hash_type_name(alg),
                 ),
             ));
         }

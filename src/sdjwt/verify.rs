@@ -156,6 +156,7 @@ pub fn verify_presentation(
     let limits = &expect.limits;
     let options = jws_options(expect);
     let skew = i64::from(expect.clock_skew_seconds);
+    crate::time::check_skew(skew)?;
     let now_s = now.as_secs();
     // Checks 0 and 1.
     let parts = split(presentation, limits)?;

@@ -717,11 +717,18 @@ pub fn verify_session_status_with(
     // 4. Same-device flows: the callback's verifier.
     if let Some((ctx, _, user_challenge, flow)) = &acsp {
         if flow.is_same_device() {
-            let matches = ctx
-                .user_challenge_verifier
-                .as_deref()
-                .is_some_and(|v| user_challenge_of(v) == *user_challenge);
-            if !matches {
+            let Some(verifier) = ctx.user_challenge_verifier.as_deref() else {
+                return Err(Error::with_detail(
+                    ErrorCode::SmartidUserChallengeMismatch,
+                    format!(
+                        "a {} response needs the callback URL's userChallengeVerifier, and none \
+                         was given (Expected::with_user_challenge_verifier, \
+                         --user-challenge-verifier, userChallengeVerifier)",
+                        flow.name()
+                    ),
+                ));
+            };
+            if user_challenge_of(verifier) != *user_challenge {
                 return Err(Error::new(
                     ErrorCode::SmartidUserChallengeMismatch,
                     "the callback's userChallengeVerifier does not hash to the response's userChallenge",

@@ -399,8 +399,69 @@ fn map_error(e: &webpki::Error) -> Error {
         }
         other => Error::with_detail(
             ErrorCode::X509ChainUntrusted,
-            format!("no path to a trusted certificate ({other:?})"),
+            format!("no path to a trusted certificate: {}", webpki_words(other)),
         ),
+    }
+}
+
+/// What webpki's refusal means, in words for a user (its `Debug` names,
+/// such as `UnknownIssuer`, are not shown raw).
+fn webpki_words(e: &webpki::Error) -> String {
+    let debug = format!("{e:?}");
+    let name = debug
+        .split(|c: char| !c.is_ascii_alphanumeric())
+        .next()
+        .unwrap_or_default();
+    let known = match name {
+        "UnknownIssuer" => {
+            "no configured trust anchor or given intermediate issued a certificate of the path"
+        }
+        "BadDer" | "BadDerTime" | "TrailingData" => {
+            "a certificate of the path is not well-formed DER"
+        }
+        "BadSignature" | "InvalidSignatureForPublicKey" => {
+            "a signature on the path does not verify"
+        }
+        "UnsupportedSignatureAlgorithm"
+        | "UnsupportedSignatureAlgorithmContext"
+        | "UnsupportedSignatureAlgorithmForPublicKey"
+        | "UnsupportedSignatureAlgorithmForPublicKeyContext" => {
+            "a certificate of the path is signed with an algorithm that is not accepted"
+        }
+        "CaUsedAsEndEntity" => "a CA certificate is used as the end certificate",
+        "EndEntityUsedAsCa" => "an end-entity certificate is used as a CA",
+        "PathLenConstraintViolated" => "the path is longer than a CA's pathLenConstraint allows",
+        "NameConstraintViolation" => "a name on the path breaks a CA's name constraints",
+        "MaximumPathDepthExceeded"
+        | "MaximumPathBuildCallsExceeded"
+        | "MaximumSignatureChecksExceeded" => {
+            "the path search gave up at its bound (too many candidates)"
+        }
+        "UnsupportedCriticalExtension" => {
+            "a certificate of the path has an unsupported critical extension"
+        }
+        "UnsupportedCertVersion" => "a certificate of the path is not X.509 version 3",
+        "InvalidCertValidity" => "a certificate of the path has an invalid validity period",
+        "ExtensionValueInvalid" | "MalformedExtensions" => {
+            "a certificate of the path has a malformed extension"
+        }
+        _ => "",
+    };
+    if !known.is_empty() {
+        return known.to_string();
+    }
+    // Any other refusal: its name in lower-case words.
+    let mut words = String::new();
+    for c in name.chars() {
+        if c.is_ascii_uppercase() && !words.is_empty() {
+            words.push(' ');
+        }
+        words.push(c.to_ascii_lowercase());
+    }
+    if words.is_empty() {
+        "the path does not validate".to_string()
+    } else {
+        words
     }
 }
 
@@ -543,6 +604,24 @@ mod tests {
 
     fn cert(file: &str) -> Certificate {
         Certificate::from_der(&pki(file)).unwrap()
+    }
+
+    #[test]
+    fn webpki_refusals_are_told_in_words() {
+        for e in [
+            webpki::Error::UnknownIssuer,
+            webpki::Error::CaUsedAsEndEntity,
+            webpki::Error::UnsupportedCertVersion,
+            webpki::Error::UnknownRevocationStatus,
+        ] {
+            let words = webpki_words(&e);
+            let debug = format!("{e:?}");
+            assert!(!words.contains(&debug), "{words}");
+            assert!(!words.is_empty() && words.contains(' '), "{words}");
+        }
+        let e = map_error(&webpki::Error::UnknownIssuer);
+        assert_eq!(e.code(), "x509.chain.untrusted");
+        assert!(e.reason().contains("no configured trust anchor"), "{e}");
     }
 
     #[test]

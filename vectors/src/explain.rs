@@ -344,6 +344,14 @@ fn replay_mdoc(job: &Job<'_>, input: &str) -> String {
             words.push(shell_quote(&resolved(job, f)));
         }
     }
+    // Only the request values the case's handover kind uses: the CLI
+    // refuses the others (a group's value a case's kind does not take).
+    let takes: &[&str] = match context_str(job, "handover") {
+        Some("openid4vp") => &["client_id", "nonce", "response_uri", "jwk_thumbprint"],
+        Some("openid4vp-dc-api") => &["origin", "nonce", "jwk_thumbprint"],
+        Some("iso-18013-7") => &["client_id", "response_uri", "nonce", "mdoc_generated_nonce"],
+        _ => &["session_transcript"],
+    };
     for (key, flag) in [
         ("expected_doctype", "doctype"),
         ("handover", "handover"),
@@ -357,6 +365,19 @@ fn replay_mdoc(job: &Job<'_>, input: &str) -> String {
         ("input_encoding", "input"),
         ("now", "now"),
     ] {
+        let request_value = [
+            "client_id",
+            "nonce",
+            "response_uri",
+            "jwk_thumbprint",
+            "origin",
+            "mdoc_generated_nonce",
+            "session_transcript",
+        ]
+        .contains(&key);
+        if request_value && !takes.contains(&key) {
+            continue;
+        }
         if let Some(v) = context_str(job, key) {
             words.push(arg(flag, v));
         }

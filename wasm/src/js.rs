@@ -152,10 +152,18 @@ pub(crate) fn bytes_of(v: &JsValue, what: &str) -> Result<Vec<u8>, JsValue> {
     feature = "smartid",
     feature = "icao"
 ))]
-/// `now` as a `Date` or an RFC 3339 string: never an implicit clock.
+/// `now` as a `Date` or an RFC 3339 string: never an implicit clock. A
+/// string that is no RFC 3339 time (a date alone, no offset) is
+/// `config.invalid` naming the option, as a wrong type is.
 pub(crate) fn time_of(v: &JsValue, what: &str) -> Result<idbridge::UnixTime, JsValue> {
     if let Some(s) = v.as_string() {
-        return idbridge::UnixTime::parse_rfc3339(&s).map_err(|e| to_js(&e));
+        return idbridge::UnixTime::parse_rfc3339(&s).map_err(|e| {
+            config(&format!(
+                "{what} {s:?} is not an RFC 3339 time with an offset, e.g. \
+                 \"2026-05-01T00:00:00Z\" ({})",
+                e.reason()
+            ))
+        });
     }
     if v.is_instance_of::<js_sys::Date>() {
         let ms = js_sys::Date::from(v.clone()).get_time();
@@ -168,6 +176,24 @@ pub(crate) fn time_of(v: &JsValue, what: &str) -> Result<idbridge::UnixTime, JsV
     Err(config(&format!(
         "{what} must be a Date or an RFC 3339 string"
     )))
+}
+
+#[cfg(any(feature = "saml", feature = "oidc", feature = "sdjwt"))]
+/// `options.clockSkewSeconds`: whole seconds from 0 to the library's
+/// maximum (`ClockSkew::MAX_SECS`, 24 h), 0 when absent.
+pub(crate) fn skew_seconds(options: &JsValue) -> Result<u32, JsValue> {
+    let v = get(options, "clockSkewSeconds");
+    if absent(&v) {
+        return Ok(0);
+    }
+    let max = idbridge::ClockSkew::MAX_SECS;
+    match v.as_f64() {
+        Some(s) if (0.0..=f64::from(max)).contains(&s) && s.fract() == 0.0 => Ok(s as u32),
+        _ => Err(config(&format!(
+            "options.clockSkewSeconds must be whole seconds from 0 to {max} (24 h), not {}",
+            v.as_f64().map_or_else(|| describe(&v), |n| n.to_string())
+        ))),
+    }
 }
 
 /// What a value is, for an error message (`typeof`, with `null`, arrays

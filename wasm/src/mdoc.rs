@@ -3,9 +3,7 @@
 //! trust (IACAs) and the relying party's own request values (the
 //! SessionTranscript) are in the options.
 
-use crate::js::{
-    absent, bytes_of, check_options, config, count, describe, get, string, time_of, to_js,
-};
+use crate::js::{absent, bytes_of, check_options, config, describe, get, string, time_of, to_js};
 use crate::verify::{run_async, Call};
 use base64::Engine as _;
 use idbridge::crypto::{self, Backend};
@@ -38,12 +36,14 @@ export interface MdocOptions {
   handover: MdocHandover;
   /** The verification time: a Date or an RFC 3339 string (never an implicit clock). */
   now: Date | string;
-  /** Tolerated clock difference in seconds (default 0). */
+  /** Tolerated clock difference in seconds, 0 to 86400 (default 0). */
   clockSkewSeconds?: number;
   /** "base64url" (default: the vp_token as posted) or "cbor" (the DeviceResponse bytes). */
   input?: "base64url" | "cbor";
   /** Allow deviceMac, keyed from this reader private key (PKCS#8, PEM or DER). */
   readerKey?: string | Uint8Array;
+  /** Accept document-signer and device keys on brainpoolP256r1 and brainpoolP384r1 (IT-Wallet), signing with ES256 and ES384 (default false). */
+  brainpool?: boolean;
 }
 
 /** A DeviceResponse that passed every check. */
@@ -63,20 +63,62 @@ const OPTIONS: &[&str] = &[
     "clockSkewSeconds",
     "input",
     "readerKey",
+    "brainpool",
 ];
 
+/// The size of an RFC 7638 SHA-256 JWK thumbprint.
+const THUMBPRINT_BYTES: usize = 32;
+
+/// `options.handover.jwkThumbprint`: required, a string or `null` (the
+/// response was not encrypted). Left out, it is `config.invalid`: an
+/// omission must not silently mean "not encrypted".
 fn thumbprint(h: &JsValue) -> Result<Option<Vec<u8>>, JsValue> {
     let v = get(h, "jwkThumbprint");
-    if absent(&v) {
+    if v.is_null() {
         return Ok(None);
     }
-    let text = v
-        .as_string()
-        .ok_or_else(|| config("options.handover.jwkThumbprint must be a string or null"))?;
-    base64::engine::general_purpose::URL_SAFE_NO_PAD
-        .decode(text)
-        .map(Some)
-        .map_err(|_| config("options.handover.jwkThumbprint is not base64url"))
+    if v.is_undefined() {
+        return Err(config(
+            "options.handover.jwkThumbprint is missing: give the base64url SHA-256 JWK \
+             thumbprint of your response-encryption key, or null when the response was not \
+             encrypted",
+        ));
+    }
+    let text = v.as_string().ok_or_else(|| {
+        config(&format!(
+            "options.handover.jwkThumbprint must be a string or null, not {}",
+            describe(&v)
+        ))
+    })?;
+    let bytes = base64::engine::general_purpose::URL_SAFE_NO_PAD
+        .decode(&text)
+        .map_err(|_| config("options.handover.jwkThumbprint is not unpadded base64url"))?;
+    if bytes.len() != THUMBPRINT_BYTES {
+        return Err(config(&format!(
+            "options.handover.jwkThumbprint decodes to {} bytes, not the {THUMBPRINT_BYTES} of a \
+             SHA-256 JWK thumbprint (RFC 7638)",
+            bytes.len()
+        )));
+    }
+    Ok(Some(bytes))
+}
+
+/// A string member of the handover, named by its full path.
+fn field(h: &JsValue, key: &str) -> Result<String, JsValue> {
+    let v = get(h, key);
+    v.as_string().ok_or_else(|| {
+        if v.is_undefined() {
+            config(&format!(
+                "options.handover.{key} is missing (a string, for kind {:?})",
+                get(h, "kind").as_string().unwrap_or_default()
+            ))
+        } else {
+            config(&format!(
+                "options.handover.{key} must be a string, not {}",
+                describe(&v)
+            ))
+        }
+    })
 }
 
 fn hex(s: &str) -> Option<Vec<u8>> {
@@ -101,21 +143,21 @@ fn handover(h: &JsValue) -> Result<Handover, JsValue> {
     })?;
     Ok(match kind.as_str() {
         "openid4vp" => Handover::OpenId4Vp {
-            client_id: string(h, "clientId")?,
-            nonce: string(h, "nonce")?,
+            client_id: field(h, "clientId")?,
+            nonce: field(h, "nonce")?,
             jwk_thumbprint: thumbprint(h)?,
-            response_uri: string(h, "responseUri")?,
+            response_uri: field(h, "responseUri")?,
         },
         "openid4vp-dc-api" => Handover::OpenId4VpDcApi {
-            origin: string(h, "origin")?,
-            nonce: string(h, "nonce")?,
+            origin: field(h, "origin")?,
+            nonce: field(h, "nonce")?,
             jwk_thumbprint: thumbprint(h)?,
         },
         "iso-18013-7" => Handover::Iso18013_7 {
-            client_id: string(h, "clientId")?,
-            response_uri: string(h, "responseUri")?,
-            nonce: string(h, "nonce")?,
-            mdoc_generated_nonce: string(h, "mdocGeneratedNonce")?,
+            client_id: field(h, "clientId")?,
+            response_uri: field(h, "responseUri")?,
+            nonce: field(h, "nonce")?,
+            mdoc_generated_nonce: field(h, "mdocGeneratedNonce")?,
         },
         "session-transcript" => {
             let v = get(h, "sessionTranscript");
@@ -165,9 +207,7 @@ impl MdocCall {
             string(options, "docType")?,
             handover(&get(options, "handover"))?,
         );
-        exp.clock_skew_seconds = count(options, "clockSkewSeconds")?
-            .map(|s| i64::try_from(s).unwrap_or(i64::MAX))
-            .unwrap_or(0);
+        exp.clock_skew_seconds = i64::from(crate::js::skew_seconds(options)?);
         let input = get(options, "input");
         exp.input = match input.as_string().as_deref() {
             _ if absent(&input) => InputEncoding::Base64url,
@@ -179,6 +219,17 @@ impl MdocCall {
                     describe(&input)
                 )))
             }
+        };
+        let brainpool = get(options, "brainpool");
+        exp.brainpool = if absent(&brainpool) {
+            false
+        } else {
+            brainpool.as_bool().ok_or_else(|| {
+                config(&format!(
+                    "options.brainpool must be a boolean, not {}",
+                    describe(&brainpool)
+                ))
+            })?
         };
         let reader = get(options, "readerKey");
         let expectations = if absent(&reader) {

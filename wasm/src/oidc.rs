@@ -86,7 +86,7 @@ export interface OidcIdTokenOptions {
   now: Date | string;
   /** The lowest acceptable level (default "SpidL2"). */
   minLevel?: "SpidL1" | "SpidL2" | "SpidL3";
-  /** Tolerated clock difference in seconds (default 0). */
+  /** Tolerated clock difference in seconds, 0 to 86400 (default 0). */
   clockSkewSeconds?: number;
   /** The scheme the identity is reported under (default "spid"). */
   system?: "spid" | "cie";
@@ -329,9 +329,7 @@ impl IdTokenCall {
                 }
             }
         };
-        let skew = count(options, "clockSkewSeconds")?
-            .map(|s| u32::try_from(s).unwrap_or(u32::MAX))
-            .unwrap_or(0);
+        let skew = crate::js::skew_seconds(options)?;
         let key = get(options, "rpDecryptionKey");
         let key = if absent(&key) {
             Ok(None)

@@ -109,14 +109,7 @@ impl SamlCall {
         };
         let clock_skew = match optional("clockSkewSeconds") {
             None => None,
-            Some(v) => match v.as_f64() {
-                Some(s) if (0.0..=86_400.0).contains(&s) && s.fract() == 0.0 => Some(s as u32),
-                _ => {
-                    return Err(config(
-                        "options.clockSkewSeconds must be a whole 0 to 86400",
-                    ))
-                }
-            },
+            Some(_) => Some(crate::js::skew_seconds(options)?),
         };
         let input = match optional("input").map(|v| v.as_string()) {
             None => spid::InputEncoding::Base64,

@@ -61,7 +61,7 @@ export interface SdJwtVcCommonOptions {
   acceptedVct?: string[];
   /** How old the KB-JWT may be, in seconds (default 300). */
   maxKbAgeSeconds?: number;
-  /** Tolerated clock difference in seconds (default 0). */
+  /** Tolerated clock difference in seconds, 0 to 86400 (default 0). */
   clockSkewSeconds?: number;
   /** "required" (default) or "off". */
   statusCheck?: "required" | "off";
@@ -265,7 +265,7 @@ impl Policy {
             accepted_typ: optional_strings(&get(options, "acceptedTyp"), "options.acceptedTyp")?,
             accepted_vct: optional_strings(&get(options, "acceptedVct"), "options.acceptedVct")?,
             max_kb_age: seconds(options, "maxKbAgeSeconds", 300)?,
-            skew: seconds(options, "clockSkewSeconds", 0)?,
+            skew: crate::js::skew_seconds(options)?,
             status_check,
             now: time_of(&get(options, "now"), "options.now")?,
         })

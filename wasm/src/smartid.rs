@@ -25,13 +25,13 @@ export interface SmartIdOptions {
   signatureProtocol?: "ACSP_V2" | "RAW_DIGEST_SIGNATURE";
   /** The lowest certificate level accepted (default "QUALIFIED"). */
   minCertificateLevel?: "ADVANCED" | "QUALIFIED";
-  /** ACSP_V2: the rpChallenge sent (base64). */
+  /** ACSP_V2: the rpChallenge sent (strict base64 of 32 to 64 bytes). */
   rpChallenge?: string;
   /** ACSP_V2: this relying party's name as sent. */
   relyingPartyName?: string;
   /** ACSP_V2: the brokered RP's name (default empty). */
   brokeredRpName?: string;
-  /** ACSP_V2: the interactions string as sent (base64). */
+  /** ACSP_V2: the interactions string as sent (base64 of a JSON array). */
   interactions?: string;
   /** ACSP_V2, Web2App/App2App: the initialCallbackUrl sent (default empty). */
   initialCallbackUrl?: string;
@@ -76,6 +76,40 @@ fn optional(options: &JsValue, key: &str) -> Result<Option<String>, JsValue> {
         Ok(None)
     } else {
         string(options, key).map(Some)
+    }
+}
+
+/// `options.rpChallenge`: strict standard base64 (padded, canonical) of
+/// 32 to 64 bytes, as the relying party generated it.
+fn check_rp_challenge(v: &str) -> Result<(), JsValue> {
+    use base64::Engine as _;
+    let bytes = base64::engine::general_purpose::STANDARD
+        .decode(v)
+        .map_err(|_| {
+            config("options.rpChallenge is not strict base64 (standard alphabet, padded)")
+        })?;
+    if !(32..=64).contains(&bytes.len()) {
+        return Err(config(&format!(
+            "options.rpChallenge decodes to {} bytes, not 32 to 64",
+            bytes.len()
+        )));
+    }
+    Ok(())
+}
+
+/// `options.interactions`: base64 of a JSON array, as sent.
+fn check_interactions(v: &str) -> Result<(), JsValue> {
+    use base64::Engine as _;
+    let bytes = base64::engine::general_purpose::STANDARD
+        .decode(v)
+        .map_err(|_| {
+            config("options.interactions is not strict base64 (standard alphabet, padded)")
+        })?;
+    match serde_json::from_slice::<serde_json::Value>(&bytes) {
+        Ok(serde_json::Value::Array(_)) => Ok(()),
+        _ => Err(config(
+            "options.interactions does not decode to a JSON array (the interactions as sent, in base64)",
+        )),
     }
 }
 
@@ -131,10 +165,14 @@ impl SmartIdCall {
                     optional(options, k)?
                         .ok_or_else(|| config(&format!("options.{k} is required with ACSP_V2")))
                 };
+                let rp_challenge = need("rpChallenge")?;
+                check_rp_challenge(&rp_challenge)?;
+                let interactions = need("interactions")?;
+                check_interactions(&interactions)?;
                 let mut e = Expected::authentication(
-                    &need("rpChallenge")?,
+                    &rp_challenge,
                     &need("relyingPartyName")?,
-                    &need("interactions")?,
+                    &interactions,
                 );
                 if let Some(v) = optional(options, "brokeredRpName")? {
                     e = e.with_brokered_rp_name(&v);

@@ -1120,4 +1120,250 @@ mod js {
             );
         }
     }
+
+    /// A verification's outcome on both paths, which must agree: the
+    /// value, or the error's code and message.
+    #[cfg(feature = "mdoc")]
+    async fn mdoc_both(response: JsValue, options: &JsValue) -> Result<JsValue, (String, String)> {
+        let sync = idbridge_wasm::verify_mdoc_sync(response.clone(), options.clone());
+        let webcrypto = settle(idbridge_wasm::verify_mdoc(response, options.clone())).await;
+        let message = |e: &JsValue| String::from(js_sys::Error::from(e.clone()).message());
+        match (sync, webcrypto) {
+            (Ok(a), Ok(_)) => Ok(a),
+            (Err(a), Err(b)) => {
+                let (ma, mb) = (message(&a), message(&b));
+                let (a, b) = (code_of(a), code_of(b));
+                assert_eq!((&a, &ma), (&b, &mb), "the paths disagree");
+                Err((a, ma))
+            }
+            (a, b) => panic!("the paths disagree: {a:?} / {b:?}"),
+        }
+    }
+
+    /// `verifyMdoc`'s options: the handover's members named by their full
+    /// path, `jwkThumbprint` required (a 32-byte thumbprint or null), `now`
+    /// and `clockSkewSeconds` refused with `config.invalid` naming the
+    /// option, and `brainpool` the library's opt-in.
+    #[cfg(feature = "mdoc")]
+    #[wasm_bindgen_test]
+    async fn mdoc_options_are_checked_and_named() {
+        let up = |n: &str| {
+            std::str::from_utf8(key(&format!("conformance/mdoc/upstream/{n}")))
+                .unwrap()
+                .to_string()
+        };
+        let handover = || {
+            object(&[
+                ("kind", "openid4vp".into()),
+                ("clientId", "x509_san_dns:example.com".into()),
+                (
+                    "nonce",
+                    "exc7gBkxjx1rdc9udRrveKvSsJIq80avlXeLHhGwqtA".into(),
+                ),
+                ("responseUri", "https://example.com/response".into()),
+                (
+                    "jwkThumbprint",
+                    "QoPsknrg8gjaqi0CaoFPKyLcpSz4X_qPP4Ymxr1mkEc".into(),
+                ),
+            ])
+        };
+        let options = |h: JsValue| {
+            let iacas: JsValue = [JsValue::from_str(&up("own/certs/iaca-p256.pem"))]
+                .iter()
+                .collect::<js_sys::Array>()
+                .into();
+            object(&[
+                ("iacas", iacas),
+                ("docType", "eu.europa.ec.eudi.pid.1".into()),
+                ("handover", h),
+                ("now", "2026-05-01T00:00:00Z".into()),
+            ])
+        };
+        let response: JsValue = up("own/responses/valid-pid-full.b64u").into();
+        mdoc_both(response.clone(), &options(handover()))
+            .await
+            .unwrap();
+        let refused = |r: Result<JsValue, (String, String)>| r.unwrap_err();
+
+        // A missing member: named by its full path.
+        let h = handover();
+        js_sys::Reflect::delete_property(h.unchecked_ref::<js_sys::Object>(), &"nonce".into())
+            .unwrap();
+        let (code, message) = refused(mdoc_both(response.clone(), &options(h)).await);
+        assert_eq!(code, "config.invalid");
+        assert!(message.contains("options.handover.nonce"), "{message}");
+        // jwkThumbprint: absent, of the wrong size, not base64url, not a string.
+        let h = handover();
+        js_sys::Reflect::delete_property(
+            h.unchecked_ref::<js_sys::Object>(),
+            &"jwkThumbprint".into(),
+        )
+        .unwrap();
+        let (code, message) = refused(mdoc_both(response.clone(), &options(h)).await);
+        assert_eq!(code, "config.invalid");
+        assert!(
+            message.contains("options.handover.jwkThumbprint is missing"),
+            "{message}"
+        );
+        for bad in [
+            JsValue::from_str(""),
+            JsValue::from_str("QoPsknrg8gjaqi0CaoFPKyLcpSz4X_qPP4Ymxr1mk"),
+            JsValue::from_str("not base64url!"),
+            JsValue::from_f64(32.0),
+        ] {
+            let h = handover();
+            set(&h, "jwkThumbprint", bad.clone());
+            let (code, message) = refused(mdoc_both(response.clone(), &options(h)).await);
+            assert_eq!(code, "config.invalid", "{bad:?}");
+            assert!(
+                message.contains("options.handover.jwkThumbprint"),
+                "{message}"
+            );
+        }
+        // null: the response was not encrypted (its transcript differs here).
+        let h = handover();
+        set(&h, "jwkThumbprint", JsValue::NULL);
+        let (code, _) = refused(mdoc_both(response.clone(), &options(h)).await);
+        assert_eq!(code, "mdoc.device_signature.invalid");
+
+        // now: a malformed string is config.invalid naming the option.
+        for bad in ["2026-05-01", "2026-05-01T00:00:00", "yesterday"] {
+            let o = options(handover());
+            set(&o, "now", bad.into());
+            let (code, message) = refused(mdoc_both(response.clone(), &o).await);
+            assert_eq!(code, "config.invalid", "{bad}");
+            assert!(message.contains("options.now"), "{message}");
+        }
+        // clockSkewSeconds: 0 to 86400.
+        for bad in [-1.0, 86_401.0, 1.5, f64::INFINITY] {
+            let o = options(handover());
+            set(&o, "clockSkewSeconds", bad.into());
+            let (code, message) = refused(mdoc_both(response.clone(), &o).await);
+            assert_eq!(code, "config.invalid", "{bad}");
+            assert!(message.contains("options.clockSkewSeconds"), "{message}");
+            assert!(message.contains("86400"), "{message}");
+        }
+        let o = options(handover());
+        set(&o, "clockSkewSeconds", 86_400.0.into());
+        mdoc_both(response.clone(), &o).await.unwrap();
+
+        // brainpool: the library's opt-in (a test-vectors/mdoc input).
+        let bp = |on: Option<JsValue>| {
+            let o = options(object(&[
+                ("kind", "session-transcript".into()),
+                ("sessionTranscript", "8341a0d81843a10102f6".into()),
+            ]));
+            let iacas: JsValue = [u8a(key("mdoc/trust/iaca.pem"))]
+                .iter()
+                .collect::<js_sys::Array>()
+                .into();
+            set(&o, "iacas", iacas);
+            set(&o, "input", "cbor".into());
+            if let Some(on) = on {
+                set(&o, "brainpool", on);
+            }
+            o
+        };
+        let input = u8a(key("mdoc/inputs/bp256-ds-and-device.cbor"));
+        let (code, _) = refused(mdoc_both(input.clone(), &bp(None)).await);
+        assert_eq!(code, "mdoc.issuer_key.mismatch");
+        let (code, _) = refused(mdoc_both(input.clone(), &bp(Some(false.into()))).await);
+        assert_eq!(code, "mdoc.issuer_key.mismatch");
+        mdoc_both(input.clone(), &bp(Some(true.into())))
+            .await
+            .unwrap();
+        let (code, _) = refused(mdoc_both(input, &bp(Some("yes".into()))).await);
+        assert_eq!(code, "config.invalid");
+    }
+
+    /// The code and message of a synchronous export's refusal.
+    #[cfg(all(feature = "smartid", feature = "mobileid", feature = "icao"))]
+    fn refusal(r: Result<JsValue, JsValue>) -> (String, String) {
+        let e = r.unwrap_err();
+        let message = String::from(js_sys::Error::from(e.clone()).message());
+        (code_of(e), message)
+    }
+
+    /// Smart-ID's request values are checked before verifying
+    /// (`config.invalid`), and a malformed `now` string is
+    /// `config.invalid` naming `options.now` in the Smart-ID, Mobile-ID and
+    /// ICAO exports (mdoc: `mdoc_options_are_checked_and_named`).
+    #[cfg(all(feature = "smartid", feature = "mobileid", feature = "icao"))]
+    #[wasm_bindgen_test]
+    fn smart_id_request_values_and_now_strings_are_config_errors() {
+        let sid = |n: &str| key(&format!("conformance/smart-id/upstream/{n}"));
+        let anchors: JsValue = [u8a(sid("own_TEST_SmartID_CA.der"))]
+            .iter()
+            .collect::<js_sys::Array>()
+            .into();
+        let rp = "xnjZ3irCUODkqHtNT74/Irw2ZHW/Lv8sG/b5HS+L9lKffM2SWmsY9k4g2gcwVg6aN3DAj54ciyLff+ilTwIVCA==";
+        let interactions = "W3sidHlwZSI6ImRpc3BsYXlUZXh0QW5kUElOIiwiZGlzcGxheVRleHQ2MCI6IkxvZyBpbiB0byBpZGJyaWRnZT8ifV0=";
+        let options = || {
+            object(&[
+                ("anchors", anchors.clone()),
+                ("rpChallenge", rp.into()),
+                ("relyingPartyName", "DEMO".into()),
+                ("interactions", interactions.into()),
+                ("now", "2025-09-01T10:00:00Z".into()),
+            ])
+        };
+        let response = u8a(sid("acsp_qr_sha3_512.json"));
+        idbridge_wasm::verify_smart_id_sync(response.clone(), options()).unwrap();
+        for (k, bad) in [
+            ("rpChallenge", rp.trim_end_matches('=').to_string()),
+            ("rpChallenge", "AAAA".to_string()),
+            ("rpChallenge", "QUFB".repeat(22)),
+            ("interactions", "e30=".to_string()),
+            ("interactions", "W10".to_string()),
+        ] {
+            let o = options();
+            set(&o, k, bad.as_str().into());
+            let (code, message) = refusal(idbridge_wasm::verify_smart_id_sync(response.clone(), o));
+            assert_eq!(code, "config.invalid", "{k} {bad}");
+            assert!(message.contains(&format!("options.{k}")), "{message}");
+        }
+        let o = options();
+        set(&o, "now", "2026-05-01".into());
+        let (code, message) = refusal(idbridge_wasm::verify_smart_id_sync(response, o));
+        assert_eq!(code, "config.invalid");
+        assert!(message.contains("options.now"), "{message}");
+
+        let mid = |n: &str| key(&format!("conformance/mobile-id/upstream/{n}"));
+        let o = object(&[
+            (
+                "anchors",
+                [u8a(mid("TEST_of_ESTEID-SK_2015.pem.crt"))]
+                    .iter()
+                    .collect::<js_sys::Array>()
+                    .into(),
+            ),
+            ("signedHash", "XN1Ej7bys/MlbZlDBN3GoRFv6JOJbm8/mLwulZlZQBIF/TYVsHDJiOCGx2yVaxiXbbrNmRQJcgR0AhZtTfFigQ==".into()),
+            ("hashType", "SHA512".into()),
+            ("now", "2025-09-01".into()),
+        ]);
+        let (code, message) = refusal(idbridge_wasm::verify_mobile_id_sync(
+            u8a(mid("valid1.json")),
+            o,
+        ));
+        assert_eq!(code, "config.invalid");
+        assert!(message.contains("options.now"), "{message}");
+
+        let icao = |n: &str| key(&format!("conformance/icao-sod/upstream/{n}"));
+        let o = object(&[
+            (
+                "documentSigners",
+                [u8a(icao("cie_DS_00019_TEST.der"))]
+                    .iter()
+                    .collect::<js_sys::Array>()
+                    .into(),
+            ),
+            ("now", "1 September 2025".into()),
+        ]);
+        let (code, message) = refusal(idbridge_wasm::verify_icao_sod_sync(
+            u8a(icao("bundles/mrtd-dg1-dg11.json")),
+            o,
+        ));
+        assert_eq!(code, "config.invalid");
+        assert!(message.contains("options.now"), "{message}");
+    }
 }

@@ -333,6 +333,7 @@ pub fn verify_chain(
     // Check 3: iat <= now < exp.
     let secs = now.as_secs();
     let skew = i64::from(options.skew().as_secs());
+    crate::time::check_skew(skew)?;
     for s in &parsed {
         if s.iat > secs.saturating_add(skew) {
             return Err(Error::with_detail(

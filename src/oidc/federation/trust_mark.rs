@@ -96,6 +96,7 @@ fn check_one(
 ) -> Result<VerifiedTrustMark> {
     let limits = options.limits();
     let skew = i64::from(options.skew().as_secs());
+    crate::time::check_skew(skew)?;
     if token.len() > limits.max_entity_statement_bytes() {
         return Err(Error::new(
             ErrorCode::InputTooLarge,

@@ -481,6 +481,7 @@ pub fn verify_id_token(
     check_audience(&claims, expectations.client_id)?;
     // Check 5.
     let skew = i64::from(expectations.clock_skew_seconds);
+    crate::time::check_skew(skew)?;
     let now_s = now.as_secs();
     if now_s >= exp.saturating_add(skew) {
         return Err(fail(ErrorCode::OidcTimeExpired, "the ID token has expired"));

@@ -24,6 +24,7 @@ use crate::UnixTime;
 /// AuthnRequest, and not older than the caller's maximum age.
 pub(crate) fn issue_instant(ii: UnixTime, exp: &Expectations<'_>, now: UnixTime) -> Result<()> {
     let s = exp.skew_secs();
+    crate::time::check_skew(s)?;
     let bad = |why: &'static str| err(ErrorCode::SamlTimeInvalid, why);
     if ii > now.saturating_add_secs(s) {
         return Err(bad("IssueInstant is in the future"));
@@ -47,6 +48,7 @@ pub(crate) fn window(
     skew: i64,
     now: UnixTime,
 ) -> Result<()> {
+    crate::time::check_skew(skew)?;
     if let Some(nb) = not_before {
         if nb > now.saturating_add_secs(skew) {
             return Err(err(
