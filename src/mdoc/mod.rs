@@ -228,11 +228,9 @@ fn decode_base64url(input: &[u8]) -> Result<Vec<u8>> {
             "the vp_token is not unpadded base64url",
         )
     };
-    if input.len() % 4 == 1
-        || !input
-            .iter()
-            .all(|b| b.is_ascii_alphanumeric() || *b == b'-' || *b == b'_')
-    {
+    // The engine refuses every byte outside the alphabet, `=` included
+    // (padding RequireNone).
+    if input.len() % 4 == 1 {
         return Err(bad());
     }
     let engine = base64::engine::GeneralPurpose::new(
@@ -317,7 +315,7 @@ pub fn verify_device_response(
         let (doc_type, issuer, elements) =
             verify_document(backend, trust, document, exp, &transcript, now)?;
         if identity.is_none() {
-            identity = Some(identity::identity(issuer, &doc_type, &elements));
+            identity = Some(identity::identity(issuer, &doc_type, elements));
         }
         doc_types.push(doc_type);
     }
@@ -733,19 +731,24 @@ fn check_certificates(
             "the document signer's key usage lacks digitalSignature",
         ));
     }
-    Ok(ds.clone())
+    certs.into_iter().next().ok_or_else(|| {
+        err(
+            ErrorCode::MdocIssuerAuthMalformed,
+            "x5chain holds no certificate",
+        )
+    })
 }
 
-type DocumentOutcome = (String, Option<String>, Vec<Element>);
+type DocumentOutcome<'a> = (String, Option<String>, Vec<Element<'a>>);
 
-fn verify_document(
+fn verify_document<'a>(
     backend: &dyn Backend,
     trust: &MdocTrust,
-    document: Item<'_, '_>,
+    document: Item<'_, 'a>,
     exp: &Expectations,
     transcript: &[u8],
     now: UnixTime,
-) -> Result<DocumentOutcome> {
+) -> Result<DocumentOutcome<'a>> {
     let limits = &exp.limits;
     // 3. the Document
     let malformed = || {
@@ -871,12 +874,12 @@ fn verify_document(
     Ok((doc_type.to_string(), issuer, elements))
 }
 
-fn check_items(
-    issuer_signed: Item<'_, '_>,
+fn check_items<'a>(
+    issuer_signed: Item<'_, 'a>,
     mso: &Mso<'_, '_>,
     hash: HashAlg,
     limits: &Limits,
-) -> Result<Vec<Element>> {
+) -> Result<Vec<Element<'a>>> {
     let bad = |r| err(ErrorCode::MdocIssuerSignedMalformed, r);
     let mut elements = Vec::new();
     let Some(namespaces) = issuer_signed.get_text_key("nameSpaces") else {

@@ -129,13 +129,75 @@ fn attributes(name: &Name) -> Vec<Attribute> {
             let tag = atv.value.tag();
             let raw = atv.value.value().to_vec();
             Attribute {
-                oid: atv.oid.to_string(),
+                oid: oid_text(&atv.oid),
                 text: string_text(tag, &raw),
                 tag,
                 raw,
             }
         })
         .collect()
+}
+
+/// One DER TLV at the start of `input` (definite length, at most four
+/// length octets; the caller has already decoded the bytes strictly):
+/// `(tag, contents, whole TLV, rest)`.
+pub(crate) fn split_tlv(input: &[u8]) -> Option<(u8, &[u8], &[u8], &[u8])> {
+    let (&tag, rest) = input.split_first()?;
+    let (&first, mut rest) = rest.split_first()?;
+    let len = if first < 0x80 {
+        usize::from(first)
+    } else {
+        let n = usize::from(first & 0x7f);
+        if n == 0 || n > 4 {
+            return None;
+        }
+        let (digits, after) = rest.split_at_checked(n)?;
+        rest = after;
+        digits
+            .iter()
+            .fold(0usize, |acc, b| (acc << 8) | usize::from(*b))
+    };
+    let head = input.len() - rest.len();
+    let (contents, after) = rest.split_at_checked(len)?;
+    Some((tag, contents, input.get(..head.checked_add(len)?)?, after))
+}
+
+/// The issuer, subject and subjectPublicKeyInfo of a certificate that
+/// `x509-cert` has decoded, as the bytes received (DER: what re-encoding
+/// them would give, without the work).
+fn tbs_spans(der: &[u8]) -> Option<(&[u8], &[u8], &[u8])> {
+    let (_, cert, _, _) = split_tlv(der)?;
+    let (_, tbs, _, _) = split_tlv(cert)?;
+    let (tag, _, _, mut rest) = split_tlv(tbs)?;
+    if tag == 0xA0 {
+        (_, _, _, rest) = split_tlv(rest)?; // the serial number after the version
+    }
+    let (_, _, _, rest) = split_tlv(rest)?; // signature
+    let (_, _, issuer, rest) = split_tlv(rest)?;
+    let (_, _, _, rest) = split_tlv(rest)?; // validity
+    let (_, _, subject, rest) = split_tlv(rest)?;
+    let (_, _, spki, _) = split_tlv(rest)?;
+    Some((issuer, subject, spki))
+}
+
+/// An OID as dotted text; the attribute types of names (2.5.4.n) without
+/// the general formatter.
+fn oid_text(oid: &ObjectIdentifier) -> String {
+    match oid.as_bytes() {
+        [0x55, 0x04, n] if *n < 0x80 => {
+            let mut out = String::with_capacity(9);
+            out.push_str("2.5.4.");
+            if *n >= 100 {
+                out.push(char::from(b'0' + n / 100));
+            }
+            if *n >= 10 {
+                out.push(char::from(b'0' + n / 10 % 10));
+            }
+            out.push(char::from(b'0' + n % 10));
+            out
+        }
+        _ => oid.to_string(),
+    }
 }
 
 fn encoded<T: Encode>(value: &T) -> Result<Vec<u8>> {
@@ -166,13 +228,20 @@ impl Certificate {
         let mut ext_key_usage = None;
         let mut policies = None;
         let mut authority_key_id = None;
-        let mut seen = std::collections::HashSet::new();
+        // RFC 5280 §4.2: "A certificate MUST NOT include more than one
+        // instance of a particular extension." Sorted, not hashed: a few
+        // extensions in most certificates, O(n log n) in any.
+        let mut ids: Vec<&[u8]> = tbs
+            .extensions
+            .iter()
+            .flatten()
+            .map(|e| e.extn_id.as_bytes())
+            .collect();
+        ids.sort_unstable();
+        if ids.windows(2).any(|w| w.first() == w.get(1)) {
+            return Err(malformed("an extension appears twice"));
+        }
         for ext in tbs.extensions.iter().flatten() {
-            // RFC 5280 §4.2: "A certificate MUST NOT include more than one
-            // instance of a particular extension."
-            if !seen.insert(ext.extn_id) {
-                return Err(malformed("an extension appears twice"));
-            }
             let value = ext.extn_value.as_bytes();
             match ext.extn_id {
                 ID_CE_KEY_USAGE => key_usage = Some(extension::<KeyUsage>(value)?.0.bits()),
@@ -201,16 +270,20 @@ impl Certificate {
                 i64::try_from(t.to_unix_duration().as_secs()).unwrap_or(i64::MAX),
             )
         };
+        let (issuer_der, subject_der, spki_der) = match tbs_spans(der) {
+            Some((i, s, k)) => (i.to_vec(), s.to_vec(), k.to_vec()),
+            None => (encoded(&tbs.issuer)?, encoded(&tbs.subject)?, encoded(spki)?),
+        };
         Ok(Certificate {
             der: der.to_vec(),
             serial: tbs.serial_number.as_bytes().to_vec(),
-            issuer_der: encoded(&tbs.issuer)?,
-            subject_der: encoded(&tbs.subject)?,
+            issuer_der,
+            subject_der,
             subject: attributes(&tbs.subject),
             issuer: attributes(&tbs.issuer),
             not_before: secs(tbs.validity.not_before),
             not_after: secs(tbs.validity.not_after),
-            spki_der: encoded(spki)?,
+            spki_der,
             public_key_bits: spki.subject_public_key.raw_bytes().to_vec(),
             key_usage,
             ext_key_usage,
@@ -309,6 +382,38 @@ mod tests {
                 .spki_der(),
             &c.spki_der[..]
         );
+    }
+
+    /// The spans read from the input are what re-encoding the decoded
+    /// parts gives, certificate by certificate, so nothing depends on
+    /// which of the two produced them.
+    #[test]
+    fn spans_are_the_re_encoded_parts() {
+        let dirs = ["test-vectors/webeid/pki", "test-vectors/icao"];
+        let mut seen = 0;
+        for dir in dirs {
+            let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join(dir);
+            for entry in std::fs::read_dir(dir).unwrap() {
+                let path = entry.unwrap().path();
+                let der = std::fs::read(&path).unwrap();
+                let Ok(cert) = <x509_cert::Certificate as Decode>::from_der(&der) else {
+                    continue;
+                };
+                let tbs = &cert.tbs_certificate;
+                let (issuer, subject, spki) = tbs_spans(&der).unwrap();
+                assert_eq!(issuer, encoded(&tbs.issuer).unwrap(), "{path:?}");
+                assert_eq!(subject, encoded(&tbs.subject).unwrap(), "{path:?}");
+                assert_eq!(spki, encoded(&tbs.subject_public_key_info).unwrap());
+                seen += 1;
+            }
+        }
+        assert!(seen > 10, "{seen}");
+        assert_eq!(oid_text(&ObjectIdentifier::new_unwrap("2.5.4.3")), "2.5.4.3");
+        assert_eq!(oid_text(&ObjectIdentifier::new_unwrap("2.5.4.97")), "2.5.4.97");
+        assert_eq!(oid_text(&ObjectIdentifier::new_unwrap("2.5.4.127")), "2.5.4.127");
+        assert_eq!(split_tlv(&[0x04, 0x81]), None);
+        assert_eq!(split_tlv(&[0x04, 0x85, 1, 0, 0, 0, 0]), None);
+        assert_eq!(split_tlv(&[0x04, 0x02, 1]), None);
     }
 
     #[test]
