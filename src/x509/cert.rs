@@ -272,7 +272,11 @@ impl Certificate {
         };
         let (issuer_der, subject_der, spki_der) = match tbs_spans(der) {
             Some((i, s, k)) => (i.to_vec(), s.to_vec(), k.to_vec()),
-            None => (encoded(&tbs.issuer)?, encoded(&tbs.subject)?, encoded(spki)?),
+            None => (
+                encoded(&tbs.issuer)?,
+                encoded(&tbs.subject)?,
+                encoded(spki)?,
+            ),
         };
         Ok(Certificate {
             der: der.to_vec(),
@@ -408,9 +412,18 @@ mod tests {
             }
         }
         assert!(seen > 10, "{seen}");
-        assert_eq!(oid_text(&ObjectIdentifier::new_unwrap("2.5.4.3")), "2.5.4.3");
-        assert_eq!(oid_text(&ObjectIdentifier::new_unwrap("2.5.4.97")), "2.5.4.97");
-        assert_eq!(oid_text(&ObjectIdentifier::new_unwrap("2.5.4.127")), "2.5.4.127");
+        assert_eq!(
+            oid_text(&ObjectIdentifier::new_unwrap("2.5.4.3")),
+            "2.5.4.3"
+        );
+        assert_eq!(
+            oid_text(&ObjectIdentifier::new_unwrap("2.5.4.97")),
+            "2.5.4.97"
+        );
+        assert_eq!(
+            oid_text(&ObjectIdentifier::new_unwrap("2.5.4.127")),
+            "2.5.4.127"
+        );
         assert_eq!(split_tlv(&[0x04, 0x81]), None);
         assert_eq!(split_tlv(&[0x04, 0x85, 1, 0, 0, 0, 0]), None);
         assert_eq!(split_tlv(&[0x04, 0x02, 1]), None);

@@ -135,12 +135,18 @@ impl Anchor {
     }
 }
 
-#[cfg(feature = "icao")]
+#[cfg(any(feature = "icao", feature = "mdoc"))]
 impl Anchor {
     /// Whether the anchor carries name constraints (which only webpki's
     /// path check applies).
     pub(crate) fn has_name_constraints(&self) -> bool {
         self.ta.name_constraints.is_some()
+    }
+
+    /// The anchor's key, when `PublicKey` takes it (not brainpool).
+    #[cfg_attr(not(feature = "mdoc"), allow(dead_code))]
+    pub(crate) fn key(&self) -> Option<&PublicKey> {
+        self.key.as_ref()
     }
 }
 
