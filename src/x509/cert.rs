@@ -138,10 +138,13 @@ fn attributes(name: &Name) -> Vec<Attribute> {
         .collect()
 }
 
+/// `(tag, contents, whole TLV, rest)`.
+pub(crate) type SplitTlv<'a> = (u8, &'a [u8], &'a [u8], &'a [u8]);
+
 /// One DER TLV at the start of `input` (definite length, at most four
 /// length octets; the caller has already decoded the bytes strictly):
 /// `(tag, contents, whole TLV, rest)`.
-pub(crate) fn split_tlv(input: &[u8]) -> Option<(u8, &[u8], &[u8], &[u8])> {
+pub(crate) fn split_tlv(input: &[u8]) -> Option<SplitTlv<'_>> {
     let (&tag, rest) = input.split_first()?;
     let (&first, mut rest) = rest.split_first()?;
     let len = if first < 0x80 {
