@@ -98,7 +98,9 @@ impl<'a> Document<'a> {
                 "the CBOR input is larger than the input limit",
             ));
         }
-        let mut nodes: Vec<Node> = Vec::new();
+        // Each item takes at least one byte: a guess, bounded by the input,
+        // that saves most of the growing.
+        let mut nodes: Vec<Node> = Vec::with_capacity((bytes.len() / 16).clamp(4, 256));
         let mut stack: Vec<Open> = Vec::new();
         let mut depth: usize = 0;
         let mut items: usize = 0;
@@ -534,9 +536,21 @@ impl<'d, 'a> Item<'d, 'a> {
 
     /// The value under a text key of a map.
     pub fn get_text_key(&self, key: &str) -> Option<Item<'d, 'a>> {
+        // Compared as bytes: the parser has checked every text string's
+        // UTF-8 once, so no key is decoded again here.
         self.entries()
-            .find(|(k, _)| k.as_text() == Some(key))
+            .find(|(k, _)| k.text_bytes() == Some(key.as_bytes()))
             .map(|(_, v)| v)
+    }
+
+    /// A text string's bytes (UTF-8, as the parser checked).
+    fn text_bytes(&self) -> Option<&'a [u8]> {
+        let n = self.node();
+        if n.major == 3 {
+            self.doc.bytes.get(n.body..n.end)
+        } else {
+            None
+        }
     }
 
     /// The value under an integer key of a map.

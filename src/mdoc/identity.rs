@@ -4,6 +4,7 @@
 
 use crate::cbor::{Item, Kind};
 use crate::identity::{System, VerifiedIdentity};
+use crate::x509::cert::split_tlv as tlv;
 use base64::Engine as _;
 
 /// The EU PID namespace.
@@ -13,22 +14,23 @@ pub const PID_IT_NAMESPACE: &str = "eu.europa.ec.eudi.pid.it.1";
 /// The ISO/IEC 18013-5 mDL namespace.
 pub const MDL_NAMESPACE: &str = "org.iso.18013.5.1";
 
-/// One disclosed issuer-signed element, flattened.
+/// One disclosed issuer-signed element, flattened. The namespace and the
+/// identifier borrow from the input.
 #[derive(Clone, Debug)]
-pub(super) struct Element {
-    pub namespace: String,
-    pub identifier: String,
+pub(super) struct Element<'a> {
+    pub namespace: &'a str,
+    pub identifier: &'a str,
     /// `(suffix, value)`: suffix empty for a scalar, `.key`/`.0` below it.
     pub values: Vec<(String, String)>,
 }
 
-impl Element {
-    pub(super) fn new(namespace: &str, identifier: &str, value: Item<'_, '_>) -> Element {
+impl<'a> Element<'a> {
+    pub(super) fn new(namespace: &'a str, identifier: &'a str, value: Item<'_, '_>) -> Element<'a> {
         let mut values = Vec::new();
         flatten(String::new(), value, &mut values);
         Element {
-            namespace: namespace.to_string(),
-            identifier: identifier.to_string(),
+            namespace,
+            identifier,
             values,
         }
     }
@@ -79,11 +81,20 @@ fn half_to_f64(h: u16) -> f64 {
     }
 }
 
+/// `prefix` then `.` and `part`, in one allocation.
+fn child(prefix: &str, part: &str) -> String {
+    let mut out = String::with_capacity(prefix.len() + 1 + part.len());
+    out.push_str(prefix);
+    out.push('.');
+    out.push_str(part);
+    out
+}
+
 fn flatten(prefix: String, item: Item<'_, '_>, out: &mut Vec<(String, String)>) {
     match item.kind() {
         Kind::Array(_) => {
-            for (i, child) in item.array().unwrap_or_default().into_iter().enumerate() {
-                flatten(format!("{prefix}.{i}"), child, out);
+            for (i, child_item) in item.array().unwrap_or_default().into_iter().enumerate() {
+                flatten(child(&prefix, &i.to_string()), child_item, out);
             }
         }
         Kind::Map(_) => {
@@ -93,7 +104,7 @@ fn flatten(prefix: String, item: Item<'_, '_>, out: &mut Vec<(String, String)>) 
                         .map(|d| crate::cbor::diagnostic(&d))
                         .unwrap_or_default()
                 });
-                flatten(format!("{prefix}.{key}"), v, out);
+                flatten(child(&prefix, &key), v, out);
             }
         }
         Kind::Tag(_) => {
@@ -109,24 +120,27 @@ fn flatten(prefix: String, item: Item<'_, '_>, out: &mut Vec<(String, String)>) 
     }
 }
 
-/// RFC 4514 short names of the attribute types VECTORS.md lists.
-fn short_name(oid: &str) -> Option<&'static str> {
+/// RFC 4514 short names of the attribute types VECTORS.md lists, by the
+/// OID's DER contents.
+fn short_name(oid: &[u8]) -> Option<&'static str> {
+    use der::asn1::ObjectIdentifier as Oid;
+    const DC: Oid = Oid::new_unwrap("0.9.2342.19200300.100.1.25");
+    const UID: Oid = Oid::new_unwrap("0.9.2342.19200300.100.1.1");
     Some(match oid {
-        "2.5.4.3" => "CN",
-        "2.5.4.7" => "L",
-        "2.5.4.8" => "ST",
-        "2.5.4.10" => "O",
-        "2.5.4.11" => "OU",
-        "2.5.4.6" => "C",
-        "2.5.4.9" => "STREET",
-        "0.9.2342.19200300.100.1.25" => "DC",
-        "0.9.2342.19200300.100.1.1" => "UID",
+        [0x55, 0x04, 3] => "CN",
+        [0x55, 0x04, 7] => "L",
+        [0x55, 0x04, 8] => "ST",
+        [0x55, 0x04, 10] => "O",
+        [0x55, 0x04, 11] => "OU",
+        [0x55, 0x04, 6] => "C",
+        [0x55, 0x04, 9] => "STREET",
+        _ if oid == DC.as_bytes() => "DC",
+        _ if oid == UID.as_bytes() => "UID",
         _ => return None,
     })
 }
 
-fn escape(value: &str) -> String {
-    let mut out = String::with_capacity(value.len());
+fn escape_into(out: &mut String, value: &str) {
     let last = value.chars().count().saturating_sub(1);
     for (i, c) in value.chars().enumerate() {
         let special = matches!(c, '"' | '+' | ',' | ';' | '<' | '>' | '\\')
@@ -137,47 +151,83 @@ fn escape(value: &str) -> String {
         }
         out.push(c);
     }
-    out
+}
+
+/// The TLVs that fill `contents`, each with `tag`.
+fn children(mut contents: &[u8], tag: u8) -> impl Iterator<Item = Option<(&[u8], &[u8])>> {
+    core::iter::from_fn(move || {
+        if contents.is_empty() {
+            return None;
+        }
+        let Some((t, inner, raw, rest)) = tlv(contents) else {
+            contents = &[];
+            return Some(None);
+        };
+        contents = rest;
+        Some((t == tag).then_some((inner, raw)))
+    })
 }
 
 /// A DER Name as RFC 4514 text: RDNs last to first, `,` between them, `+`
 /// inside a multi-valued one; a type without a short name as its dotted
 /// OID and a value that is not a string as `#` and its DER in hex.
+///
+/// `name_der` is a certificate's subject, which the certificate's strict
+/// decoding has already checked; `None` for anything else.
 pub(super) fn rfc4514(name_der: &[u8]) -> Option<String> {
-    use der::{Decode, Encode, Tag, Tagged};
-    let name = x509_cert::name::Name::from_der(name_der).ok()?;
-    let mut rdns = Vec::new();
-    for rdn in name.0.iter().rev() {
-        let mut parts = Vec::new();
-        for atv in rdn.0.iter() {
-            let oid = atv.oid.to_string();
-            let ty = short_name(&oid).map_or(oid, str::to_string);
-            let text = match atv.value.tag() {
-                Tag::Utf8String | Tag::PrintableString | Tag::Ia5String | Tag::TeletexString => {
-                    core::str::from_utf8(atv.value.value()).ok().map(escape)
-                }
-                _ => None,
-            };
-            let value = match text {
-                Some(t) => t,
-                None => {
-                    let der = atv.value.to_der().ok()?;
-                    let hex: String = der.iter().map(|b| format!("{b:02x}")).collect();
-                    format!("#{hex}")
-                }
-            };
-            parts.push(format!("{ty}={value}"));
-        }
-        rdns.push(parts.join("+"));
+    use core::fmt::Write as _;
+    const SEQUENCE: u8 = 0x30;
+    const SET: u8 = 0x31;
+    const OID: u8 = 0x06;
+    // UTF8String, PrintableString, TeletexString, IA5String.
+    const TEXT_TAGS: [u8; 4] = [0x0c, 0x13, 0x14, 0x16];
+    let (tag, rdns, _, rest) = tlv(name_der)?;
+    if tag != SEQUENCE || !rest.is_empty() {
+        return None;
     }
-    Some(rdns.join(","))
+    let rdns = children(rdns, SET).collect::<Option<Vec<_>>>()?;
+    let mut out = String::with_capacity(name_der.len());
+    for (i, (rdn, _)) in rdns.iter().rev().enumerate() {
+        if i > 0 {
+            out.push(',');
+        }
+        for (j, atv) in children(rdn, SEQUENCE).enumerate() {
+            let (atv, _) = atv?;
+            if j > 0 {
+                out.push('+');
+            }
+            let (oid_tag, oid, _, value) = tlv(atv)?;
+            let (value_tag, text, value_der, end) = tlv(value)?;
+            if oid_tag != OID || !end.is_empty() {
+                return None;
+            }
+            match short_name(oid) {
+                Some(short) => out.push_str(short),
+                None => {
+                    let dotted = der::asn1::ObjectIdentifier::from_bytes(oid).ok()?;
+                    write!(out, "{dotted}").ok()?;
+                }
+            }
+            out.push('=');
+            match core::str::from_utf8(text) {
+                Ok(text) if TEXT_TAGS.contains(&value_tag) => escape_into(&mut out, text),
+                _ => {
+                    out.push('#');
+                    for b in value_der {
+                        write!(out, "{b:02x}").ok()?;
+                    }
+                }
+            }
+        }
+    }
+    Some(out)
 }
 
-/// The identity of the first Document.
+/// The identity of the first Document (its elements are consumed).
 pub(super) fn identity(
     issuer: Option<String>,
     doc_type: &str,
-    elements: &[Element],
+    elements: Vec<Element<'_>>,
 ) -> VerifiedIdentity {
     let mut id = VerifiedIdentity::new(System::Mdoc);
     id.issuer = issuer;
@@ -198,12 +248,61 @@ pub(super) fn identity(
     id.birth_date = person("birth_date");
     id.attributes.insert("doctype".into(), doc_type.to_string());
     for e in elements {
-        for (suffix, value) in &e.values {
-            id.attributes.insert(
-                format!("{}/{}{}", e.namespace, e.identifier, suffix),
-                value.clone(),
-            );
+        for (suffix, value) in e.values {
+            // `<namespace>/<elementIdentifier><suffix>`, in one allocation.
+            let mut key =
+                String::with_capacity(e.namespace.len() + 1 + e.identifier.len() + suffix.len());
+            key.push_str(e.namespace);
+            key.push('/');
+            key.push_str(e.identifier);
+            key.push_str(&suffix);
+            id.attributes.insert(key, value);
         }
     }
     id
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn tlv_of(tag: u8, contents: &[u8]) -> Vec<u8> {
+        let mut out = vec![tag, u8::try_from(contents.len()).unwrap_or(0)];
+        out.extend_from_slice(contents);
+        out
+    }
+
+    fn atv(oid: &[u8], value: &[u8]) -> Vec<u8> {
+        tlv_of(0x30, &[tlv_of(0x06, oid), value.to_vec()].concat())
+    }
+
+    #[test]
+    fn names_read_as_rfc_4514() {
+        let c = atv(&[0x55, 0x04, 0x06], &tlv_of(0x13, b"IT"));
+        let cn = atv(&[0x55, 0x04, 0x03], &tlv_of(0x0c, b" a,b"));
+        let other = atv(&[0x55, 0x04, 0x61], &tlv_of(0x0c, b"x"));
+        let serial = atv(&[0x55, 0x04, 0x05], &tlv_of(0x02, &[0x05]));
+        let bmp = atv(&[0x55, 0x04, 0x0a], &tlv_of(0x1e, &[0x00, 0x41]));
+        let name = tlv_of(
+            0x30,
+            &[
+                tlv_of(0x31, &c),
+                tlv_of(0x31, &[other, cn].concat()),
+                tlv_of(0x31, &serial),
+                tlv_of(0x31, &bmp),
+            ]
+            .concat(),
+        );
+        assert_eq!(
+            rfc4514(&name).as_deref(),
+            Some("O=#1e020041,2.5.4.5=#020105,2.5.4.97=x+CN=\\ a\\,b,C=IT")
+        );
+        assert_eq!(rfc4514(&tlv_of(0x30, &[])).as_deref(), Some(""));
+        // Not a Name: a SET at the top, trailing bytes, a truncated RDN.
+        assert_eq!(rfc4514(&tlv_of(0x31, &[])), None);
+        assert_eq!(rfc4514(&[name.clone(), vec![0]].concat()), None);
+        let mut cut = name;
+        cut.truncate(cut.len() - 1);
+        assert_eq!(rfc4514(&cut), None);
+    }
 }

@@ -13,7 +13,9 @@
 //! 4. `issuerAuth`: a COSE_Sign1 with `alg` in the caller's allow-list;
 //! 5. the document signer certificate from `x5chain`: a path to a
 //!    configured IACA (`x509.*`), every certificate current at now (with
-//!    the skew), a key usage with digitalSignature;
+//!    the skew), a key usage with digitalSignature; an IACA on brainpool
+//!    (only with [`Expectations::brainpool`], directly over the DS) through
+//!    the x509 one-hop check, webpki's rules with brainpool signatures;
 //! 6. the signature, raw `r‖s`, with the DS key (the `alg` must suit it;
 //!    brainpool keys only with [`Expectations::brainpool`]);
 //! 7. the MobileSecurityObject (tag 24): its structure and `digestAlgorithm`;
@@ -73,6 +75,7 @@ use crate::identity::VerifiedIdentity;
 use crate::limits::Limits;
 use crate::time::UnixTime;
 use crate::x509::cert::{ku, Certificate};
+use crate::x509::onehop;
 use crate::x509::path::{self, Anchor, IntermediatePolicy, Usage};
 use crate::x509::Quirks;
 use base64::Engine as _;
@@ -150,7 +153,13 @@ pub struct Expectations {
     pub digest_algs: Vec<HashAlg>,
     /// Accept keys on brainpoolP256r1 and brainpoolP384r1 (RFC 5639), as
     /// IT-Wallet requires: a document signer certificate with such a key
-    /// (named curve), and an MSO device key with COSE `crv` 256 or 258.
+    /// (named curve), an MSO device key with COSE `crv` 256 or 258, and an
+    /// IACA with such a key (named curve) that signs the DS directly (no
+    /// intermediate; the one-hop check applies webpki's path rules: v3,
+    /// not a CA, no unknown critical extension, the IACA's basicConstraints
+    /// and keyCertSign, no name constraints; EKU is not checked, as on
+    /// every mdoc path). Off, a DS under a brainpool IACA has no path
+    /// (`x509.chain.untrusted`).
     /// They sign with ES256 and ES384 respectively, which must still be in
     /// [`issuer_auth_algs`](Self::issuer_auth_algs) /
     /// [`device_auth_algs`](Self::device_auth_algs). Off by default: a
@@ -230,11 +239,9 @@ fn decode_base64url(input: &[u8]) -> Result<Vec<u8>> {
             "the vp_token is not unpadded base64url",
         )
     };
-    if input.len() % 4 == 1
-        || !input
-            .iter()
-            .all(|b| b.is_ascii_alphanumeric() || *b == b'-' || *b == b'_')
-    {
+    // The engine refuses every byte outside the alphabet, `=` included
+    // (padding RequireNone).
+    if input.len() % 4 == 1 {
         return Err(bad());
     }
     let engine = base64::engine::GeneralPurpose::new(
@@ -320,7 +327,7 @@ pub fn verify_device_response(
         let (doc_type, issuer, elements) =
             verify_document(backend, trust, document, exp, &transcript, now)?;
         if identity.is_none() {
-            identity = Some(identity::identity(issuer, &doc_type, &elements));
+            identity = Some(identity::identity(issuer, &doc_type, elements));
         }
         doc_types.push(doc_type);
     }
@@ -705,16 +712,37 @@ fn check_certificates(
     } else {
         now
     };
-    path::verify_path(
-        backend,
-        ds,
-        &inter_der,
-        &trust.anchors,
-        at,
-        Usage::Any,
-        Quirks::default(),
-        &ChainIntermediates,
-    )?;
+    // An IACA on brainpool (only with the policy on, and only directly over
+    // the DS): the x509 one-hop check, webpki's rules with brainpool.
+    let brainpool_iaca = exp.brainpool
+        && intermediates.is_empty()
+        && trust.anchors.iter().any(|a| {
+            a.cert.subject_der == ds.issuer_der
+                && a.key().is_none()
+                && matches!(
+                    SignerKey::from_spki(&a.cert.spki_der, true),
+                    Some(SignerKey::Brainpool { .. })
+                )
+        });
+    if brainpool_iaca {
+        onehop::issuing_anchor(
+            backend,
+            ds,
+            &trust.anchors,
+            exp.limits.max_signature_checks(),
+        )?;
+    } else {
+        path::verify_path(
+            backend,
+            ds,
+            &inter_der,
+            &trust.anchors,
+            at,
+            Usage::Any,
+            Quirks::default(),
+            &ChainIntermediates,
+        )?;
+    }
     let skew = exp.clock_skew_seconds.max(0);
     for c in &certs {
         if now < c.not_before.saturating_add_secs(-skew) {
@@ -736,19 +764,24 @@ fn check_certificates(
             "the document signer's key usage lacks digitalSignature",
         ));
     }
-    Ok(ds.clone())
+    certs.into_iter().next().ok_or_else(|| {
+        err(
+            ErrorCode::MdocIssuerAuthMalformed,
+            "x5chain holds no certificate",
+        )
+    })
 }
 
-type DocumentOutcome = (String, Option<String>, Vec<Element>);
+type DocumentOutcome<'a> = (String, Option<String>, Vec<Element<'a>>);
 
-fn verify_document(
+fn verify_document<'a>(
     backend: &dyn Backend,
     trust: &MdocTrust,
-    document: Item<'_, '_>,
+    document: Item<'_, 'a>,
     exp: &Expectations,
     transcript: &[u8],
     now: UnixTime,
-) -> Result<DocumentOutcome> {
+) -> Result<DocumentOutcome<'a>> {
     let limits = &exp.limits;
     // 3. the Document
     let malformed = || {
@@ -878,12 +911,12 @@ fn verify_document(
     Ok((doc_type.to_string(), issuer, elements))
 }
 
-fn check_items(
-    issuer_signed: Item<'_, '_>,
+fn check_items<'a>(
+    issuer_signed: Item<'_, 'a>,
     mso: &Mso<'_, '_>,
     hash: HashAlg,
     limits: &Limits,
-) -> Result<Vec<Element>> {
+) -> Result<Vec<Element<'a>>> {
     let bad = |r| err(ErrorCode::MdocIssuerSignedMalformed, r);
     let mut elements = Vec::new();
     let Some(namespaces) = issuer_signed.get_text_key("nameSpaces") else {

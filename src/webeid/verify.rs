@@ -238,7 +238,7 @@ fn prepare(
         backend,
         exp.ocsp,
         &t.leaf,
-        &end.issuer,
+        end.issuer(),
         &exp.ocsp_policy,
         now,
     )?; // S15

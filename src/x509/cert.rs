@@ -160,7 +160,7 @@ fn tlv_lengths(input: &[u8]) -> Option<(usize, usize)> {
 
 /// One DER TLV with a one-byte tag at the start of `input`: (whole TLV,
 /// rest). `None` if it does not parse (the caller then re-encodes).
-fn split_tlv(input: &[u8]) -> Option<(&[u8], &[u8])> {
+fn tlv_at(input: &[u8]) -> Option<(&[u8], &[u8])> {
     let (header, len) = tlv_lengths(input)?;
     input.split_at_checked(header.checked_add(len)?)
 }
@@ -174,15 +174,15 @@ fn contents(tlv: &[u8]) -> Option<&[u8]> {
 /// decoded strictly, as they are in its DER (equal to their re-encoding,
 /// which DER makes unique).
 fn tbs_parts(der: &[u8]) -> Option<[&[u8]; 3]> {
-    let (tbs, _) = split_tlv(contents(der)?)?;
+    let (tbs, _) = tlv_at(contents(der)?)?;
     let mut rest = contents(tbs)?;
     if rest.first() == Some(&0xA0) {
-        rest = split_tlv(rest)?.1;
+        rest = tlv_at(rest)?.1;
     }
     // serialNumber, signature, issuer, validity, subject, subjectPublicKeyInfo.
     let mut fields = [&[][..]; 6];
     for field in &mut fields {
-        let (tlv, next) = split_tlv(rest)?;
+        let (tlv, next) = tlv_at(rest)?;
         *field = tlv;
         rest = next;
     }
@@ -206,6 +206,33 @@ fn attributes(name: &Name) -> Vec<Attribute> {
             }
         })
         .collect()
+}
+
+/// `(tag, contents, whole TLV, rest)`.
+pub(crate) type SplitTlv<'a> = (u8, &'a [u8], &'a [u8], &'a [u8]);
+
+/// One DER TLV at the start of `input` (definite length, at most four
+/// length octets; the caller has already decoded the bytes strictly):
+/// `(tag, contents, whole TLV, rest)`.
+pub(crate) fn split_tlv(input: &[u8]) -> Option<SplitTlv<'_>> {
+    let (&tag, rest) = input.split_first()?;
+    let (&first, mut rest) = rest.split_first()?;
+    let len = if first < 0x80 {
+        usize::from(first)
+    } else {
+        let n = usize::from(first & 0x7f);
+        if n == 0 || n > 4 {
+            return None;
+        }
+        let (digits, after) = rest.split_at_checked(n)?;
+        rest = after;
+        digits
+            .iter()
+            .fold(0usize, |acc, b| (acc << 8) | usize::from(*b))
+    };
+    let head = input.len() - rest.len();
+    let (contents, after) = rest.split_at_checked(len)?;
+    Some((tag, contents, input.get(..head.checked_add(len)?)?, after))
 }
 
 fn encoded<T: Encode>(value: &T) -> Result<Vec<u8>> {
@@ -236,13 +263,20 @@ impl Certificate {
         let mut ext_key_usage = None;
         let mut policies = None;
         let mut authority_key_id = None;
-        let mut seen = std::collections::HashSet::new();
+        // RFC 5280 §4.2: "A certificate MUST NOT include more than one
+        // instance of a particular extension." Sorted, not hashed: a few
+        // extensions in most certificates, O(n log n) in any.
+        let mut ids: Vec<&[u8]> = tbs
+            .extensions
+            .iter()
+            .flatten()
+            .map(|e| e.extn_id.as_bytes())
+            .collect();
+        ids.sort_unstable();
+        if ids.windows(2).any(|w| w.first() == w.get(1)) {
+            return Err(malformed("an extension appears twice"));
+        }
         for ext in tbs.extensions.iter().flatten() {
-            // RFC 5280 §4.2: "A certificate MUST NOT include more than one
-            // instance of a particular extension."
-            if !seen.insert(ext.extn_id) {
-                return Err(malformed("an extension appears twice"));
-            }
             let value = ext.extn_value.as_bytes();
             match ext.extn_id {
                 ID_CE_KEY_USAGE => key_usage = Some(extension::<KeyUsage>(value)?.0.bits()),
@@ -387,6 +421,16 @@ mod tests {
                 .spki_der(),
             &c.spki_der[..]
         );
+    }
+
+    /// The spans read from the input are what re-encoding the decoded
+    /// parts gives, certificate by certificate, so nothing depends on
+    /// which of the two produced them.
+    #[test]
+    fn split_tlv_refuses_what_does_not_fit() {
+        assert_eq!(split_tlv(&[0x04, 0x81]), None);
+        assert_eq!(split_tlv(&[0x04, 0x85, 1, 0, 0, 0, 0]), None);
+        assert_eq!(split_tlv(&[0x04, 0x02, 1]), None);
     }
 
     #[test]

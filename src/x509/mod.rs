@@ -12,6 +12,9 @@ pub(crate) mod cert;
 pub(crate) mod name;
 #[cfg(feature = "ocsp")]
 pub mod ocsp;
+#[cfg(all(feature = "x509-path", feature = "cms"))]
+#[cfg_attr(not(feature = "mdoc"), allow(dead_code))]
+pub(crate) mod onehop;
 #[cfg(feature = "x509-path")]
 pub(crate) mod path;
 pub(crate) mod pem;

@@ -41,8 +41,8 @@ use crate::error::{Error, ErrorCode, Result};
 use core::cell::RefCell;
 use core::sync::atomic::{AtomicUsize, Ordering};
 use rustls_pki_types::{
-    alg_id, AlgorithmIdentifier, CertificateDer, InvalidSignature, SignatureVerificationAlgorithm,
-    TrustAnchor,
+    alg_id, AlgorithmIdentifier, CertificateDer, Der, InvalidSignature,
+    SignatureVerificationAlgorithm, TrustAnchor,
 };
 use webpki::{EndEntityCert, ExtendedKeyUsageValidator, KeyPurposeIdIter, KeyUsage, VerifiedPath};
 
@@ -105,6 +105,8 @@ pub(crate) struct Anchor {
     pub cert: Certificate,
     ta: TrustAnchor<'static>,
     constraints: AnchorConstraints,
+    /// The anchor's key, parsed once (`None`: a key `PublicKey` refuses).
+    key: Option<PublicKey>,
 }
 
 impl Anchor {
@@ -133,12 +135,18 @@ impl Anchor {
     }
 }
 
-#[cfg(feature = "icao")]
+#[cfg(any(feature = "icao", feature = "mdoc"))]
 impl Anchor {
     /// Whether the anchor carries name constraints (which only webpki's
     /// path check applies).
     pub(crate) fn has_name_constraints(&self) -> bool {
         self.ta.name_constraints.is_some()
+    }
+
+    /// The anchor's key, when `PublicKey` takes it (not brainpool).
+    #[cfg_attr(not(feature = "mdoc"), allow(dead_code))]
+    pub(crate) fn key(&self) -> Option<&PublicKey> {
+        self.key.as_ref()
     }
 }
 
@@ -167,9 +175,17 @@ impl IntermediatePolicy for NoIntermediates {
 pub(crate) struct PathEnd<'a> {
     /// The anchor that ends the path.
     pub anchor: &'a Anchor,
+    /// The first intermediate, if any.
+    intermediate: Option<Certificate>,
+}
+
+impl PathEnd<'_> {
     /// The leaf's direct issuer: the first intermediate, or the anchor's
     /// certificate.
-    pub issuer: Certificate,
+    #[cfg_attr(not(feature = "webeid"), allow(dead_code))]
+    pub(crate) fn issuer(&self) -> &Certificate {
+        self.intermediate.as_ref().unwrap_or(&self.anchor.cert)
+    }
 }
 
 impl Anchor {
@@ -188,10 +204,12 @@ impl Anchor {
             })?
             .to_owned();
         let constraints = anchor_constraints(der, &cert);
+        let key = PublicKey::from_spki_der(&cert.spki_der).ok();
         Ok(Anchor {
             cert,
             ta,
             constraints,
+            key,
         })
     }
 }
@@ -219,6 +237,8 @@ impl ExtendedKeyUsageValidator for AnyEku {
 /// One of our algorithms as webpki sees it.
 struct WebpkiAlg<'b> {
     backend: &'b dyn Backend,
+    /// The anchors, whose keys were parsed when they were loaded.
+    anchors: &'b [Anchor],
     /// Signatures this path validation may still verify.
     budget: &'b AtomicUsize,
     public_key_alg: AlgorithmIdentifier,
@@ -271,13 +291,22 @@ impl SignatureVerificationAlgorithm for WebpkiAlg<'_> {
         self.budget
             .fetch_update(Ordering::Relaxed, Ordering::Relaxed, |n| n.checked_sub(1))
             .map_err(|_| InvalidSignature)?;
-        let key = PublicKey::from_spki_der(&spki_der(self.public_key_alg.as_ref(), public_key))
-            .map_err(|_| InvalidSignature)?;
+        let spki = spki_der(self.public_key_alg.as_ref(), public_key);
+        // An anchor's key is the same SPKI parsed once; any other is parsed here.
+        let parsed;
+        let mut known = self.anchors.iter().filter_map(|a| a.key.as_ref());
+        let key = match known.find(|k| k.spki_der() == spki) {
+            Some(key) => key,
+            None => {
+                parsed = PublicKey::from_spki_der(&spki).map_err(|_| InvalidSignature)?;
+                &parsed
+            }
+        };
         crypto::verify_with_key(
             self.backend,
             AllowList::all(),
             self.alg,
-            &key,
+            key,
             message,
             signature,
         )
@@ -306,6 +335,7 @@ const ECDSA_SHA512_NULL: AlgorithmIdentifier = AlgorithmIdentifier::from_slice(&
 
 fn algorithms<'b>(
     backend: &'b dyn Backend,
+    anchors: &'b [Anchor],
     budget: &'b AtomicUsize,
     quirks: Quirks,
 ) -> Vec<WebpkiAlg<'b>> {
@@ -329,6 +359,7 @@ fn algorithms<'b>(
             };
             out.push(WebpkiAlg {
                 backend,
+                anchors,
                 budget,
                 public_key_alg: pk,
                 signature_alg: sig,
@@ -337,6 +368,7 @@ fn algorithms<'b>(
             if quirks.ecdsa_null_params {
                 out.push(WebpkiAlg {
                     backend,
+                    anchors,
                     budget,
                     public_key_alg: pk,
                     signature_alg: sig_null,
@@ -364,6 +396,7 @@ fn algorithms<'b>(
     ] {
         out.push(WebpkiAlg {
             backend,
+            anchors,
             budget,
             public_key_alg: alg_id::RSA_ENCRYPTION,
             signature_alg: pkcs1,
@@ -371,6 +404,7 @@ fn algorithms<'b>(
         });
         out.push(WebpkiAlg {
             backend,
+            anchors,
             budget,
             public_key_alg: alg_id::RSA_ENCRYPTION,
             signature_alg: pss,
@@ -487,13 +521,25 @@ pub(crate) fn verify_path<'a>(
     let time = rustls_pki_types::UnixTime::since_unix_epoch(core::time::Duration::from_secs(secs));
     let leaf_der = CertificateDer::from(leaf.der.as_slice());
     let ee = EndEntityCert::try_from(&leaf_der).map_err(|e| map_error(&e))?;
-    let tas: Vec<TrustAnchor<'_>> = anchors.iter().map(|a| a.ta.clone()).collect();
+    // Borrowed views of the anchors (a clone would copy their bytes).
+    let tas: Vec<TrustAnchor<'_>> = anchors
+        .iter()
+        .map(|a| TrustAnchor {
+            subject: Der::from_slice(a.ta.subject.as_ref()),
+            subject_public_key_info: Der::from_slice(a.ta.subject_public_key_info.as_ref()),
+            name_constraints: a
+                .ta
+                .name_constraints
+                .as_ref()
+                .map(|n| Der::from_slice(n.as_ref())),
+        })
+        .collect();
     let inter: Vec<CertificateDer<'_>> = intermediates
         .iter()
         .map(|d| CertificateDer::from(d.as_slice()))
         .collect();
     let budget = AtomicUsize::new(MAX_PATH_SIGNATURES);
-    let algs = algorithms(backend, &budget, quirks);
+    let algs = algorithms(backend, anchors, &budget, quirks);
     let alg_refs: Vec<&dyn SignatureVerificationAlgorithm> = algs
         .iter()
         .map(|a| a as &dyn SignatureVerificationAlgorithm)
@@ -565,7 +611,7 @@ fn accept_path<'a>(
         .collect::<Result<_>>()?;
     // Anchors that share a name and key are the same trust: the first one
     // whose certificate admits the path ends it.
-    let mut why = String::from("the path ends at an unknown anchor");
+    let mut why = None;
     let anchor = anchors
         .iter()
         .filter(|a| {
@@ -575,20 +621,21 @@ fn accept_path<'a>(
         .find(|a| match a.admits(&inter) {
             Ok(()) => true,
             Err(e) => {
-                why = e;
+                why = Some(e);
                 false
             }
         })
-        .ok_or_else(|| untrusted(why))?;
+        .ok_or_else(|| {
+            untrusted(why.unwrap_or_else(|| "the path ends at an unknown anchor".into()))
+        })?;
     for (i, cert) in inter.iter().enumerate() {
         let issuer = inter.get(i + 1).unwrap_or(&anchor.cert);
         policy.admit(cert, issuer)?;
     }
-    let issuer = inter
-        .into_iter()
-        .next()
-        .unwrap_or_else(|| anchor.cert.clone());
-    Ok(PathEnd { anchor, issuer })
+    Ok(PathEnd {
+        anchor,
+        intermediate: inter.into_iter().next(),
+    })
 }
 
 #[cfg(test)]

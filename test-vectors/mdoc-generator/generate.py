@@ -150,6 +150,55 @@ def iaca_cert(iaca_key=IACA_KEY, serial=0x4D01):
     )
 
 
+BP_IACA_KEY = key("IACA bp256", "bp256")
+BP_IACA_NAME = pki.name(("C", "IT"), ("O", "idbridge TEST"), ("CN", "idbridge TEST IACA bp256"))
+# Not configured: the same name as the brainpool IACA, another key.
+ROGUE_IACA_KEY = key("IACA bp256 rogue", "bp256")
+
+
+def bp_iaca_cert():
+    pub = BP_IACA_KEY.public_key()
+    return (
+        x509.CertificateBuilder()
+        .subject_name(BP_IACA_NAME)
+        .issuer_name(BP_IACA_NAME)
+        .public_key(pub)
+        .serial_number(0x4D02)
+        .not_valid_before(pki.utc(2025, 1, 1))
+        .not_valid_after(pki.utc(2035, 1, 1))
+        .add_extension(x509.BasicConstraints(ca=True, path_length=0), critical=True)
+        .add_extension(key_usage(cert_sign=True), critical=True)
+        .add_extension(x509.SubjectKeyIdentifier.from_public_key(pub), critical=False)
+        .sign(BP_IACA_KEY, hashes.SHA256(), ecdsa_deterministic=True)
+    )
+
+
+def bp_ds_cert(curve, serial, variant):
+    """A DS under the brainpool IACA; `variant` changes one thing: `expired`
+    (notAfter before now), `rogue` (signed by an IACA key not configured),
+    `eku` (the mDL DS EKU 1.0.18013.5.1.2), `ca` (basicConstraints cA TRUE)."""
+    priv = key("DS " + curve, curve)
+    pub = priv.public_key()
+    end = pki.utc(2026, 4, 15) if variant == "expired" else pki.utc(2027, 1, 1)
+    signer = ROGUE_IACA_KEY if variant == "rogue" else BP_IACA_KEY
+    b = (
+        x509.CertificateBuilder()
+        .subject_name(pki.name(("C", "IT"), ("O", "idbridge TEST"), ("CN", "idbridge TEST DS %s under bp256" % curve)))
+        .issuer_name(BP_IACA_NAME)
+        .public_key(pub)
+        .serial_number(serial)
+        .not_valid_before(pki.utc(2026, 1, 1))
+        .not_valid_after(end)
+        .add_extension(key_usage(), critical=True)
+        .add_extension(x509.AuthorityKeyIdentifier.from_issuer_public_key(signer.public_key()), critical=False)
+    )
+    if variant == "eku":
+        b = b.add_extension(x509.ExtendedKeyUsage([x509.ObjectIdentifier("1.0.18013.5.1.2")]), critical=True)
+    if variant == "ca":
+        b = b.add_extension(x509.BasicConstraints(ca=True, path_length=None), critical=True)
+    return priv, b.sign(signer, hashes.SHA256(), ecdsa_deterministic=True)
+
+
 def key_usage(cert_sign=False):
     flags = dict.fromkeys(
         "content_commitment key_encipherment data_encipherment key_agreement crl_sign encipher_only decipher_only".split(),
@@ -209,7 +258,10 @@ def response(case, ds_certs, elements=None, transcript=TRANSCRIPT):
     c = case.get("change", {})
     ds_curve = c.get("ds", "p256")
     dev_curve = c.get("device", "p256")
-    ds_priv, ds = ds_certs["other" if c.get("iaca") == "other" else ds_curve]
+    if "bp_iaca" in c:
+        ds_priv, ds = bp_ds_cert(ds_curve, 0x4D20 + len(c["bp_iaca"]), c["bp_iaca"])
+    else:
+        ds_priv, ds = ds_certs["other" if c.get("iaca") == "other" else ds_curve]
     dev_priv = key("device " + dev_curve, dev_curve)
     name_spaces = {}
     digests = {}
@@ -290,6 +342,7 @@ def build():
     files = {
         "trust/iaca.pem": pki.pem(iaca_cert()),
         "trust/other-iaca.pem": pki.pem(iaca_cert(OTHER_IACA_KEY, 0x4D02)),
+        "trust/iaca-bp256.pem": pki.pem(bp_iaca_cert()),
     }
     tests = []
     policy = []
@@ -329,7 +382,7 @@ def build():
         o4_tests.append(t)
     group = {
         "source": "idbridge's own: test-vectors/mdoc-generator/generate.py",
-        "trust": {"anchors": ["trust/iaca.pem"]},
+        "trust": {"anchors": ["trust/iaca.pem", "trust/iaca-bp256.pem"]},
         "context": {
             "now": NOW,
             "expected_doctype": DOCTYPE,
@@ -386,6 +439,7 @@ def readme():
         "| `trust/iaca.pem` | the TEST IACA (P-256, a fixed scalar) |\n"
         "| `trust/other-iaca.pem` | another TEST IACA, same name, another key: the issuer of `openid4vp-pid-other-iaca`'s "
         "document signer, and the wrong trust of the browser demo's wallet tab |\n"
+        "| `trust/iaca-bp256.pem` | the TEST brainpool IACA (brainpoolP256r1, a fixed scalar) |\n"
         "| `inputs/*.cbor` | one DeviceResponse per proximity case (proximity transcript, `input_encoding` `cbor`) |\n"
         "| `inputs/openid4vp-*.b64u` | the OpenID4VP group: an IT PID (`eu.europa.ec.eudi.pid.1` and "
         "`eu.europa.ec.eudi.pid.it.1`) as the `vp_token` entry a wallet posts (base64url, handover B.2.6.1 with the "
