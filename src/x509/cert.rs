@@ -209,11 +209,14 @@ fn attributes(name: &Name) -> Vec<Attribute> {
 }
 
 /// `(tag, contents, whole TLV, rest)`.
+#[cfg(feature = "mdoc")]
 pub(crate) type SplitTlv<'a> = (u8, &'a [u8], &'a [u8], &'a [u8]);
 
 /// One DER TLV at the start of `input` (definite length, at most four
 /// length octets; the caller has already decoded the bytes strictly):
-/// `(tag, contents, whole TLV, rest)`.
+/// `(tag, contents, whole TLV, rest)`. mdoc reads the DS's issuer name
+/// with it.
+#[cfg(feature = "mdoc")]
 pub(crate) fn split_tlv(input: &[u8]) -> Option<SplitTlv<'_>> {
     let (&tag, rest) = input.split_first()?;
     let (&first, mut rest) = rest.split_first()?;
@@ -423,9 +426,9 @@ mod tests {
         );
     }
 
-    /// The spans read from the input are what re-encoding the decoded
-    /// parts gives, certificate by certificate, so nothing depends on
-    /// which of the two produced them.
+    /// A TLV whose length runs past the input, or whose length octets
+    /// are cut, is refused.
+    #[cfg(feature = "mdoc")]
     #[test]
     fn split_tlv_refuses_what_does_not_fit() {
         assert_eq!(split_tlv(&[0x04, 0x81]), None);
