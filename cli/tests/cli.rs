@@ -2200,3 +2200,45 @@ fn smart_id_request_values_are_checked_before_verifying() {
     assert_eq!(code, 1);
     assert!(out.contains("does not hash to"), "{out}");
 }
+
+/// A Smart-ID case whose `signed_data` is inline: the replay line asks
+/// for it as SIGNED_DATA_FILE and a note says what to write there; with
+/// those bytes written, the replay gives the case's outcome.
+#[test]
+fn a_smart_id_replay_with_inline_signed_data_names_its_file() {
+    let file = "test-vectors/smart-id/generated.json";
+    let (code, out, err) = idbridge(&["vectors", file, "--tc", "54", "--explain"]);
+    assert_eq!(code, 0, "{out}{err}");
+    assert!(out.contains("SIGNED_DATA_FILE to replay it"), "{out}");
+    let args = replay_of(file, "54");
+    let at = args.iter().position(|a| a == "--signed-data").expect("--signed-data");
+    assert_eq!(args[at + 1], "SIGNED_DATA_FILE");
+    // "other data", the case's base64, written where the note says.
+    let dir = std::env::temp_dir().join(format!("idbridge-sid-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let data = dir.join("signed-data.bin");
+    std::fs::write(&data, b"other data").unwrap();
+    let mut args = args;
+    args[at + 1] = data.to_string_lossy().into_owned();
+    let refs: Vec<&str> = args.iter().map(String::as_str).collect();
+    let (code, out, err) = idbridge(&refs);
+    let _ = std::fs::remove_dir_all(&dir);
+    let expected = expected_of(file, 54);
+    match expected.as_deref() {
+        None => assert_eq!(code, 0, "{out}{err}"),
+        Some(e) => assert!(err.contains(e) || out.contains(e), "{e}: {out}{err}"),
+    }
+}
+
+/// The case's expected error, or None when it is valid.
+fn expected_of(file: &str, tc: u64) -> Option<String> {
+    let text = std::fs::read_to_string(root().join(file)).unwrap();
+    let v: serde_json::Value = serde_json::from_str(&text).unwrap();
+    v["testGroups"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .flat_map(|g| g["tests"].as_array().unwrap().iter())
+        .find(|t| t["tcId"].as_u64() == Some(tc))
+        .and_then(|t| t["expectedError"].as_str().map(str::to_owned))
+}

@@ -149,7 +149,19 @@ pub(crate) fn explain(kind: Kind, job: &Job<'_>, case: &TestCase) -> Explanation
         Kind::OidcIdToken => e.replay = Some(replay_id_token(job, &input_arg)),
         Kind::SdJwtVc => e.replay = Some(replay_sd_jwt(job, &input_arg)),
         Kind::MobileId => e.replay = Some(replay_mobile_id(job, &input_arg)),
-        Kind::SmartId => e.replay = Some(replay_smart_id(job, &input_arg)),
+        Kind::SmartId => {
+            let inline_signed_data = job
+                .context
+                .get("signed_data")
+                .is_some_and(|v| v.get("file").is_none());
+            if inline_signed_data {
+                e.notes.push(
+                    "context.signed_data is inline in the vector file: write its bytes (decoded) to SIGNED_DATA_FILE to replay it"
+                        .into(),
+                );
+            }
+            e.replay = Some(replay_smart_id(job, &input_arg));
+        }
         Kind::Mdoc => e.replay = Some(replay_mdoc(job, &input_arg)),
         Kind::IcaoSod => e.replay = Some(replay_icao_sod(job, &input_arg)),
         Kind::Signature | Kind::Xmldsig => e.notes.push(format!(
@@ -324,13 +336,13 @@ fn replay_smart_id(job: &Job<'_>, input: &str) -> String {
             words.push(arg(flag, v));
         }
     }
-    if let Some(f) = job
-        .context
-        .get("signed_data")
-        .and_then(|v| v.get("file"))
-        .and_then(serde_json::Value::as_str)
-    {
-        words.push(arg("signed-data", &resolved(job, f)));
+    if let Some(v) = job.context.get("signed_data") {
+        // Inline (`text` or `base64`): the note asks for SIGNED_DATA_FILE.
+        let file = v
+            .get("file")
+            .and_then(serde_json::Value::as_str)
+            .map_or_else(|| "SIGNED_DATA_FILE".to_owned(), |f| resolved(job, f));
+        words.push(arg("signed-data", &file));
     }
     words.join(" ")
 }

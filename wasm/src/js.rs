@@ -120,6 +120,32 @@ pub(crate) fn string(options: &JsValue, key: &str) -> Result<String, JsValue> {
         .ok_or_else(|| config(&format!("options.{key} must be a string")))
 }
 
+#[cfg(any(feature = "mdoc", feature = "mobileid", feature = "smartid"))]
+/// The certificates of `options[key]`: an array of at least one (PEM text
+/// or DER bytes each). An empty list is `config.invalid`, as
+/// `verifyIcaoSod`'s is: nothing could ever verify against it, and that is
+/// the caller's configuration, not the response's fault.
+pub(crate) fn certificates(options: &JsValue, key: &str) -> Result<Vec<Vec<u8>>, JsValue> {
+    let list = get(options, key);
+    if !js_sys::Array::is_array(&list) {
+        return Err(config(&format!(
+            "options.{key} must be an array of certificates, not {}",
+            describe(&list)
+        )));
+    }
+    let what = format!("options.{key}[i]");
+    let certs = js_sys::Array::from(&list)
+        .iter()
+        .map(|c| bytes_of(&c, &what))
+        .collect::<Result<Vec<_>, _>>()?;
+    if certs.is_empty() {
+        return Err(config(&format!(
+            "options.{key} holds no certificate: nothing could verify against it"
+        )));
+    }
+    Ok(certs)
+}
+
 #[cfg(any(
     feature = "saml",
     feature = "webeid",

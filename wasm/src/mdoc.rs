@@ -3,7 +3,7 @@
 //! trust (IACAs) and the relying party's own request values (the
 //! SessionTranscript) are in the options.
 
-use crate::js::{absent, bytes_of, check_options, config, describe, get, string, time_of, to_js};
+use crate::js::{certificates, absent, bytes_of, check_options, config, describe, get, string, time_of, to_js};
 use crate::verify::{run_async, Call};
 use base64::Engine as _;
 use idbridge::crypto::{self, Backend};
@@ -189,17 +189,7 @@ impl MdocCall {
     pub(crate) fn parse(response: &JsValue, options: &JsValue) -> Result<MdocCall, JsValue> {
         check_options(options, OPTIONS)?;
         let response = bytes_of(response, "the response")?;
-        let iacas = get(options, "iacas");
-        if !js_sys::Array::is_array(&iacas) {
-            return Err(config(&format!(
-                "options.iacas must be an array of certificates, not {}",
-                describe(&iacas)
-            )));
-        }
-        let mut certs = Vec::new();
-        for c in js_sys::Array::from(&iacas).iter() {
-            certs.push(bytes_of(&c, "options.iacas[i]")?);
-        }
+        let certs = certificates(options, "iacas")?;
         let trust = certs
             .iter()
             .try_fold(MdocTrust::new(), |t, c| t.with_iaca(c));

@@ -5,7 +5,7 @@
 //! issuer signature runs on WebCrypto in the asynchronous form; the
 //! signature over the hash (a prehash) always runs in WASM.
 
-use crate::js::{absent, bytes_of, check_options, config, describe, get, string, time_of, to_js};
+use crate::js::{certificates, absent, bytes_of, check_options, config, describe, get, string, time_of, to_js};
 use crate::verify::{run_async, Call};
 use idbridge::crypto::{self, Backend, HashAlg};
 use idbridge::mobileid::{self, MobileIdTrust};
@@ -51,17 +51,7 @@ impl MobileIdCall {
     pub(crate) fn parse(response: &JsValue, options: &JsValue) -> Result<MobileIdCall, JsValue> {
         check_options(options, OPTIONS)?;
         let response = bytes_of(response, "the response")?;
-        let list = get(options, "anchors");
-        if !js_sys::Array::is_array(&list) {
-            return Err(config(&format!(
-                "options.anchors must be an array of certificates, not {}",
-                describe(&list)
-            )));
-        }
-        let certs = js_sys::Array::from(&list)
-            .iter()
-            .map(|c| bytes_of(&c, "options.anchors[i]"))
-            .collect::<Result<Vec<_>, _>>()?;
+        let certs = certificates(options, "anchors")?;
         let trust = certs
             .iter()
             .try_fold(MobileIdTrust::new(), |t, c| t.with_certificate(c));

@@ -5,7 +5,7 @@
 //! on WebCrypto in the asynchronous form; the RSASSA-PSS arithmetic (SHA-3,
 //! free salt length) always runs in WASM.
 
-use crate::js::{absent, bytes_of, check_options, config, describe, get, string, time_of, to_js};
+use crate::js::{certificates, absent, bytes_of, check_options, config, describe, get, string, time_of, to_js};
 use crate::verify::{run_async, Call};
 use idbridge::crypto::{self, Backend};
 use idbridge::smartid::{self, CertificateLevel, Expected, SignatureProtocol, SmartIdTrust};
@@ -113,21 +113,6 @@ fn check_interactions(v: &str) -> Result<(), JsValue> {
     }
 }
 
-/// The certificates of `options.anchors`.
-pub(crate) fn anchors(options: &JsValue) -> Result<Vec<Vec<u8>>, JsValue> {
-    let list = get(options, "anchors");
-    if !js_sys::Array::is_array(&list) {
-        return Err(config(&format!(
-            "options.anchors must be an array of certificates, not {}",
-            describe(&list)
-        )));
-    }
-    js_sys::Array::from(&list)
-        .iter()
-        .map(|c| bytes_of(&c, "options.anchors[i]"))
-        .collect()
-}
-
 /// A Smart-ID verification's owned inputs.
 pub(crate) struct SmartIdCall {
     response: Vec<u8>,
@@ -140,7 +125,7 @@ impl SmartIdCall {
     pub(crate) fn parse(response: &JsValue, options: &JsValue) -> Result<SmartIdCall, JsValue> {
         check_options(options, OPTIONS)?;
         let response = bytes_of(response, "the response")?;
-        let trust = anchors(options)?
+        let trust = certificates(options, "anchors")?
             .iter()
             .try_fold(SmartIdTrust::new(), |t, c| t.with_certificate(c));
         let protocol = match optional(options, "signatureProtocol")? {

@@ -1226,6 +1226,14 @@ mod js {
         let (code, _) = refused(mdoc_both(response.clone(), &options(h)).await);
         assert_eq!(code, "mdoc.device_signature.invalid");
 
+        // An empty IACA list: the caller's configuration, config.invalid
+        // (as for verifyIcaoSod), not the response's x509.chain.untrusted.
+        let o = options(handover());
+        set(&o, "iacas", js_sys::Array::new().into());
+        let (code, message) = refused(mdoc_both(response.clone(), &o).await);
+        assert_eq!(code, "config.invalid");
+        assert!(message.contains("options.iacas holds no certificate"), "{message}");
+
         // now: a malformed string is config.invalid naming the option.
         for bad in ["2026-05-01", "2026-05-01T00:00:00", "yesterday"] {
             let o = options(handover());
@@ -1322,6 +1330,21 @@ mod js {
             assert_eq!(code, "config.invalid", "{k} {bad}");
             assert!(message.contains(&format!("options.{k}")), "{message}");
         }
+        // An empty CA list is the caller's configuration: config.invalid,
+        // for Smart-ID and Mobile-ID alike.
+        let o = options();
+        set(&o, "anchors", js_sys::Array::new().into());
+        let (code, message) = refusal(idbridge_wasm::verify_smart_id_sync(response.clone(), o));
+        assert_eq!(code, "config.invalid");
+        assert!(message.contains("options.anchors holds no certificate"), "{message}");
+        let empty = object(&[
+            ("anchors", js_sys::Array::new().into()),
+            ("now", "2025-09-01T10:00:00Z".into()),
+            ("signedHash", "AAAA".into()),
+        ]);
+        let (code, message) = refusal(idbridge_wasm::verify_mobile_id_sync(response.clone(), empty));
+        assert_eq!(code, "config.invalid");
+        assert!(message.contains("options.anchors holds no certificate"), "{message}");
         let o = options();
         set(&o, "now", "2026-05-01".into());
         let (code, message) = refusal(idbridge_wasm::verify_smart_id_sync(response, o));
