@@ -2211,7 +2211,10 @@ fn a_smart_id_replay_with_inline_signed_data_names_its_file() {
     assert_eq!(code, 0, "{out}{err}");
     assert!(out.contains("SIGNED_DATA_FILE to replay it"), "{out}");
     let args = replay_of(file, "54");
-    let at = args.iter().position(|a| a == "--signed-data").expect("--signed-data");
+    let at = args
+        .iter()
+        .position(|a| a == "--signed-data")
+        .expect("--signed-data");
     assert_eq!(args[at + 1], "SIGNED_DATA_FILE");
     // "other data", the case's base64, written where the note says.
     let dir = std::env::temp_dir().join(format!("idbridge-sid-{}", std::process::id()));

@@ -3,7 +3,9 @@
 //! trust (IACAs) and the relying party's own request values (the
 //! SessionTranscript) are in the options.
 
-use crate::js::{certificates, absent, bytes_of, check_options, config, describe, get, string, time_of, to_js};
+use crate::js::{
+    absent, bytes_of, certificates, check_options, config, describe, get, string, time_of, to_js,
+};
 use crate::verify::{run_async, Call};
 use base64::Engine as _;
 use idbridge::crypto::{self, Backend};

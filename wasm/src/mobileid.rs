@@ -5,7 +5,9 @@
 //! issuer signature runs on WebCrypto in the asynchronous form; the
 //! signature over the hash (a prehash) always runs in WASM.
 
-use crate::js::{certificates, absent, bytes_of, check_options, config, describe, get, string, time_of, to_js};
+use crate::js::{
+    absent, bytes_of, certificates, check_options, config, describe, get, string, time_of, to_js,
+};
 use crate::verify::{run_async, Call};
 use idbridge::crypto::{self, Backend, HashAlg};
 use idbridge::mobileid::{self, MobileIdTrust};

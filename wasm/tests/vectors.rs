@@ -1232,7 +1232,10 @@ mod js {
         set(&o, "iacas", js_sys::Array::new().into());
         let (code, message) = refused(mdoc_both(response.clone(), &o).await);
         assert_eq!(code, "config.invalid");
-        assert!(message.contains("options.iacas holds no certificate"), "{message}");
+        assert!(
+            message.contains("options.iacas holds no certificate"),
+            "{message}"
+        );
 
         // now: a malformed string is config.invalid naming the option.
         for bad in ["2026-05-01", "2026-05-01T00:00:00", "yesterday"] {
@@ -1336,15 +1339,24 @@ mod js {
         set(&o, "anchors", js_sys::Array::new().into());
         let (code, message) = refusal(idbridge_wasm::verify_smart_id_sync(response.clone(), o));
         assert_eq!(code, "config.invalid");
-        assert!(message.contains("options.anchors holds no certificate"), "{message}");
+        assert!(
+            message.contains("options.anchors holds no certificate"),
+            "{message}"
+        );
         let empty = object(&[
             ("anchors", js_sys::Array::new().into()),
             ("now", "2025-09-01T10:00:00Z".into()),
             ("signedHash", "AAAA".into()),
         ]);
-        let (code, message) = refusal(idbridge_wasm::verify_mobile_id_sync(response.clone(), empty));
+        let (code, message) = refusal(idbridge_wasm::verify_mobile_id_sync(
+            response.clone(),
+            empty,
+        ));
         assert_eq!(code, "config.invalid");
-        assert!(message.contains("options.anchors holds no certificate"), "{message}");
+        assert!(
+            message.contains("options.anchors holds no certificate"),
+            "{message}"
+        );
         let o = options();
         set(&o, "now", "2026-05-01".into());
         let (code, message) = refusal(idbridge_wasm::verify_smart_id_sync(response, o));
