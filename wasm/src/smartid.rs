@@ -6,7 +6,7 @@
 //! free salt length) always runs in WASM.
 
 use crate::js::{
-    absent, bytes_of, certificates, check_options, config, describe, get, string, time_of, to_js,
+    absent, bytes_of, certificates, check_options, config, get, string, time_of, to_js,
 };
 use crate::verify::{run_async, Call};
 use idbridge::crypto::{self, Backend};
