@@ -2210,19 +2210,17 @@ fn a_smart_id_replay_with_inline_signed_data_names_its_file() {
     let (code, out, err) = idbridge(&["vectors", file, "--tc", "54", "--explain"]);
     assert_eq!(code, 0, "{out}{err}");
     assert!(out.contains("SIGNED_DATA_FILE to replay it"), "{out}");
-    let args = replay_of(file, "54");
+    let mut args = replay_of(file, "54");
     let at = args
         .iter()
-        .position(|a| a == "--signed-data")
-        .expect("--signed-data");
-    assert_eq!(args[at + 1], "SIGNED_DATA_FILE");
+        .position(|a| a == "--signed-data=SIGNED_DATA_FILE")
+        .expect("--signed-data=SIGNED_DATA_FILE");
     // "other data", the case's base64, written where the note says.
     let dir = std::env::temp_dir().join(format!("idbridge-sid-{}", std::process::id()));
     std::fs::create_dir_all(&dir).unwrap();
     let data = dir.join("signed-data.bin");
     std::fs::write(&data, b"other data").unwrap();
-    let mut args = args;
-    args[at + 1] = data.to_string_lossy().into_owned();
+    args[at] = format!("--signed-data={}", data.to_string_lossy());
     let refs: Vec<&str> = args.iter().map(String::as_str).collect();
     let (code, out, err) = idbridge(&refs);
     let _ = std::fs::remove_dir_all(&dir);
