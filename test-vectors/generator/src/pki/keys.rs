@@ -106,6 +106,12 @@ pub const CRAFTED: &[(&str, &str)] = &[
 const MADE_ELSEWHERE: &[(&str, &str)] = &[
     ("ed25519.pk8.pem", "Ed25519, PKCS#8 private key, **TEST**: the seed is SHA-256(\"idbridge TEST ed25519 key 1\"), written once by hand for `../oidc-generator/` (EdDSA, which the OpenID vectors' JOSE allow-list refuses)"),
     ("ed25519.spki.der", "its public key (SPKI, DER)"),
+    ("bp256.pk8.pem", "brainpoolP256r1, PKCS#8 private key, **TEST**: the scalar is SHA-256(\"idbridge TEST bp256 key\") shifted right by one bit, written once for `../icao-generator/` (the TEST CSCA brainpoolP256r1)"),
+    ("bp256.spki.der", "its public key (SPKI, DER, named curve)"),
+    ("bp256-b.pk8.pem", "brainpoolP256r1, **TEST**: the scalar is SHA-256(\"idbridge TEST bp256-b key\") >> 1 (`../icao-generator/`: a brainpool document signer)"),
+    ("bp256-b.spki.der", "its public key (SPKI, DER, named curve)"),
+    ("bp384.pk8.pem", "brainpoolP384r1, **TEST**: the scalar is SHA-384(\"idbridge TEST bp384 key\") >> 1 (`../icao-generator/`: the CSCA with explicit parameters; its certificate writes them, the key file names the curve)"),
+    ("bp384.spki.der", "its public key (SPKI, DER, named curve)"),
 ];
 
 pub fn rng(offset: u64) -> ChaCha20Rng {
