@@ -63,7 +63,7 @@ RP="http://127.0.0.1:$RP_PORT"
 work=target/oidc-peer
 mkdir -p "$work"
 work="$(cd "$work" && pwd)"
-rp_bin="${CARGO_TARGET_DIR:-target}/release/oidc-rp"
+rp_bin="${CARGO_TARGET_DIR:-target}/debug/oidc-rp"
 
 started=$(date +%s)
 say() { printf '==> [%ss] %s\n' "$(( $(date +%s) - started ))" "$*"; }
@@ -84,8 +84,12 @@ stop_peer() {
 cleanup() { stop_rp; stop_peer; }
 trap cleanup EXIT
 
-say "building examples/oidc-rp (release, feature insecure-test-hooks)"
-cargo build --release --locked -p idbridge-example-oidc-rp --features insecure-test-hooks
+# The workspace's feature set, as the native stage's `cargo test --workspace
+# --all-features` builds it (insecure-test-hooks is among them): after that
+# stage this only links the binary, where a release build of the example
+# alone compiled idbridge and its dependencies once more.
+say "building examples/oidc-rp (the workspace's features, with insecure-test-hooks)"
+cargo build --locked --workspace --all-features --bin oidc-rp
 
 reset=()
 if [ -f "$work/peer.env" ] && ! grep -qx "TA_PORT=$TA_PORT" "$work/peer.env"; then reset=(--reset); fi

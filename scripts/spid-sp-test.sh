@@ -38,7 +38,11 @@ state="$SPID_SP_TEST_HOME/runs"
 mkdir -p "$state"
 port="${SPID_SP_TEST_PORT:-18101}"
 
-cargo build -q -p idbridge-example-spid-acs
+# The workspace's feature set (what the native stage's `cargo test
+# --workspace --all-features` builds): after that stage this only links
+# the binary, where `-p idbridge-example-spid-acs` alone would compile
+# idbridge again with the example's own features.
+cargo build -q --locked --workspace --all-features --bin spid-acs
 sp_bin="$target_dir/debug/spid-acs"
 "$tool" --idp-metadata "$state/idp.xml" >/dev/null 2>&1
 

@@ -471,7 +471,9 @@ stage_load() {
   ensure_redis
   start_redis
   step "load: two webeid-login instances on Redis at $REDIS_URL, a bounded client (examples/webeid-login/tests/load.rs)"
-  cargo test --locked -p idbridge-example-webeid-login --test load -- --ignored --test-threads=1 --nocapture
+  # --workspace --all-features: the native stage's build, so nothing of
+  # idbridge is compiled again for the example's own feature set.
+  cargo test --locked --workspace --all-features --test load -- --ignored --test-threads=1 --nocapture
   stop_redis
 }
 
