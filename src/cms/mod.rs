@@ -34,7 +34,6 @@
 use crate::limits::Limits;
 use crate::x509::cert::Certificate;
 use der::asn1::ObjectIdentifier;
-use der::{Decode, Reader};
 
 /// id-signedData (RFC 5652 §5.1).
 pub(crate) const ID_SIGNED_DATA: ObjectIdentifier =
@@ -71,23 +70,73 @@ pub(crate) struct Tlv<'a> {
     pub raw: &'a [u8],
 }
 
+/// Whether `der`'s decoder knows the identifier octet (`der::Tag::try_from`,
+/// to the byte): the universal types it implements, SEQUENCE and SET, and
+/// every application, context-specific and private tag below 31.
+fn known_tag(octet: u8) -> bool {
+    octet & 0x1F != 0x1F
+        && matches!(
+            octet,
+            0x01..=0x06
+                | 0x09
+                | 0x0A
+                | 0x0C
+                | 0x12..=0x18
+                | 0x1A
+                | 0x1E
+                | 0x30
+                | 0x31
+                | 0x40..=0x7E
+                | 0x80..=0xBE
+                | 0xC0..=0xFE
+        )
+}
+
+/// The largest length `der` reads (`der::Length::MAX`, 2^28 - 1).
+const MAX_LENGTH: usize = 0x0FFF_FFFF;
+
 /// Reads one DER TLV from the front of `input`: the TLV and what follows.
+///
+/// The header is read as `der::Header::decode` reads it (a test compares
+/// the two on every identifier octet and length form): a known one-byte
+/// tag, then a definite length in its shortest form, of at most four
+/// length octets and at most 2^28 - 1.
 pub(crate) fn read_tlv(input: &[u8]) -> CmsResult<(Tlv<'_>, &[u8])> {
-    let mut reader = der::SliceReader::new(input).map_err(|_| bad("input too long"))?;
-    let header = der::Header::decode(&mut reader)
-        .map_err(|_| bad("not a DER TLV (indefinite or non-minimal length, or truncated)"))?;
-    let header_len =
-        usize::try_from(reader.position()).map_err(|_| bad("header length out of range"))?;
-    let len = usize::try_from(header.length).map_err(|_| bad("length out of range"))?;
-    let end = header_len
-        .checked_add(len)
-        .ok_or_else(|| bad("length out of range"))?;
+    let header = || bad("not a DER TLV (indefinite or non-minimal length, or truncated)");
+    if input.len() > MAX_LENGTH {
+        return Err(bad("input too long"));
+    }
+    let (&tag, rest) = input.split_first().ok_or_else(header)?;
+    if !known_tag(tag) {
+        return Err(header());
+    }
+    let (&first, mut rest) = rest.split_first().ok_or_else(header)?;
+    let len = match first {
+        0..=0x7F => usize::from(first),
+        0x81..=0x84 => {
+            let n = usize::from(first & 0x7F);
+            let (digits, after) = rest.split_at_checked(n).ok_or_else(header)?;
+            rest = after;
+            let len = digits
+                .iter()
+                .fold(0usize, |acc, b| (acc << 8) | usize::from(*b));
+            // The shortest form: a long form from 128 on, no leading zero octet.
+            let shortest = match n {
+                1 => len >= 0x80,
+                _ => digits.first() != Some(&0),
+            };
+            if !shortest || len > MAX_LENGTH {
+                return Err(header());
+            }
+            len
+        }
+        _ => return Err(header()),
+    };
+    let header_len = input.len() - rest.len();
+    let contents = rest.get(..len).ok_or_else(|| bad("truncated value"))?;
+    let end = header_len + len;
     let raw = input.get(..end).ok_or_else(|| bad("truncated value"))?;
-    let contents = raw
-        .get(header_len..)
-        .ok_or_else(|| bad("truncated value"))?;
     let rest = input.get(end..).ok_or_else(|| bad("truncated value"))?;
-    let tag = *input.first().ok_or_else(|| bad("empty input"))?;
     Ok((Tlv { tag, contents, raw }, rest))
 }
 
@@ -503,6 +552,41 @@ fn signer_info(tlv: Tlv<'_>) -> CmsResult<SignerInfo<'_>> {
 mod tests {
     #![allow(clippy::unwrap_used, clippy::indexing_slicing)]
     use super::*;
+
+    #[test]
+    fn headers_read_as_the_der_crate_reads_them() {
+        use der::{Decode, Reader};
+        let mut lengths: Vec<Vec<u8>> = (0u8..=0xFF).map(|b| vec![b]).collect();
+        for n in 1..=5u8 {
+            for first in [0x00u8, 0x01, 0x7F, 0x80, 0xFF] {
+                let mut l = vec![0x80 | n, first];
+                l.extend(std::iter::repeat_n(0x00, usize::from(n) - 1));
+                lengths.push(l);
+            }
+        }
+        lengths.push(vec![0x84, 0x0F, 0xFF, 0xFF, 0xFF]);
+        lengths.push(vec![0x84, 0x10, 0x00, 0x00, 0x00]);
+        lengths.push(vec![0x81]);
+        lengths.push(vec![]);
+        for tag in 0u8..=0xFF {
+            for length in &lengths {
+                let mut input = vec![tag];
+                input.extend_from_slice(length);
+                input.extend(std::iter::repeat_n(0xAA, 300));
+                let ours = read_tlv(&input)
+                    .ok()
+                    .map(|(t, rest)| (t.contents.len(), rest.len()));
+                let theirs = der::SliceReader::new(&input).ok().and_then(|mut r| {
+                    let h = der::Header::decode(&mut r).ok()?;
+                    let at = usize::try_from(r.position()).ok()?;
+                    let len = usize::try_from(h.length).ok()?;
+                    let end = at.checked_add(len).filter(|e| *e <= input.len())?;
+                    Some((len, input.len() - end))
+                });
+                assert_eq!(ours, theirs, "{input:02x?}");
+            }
+        }
+    }
 
     #[test]
     fn tlvs_are_der_only() {
