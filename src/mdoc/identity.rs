@@ -4,7 +4,7 @@
 
 use crate::cbor::{Item, Kind};
 use crate::identity::{System, VerifiedIdentity};
-use crate::x509::cert::split_tlv as tlv;
+use crate::x509::subset::tlv;
 use base64::Engine as _;
 
 /// The EU PID namespace.

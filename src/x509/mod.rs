@@ -23,5 +23,6 @@ pub(crate) mod policy;
 #[cfg(feature = "x509-path")]
 pub(crate) mod purpose;
 pub(crate) mod sigalg;
+pub(crate) mod subset;
 
 pub use sigalg::Quirks;

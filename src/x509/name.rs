@@ -191,7 +191,7 @@ pub(crate) fn same_subject(a: &Certificate, b: &Certificate) -> bool {
     }
     let key = |c: &Certificate| {
         let mut v: Vec<(String, Value)> = c
-            .subject
+            .subject()
             .iter()
             .map(|x| {
                 let value = match &x.text {
@@ -204,7 +204,7 @@ pub(crate) fn same_subject(a: &Certificate, b: &Certificate) -> bool {
         v.sort();
         v
     };
-    !a.subject.is_empty() && key(a) == key(b)
+    !a.subject().is_empty() && key(a) == key(b)
 }
 
 #[cfg(test)]
