@@ -234,15 +234,23 @@ fn yymmdd(s: &str, century: u32) -> Result<String> {
         return Err(bad());
     }
     let n = |r: core::ops::Range<usize>| s.get(r).and_then(|x| x.parse::<u32>().ok());
-    let (yy, mm, dd) = (
-        n(0..2).ok_or_else(bad)?,
-        n(2..4).ok_or_else(bad)?,
-        n(4..6).ok_or_else(bad)?,
-    );
+    let (mm, dd) = (n(2..4).ok_or_else(bad)?, n(4..6).ok_or_else(bad)?);
     if !(1..=12).contains(&mm) || !(1..=31).contains(&dd) {
         return Err(bad());
     }
-    Ok(format!("{:04}-{mm:02}-{dd:02}", century * 100 + yy))
+    // YYYY-MM-DD from the six digits already checked (no formatter).
+    let b = s.as_bytes();
+    let mut out = String::with_capacity(10);
+    for digit in [century / 10 % 10, century % 10] {
+        out.push(char::from_digit(digit, 10).unwrap_or('0'));
+    }
+    for (i, c) in b.iter().enumerate() {
+        if i == 2 || i == 4 {
+            out.push('-');
+        }
+        out.push(char::from(*c));
+    }
+    Ok(out)
 }
 
 /// DG1: `61 { 5F1F <MRZ> }`, a TD1 MRZ (3 × 30 characters of `A-Z0-9<`).
@@ -317,7 +325,7 @@ pub(crate) fn read_dg11(dg11: &[u8], id: &mut VerifiedIdentity) -> Result<()> {
                 if pn.is_empty() {
                     return Err(dg_malformed("an empty personal number"));
                 }
-                id.subject_id = Some(format!("TINIT-{pn}"));
+                id.subject_id = Some(["TINIT-", pn.as_str()].concat());
                 id.attributes.insert("personal_number".into(), pn);
             }
             0x5F11 => {
@@ -330,8 +338,8 @@ pub(crate) fn read_dg11(dg11: &[u8], id: &mut VerifiedIdentity) -> Result<()> {
                 }
                 let (y, md) = d.split_at(4);
                 // The month and day checked as the MRZ's are; the year as written.
-                let checked = yymmdd(&format!("00{md}"), 0)?;
-                id.birth_date = Some(format!("{y}{}", checked.get(4..).unwrap_or("")));
+                let checked = yymmdd(&["00", md].concat(), 0)?;
+                id.birth_date = Some([y, checked.get(4..).unwrap_or("")].concat());
             }
             _ => {}
         }

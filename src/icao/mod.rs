@@ -236,8 +236,9 @@ pub fn verify_passive_with(
             format!("more than {} data groups", limits.max_sod_data_groups()),
         ));
     }
-    let mut numbers = std::collections::HashSet::new();
-    if !data_groups.iter().all(|(n, _)| numbers.insert(*n)) {
+    let mut numbers: Vec<i64> = data_groups.iter().map(|(n, _)| *n).collect();
+    numbers.sort_unstable();
+    if numbers.windows(2).any(|w| w.first() == w.get(1)) {
         return Err(Error::new(
             ErrorCode::InputJson,
             "a data group is given twice",
