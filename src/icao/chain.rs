@@ -5,7 +5,10 @@
 //!
 //! The checks are webpki's for a one-certificate path with no EKU
 //! requirement (what `x509::path::verify_path` with `Usage::Any` and
-//! `NoIntermediates` applied before), plus brainpool:
+//! `NoIntermediates` applied before), plus brainpool. The end-entity rules
+//! are `x509::onehop`'s, which mdoc's brainpool IACAs use too; the
+//! signature check is this module's, wider than mdoc's (RSASSA-PSS
+//! parameters read from the DS, explicit-parameter brainpool keys):
 //!
 //! - the DS is X.509 v3, no issuer/subjectUniqueID, its TBS signature
 //!   algorithm equal to the outer one (RFC 5280 §4.1.1.2), no unknown
@@ -24,24 +27,12 @@
 
 use super::{pss_hash, ID_ECDSA_SHA256, ID_ECDSA_SHA384, ID_ECDSA_SHA512, ID_RSASSA_PSS};
 use super::{ID_SHA256_RSA, ID_SHA384_RSA, ID_SHA512_RSA};
-use crate::cms::{self, tag, Seq, Tlv};
+use crate::cms::{self, tag};
 use crate::crypto::{self, Algorithm, AllowList, EcdsaEncoding, HashAlg, PublicKey};
 use crate::error::{Error, ErrorCode, Result};
 use crate::x509::cert::Certificate;
+use crate::x509::onehop::{leaf_parts, LeafParts};
 use crate::x509::path::Anchor;
-
-const BOOLEAN: u8 = 0x01;
-const BIT_STRING: u8 = 0x03;
-/// `[1]` and `[2]` IMPLICIT: issuerUniqueID, subjectUniqueID.
-const UNIQUE_ID_TAGS: [u8; 4] = [0x81, 0x82, 0xA1, 0xA2];
-/// id-ce (2.5.29) as OID contents, and the extensions webpki reads.
-const ID_CE: [u8; 2] = [0x55, 0x1d];
-const KEY_USAGE: u8 = 15;
-const KNOWN_SEQUENCE_EXTENSIONS: [u8; 5] = [17, 19, 30, 31, 37];
-const BASIC_CONSTRAINTS: u8 = 19;
-/// The certificate-transparency SCT list (1.3.6.1.4.1.11129.2.4.2), which
-/// webpki reads as an OCTET STRING whatever its criticality.
-const SCT_LIST: [u8; 10] = [0x2b, 0x06, 0x01, 0x04, 0x01, 0xd6, 0x79, 0x02, 0x04, 0x02];
 
 /// A configured CSCA: the anchor and its key, read once.
 #[derive(Clone, Debug)]
@@ -69,167 +60,8 @@ impl Csca {
     }
 }
 
-/// The parts of a DS certificate the hop needs, borrowed from its DER.
-struct DsParts<'a> {
-    tbs: &'a [u8],
-    signature_algorithm: Tlv<'a>,
-    signature: &'a [u8],
-}
-
 fn refused(why: &'static str) -> Error {
     Error::new(ErrorCode::X509ChainUntrusted, why)
-}
-
-fn reading(e: cms::CmsError) -> Error {
-    Error::new(ErrorCode::X509ChainUntrusted, e.reason)
-}
-
-/// Splits the DS and applies the end-entity rules of the module documentation.
-fn ds_parts(der: &[u8]) -> Result<DsParts<'_>> {
-    let cert = cms::read_only(der, tag::SEQUENCE, "the DS is not a SEQUENCE").map_err(reading)?;
-    let mut c = Seq::new(cert.contents);
-    let tbs = c
-        .next(tag::SEQUENCE, "the DS has no tbsCertificate")
-        .map_err(reading)?;
-    let signature_algorithm = c
-        .next(tag::SEQUENCE, "the DS has no signatureAlgorithm")
-        .map_err(reading)?;
-    let bits = c
-        .next(BIT_STRING, "the DS has no signature")
-        .map_err(reading)?;
-    c.end("the DS has parts after its signature")
-        .map_err(reading)?;
-    let signature = match bits.contents.split_first() {
-        Some((0, sig)) => sig,
-        _ => return Err(refused("the DS signature has unused bits")),
-    };
-    let mut t = Seq::new(tbs.contents);
-    let version = t
-        .optional(tag::CTX0)
-        .map_err(reading)?
-        .ok_or_else(|| refused("the DS is not an X.509 v3 certificate"))?;
-    let v = cms::read_only(
-        version.contents,
-        tag::INTEGER,
-        "the DS version is not an INTEGER",
-    )
-    .map_err(reading)?;
-    if v.contents != [2] {
-        return Err(refused("the DS is not an X.509 v3 certificate"));
-    }
-    t.next(tag::INTEGER, "the DS has no serialNumber")
-        .map_err(reading)?;
-    let inner_alg = t
-        .next(tag::SEQUENCE, "the DS has no signature field")
-        .map_err(reading)?;
-    if inner_alg.raw != signature_algorithm.raw {
-        return Err(refused(
-            "the DS's signature field differs from its signatureAlgorithm",
-        ));
-    }
-    for what in [
-        "the DS has no issuer",
-        "the DS has no validity",
-        "the DS has no subject",
-        "the DS has no subjectPublicKeyInfo",
-    ] {
-        t.next(tag::SEQUENCE, what).map_err(reading)?;
-    }
-    for unique in UNIQUE_ID_TAGS {
-        if t.optional(unique).map_err(reading)?.is_some() {
-            return Err(refused("the DS has a unique identifier"));
-        }
-    }
-    if let Some(exts) = t.optional(tag::CTX3).map_err(reading)? {
-        check_extensions(exts.contents)?;
-    }
-    t.end("the DS has parts after its extensions")
-        .map_err(reading)?;
-    Ok(DsParts {
-        tbs: tbs.raw,
-        signature_algorithm,
-        signature,
-    })
-}
-
-/// The DS's extensions: none critical that webpki does not know, the
-/// known ones well formed, basicConstraints not cA TRUE.
-fn check_extensions(explicit: &[u8]) -> Result<()> {
-    let list = cms::read_only(
-        explicit,
-        tag::SEQUENCE,
-        "the DS extensions are not a SEQUENCE",
-    )
-    .map_err(reading)?;
-    let mut exts = Seq::new(list.contents);
-    while let Some(ext) = exts.any().map_err(reading)? {
-        if ext.tag != tag::SEQUENCE {
-            return Err(refused("a DS extension is not a SEQUENCE"));
-        }
-        let mut e = Seq::new(ext.contents);
-        let id = e
-            .next(tag::OID, "a DS extension without an id")
-            .map_err(reading)?;
-        let critical = match e.optional(BOOLEAN).map_err(reading)? {
-            None => false,
-            Some(b) => match b.contents {
-                [0x00] => false,
-                [0xff] => true,
-                _ => return Err(refused("a DS extension's critical flag is not a BOOLEAN")),
-            },
-        };
-        let value = e
-            .next(tag::OCTET_STRING, "a DS extension without a value")
-            .map_err(reading)?;
-        e.end("a DS extension with more than three parts")
-            .map_err(reading)?;
-        let ce = match id.contents {
-            [a, b, n] if [*a, *b] == ID_CE => Some(*n),
-            _ => None,
-        };
-        match ce {
-            Some(KEY_USAGE) => {}
-            Some(n) if KNOWN_SEQUENCE_EXTENSIONS.contains(&n) => {
-                let v = cms::read_only(
-                    value.contents,
-                    tag::SEQUENCE,
-                    "a DS extension's value is not one SEQUENCE",
-                )
-                .map_err(reading)?;
-                if n == BASIC_CONSTRAINTS && is_ca(v.contents)? {
-                    return Err(refused("the DS is a CA certificate"));
-                }
-            }
-            _ if id.contents == SCT_LIST => {
-                cms::read_only(
-                    value.contents,
-                    tag::OCTET_STRING,
-                    "the DS's SCT list is not an OCTET STRING",
-                )
-                .map_err(reading)?;
-            }
-            _ if critical => return Err(refused("the DS has an unknown critical extension")),
-            _ => {}
-        }
-    }
-    Ok(())
-}
-
-/// basicConstraints' cA (RFC 5280 §4.2.1.9; an explicit FALSE is read as FALSE).
-fn is_ca(contents: &[u8]) -> Result<bool> {
-    let mut s = Seq::new(contents);
-    let ca = match s.optional(BOOLEAN).map_err(reading)? {
-        None => false,
-        Some(b) => match b.contents {
-            [0x00] => false,
-            [0xff] => true,
-            _ => return Err(refused("the DS's basicConstraints cA is not a BOOLEAN")),
-        },
-    };
-    s.optional(tag::INTEGER).map_err(reading)?;
-    s.end("the DS's basicConstraints have more than two parts")
-        .map_err(reading)?;
-    Ok(ca)
 }
 
 /// Whether any configured CSCA carries name constraints (those paths go
@@ -249,7 +81,7 @@ pub(super) fn issuing_csca<'a>(
     if cscas.is_empty() {
         return Err(refused("no CSCA is configured"));
     }
-    let parts = ds_parts(&ds.der)?;
+    let parts = leaf_parts(&ds.der)?;
     let mut last = refused("no configured CSCA has the DS's issuer name");
     let mut budget = max_signatures;
     for csca in cscas
@@ -272,7 +104,7 @@ pub(super) fn issuing_csca<'a>(
 }
 
 /// The CSCA's signature on the DS.
-fn verify_issued(backend: &dyn crypto::Backend, ds: &DsParts<'_>, csca: &Csca) -> Result<()> {
+fn verify_issued(backend: &dyn crypto::Backend, ds: &LeafParts<'_>, csca: &Csca) -> Result<()> {
     let alg = cms::algorithm_id(ds.signature_algorithm)
         .map_err(|_| refused("the DS's signatureAlgorithm does not parse"))?;
     let ecdsa_hash = match alg.oid {
@@ -404,8 +236,8 @@ mod tests {
     #[test]
     fn the_signature_algorithm_must_suit_the_csca_key() {
         let backend = crypto::default_backend();
-        let by_bp = ds_parts(BY_BP256).unwrap();
-        let by_rsa = ds_parts(DS_RSA).unwrap();
+        let by_bp = leaf_parts(BY_BP256).unwrap();
+        let by_rsa = leaf_parts(DS_RSA).unwrap();
         // ECDSA on the DS, an RSA CSCA; PKCS#1 on the DS, a brainpool CSCA.
         let e = verify_issued(backend, &by_bp, &csca(CSCA_RSA)).unwrap_err();
         assert!(e.to_string().contains("non-EC CSCA"), "{e}");
@@ -436,8 +268,8 @@ mod tests {
 
     #[test]
     fn end_entity_rules_are_read_from_the_ds() {
-        assert!(ds_parts(BY_BP256).is_ok());
-        let why = |der: &[u8]| ds_parts(der).err().map(|e| e.to_string());
+        assert!(leaf_parts(BY_BP256).is_ok());
+        let why = |der: &[u8]| leaf_parts(der).err().map(|e| e.to_string());
         // Version 3 → 2 (v2 is not v3).
         let v2 = patched(
             BY_BP256,
@@ -453,10 +285,5 @@ mod tests {
         // Trailing bytes after the certificate.
         let trailing = [BY_BP256, &[0]].concat();
         assert!(why(&trailing).is_some());
-        assert!(is_ca(&[0x01, 0x01, 0xff]).unwrap());
-        assert!(!is_ca(&[0x01, 0x01, 0x00]).unwrap());
-        assert!(!is_ca(&[]).unwrap());
-        assert!(is_ca(&[0x01, 0x01, 0x01]).is_err());
-        assert!(is_ca(&[0x01, 0x01, 0xff, 0x02, 0x01, 0x00, 0x05, 0x00]).is_err());
     }
 }

@@ -45,10 +45,10 @@ const BASIC_CONSTRAINTS: u8 = 19;
 const SCT_LIST: [u8; 10] = [0x2b, 0x06, 0x01, 0x04, 0x01, 0xd6, 0x79, 0x02, 0x04, 0x02];
 
 /// The parts of a leaf certificate the hop needs, borrowed from its DER.
-struct LeafParts<'a> {
-    tbs: &'a [u8],
-    signature_algorithm: Tlv<'a>,
-    signature: &'a [u8],
+pub(crate) struct LeafParts<'a> {
+    pub tbs: &'a [u8],
+    pub signature_algorithm: Tlv<'a>,
+    pub signature: &'a [u8],
 }
 
 fn refused(why: &'static str) -> Error {
@@ -59,8 +59,9 @@ fn reading(e: cms::CmsError) -> Error {
     Error::new(ErrorCode::X509ChainUntrusted, e.reason)
 }
 
-/// Splits the leaf and applies the end-entity rules of the module documentation.
-fn leaf_parts(der: &[u8]) -> Result<LeafParts<'_>> {
+/// Splits the leaf and applies the end-entity rules of the module
+/// documentation (ICAO's DS → CSCA hop applies the same, `icao::chain`).
+pub(crate) fn leaf_parts(der: &[u8]) -> Result<LeafParts<'_>> {
     let cert =
         cms::read_only(der, tag::SEQUENCE, "the certificate is not a SEQUENCE").map_err(reading)?;
     let mut c = Seq::new(cert.contents);
