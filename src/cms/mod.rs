@@ -421,7 +421,8 @@ pub(crate) fn read_signed_data<'a>(
     )?
     .contents;
     // certificates [0] IMPLICIT CertificateSet OPTIONAL.
-    let mut certificates = Vec::new();
+    // One certificate in most SignedData (ICAO's DS): no room for four.
+    let mut certificates = Vec::with_capacity(1);
     if let Some(set) = s.optional(tag::CTX0)? {
         let mut c = Seq::new(set.contents);
         while let Some(cert) = c.any()? {

@@ -307,7 +307,7 @@ pub(crate) fn read_dg1(dg1: &[u8], now_year: i32, id: &mut VerifiedIdentity) -> 
 /// date of birth, 5F11 place of birth, … }`, each field UTF-8 text.
 pub(crate) fn read_dg11(dg11: &[u8], id: &mut VerifiedIdentity) -> Result<()> {
     let mut rest = only(dg11, 0x6B, "DG11 is not one tag-0x6B TLV")?;
-    let mut seen = std::collections::HashSet::new();
+    let mut seen = std::collections::BTreeSet::new();
     while !rest.is_empty() {
         let (t, contents, next) = lds_tlv(rest)?;
         rest = next;
