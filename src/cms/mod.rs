@@ -33,6 +33,7 @@
 
 use crate::limits::Limits;
 use crate::x509::cert::Certificate;
+use crate::x509::subset::{header, MAX_LENGTH};
 use der::asn1::ObjectIdentifier;
 
 /// id-signedData (RFC 5652 §5.1).
@@ -70,72 +71,20 @@ pub(crate) struct Tlv<'a> {
     pub raw: &'a [u8],
 }
 
-/// Whether `der`'s decoder knows the identifier octet (`der::Tag::try_from`,
-/// to the byte): the universal types it implements, SEQUENCE and SET, and
-/// every application, context-specific and private tag below 31.
-fn known_tag(octet: u8) -> bool {
-    octet & 0x1F != 0x1F
-        && matches!(
-            octet,
-            0x01..=0x06
-                | 0x09
-                | 0x0A
-                | 0x0C
-                | 0x12..=0x18
-                | 0x1A
-                | 0x1E
-                | 0x30
-                | 0x31
-                | 0x40..=0x7E
-                | 0x80..=0xBE
-                | 0xC0..=0xFE
-        )
-}
-
-/// The largest length `der` reads (`der::Length::MAX`, 2^28 - 1).
-const MAX_LENGTH: usize = 0x0FFF_FFFF;
-
 /// Reads one DER TLV from the front of `input`: the TLV and what follows.
-///
-/// The header is read as `der::Header::decode` reads it (a test compares
-/// the two on every identifier octet and length form): a known one-byte
-/// tag, then a definite length in its shortest form, of at most four
-/// length octets and at most 2^28 - 1.
+/// The header is `x509::subset::header`'s, which reads it as
+/// `der::Header::decode` does (the test below compares them).
 pub(crate) fn read_tlv(input: &[u8]) -> CmsResult<(Tlv<'_>, &[u8])> {
-    let header = || bad("not a DER TLV (indefinite or non-minimal length, or truncated)");
     if input.len() > MAX_LENGTH {
         return Err(bad("input too long"));
     }
-    let (&tag, rest) = input.split_first().ok_or_else(header)?;
-    if !known_tag(tag) {
-        return Err(header());
-    }
-    let (&first, mut rest) = rest.split_first().ok_or_else(header)?;
-    let len = match first {
-        0..=0x7F => usize::from(first),
-        0x81..=0x84 => {
-            let n = usize::from(first & 0x7F);
-            let (digits, after) = rest.split_at_checked(n).ok_or_else(header)?;
-            rest = after;
-            let len = digits
-                .iter()
-                .fold(0usize, |acc, b| (acc << 8) | usize::from(*b));
-            // The shortest form: a long form from 128 on, no leading zero octet.
-            let shortest = match n {
-                1 => len >= 0x80,
-                _ => digits.first() != Some(&0),
-            };
-            if !shortest || len > MAX_LENGTH {
-                return Err(header());
-            }
-            len
-        }
-        _ => return Err(header()),
-    };
-    let header_len = input.len() - rest.len();
-    let contents = rest.get(..len).ok_or_else(|| bad("truncated value"))?;
+    let (tag, header_len, len) = header(input)
+        .ok_or_else(|| bad("not a DER TLV (indefinite or non-minimal length, or truncated)"))?;
     let end = header_len + len;
     let raw = input.get(..end).ok_or_else(|| bad("truncated value"))?;
+    let contents = raw
+        .get(header_len..)
+        .ok_or_else(|| bad("truncated value"))?;
     let rest = input.get(end..).ok_or_else(|| bad("truncated value"))?;
     Ok((Tlv { tag, contents, raw }, rest))
 }

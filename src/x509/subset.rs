@@ -11,8 +11,8 @@
 //!
 //! The shape (RFC 5280 §4.1, DER as X.690 §10):
 //!
-//! - one-byte tags, definite lengths in their shortest form (at most three
-//!   length octets), nothing after the certificate;
+//! - one-byte tags `der` knows, definite lengths in their shortest form
+//!   ([`header`]), nothing after the certificate;
 //! - version absent (v1) or `[0]` holding v2 or v3 (an explicit v1 goes to
 //!   the reference);
 //! - serialNumber a minimally encoded INTEGER of 1 to 21 octets;
@@ -69,38 +69,69 @@ const STRING_TAGS: [u8; 6] = [0x0C, 0x12, 0x13, 0x14, 0x16, 0x1E];
 /// `(tag, contents, whole TLV, rest)`.
 pub(crate) type SplitTlv<'a> = (u8, &'a [u8], &'a [u8], &'a [u8]);
 
-/// One DER TLV at the front of `input`: a one-byte tag, a definite length
-/// in its shortest form (at most three length octets), contents that fit.
-/// `None` otherwise. mdoc reads the DS's issuer name with it.
-pub(crate) fn tlv(input: &[u8]) -> Option<SplitTlv<'_>> {
-    let (&tag, after_tag) = input.split_first()?;
-    if tag & 0x1F == 0x1F {
+/// Whether `der`'s decoder knows the identifier octet (`der::Tag::try_from`,
+/// to the byte): the universal types it implements, SEQUENCE and SET, and
+/// every application, context-specific and private tag below 31.
+fn known_tag(octet: u8) -> bool {
+    octet & 0x1F != 0x1F
+        && matches!(
+            octet,
+            0x01..=0x06
+                | 0x09
+                | 0x0A
+                | 0x0C
+                | 0x12..=0x18
+                | 0x1A
+                | 0x1E
+                | 0x30
+                | 0x31
+                | 0x40..=0x7E
+                | 0x80..=0xBE
+                | 0xC0..=0xFE
+        )
+}
+
+/// The largest length `der` reads (`der::Length::MAX`, 2^28 - 1).
+pub(crate) const MAX_LENGTH: usize = 0x0FFF_FFFF;
+
+/// The header of the DER TLV at the front of `input`, read as
+/// `der::Header::decode` reads it (`cms`'s tests compare the two on every
+/// identifier octet and length form): a known one-byte tag, then a
+/// definite length in its shortest form, of at most four length octets
+/// and at most 2^28 - 1. `(tag, header length, contents length)`, or
+/// `None`; whether the contents are there is the caller's to check.
+pub(crate) fn header(input: &[u8]) -> Option<(u8, usize, usize)> {
+    let (&tag, rest) = input.split_first()?;
+    if !known_tag(tag) {
         return None;
     }
-    let (&first, mut rest) = after_tag.split_first()?;
-    let len = match first {
-        0..=0x7F => usize::from(first),
-        0x81..=0x83 => {
+    let (&first, rest) = rest.split_first()?;
+    match first {
+        0..=0x7F => Some((tag, 2, usize::from(first))),
+        0x81..=0x84 => {
             let n = usize::from(first & 0x7F);
-            let (digits, after) = rest.split_at_checked(n)?;
-            rest = after;
-            // Shortest form: a long form only from 128, no leading zero.
-            if digits.first() == Some(&0) {
-                return None;
-            }
+            let digits = rest.get(..n)?;
             let len = digits
                 .iter()
                 .fold(0usize, |acc, b| (acc << 8) | usize::from(*b));
-            if len < 0x80 {
-                return None;
-            }
-            len
+            // The shortest form: a long form from 128 on, no leading zero octet.
+            let shortest = match n {
+                1 => len >= 0x80,
+                _ => digits.first() != Some(&0),
+            };
+            (shortest && len <= MAX_LENGTH).then_some((tag, 2 + n, len))
         }
-        _ => return None,
-    };
-    let head = input.len() - rest.len();
-    let (contents, after) = rest.split_at_checked(len)?;
-    Some((tag, contents, input.get(..head.checked_add(len)?)?, after))
+        _ => None,
+    }
+}
+
+/// One DER TLV at the front of `input` ([`header`]'s rules, contents that
+/// fit), or `None`. mdoc reads the DS's issuer name with it.
+pub(crate) fn tlv(input: &[u8]) -> Option<SplitTlv<'_>> {
+    let (tag, head, len) = header(input)?;
+    let end = head.checked_add(len)?;
+    let whole = input.get(..end)?;
+    Some((tag, whole.get(head..)?, whole, input.get(end..)?))
 }
 
 /// The TLV at the front of `input`, which must have identifier `tag`.
@@ -362,6 +393,7 @@ mod tests {
     fn tlv_refuses_what_does_not_fit() {
         assert_eq!(tlv(&[0x04, 0x81]), None);
         assert_eq!(tlv(&[0x04, 0x85, 1, 0, 0, 0, 0]), None);
+        assert_eq!(tlv(&[0x07, 0x00]), None);
         assert_eq!(tlv(&[0x04, 0x02, 1]), None);
         assert_eq!(tlv(&[0x04, 0x80]), None);
         assert_eq!(tlv(&[0x04, 0x81, 0x7F]), None);
