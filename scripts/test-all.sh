@@ -15,8 +15,8 @@
 #            machines run), cargo-deny, the MSRV toolchain, cargo-fuzz
 #            (with nightly)
 #   lint     cargo fmt --check; clippy -D warnings: native with all
-#            features, native RustCrypto-only, wasm32; the fuzz targets
-#            compile
+#            features, native RustCrypto-only, wasm32, and the library
+#            with each scheme alone; the fuzz targets compile
 #   doc      cargo doc --no-deps with RUSTDOCFLAGS="-D warnings": every
 #            workspace library with all features; idbridge with its
 #            default features and with none (RustCrypto only)
@@ -259,10 +259,13 @@ stage_lint() {
   cargo clippy -p idbridge --all-targets --no-default-features --locked -- -D warnings
   step "clippy, wasm32"
   cargo clippy -p idbridge -p idbridge-wasm --lib --tests --target wasm32-unknown-unknown --locked -- -D warnings
-  step "clippy, one scheme at a time (features saml, webeid, sdjwt; none)"
+  step "clippy, one scheme at a time (features saml, webeid, sdjwt, mdoc, icao, smartid, mobileid; none)"
   cargo clippy -p idbridge --lib --no-default-features --features saml --locked -- -D warnings
   cargo clippy -p idbridge --lib --no-default-features --features webeid --locked -- -D warnings
   cargo clippy -p idbridge --lib --no-default-features --features sdjwt --locked -- -D warnings
+  for scheme in mdoc icao smartid mobileid; do
+    cargo clippy -p idbridge --lib --no-default-features --features "$scheme" --locked -- -D warnings
+  done
   cargo clippy -p idbridge-vectors --lib --tests --no-default-features --features sdjwt --locked -- -D warnings
   cargo clippy -p idbridge-vectors --lib --tests --no-default-features --features saml,bench --locked -- -D warnings
   cargo clippy -p idbridge-vectors --lib --tests --no-default-features --features webeid,bench --locked -- -D warnings

@@ -48,6 +48,8 @@ mod readme {}
 #[cfg(feature = "cbor")]
 pub mod cbor;
 #[cfg(feature = "cms")]
+#[cfg_attr(not(feature = "icao"), allow(dead_code))]
+// mdoc reads TLVs with it; the SignedData reader is ICAO's
 pub(crate) mod cms;
 #[cfg(feature = "cose")]
 pub mod cose;

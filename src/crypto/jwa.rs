@@ -34,6 +34,7 @@
 use super::{Algorithm, HashAlg};
 
 /// Every JWA signature name idbridge knows, with its algorithm.
+#[cfg_attr(not(any(feature = "jose", feature = "webeid")), allow(dead_code))] // JWS algorithm names: jose and Web eID
 pub(crate) const TABLE: [(&str, Algorithm); 9] = [
     ("ES256", Algorithm::ECDSA_P256_SHA256_RAW),
     ("ES384", Algorithm::ECDSA_P384_SHA384_RAW),
@@ -47,6 +48,7 @@ pub(crate) const TABLE: [(&str, Algorithm); 9] = [
 ];
 
 /// The algorithm named `alg` (exact, case-sensitive), if the table has it.
+#[cfg_attr(not(any(feature = "jose", feature = "webeid")), allow(dead_code))] // JWS algorithm names: jose and Web eID
 pub(crate) fn algorithm(alg: &str) -> Option<Algorithm> {
     TABLE.iter().find(|(name, _)| *name == alg).map(|(_, a)| *a)
 }

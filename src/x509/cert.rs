@@ -24,7 +24,12 @@ const ID_CE_AUTHORITY_KEY_IDENTIFIER: ObjectIdentifier = ObjectIdentifier::new_u
 #[cfg(feature = "x509-path")]
 /// Key usage bits (RFC 5280 §4.2.1.3): bit i of the BIT STRING is `1 << i`.
 pub(crate) mod ku {
+    #[cfg_attr(
+        not(any(feature = "webeid", feature = "smartid", feature = "mdoc")),
+        allow(dead_code)
+    )]
     pub const DIGITAL_SIGNATURE: u16 = 1 << 0;
+    #[cfg_attr(not(any(feature = "webeid", feature = "smartid")), allow(dead_code))]
     pub const NON_REPUDIATION: u16 = 1 << 1;
     #[cfg_attr(not(feature = "smartid"), allow(dead_code))] // the Smart-ID pre-2025 profile
     pub const KEY_ENCIPHERMENT: u16 = 1 << 2;
@@ -33,6 +38,7 @@ pub(crate) mod ku {
 }
 
 #[cfg(feature = "x509-path")]
+#[cfg_attr(not(any(feature = "webeid", feature = "smartid")), allow(dead_code))]
 /// id-kp-clientAuth.
 pub(crate) const EKU_CLIENT_AUTH: &str = "1.3.6.1.5.5.7.3.2";
 
@@ -56,12 +62,13 @@ pub(crate) struct Attribute {
 /// A decoded certificate. Nothing in it is trusted until a path check says so.
 ///
 /// Every field is decoded (strictly) in every build, so a certificate is
-/// refused alike whichever features are on; without `x509-path` only
-/// `spki_der` is read (XML-DSig's trusted keys).
+/// refused alike whichever features are on; which fields are read depends
+/// on the schemes built (without `x509-path` only `spki_der`, XML-DSig's
+/// trusted keys; `public_key_bits` only with OCSP).
 #[derive(Clone, Debug)]
-#[cfg_attr(
-    not(feature = "x509-path"),
-    expect(dead_code, reason = "without x509-path only spki_der is read")
+#[allow(
+    dead_code,
+    reason = "decoded in every build, read by the schemes built (see above)"
 )]
 pub(crate) struct Certificate {
     pub der: Vec<u8>,
@@ -313,6 +320,10 @@ impl Certificate {
 
     /// The subject's attributes, every attribute of every RDN in order.
     #[cfg(any(test, feature = "x509-path"))]
+    #[cfg_attr(
+        not(any(test, feature = "webeid", feature = "smartid", feature = "mobileid")),
+        allow(dead_code)
+    )]
     pub(crate) fn subject(&self) -> &[Attribute] {
         self.subject
             .get_or_init(|| super::subset::attributes(&self.subject_der, string_text))
@@ -320,6 +331,10 @@ impl Certificate {
 
     /// The issuer's attributes, every attribute of every RDN in order.
     #[cfg(any(test, feature = "x509-path"))]
+    #[cfg_attr(
+        not(any(test, feature = "webeid", feature = "smartid", feature = "mobileid")),
+        allow(dead_code)
+    )]
     pub(crate) fn issuer(&self) -> &[Attribute] {
         self.issuer
             .get_or_init(|| super::subset::attributes(&self.issuer_der, string_text))
@@ -327,6 +342,10 @@ impl Certificate {
 
     /// Every subject attribute of type `oid`, in order.
     #[cfg(feature = "x509-path")]
+    #[cfg_attr(
+        not(any(test, feature = "webeid", feature = "smartid", feature = "mobileid")),
+        allow(dead_code)
+    )]
     pub(crate) fn subject_attrs<'a>(&'a self, oid: &'a str) -> impl Iterator<Item = &'a Attribute> {
         self.subject().iter().filter(move |a| a.oid == oid)
     }
@@ -358,6 +377,10 @@ impl Certificate {
 
     /// Every issuer attribute of type `oid`, in order.
     #[cfg(feature = "x509-path")]
+    #[cfg_attr(
+        not(any(test, feature = "webeid", feature = "smartid", feature = "mobileid")),
+        allow(dead_code)
+    )]
     pub(crate) fn issuer_attrs<'a>(&'a self, oid: &'a str) -> impl Iterator<Item = &'a Attribute> {
         self.issuer().iter().filter(move |a| a.oid == oid)
     }
@@ -365,6 +388,15 @@ impl Certificate {
     /// Whether the certificate is valid at `now` (both ends inclusive):
     /// `Err(x509.cert.not_yet_valid)` or `Err(x509.cert.expired)` otherwise.
     #[cfg(feature = "x509-path")]
+    #[cfg_attr(
+        not(any(
+            feature = "webeid",
+            feature = "smartid",
+            feature = "mobileid",
+            feature = "icao"
+        )),
+        allow(dead_code)
+    )]
     pub(crate) fn check_validity(&self, now: UnixTime) -> Result<()> {
         if now < self.not_before {
             return Err(Error::new(

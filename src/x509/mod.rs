@@ -9,6 +9,10 @@
 
 pub(crate) mod cert;
 #[cfg(feature = "x509-path")]
+#[cfg_attr(
+    not(any(feature = "webeid", feature = "smartid", feature = "mobileid")),
+    allow(dead_code)
+)] // the person in a certificate: Web eID, Smart-ID, Mobile-ID
 pub(crate) mod name;
 #[cfg(feature = "ocsp")]
 pub mod ocsp;

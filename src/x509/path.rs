@@ -159,6 +159,15 @@ pub(crate) trait IntermediatePolicy {
 }
 
 /// No intermediate at all: the leaf is issued by an anchor.
+#[cfg_attr(
+    not(any(
+        feature = "icao",
+        feature = "smartid",
+        feature = "mobileid",
+        feature = "ocsp"
+    )),
+    allow(dead_code)
+)]
 pub(crate) struct NoIntermediates;
 
 impl IntermediatePolicy for NoIntermediates {
@@ -218,8 +227,10 @@ impl Anchor {
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub(crate) enum Usage {
     /// EKU clientAuth when an EKU is present (RFC 5280 §4.2.1.12).
+    #[cfg_attr(not(feature = "webeid"), allow(dead_code))] // Web eID's
     ClientAuthIfPresent,
     /// EKU id-kp-OCSPSigning required (RFC 6960 §4.2.2.2).
+    #[cfg_attr(not(feature = "ocsp"), allow(dead_code))] // the OCSP responder's signature
     OcspSigning,
     /// No EKU requirement (the caller checks what it needs).
     Any,

@@ -13,6 +13,7 @@ use crate::error::{Error, ErrorCode, Result};
 /// (dotted, matched exactly; qualifiers are ignored):
 /// `x509.policy.disallowed`. A certificate without the extension carries no
 /// policy, so nothing in it is disallowed.
+#[cfg_attr(not(feature = "webeid"), allow(dead_code))] // Web eID's
 pub(crate) fn check_disallowed_policies(c: &Certificate, disallowed: &[&str]) -> Result<()> {
     if let Some(policies) = &c.policies {
         if policies.iter().any(|p| disallowed.contains(&p.as_str())) {

@@ -15,6 +15,7 @@ use crate::error::{Error, ErrorCode, Result};
 /// (`x509.purpose.missing`) with digitalSignature (`x509.purpose.wrong`),
 /// and an extended key usage, when present and not empty, lists
 /// id-kp-clientAuth (`x509.purpose.wrong`).
+#[cfg_attr(not(feature = "webeid"), allow(dead_code))] // Web eID's
 pub(crate) fn check_client_auth_signature(c: &Certificate) -> Result<()> {
     let bits = c.key_usage.ok_or(Error::new(
         ErrorCode::X509PurposeMissing,
@@ -39,6 +40,7 @@ pub(crate) fn check_client_auth_signature(c: &Certificate) -> Result<()> {
 
 /// Whether the key usage extension is present with nonRepudiation
 /// (RFC 5280 §4.2.1.3, "contentCommitment"): a key for signing documents.
+#[cfg_attr(not(feature = "webeid"), allow(dead_code))] // Web eID's
 pub(crate) fn has_non_repudiation(c: &Certificate) -> bool {
     c.key_usage.unwrap_or(0) & ku::NON_REPUDIATION != 0
 }

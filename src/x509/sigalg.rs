@@ -21,11 +21,13 @@ pub struct Quirks {
 }
 
 #[cfg(feature = "x509-path")]
+#[cfg_attr(not(feature = "ocsp"), allow(dead_code))] // the OCSP responder's signature
 const DER_NULL: &[u8] = &[0x05, 0x00];
 
 #[cfg(feature = "x509-path")]
 /// The algorithm of a certificate-style signature (`oid`, `params`) made by
 /// `issuer_key`: the curve comes from the key, the hash from the OID.
+#[cfg_attr(not(feature = "ocsp"), allow(dead_code))] // the OCSP responder's signature
 pub(crate) fn algorithm_for(
     oid: &str,
     params: Option<&[u8]>,

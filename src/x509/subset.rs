@@ -189,6 +189,10 @@ fn name<'a>(
 /// Names are checked when the certificate is read and only turned into
 /// attributes when a caller asks (passive authentication never does).
 #[cfg(any(test, feature = "x509-path"))]
+#[cfg_attr(
+    not(any(test, feature = "webeid", feature = "smartid", feature = "mobileid")),
+    allow(dead_code)
+)]
 pub(crate) fn attributes(
     name_der: &[u8],
     text: impl Fn(Tag, &[u8]) -> Option<String>,
