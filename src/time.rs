@@ -9,6 +9,33 @@ use crate::error::{Error, ErrorCode, Result};
 use chrono::{DateTime, SecondsFormat, Utc};
 use core::fmt;
 
+/// Days since 1970-01-01 of a proleptic Gregorian date (H. Hinnant's
+/// `days_from_civil`): SAML's xs:dateTime and X.509's UTCTime and
+/// GeneralizedTime read with it.
+#[cfg(feature = "x509")]
+pub(crate) fn days_from_civil(y: i64, m: u32, d: u32) -> i64 {
+    let y = if m <= 2 { y - 1 } else { y };
+    let era = y.div_euclid(400);
+    let yoe = y - era * 400;
+    let m = i64::from(m);
+    let doy = (153 * (if m > 2 { m - 3 } else { m + 9 }) + 2) / 5 + i64::from(d) - 1;
+    let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+    era * 146_097 + doe - 719_468
+}
+
+/// The days of month `m` (1 to 12) of year `y` in the Gregorian calendar;
+/// 0 for any other month.
+#[cfg(feature = "x509")]
+pub(crate) fn days_in_month(y: u32, m: u32) -> u32 {
+    match m {
+        1 | 3 | 5 | 7 | 8 | 10 | 12 => 31,
+        4 | 6 | 9 | 11 => 30,
+        2 if (y % 4 == 0 && y % 100 != 0) || y % 400 == 0 => 29,
+        2 => 28,
+        _ => 0,
+    }
+}
+
 /// A point in time: seconds since 1970-01-01T00:00:00Z (UTC) and
 /// nanoseconds within that second. The one time type of the library: the
 /// caller's `now`, certificate and OCSP dates, SAML's `xs:dateTime` values

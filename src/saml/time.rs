@@ -8,6 +8,7 @@
 //! are compared exactly.
 
 use crate::error::{Error, ErrorCode, Result};
+use crate::time::{days_from_civil, days_in_month};
 use crate::UnixTime;
 
 fn digits(s: &[u8]) -> Option<u32> {
@@ -17,27 +18,6 @@ fn digits(s: &[u8]) -> Option<u32> {
     s.iter().try_fold(0u32, |acc, d| {
         acc.checked_mul(10)?.checked_add(u32::from(d - b'0'))
     })
-}
-
-/// Days since 1970-01-01 of a proleptic Gregorian date (H. Hinnant's algorithm).
-fn days_from_civil(y: i64, m: u32, d: u32) -> i64 {
-    let y = if m <= 2 { y - 1 } else { y };
-    let era = y.div_euclid(400);
-    let yoe = y - era * 400;
-    let m = i64::from(m);
-    let doy = (153 * (if m > 2 { m - 3 } else { m + 9 }) + 2) / 5 + i64::from(d) - 1;
-    let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
-    era * 146_097 + doe - 719_468
-}
-
-fn days_in_month(y: u32, m: u32) -> u32 {
-    match m {
-        1 | 3 | 5 | 7 | 8 | 10 | 12 => 31,
-        4 | 6 | 9 | 11 => 30,
-        2 if (y % 4 == 0 && y % 100 != 0) || y % 400 == 0 => 29,
-        2 => 28,
-        _ => 0,
-    }
 }
 
 /// Parses a SAML time (after trimming XML whitespace); `saml.time.invalid`

@@ -29,6 +29,7 @@
 //!   OID, criticality absent or TRUE, and an OCTET STRING.
 
 use super::cert::Attribute;
+use crate::time::{days_from_civil, days_in_month};
 use crate::UnixTime;
 use der::asn1::ObjectIdentifier;
 use der::Tag;
@@ -219,18 +220,6 @@ fn two(d: &[u8]) -> Option<u32> {
     }
 }
 
-/// Days from 1970-01-01 to the proleptic Gregorian date (Howard
-/// Hinnant's `days_from_civil`).
-fn days_from_civil(year: i64, month: u32, day: u32) -> i64 {
-    let y = if month <= 2 { year - 1 } else { year };
-    let era = y.div_euclid(400);
-    let yoe = y - era * 400;
-    let m = i64::from(month);
-    let doy = (153 * (if m > 2 { m - 3 } else { m + 9 }) + 2) / 5 + i64::from(day) - 1;
-    let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
-    era * 146_097 + doe - 719_468
-}
-
 /// A UTCTime (1970–2049) or GeneralizedTime (2050–9999) as RFC 5280
 /// §4.1.2.5 writes them, as Unix seconds.
 fn time(input: &[u8]) -> Option<(UnixTime, &[u8])> {
@@ -257,15 +246,7 @@ fn time(input: &[u8]) -> Option<(UnixTime, &[u8])> {
     let month = two(t.get(..2)?)?;
     let day = two(t.get(2..4)?)?;
     let (hour, minute, second) = (two(t.get(4..6)?)?, two(t.get(6..8)?)?, two(t.get(8..10)?)?);
-    let leap = year % 4 == 0 && (year % 100 != 0 || year % 400 == 0);
-    let days_in_month = match month {
-        1 | 3 | 5 | 7 | 8 | 10 | 12 => 31,
-        4 | 6 | 9 | 11 => 30,
-        2 if leap => 29,
-        2 => 28,
-        _ => return None,
-    };
-    if day == 0 || day > days_in_month || hour > 23 || minute > 59 || second > 59 {
+    if day == 0 || day > days_in_month(year, month) || hour > 23 || minute > 59 || second > 59 {
         return None;
     }
     let days = days_from_civil(i64::from(year), month, day);
