@@ -371,12 +371,20 @@ def build_token(tok, row, label, checks):
 
 # ---------------------------------------------------------------- self-check
 
+_JW_KEYS = {}
+
+
 def jw_key(key_name):
+    """The jwcrypto key of a TEST key, made once per name: loading a PEM
+    private key (OpenSSL checks an RSA key) took 22 of the 25 seconds of a
+    run when it was done for every token."""
     from jwcrypto import jwk
 
-    key = KEYS(key_name)
-    pem = key.private_bytes(serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8, serialization.NoEncryption())
-    return jwk.JWK.from_pem(pem)
+    if key_name not in _JW_KEYS:
+        key = KEYS(key_name)
+        pem = key.private_bytes(serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8, serialization.NoEncryption())
+        _JW_KEYS[key_name] = jwk.JWK.from_pem(pem)
+    return _JW_KEYS[key_name]
 
 
 def selfcheck(checks, valid, where):

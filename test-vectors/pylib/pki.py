@@ -22,10 +22,18 @@ OIDS = {
 }
 
 
+_LOADED = {}
+
+
 def load_key(name, keys_dir=KEYS_DIR):
-    """The committed private key `keys_dir/<name>.pk8.pem`."""
-    with open(os.path.join(keys_dir, name + ".pk8.pem"), "rb") as f:
-        return serialization.load_pem_private_key(f.read(), password=None)
+    """The committed private key `keys_dir/<name>.pk8.pem`, read once per
+    run (OpenSSL checks an RSA private key as it loads it: a quarter of a
+    second for the 6144-bit one)."""
+    path = os.path.join(keys_dir, name + ".pk8.pem")
+    if path not in _LOADED:
+        with open(path, "rb") as f:
+            _LOADED[path] = serialization.load_pem_private_key(f.read(), password=None)
+    return _LOADED[path]
 
 
 def load_keys(names, keys_dir=KEYS_DIR):

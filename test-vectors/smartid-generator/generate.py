@@ -153,7 +153,12 @@ def pss_sign(key, message, hash_name, mgf1_name, salt):
     masked = bytes(a ^ b for a, b in zip(db, mgf1(mgf1_name, hh, em_len - h_len - 1)))
     masked = bytes([masked[0] & (0xFF >> (8 * em_len - em_bits))]) + masked[1:]
     em = masked + hh + b"\xbc"
-    s = pow(int.from_bytes(em, "big"), nums.d, n)
+    # RSASP1 with the CRT (RFC 8017 §5.1.2, 2.b): the same s, a quarter of the work.
+    m = int.from_bytes(em, "big")
+    s1 = pow(m, nums.dmp1, nums.p)
+    s2 = pow(m, nums.dmq1, nums.q)
+    s = s2 + nums.q * ((s1 - s2) * nums.iqmp % nums.p)
+    assert pow(s, nums.public_numbers.e, n) == m
     return s.to_bytes((mod_bits + 7) // 8, "big")
 
 
