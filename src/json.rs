@@ -55,7 +55,10 @@ pub(crate) fn parse(bytes: &[u8], max_depth: usize) -> Result<Json> {
 /// nesting at most `max_depth`, nothing after the value, the same error
 /// codes) that keeps the values: for schemes that read the claims, so a
 /// document is parsed once.
-#[cfg_attr(not(any(feature = "oidc", feature = "sdjwt")), allow(dead_code))] // read by oidc/ and sdjwt/ only
+#[cfg_attr(
+    not(any(feature = "oidc", feature = "sdjwt", feature = "smartid")),
+    allow(dead_code)
+)] // read by oidc/, sdjwt/ and smartid/
 pub(crate) fn parse_value(bytes: &[u8], max_depth: usize) -> Result<serde_json::Value> {
     let text = std::str::from_utf8(bytes)
         .map_err(|_| Error::new(ErrorCode::InputEncoding, "the input is not UTF-8"))?;

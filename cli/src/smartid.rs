@@ -3,7 +3,7 @@
 //! kind `smart-id` (VECTORS.md).
 
 use crate::{cert_arg, read_arg, read_text_arg, Failure};
-use base64::Engine as _;
+use idbridge::smartid::request::{check_interactions, RpChallenge};
 use idbridge::smartid::{self, CertificateLevel, Expected, SmartIdTrust};
 use idbridge::{Limits, UnixTime};
 
@@ -56,41 +56,10 @@ fn needed(v: &Option<String>, flag: &str) -> Result<String, Failure> {
         .ok_or_else(|| Failure::Usage(format!("--{flag} is required with --protocol ACSP_V2")))
 }
 
-/// `--rp-challenge`: strict standard base64 (padded, canonical) of 32 to
-/// 64 bytes, as the relying party generated it.
-fn check_rp_challenge(v: &str) -> Result<(), Failure> {
-    let bytes = base64::engine::general_purpose::STANDARD
-        .decode(v)
-        .map_err(|_| {
-            Failure::Usage(format!(
-                "--rp-challenge {v:?} is not strict base64 (standard alphabet, padded)"
-            ))
-        })?;
-    if !(32..=64).contains(&bytes.len()) {
-        return Err(Failure::Usage(format!(
-            "--rp-challenge decodes to {} bytes, not 32 to 64",
-            bytes.len()
-        )));
-    }
-    Ok(())
-}
-
-/// `--interactions`: base64 of a JSON array, as sent.
-fn check_interactions(v: &str) -> Result<(), Failure> {
-    let bytes = base64::engine::general_purpose::STANDARD
-        .decode(v)
-        .map_err(|_| {
-            Failure::Usage(format!(
-                "--interactions {v:?} is not strict base64 (standard alphabet, padded)"
-            ))
-        })?;
-    match serde_json::from_slice::<serde_json::Value>(&bytes) {
-        Ok(serde_json::Value::Array(_)) => Ok(()),
-        _ => Err(Failure::Usage(
-            "--interactions does not decode to a JSON array (the interactions as sent, in base64)"
-                .into(),
-        )),
-    }
+/// A value the library refuses as sent (`config.invalid`): a usage error
+/// naming the flag.
+fn sent_value(flag: &str, checked: idbridge::Result<()>) -> Result<(), Failure> {
+    checked.map_err(|e| Failure::Usage(format!("--{flag}: {}", e.reason())))
 }
 
 /// Runs the check; the JSON to print, or the failure.
@@ -107,9 +76,12 @@ pub fn verify(a: &SmartIdArgs) -> Result<String, Failure> {
         Expected::signature(&read_arg("signed-data", file)?)
     } else {
         let rp_challenge = needed(&a.rp_challenge, "rp-challenge")?;
-        check_rp_challenge(&rp_challenge)?;
+        sent_value(
+            "rp-challenge",
+            RpChallenge::from_base64(&rp_challenge).map(|_| ()),
+        )?;
         let interactions = needed(&a.interactions, "interactions")?;
-        check_interactions(&interactions)?;
+        sent_value("interactions", check_interactions(&interactions))?;
         let mut e = Expected::authentication(
             &rp_challenge,
             &needed(&a.rp_name, "rp-name")?,

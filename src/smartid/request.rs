@@ -114,6 +114,27 @@ impl RpChallenge {
         Ok(RpChallenge(bytes.to_vec()))
     }
 
+    /// The challenge as the relying party sent it: strict standard base64
+    /// (padded, canonical) of 32 to 64 bytes; `config.invalid` otherwise.
+    /// The CLI and the WASM package check `--rp-challenge` and
+    /// `options.rpChallenge` with it before verifying.
+    ///
+    /// ```
+    /// use idbridge::smartid::request::RpChallenge;
+    /// let sent = RpChallenge::from_bytes(&[7; 32])?.to_base64();
+    /// assert_eq!(RpChallenge::from_base64(&sent)?.as_bytes(), &[7; 32]);
+    /// assert_eq!(RpChallenge::from_base64("AAAA").unwrap_err().code(), "config.invalid");
+    /// # Ok::<(), idbridge::Error>(())
+    /// ```
+    pub fn from_base64(sent: &str) -> Result<RpChallenge> {
+        let bytes = base64::engine::general_purpose::STANDARD
+            .decode(sent)
+            .map_err(|_| {
+                config("the rpChallenge is not strict base64 (standard alphabet, padded)")
+            })?;
+        Self::from_bytes(&bytes)
+    }
+
     /// 64 bytes from the caller's cryptographic RNG (any target, the
     /// browser included, with the caller's RNG).
     pub fn from_rng(rng: &mut impl rsa::rand_core::CryptoRngCore) -> Result<RpChallenge> {
@@ -172,6 +193,32 @@ impl Interaction {
                 ("displayText200", 200, t)
             }
         }
+    }
+}
+
+/// Checks an `interactions` string as the relying party sent it: strict
+/// standard base64 of strict JSON (no duplicate key) that is an array;
+/// `config.invalid` otherwise. [`interactions`] builds such a string; the
+/// CLI and the WASM package check `--interactions` and
+/// `options.interactions` with this before verifying.
+///
+/// ```
+/// use idbridge::smartid::request::check_interactions;
+/// assert!(check_interactions("W10=").is_ok()); // []
+/// assert_eq!(check_interactions("e30=").unwrap_err().code(), "config.invalid"); // {}
+/// ```
+pub fn check_interactions(sent: &str) -> Result<()> {
+    let bytes = base64::engine::general_purpose::STANDARD
+        .decode(sent)
+        .map_err(|_| {
+            config("the interactions are not strict base64 (standard alphabet, padded)")
+        })?;
+    let depth = crate::Limits::default().max_json_depth();
+    match crate::json::parse_value(&bytes, depth) {
+        Ok(serde_json::Value::Array(_)) => Ok(()),
+        _ => Err(config(
+            "the interactions do not decode to a JSON array (the interactions as sent, in base64)",
+        )),
     }
 }
 

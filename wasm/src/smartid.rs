@@ -10,6 +10,7 @@ use crate::js::{
 };
 use crate::verify::{run_async, Call};
 use idbridge::crypto::{self, Backend};
+use idbridge::smartid::request::{check_interactions, RpChallenge};
 use idbridge::smartid::{self, CertificateLevel, Expected, SignatureProtocol, SmartIdTrust};
 use idbridge::{Limits, UnixTime};
 use js_sys::Promise;
@@ -81,38 +82,9 @@ fn optional(options: &JsValue, key: &str) -> Result<Option<String>, JsValue> {
     }
 }
 
-/// `options.rpChallenge`: strict standard base64 (padded, canonical) of
-/// 32 to 64 bytes, as the relying party generated it.
-fn check_rp_challenge(v: &str) -> Result<(), JsValue> {
-    use base64::Engine as _;
-    let bytes = base64::engine::general_purpose::STANDARD
-        .decode(v)
-        .map_err(|_| {
-            config("options.rpChallenge is not strict base64 (standard alphabet, padded)")
-        })?;
-    if !(32..=64).contains(&bytes.len()) {
-        return Err(config(&format!(
-            "options.rpChallenge decodes to {} bytes, not 32 to 64",
-            bytes.len()
-        )));
-    }
-    Ok(())
-}
-
-/// `options.interactions`: base64 of a JSON array, as sent.
-fn check_interactions(v: &str) -> Result<(), JsValue> {
-    use base64::Engine as _;
-    let bytes = base64::engine::general_purpose::STANDARD
-        .decode(v)
-        .map_err(|_| {
-            config("options.interactions is not strict base64 (standard alphabet, padded)")
-        })?;
-    match serde_json::from_slice::<serde_json::Value>(&bytes) {
-        Ok(serde_json::Value::Array(_)) => Ok(()),
-        _ => Err(config(
-            "options.interactions does not decode to a JSON array (the interactions as sent, in base64)",
-        )),
-    }
+/// A value the library refuses as sent (`config.invalid`), naming the option.
+fn sent_value(key: &str, checked: idbridge::Result<()>) -> Result<(), JsValue> {
+    checked.map_err(|e| config(&format!("options.{key}: {}", e.reason())))
 }
 
 /// A Smart-ID verification's owned inputs.
@@ -153,9 +125,12 @@ impl SmartIdCall {
                         .ok_or_else(|| config(&format!("options.{k} is required with ACSP_V2")))
                 };
                 let rp_challenge = need("rpChallenge")?;
-                check_rp_challenge(&rp_challenge)?;
+                sent_value(
+                    "rpChallenge",
+                    RpChallenge::from_base64(&rp_challenge).map(|_| ()),
+                )?;
                 let interactions = need("interactions")?;
-                check_interactions(&interactions)?;
+                sent_value("interactions", check_interactions(&interactions))?;
                 let mut e = Expected::authentication(
                     &rp_challenge,
                     &need("relyingPartyName")?,
