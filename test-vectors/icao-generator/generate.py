@@ -18,7 +18,6 @@ implementation's encoding) and are carried over unchanged.
     generate.py --check      regenerates in memory; exit 1 if a file differs
 """
 
-import argparse
 import base64
 import datetime
 import hashlib
@@ -456,20 +455,7 @@ def readme(table, tests):
 
 
 def main():
-    ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    ap.add_argument("--check", action="store_true", help="compare with ../icao/, write nothing")
-    args = ap.parse_args()
-    files = build()
-    if args.check:
-        diff = vecfile.diff_tree(OUT, files)
-        if diff:
-            print("icao-generator: differs from test-vectors/icao/: " + ", ".join(diff))
-            return 1
-        print("icao-generator: test-vectors/icao/ reproduced byte for byte (%d files)" % len(files))
-        return 0
-    vecfile.write_tree(OUT, files, clean=True)
-    print("icao-generator: wrote test-vectors/icao/ (%d files)" % len(files))
-    return 0
+    return vecfile.main("icao-generator", OUT, build, __doc__.split("\n\n")[0])
 
 
 if __name__ == "__main__":

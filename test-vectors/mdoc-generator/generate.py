@@ -16,7 +16,6 @@ Brainpool signatures come from OpenSSL through `cryptography`.
     generate.py --check      regenerates in memory; exit 1 if a file differs
 """
 
-import argparse
 import base64
 import hashlib
 import json
@@ -410,18 +409,7 @@ def build():
 
 
 def main():
-    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    ap.add_argument("--check", action="store_true")
-    args = ap.parse_args()
-    files = build()
-    if args.check:
-        bad = vecfile.diff_tree(OUT, {k: v for k, v in files.items()} | {"README.md": readme()})
-        if bad:
-            print("mdoc-generator: differs: " + ", ".join(bad), file=sys.stderr)
-            return 1
-        return 0
-    vecfile.write_tree(OUT, files | {"README.md": readme()}, clean=True)
-    return 0
+    return vecfile.main("mdoc-generator", OUT, lambda: build() | {"README.md": readme()}, __doc__.splitlines()[0])
 
 
 def readme():

@@ -14,7 +14,6 @@ every file is the same bytes on every run.
     generate.py --check      regenerates in memory; exit 1 if a file differs
 """
 
-import argparse
 import base64
 import hashlib
 import json
@@ -315,20 +314,7 @@ def readme(tests):
 
 
 def main():
-    ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    ap.add_argument("--check", action="store_true", help="compare with ../mobile-id/, write nothing")
-    args = ap.parse_args()
-    files = build()
-    if args.check:
-        diff = vecfile.diff_tree(OUT, files)
-        if diff:
-            print("mobileid-generator: differs from test-vectors/mobile-id/: " + ", ".join(diff))
-            return 1
-        print("mobileid-generator: test-vectors/mobile-id/ reproduced byte for byte (%d files)" % len(files))
-        return 0
-    vecfile.write_tree(OUT, files, clean=True)
-    print("mobileid-generator: wrote test-vectors/mobile-id/ (%d files)" % len(files))
-    return 0
+    return vecfile.main("mobileid-generator", OUT, build, __doc__.split("\n\n")[0])
 
 
 if __name__ == "__main__":

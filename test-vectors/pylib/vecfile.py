@@ -1,6 +1,7 @@
 """The one vector-file writer of the Python generators (format: VECTORS.md,
 schema idbridge-vectors/1), and the writing or checking of an output folder."""
 
+import argparse
 import json
 import os
 import shutil
@@ -71,3 +72,25 @@ def diff_tree(folder, files):
         if not os.path.exists(p) or open(p, "rb").read() != data:
             out.append(rel)
     return out + [rel + " (extra)" for rel in sorted(have - set(files))]
+
+
+def main(name, folder, build, description):
+    """A generator's command line: `--check` compares `build()`'s files with
+    `folder` byte for byte and writes nothing (exit 1 if any differs);
+    without it, `folder` is written again from nothing. `name` labels the
+    messages (e.g. "icao-generator")."""
+    ap = argparse.ArgumentParser(description=description)
+    ap.add_argument("--check", action="store_true", help="compare with %s, write nothing" % folder)
+    args = ap.parse_args()
+    files = build()
+    shown = os.path.relpath(folder, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", ".."))
+    if args.check:
+        diff = diff_tree(folder, files)
+        if diff:
+            print("%s: differs from %s/: %s" % (name, shown, ", ".join(diff)))
+            return 1
+        print("%s: %s/ reproduced byte for byte (%d files)" % (name, shown, len(files)))
+        return 0
+    write_tree(folder, files, clean=True)
+    print("%s: wrote %s/ (%d files)" % (name, shown, len(files)))
+    return 0

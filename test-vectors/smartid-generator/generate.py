@@ -14,7 +14,6 @@ RFC 6979 ECDSA certificates, are the same bytes on every run.
     generate.py --check      regenerates in memory; exit 1 if a file differs
 """
 
-import argparse
 import base64
 import hashlib
 import json
@@ -330,20 +329,7 @@ def readme(n, valid):
 
 
 def main():
-    ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    ap.add_argument("--check", action="store_true", help="compare with ../smart-id/, write nothing")
-    args = ap.parse_args()
-    files = build()
-    if args.check:
-        diff = vecfile.diff_tree(OUT, files)
-        if diff:
-            print("smartid-generator: differs from test-vectors/smart-id/: " + ", ".join(diff))
-            return 1
-        print("smartid-generator: test-vectors/smart-id/ reproduced byte for byte (%d files)" % len(files))
-        return 0
-    vecfile.write_tree(OUT, files, clean=True)
-    print("smartid-generator: wrote test-vectors/smart-id/ (%d files)" % len(files))
-    return 0
+    return vecfile.main("smartid-generator", OUT, build, __doc__.split("\n\n")[0])
 
 
 if __name__ == "__main__":
