@@ -34,8 +34,8 @@
 # server does not start. Every server is stopped by its PID on exit.
 # Without ../shared (IDBRIDGE_SHARED_DIR): a SKIPPED line, or a failure
 # when CI is set. State (the peer's venv, its databases and logs, the RP's
-# keys) lives in target/oidc-peer/. Ports: OIDC_PEER_PORTS="TA OP RP"
-# (default "18000 18002 18011").
+# keys, made afresh on every run) lives in target/oidc-peer/. Ports:
+# OIDC_PEER_PORTS="TA OP RP" (default "18000 18002 18011").
 set -euo pipefail
 
 cd "$(dirname "$0")/.."
@@ -91,6 +91,10 @@ trap cleanup EXIT
 say "building examples/oidc-rp (the workspace's features, with insecure-test-hooks)"
 cargo build --locked --workspace --all-features --bin oidc-rp
 
+# Fresh RP keys on every run, as on a clean CI checkout: a local run then
+# takes the same first-start path (key generation) that CI takes.
+rm -rf "$work/rp-keys"
+
 reset=()
 if [ -f "$work/peer.env" ] && ! grep -qx "TA_PORT=$TA_PORT" "$work/peer.env"; then reset=(--reset); fi
 if [ -f "$work/peer.env" ] && ! grep -qx "OP_PORT=$OP_PORT" "$work/peer.env"; then reset=(--reset); fi
@@ -101,13 +105,22 @@ start_rp() {  # extra flags...
     --op "$OP" --keys "$work/rp-keys" --name "idbridge oidc-rp" --system "$profile" --claims cie \
     --userinfo-iss-aud-optional "$@" >>"$work/rp.log" 2>&1 &
   rp_pid=$!
-  for _ in $(seq 1 100); do
+  # Up to 120 s while the process lives: a first start makes three RSA keys
+  # (about a second; its log says so), and a fresh CI machine is slower
+  # than a warm one. A process that exits ends the wait at once.
+  local waited=0
+  while [ "$waited" -lt 1200 ]; do
     curl -sf -o /dev/null "$RP/.well-known/openid-federation" && return 0
     kill -0 "$rp_pid" 2>/dev/null || break
     sleep 0.1
+    waited=$(( waited + 1 ))
   done
   tail -20 "$work/rp.log" >&2
-  echo "examples/oidc-rp did not start" >&2
+  if kill -0 "$rp_pid" 2>/dev/null; then
+    echo "examples/oidc-rp did not answer at $RP within 120 s" >&2
+  else
+    echo "examples/oidc-rp exited before answering at $RP" >&2
+  fi
   exit 1
 }
 
