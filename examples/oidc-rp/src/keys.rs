@@ -94,7 +94,10 @@ fn generate_or_read(
     if !path.exists() {
         // Said before the work: a first start spends its time here, and a
         // script waiting for the server can tell that from a hang.
-        eprintln!("oidc-rp: making the {name} key (RSA-2048) in {}", path.display());
+        eprintln!(
+            "oidc-rp: making the {name} key (RSA-2048) in {}",
+            path.display()
+        );
         write_private(&path, generate(key_use, alg)?.as_bytes())?;
     }
     let bytes = std::fs::read(&path).map_err(|e| format!("{}: {e}", path.display()))?;
